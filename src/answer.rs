@@ -1,0 +1,163 @@
+//! One answer, as stored in the session file: text, a number, yes/no or a list of strings.
+//! Anything else found in a file is kept verbatim (`Other`) so that nothing is lost.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use minijinja::Value;
+use serde::{Deserialize, Serialize};
+
+/// Answers by question id. Sorted, so files diff well and hashes are stable.
+pub type Answers = BTreeMap<String, Answer>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    List(Vec<String>),
+    /// A value of a shape no question kind uses (a table, nested arrays...), kept as found.
+    Other(toml::Value),
+}
+
+impl Answer {
+    /// An empty text or list is the same as no answer.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Answer::Text(s) => s.trim().is_empty(),
+            Answer::List(l) => l.iter().all(|s| s.trim().is_empty()),
+            _ => false,
+        }
+    }
+
+    /// What kind of value this is, for messages ("expected a number, found text").
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Answer::Text(_) => "text",
+            Answer::Number(_) => "a number",
+            Answer::Bool(_) => "yes/no",
+            Answer::List(_) => "a list",
+            Answer::Other(_) => "an unsupported value",
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Answer::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        match self {
+            Answer::Text(s) => Value::from(s.as_str()),
+            Answer::Number(n) if is_integral(*n) => Value::from(*n as i64),
+            Answer::Number(n) => Value::from(*n),
+            Answer::Bool(b) => Value::from(*b),
+            Answer::List(l) => Value::from(l.clone()),
+            Answer::Other(v) => Value::from(minijinja::value::Serde(v)),
+        }
+    }
+
+    pub fn from_toml(v: toml::Value) -> Answer {
+        match v {
+            toml::Value::String(s) => Answer::Text(s),
+            toml::Value::Integer(i) => Answer::Number(i as f64),
+            toml::Value::Float(f) => Answer::Number(f),
+            toml::Value::Boolean(b) => Answer::Bool(b),
+            toml::Value::Array(a) if a.iter().all(toml::Value::is_str) => Answer::List(
+                a.into_iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            other => Answer::Other(other),
+        }
+    }
+}
+
+/// Human-readable form: lists joined by ", ", numbers without a trailing ".0".
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Answer::Text(s) => f.write_str(s),
+            Answer::Number(n) => f.write_str(&format_number(*n)),
+            Answer::Bool(true) => f.write_str("yes"),
+            Answer::Bool(false) => f.write_str("no"),
+            Answer::List(l) => f.write_str(&l.join(", ")),
+            Answer::Other(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+pub fn format_number(n: f64) -> String {
+    if is_integral(n) {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n}");
+        s
+    }
+}
+
+fn is_integral(n: f64) -> bool {
+    n.fract() == 0.0 && n.abs() < 9.0e15
+}
+
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Answer::Text(t) => s.serialize_str(t),
+            Answer::Number(n) if is_integral(*n) => s.serialize_i64(*n as i64),
+            Answer::Number(n) => s.serialize_f64(*n),
+            Answer::Bool(b) => s.serialize_bool(*b),
+            Answer::List(l) => l.serialize(s),
+            Answer::Other(v) => v.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        toml::Value::deserialize(d).map(Answer::from_toml)
+    }
+}
+
+/// The minijinja context for conditions and rules: every non-empty answer by id.
+pub fn context_of<'a>(answers: impl IntoIterator<Item = (&'a String, &'a Answer)>) -> Value {
+    Value::from(
+        answers
+            .into_iter()
+            .filter(|(_, a)| !a.is_empty())
+            .map(|(k, a)| (k.clone(), a.to_value()))
+            .collect::<BTreeMap<String, Value>>(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_without_spurious_fraction() {
+        #[derive(Serialize, Deserialize)]
+        struct W {
+            a: BTreeMap<String, Answer>,
+        }
+        let src = "[a]\nn = 3\nf = 0.25\nb = true\nl = [\"x\", \"y\"]\nt = \"hi\"\no = { k = 1 }\n";
+        let w: W = toml::from_str(src).unwrap();
+        assert_eq!(w.a["n"], Answer::Number(3.0));
+        assert_eq!(w.a["l"], Answer::List(vec!["x".into(), "y".into()]));
+        assert!(matches!(w.a["o"], Answer::Other(_)));
+        let out = toml::to_string(&w).unwrap();
+        assert!(out.contains("n = 3\n"), "{out}");
+        assert!(out.contains("f = 0.25\n"), "{out}");
+        assert!(out.contains("o = { k = 1 }") || out.contains("[a.o]"), "{out}");
+    }
+
+    #[test]
+    fn emptiness() {
+        assert!(Answer::Text("  ".into()).is_empty());
+        assert!(Answer::List(vec![]).is_empty());
+        assert!(!Answer::Bool(false).is_empty());
+        assert!(!Answer::Number(0.0).is_empty());
+    }
+}

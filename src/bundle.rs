@@ -1,0 +1,120 @@
+//! A questionnaire together with its rule packs and its readiness scorecard, built in or loaded
+//! from files, and the review (visibility, findings, score) of a set of answers.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::answer::Answers;
+use crate::critic::{Critic, Finding};
+use crate::questionnaire::Questionnaire;
+use crate::score::{Readiness, Scorecard};
+use crate::source::{FileError, read};
+
+/// A questionnaire shipped inside the binary, with its rules and score files.
+pub struct Builtin {
+    pub id: &'static str,
+    pub questionnaire: &'static str,
+    pub rules: &'static str,
+    pub score: &'static str,
+}
+
+pub const BUILTINS: &[Builtin] = &[Builtin {
+    id: "ml-experiment",
+    questionnaire: include_str!("../questionnaires/ml-experiment.toml"),
+    rules: include_str!("../questionnaires/ml-experiment.rules.toml"),
+    score: include_str!("../questionnaires/ml-experiment.score.toml"),
+}];
+
+pub const DEFAULT_QUESTIONNAIRE: &str = "ml-experiment";
+
+pub struct Bundle {
+    pub questionnaire: Questionnaire,
+    pub critic: Critic,
+    pub scorecard: Option<Scorecard>,
+    /// Where the questionnaire came from: `None` for a built-in one.
+    pub path: Option<PathBuf>,
+}
+
+/// Everything the critic and the score say about a set of answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    #[serde(skip)]
+    pub visible: Vec<bool>,
+    /// The answers of asked questions.
+    #[serde(skip)]
+    pub asked: Answers,
+    pub findings: Vec<Finding>,
+    pub readiness: Option<Readiness>,
+}
+
+impl Bundle {
+    pub fn builtin(id: &str) -> Option<Result<Bundle, FileError>> {
+        let b = BUILTINS.iter().find(|b| b.id == id)?;
+        Some(Self::from_sources(
+            b.questionnaire,
+            &builtin_path(b.id, ""),
+            Some((b.rules, builtin_path(b.id, ".rules"))),
+            Some((b.score, builtin_path(b.id, ".score"))),
+            None,
+        ))
+    }
+
+    /// Loads `NAME.toml`, and `NAME.rules.toml` and `NAME.score.toml` beside it if they exist.
+    pub fn load(path: &Path) -> Result<Bundle, FileError> {
+        let source = read(path)?;
+        let sibling = |suffix: &str| {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            path.with_file_name(format!("{stem}{suffix}.toml"))
+        };
+        let rules_path = sibling(".rules");
+        let score_path = sibling(".score");
+        let rules = if rules_path.exists() { Some((read(&rules_path)?, rules_path)) } else { None };
+        let score = if score_path.exists() { Some((read(&score_path)?, score_path)) } else { None };
+        Self::from_sources(
+            &source,
+            path,
+            rules.as_ref().map(|(s, p)| (s.as_str(), p.clone())),
+            score.as_ref().map(|(s, p)| (s.as_str(), p.clone())),
+            Some(path.to_path_buf()),
+        )
+    }
+
+    fn from_sources(
+        questionnaire: &str,
+        path: &Path,
+        rules: Option<(&str, PathBuf)>,
+        score: Option<(&str, PathBuf)>,
+        origin: Option<PathBuf>,
+    ) -> Result<Bundle, FileError> {
+        let questionnaire = Questionnaire::from_str(questionnaire, path)?;
+        let mut critic = Critic::default();
+        if let Some((src, p)) = rules {
+            critic.add_pack(src, &p, &questionnaire)?;
+        }
+        let scorecard = match score {
+            Some((src, p)) => Some(Scorecard::from_str(src, &p, &questionnaire)?),
+            None => None,
+        };
+        Ok(Bundle { questionnaire, critic, scorecard, path: origin })
+    }
+
+    /// Adds a team's own rule pack.
+    pub fn add_rules(&mut self, path: &Path) -> Result<(), FileError> {
+        let source = read(path)?;
+        self.critic.add_pack(&source, path, &self.questionnaire)
+    }
+
+    pub fn review(&self, answers: &Answers) -> Review {
+        let q = &self.questionnaire;
+        let visible = q.visibility(answers);
+        let asked = q.visible_answers(answers, &visible);
+        let findings = self.critic.run_on_visible(q, &asked);
+        let readiness = self.scorecard.as_ref().map(|s| s.score(&asked));
+        Review { visible, asked, findings, readiness }
+    }
+}
+
+fn builtin_path(id: &str, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("<built-in>/{id}{suffix}.toml"))
+}

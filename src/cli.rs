@@ -1,0 +1,234 @@
+//! The command line: argument definitions and the commands that need no terminal.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::bundle::BUILTINS;
+use crate::critic::{Severity, counts};
+use crate::workspace::{self, Error};
+
+mod check;
+
+#[derive(Parser, Debug)]
+#[command(name = "kickoff", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start a new interview (built-in questionnaire unless -q)
+    New {
+        /// Questionnaire: a built-in id or a TOML file
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+        /// Session file to create
+        #[arg(default_value = "kickoff.toml")]
+        file: PathBuf,
+    },
+    /// Continue an interview
+    Resume {
+        file: PathBuf,
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+    },
+    /// Render the markdown design doc from a session file
+    Render {
+        file: PathBuf,
+        /// Output file (default: standard output)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// A minijinja template to use instead of the built-in one
+        #[arg(long)]
+        template: Option<PathBuf>,
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+        /// Extra rule pack (repeatable)
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        /// Render even if some answers do not fit the questionnaire
+        #[arg(long)]
+        lenient: bool,
+    },
+    /// Run the offline critic; the exit code says whether findings remain
+    Check {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Lowest severity that makes the check fail (exit code 1)
+        #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+        fail_on: FailOn,
+        /// Extra rule pack (repeatable)
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+    },
+    /// List, show or validate questionnaires
+    Questionnaire {
+        #[command(subcommand)]
+        command: QuestionnaireCommand,
+    },
+    /// Print a shell completion script
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuestionnaireCommand {
+    /// List the built-in questionnaires
+    List,
+    /// Print a questionnaire's source (built-in id or file)
+    Show { id: String },
+    /// Check a questionnaire file, its rule pack and scorecard, and run the rules' cases
+    Validate {
+        path: PathBuf,
+        /// Extra rule pack to check against it (repeatable)
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum FailOn {
+    Blocker,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Blocker => Some(Severity::Blocker),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Exit code for usage and input errors.
+pub const EXIT_INPUT: u8 = 2;
+
+/// Runs a command that needs no terminal. The interview commands are handled by the binary.
+pub fn run(command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Render { file, output, template, questionnaire, rules, lenient } => {
+            render(&file, output.as_deref(), template.as_deref(), questionnaire.as_deref(), &rules, lenient)
+        }
+        Command::Check { file, format, fail_on, rules, questionnaire } => {
+            check::run(&file, format, fail_on, &rules, questionnaire.as_deref())
+        }
+        Command::Questionnaire { command } => questionnaire(command),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "kickoff", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { .. } | Command::Resume { .. } => unreachable!("handled by the interview"),
+    }
+}
+
+fn render(
+    file: &Path,
+    output: Option<&Path>,
+    template: Option<&Path>,
+    questionnaire: Option<&str>,
+    rules: &[PathBuf],
+    lenient: bool,
+) -> Result<ExitCode, Error> {
+    let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
+    for p in &problems {
+        eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
+    }
+    for r in rules {
+        bundle.add_rules(r)?;
+    }
+    let template_source = match template {
+        Some(t) => Some((t.display().to_string(), crate::source::read(t)?)),
+        None => None,
+    };
+    let review = bundle.review(&session.answers);
+    let doc = crate::render::render_doc(
+        &bundle,
+        &session,
+        &review,
+        template_source.as_ref().map(|(o, s)| (o.as_str(), s.as_str())),
+    )
+    .map_err(|e| Error::Other { path: file.to_path_buf(), message: e.to_string() })?;
+    workspace::write_output(output, &doc)?;
+    if let Some(out) = output.filter(|o| o.as_os_str() != "-") {
+        let c = counts(&review.findings);
+        eprintln!(
+            "wrote {} ({} blockers, {} warnings)",
+            out.display(),
+            c.get(&Severity::Blocker).unwrap_or(&0),
+            c.get(&Severity::Warning).unwrap_or(&0)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
+    match command {
+        QuestionnaireCommand::List => {
+            for b in BUILTINS {
+                let bundle = crate::bundle::Bundle::builtin(b.id).expect("listed")?;
+                let q = &bundle.questionnaire;
+                println!(
+                    "{}\tversion {}\t{} sections, {} questions, {} rules\t{}",
+                    q.id,
+                    q.version,
+                    q.sections.len(),
+                    q.len(),
+                    bundle.critic.rules.len(),
+                    q.title
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        QuestionnaireCommand::Show { id } => {
+            match BUILTINS.iter().find(|b| b.id == id) {
+                Some(b) => print!("{}", b.questionnaire),
+                None => print!("{}", crate::source::read(Path::new(&id))?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        QuestionnaireCommand::Validate { path, rules } => {
+            let mut bundle = crate::bundle::Bundle::load(&path)?;
+            for r in &rules {
+                bundle.add_rules(r)?;
+            }
+            let failures = bundle.critic.run_cases(&bundle.questionnaire);
+            for f in &failures {
+                eprintln!("{f}");
+            }
+            let q = &bundle.questionnaire;
+            let cases: usize = bundle.critic.rules.iter().map(|r| r.def.cases.len()).sum();
+            println!(
+                "{}: `{}` version {}: {} sections, {} questions, {} rules ({} cases, {} failed){}",
+                path.display(),
+                q.id,
+                q.version,
+                q.sections.len(),
+                q.len(),
+                bundle.critic.rules.len(),
+                cases,
+                failures.len(),
+                bundle
+                    .scorecard
+                    .as_ref()
+                    .map(|s| format!(", {} readiness tests", s.len()))
+                    .unwrap_or_default()
+            );
+            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}

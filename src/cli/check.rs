@@ -1,0 +1,176 @@
+//! `kickoff check`: the offline critic as a command, for people and for CI.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{FailOn, Format};
+use crate::critic::{Finding, Severity, counts};
+use crate::score::Readiness;
+use crate::workspace::{self, Error};
+
+/// The JSON document `check --format json` prints. `schema` changes only when a field is removed
+/// or changes meaning.
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub schema: &'static str,
+    pub file: String,
+    pub questionnaire: Questionnaire<'a>,
+    pub passed: bool,
+    pub fail_on: &'static str,
+    pub counts: Counts,
+    pub findings: &'a [Finding],
+    pub readiness: Option<&'a Readiness>,
+    /// Answers that do not fit the questionnaire (the check still runs on the rest).
+    pub problems: Vec<ProblemOut>,
+}
+
+#[derive(Serialize)]
+pub struct Questionnaire<'a> {
+    pub id: &'a str,
+    pub version: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub blocker: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+#[derive(Serialize)]
+pub struct ProblemOut {
+    pub subject: String,
+    pub message: String,
+}
+
+pub const SCHEMA: &str = "kickoff.check/1";
+
+pub fn run(
+    file: &Path,
+    format: Format,
+    fail_on: FailOn,
+    rules: &[PathBuf],
+    questionnaire: Option<&str>,
+) -> Result<ExitCode, Error> {
+    let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, true)?;
+    for r in rules {
+        bundle.add_rules(r)?;
+    }
+    let review = bundle.review(&session.answers);
+    let c = counts(&review.findings);
+    let n = |s| *c.get(&s).unwrap_or(&0);
+    let failed = fail_on
+        .threshold()
+        .is_some_and(|t| review.findings.iter().any(|f| f.severity >= t));
+    match format {
+        Format::Json => {
+            let report = Report {
+                schema: SCHEMA,
+                file: file.display().to_string(),
+                questionnaire: Questionnaire {
+                    id: &bundle.questionnaire.id,
+                    version: &bundle.questionnaire.version,
+                },
+                passed: !failed,
+                fail_on: match fail_on {
+                    FailOn::Blocker => "blocker",
+                    FailOn::Warning => "warning",
+                    FailOn::Never => "never",
+                },
+                counts: Counts {
+                    blocker: n(Severity::Blocker),
+                    warning: n(Severity::Warning),
+                    info: n(Severity::Info),
+                },
+                findings: &review.findings,
+                readiness: review.readiness.as_ref(),
+                problems: problems
+                    .iter()
+                    .map(|p| ProblemOut { subject: p.subject.clone(), message: p.message.clone() })
+                    .collect(),
+            };
+            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+        }
+        Format::Text => {
+            print!("{}", text_report(file, &bundle, &review, &problems, failed));
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn text_report(
+    file: &Path,
+    bundle: &crate::bundle::Bundle,
+    review: &crate::bundle::Review,
+    problems: &[crate::source::Problem],
+    failed: bool,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let c = counts(&review.findings);
+    let n = |s| *c.get(&s).unwrap_or(&0);
+    let _ = writeln!(
+        out,
+        "{}: {} blocker(s), {} warning(s), {} info: {}",
+        file.display(),
+        n(Severity::Blocker),
+        n(Severity::Warning),
+        n(Severity::Info),
+        if failed { "FAILED" } else { "passed" }
+    );
+    if let Some(r) = &review.readiness {
+        let parts: Vec<String> = r.sections.iter().map(|s| format!("{} {}", s.name, s.score)).collect();
+        let _ = writeln!(out, "Readiness (ML Test Score): {} ({}); {}", r.score, r.band, parts.join(", "));
+    }
+    for p in problems {
+        let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
+    }
+    for (severity, title) in [
+        (Severity::Blocker, "Blockers"),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Worth a thought"),
+    ] {
+        let group: Vec<&Finding> = review.findings.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        for f in group {
+            let section = bundle
+                .questionnaire
+                .sections
+                .iter()
+                .find(|s| s.id == f.section)
+                .map_or("", |s| s.title.as_str());
+            let _ = writeln!(out, "  {} [{}] at `{}` ({section})", severity.name(), f.rule, f.question);
+            for line in wrap(&f.message, 90) {
+                let _ = writeln!(out, "      {line}");
+            }
+            if !f.reference.is_empty() {
+                let _ = writeln!(out, "      ref: {}", f.reference);
+            }
+        }
+    }
+    out
+}
+
+/// Greedy word wrap for terminal output.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}

@@ -1,0 +1,224 @@
+//! The offline critic: rules over the answers, loaded from TOML rule packs. Runs in
+//! microseconds, so the TUI runs it on every key press.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{Answers, context_of};
+use crate::expr::{self, Condition};
+use crate::questionnaire::Questionnaire;
+use crate::source::{FileError, Problem, line_of, parse_toml};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Blocker,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Blocker => "blocker",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    questionnaire: String,
+    #[serde(default)]
+    rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub severity: Severity,
+    pub questions: Vec<String>,
+    pub when: String,
+    pub message: String,
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub cases: Vec<Case>,
+}
+
+/// An answer set in which a rule must (or must not) fire.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub fires: bool,
+    #[serde(default)]
+    pub answers: Answers,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub def: RuleDef,
+    /// The file the rule came from, for messages.
+    pub origin: PathBuf,
+    condition: Condition,
+}
+
+/// One thing the critic found: stable fields, documented in the README (`check --format json`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    /// The question the finding points at.
+    pub question: String,
+    /// All the questions the rule reads (the first is `question`).
+    pub questions: Vec<String>,
+    pub section: String,
+    pub message: String,
+    pub reference: String,
+}
+
+/// All loaded rules, for one questionnaire.
+#[derive(Debug, Default)]
+pub struct Critic {
+    pub rules: Vec<Rule>,
+}
+
+impl Critic {
+    /// Adds a rule pack, checked against the questionnaire. Rule ids must be unique across packs.
+    pub fn add_pack(&mut self, source: &str, path: &Path, q: &Questionnaire) -> Result<(), FileError> {
+        let file: RuleFile = parse_toml(source, path)?;
+        let mut problems = Vec::new();
+        if file.questionnaire != q.id {
+            problems.push(Problem {
+                line: line_of(source, "questionnaire"),
+                subject: "rule pack".into(),
+                message: format!("is for questionnaire `{}`, not `{}`", file.questionnaire, q.id),
+            });
+        }
+        let mut problem = |id: &str, message: String| {
+            problems.push(Problem {
+                line: line_of(source, &format!("id = \"{id}\"")),
+                subject: format!("rule `{id}`"),
+                message,
+            })
+        };
+        let mut ids: HashSet<String> = self.rules.iter().map(|r| r.def.id.clone()).collect();
+        let mut rules = Vec::new();
+        for def in file.rules {
+            if !ids.insert(def.id.clone()) {
+                problem(&def.id, "duplicate rule id".into());
+            }
+            if def.questions.is_empty() {
+                problem(&def.id, "`questions` must name at least one question".into());
+            }
+            for name in &def.questions {
+                if q.get(name).is_none() {
+                    problem(&def.id, format!("`questions` names `{name}`, which is not a question"));
+                }
+            }
+            if def.message.trim().is_empty() {
+                problem(&def.id, "`message` is empty".into());
+            } else if let Err(e) = expr::check_template(&def.message) {
+                problem(&def.id, format!("`message` does not compile: {e}"));
+            }
+            for (n, case) in def.cases.iter().enumerate() {
+                for name in case.answers.keys() {
+                    if q.get(name).is_none() {
+                        problem(&def.id, format!("case {}: `{name}` is not a question", n + 1));
+                    }
+                }
+            }
+            match expr::compile(&def.when) {
+                Err(e) => problem(&def.id, format!("`when` does not compile: {e}")),
+                Ok(condition) => {
+                    for name in expr::variables(&condition) {
+                        if q.get(&name).is_none() {
+                            problem(&def.id, format!("`when` names `{name}`, which is not a question"));
+                        }
+                    }
+                    rules.push(Rule { def, origin: path.to_path_buf(), condition });
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(FileError::Invalid { path: path.to_path_buf(), problems });
+        }
+        self.rules.extend(rules);
+        Ok(())
+    }
+
+    /// Runs every rule on the answers. Findings come sorted: blockers first, then by the order
+    /// of their questions in the questionnaire.
+    pub fn run(&self, q: &Questionnaire, answers: &Answers) -> Vec<Finding> {
+        let visible = q.visibility(answers);
+        let asked = q.visible_answers(answers, &visible);
+        self.run_on_visible(q, &asked)
+    }
+
+    /// Like `run`, for answers already reduced to the asked questions.
+    pub fn run_on_visible(&self, q: &Questionnaire, asked: &Answers) -> Vec<Finding> {
+        let ctx = context_of(asked);
+        let mut findings: Vec<(usize, Finding)> = self
+            .rules
+            .iter()
+            .filter(|r| expr::is_true(&r.condition, &ctx))
+            .map(|r| {
+                let question = r.def.questions[0].clone();
+                let index = q.index_of(&question).unwrap_or(usize::MAX);
+                let section = q
+                    .index_of(&question)
+                    .map(|i| q.sections[q.section_of(i)].id.clone())
+                    .unwrap_or_default();
+                let finding = Finding {
+                    rule: r.def.id.clone(),
+                    severity: r.def.severity,
+                    question,
+                    questions: r.def.questions.clone(),
+                    section,
+                    message: expr::render_message(r.def.message.trim(), &ctx),
+                    reference: r.def.reference.clone(),
+                };
+                (index, finding)
+            })
+            .collect();
+        findings.sort_by(|(ia, a), (ib, b)| b.severity.cmp(&a.severity).then(ia.cmp(ib)));
+        findings.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// Runs each rule's own cases; returns a description of every case that went wrong.
+    pub fn run_cases(&self, q: &Questionnaire) -> Vec<String> {
+        let mut failures = Vec::new();
+        for rule in &self.rules {
+            for (n, case) in rule.def.cases.iter().enumerate() {
+                let visible = q.visibility(&case.answers);
+                let asked = q.visible_answers(&case.answers, &visible);
+                let fired = expr::is_true(&rule.condition, &context_of(&asked));
+                if fired != case.fires {
+                    failures.push(format!(
+                        "{}: rule `{}` case {}: expected it to {}, it {}",
+                        rule.origin.display(),
+                        rule.def.id,
+                        n + 1,
+                        if case.fires { "fire" } else { "stay quiet" },
+                        if fired { "fired" } else { "did not fire" },
+                    ));
+                }
+            }
+        }
+        failures
+    }
+}
+
+/// Counts of findings by severity.
+pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
+    let mut out = BTreeMap::new();
+    for f in findings {
+        *out.entry(f.severity).or_insert(0) += 1;
+    }
+    out
+}

@@ -1,0 +1,181 @@
+//! The expression language shared by `when` conditions, rule conditions and templates:
+//! minijinja, with a few helpers that make conditions on free text robust.
+//!
+//! Helpers (usable in any condition or template):
+//! - `answered(x)`: the answer exists and is not empty.
+//! - `mentions(text, "word", ...)`: case-insensitive, whole-word match of any of the words
+//!   (a word may be a phrase; `text` may be a list, then any item counts).
+//! - `has_number(text)`: the text contains a digit.
+//! - `word_count(text)`: number of whitespace-separated words.
+//! - `x is empty`: undefined, none, an empty string or an empty list.
+
+use std::sync::LazyLock;
+
+use minijinja::value::{Rest, Value, ValueKind};
+use minijinja::{Environment, Expression};
+
+/// Names the helpers add; conditions may use them without them being questions.
+pub const HELPER_NAMES: &[&str] = &[
+    "answered",
+    "mentions",
+    "has_number",
+    "word_count",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+];
+
+/// A compiled condition with its source, for messages.
+pub type Condition = Expression<'static, 'static>;
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    // An unanswered question is undefined: testing it is fine (`not x`, `x is empty`), but
+    // comparing or iterating it is an error, which makes the whole condition false.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    register_helpers(&mut env);
+    env
+});
+
+/// Adds the helper functions and tests to an environment (the template environment uses
+/// them too).
+pub fn register_helpers(env: &mut Environment<'_>) {
+    env.add_function("answered", |v: Value| is_answered(&v));
+    env.add_function("mentions", mentions);
+    env.add_function("has_number", |v: Value| text_of(&v).chars().any(|c| c.is_ascii_digit()));
+    env.add_function("word_count", |v: Value| text_of(&v).split_whitespace().count());
+    env.add_test("empty", |v: Value| !is_answered(&v));
+}
+
+/// Compiles a condition; the error message is minijinja's, which names the problem.
+pub fn compile(source: &str) -> Result<Condition, String> {
+    ENV.compile_expression_owned(source.to_string())
+        .map_err(|e| describe_error(&e))
+}
+
+/// Checks that a message template compiles.
+pub fn check_template(source: &str) -> Result<(), String> {
+    ENV.template_from_str(source).map(|_| ()).map_err(|e| describe_error(&e))
+}
+
+/// Renders a short message template (a rule's message quoting an answer); on error the
+/// source is returned as it is, so a message is never lost.
+pub fn render_message(source: &str, ctx: &Value) -> String {
+    if !source.contains("{{") && !source.contains("{%") {
+        return source.to_string();
+    }
+    ENV.render_str(source, ctx.clone()).unwrap_or_else(|_| source.to_string())
+}
+
+/// The variables a condition reads, excluding the helpers.
+pub fn variables(expr: &Condition) -> Vec<String> {
+    let mut names: Vec<String> = expr
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|n| !HELPER_NAMES.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Evaluates a condition; an evaluation error (e.g. comparing text with a number) counts as
+/// false, so a condition never hides a crash.
+pub fn is_true(expr: &Condition, ctx: &Value) -> bool {
+    expr.eval(ctx.clone()).map(|v| v.is_true()).unwrap_or(false)
+}
+
+/// One-line description of a minijinja error, including its detail.
+pub fn describe_error(e: &minijinja::Error) -> String {
+    match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.to_string(),
+    }
+}
+
+fn is_answered(v: &Value) -> bool {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => false,
+        ValueKind::String => !v.as_str().unwrap_or("").trim().is_empty(),
+        ValueKind::Seq | ValueKind::Map => v.len().unwrap_or(0) > 0,
+        _ => true,
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => String::new(),
+        ValueKind::Seq => v
+            .try_iter()
+            .map(|it| it.map(|x| x.to_string()).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default(),
+        _ => v.to_string(),
+    }
+}
+
+fn mentions(v: Value, words: Rest<String>) -> bool {
+    let text = text_of(&v).to_lowercase();
+    words.iter().any(|w| contains_word(&text, &w.to_lowercase()))
+}
+
+/// Whole-word (or whole-phrase) containment: the match must not be glued to letters or digits
+/// on either side, so "ab" does not match "lab" but does match "a/b test" for "a/b".
+pub fn contains_word(haystack: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric();
+    let mut start = 0;
+    while let Some(pos) = haystack[start..].find(needle) {
+        let at = start + pos;
+        let end = at + needle.len();
+        let before_ok = haystack[..at].chars().next_back().is_none_or(|c| !is_word(c));
+        let after_ok = haystack[end..].chars().next().is_none_or(|c| !is_word(c));
+        if before_ok && after_ok {
+            return true;
+        }
+        start = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn helpers_work_in_conditions() {
+        let ctx = context! { notes => "We use an A/B test on 10% of users", list => vec!["x"], empty => "" };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(t("mentions(notes, 'a/b')"));
+        assert!(!t("mentions(notes, 'ab')"));
+        assert!(t("has_number(notes)"));
+        assert!(t("word_count(notes) == 9"));
+        assert!(t("answered(list) and not answered(empty) and missing is empty"));
+        assert!(!t("missing < 0.1"), "undefined compared to a number is false, not an error");
+    }
+
+    #[test]
+    fn whole_word_matching() {
+        assert!(contains_word("we train a cnn.", "cnn"));
+        assert!(!contains_word("scnnr", "cnn"));
+        assert!(contains_word("deep learning", "deep learning"));
+        assert!(!contains_word("", "x"));
+        assert!(contains_word("naïve bayes", "bayes"));
+    }
+
+    #[test]
+    fn variables_exclude_helpers() {
+        let e = compile("mentions(a, 'x') and b > 1 and answered(c)").unwrap();
+        assert_eq!(variables(&e), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn syntax_errors_are_described() {
+        let err = compile("task == ").unwrap_err();
+        assert!(err.contains("syntax error"), "{err}");
+    }
+}

@@ -1,0 +1,87 @@
+//! Making answers safe to place in markdown: an answer is data, so it must never open a
+//! heading, a code fence, a table cell or raw HTML in the design doc.
+
+/// For text placed mid-line (table cells, list items, after a label): one line, with every
+/// character that could start markup escaped.
+pub fn inline(s: &str) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(one_line.len() + 8);
+    for c in one_line.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    escape_line_start(&out)
+}
+
+/// For paragraphs: line breaks and simple lists and emphasis are kept, but nothing can turn into
+/// a heading, a rule, a setext underline, a code fence, a quote or raw HTML.
+pub fn block(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, raw) in s.trim().lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = raw.trim_end().replace('<', "\\<").replace('&', "\\&").replace('|', "\\|");
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let starts_block = body.starts_with('#')
+            || body.starts_with('>')
+            || body.starts_with("```")
+            || body.starts_with("~~~")
+            || (!body.is_empty() && body.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | ' ')));
+        // Indented text could become a code block or a lazy continuation; keep at most 3 spaces.
+        let indent = if indent.len() > 3 { "   " } else { indent };
+        out.push_str(indent);
+        if starts_block {
+            out.push('\\');
+        }
+        out.push_str(body);
+    }
+    out
+}
+
+fn escape_line_start(s: &str) -> String {
+    let bytes = s.as_bytes();
+    // A list marker only counts when followed by a space or the end of the line.
+    let marker_end = |at: usize| matches!(bytes.get(at), None | Some(b' ' | b'\t'));
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let starts_list = (matches!(bytes.first(), Some(b'-' | b'+')) && marker_end(1))
+        || bytes.first() == Some(&b'=')
+        || (digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) && marker_end(digits + 1));
+    if starts_list {
+        if digits > 0 {
+            format!("{}\\{}", &s[..digits], &s[digits..])
+        } else {
+            format!("\\{s}")
+        }
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_escapes_structure() {
+        assert_eq!(inline("a | b"), "a \\| b");
+        assert_eq!(inline("# not a heading\nsecond"), "\\# not a heading second");
+        assert_eq!(inline("- item"), "\\- item");
+        assert_eq!(inline("1. first"), "1\\. first");
+        assert_eq!(inline("<script>"), "\\<script\\>");
+        assert_eq!(inline("0.03 positive"), "0.03 positive");
+        assert_eq!(inline("-5% churn"), "-5% churn");
+    }
+
+    #[test]
+    fn block_keeps_lists_but_not_headings() {
+        assert_eq!(block("- a\n- b"), "- a\n- b");
+        assert_eq!(block("# title\ntext"), "\\# title\ntext");
+        assert_eq!(block("text\n---"), "text\n\\---");
+        assert_eq!(block("```\ncode"), "\\```\ncode");
+        assert_eq!(block("a\n        deep"), "a\n   deep");
+    }
+}

@@ -1,0 +1,333 @@
+//! The questionnaire: sections of typed questions, loaded from TOML and checked before use.
+//! The format is documented in `questionnaires/README.md`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{Answer, Answers, context_of};
+use crate::expr::{self, Condition};
+use crate::source::{FileError, Problem, line_of, parse_toml};
+
+mod check;
+pub use check::check_answer;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Text,
+    LongText,
+    Choice,
+    MultiChoice,
+    Number,
+    YesNo,
+    List,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::LongText => "long_text",
+            Kind::Choice => "choice",
+            Kind::MultiChoice => "multi_choice",
+            Kind::Number => "number",
+            Kind::YesNo => "yes_no",
+            Kind::List => "list",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+impl Choice {
+    pub fn label(&self) -> &str {
+        if self.label.is_empty() { &self.value } else { &self.label }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub kind: Kind,
+    pub prompt: String,
+    /// Why the question matters, in the reviewer's words.
+    #[serde(default)]
+    pub help: String,
+    /// Where the advice comes from, e.g. "MLTS Mon2; RoML 8".
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub placeholder: String,
+    #[serde(default)]
+    pub default: Option<toml::Value>,
+    #[serde(default)]
+    pub required: bool,
+    /// A condition over earlier answers; the question is asked only when it is true.
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub integer: bool,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    /// A regular expression the whole answer must match.
+    pub pattern: Option<String>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    /// A secret answer is asked but never written to the session file.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+impl Question {
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.value == value)
+    }
+
+    /// The default as an answer, if the question has one.
+    pub fn default_answer(&self) -> Option<Answer> {
+        self.default.clone().map(Answer::from_toml)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub intro: String,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionnaireFile {
+    id: String,
+    version: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    /// The question whose answer names the project (header and doc title).
+    #[serde(default)]
+    title_question: Option<String>,
+    #[serde(default)]
+    sections: Vec<Section>,
+}
+
+/// A loaded, checked questionnaire with its conditions compiled.
+#[derive(Debug)]
+pub struct Questionnaire {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub title_question: Option<String>,
+    pub sections: Vec<Section>,
+    /// (section index, question index) in asking order.
+    order: Vec<(usize, usize)>,
+    by_id: HashMap<String, usize>,
+    conditions: Vec<Option<Condition>>,
+}
+
+impl Questionnaire {
+    /// Parses and checks a questionnaire. `path` is only used in messages.
+    pub fn from_str(source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+        let file: QuestionnaireFile = parse_toml(source, path)?;
+        build(file, source, path)
+    }
+
+    pub fn load(path: &Path) -> Result<Questionnaire, FileError> {
+        let source = crate::source::read(path)?;
+        Self::from_str(&source, path)
+    }
+
+    /// Number of questions.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The question at a flat index (asking order).
+    pub fn question(&self, index: usize) -> &Question {
+        let (s, q) = self.order[index];
+        &self.sections[s].questions[q]
+    }
+
+    /// The section a flat index belongs to.
+    pub fn section_of(&self, index: usize) -> usize {
+        self.order[index].0
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Question> {
+        self.index_of(id).map(|i| self.question(i))
+    }
+
+    /// Flat indices of a section's questions.
+    pub fn section_range(&self, section: usize) -> std::ops::Range<usize> {
+        let start = self.order.partition_point(|&(s, _)| s < section);
+        let end = self.order.partition_point(|&(s, _)| s <= section);
+        start..end
+    }
+
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        (0..self.len()).map(|i| self.question(i))
+    }
+
+    /// Which questions are asked, given the answers. A question's condition sees only the
+    /// answers of earlier questions that are themselves asked, so a hidden question's stale
+    /// answer never shows other questions.
+    pub fn visibility(&self, answers: &Answers) -> Vec<bool> {
+        let mut visible = vec![true; self.len()];
+        let mut ctx = context_of(answers);
+        for (i, cond) in self.conditions.iter().enumerate() {
+            let Some(cond) = cond else { continue };
+            if !expr::is_true(cond, &ctx) {
+                visible[i] = false;
+                let id = &self.question(i).id;
+                if answers.get(id).is_some_and(|a| !a.is_empty()) {
+                    ctx = context_of(
+                        answers
+                            .iter()
+                            .filter(|(k, _)| self.index_of(k).is_none_or(|j| visible[j])),
+                    );
+                }
+            }
+        }
+        visible
+    }
+
+    /// The answers of asked questions only: what rules and the doc reason on.
+    pub fn visible_answers(&self, answers: &Answers, visible: &[bool]) -> Answers {
+        answers
+            .iter()
+            .filter(|(k, a)| !a.is_empty() && self.index_of(k).is_some_and(|i| visible[i]))
+            .map(|(k, a)| (k.clone(), a.clone()))
+            .collect()
+    }
+}
+
+fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+    let mut problems = Vec::new();
+    let mut problem = |needle: Option<&str>, subject: String, message: String| {
+        problems.push(Problem {
+            line: needle.and_then(|n| line_of(source, n)),
+            subject,
+            message,
+        });
+    };
+    if file.id.trim().is_empty() {
+        problem(None, "questionnaire".into(), "`id` is empty".into());
+    }
+    if file.sections.is_empty() {
+        problem(None, "questionnaire".into(), "has no sections".into());
+    }
+
+    let mut order = Vec::new();
+    let mut by_id = HashMap::new();
+    let mut section_ids = HashSet::new();
+    for (s, section) in file.sections.iter().enumerate() {
+        let needle = format!("id = \"{}\"", section.id);
+        if !section_ids.insert(section.id.as_str()) {
+            problem(
+                Some(&needle),
+                format!("section `{}`", section.id),
+                "duplicate section id".into(),
+            );
+        }
+        if section.questions.is_empty() {
+            problem(
+                Some(&needle),
+                format!("section `{}`", section.id),
+                "has no questions".into(),
+            );
+        }
+        for (q, question) in section.questions.iter().enumerate() {
+            let needle = format!("id = \"{}\"", question.id);
+            let subject = format!("question `{}`", question.id);
+            if by_id.insert(question.id.clone(), order.len()).is_some() {
+                problem(Some(&needle), subject.clone(), "duplicate question id".into());
+            }
+            for message in check::definition(question) {
+                problem(Some(&needle), subject.clone(), message);
+            }
+            order.push((s, q));
+        }
+    }
+
+    let mut conditions = Vec::with_capacity(order.len());
+    for (i, &(s, q)) in order.iter().enumerate() {
+        let question = &file.sections[s].questions[q];
+        let needle = format!("id = \"{}\"", question.id);
+        let subject = format!("question `{}`", question.id);
+        let Some(source) = question.when.as_deref() else {
+            conditions.push(None);
+            continue;
+        };
+        match expr::compile(source) {
+            Err(e) => {
+                problem(Some(&needle), subject, format!("`when` does not compile: {e}"));
+                conditions.push(None);
+            }
+            Ok(cond) => {
+                for name in expr::variables(&cond) {
+                    match by_id.get(&name) {
+                        None => problem(
+                            Some(&needle),
+                            subject.clone(),
+                            format!("`when` names `{name}`, which is not a question"),
+                        ),
+                        Some(&j) if j >= i => problem(
+                            Some(&needle),
+                            subject.clone(),
+                            format!("`when` names `{name}`, which is not asked before this question"),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                conditions.push(Some(cond));
+            }
+        }
+    }
+    if let Some(t) = &file.title_question
+        && !by_id.contains_key(t)
+    {
+        problem(None, "questionnaire".into(), format!("`title_question` names unknown question `{t}`"));
+    }
+
+    if !problems.is_empty() {
+        return Err(FileError::Invalid { path: path.to_path_buf(), problems });
+    }
+    Ok(Questionnaire {
+        id: file.id,
+        version: file.version,
+        title: file.title,
+        description: file.description,
+        title_question: file.title_question,
+        sections: file.sections,
+        order,
+        by_id,
+        conditions,
+    })
+}

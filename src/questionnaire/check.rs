@@ -1,0 +1,164 @@
+//! Checks of a question's definition (at load) and of an answer against its question.
+
+use regex::Regex;
+
+use super::{Kind, Question};
+use crate::answer::{Answer, format_number};
+
+/// Problems in a question's definition, each as a message.
+pub(super) fn definition(q: &Question) -> Vec<String> {
+    let mut out = Vec::new();
+    if !is_identifier(&q.id) {
+        out.push(
+            "id must be lowercase letters, digits and `_`, starting with a letter (it is used in conditions)"
+                .into(),
+        );
+    }
+    if q.prompt.trim().is_empty() {
+        out.push("`prompt` is empty".into());
+    }
+    let is_choice = matches!(q.kind, Kind::Choice | Kind::MultiChoice);
+    if is_choice && q.choices.is_empty() {
+        out.push(format!("a {} question needs `choices`", q.kind.name()));
+    }
+    if !is_choice && !q.choices.is_empty() {
+        out.push(format!("`choices` are only for choice questions, not {}", q.kind.name()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &q.choices {
+        if !seen.insert(c.value.as_str()) {
+            out.push(format!("choice `{}` is listed twice", c.value));
+        }
+    }
+    let is_number = q.kind == Kind::Number;
+    if !is_number && (q.min.is_some() || q.max.is_some() || q.unit.is_some() || q.integer) {
+        out.push(format!("`min`, `max`, `unit` and `integer` are only for numbers, not {}", q.kind.name()));
+    }
+    if let (Some(a), Some(b)) = (q.min, q.max)
+        && a > b
+    {
+        out.push(format!("`min` {a} is greater than `max` {b}"));
+    }
+    if let (Some(a), Some(b)) = (q.min_length, q.max_length)
+        && a > b
+    {
+        out.push(format!("`min_length` {a} is greater than `max_length` {b}"));
+    }
+    if let Some(p) = &q.pattern
+        && let Err(e) = Regex::new(p)
+    {
+        out.push(format!("`pattern` is not a valid regular expression: {e}"));
+    }
+    if let Some(d) = q.default_answer() {
+        for m in check_answer(q, &d) {
+            out.push(format!("`default` does not fit: {m}"));
+        }
+    }
+    out
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Problems with an answer to a question (empty list: the answer fits).
+pub fn check_answer(q: &Question, a: &Answer) -> Vec<String> {
+    let mut out = Vec::new();
+    let wrong_type = |expected: &str| format!("expected {expected}, found {} ({a})", a.type_name());
+    match (q.kind, a) {
+        (Kind::Text | Kind::LongText, Answer::Text(s)) => check_text(q, s, &mut out),
+        (Kind::Choice, Answer::Text(s)) => {
+            if q.choice(s).is_none() {
+                out.push(format!("`{s}` is not one of the choices ({})", choice_list(q)));
+            }
+        }
+        (Kind::MultiChoice, Answer::List(items)) => {
+            for s in items {
+                if q.choice(s).is_none() {
+                    out.push(format!("`{s}` is not one of the choices ({})", choice_list(q)));
+                }
+            }
+            check_items(q, items.len(), &mut out);
+        }
+        (Kind::List, Answer::List(items)) => {
+            check_items(q, items.len(), &mut out);
+            for s in items {
+                check_text(q, s, &mut out);
+            }
+        }
+        (Kind::Number, Answer::Number(n)) => check_number(q, *n, &mut out),
+        (Kind::YesNo, Answer::Bool(_)) => {}
+        (Kind::Text | Kind::LongText | Kind::Choice, _) => out.push(wrong_type("text")),
+        (Kind::MultiChoice | Kind::List, _) => out.push(wrong_type("a list of text")),
+        (Kind::Number, _) => out.push(wrong_type("a number")),
+        (Kind::YesNo, _) => out.push(wrong_type("true or false")),
+    }
+    out
+}
+
+fn choice_list(q: &Question) -> String {
+    q.choices.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn check_text(q: &Question, s: &str, out: &mut Vec<String>) {
+    let len = s.chars().count();
+    if let Some(min) = q.min_length
+        && len < min
+        && len > 0
+    {
+        out.push(format!("at least {min} characters, please (now {len})"));
+    }
+    if let Some(max) = q.max_length
+        && len > max
+    {
+        out.push(format!("at most {max} characters (now {len})"));
+    }
+    if let Some(p) = &q.pattern
+        && !s.is_empty()
+        && Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| !re.is_match(s))
+    {
+        out.push(format!("does not match the pattern `{p}`"));
+    }
+}
+
+fn check_items(q: &Question, n: usize, out: &mut Vec<String>) {
+    if let Some(min) = q.min_items
+        && n < min
+        && n > 0
+    {
+        out.push(format!("at least {min} items, please (now {n})"));
+    }
+    if let Some(max) = q.max_items
+        && n > max
+    {
+        out.push(format!("at most {max} items (now {n})"));
+    }
+}
+
+fn check_number(q: &Question, n: f64, out: &mut Vec<String>) {
+    let unit = q.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    if !n.is_finite() {
+        out.push("must be a finite number".into());
+        return;
+    }
+    if q.integer && n.fract() != 0.0 {
+        out.push(format!("must be a whole number, not {}", format_number(n)));
+    }
+    match (q.min, q.max) {
+        (Some(lo), Some(hi)) if n < lo || n > hi => out.push(format!(
+            "{} is out of range: {} to {}{unit}",
+            format_number(n),
+            format_number(lo),
+            format_number(hi)
+        )),
+        (Some(lo), None) if n < lo => {
+            out.push(format!("{} is below the minimum {}{unit}", format_number(n), format_number(lo)))
+        }
+        (None, Some(hi)) if n > hi => {
+            out.push(format!("{} is above the maximum {}{unit}", format_number(n), format_number(hi)))
+        }
+        _ => {}
+    }
+}

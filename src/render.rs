@@ -1,0 +1,177 @@
+//! The design doc: the answers, the review and the latest critique through a minijinja
+//! template. Answers are passed as data, never as template source, and escaped for markdown.
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::answer::Answer;
+use crate::bundle::{Bundle, Review};
+use crate::markdown;
+use crate::questionnaire::{Kind, Question};
+use crate::session::{Session, answers_hash};
+
+pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../templates/design-doc.md.j2");
+
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}: {message}")]
+pub struct RenderError {
+    pub origin: String,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct DocQuestion<'a> {
+    id: &'a str,
+    prompt: &'a str,
+    kind: &'static str,
+    required: bool,
+    answered: bool,
+    /// The answer in words (choice labels, "yes"/"no", numbers with their unit).
+    text: String,
+    /// Items of a list or multiple choice answer.
+    items: Vec<String>,
+    /// Paragraph-style answer (long text).
+    long: bool,
+}
+
+#[derive(Serialize)]
+struct DocSection<'a> {
+    number: usize,
+    id: &'a str,
+    title: &'a str,
+    intro: &'a str,
+    questions: Vec<DocQuestion<'a>>,
+    answered: usize,
+}
+
+#[derive(Serialize)]
+struct OpenQuestion<'a> {
+    id: &'a str,
+    prompt: &'a str,
+    section: &'a str,
+    section_title: &'a str,
+}
+
+fn answer_text(q: &Question, a: &Answer) -> (String, Vec<String>) {
+    match (q.kind, a) {
+        (Kind::Choice, Answer::Text(v)) => {
+            (q.choice(v).map_or(v.clone(), |c| c.label().to_string()), Vec::new())
+        }
+        (Kind::MultiChoice, Answer::List(items)) => {
+            let labels: Vec<String> = items
+                .iter()
+                .map(|v| q.choice(v).map_or(v.clone(), |c| c.label().to_string()))
+                .collect();
+            (labels.join(", "), labels)
+        }
+        (_, Answer::List(items)) => (items.join(", "), items.clone()),
+        (Kind::Number, Answer::Number(_)) => match &q.unit {
+            Some(u) => (format!("{a} {u}"), Vec::new()),
+            None => (a.to_string(), Vec::new()),
+        },
+        _ => (a.to_string(), Vec::new()),
+    }
+}
+
+/// The doc's environment: the answer filters and the condition helpers.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.add_filter("md_inline", |s: String| markdown::inline(&s));
+    env.add_filter("md_block", |s: String| markdown::block(&s));
+    crate::expr::register_helpers(&mut env);
+    env
+}
+
+/// Renders the design doc. `template` replaces the built-in template when given; `origin` names
+/// it in errors.
+pub fn render_doc(
+    bundle: &Bundle,
+    session: &Session,
+    review: &Review,
+    template: Option<(&str, &str)>,
+) -> Result<String, RenderError> {
+    let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
+    let q = &bundle.questionnaire;
+    let mut sections = Vec::new();
+    let mut open = Vec::new();
+    for (s, section) in q.sections.iter().enumerate() {
+        let mut questions = Vec::new();
+        for i in q.section_range(s) {
+            if !review.visible[i] {
+                continue;
+            }
+            let question = q.question(i);
+            let answer = review.asked.get(&question.id);
+            let (text, items) = answer.map(|a| answer_text(question, a)).unwrap_or_default();
+            if answer.is_none() && question.required {
+                open.push(OpenQuestion {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    section: &section.id,
+                    section_title: &section.title,
+                });
+            }
+            questions.push(DocQuestion {
+                id: &question.id,
+                prompt: &question.prompt,
+                kind: question.kind.name(),
+                required: question.required,
+                answered: answer.is_some(),
+                text,
+                items,
+                long: question.kind == Kind::LongText,
+            });
+        }
+        sections.push(DocSection {
+            number: s + 1,
+            id: &section.id,
+            title: &section.title,
+            intro: &section.intro,
+            answered: questions.iter().filter(|x| x.answered).count(),
+            questions,
+        });
+    }
+    let project = q
+        .title_question
+        .as_ref()
+        .and_then(|t| review.asked.get(t))
+        .map(|a| a.to_string());
+    let section_titles: std::collections::BTreeMap<&str, &str> =
+        q.sections.iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
+    let ctx = context! {
+        project => project,
+        questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },
+        kickoff_version => env!("CARGO_PKG_VERSION"),
+        answers_hash => answers_hash(&review.asked),
+        answers => crate::answer::context_of(&review.asked),
+        sections => Value::from(Serde(&sections)),
+        section_titles => Value::from(Serde(&section_titles)),
+        open_questions => Value::from(Serde(&open)),
+        findings => Value::from(Serde(&review.findings)),
+        readiness => Value::from(Serde(&review.readiness)),
+        critique => Value::from(Serde(session.critiques.last())),
+        session => context! { created => &session.created, updated => &session.updated },
+    };
+    let err = |e: minijinja::Error| RenderError {
+        origin: match e.line() {
+            Some(l) => format!("{origin}:{l}"),
+            None => origin.to_string(),
+        },
+        message: crate::expr::describe_error(&e),
+    };
+    let env = environment();
+    let tmpl = env.template_from_str(source).map_err(err)?;
+    let mut out = tmpl.render(ctx).map_err(err)?;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}

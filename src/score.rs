@@ -1,0 +1,194 @@
+//! The readiness score in the spirit of the ML Test Score (Breck et al. 2017): each of the 28
+//! tests judged from the answers as not addressed (0), manual (0.5) or automated (1.0); the
+//! final score is the weakest of the four sections.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{Answers, context_of};
+use crate::expr::{self, Condition};
+use crate::questionnaire::Questionnaire;
+use crate::source::{FileError, Problem, line_of, parse_toml};
+
+pub const SECTIONS: [&str; 4] = ["Data", "Model", "Infra", "Monitor"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoreFile {
+    tests: Vec<TestDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestDef {
+    id: String,
+    title: String,
+    #[serde(default)]
+    questions: Vec<String>,
+    automated: String,
+    manual: String,
+}
+
+#[derive(Debug)]
+struct Test {
+    id: String,
+    title: String,
+    section: usize,
+    question: Option<String>,
+    automated: Condition,
+    manual: Condition,
+}
+
+#[derive(Debug)]
+pub struct Scorecard {
+    tests: Vec<Test>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TestResult {
+    pub id: String,
+    pub title: String,
+    /// 0, 0.5 (manual) or 1.0 (automated).
+    pub score: f64,
+    /// The question to go to for this test.
+    pub question: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SectionScore {
+    pub name: String,
+    pub score: f64,
+    pub tests: Vec<TestResult>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Readiness {
+    pub sections: Vec<SectionScore>,
+    /// Minimum of the section sums.
+    pub score: f64,
+    /// The paper's description of the score's band.
+    pub band: String,
+}
+
+impl Scorecard {
+    pub fn from_str(source: &str, path: &Path, q: &Questionnaire) -> Result<Scorecard, FileError> {
+        let file: ScoreFile = parse_toml(source, path)?;
+        let mut problems = Vec::new();
+        let mut tests = Vec::new();
+        for def in file.tests {
+            let mut problem = |message: String| {
+                problems.push(Problem {
+                    line: line_of(source, &format!("id = \"{}\"", def.id)),
+                    subject: format!("test `{}`", def.id),
+                    message,
+                })
+            };
+            let section = SECTIONS.iter().position(|s| {
+                def.id.strip_prefix(s).is_some_and(|rest| rest.trim().parse::<u8>().is_ok())
+            });
+            if section.is_none() {
+                problem("id must be `Data N`, `Model N`, `Infra N` or `Monitor N`".into());
+            }
+            for name in &def.questions {
+                if q.get(name).is_none() {
+                    problem(format!("`questions` names `{name}`, which is not a question"));
+                }
+            }
+            let mut compile = |what: &str, src: &str| match expr::compile(src) {
+                Ok(c) => {
+                    for name in expr::variables(&c) {
+                        if q.get(&name).is_none() {
+                            problem(format!("`{what}` names `{name}`, which is not a question"));
+                        }
+                    }
+                    Some(c)
+                }
+                Err(e) => {
+                    problem(format!("`{what}` does not compile: {e}"));
+                    None
+                }
+            };
+            let automated = compile("automated", &def.automated);
+            let manual = compile("manual", &def.manual);
+            if let (Some(section), Some(automated), Some(manual)) = (section, automated, manual) {
+                tests.push(Test {
+                    question: def.questions.first().cloned(),
+                    id: def.id,
+                    title: def.title,
+                    section,
+                    automated,
+                    manual,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(FileError::Invalid { path: path.to_path_buf(), problems });
+        }
+        Ok(Scorecard { tests })
+    }
+
+    pub fn len(&self) -> usize {
+        self.tests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tests.is_empty()
+    }
+
+    /// Scores answers already reduced to the asked questions.
+    pub fn score(&self, asked: &Answers) -> Readiness {
+        let ctx = context_of(asked);
+        let mut sections: Vec<SectionScore> = SECTIONS
+            .iter()
+            .map(|s| SectionScore { name: s.to_string(), score: 0.0, tests: Vec::new() })
+            .collect();
+        for t in &self.tests {
+            let score = if expr::is_true(&t.automated, &ctx) {
+                1.0
+            } else if expr::is_true(&t.manual, &ctx) {
+                0.5
+            } else {
+                0.0
+            };
+            let s = &mut sections[t.section];
+            s.score += score;
+            s.tests.push(TestResult {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                score,
+                question: t.question.clone(),
+            });
+        }
+        let score = sections.iter().map(|s| s.score).fold(f64::INFINITY, f64::min);
+        let score = if score.is_finite() { score } else { 0.0 };
+        Readiness { sections, score, band: band(score).to_string() }
+    }
+}
+
+/// The bands of the 2017 paper.
+pub fn band(score: f64) -> &'static str {
+    match score {
+        s if s <= 0.0 => "more of a research project than a productionized system",
+        s if s <= 1.0 => "not totally untested, but serious holes in reliability are possible",
+        s if s <= 2.0 => "a first pass at production readiness; more is needed",
+        s if s <= 3.0 => "reasonably tested; more automation may pay",
+        s if s <= 5.0 => "strong levels of automated testing and monitoring",
+        _ => "exceptional levels of automated testing and monitoring",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::band;
+
+    #[test]
+    fn bands_follow_the_paper() {
+        assert!(band(0.0).starts_with("more of a research"));
+        assert!(band(1.0).starts_with("not totally"));
+        assert!(band(1.5).starts_with("a first pass"));
+        assert!(band(3.0).starts_with("reasonably"));
+        assert!(band(5.0).starts_with("strong"));
+        assert!(band(5.5).starts_with("exceptional"));
+    }
+}

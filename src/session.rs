@@ -1,0 +1,209 @@
+//! The session file: which questionnaire, the answers by question id, where the user was, and
+//! the critiques received. Saved atomically; never holds a secret.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::answer::{Answer, Answers};
+use crate::questionnaire::{Questionnaire, check_answer};
+use crate::source::{FileError, Problem, parse_toml};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Session {
+    /// Id of the questionnaire the answers belong to.
+    pub questionnaire: String,
+    pub questionnaire_version: String,
+    /// Path of a questionnaire file that is not built in, relative to the session file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questionnaire_path: Option<String>,
+    pub created: String,
+    pub updated: String,
+    /// The question the user was on, so a resumed interview starts there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub answers: Answers,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub critiques: Vec<Critique>,
+    /// Keys this version does not know, kept so that nothing is lost on save.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// A critique by an LLM, as saved.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Critique {
+    pub provider: String,
+    pub model: String,
+    pub created: String,
+    /// Hash of the rendered prompts; with `answers_hash` and `model` the cache key.
+    pub prompt_hash: String,
+    pub answers_hash: String,
+    pub text: String,
+    /// The stream broke after some text arrived; `text` is what arrived.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+}
+
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+impl Session {
+    pub fn new(q: &Questionnaire) -> Session {
+        let t = now();
+        Session {
+            questionnaire: q.id.clone(),
+            questionnaire_version: q.version.clone(),
+            questionnaire_path: None,
+            created: t.clone(),
+            updated: t,
+            cursor: None,
+            answers: Answers::new(),
+            critiques: Vec::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    pub fn from_str(source: &str, path: &Path) -> Result<Session, FileError> {
+        parse_toml(source, path)
+    }
+
+    pub fn load(path: &Path) -> Result<Session, FileError> {
+        Self::from_str(&crate::source::read(path)?, path)
+    }
+
+    /// Everything in the answers that does not fit the questionnaire, each naming its question.
+    /// The answers themselves are left as they are.
+    pub fn problems(&self, q: &Questionnaire) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if self.questionnaire != q.id {
+            out.push(Problem {
+                line: None,
+                subject: "session".into(),
+                message: format!(
+                    "written for questionnaire `{}`, not `{}`",
+                    self.questionnaire, q.id
+                ),
+            });
+        } else if self.questionnaire_version != q.version {
+            out.push(Problem {
+                line: None,
+                subject: "session".into(),
+                message: format!(
+                    "written for version {} of `{}`, this is version {}",
+                    self.questionnaire_version, q.id, q.version
+                ),
+            });
+        }
+        for (id, answer) in &self.answers {
+            let subject = format!("answer `{id}`");
+            match q.get(id) {
+                None => out.push(Problem {
+                    line: None,
+                    subject,
+                    message: "no such question in this questionnaire (kept as is)".into(),
+                }),
+                Some(question) if !answer.is_empty() => {
+                    for message in check_answer(question, answer) {
+                        out.push(Problem { line: None, subject: subject.clone(), message });
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        out
+    }
+
+    /// Sets or clears (on an empty answer) one answer.
+    pub fn set(&mut self, id: &str, answer: Option<Answer>) {
+        match answer {
+            Some(a) if !a.is_empty() => {
+                self.answers.insert(id.to_string(), a);
+            }
+            _ => {
+                self.answers.remove(id);
+            }
+        }
+    }
+
+    /// The TOML text as saved: secret answers left out.
+    pub fn to_toml(&self, q: Option<&Questionnaire>) -> String {
+        let mut copy;
+        let mut this = self;
+        if let Some(q) = q
+            && self.answers.keys().any(|k| q.get(k).is_some_and(|x| x.secret))
+        {
+            copy = self.clone();
+            copy.answers.retain(|k, _| !q.get(k).is_some_and(|x| x.secret));
+            this = &copy;
+        }
+        toml::to_string_pretty(this).expect("a session always serialises")
+    }
+
+    /// Writes the session atomically: a temporary file in the same directory, flushed to
+    /// disk, then renamed over the target. A crash at any moment leaves either the old or the
+    /// new file, never a torn one.
+    pub fn save(&mut self, path: &Path, q: Option<&Questionnaire>) -> Result<(), SaveError> {
+        self.updated = now();
+        write_atomic(path, self.to_toml(q).as_bytes())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot write: {source}", path.display())]
+pub struct SaveError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Atomic replace of `path` with `bytes`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let err = |source| SaveError { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))
+    })?;
+    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// A short, stable hash of the visible answers: the doc's reproducibility footer and the
+/// critique cache key.
+pub fn answers_hash(answers: &Answers) -> String {
+    let canonical = toml::to_string(answers).unwrap_or_default();
+    short_hash(canonical.as_bytes())
+}
+
+pub fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,129 @@
+//! Reading TOML files with errors that point at the file, line and column.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+/// One problem in a file: where (line, if known), what (question/rule id) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub line: Option<usize>,
+    /// What the problem is about, e.g. "question `task`" or "rule `no-baseline`".
+    pub subject: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: the file is empty", path.display())]
+    Empty { path: PathBuf },
+    /// Malformed TOML or a value of the wrong shape, with toml's position.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}", render_problems(path, problems))]
+    Invalid { path: PathBuf, problems: Vec<Problem> },
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&p.display_in(path).to_string());
+    }
+    out
+}
+
+impl Problem {
+    pub fn display_in<'a>(&'a self, path: &'a Path) -> impl fmt::Display + 'a {
+        struct D<'a>(&'a Problem, &'a Path);
+        impl fmt::Display for D<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let D(p, path) = self;
+                match p.line {
+                    Some(l) => write!(f, "{}:{l}: {}: {}", path.display(), p.subject, p.message),
+                    None => write!(f, "{}: {}: {}", path.display(), p.subject, p.message),
+                }
+            }
+        }
+        D(self, path)
+    }
+}
+
+pub fn read(path: &Path) -> Result<String, FileError> {
+    std::fs::read_to_string(path).map_err(|source| FileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Parses TOML into `T`, turning toml's byte span into a line and column.
+pub fn parse_toml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<T, FileError> {
+    if source.trim().is_empty() {
+        return Err(FileError::Empty { path: path.to_path_buf() });
+    }
+    toml::from_str(source).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| line_column(source, s.start))
+            .unwrap_or((1, 1));
+        FileError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..source.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Line of the first occurrence of `needle`, to point a semantic problem at its definition.
+pub fn line_of(source: &str, needle: &str) -> Option<usize> {
+    source.find(needle).map(|at| line_column(source, at).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let s = "a = 1\nbb = 2\n";
+        assert_eq!(line_column(s, 0), (1, 1));
+        assert_eq!(line_column(s, 6), (2, 1));
+        assert_eq!(line_column(s, 9), (2, 4));
+    }
+
+    #[test]
+    fn syntax_error_names_file_line_and_column() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            a: i64,
+        }
+        let e = parse_toml::<T>("a = 1\nb = [\n", Path::new("x.toml")).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("x.toml:2:"), "{msg}");
+    }
+}

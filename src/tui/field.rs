@@ -1,0 +1,446 @@
+//! The editing widget of the focused question, one variant per question kind. Pure state:
+//! keys in, answer out.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use crate::answer::{Answer, format_number};
+use crate::questionnaire::{Kind, Question};
+
+/// What a key did to the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The answer may have changed.
+    Changed,
+    /// Handled, answer unchanged (cursor moves, filter typing).
+    Moved,
+    /// The user is done with this question (Enter on a one-line answer).
+    Submit,
+    /// Not for this field; the app may use it for navigation.
+    Ignored,
+}
+
+#[derive(Debug)]
+pub enum Field {
+    Text { area: TextArea<'static>, multiline: bool },
+    Number { area: TextArea<'static> },
+    Choice { filter: String, cursor: usize, multi: bool, selected: Vec<String> },
+    YesNo { value: Option<bool> },
+    List { items: Vec<String>, cursor: usize, area: TextArea<'static> },
+}
+
+fn text_area(text: &str, placeholder: &str, multiline: bool) -> TextArea<'static> {
+    let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
+    area.set_placeholder_text(placeholder.to_string());
+    area.set_cursor_line_style(ratatui::style::Style::default());
+    if multiline {
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+    }
+    area.move_cursor(CursorMove::Bottom);
+    area.move_cursor(CursorMove::End);
+    area
+}
+
+impl Field {
+    pub fn new(q: &Question, answer: Option<&Answer>) -> Field {
+        match q.kind {
+            Kind::Text | Kind::LongText => {
+                let text = answer.map(|a| a.to_string()).unwrap_or_default();
+                Field::Text {
+                    area: text_area(&text, &q.placeholder, q.kind == Kind::LongText),
+                    multiline: q.kind == Kind::LongText,
+                }
+            }
+            Kind::Number => {
+                let text = match answer {
+                    Some(Answer::Number(n)) => format_number(*n),
+                    Some(a) => a.to_string(),
+                    None => String::new(),
+                };
+                Field::Number { area: text_area(&text, &q.placeholder, false) }
+            }
+            Kind::Choice | Kind::MultiChoice => {
+                let selected = match answer {
+                    Some(Answer::Text(s)) => vec![s.clone()],
+                    Some(Answer::List(l)) => l.clone(),
+                    _ => Vec::new(),
+                };
+                let cursor = selected
+                    .first()
+                    .and_then(|s| q.choices.iter().position(|c| &c.value == s))
+                    .unwrap_or(0);
+                Field::Choice {
+                    filter: String::new(),
+                    cursor,
+                    multi: q.kind == Kind::MultiChoice,
+                    selected,
+                }
+            }
+            Kind::YesNo => Field::YesNo {
+                value: match answer {
+                    Some(Answer::Bool(b)) => Some(*b),
+                    _ => None,
+                },
+            },
+            Kind::List => {
+                let items = match answer {
+                    Some(Answer::List(l)) => l.clone(),
+                    Some(a) => vec![a.to_string()],
+                    None => Vec::new(),
+                };
+                let cursor = items.len();
+                Field::List { items, cursor, area: text_area("", &q.placeholder, false) }
+            }
+        }
+    }
+
+    /// The answer the field holds now (`None`: empty).
+    pub fn answer(&self) -> Option<Answer> {
+        let answer = match self {
+            Field::Text { area, .. } => Answer::Text(area.lines().join("\n")),
+            Field::Number { area } => {
+                let t = area.lines().join("");
+                let t = t.trim();
+                if t.is_empty() {
+                    return None;
+                }
+                match t.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Answer::Number(n),
+                    _ => return None,
+                }
+            }
+            Field::Choice { multi: false, selected, .. } => Answer::Text(selected.first()?.clone()),
+            Field::Choice { selected, .. } => Answer::List(selected.clone()),
+            Field::YesNo { value } => Answer::Bool((*value)?),
+            Field::List { items, cursor, area } => {
+                let mut all = items.clone();
+                let row = area.lines().join("");
+                if *cursor >= items.len() && !row.trim().is_empty() {
+                    all.push(row);
+                } else if *cursor < items.len() {
+                    all[*cursor] = row;
+                }
+                all.retain(|s| !s.trim().is_empty());
+                Answer::List(all)
+            }
+        };
+        (!answer.is_empty()).then_some(answer)
+    }
+
+    /// A message while the typed text is not yet a number.
+    pub fn pending_error(&self) -> Option<String> {
+        let Field::Number { area } = self else { return None };
+        let t = area.lines().join("");
+        let t = t.trim();
+        (!t.is_empty() && t.parse::<f64>().map_or(true, |n| !n.is_finite()))
+            .then(|| format!("`{t}` is not a number yet"))
+    }
+
+    /// Choices shown, after the type-to-filter text: indices into `q.choices`.
+    pub fn filtered(&self, q: &Question) -> Vec<usize> {
+        let Field::Choice { filter, .. } = self else { return Vec::new() };
+        let f = filter.to_lowercase();
+        (0..q.choices.len())
+            .filter(|&i| {
+                f.is_empty()
+                    || q.choices[i].label().to_lowercase().contains(&f)
+                    || q.choices[i].value.to_lowercase().contains(&f)
+            })
+            .collect()
+    }
+
+    pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let filtered = self.filtered(q);
+        match self {
+            Field::Text { area, multiline } => {
+                match key.code {
+                    KeyCode::Enter if !*multiline => return Outcome::Submit,
+                    // Alt+Enter, Ctrl+J: a new line, for terminals where Enter is taken.
+                    KeyCode::Enter if !alt && !ctrl && *multiline => {
+                        area.insert_newline();
+                        return Outcome::Changed;
+                    }
+                    KeyCode::Up | KeyCode::Down if !*multiline => return Outcome::Ignored,
+                    KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
+                    KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => return Outcome::Ignored,
+                    _ => {}
+                }
+                edit_text(area, key)
+            }
+            Field::Number { area } => match key.code {
+                KeyCode::Enter => Outcome::Submit,
+                KeyCode::Up | KeyCode::Down => Outcome::Ignored,
+                KeyCode::Char(c) if !ctrl && !alt => {
+                    if is_number_char(c, &area.lines().join("")) {
+                        area.insert_char(c);
+                        Outcome::Changed
+                    } else {
+                        Outcome::Moved
+                    }
+                }
+                _ => edit_text(area, key),
+            },
+            Field::Choice { filter, cursor, multi, selected } => {
+                let n = filtered.len();
+                match key.code {
+                    KeyCode::Up if n > 0 => {
+                        *cursor = (*cursor + n - 1) % n;
+                        Outcome::Moved
+                    }
+                    KeyCode::Down if n > 0 => {
+                        *cursor = (*cursor + 1) % n;
+                        Outcome::Moved
+                    }
+                    KeyCode::Home => {
+                        *cursor = 0;
+                        Outcome::Moved
+                    }
+                    KeyCode::End => {
+                        *cursor = n.saturating_sub(1);
+                        Outcome::Moved
+                    }
+                    KeyCode::Char(' ') | KeyCode::Enter if n > 0 => {
+                        let value = q.choices[filtered[(*cursor).min(n - 1)]].value.clone();
+                        let submit = key.code == KeyCode::Enter;
+                        if *multi {
+                            if submit {
+                                return Outcome::Submit;
+                            }
+                            if let Some(p) = selected.iter().position(|s| *s == value) {
+                                selected.remove(p);
+                            } else {
+                                selected.push(value);
+                                // Keep the questionnaire's order, so files diff well.
+                                selected.sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
+                            }
+                        } else {
+                            *selected = vec![value];
+                        }
+                        filter.clear();
+                        if submit { Outcome::Submit } else { Outcome::Changed }
+                    }
+                    KeyCode::Enter => Outcome::Submit,
+                    KeyCode::Backspace if !filter.is_empty() => {
+                        filter.pop();
+                        *cursor = 0;
+                        Outcome::Moved
+                    }
+                    KeyCode::Esc if !filter.is_empty() => {
+                        filter.clear();
+                        Outcome::Moved
+                    }
+                    KeyCode::Char(c) if !ctrl && !alt && c != ' ' => {
+                        filter.push(c);
+                        *cursor = 0;
+                        Outcome::Moved
+                    }
+                    _ => Outcome::Ignored,
+                }
+            }
+            Field::YesNo { value } => match key.code {
+                KeyCode::Char('y' | 'Y') => {
+                    *value = Some(true);
+                    Outcome::Changed
+                }
+                KeyCode::Char('n' | 'N') => {
+                    *value = Some(false);
+                    Outcome::Changed
+                }
+                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
+                    *value = Some(!value.unwrap_or(false));
+                    Outcome::Changed
+                }
+                KeyCode::Enter => Outcome::Submit,
+                _ => Outcome::Ignored,
+            },
+            Field::List { items, cursor, area } => handle_list(items, cursor, area, key),
+        }
+    }
+
+    /// Bracketed paste: one undo step; newlines dropped in one-line fields, and in a list
+    /// each pasted line becomes an item.
+    pub fn paste(&mut self, text: &str) -> Outcome {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        match self {
+            Field::Text { area, multiline: true } => {
+                area.insert_str(&text);
+                Outcome::Changed
+            }
+            Field::Text { area, .. } => {
+                area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
+                Outcome::Changed
+            }
+            Field::Number { area } => {
+                let current = area.lines().join("");
+                let clean: String = text.trim().chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+                if format!("{current}{clean}").parse::<f64>().is_ok() {
+                    area.insert_str(clean);
+                    Outcome::Changed
+                } else {
+                    Outcome::Moved
+                }
+            }
+            Field::List { items, cursor, area } => {
+                let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+                if let Some(first) = lines.next() {
+                    area.insert_str(first);
+                }
+                for line in lines {
+                    commit_row(items, cursor, area);
+                    *cursor = items.len();
+                    *area = text_area(line, "", false);
+                }
+                Outcome::Changed
+            }
+            Field::Choice { filter, cursor, .. } => {
+                filter.push_str(text.trim());
+                *cursor = 0;
+                Outcome::Moved
+            }
+            Field::YesNo { .. } => Outcome::Ignored,
+        }
+    }
+
+    /// Text for the external editor, for the text kinds.
+    pub fn editor_text(&self) -> Option<String> {
+        match self {
+            Field::Text { area, .. } => Some(area.lines().join("\n")),
+            Field::List { .. } => self.answer().map(|a| match a {
+                Answer::List(l) => l.join("\n"),
+                other => other.to_string(),
+            }).or(Some(String::new())),
+            _ => None,
+        }
+    }
+
+    /// Takes the text back from the external editor.
+    pub fn set_editor_text(&mut self, text: &str) {
+        let text = text.trim_end_matches('\n');
+        match self {
+            Field::Text { area, multiline } => {
+                let t = if *multiline { text.to_string() } else { text.split_whitespace().collect::<Vec<_>>().join(" ") };
+                *area = text_area(&t, area.placeholder_text(), *multiline);
+            }
+            Field::List { items, cursor, area } => {
+                *items = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+                *cursor = items.len();
+                *area = text_area("", area.placeholder_text(), false);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_number_char(c: char, current: &str) -> bool {
+    match c {
+        '0'..='9' => true,
+        '-' | '+' => current.is_empty() || current.ends_with(['e', 'E']),
+        '.' => !current.contains('.') && !current.contains(['e', 'E']),
+        'e' | 'E' => !current.is_empty() && !current.contains(['e', 'E']),
+        _ => false,
+    }
+}
+
+/// Text editing with undo on Ctrl+Z and redo on Ctrl+Y (besides the widget's own keys).
+fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let changed = match key.code {
+        KeyCode::Char('z') if ctrl => area.undo(),
+        KeyCode::Char('y') if ctrl => area.redo(),
+        KeyCode::Tab | KeyCode::BackTab => return Outcome::Ignored,
+        _ => {
+            let before = area.lines().len();
+            let first = area.lines().first().cloned();
+            let changed = area.input(key);
+            if !changed {
+                return Outcome::Moved;
+            }
+            changed || before != area.lines().len() || first.as_ref() != area.lines().first()
+        }
+    };
+    if changed { Outcome::Changed } else { Outcome::Moved }
+}
+
+fn commit_row(items: &mut Vec<String>, cursor: &mut usize, area: &TextArea<'static>) {
+    let row = area.lines().join("").trim().to_string();
+    if *cursor < items.len() {
+        if row.is_empty() {
+            items.remove(*cursor);
+        } else {
+            items[*cursor] = row;
+        }
+    } else if !row.is_empty() {
+        items.push(row);
+        *cursor = items.len() - 1;
+    }
+}
+
+fn load_row(items: &[String], cursor: usize, area: &mut TextArea<'static>) {
+    let text = items.get(cursor).cloned().unwrap_or_default();
+    let placeholder = area.placeholder_text().to_string();
+    *area = text_area(&text, &placeholder, false);
+}
+
+fn handle_list(items: &mut Vec<String>, cursor: &mut usize, area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
+    let moving = key.modifiers.intersects(KeyModifiers::ALT | KeyModifiers::CONTROL);
+    let row_empty = area.lines().join("").is_empty();
+    match key.code {
+        KeyCode::Up | KeyCode::Down if moving && *cursor < items.len() => {
+            commit_row(items, cursor, area);
+            let to = if key.code == KeyCode::Up { cursor.checked_sub(1) } else { Some(*cursor + 1) };
+            match to {
+                Some(to) if to < items.len() => {
+                    items.swap(*cursor, to);
+                    *cursor = to;
+                    load_row(items, *cursor, area);
+                    Outcome::Changed
+                }
+                _ => Outcome::Moved,
+            }
+        }
+        KeyCode::Up => {
+            if *cursor == 0 {
+                return Outcome::Ignored;
+            }
+            commit_row(items, cursor, area);
+            *cursor = cursor.saturating_sub(1);
+            load_row(items, *cursor, area);
+            Outcome::Changed
+        }
+        KeyCode::Down => {
+            if *cursor >= items.len() {
+                return Outcome::Ignored;
+            }
+            let had = items.len();
+            commit_row(items, cursor, area);
+            if items.len() == had {
+                *cursor += 1;
+            }
+            load_row(items, *cursor, area);
+            Outcome::Changed
+        }
+        KeyCode::Enter => {
+            if *cursor >= items.len() && row_empty {
+                return Outcome::Submit;
+            }
+            commit_row(items, cursor, area);
+            *cursor = items.len();
+            load_row(items, *cursor, area);
+            Outcome::Changed
+        }
+        KeyCode::Delete if *cursor < items.len() && (row_empty || moving) => {
+            items.remove(*cursor);
+            load_row(items, *cursor, area);
+            Outcome::Changed
+        }
+        KeyCode::Backspace if row_empty && *cursor < items.len() => {
+            items.remove(*cursor);
+            *cursor = cursor.saturating_sub(1).min(items.len());
+            load_row(items, *cursor, area);
+            Outcome::Changed
+        }
+        _ => edit_text(area, key),
+    }
+}

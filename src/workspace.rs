@@ -1,0 +1,102 @@
+//! Opening a session file together with the questionnaire it belongs to.
+
+use std::path::{Path, PathBuf};
+
+use crate::bundle::{Bundle, DEFAULT_QUESTIONNAIRE};
+use crate::session::{SaveError, Session};
+use crate::source::{FileError, Problem};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
+    #[error(
+        "{}: the session is for questionnaire `{id}`, which is not built in (built in: {}); pass its file with -q PATH",
+        session.display(), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
+    )]
+    UnknownQuestionnaire { session: PathBuf, id: String },
+    #[error("no built-in questionnaire `{0}`; `kickoff questionnaire list` shows them, or pass a file path")]
+    NoSuchBuiltin(String),
+    #[error("{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
+        path.display(), problems.iter().map(|p| format!("  {}: {}", p.subject, p.message)).collect::<Vec<_>>().join("\n"))]
+    InvalidAnswers { path: PathBuf, problems: Vec<Problem> },
+    #[error("{}: {message}", path.display())]
+    Other { path: PathBuf, message: String },
+}
+
+/// A questionnaire given on the command line: a built-in id or a file path.
+pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
+    let spec = spec.unwrap_or(DEFAULT_QUESTIONNAIRE);
+    if let Some(b) = Bundle::builtin(spec) {
+        return Ok(b?);
+    }
+    let path = Path::new(spec);
+    if path.exists() || spec.ends_with(".toml") {
+        return Ok(Bundle::load(path)?);
+    }
+    Err(Error::NoSuchBuiltin(spec.to_string()))
+}
+
+/// Loads a session and its questionnaire: `-q` if given, else the questionnaire path recorded
+/// in the session (relative to it), else the built-in one with the session's id.
+pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session), Error> {
+    let session = Session::load(path)?;
+    let bundle = match (questionnaire, &session.questionnaire_path) {
+        (Some(spec), _) => load_questionnaire(Some(spec))?,
+        (None, Some(rel)) => {
+            let base = path.parent().unwrap_or(Path::new("."));
+            Bundle::load(&base.join(rel))?
+        }
+        (None, None) => match Bundle::builtin(&session.questionnaire) {
+            Some(b) => b?,
+            None => {
+                return Err(Error::UnknownQuestionnaire {
+                    session: path.to_path_buf(),
+                    id: session.questionnaire.clone(),
+                });
+            }
+        },
+    };
+    Ok((bundle, session))
+}
+
+/// Like [`open`], but fails when the answers do not fit, unless `lenient`.
+pub fn open_checked(
+    path: &Path,
+    questionnaire: Option<&str>,
+    lenient: bool,
+) -> Result<(Bundle, Session, Vec<Problem>), Error> {
+    let (bundle, session) = open(path, questionnaire)?;
+    let problems = session.problems(&bundle.questionnaire);
+    if !problems.is_empty() && !lenient {
+        return Err(Error::InvalidAnswers { path: path.to_path_buf(), problems });
+    }
+    Ok((bundle, session, problems))
+}
+
+/// Writes `text` to `out`, atomically, or to stdout for `None` or `-`.
+pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
+    match out {
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(text.as_bytes());
+            Ok(())
+        }
+        Some(p) if p.as_os_str() == "-" => write_output(None, text),
+        Some(p) => {
+            if let Some(dir) = p.parent()
+                && !dir.as_os_str().is_empty()
+                && !dir.is_dir()
+            {
+                return Err(Error::Other {
+                    path: p.to_path_buf(),
+                    message: format!("cannot write: the directory {} does not exist", dir.display()),
+                });
+            }
+            Ok(crate::session::write_atomic(p, text.as_bytes())?)
+        }
+    }
+}
