@@ -150,7 +150,10 @@ mod tests {
         let out = toml::to_string(&w).unwrap();
         assert!(out.contains("n = 3\n"), "{out}");
         assert!(out.contains("f = 0.25\n"), "{out}");
-        assert!(out.contains("o = { k = 1 }") || out.contains("[a.o]"), "{out}");
+        assert!(
+            out.contains("o = { k = 1 }") || out.contains("[a.o]"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -69,8 +69,16 @@ impl Bundle {
         };
         let rules_path = sibling(".rules");
         let score_path = sibling(".score");
-        let rules = if rules_path.exists() { Some((read(&rules_path)?, rules_path)) } else { None };
-        let score = if score_path.exists() { Some((read(&score_path)?, score_path)) } else { None };
+        let rules = if rules_path.exists() {
+            Some((read(&rules_path)?, rules_path))
+        } else {
+            None
+        };
+        let score = if score_path.exists() {
+            Some((read(&score_path)?, score_path))
+        } else {
+            None
+        };
         Self::from_sources(
             &source,
             path,
@@ -96,7 +104,12 @@ impl Bundle {
             Some((src, p)) => Some(Scorecard::from_str(src, &p, &questionnaire)?),
             None => None,
         };
-        Ok(Bundle { questionnaire, critic, scorecard, path: origin })
+        Ok(Bundle {
+            questionnaire,
+            critic,
+            scorecard,
+            path: origin,
+        })
     }
 
     /// Adds a team's own rule pack.
@@ -111,7 +124,12 @@ impl Bundle {
         let asked = q.visible_answers(answers, &visible);
         let findings = self.critic.run_on_visible(q, &asked);
         let readiness = self.scorecard.as_ref().map(|s| s.score(&asked));
-        Review { visible, asked, findings, readiness }
+        Review {
+            visible,
+            asked,
+            findings,
+            readiness,
+        }
     }
 }
 

@@ -120,16 +120,37 @@ pub const EXIT_INPUT: u8 = 2;
 /// Runs a command that needs no terminal. The interview commands are handled by the binary.
 pub fn run(command: Command) -> Result<ExitCode, Error> {
     match command {
-        Command::Render { file, output, template, questionnaire, rules, lenient } => {
-            render(&file, output.as_deref(), template.as_deref(), questionnaire.as_deref(), &rules, lenient)
-        }
-        Command::Check { file, format, fail_on, rules, questionnaire } => {
-            check::run(&file, format, fail_on, &rules, questionnaire.as_deref())
-        }
+        Command::Render {
+            file,
+            output,
+            template,
+            questionnaire,
+            rules,
+            lenient,
+        } => render(
+            &file,
+            output.as_deref(),
+            template.as_deref(),
+            questionnaire.as_deref(),
+            &rules,
+            lenient,
+        ),
+        Command::Check {
+            file,
+            format,
+            fail_on,
+            rules,
+            questionnaire,
+        } => check::run(&file, format, fail_on, &rules, questionnaire.as_deref()),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "kickoff", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "kickoff",
+                &mut std::io::stdout(),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::New { .. } | Command::Resume { .. } => unreachable!("handled by the interview"),
@@ -160,9 +181,14 @@ fn render(
         &bundle,
         &session,
         &review,
-        template_source.as_ref().map(|(o, s)| (o.as_str(), s.as_str())),
+        template_source
+            .as_ref()
+            .map(|(o, s)| (o.as_str(), s.as_str())),
     )
-    .map_err(|e| Error::Other { path: file.to_path_buf(), message: e.to_string() })?;
+    .map_err(|e| Error::Other {
+        path: file.to_path_buf(),
+        message: e.to_string(),
+    })?;
     workspace::write_output(output, &doc)?;
     if let Some(out) = output.filter(|o| o.as_os_str() != "-") {
         let c = counts(&review.findings);
@@ -228,7 +254,11 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
                     .map(|s| format!(", {} readiness tests", s.len()))
                     .unwrap_or_default()
             );
-            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

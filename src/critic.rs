@@ -90,14 +90,22 @@ pub struct Critic {
 
 impl Critic {
     /// Adds a rule pack, checked against the questionnaire. Rule ids must be unique across packs.
-    pub fn add_pack(&mut self, source: &str, path: &Path, q: &Questionnaire) -> Result<(), FileError> {
+    pub fn add_pack(
+        &mut self,
+        source: &str,
+        path: &Path,
+        q: &Questionnaire,
+    ) -> Result<(), FileError> {
         let file: RuleFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
         if file.questionnaire != q.id {
             problems.push(Problem {
                 line: line_of(source, "questionnaire"),
                 subject: "rule pack".into(),
-                message: format!("is for questionnaire `{}`, not `{}`", file.questionnaire, q.id),
+                message: format!(
+                    "is for questionnaire `{}`, not `{}`",
+                    file.questionnaire, q.id
+                ),
             });
         }
         let mut problem = |id: &str, message: String| {
@@ -114,11 +122,17 @@ impl Critic {
                 problem(&def.id, "duplicate rule id".into());
             }
             if def.questions.is_empty() {
-                problem(&def.id, "`questions` must name at least one question".into());
+                problem(
+                    &def.id,
+                    "`questions` must name at least one question".into(),
+                );
             }
             for name in &def.questions {
                 if q.get(name).is_none() {
-                    problem(&def.id, format!("`questions` names `{name}`, which is not a question"));
+                    problem(
+                        &def.id,
+                        format!("`questions` names `{name}`, which is not a question"),
+                    );
                 }
             }
             if def.message.trim().is_empty() {
@@ -129,7 +143,10 @@ impl Critic {
             for (n, case) in def.cases.iter().enumerate() {
                 for name in case.answers.keys() {
                     if q.get(name).is_none() {
-                        problem(&def.id, format!("case {}: `{name}` is not a question", n + 1));
+                        problem(
+                            &def.id,
+                            format!("case {}: `{name}` is not a question", n + 1),
+                        );
                     }
                 }
             }
@@ -138,15 +155,25 @@ impl Critic {
                 Ok(condition) => {
                     for name in expr::variables(&condition) {
                         if q.get(&name).is_none() {
-                            problem(&def.id, format!("`when` names `{name}`, which is not a question"));
+                            problem(
+                                &def.id,
+                                format!("`when` names `{name}`, which is not a question"),
+                            );
                         }
                     }
-                    rules.push(Rule { def, origin: path.to_path_buf(), condition });
+                    rules.push(Rule {
+                        def,
+                        origin: path.to_path_buf(),
+                        condition,
+                    });
                 }
             }
         }
         if !problems.is_empty() {
-            return Err(FileError::Invalid { path: path.to_path_buf(), problems });
+            return Err(FileError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
         }
         self.rules.extend(rules);
         Ok(())

@@ -45,8 +45,12 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
 pub fn register_helpers(env: &mut Environment<'_>) {
     env.add_function("answered", |v: Value| is_answered(&v));
     env.add_function("mentions", mentions);
-    env.add_function("has_number", |v: Value| text_of(&v).chars().any(|c| c.is_ascii_digit()));
-    env.add_function("word_count", |v: Value| text_of(&v).split_whitespace().count());
+    env.add_function("has_number", |v: Value| {
+        text_of(&v).chars().any(|c| c.is_ascii_digit())
+    });
+    env.add_function("word_count", |v: Value| {
+        text_of(&v).split_whitespace().count()
+    });
     env.add_test("empty", |v: Value| !is_answered(&v));
 }
 
@@ -58,7 +62,9 @@ pub fn compile(source: &str) -> Result<Condition, String> {
 
 /// Checks that a message template compiles.
 pub fn check_template(source: &str) -> Result<(), String> {
-    ENV.template_from_str(source).map(|_| ()).map_err(|e| describe_error(&e))
+    ENV.template_from_str(source)
+        .map(|_| ())
+        .map_err(|e| describe_error(&e))
 }
 
 /// Renders a short message template (a rule's message quoting an answer); on error the
@@ -67,7 +73,8 @@ pub fn render_message(source: &str, ctx: &Value) -> String {
     if !source.contains("{{") && !source.contains("{%") {
         return source.to_string();
     }
-    ENV.render_str(source, ctx.clone()).unwrap_or_else(|_| source.to_string())
+    ENV.render_str(source, ctx.clone())
+        .unwrap_or_else(|_| source.to_string())
 }
 
 /// The variables a condition reads, excluding the helpers.
@@ -117,7 +124,9 @@ fn text_of(v: &Value) -> String {
 
 fn mentions(v: Value, words: Rest<String>) -> bool {
     let text = text_of(&v).to_lowercase();
-    words.iter().any(|w| contains_word(&text, &w.to_lowercase()))
+    words
+        .iter()
+        .any(|w| contains_word(&text, &w.to_lowercase()))
 }
 
 /// Whole-word (or whole-phrase) containment: the match must not be glued to letters or digits
@@ -131,7 +140,10 @@ pub fn contains_word(haystack: &str, needle: &str) -> bool {
     while let Some(pos) = haystack[start..].find(needle) {
         let at = start + pos;
         let end = at + needle.len();
-        let before_ok = haystack[..at].chars().next_back().is_none_or(|c| !is_word(c));
+        let before_ok = haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word(c));
         let after_ok = haystack[end..].chars().next().is_none_or(|c| !is_word(c));
         if before_ok && after_ok {
             return true;
@@ -154,8 +166,13 @@ mod tests {
         assert!(!t("mentions(notes, 'ab')"));
         assert!(t("has_number(notes)"));
         assert!(t("word_count(notes) == 9"));
-        assert!(t("answered(list) and not answered(empty) and missing is empty"));
-        assert!(!t("missing < 0.1"), "undefined compared to a number is false, not an error");
+        assert!(t(
+            "answered(list) and not answered(empty) and missing is empty"
+        ));
+        assert!(
+            !t("missing < 0.1"),
+            "undefined compared to a number is false, not an error"
+        );
     }
 
     #[test]

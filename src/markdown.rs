@@ -7,7 +7,10 @@ pub fn inline(s: &str) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(one_line.len() + 8);
     for c in one_line.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -23,14 +26,21 @@ pub fn block(s: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let line = raw.trim_end().replace('<', "\\<").replace('&', "\\&").replace('|', "\\|");
+        let line = raw
+            .trim_end()
+            .replace('<', "\\<")
+            .replace('&', "\\&")
+            .replace('|', "\\|");
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
         let starts_block = body.starts_with('#')
             || body.starts_with('>')
             || body.starts_with("```")
             || body.starts_with("~~~")
-            || (!body.is_empty() && body.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | ' ')));
+            || (!body.is_empty()
+                && body
+                    .chars()
+                    .all(|c| matches!(c, '-' | '=' | '*' | '_' | ' ')));
         // Indented text could become a code block or a lazy continuation; keep at most 3 spaces.
         let indent = if indent.len() > 3 { "   " } else { indent };
         out.push_str(indent);
@@ -68,7 +78,10 @@ mod tests {
     #[test]
     fn inline_escapes_structure() {
         assert_eq!(inline("a | b"), "a \\| b");
-        assert_eq!(inline("# not a heading\nsecond"), "\\# not a heading second");
+        assert_eq!(
+            inline("# not a heading\nsecond"),
+            "\\# not a heading second"
+        );
         assert_eq!(inline("- item"), "\\- item");
         assert_eq!(inline("1. first"), "1\\. first");
         assert_eq!(inline("<script>"), "\\<script\\>");

@@ -49,7 +49,11 @@ pub struct Choice {
 
 impl Choice {
     pub fn label(&self) -> &str {
-        if self.label.is_empty() { &self.value } else { &self.label }
+        if self.label.is_empty() {
+            &self.value
+        } else {
+            &self.label
+        }
     }
 }
 
@@ -267,7 +271,11 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             let needle = format!("id = \"{}\"", question.id);
             let subject = format!("question `{}`", question.id);
             if by_id.insert(question.id.clone(), order.len()).is_some() {
-                problem(Some(&needle), subject.clone(), "duplicate question id".into());
+                problem(
+                    Some(&needle),
+                    subject.clone(),
+                    "duplicate question id".into(),
+                );
             }
             for message in check::definition(question) {
                 problem(Some(&needle), subject.clone(), message);
@@ -287,7 +295,11 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         };
         match expr::compile(source) {
             Err(e) => {
-                problem(Some(&needle), subject, format!("`when` does not compile: {e}"));
+                problem(
+                    Some(&needle),
+                    subject,
+                    format!("`when` does not compile: {e}"),
+                );
                 conditions.push(None);
             }
             Ok(cond) => {
@@ -301,7 +313,9 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                         Some(&j) if j >= i => problem(
                             Some(&needle),
                             subject.clone(),
-                            format!("`when` names `{name}`, which is not asked before this question"),
+                            format!(
+                                "`when` names `{name}`, which is not asked before this question"
+                            ),
                         ),
                         Some(_) => {}
                     }
@@ -313,11 +327,18 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     if let Some(t) = &file.title_question
         && !by_id.contains_key(t)
     {
-        problem(None, "questionnaire".into(), format!("`title_question` names unknown question `{t}`"));
+        problem(
+            None,
+            "questionnaire".into(),
+            format!("`title_question` names unknown question `{t}`"),
+        );
     }
 
     if !problems.is_empty() {
-        return Err(FileError::Invalid { path: path.to_path_buf(), problems });
+        return Err(FileError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        });
     }
     Ok(Questionnaire {
         id: file.id,

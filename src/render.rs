@@ -55,9 +55,10 @@ struct OpenQuestion<'a> {
 
 fn answer_text(q: &Question, a: &Answer) -> (String, Vec<String>) {
     match (q.kind, a) {
-        (Kind::Choice, Answer::Text(v)) => {
-            (q.choice(v).map_or(v.clone(), |c| c.label().to_string()), Vec::new())
-        }
+        (Kind::Choice, Answer::Text(v)) => (
+            q.choice(v).map_or(v.clone(), |c| c.label().to_string()),
+            Vec::new(),
+        ),
         (Kind::MultiChoice, Answer::List(items)) => {
             let labels: Vec<String> = items
                 .iter()
@@ -144,8 +145,11 @@ pub fn render_doc(
         .as_ref()
         .and_then(|t| review.asked.get(t))
         .map(|a| a.to_string());
-    let section_titles: std::collections::BTreeMap<&str, &str> =
-        q.sections.iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
+    let section_titles: std::collections::BTreeMap<&str, &str> = q
+        .sections
+        .iter()
+        .map(|s| (s.id.as_str(), s.title.as_str()))
+        .collect();
     let ctx = context! {
         project => project,
         questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },

@@ -85,14 +85,18 @@ impl Scorecard {
                 })
             };
             let section = SECTIONS.iter().position(|s| {
-                def.id.strip_prefix(s).is_some_and(|rest| rest.trim().parse::<u8>().is_ok())
+                def.id
+                    .strip_prefix(s)
+                    .is_some_and(|rest| rest.trim().parse::<u8>().is_ok())
             });
             if section.is_none() {
                 problem("id must be `Data N`, `Model N`, `Infra N` or `Monitor N`".into());
             }
             for name in &def.questions {
                 if q.get(name).is_none() {
-                    problem(format!("`questions` names `{name}`, which is not a question"));
+                    problem(format!(
+                        "`questions` names `{name}`, which is not a question"
+                    ));
                 }
             }
             let mut compile = |what: &str, src: &str| match expr::compile(src) {
@@ -123,7 +127,10 @@ impl Scorecard {
             }
         }
         if !problems.is_empty() {
-            return Err(FileError::Invalid { path: path.to_path_buf(), problems });
+            return Err(FileError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
         }
         Ok(Scorecard { tests })
     }
@@ -141,7 +148,11 @@ impl Scorecard {
         let ctx = context_of(asked);
         let mut sections: Vec<SectionScore> = SECTIONS
             .iter()
-            .map(|s| SectionScore { name: s.to_string(), score: 0.0, tests: Vec::new() })
+            .map(|s| SectionScore {
+                name: s.to_string(),
+                score: 0.0,
+                tests: Vec::new(),
+            })
             .collect();
         for t in &self.tests {
             let score = if expr::is_true(&t.automated, &ctx) {
@@ -160,9 +171,16 @@ impl Scorecard {
                 question: t.question.clone(),
             });
         }
-        let score = sections.iter().map(|s| s.score).fold(f64::INFINITY, f64::min);
+        let score = sections
+            .iter()
+            .map(|s| s.score)
+            .fold(f64::INFINITY, f64::min);
         let score = if score.is_finite() { score } else { 0.0 };
-        Readiness { sections, score, band: band(score).to_string() }
+        Readiness {
+            sections,
+            score,
+            band: band(score).to_string(),
+        }
     }
 }
 

@@ -116,7 +116,11 @@ impl Session {
                 }),
                 Some(question) if !answer.is_empty() => {
                     for message in check_answer(question, answer) {
-                        out.push(Problem { line: None, subject: subject.clone(), message });
+                        out.push(Problem {
+                            line: None,
+                            subject: subject.clone(),
+                            message,
+                        });
                     }
                 }
                 Some(_) => {}
@@ -142,10 +146,14 @@ impl Session {
         let mut copy;
         let mut this = self;
         if let Some(q) = q
-            && self.answers.keys().any(|k| q.get(k).is_some_and(|x| x.secret))
+            && self
+                .answers
+                .keys()
+                .any(|k| q.get(k).is_some_and(|x| x.secret))
         {
             copy = self.clone();
-            copy.answers.retain(|k, _| !q.get(k).is_some_and(|x| x.secret));
+            copy.answers
+                .retain(|k, _| !q.get(k).is_some_and(|x| x.secret));
             this = &copy;
         }
         toml::to_string_pretty(this).expect("a session always serialises")
@@ -170,15 +178,25 @@ pub struct SaveError {
 
 /// Atomic replace of `path` with `bytes`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let err = |source| SaveError { path: path.to_path_buf(), source };
+    let err = |source| SaveError {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let name = path.file_name().ok_or_else(|| {
-        err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))
+        err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file path",
+        ))
     })?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

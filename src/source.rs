@@ -33,7 +33,10 @@ pub enum FileError {
         message: String,
     },
     #[error("{}", render_problems(path, problems))]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
 fn render_problems(path: &Path, problems: &[Problem]) -> String {
@@ -73,7 +76,9 @@ pub fn read(path: &Path) -> Result<String, FileError> {
 /// Parses TOML into `T`, turning toml's byte span into a line and column.
 pub fn parse_toml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<T, FileError> {
     if source.trim().is_empty() {
-        return Err(FileError::Empty { path: path.to_path_buf() });
+        return Err(FileError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     toml::from_str(source).map_err(|e| {
         let (line, column) = e

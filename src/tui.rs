@@ -1,25 +1,99 @@
-//! The interview: a full-screen terminal wizard (The Elm Architecture: `app` holds the state
-//! and the pure `update`, `view` draws, `runtime` owns the terminal, files and threads).
+//! The interview: a full-screen terminal wizard in The Elm Architecture. [`app`] holds the
+//! state and the pure `update`, [`view`] draws it, [`keys`] maps keys to messages from one
+//! table, and [`runtime`] owns the terminal, the files and the threads.
 
 pub mod app;
 pub mod field;
 pub mod keys;
+pub mod runtime;
+pub mod text;
+pub mod theme;
+pub mod view;
 
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::workspace::Error;
+use crate::bundle::Bundle;
+use crate::session::Session;
+use crate::workspace::{self, Error};
 
-/// Opens the interview on `file`: resumes it if it exists (unless `new`, which refuses to
-/// overwrite), creates it otherwise.
+/// Opens the interview on `file`: resumes it if it exists, creates it otherwise. `new` refuses
+/// to touch an existing file.
 pub fn interview(questionnaire: Option<&str>, file: &Path, new: bool) -> Result<ExitCode, Error> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!(
-            "kickoff: the interview needs a terminal; without one, use `kickoff render FILE` for the doc or `kickoff check FILE` for the critique"
+            "kickoff: the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc or `kickoff check FILE` for the review."
         );
         return Ok(ExitCode::from(crate::cli::EXIT_INPUT));
     }
-    let _ = (questionnaire, file, new);
-    todo!()
+    let (bundle, session) = open_or_create(questionnaire, file, new)?;
+    let mut app = app::App::new(bundle, session, file.to_path_buf());
+    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (app, saved) = runtime::run(app).map_err(|e| Error::Other {
+        path: file.to_path_buf(),
+        message: format!("terminal error: {e}"),
+    })?;
+    let (answered, total) = app.answered_count();
+    match saved {
+        Ok(()) => {
+            println!(
+                "Saved {} ({answered} of {total} answered). Resume: kickoff resume {0}  Doc: kickoff render {0} -o {1}",
+                file.display(),
+                app::default_doc_path(file).display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(Error::Other {
+            path: file.to_path_buf(),
+            message: format!("the last save failed: {e}"),
+        }),
+    }
+}
+
+fn open_or_create(
+    questionnaire: Option<&str>,
+    file: &Path,
+    new: bool,
+) -> Result<(Bundle, Session), Error> {
+    if file.exists() {
+        if new {
+            return Err(Error::Other {
+                path: file.to_path_buf(),
+                message:
+                    "already exists; continue it with `kickoff resume` or pick another file name"
+                        .into(),
+            });
+        }
+        return workspace::open(file, questionnaire);
+    }
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Error::Other {
+            path: file.to_path_buf(),
+            message: format!("the directory {} does not exist", dir.display()),
+        });
+    }
+    let bundle = workspace::load_questionnaire(questionnaire)?;
+    let mut session = Session::new(&bundle.questionnaire);
+    if let Some(p) = &bundle.path {
+        session.questionnaire_path = Some(relative_to(p, file));
+    }
+    session.save(file, Some(&bundle.questionnaire))?;
+    Ok((bundle, session))
+}
+
+/// `target` as seen from the directory of `from`, when it can be expressed simply.
+fn relative_to(target: &Path, from: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let target = abs(target);
+    let base = abs(from)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    target
+        .strip_prefix(&base)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| target.display().to_string())
 }

@@ -17,11 +17,16 @@ pub enum Error {
         session.display(), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
     )]
     UnknownQuestionnaire { session: PathBuf, id: String },
-    #[error("no built-in questionnaire `{0}`; `kickoff questionnaire list` shows them, or pass a file path")]
+    #[error(
+        "no built-in questionnaire `{0}`; `kickoff questionnaire list` shows them, or pass a file path"
+    )]
     NoSuchBuiltin(String),
     #[error("{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
         path.display(), problems.iter().map(|p| format!("  {}: {}", p.subject, p.message)).collect::<Vec<_>>().join("\n"))]
-    InvalidAnswers { path: PathBuf, problems: Vec<Problem> },
+    InvalidAnswers {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
     #[error("{}: {message}", path.display())]
     Other { path: PathBuf, message: String },
 }
@@ -71,7 +76,10 @@ pub fn open_checked(
     let (bundle, session) = open(path, questionnaire)?;
     let problems = session.problems(&bundle.questionnaire);
     if !problems.is_empty() && !lenient {
-        return Err(Error::InvalidAnswers { path: path.to_path_buf(), problems });
+        return Err(Error::InvalidAnswers {
+            path: path.to_path_buf(),
+            problems,
+        });
     }
     Ok((bundle, session, problems))
 }
@@ -93,7 +101,10 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
             {
                 return Err(Error::Other {
                     path: p.to_path_buf(),
-                    message: format!("cannot write: the directory {} does not exist", dir.display()),
+                    message: format!(
+                        "cannot write: the directory {} does not exist",
+                        dir.display()
+                    ),
                 });
             }
             Ok(crate::session::write_atomic(p, text.as_bytes())?)

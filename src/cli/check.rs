@@ -88,16 +88,26 @@ pub fn run(
                 readiness: review.readiness.as_ref(),
                 problems: problems
                     .iter()
-                    .map(|p| ProblemOut { subject: p.subject.clone(), message: p.message.clone() })
+                    .map(|p| ProblemOut {
+                        subject: p.subject.clone(),
+                        message: p.message.clone(),
+                    })
                     .collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("serialisable")
+            );
         }
         Format::Text => {
             print!("{}", text_report(file, &bundle, &review, &problems, failed));
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn text_report(
@@ -121,8 +131,18 @@ fn text_report(
         if failed { "FAILED" } else { "passed" }
     );
     if let Some(r) = &review.readiness {
-        let parts: Vec<String> = r.sections.iter().map(|s| format!("{} {}", s.name, s.score)).collect();
-        let _ = writeln!(out, "Readiness (ML Test Score): {} ({}); {}", r.score, r.band, parts.join(", "));
+        let parts: Vec<String> = r
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.score))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Readiness (ML Test Score): {} ({}); {}",
+            r.score,
+            r.band,
+            parts.join(", ")
+        );
     }
     for p in problems {
         let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
@@ -132,7 +152,11 @@ fn text_report(
         (Severity::Warning, "Warnings"),
         (Severity::Info, "Worth a thought"),
     ] {
-        let group: Vec<&Finding> = review.findings.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<&Finding> = review
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -144,7 +168,13 @@ fn text_report(
                 .iter()
                 .find(|s| s.id == f.section)
                 .map_or("", |s| s.title.as_str());
-            let _ = writeln!(out, "  {} [{}] at `{}` ({section})", severity.name(), f.rule, f.question);
+            let _ = writeln!(
+                out,
+                "  {} [{}] at `{}` ({section})",
+                severity.name(),
+                f.rule,
+                f.question
+            );
             for line in wrap(&f.message, 90) {
                 let _ = writeln!(out, "      {line}");
             }

@@ -22,7 +22,10 @@ pub(super) fn definition(q: &Question) -> Vec<String> {
         out.push(format!("a {} question needs `choices`", q.kind.name()));
     }
     if !is_choice && !q.choices.is_empty() {
-        out.push(format!("`choices` are only for choice questions, not {}", q.kind.name()));
+        out.push(format!(
+            "`choices` are only for choice questions, not {}",
+            q.kind.name()
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for c in &q.choices {
@@ -32,7 +35,10 @@ pub(super) fn definition(q: &Question) -> Vec<String> {
     }
     let is_number = q.kind == Kind::Number;
     if !is_number && (q.min.is_some() || q.max.is_some() || q.unit.is_some() || q.integer) {
-        out.push(format!("`min`, `max`, `unit` and `integer` are only for numbers, not {}", q.kind.name()));
+        out.push(format!(
+            "`min`, `max`, `unit` and `integer` are only for numbers, not {}",
+            q.kind.name()
+        ));
     }
     if let (Some(a), Some(b)) = (q.min, q.max)
         && a > b
@@ -71,13 +77,19 @@ pub fn check_answer(q: &Question, a: &Answer) -> Vec<String> {
         (Kind::Text | Kind::LongText, Answer::Text(s)) => check_text(q, s, &mut out),
         (Kind::Choice, Answer::Text(s)) => {
             if q.choice(s).is_none() {
-                out.push(format!("`{s}` is not one of the choices ({})", choice_list(q)));
+                out.push(format!(
+                    "`{s}` is not one of the choices ({})",
+                    choice_list(q)
+                ));
             }
         }
         (Kind::MultiChoice, Answer::List(items)) => {
             for s in items {
                 if q.choice(s).is_none() {
-                    out.push(format!("`{s}` is not one of the choices ({})", choice_list(q)));
+                    out.push(format!(
+                        "`{s}` is not one of the choices ({})",
+                        choice_list(q)
+                    ));
                 }
             }
             check_items(q, items.len(), &mut out);
@@ -99,7 +111,11 @@ pub fn check_answer(q: &Question, a: &Answer) -> Vec<String> {
 }
 
 fn choice_list(q: &Question) -> String {
-    q.choices.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ")
+    q.choices
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn check_text(q: &Question, s: &str, out: &mut Vec<String>) {
@@ -138,7 +154,11 @@ fn check_items(q: &Question, n: usize, out: &mut Vec<String>) {
 }
 
 fn check_number(q: &Question, n: f64, out: &mut Vec<String>) {
-    let unit = q.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let unit = q
+        .unit
+        .as_deref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
     if !n.is_finite() {
         out.push("must be a finite number".into());
         return;
@@ -153,12 +173,16 @@ fn check_number(q: &Question, n: f64, out: &mut Vec<String>) {
             format_number(lo),
             format_number(hi)
         )),
-        (Some(lo), None) if n < lo => {
-            out.push(format!("{} is below the minimum {}{unit}", format_number(n), format_number(lo)))
-        }
-        (None, Some(hi)) if n > hi => {
-            out.push(format!("{} is above the maximum {}{unit}", format_number(n), format_number(hi)))
-        }
+        (Some(lo), None) if n < lo => out.push(format!(
+            "{} is below the minimum {}{unit}",
+            format_number(n),
+            format_number(lo)
+        )),
+        (None, Some(hi)) if n > hi => out.push(format!(
+            "{} is above the maximum {}{unit}",
+            format_number(n),
+            format_number(hi)
+        )),
         _ => {}
     }
 }

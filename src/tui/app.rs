@@ -63,7 +63,10 @@ pub enum Cmd {
     /// Open `$VISUAL`/`$EDITOR` on this text.
     Edit(String),
     /// Write the doc.
-    Export { path: PathBuf, contents: String },
+    Export {
+        path: PathBuf,
+        contents: String,
+    },
     Quit,
 }
 
@@ -121,9 +124,15 @@ impl App {
             .as_deref()
             .and_then(|id| q.index_of(id))
             .filter(|&i| review.visible[i])
-            .or_else(|| (0..q.len()).find(|&i| review.visible[i] && !review.asked.contains_key(&q.question(i).id)))
+            .or_else(|| {
+                (0..q.len())
+                    .find(|&i| review.visible[i] && !review.asked.contains_key(&q.question(i).id))
+            })
             .unwrap_or(0);
-        let field = Field::new(q.question(focus), session.answers.get(&q.question(focus).id));
+        let field = Field::new(
+            q.question(focus),
+            session.answers.get(&q.question(focus).id),
+        );
         let doc_path = default_doc_path(&path);
         let mut export_path = TextArea::new(vec![doc_path.display().to_string()]);
         export_path.move_cursor(ratatui_textarea::CursorMove::End);
@@ -137,7 +146,12 @@ impl App {
             screen: Screen::Interview,
             overlay: None,
             review_cursor: 0,
-            export: ExportState { path: export_path, preview: String::new(), scroll: 0, result: None },
+            export: ExportState {
+                path: export_path,
+                preview: String::new(),
+                scroll: 0,
+                result: None,
+            },
             load_problems,
             banner: None,
             color: true,
@@ -166,14 +180,19 @@ impl App {
 
     /// The critic's findings that concern a question.
     pub fn findings_for<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-        self.review.findings.iter().filter(move |f| f.questions.iter().any(|q| q == id))
+        self.review
+            .findings
+            .iter()
+            .filter(move |f| f.questions.iter().any(|q| q == id))
     }
 
     pub fn answered_count(&self) -> (usize, usize) {
         let q = &self.bundle.questionnaire;
         let visible = (0..q.len()).filter(|&i| self.review.visible[i]);
         let total = visible.clone().count();
-        let answered = visible.filter(|&i| self.review.asked.contains_key(&q.question(i).id)).count();
+        let answered = visible
+            .filter(|&i| self.review.asked.contains_key(&q.question(i).id))
+            .count();
         (answered, total)
     }
 
@@ -212,9 +231,16 @@ impl App {
             }
         }
         for p in &self.load_problems {
-            let id = p.subject.strip_prefix("answer `").and_then(|s| s.strip_suffix('`'));
+            let id = p
+                .subject
+                .strip_prefix("answer `")
+                .and_then(|s| s.strip_suffix('`'));
             if id.is_none_or(|id| q.get(id).is_none()) {
-                problems.push(ReviewItem { kind: ItemKind::Problem, question: None, text: format!("{}: {}", p.subject, p.message) });
+                problems.push(ReviewItem {
+                    kind: ItemKind::Problem,
+                    question: None,
+                    text: format!("{}: {}", p.subject, p.message),
+                });
             }
         }
         let finding = |f: &Finding| ReviewItem {
@@ -223,9 +249,21 @@ impl App {
             text: format!("[{}] {}", f.rule, f.message),
         };
         let mut items = problems;
-        items.extend(self.review.findings.iter().filter(|f| f.severity == Severity::Blocker).map(finding));
+        items.extend(
+            self.review
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Blocker)
+                .map(finding),
+        );
         items.extend(open);
-        items.extend(self.review.findings.iter().filter(|f| f.severity != Severity::Blocker).map(finding));
+        items.extend(
+            self.review
+                .findings
+                .iter()
+                .filter(|f| f.severity != Severity::Blocker)
+                .map(finding),
+        );
         items
     }
 
@@ -274,7 +312,10 @@ impl App {
     }
 
     fn first_visible_in(&self, section: usize) -> Option<usize> {
-        self.bundle.questionnaire.section_range(section).find(|&i| self.visible(i))
+        self.bundle
+            .questionnaire
+            .section_range(section)
+            .find(|&i| self.visible(i))
     }
 
     fn goto_section(&mut self, section: usize) -> Vec<Cmd> {
@@ -317,7 +358,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::NextQuestion => match app.step(true) {
             Some(i) => app.focus_on(i),
             None => {
-                app.banner = Some(("That was the last question: ^R reviews what is open, ^O exports the doc.".into(), false));
+                app.banner = Some((
+                    "That was the last question: ^R reviews what is open, ^O exports the doc."
+                        .into(),
+                    false,
+                ));
                 Vec::new()
             }
         },
@@ -333,22 +378,35 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             if app.first_visible_in(current) != Some(app.focus) {
                 return app.goto_section(current);
             }
-            let prev = (0..current).rev().find(|&s| app.first_visible_in(s).is_some());
+            let prev = (0..current)
+                .rev()
+                .find(|&s| app.first_visible_in(s).is_some());
             prev.map(|s| app.goto_section(s)).unwrap_or_default()
         }
         Msg::GotoSection(s) => {
             app.overlay = None;
-            if s < app.bundle.questionnaire.sections.len() { app.goto_section(s) } else { Vec::new() }
+            if s < app.bundle.questionnaire.sections.len() {
+                app.goto_section(s)
+            } else {
+                Vec::new()
+            }
         }
         Msg::GotoQuestion(id) => {
             app.screen = Screen::Interview;
-            match app.bundle.questionnaire.index_of(&id).filter(|&i| app.visible(i)) {
+            match app
+                .bundle
+                .questionnaire
+                .index_of(&id)
+                .filter(|&i| app.visible(i))
+            {
                 Some(i) => app.focus_on(i),
                 None => Vec::new(),
             }
         }
         Msg::OpenPicker => {
-            app.overlay = Some(Overlay::Picker { cursor: app.section() });
+            app.overlay = Some(Overlay::Picker {
+                cursor: app.section(),
+            });
             Vec::new()
         }
         Msg::OpenHelp => {
@@ -363,7 +421,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.screen = screen;
             app.banner = None;
             match screen {
-                Screen::Review => app.review_cursor = app.review_cursor.min(app.review_items().len().saturating_sub(1)),
+                Screen::Review => {
+                    app.review_cursor = app
+                        .review_cursor
+                        .min(app.review_items().len().saturating_sub(1))
+                }
                 Screen::Export => {
                     app.export.result = None;
                     app.refresh_preview();
@@ -402,20 +464,31 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 _ => Vec::new(),
             },
             Screen::Export => {
-                app.export.path.insert_str(text.lines().next().unwrap_or(""));
+                app.export
+                    .path
+                    .insert_str(text.lines().next().unwrap_or(""));
                 Vec::new()
             }
             Screen::Review => Vec::new(),
         },
         Msg::Input(key) => handle_input(app, key),
         Msg::Saved(Ok(())) => {
-            if app.banner.as_ref().is_some_and(|(t, _)| t.starts_with("Could not save")) {
+            if app
+                .banner
+                .as_ref()
+                .is_some_and(|(t, _)| t.starts_with("Could not save"))
+            {
                 app.banner = None;
             }
             Vec::new()
         }
         Msg::Saved(Err(e)) => {
-            app.banner = Some((format!("Could not save: {e}. Your answers are still here; fix the problem and keep going, or ^Q to retry and quit."), true));
+            app.banner = Some((
+                format!(
+                    "Could not save: {e}. Your answers are still here; fix the problem and keep going, or ^Q to retry and quit."
+                ),
+                true,
+            ));
             Vec::new()
         }
         Msg::Exported(result) => {
@@ -429,8 +502,16 @@ fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     if let Some(Overlay::Picker { cursor }) = app.overlay {
         let n = app.bundle.questionnaire.sections.len();
         match key.code {
-            KeyCode::Up => app.overlay = Some(Overlay::Picker { cursor: (cursor + n - 1) % n }),
-            KeyCode::Down => app.overlay = Some(Overlay::Picker { cursor: (cursor + 1) % n }),
+            KeyCode::Up => {
+                app.overlay = Some(Overlay::Picker {
+                    cursor: (cursor + n - 1) % n,
+                })
+            }
+            KeyCode::Down => {
+                app.overlay = Some(Overlay::Picker {
+                    cursor: (cursor + 1) % n,
+                })
+            }
             KeyCode::Enter => return update(app, Msg::GotoSection(cursor)),
             KeyCode::Char(c @ '0'..='9') => {
                 let d = c.to_digit(10).unwrap_or(0) as usize;
@@ -463,7 +544,10 @@ fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 KeyCode::Home => app.review_cursor = 0,
                 KeyCode::End => app.review_cursor = n.saturating_sub(1),
                 KeyCode::Enter => {
-                    if let Some(id) = items.get(app.review_cursor).and_then(|i| i.question.clone()) {
+                    if let Some(id) = items
+                        .get(app.review_cursor)
+                        .and_then(|i| i.question.clone())
+                    {
                         return update(app, Msg::GotoQuestion(id));
                     }
                 }
@@ -480,7 +564,10 @@ fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                         return Vec::new();
                     }
                     app.refresh_preview();
-                    return vec![Cmd::Export { path, contents: app.export.preview.clone() }];
+                    return vec![Cmd::Export {
+                        path,
+                        contents: app.export.preview.clone(),
+                    }];
                 }
                 KeyCode::PageDown => app.export.scroll = app.export.scroll.saturating_add(10),
                 KeyCode::PageUp => app.export.scroll = app.export.scroll.saturating_sub(10),

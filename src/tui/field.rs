@@ -22,11 +22,27 @@ pub enum Outcome {
 
 #[derive(Debug)]
 pub enum Field {
-    Text { area: TextArea<'static>, multiline: bool },
-    Number { area: TextArea<'static> },
-    Choice { filter: String, cursor: usize, multi: bool, selected: Vec<String> },
-    YesNo { value: Option<bool> },
-    List { items: Vec<String>, cursor: usize, area: TextArea<'static> },
+    Text {
+        area: TextArea<'static>,
+        multiline: bool,
+    },
+    Number {
+        area: TextArea<'static>,
+    },
+    Choice {
+        filter: String,
+        cursor: usize,
+        multi: bool,
+        selected: Vec<String>,
+    },
+    YesNo {
+        value: Option<bool>,
+    },
+    List {
+        items: Vec<String>,
+        cursor: usize,
+        area: TextArea<'static>,
+    },
 }
 
 fn text_area(text: &str, placeholder: &str, multiline: bool) -> TextArea<'static> {
@@ -57,7 +73,9 @@ impl Field {
                     Some(a) => a.to_string(),
                     None => String::new(),
                 };
-                Field::Number { area: text_area(&text, &q.placeholder, false) }
+                Field::Number {
+                    area: text_area(&text, &q.placeholder, false),
+                }
             }
             Kind::Choice | Kind::MultiChoice => {
                 let selected = match answer {
@@ -89,7 +107,11 @@ impl Field {
                     None => Vec::new(),
                 };
                 let cursor = items.len();
-                Field::List { items, cursor, area: text_area("", &q.placeholder, false) }
+                Field::List {
+                    items,
+                    cursor,
+                    area: text_area("", &q.placeholder, false),
+                }
             }
         }
     }
@@ -109,10 +131,18 @@ impl Field {
                     _ => return None,
                 }
             }
-            Field::Choice { multi: false, selected, .. } => Answer::Text(selected.first()?.clone()),
+            Field::Choice {
+                multi: false,
+                selected,
+                ..
+            } => Answer::Text(selected.first()?.clone()),
             Field::Choice { selected, .. } => Answer::List(selected.clone()),
             Field::YesNo { value } => Answer::Bool((*value)?),
-            Field::List { items, cursor, area } => {
+            Field::List {
+                items,
+                cursor,
+                area,
+            } => {
                 let mut all = items.clone();
                 let row = area.lines().join("");
                 if *cursor >= items.len() && !row.trim().is_empty() {
@@ -129,7 +159,9 @@ impl Field {
 
     /// A message while the typed text is not yet a number.
     pub fn pending_error(&self) -> Option<String> {
-        let Field::Number { area } = self else { return None };
+        let Field::Number { area } = self else {
+            return None;
+        };
         let t = area.lines().join("");
         let t = t.trim();
         (!t.is_empty() && t.parse::<f64>().map_or(true, |n| !n.is_finite()))
@@ -138,7 +170,9 @@ impl Field {
 
     /// Choices shown, after the type-to-filter text: indices into `q.choices`.
     pub fn filtered(&self, q: &Question) -> Vec<usize> {
-        let Field::Choice { filter, .. } = self else { return Vec::new() };
+        let Field::Choice { filter, .. } = self else {
+            return Vec::new();
+        };
         let f = filter.to_lowercase();
         (0..q.choices.len())
             .filter(|&i| {
@@ -164,7 +198,9 @@ impl Field {
                     }
                     KeyCode::Up | KeyCode::Down if !*multiline => return Outcome::Ignored,
                     KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
-                    KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => return Outcome::Ignored,
+                    KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => {
+                        return Outcome::Ignored;
+                    }
                     _ => {}
                 }
                 edit_text(area, key)
@@ -182,7 +218,12 @@ impl Field {
                 }
                 _ => edit_text(area, key),
             },
-            Field::Choice { filter, cursor, multi, selected } => {
+            Field::Choice {
+                filter,
+                cursor,
+                multi,
+                selected,
+            } => {
                 let n = filtered.len();
                 match key.code {
                     KeyCode::Up if n > 0 => {
@@ -213,13 +254,18 @@ impl Field {
                             } else {
                                 selected.push(value);
                                 // Keep the questionnaire's order, so files diff well.
-                                selected.sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
+                                selected
+                                    .sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
                             }
                         } else {
                             *selected = vec![value];
                         }
                         filter.clear();
-                        if submit { Outcome::Submit } else { Outcome::Changed }
+                        if submit {
+                            Outcome::Submit
+                        } else {
+                            Outcome::Changed
+                        }
                     }
                     KeyCode::Enter => Outcome::Submit,
                     KeyCode::Backspace if !filter.is_empty() => {
@@ -255,7 +301,11 @@ impl Field {
                 KeyCode::Enter => Outcome::Submit,
                 _ => Outcome::Ignored,
             },
-            Field::List { items, cursor, area } => handle_list(items, cursor, area, key),
+            Field::List {
+                items,
+                cursor,
+                area,
+            } => handle_list(items, cursor, area, key),
         }
     }
 
@@ -264,7 +314,10 @@ impl Field {
     pub fn paste(&mut self, text: &str) -> Outcome {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         match self {
-            Field::Text { area, multiline: true } => {
+            Field::Text {
+                area,
+                multiline: true,
+            } => {
                 area.insert_str(&text);
                 Outcome::Changed
             }
@@ -274,7 +327,11 @@ impl Field {
             }
             Field::Number { area } => {
                 let current = area.lines().join("");
-                let clean: String = text.trim().chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+                let clean: String = text
+                    .trim()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != ',')
+                    .collect();
                 if format!("{current}{clean}").parse::<f64>().is_ok() {
                     area.insert_str(clean);
                     Outcome::Changed
@@ -282,7 +339,11 @@ impl Field {
                     Outcome::Moved
                 }
             }
-            Field::List { items, cursor, area } => {
+            Field::List {
+                items,
+                cursor,
+                area,
+            } => {
                 let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
                 if let Some(first) = lines.next() {
                     area.insert_str(first);
@@ -307,10 +368,13 @@ impl Field {
     pub fn editor_text(&self) -> Option<String> {
         match self {
             Field::Text { area, .. } => Some(area.lines().join("\n")),
-            Field::List { .. } => self.answer().map(|a| match a {
-                Answer::List(l) => l.join("\n"),
-                other => other.to_string(),
-            }).or(Some(String::new())),
+            Field::List { .. } => self
+                .answer()
+                .map(|a| match a {
+                    Answer::List(l) => l.join("\n"),
+                    other => other.to_string(),
+                })
+                .or(Some(String::new())),
             _ => None,
         }
     }
@@ -320,11 +384,24 @@ impl Field {
         let text = text.trim_end_matches('\n');
         match self {
             Field::Text { area, multiline } => {
-                let t = if *multiline { text.to_string() } else { text.split_whitespace().collect::<Vec<_>>().join(" ") };
+                let t = if *multiline {
+                    text.to_string()
+                } else {
+                    text.split_whitespace().collect::<Vec<_>>().join(" ")
+                };
                 *area = text_area(&t, area.placeholder_text(), *multiline);
             }
-            Field::List { items, cursor, area } => {
-                *items = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+            Field::List {
+                items,
+                cursor,
+                area,
+            } => {
+                *items = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect();
                 *cursor = items.len();
                 *area = text_area("", area.placeholder_text(), false);
             }
@@ -360,7 +437,11 @@ fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
             changed || before != area.lines().len() || first.as_ref() != area.lines().first()
         }
     };
-    if changed { Outcome::Changed } else { Outcome::Moved }
+    if changed {
+        Outcome::Changed
+    } else {
+        Outcome::Moved
+    }
 }
 
 fn commit_row(items: &mut Vec<String>, cursor: &mut usize, area: &TextArea<'static>) {
@@ -383,13 +464,24 @@ fn load_row(items: &[String], cursor: usize, area: &mut TextArea<'static>) {
     *area = text_area(&text, &placeholder, false);
 }
 
-fn handle_list(items: &mut Vec<String>, cursor: &mut usize, area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
-    let moving = key.modifiers.intersects(KeyModifiers::ALT | KeyModifiers::CONTROL);
+fn handle_list(
+    items: &mut Vec<String>,
+    cursor: &mut usize,
+    area: &mut TextArea<'static>,
+    key: KeyEvent,
+) -> Outcome {
+    let moving = key
+        .modifiers
+        .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL);
     let row_empty = area.lines().join("").is_empty();
     match key.code {
         KeyCode::Up | KeyCode::Down if moving && *cursor < items.len() => {
             commit_row(items, cursor, area);
-            let to = if key.code == KeyCode::Up { cursor.checked_sub(1) } else { Some(*cursor + 1) };
+            let to = if key.code == KeyCode::Up {
+                cursor.checked_sub(1)
+            } else {
+                Some(*cursor + 1)
+            };
             match to {
                 Some(to) if to < items.len() => {
                     items.swap(*cursor, to);

@@ -22,10 +22,16 @@ pub struct Key {
 }
 
 const fn key(code: KeyCode) -> Key {
-    Key { code, mods: KeyModifiers::NONE }
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
 }
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,31 +62,147 @@ pub struct Binding {
 }
 
 pub const BINDINGS: &[Binding] = &[
-    Binding { keys: &[key(KeyCode::Tab)], label: "Tab", action: Action::NextQuestion, help: "next question", scope: Scope::Interview, bar: Some("next") },
-    Binding { keys: &[key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }], label: "S-Tab", action: Action::PrevQuestion, help: "previous question", scope: Scope::Interview, bar: Some("prev") },
-    Binding { keys: &[key(KeyCode::PageDown)], label: "PgDn", action: Action::NextSection, help: "next section", scope: Scope::Interview, bar: Some("section") },
-    Binding { keys: &[key(KeyCode::PageUp)], label: "PgUp", action: Action::PrevSection, help: "previous section", scope: Scope::Interview, bar: None },
-    Binding { keys: &[ctrl('g')], label: "^G", action: Action::SectionPicker, help: "go to a section (then its number, or arrows and Enter); Alt+1..9, Alt+0 jump directly", scope: Scope::Global, bar: Some("sections") },
-    Binding { keys: &[ctrl('r')], label: "^R", action: Action::Review, help: "review: open questions, problems and findings", scope: Scope::Global, bar: Some("review") },
-    Binding { keys: &[ctrl('o')], label: "^O", action: Action::Export, help: "export the design doc", scope: Scope::Global, bar: Some("export") },
-    Binding { keys: &[ctrl('e')], label: "^E", action: Action::Editor, help: "edit this answer in $VISUAL / $EDITOR", scope: Scope::Interview, bar: None },
-    Binding { keys: &[ctrl('x')], label: "^X", action: Action::Clear, help: "clear this answer", scope: Scope::Interview, bar: None },
-    Binding { keys: &[key(KeyCode::Esc)], label: "Esc", action: Action::Interview, help: "back to the interview", scope: Scope::Review, bar: Some("back") },
-    Binding { keys: &[key(KeyCode::Esc)], label: "Esc", action: Action::Interview, help: "back to the interview", scope: Scope::Export, bar: Some("back") },
-    Binding { keys: &[key(KeyCode::F(1)), ctrl('h')], label: "F1", action: Action::Help, help: "all keys", scope: Scope::Global, bar: Some("help") },
-    Binding { keys: &[ctrl('q'), ctrl('c')], label: "^Q", action: Action::Quit, help: "save and quit (answers are saved on every change)", scope: Scope::Global, bar: Some("quit") },
+    Binding {
+        keys: &[key(KeyCode::Tab)],
+        label: "Tab",
+        action: Action::NextQuestion,
+        help: "next question",
+        scope: Scope::Interview,
+        bar: Some("next"),
+    },
+    Binding {
+        keys: &[
+            key(KeyCode::BackTab),
+            Key {
+                code: KeyCode::BackTab,
+                mods: KeyModifiers::SHIFT,
+            },
+        ],
+        label: "S-Tab",
+        action: Action::PrevQuestion,
+        help: "previous question",
+        scope: Scope::Interview,
+        bar: Some("prev"),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        label: "PgDn",
+        action: Action::NextSection,
+        help: "next section",
+        scope: Scope::Interview,
+        bar: Some("section"),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageUp)],
+        label: "PgUp",
+        action: Action::PrevSection,
+        help: "previous section",
+        scope: Scope::Interview,
+        bar: None,
+    },
+    Binding {
+        keys: &[ctrl('g')],
+        label: "^G",
+        action: Action::SectionPicker,
+        help: "go to a section (then its number, or arrows and Enter); Alt+1..9, Alt+0 jump directly",
+        scope: Scope::Global,
+        bar: Some("sections"),
+    },
+    Binding {
+        keys: &[ctrl('r')],
+        label: "^R",
+        action: Action::Review,
+        help: "review: open questions, problems and findings",
+        scope: Scope::Global,
+        bar: Some("review"),
+    },
+    Binding {
+        keys: &[ctrl('o')],
+        label: "^O",
+        action: Action::Export,
+        help: "export the design doc",
+        scope: Scope::Global,
+        bar: Some("export"),
+    },
+    Binding {
+        keys: &[ctrl('e')],
+        label: "^E",
+        action: Action::Editor,
+        help: "edit this answer in $VISUAL / $EDITOR",
+        scope: Scope::Interview,
+        bar: None,
+    },
+    Binding {
+        keys: &[ctrl('x')],
+        label: "^X",
+        action: Action::Clear,
+        help: "clear this answer",
+        scope: Scope::Interview,
+        bar: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        label: "Esc",
+        action: Action::Interview,
+        help: "back to the interview",
+        scope: Scope::Review,
+        bar: Some("back"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        label: "Esc",
+        action: Action::Interview,
+        help: "back to the interview",
+        scope: Scope::Export,
+        bar: Some("back"),
+    },
+    Binding {
+        keys: &[key(KeyCode::F(1)), ctrl('h')],
+        label: "F1",
+        action: Action::Help,
+        help: "all keys",
+        scope: Scope::Global,
+        bar: Some("help"),
+    },
+    Binding {
+        keys: &[ctrl('q'), ctrl('c')],
+        label: "^Q",
+        action: Action::Quit,
+        help: "save and quit (answers are saved on every change)",
+        scope: Scope::Global,
+        bar: Some("quit"),
+    },
 ];
 
 /// Keys of each question kind's widget, for the help bar and overlay.
 pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
     match kind {
         Kind::Text => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
-        Kind::LongText => &[("Enter", "new line"), ("^Z/^Y", "undo/redo"), ("^E", "editor")],
+        Kind::LongText => &[
+            ("Enter", "new line"),
+            ("^Z/^Y", "undo/redo"),
+            ("^E", "editor"),
+        ],
         Kind::Number => &[("digits . - e", "number"), ("Enter", "next")],
-        Kind::Choice => &[("↑↓", "move"), ("Space", "select"), ("Enter", "select, next"), ("type", "filter")],
-        Kind::MultiChoice => &[("↑↓", "move"), ("Space", "toggle"), ("Enter", "next"), ("type", "filter")],
+        Kind::Choice => &[
+            ("↑↓", "move"),
+            ("Space", "select"),
+            ("Enter", "select, next"),
+            ("type", "filter"),
+        ],
+        Kind::MultiChoice => &[
+            ("↑↓", "move"),
+            ("Space", "toggle"),
+            ("Enter", "next"),
+            ("type", "filter"),
+        ],
         Kind::YesNo => &[("y/n", "answer"), ("Space", "toggle"), ("Enter", "next")],
-        Kind::List => &[("Enter", "add item"), ("↑↓", "pick item"), ("Alt-↑↓", "move item"), ("Del", "remove")],
+        Kind::List => &[
+            ("Enter", "add item"),
+            ("↑↓", "pick item"),
+            ("Alt-↑↓", "move item"),
+            ("Del", "remove"),
+        ],
     }
 }
 
@@ -89,7 +211,11 @@ pub const EXPORT_KEYS: &[(&str, &str)] = &[("Enter", "write"), ("PgUp/PgDn ↑�
 
 fn matches(k: &Key, ev: &KeyEvent) -> bool {
     // Shift is part of the character itself for letters; ignore it for Char keys.
-    let mods = if matches!(ev.code, KeyCode::Char(_)) { ev.modifiers - KeyModifiers::SHIFT } else { ev.modifiers };
+    let mods = if matches!(ev.code, KeyCode::Char(_)) {
+        ev.modifiers - KeyModifiers::SHIFT
+    } else {
+        ev.modifiers
+    };
     k.code == ev.code && k.mods == mods
 }
 
@@ -112,7 +238,11 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         Some(Overlay::Picker { .. }) => {
             return Some(match ev.code {
                 KeyCode::Esc => Msg::CloseOverlay,
-                _ if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') => Msg::Quit,
+                _ if ev.modifiers.contains(KeyModifiers::CONTROL)
+                    && ev.code == KeyCode::Char('c') =>
+                {
+                    Msg::Quit
+                }
                 _ => Msg::Input(ev),
             });
         }

@@ -1,0 +1,181 @@
+//! The only place that touches the terminal, the files and the threads: reads events, runs
+//! `update`, draws `view`, and carries out the commands.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::execute;
+
+use super::app::{App, Cmd, Msg, update};
+use super::keys::map_key;
+use super::view::view;
+use crate::session::{now, write_atomic};
+
+/// Writes session files on a thread of its own, so a slow disk never delays a key press.
+/// Only the latest pending contents are written: each write is a whole, atomic file.
+struct Saver {
+    tx: Option<Sender<(PathBuf, String)>>,
+    results: Receiver<Result<(), String>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Saver {
+    fn start() -> Saver {
+        let (tx, rx) = mpsc::channel::<(PathBuf, String)>();
+        let (done_tx, results) = mpsc::channel();
+        let handle = std::thread::spawn(move || {
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                let r = write_atomic(&job.0, job.1.as_bytes()).map_err(|e| e.to_string());
+                if done_tx.send(r).is_err() {
+                    break;
+                }
+            }
+        });
+        Saver {
+            tx: Some(tx),
+            results,
+            handle: Some(handle),
+        }
+    }
+
+    fn save(&self, app: &mut App) {
+        app.session.updated = now();
+        let text = app.session.to_toml(Some(&app.bundle.questionnaire));
+        if let Some(tx) = &self.tx {
+            let _ = tx.send((app.path.clone(), text));
+        }
+    }
+
+    /// Waits for every pending write; the last result tells whether the file is current.
+    fn finish(mut self) -> Result<(), String> {
+        drop(self.tx.take());
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+        self.results.try_iter().last().unwrap_or(Ok(()))
+    }
+}
+
+fn restore_terminal() {
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+}
+
+fn init_terminal() -> std::io::Result<DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    execute!(std::io::stdout(), EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+/// Runs the interview until the user quits. Returns the final save's result.
+pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        hook(info);
+    }));
+    let mut terminal = init_terminal()?;
+    let saver = Saver::start();
+    saver.save(&mut app);
+    let result = event_loop(&mut terminal, &mut app, &saver);
+    restore_terminal();
+    let saved = saver.finish();
+    result.map(|()| (app, saved))
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, saver: &Saver) -> std::io::Result<()> {
+    loop {
+        terminal.draw(|f| view(app, f))?;
+        let mut msgs = Vec::new();
+        // Block for the first event (or a save result), then take everything already queued,
+        // so a burst of keys (a paste on a terminal without bracketed paste) draws once.
+        if event::poll(Duration::from_millis(250))? {
+            loop {
+                if let Some(msg) = to_msg(app, event::read()?) {
+                    msgs.push(msg);
+                }
+                if msgs.len() >= 256 || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        msgs.extend(
+            saver
+                .results
+                .try_iter()
+                .filter(Result::is_err)
+                .map(Msg::Saved),
+        );
+        for msg in msgs {
+            let mut queue = vec![msg];
+            while let Some(msg) = queue.pop() {
+                for cmd in update(app, msg) {
+                    match cmd {
+                        Cmd::Save => saver.save(app),
+                        Cmd::Quit => return Ok(()),
+                        Cmd::Edit(text) => {
+                            queue.push(Msg::EditorDone(edit_externally(terminal, &text)));
+                        }
+                        Cmd::Export { path, contents } => {
+                            let r = crate::workspace::write_output(Some(&path), &contents)
+                                .map(|()| path)
+                                .map_err(|e| e.to_string());
+                            queue.push(Msg::Exported(r));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn to_msg(app: &App, ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(key) => map_key(app, key),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        _ => None,
+    }
+}
+
+/// Hands the terminal to `$VISUAL` / `$EDITOR` on a temporary file and reads it back.
+fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".into());
+    let path = std::env::temp_dir().join(format!("kickoff-answer-{}.md", std::process::id()));
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    restore_terminal();
+    // Through the shell, so EDITOR="code --wait" works.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let reinit = init_terminal().map(|t| *terminal = t);
+    let _ = terminal.clear();
+    let result = match status {
+        Ok(s) if s.success() => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
+        Ok(s) => Err(format!("`{editor}` exited with {s}; answer unchanged")),
+        Err(e) => Err(format!("cannot start `{editor}`: {e}")),
+    };
+    let _ = std::fs::remove_file(&path);
+    reinit.map_err(|e| e.to_string())?;
+    result
+}

@@ -1,0 +1,591 @@
+//! Drawing: a pure function of the state. The interview screen is here; the review and export
+//! screens and the overlays are in `screens`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::{App, Overlay, Screen};
+use super::field::Field;
+use super::keys;
+use super::text::{truncate, wrap};
+use super::theme::{Theme, severity_mark};
+use crate::questionnaire::{Kind, check_answer};
+
+mod screens;
+
+/// How a section stands, for its mark in the sidebar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Empty,
+    Partly,
+    Done,
+    Errors,
+}
+
+impl Progress {
+    pub fn mark(self) -> &'static str {
+        match self {
+            Progress::Empty => "○",
+            Progress::Partly => "◐",
+            Progress::Done => "●",
+            Progress::Errors => "!",
+        }
+    }
+}
+
+pub fn section_progress(app: &App, section: usize) -> Progress {
+    let q = &app.bundle.questionnaire;
+    let (mut answered, mut total) = (0, 0);
+    for i in q.section_range(section).filter(|&i| app.review.visible[i]) {
+        total += 1;
+        let question = q.question(i);
+        if let Some(a) = app.review.asked.get(&question.id) {
+            if !check_answer(question, a).is_empty() {
+                return Progress::Errors;
+            }
+            answered += 1;
+        }
+    }
+    match answered {
+        0 => Progress::Empty,
+        n if n == total => Progress::Done,
+        _ => Progress::Partly,
+    }
+}
+
+pub fn view(app: &App, frame: &mut Frame) {
+    let theme = Theme { color: app.color };
+    let area = frame.area();
+    let banner_h = u16::from(app.banner.is_some());
+    let [header, body, banner, bar] = area.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(banner_h),
+        Constraint::Length(1),
+    ]));
+    render_header(app, theme, frame, header);
+    match app.screen {
+        Screen::Interview => render_interview(app, theme, frame, body),
+        Screen::Review => screens::render_review(app, theme, frame, body),
+        Screen::Export => screens::render_export(app, theme, frame, body),
+    }
+    if let Some((text, is_error)) = &app.banner {
+        let style = if *is_error {
+            theme.error()
+        } else {
+            theme.focus()
+        };
+        frame.render_widget(
+            Paragraph::new(truncate(text, banner.width as usize)).style(style),
+            banner,
+        );
+    }
+    render_bar(app, theme, frame, bar);
+    match app.overlay {
+        Some(Overlay::Help) => screens::render_help(app, theme, frame, area),
+        Some(Overlay::Picker { cursor }) => screens::render_picker(app, theme, frame, area, cursor),
+        None => {}
+    }
+}
+
+fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let q = &app.bundle.questionnaire;
+    let (answered, total) = app.answered_count();
+    let blockers = app
+        .review
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::Severity::Blocker)
+        .count();
+    let right = format!(
+        "Section {}/{} · {answered} of {total} answered · {blockers} blocker{} ",
+        app.section() + 1,
+        q.sections.len(),
+        if blockers == 1 { "" } else { "s" }
+    );
+    let name = app.project().unwrap_or_else(|| q.title.clone());
+    let left_w = (area.width as usize).saturating_sub(right.chars().count() + 1);
+    let left = truncate(&format!(" kickoff · {name}"), left_w);
+    let pad = (area.width as usize).saturating_sub(left.chars().count() + right.chars().count());
+    let line = Line::from(vec![
+        Span::styled(left, theme.title()),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(right, theme.dim()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, what) in keys::bar(app) {
+        let w = key.chars().count() + what.chars().count() + 3;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_interview(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let wide = area.width >= 100;
+    let side_w = if wide { 28 } else { 22 };
+    let [side, main] = area.layout(&Layout::horizontal([
+        Constraint::Length(side_w),
+        Constraint::Min(20),
+    ]));
+    render_sections(app, theme, frame, side);
+    if wide {
+        let [questions, help] = main.layout(&Layout::horizontal([
+            Constraint::Min(40),
+            Constraint::Length(38),
+        ]));
+        render_questions(app, theme, frame, questions);
+        render_help_pane(app, theme, frame, help);
+    } else {
+        let help_h = (main.height / 3).clamp(5, 9);
+        let [questions, help] = main.layout(&Layout::vertical([
+            Constraint::Min(6),
+            Constraint::Length(help_h),
+        ]));
+        render_questions(app, theme, frame, questions);
+        render_help_pane(app, theme, frame, help);
+    }
+}
+
+fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let block = Block::new()
+        .borders(Borders::RIGHT)
+        .border_style(theme.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let current = app.section();
+    let lines: Vec<Line> = app
+        .bundle
+        .questionnaire
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(s, section)| {
+            let p = section_progress(app, s);
+            let text = truncate(
+                &format!("{:>2} {}", s + 1, section.title),
+                inner.width.saturating_sub(3) as usize,
+            );
+            let mark_style = match p {
+                Progress::Errors => theme.error(),
+                Progress::Done => theme.ok(),
+                _ => theme.dim(),
+            };
+            let style = if s == current {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            Line::from(vec![
+                Span::styled(format!("{} ", p.mark()), mark_style),
+                Span::styled(text, style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Rows the focused question's widget takes (inside the question block).
+fn widget_height(app: &App) -> u16 {
+    let q = app.focused();
+    match &app.field {
+        Field::Text {
+            area,
+            multiline: true,
+        } => (area.lines().len() as u16 + 2).clamp(5, 10),
+        Field::Text { .. } | Field::Number { .. } => 3,
+        Field::YesNo { .. } => 1,
+        Field::Choice { filter, .. } => {
+            let n = app.field.filtered(q).len().clamp(1, 10) as u16;
+            n + u16::from(!filter.is_empty() || q.choices.len() > 10)
+        }
+        Field::List { items, .. } => (items.len() as u16 + 3).min(12),
+    }
+}
+
+fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let q = &app.bundle.questionnaire;
+    let s = app.section();
+    let section = &q.sections[s];
+    let width = area.width.saturating_sub(2) as usize;
+    let visible: Vec<usize> = q
+        .section_range(s)
+        .filter(|&i| app.review.visible[i])
+        .collect();
+    // Each question's lines; the focused one leaves room for its widget.
+    let errors = app.field_errors();
+    let blocks: Vec<(usize, Vec<Line>, u16)> = visible
+        .iter()
+        .map(|&i| {
+            let question = q.question(i);
+            let focused = i == app.focus;
+            let number = visible.iter().position(|&j| j == i).unwrap_or(0) + 1;
+            let mark = if focused { "▶" } else { " " };
+            let req = if question.required { " *" } else { "" };
+            let mut lines: Vec<Line> = wrap(
+                &format!("{number}. {}{req}", question.prompt),
+                width.saturating_sub(2),
+            )
+            .into_iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let prefix = if k == 0 {
+                    format!("{mark} ")
+                } else {
+                    "  ".into()
+                };
+                let style = if focused {
+                    theme.focus()
+                } else {
+                    Style::default()
+                };
+                Line::from(vec![
+                    Span::styled(prefix, theme.focus()),
+                    Span::styled(l, style),
+                ])
+            })
+            .collect();
+            let mut extra = 0;
+            if focused {
+                extra = widget_height(app);
+                for e in &errors {
+                    for l in wrap(&format!("✗ {e}"), width.saturating_sub(2)) {
+                        lines.push(Line::styled(format!("  {l}"), theme.error()));
+                    }
+                }
+            } else {
+                let summary = match app.review.asked.get(&question.id) {
+                    Some(a) => {
+                        let text = match (question.kind, a) {
+                            (Kind::Choice, crate::Answer::Text(v)) => question
+                                .choice(v)
+                                .map_or(v.clone(), |c| c.label().to_string()),
+                            (Kind::Number, _) => format!(
+                                "{a}{}",
+                                question
+                                    .unit
+                                    .as_deref()
+                                    .map(|u| format!(" {u}"))
+                                    .unwrap_or_default()
+                            ),
+                            _ => a.to_string().replace('\n', " "),
+                        };
+                        let bad = !check_answer(question, a).is_empty();
+                        Line::styled(
+                            format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),
+                            if bad { theme.error() } else { theme.ok() },
+                        )
+                    }
+                    None => Line::styled("  ↳ not answered", theme.dim()),
+                };
+                lines.push(summary);
+            }
+            let h = lines.len() as u16 + extra + 1;
+            (i, lines, h)
+        })
+        .collect();
+
+    let title = format!(" {}. {} ", s + 1, section.title);
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.title()))
+        .border_style(theme.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let intro: Vec<Line> = if section.intro.is_empty() {
+        Vec::new()
+    } else {
+        let mut l: Vec<Line> = wrap(&section.intro, width)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim()))
+            .collect();
+        l.push(Line::raw(""));
+        l
+    };
+    // Scroll so that the focused question is entirely in view.
+    let focus_pos = blocks
+        .iter()
+        .position(|(i, _, _)| *i == app.focus)
+        .unwrap_or(0);
+    let avail = inner.height;
+    let mut start = 0;
+    let fits = |from: usize, with_intro: bool| {
+        let h: u16 = blocks[from..=focus_pos].iter().map(|b| b.2).sum();
+        h + if with_intro { intro.len() as u16 } else { 0 } <= avail
+    };
+    if !fits(0, true) {
+        start = (0..=focus_pos)
+            .find(|&k| fits(k, false))
+            .unwrap_or(focus_pos);
+    }
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    if start == 0 {
+        for l in intro {
+            if y >= bottom {
+                break;
+            }
+            frame.render_widget(
+                Paragraph::new(l),
+                Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                },
+            );
+            y += 1;
+        }
+    }
+    for (i, lines, _) in &blocks[start..] {
+        let focused = *i == app.focus;
+        let prompt_lines = if focused {
+            lines.len()
+                - errors
+                    .iter()
+                    .map(|e| wrap(&format!("✗ {e}"), width.saturating_sub(2)).len())
+                    .sum::<usize>()
+        } else {
+            lines.len()
+        };
+        for l in &lines[..prompt_lines] {
+            if y >= bottom {
+                return;
+            }
+            frame.render_widget(
+                Paragraph::new(l.clone()),
+                Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                },
+            );
+            y += 1;
+        }
+        if focused {
+            let h = widget_height(app).min(bottom.saturating_sub(y));
+            let rect = Rect {
+                x: inner.x + 2,
+                y,
+                width: inner.width.saturating_sub(2),
+                height: h,
+            };
+            render_field(app, theme, frame, rect);
+            y += h;
+            for l in &lines[prompt_lines..] {
+                if y >= bottom {
+                    return;
+                }
+                frame.render_widget(
+                    Paragraph::new(l.clone()),
+                    Rect {
+                        y,
+                        height: 1,
+                        ..inner
+                    },
+                );
+                y += 1;
+            }
+        }
+        y += 1;
+        if y >= bottom {
+            return;
+        }
+    }
+}
+
+fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let q = app.focused();
+    match &app.field {
+        Field::Text { area: text, .. } | Field::Number { area: text } => {
+            let mut title = String::new();
+            if q.kind == Kind::Number {
+                let range = match (q.min, q.max) {
+                    (Some(a), Some(b)) => format!(
+                        "{} to {}",
+                        crate::answer::format_number(a),
+                        crate::answer::format_number(b)
+                    ),
+                    (Some(a), None) => format!("at least {}", crate::answer::format_number(a)),
+                    (None, Some(b)) => format!("at most {}", crate::answer::format_number(b)),
+                    (None, None) => String::new(),
+                };
+                let unit = q.unit.clone().unwrap_or_default();
+                title = [range, unit]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            let block = Block::bordered()
+                .border_style(theme.focus())
+                .title(Span::styled(
+                    if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {title} ")
+                    },
+                    theme.dim(),
+                ));
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            frame.render_widget(text, inner);
+        }
+        Field::YesNo { value } => {
+            let opt = |label: &str, on: bool| {
+                let mark = if on { "(•)" } else { "( )" };
+                Span::styled(
+                    format!("{mark} {label}   "),
+                    if on {
+                        theme.selected()
+                    } else {
+                        Style::default()
+                    },
+                )
+            };
+            let line = Line::from(vec![
+                opt("Yes", *value == Some(true)),
+                opt("No", *value == Some(false)),
+            ]);
+            frame.render_widget(Paragraph::new(line), area);
+        }
+        Field::Choice {
+            filter,
+            cursor,
+            multi,
+            selected,
+        } => {
+            let shown = app.field.filtered(q);
+            let mut lines = Vec::new();
+            if !filter.is_empty() || q.choices.len() > 10 {
+                let f = if filter.is_empty() {
+                    "type to filter".to_string()
+                } else {
+                    format!("filter: {filter}")
+                };
+                lines.push(Line::styled(f, theme.dim()));
+            }
+            let rows = area.height as usize - lines.len();
+            let first = cursor.saturating_sub(rows.saturating_sub(1));
+            for (k, &ci) in shown.iter().enumerate().skip(first).take(rows) {
+                let c = &q.choices[ci];
+                let on = selected.contains(&c.value);
+                let mark = match (multi, on) {
+                    (true, true) => "[x]",
+                    (true, false) => "[ ]",
+                    (false, true) => "(•)",
+                    (false, false) => "( )",
+                };
+                let style = if k == *cursor {
+                    theme.selected()
+                } else {
+                    Style::default()
+                };
+                lines.push(Line::styled(
+                    truncate(&format!("{mark} {}", c.label()), area.width as usize),
+                    style,
+                ));
+            }
+            if shown.is_empty() {
+                lines.push(Line::styled(
+                    "no choice matches; Backspace to edit the filter",
+                    theme.dim(),
+                ));
+            }
+            frame.render_widget(Paragraph::new(lines), area);
+        }
+        Field::List {
+            items,
+            cursor,
+            area: row,
+        } => {
+            let block = Block::bordered().border_style(theme.focus());
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let rows = inner.height as usize;
+            let first = (*cursor + 1).saturating_sub(rows);
+            for (k, y) in (first..=items.len()).zip(inner.y..inner.y + inner.height) {
+                let rect = Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                };
+                let bullet = Rect { width: 2, ..rect };
+                let rest = Rect {
+                    x: rect.x + 2,
+                    width: rect.width.saturating_sub(2),
+                    ..rect
+                };
+                let label = if k == items.len() { "+ " } else { "• " };
+                frame.render_widget(Paragraph::new(Span::styled(label, theme.dim())), bullet);
+                if k == *cursor {
+                    frame.render_widget(row, rest);
+                } else if let Some(item) = items.get(k) {
+                    frame.render_widget(Paragraph::new(truncate(item, rest.width as usize)), rest);
+                }
+            }
+        }
+    }
+}
+
+fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let q = app.focused();
+    let block = Block::new()
+        .borders(Borders::LEFT | Borders::TOP)
+        .title(Span::styled(" Why this matters ", theme.title()))
+        .border_style(theme.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width.saturating_sub(1) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let help = if q.help.is_empty() {
+        "No help for this question."
+    } else {
+        q.help.as_str()
+    };
+    lines.extend(wrap(help, w).into_iter().map(Line::raw));
+    if !q.reference.is_empty() {
+        lines.extend(
+            wrap(&format!("Ref: {}", q.reference), w)
+                .into_iter()
+                .map(|l| Line::styled(l, theme.dim())),
+        );
+    }
+    let findings: Vec<_> = app.findings_for(&q.id).collect();
+    if !findings.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Reviewer says", theme.title()));
+        for f in findings {
+            let text = format!(
+                "{} {} [{}] {}",
+                severity_mark(f.severity),
+                f.severity.name(),
+                f.rule,
+                f.message
+            );
+            lines.extend(
+                wrap(&text, w)
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.severity(f.severity))),
+            );
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(1),
+            ..inner
+        },
+    );
+}

@@ -1,0 +1,253 @@
+//! The review and export screens, and the help and section-picker overlays.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::super::app::{App, ItemKind};
+use super::super::keys::{BINDINGS, EXPORT_KEYS, REVIEW_KEYS, field_keys};
+use super::super::text::{truncate, wrap};
+use super::super::theme::{Theme, severity_mark};
+use super::section_progress;
+use crate::questionnaire::Kind;
+
+pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let items = app.review_items();
+    let block = Block::bordered()
+        .title(Span::styled(" Review ", theme.title()))
+        .border_style(theme.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [summary, list] = inner.layout(&Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(1),
+    ]));
+    let count = |k: ItemKind| items.iter().filter(|i| i.kind == k).count();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!("{} problems", count(ItemKind::Problem)),
+            theme.error(),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!(
+                "{} blockers",
+                count(ItemKind::Finding(crate::Severity::Blocker))
+            ),
+            theme.severity(crate::Severity::Blocker),
+        ),
+        Span::raw(" · "),
+        Span::raw(format!("{} open required questions", count(ItemKind::Open))),
+        Span::raw(" · "),
+        Span::styled(
+            format!(
+                "{} warnings",
+                count(ItemKind::Finding(crate::Severity::Warning))
+            ),
+            theme.severity(crate::Severity::Warning),
+        ),
+        Span::raw(" · "),
+        Span::raw(format!(
+            "{} info",
+            count(ItemKind::Finding(crate::Severity::Info))
+        )),
+    ])];
+    if let Some(r) = &app.review.readiness {
+        let parts: Vec<String> = r
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.score))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("ML Test Score {} ", r.score), theme.title()),
+            Span::styled(format!("({}) ", parts.join(", ")), theme.dim()),
+        ]));
+        lines.push(Line::styled(
+            truncate(&r.band, summary.width as usize),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), summary);
+
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing open, no problems, no findings. ^O exports the design doc.")
+                .style(theme.ok()),
+            list,
+        );
+        return;
+    }
+    let q = &app.bundle.questionnaire;
+    let w = list.width.saturating_sub(4) as usize;
+    let list_items: Vec<ListItem> = items
+        .iter()
+        .map(|item| {
+            let (mark, label, style) = match item.kind {
+                ItemKind::Problem => ("✗", "problem", theme.error()),
+                ItemKind::Open => ("○", "open", Style::default()),
+                ItemKind::Finding(s) => (severity_mark(s), s.name(), theme.severity(s)),
+            };
+            let place = item
+                .question
+                .as_deref()
+                .and_then(|id| q.index_of(id))
+                .map(|i| {
+                    format!(
+                        "{}. {}",
+                        q.section_of(i) + 1,
+                        q.sections[q.section_of(i)].title
+                    )
+                })
+                .unwrap_or_default();
+            let mut lines = vec![Line::from(vec![
+                Span::styled(format!("{mark} {label:<8}"), style),
+                Span::styled(place, theme.dim()),
+            ])];
+            lines.extend(
+                wrap(&item.text, w)
+                    .into_iter()
+                    .take(4)
+                    .map(|l| Line::raw(format!("  {l}"))),
+            );
+            ListItem::new(Text::from(lines))
+        })
+        .collect();
+    let mut state =
+        ListState::default().with_selected(Some(app.review_cursor.min(items.len() - 1)));
+    frame.render_stateful_widget(
+        List::new(list_items)
+            .highlight_style(theme.selected())
+            .highlight_symbol("▶ "),
+        list,
+        &mut state,
+    );
+}
+
+pub fn render_export(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let [field, result, preview] = area.layout(&Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Min(3),
+    ]));
+    let block = Block::bordered()
+        .title(Span::styled(
+            " Write the design doc to (Enter writes) ",
+            theme.title(),
+        ))
+        .border_style(theme.focus());
+    let inner = block.inner(field);
+    frame.render_widget(block, field);
+    frame.render_widget(&app.export.path, inner);
+    let line = match &app.export.result {
+        Some(Ok(p)) => Line::styled(format!(" Wrote {}", p.display()), theme.ok()),
+        Some(Err(e)) => Line::styled(format!(" Not written: {e}"), theme.error()),
+        None => Line::styled(" Preview below; PgUp/PgDn scroll.", theme.dim()),
+    };
+    frame.render_widget(Paragraph::new(line), result);
+    let block = Block::bordered()
+        .title(Span::styled(" Preview ", theme.title()))
+        .border_style(theme.dim());
+    frame.render_widget(
+        Paragraph::new(app.export.preview.as_str())
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.export.scroll, 0)),
+        preview,
+    );
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn render_help(_app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    let row = |k: &str, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("{k:>14}  "), theme.key()),
+            Span::raw(what.to_string()),
+        ])
+    };
+    lines.push(Line::styled("Everywhere", theme.title()));
+    let mut seen = Vec::new();
+    for b in BINDINGS {
+        if seen.contains(&b.help) {
+            continue;
+        }
+        seen.push(b.help);
+        lines.push(row(b.label, b.help));
+    }
+    lines.push(row("↑ ↓", "previous / next question (in one-line answers)"));
+    for (title, kinds) in [
+        ("Text", Kind::Text),
+        ("Long text (Alt+Enter also a new line)", Kind::LongText),
+        ("Number", Kind::Number),
+        ("Choice", Kind::Choice),
+        ("Multiple choice", Kind::MultiChoice),
+        ("Yes / no", Kind::YesNo),
+        ("List", Kind::List),
+    ] {
+        lines.push(Line::styled(title, theme.title()));
+        for (k, what) in field_keys(kinds) {
+            lines.push(row(k, what));
+        }
+    }
+    lines.push(Line::styled("Review", theme.title()));
+    lines.extend(REVIEW_KEYS.iter().map(|(k, w)| row(k, w)));
+    lines.push(Line::styled("Export", theme.title()));
+    lines.extend(EXPORT_KEYS.iter().map(|(k, w)| row(k, w)));
+    let rect = popup(area, 84, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(" Keys (any key closes) ", theme.title()))
+                .border_style(theme.focus()),
+        ),
+        rect,
+    );
+}
+
+pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cursor: usize) {
+    let sections = &app.bundle.questionnaire.sections;
+    let lines: Vec<Line> = sections
+        .iter()
+        .enumerate()
+        .map(|(s, section)| {
+            let text = format!(
+                "{} {:>2}  {}",
+                section_progress(app, s).mark(),
+                (s + 1) % 10,
+                section.title
+            );
+            let style = if s == cursor {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    let rect = popup(area, 60, sections.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(
+                    " Go to section (number or ↑↓ Enter) ",
+                    theme.title(),
+                ))
+                .border_style(theme.focus()),
+        ),
+        rect,
+    );
+}
