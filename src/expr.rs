@@ -32,13 +32,43 @@ pub const HELPER_NAMES: &[&str] = &[
 pub type Condition = Expression<'static, 'static>;
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    // Lenient: an unanswered question is undefined, so `x == 'a'` and `'a' in x` are false,
+    // `x != 'a'` and `not x` are true. Only `x < 1` would be true too, which is why
+    // `compile` rejects an ordering comparison that is not guarded.
     let mut env = Environment::new();
-    // An unanswered question is undefined: testing it is fine (`not x`, `x is empty`), but
-    // comparing or iterating it is an error, which makes the whole condition false.
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     register_helpers(&mut env);
     env
 });
+
+static ORDER_LEFT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b([a-z][a-z0-9_]*)\s*(<=|<|>=|>)\s*[-+]?[0-9.]").expect("valid")
+});
+static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"[0-9.]\s*(<=|<|>=|>)\s*([a-z][a-z0-9_]*)\b").expect("valid")
+});
+
+/// An ordering comparison with a variable that may be unanswered must be guarded, because an
+/// undefined value sorts below every number (`x < 0.1` would be true for an unanswered `x`).
+fn unguarded_order(source: &str) -> Option<String> {
+    let vars = ORDER_LEFT
+        .captures_iter(source)
+        .map(|c| c[1].to_string())
+        .chain(ORDER_RIGHT.captures_iter(source).map(|c| c[2].to_string()));
+    for var in vars {
+        if HELPER_NAMES.contains(&var.as_str()) || var == "word_count" {
+            continue;
+        }
+        let guarded = source.contains(&format!("answered({var})"))
+            || source.contains(&format!("{var} is number"))
+            || source.contains(&format!("{var} is defined"));
+        if !guarded {
+            return Some(format!(
+                "`{var}` is compared with a number but may be unanswered (then it counts as lower than any number); write `answered({var}) and ...` or `{var} is number and ...`"
+            ));
+        }
+    }
+    None
+}
 
 /// Adds the helper functions and tests to an environment (the template environment uses
 /// them too).
@@ -56,8 +86,13 @@ pub fn register_helpers(env: &mut Environment<'_>) {
 
 /// Compiles a condition; the error message is minijinja's, which names the problem.
 pub fn compile(source: &str) -> Result<Condition, String> {
-    ENV.compile_expression_owned(source.to_string())
-        .map_err(|e| describe_error(&e))
+    let expr = ENV
+        .compile_expression_owned(source.to_string())
+        .map_err(|e| describe_error(&e))?;
+    match unguarded_order(source) {
+        Some(problem) => Err(problem),
+        None => Ok(expr),
+    }
 }
 
 /// Checks that a message template compiles.
@@ -188,6 +223,20 @@ mod tests {
     fn variables_exclude_helpers() {
         let e = compile("mentions(a, 'x') and b > 1 and answered(c)").unwrap();
         assert_eq!(variables(&e), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn unguarded_ordering_comparisons_are_rejected() {
+        assert!(compile("rate < 0.1").unwrap_err().contains("`rate`"));
+        assert!(compile("0.1 > rate").is_err());
+        assert!(compile("answered(rate) and rate < 0.1").is_ok());
+        assert!(compile("rate is number and rate >= 3").is_ok());
+        assert!(compile("word_count(notes) < 5").is_ok());
+        let ctx = context! {};
+        assert!(!is_true(
+            &compile("answered(rate) and rate < 0.1").unwrap(),
+            &ctx
+        ));
     }
 
     #[test]

@@ -527,7 +527,11 @@ fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             match app.field.handle(q, key) {
                 Outcome::Changed => app.answer_changed(),
                 Outcome::Moved => Vec::new(),
-                Outcome::Submit => update(app, Msg::NextQuestion),
+                Outcome::Submit => {
+                    let mut cmds = app.answer_changed();
+                    cmds.extend(update(app, Msg::NextQuestion));
+                    cmds
+                }
                 Outcome::Ignored => match key.code {
                     KeyCode::Up => update(app, Msg::PrevQuestion),
                     KeyCode::Down => update(app, Msg::NextQuestion),

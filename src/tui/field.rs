@@ -258,9 +258,11 @@ impl Field {
                                     .sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
                             }
                         } else {
+                            // The filter did its job; show the whole list around the choice.
+                            filter.clear();
+                            *cursor = q.choices.iter().position(|c| c.value == value).unwrap_or(0);
                             *selected = vec![value];
                         }
-                        filter.clear();
                         if submit {
                             Outcome::Submit
                         } else {

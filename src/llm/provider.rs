@@ -1,0 +1,311 @@
+//! Which provider, model, URL and key to use: flags over environment over config file over
+//! defaults, with the environment read the way each official client reads it.
+
+use std::time::Duration;
+
+use crate::config::{Config, Price};
+
+use super::error::LlmError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProviderKind {
+    /// OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter...)
+    #[value(name = "openai")]
+    OpenAi,
+    /// Anthropic Messages
+    Anthropic,
+    /// Ollama's native /api/chat
+    Ollama,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 3] = [ProviderKind::OpenAi, ProviderKind::Anthropic, ProviderKind::Ollama];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::Ollama => "ollama",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ProviderKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name.trim().to_ascii_lowercase())
+    }
+
+    /// The environment variable holding the key, as the official client reads it.
+    pub fn key_env(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "OPENAI_API_KEY",
+            ProviderKind::Anthropic => "ANTHROPIC_API_KEY",
+            ProviderKind::Ollama => "OLLAMA_API_KEY",
+        }
+    }
+
+    /// The environment variable holding the base URL. `OPENAI_BASE_URL` includes `/v1`,
+    /// `ANTHROPIC_BASE_URL` does not, `OLLAMA_HOST` may lack a scheme and port.
+    pub fn url_env(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "OPENAI_BASE_URL",
+            ProviderKind::Anthropic => "ANTHROPIC_BASE_URL",
+            ProviderKind::Ollama => "OLLAMA_HOST",
+        }
+    }
+
+    pub fn default_url(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "https://api.openai.com/v1",
+            ProviderKind::Anthropic => "https://api.anthropic.com",
+            ProviderKind::Ollama => "http://localhost:11434",
+        }
+    }
+
+    pub fn default_model(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "gpt-4o-mini",
+            ProviderKind::Anthropic => "claude-sonnet-4-5",
+            ProviderKind::Ollama => "llama3.2",
+        }
+    }
+}
+
+/// The environment variables that matter, read once (tests build their own).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: Vec<(&'static str, String)>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let mut vars = Vec::new();
+        for kind in ProviderKind::ALL {
+            for name in [kind.key_env(), kind.url_env()] {
+                if let Ok(v) = std::env::var(name)
+                    && !v.trim().is_empty()
+                {
+                    vars.push((name, v.trim().to_string()));
+                }
+            }
+        }
+        Env { vars }
+    }
+
+    pub fn with(mut self, name: &'static str, value: &str) -> Env {
+        self.vars.push((name, value.to_string()));
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Choices from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub provider: Option<ProviderKind>,
+    pub model: Option<String>,
+    pub base_url: Option<String>,
+    pub max_tokens: Option<u32>,
+}
+
+/// An API key. Its `Debug` never shows it, so it cannot leak through a `{:?}`.
+#[derive(Clone, PartialEq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: String) -> ApiKey {
+        ApiKey(key)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeySource {
+    None,
+    /// From an environment variable (named).
+    Env(&'static str, ApiKey),
+    /// From a command, run just before the request (it may ask for a password).
+    Command(String),
+}
+
+/// Everything needed to talk to one provider.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub kind: ProviderKind,
+    pub model: String,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub key: KeySource,
+    pub max_tokens: u32,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub max_retries: u32,
+    pub retry_base: Duration,
+    pub max_retry_wait: Duration,
+    /// USD per million tokens, from the config file or the built-in table.
+    pub price: Option<Price>,
+}
+
+pub const DEFAULT_MAX_TOKENS: u32 = 1500;
+
+/// Picks the provider and fills in its settings. `Ok(None)`: nothing configured anywhere.
+pub fn resolve(config: &Config, env: &Env, flags: &Flags) -> Result<Option<ProviderConfig>, LlmError> {
+    let from_config = match &config.provider {
+        Some(name) => Some(ProviderKind::parse(name).ok_or_else(|| {
+            LlmError::Other(format!(
+                "{}: unknown provider `{name}` (use openai, anthropic or ollama)",
+                config.path.as_ref().map_or("config".into(), |p| p.display().to_string())
+            ))
+        })?),
+        None => None,
+    };
+    let from_env = || {
+        ProviderKind::ALL.into_iter().find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
+    };
+    // A base URL alone means an OpenAI-compatible server (the common case: a local one).
+    let kind = flags.provider.or(from_config).or_else(from_env).or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi));
+    let Some(kind) = kind else { return Ok(None) };
+    let settings = config.settings_for(kind.name());
+    let raw_url = flags
+        .base_url
+        .clone()
+        .or_else(|| env.get(kind.url_env()).map(str::to_string))
+        .or(settings.base_url)
+        .unwrap_or_else(|| kind.default_url().to_string());
+    let base_url = normalize_url(kind, &raw_url)?;
+    let key = match (env.get(kind.key_env()), settings.api_key_cmd) {
+        (Some(k), _) => KeySource::Env(kind.key_env(), ApiKey::new(k.to_string())),
+        (None, Some(cmd)) if !cmd.trim().is_empty() => KeySource::Command(cmd),
+        _ => KeySource::None,
+    };
+    // The official services need a key; a local or self-hosted server usually does not.
+    let official = base_url.starts_with("https://api.openai.com") || base_url.starts_with("https://api.anthropic.com");
+    if key == KeySource::None && official {
+        return Err(LlmError::MissingKey { provider: kind.name(), env: kind.key_env() });
+    }
+    let model = flags.model.clone().or(settings.model).unwrap_or_else(|| kind.default_model().to_string());
+    let secs = |s: Option<f64>, default: f64| Duration::from_secs_f64(s.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(default));
+    let price = config.prices.get(&model).copied().or_else(|| builtin_price(kind, &model));
+    Ok(Some(ProviderConfig {
+        kind,
+        max_tokens: flags.max_tokens.or(settings.max_tokens).unwrap_or(DEFAULT_MAX_TOKENS),
+        model,
+        base_url,
+        key,
+        connect_timeout: secs(config.timeouts.connect_secs, 10.0),
+        read_timeout: secs(config.timeouts.read_secs, 120.0),
+        max_retries: config.retry.max_retries.unwrap_or(4),
+        retry_base: Duration::from_millis(config.retry.base_delay_ms.unwrap_or(1000)),
+        max_retry_wait: secs(config.retry.max_wait_secs, 60.0),
+        price,
+    }))
+}
+
+/// Checks the URL and puts it in one shape: scheme, host, port, path without trailing slash.
+pub fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> {
+    let mut url = raw.trim().trim_end_matches('/').to_string();
+    if kind == ProviderKind::Ollama {
+        // OLLAMA_HOST is often `0.0.0.0`, `localhost:11434` or `:11434`: what the server binds.
+        if !url.contains("://") {
+            url = format!("http://{url}");
+        }
+        let parsed = reqwest::Url::parse(&url).map_err(|e| bad_url(raw, &e.to_string()))?;
+        let host = match parsed.host_str() {
+            None | Some("") | Some("0.0.0.0") => "127.0.0.1".to_string(),
+            Some(h) => h.to_string(),
+        };
+        let port = parsed.port().unwrap_or(if parsed.scheme() == "https" { 443 } else { 11434 });
+        let path = parsed.path().trim_end_matches('/');
+        return Ok(format!("{}://{host}:{port}{path}", parsed.scheme()));
+    }
+    let parsed = reqwest::Url::parse(&url).map_err(|e| bad_url(raw, &e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad_url(raw, "the scheme must be http or https"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad_url(raw, "no host"));
+    }
+    Ok(url)
+}
+
+fn bad_url(raw: &str, message: &str) -> LlmError {
+    let r = super::error::Redactor::new([]);
+    LlmError::BadUrl { url: r.message(raw), message: message.to_string() }
+}
+
+const PRICES: &str = include_str!("prices.toml");
+
+/// Built-in list price for a model, matching dated variants (`gpt-4o-mini-2024-07-18`) by the
+/// longest known prefix. Local servers have no price.
+pub fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
+    #[derive(serde::Deserialize)]
+    struct Table {
+        prices: std::collections::BTreeMap<String, Price>,
+    }
+    if kind == ProviderKind::Ollama {
+        return None;
+    }
+    let table: Table = toml::from_str(PRICES).expect("the built-in price table parses");
+    let model = model.rsplit('/').next().unwrap_or(model);
+    table
+        .prices
+        .into_iter()
+        .filter(|(name, _)| model == name || model.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with('-')))
+        .max_by_key(|(name, _)| name.len())
+        .map(|(_, p)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve_env(env: Env, flags: Flags) -> Result<Option<ProviderConfig>, LlmError> {
+        resolve(&Config::default(), &env, &flags)
+    }
+
+    #[test]
+    fn nothing_configured_is_none() {
+        assert!(resolve_env(Env::default(), Flags::default()).unwrap().is_none());
+    }
+
+    #[test]
+    fn env_picks_the_provider_and_url() {
+        let env = Env::default().with("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1/");
+        let p = resolve_env(env, Flags::default()).unwrap().unwrap();
+        assert_eq!(p.kind, ProviderKind::OpenAi);
+        assert_eq!(p.base_url, "http://127.0.0.1:8080/v1");
+        assert_eq!(p.key, KeySource::None);
+    }
+
+    #[test]
+    fn the_official_api_without_a_key_is_an_error_naming_the_variable() {
+        let flags = Flags { provider: Some(ProviderKind::Anthropic), ..Flags::default() };
+        let e = resolve_env(Env::default(), flags).unwrap_err();
+        assert!(e.to_string().contains("ANTHROPIC_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn ollama_host_forms() {
+        let n = |s| normalize_url(ProviderKind::Ollama, s).unwrap();
+        assert_eq!(n("0.0.0.0"), "http://127.0.0.1:11434");
+        assert_eq!(n("localhost:11500"), "http://localhost:11500");
+        assert_eq!(n("https://ollama.example.com"), "https://ollama.example.com:443");
+    }
+
+    #[test]
+    fn prices_match_dated_variants_by_longest_prefix() {
+        let p = builtin_price(ProviderKind::OpenAi, "gpt-4o-mini-2024-07-18").unwrap();
+        assert_eq!(p.input, 0.15);
+        assert!(builtin_price(ProviderKind::OpenAi, "gpt-4o-minimal").is_none());
+        assert!(builtin_price(ProviderKind::Ollama, "gpt-4o").is_none());
+    }
+}

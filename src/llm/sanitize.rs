@@ -1,0 +1,224 @@
+//! Strips control and escape sequences from model text before it reaches a terminal or a file.
+//!
+//! A model (or a hostile server) can emit CSI sequences (colours, cursor moves, screen clears),
+//! OSC sequences (OSC 52 writes the user's clipboard, OSC 8 hides link targets), C1 controls and
+//! other C0 controls. Only `\n` and `\t` survive. The sanitizer is stateful because a sequence
+//! can be split across two stream chunks: `"\x1b["` in one delta and `"31m"` in the next.
+
+/// Where the parser is inside an escape sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum State {
+    #[default]
+    Ground,
+    /// After ESC.
+    Escape,
+    /// After ESC and intermediate bytes (`ESC ( B`): waiting for the final byte.
+    EscapeIntermediate,
+    /// Inside a CSI sequence (`ESC [` or U+009B): parameters until a final byte.
+    Csi,
+    /// Inside a control string (OSC, DCS, SOS, PM, APC): until BEL or ST.
+    ControlString,
+    /// ESC seen inside a control string: `\` ends it (ST), anything else starts a new escape.
+    ControlStringEscape,
+}
+
+/// Incremental sanitizer: feed chunks in order, get clean text back.
+#[derive(Debug, Clone, Default)]
+pub struct Sanitizer {
+    state: State,
+}
+
+impl Sanitizer {
+    pub fn new() -> Sanitizer {
+        Sanitizer::default()
+    }
+
+    /// Cleans one chunk; state carries over to the next call.
+    pub fn push(&mut self, chunk: &str) -> String {
+        let mut out = String::with_capacity(chunk.len());
+        self.push_into(chunk, &mut out);
+        out
+    }
+
+    /// Cleans one chunk, appending to `out`.
+    pub fn push_into(&mut self, chunk: &str, out: &mut String) {
+        // Fast path: plain text with nothing to strip, outside any sequence.
+        if self.state == State::Ground && !chunk.chars().any(is_control) {
+            out.push_str(chunk);
+            return;
+        }
+        for c in chunk.chars() {
+            self.step(c, out);
+        }
+    }
+
+    fn step(&mut self, c: char, out: &mut String) {
+        match self.state {
+            State::Ground => self.ground(c, out),
+            State::Escape => match c {
+                '[' => self.state = State::Csi,
+                // OSC, DCS, SOS, PM, APC: strings ended by ST or BEL.
+                ']' | 'P' | 'X' | '^' | '_' => self.state = State::ControlString,
+                '\x20'..='\x2f' => self.state = State::EscapeIntermediate,
+                '\x30'..='\x7e' => self.state = State::Ground,
+                '\x1b' => {}
+                // Not a valid sequence: drop the ESC, treat the character as text.
+                _ => {
+                    self.state = State::Ground;
+                    self.ground(c, out);
+                }
+            },
+            State::EscapeIntermediate => match c {
+                '\x20'..='\x2f' => {}
+                '\x30'..='\x7e' => self.state = State::Ground,
+                _ => {
+                    self.state = State::Ground;
+                    self.ground(c, out);
+                }
+            },
+            State::Csi => match c {
+                // Parameter and intermediate bytes.
+                '\x20'..='\x3f' => {}
+                // Final byte ends the sequence.
+                '\x40'..='\x7e' => self.state = State::Ground,
+                // Controls inside CSI are dropped (a terminal would execute them).
+                c if (c as u32) < 0x20 && c != '\n' => {
+                    if c == '\x1b' {
+                        self.state = State::Escape;
+                    }
+                }
+                // Anything else (a newline, non-ASCII text) cannot belong to a CSI: give up on
+                // the sequence and keep the text.
+                _ => {
+                    self.state = State::Ground;
+                    self.ground(c, out);
+                }
+            },
+            State::ControlString => match c {
+                '\x07' | '\u{9c}' => self.state = State::Ground,
+                '\x1b' => self.state = State::ControlStringEscape,
+                // An unterminated OSC would otherwise swallow the rest of the critique. Nothing
+                // dangerous can leak by ending it at a newline, since controls are stripped
+                // anyway: at worst the payload shows as text.
+                '\n' => {
+                    self.state = State::Ground;
+                    out.push('\n');
+                }
+                _ => {}
+            },
+            State::ControlStringEscape => {
+                if c == '\\' {
+                    self.state = State::Ground;
+                } else {
+                    self.state = State::Escape;
+                    self.step(c, out);
+                }
+            }
+        }
+    }
+
+    fn ground(&mut self, c: char, out: &mut String) {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\x1b' => self.state = State::Escape,
+            '\u{9b}' => self.state = State::Csi,
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => self.state = State::ControlString,
+            c if is_control(c) => {}
+            c => out.push(c),
+        }
+    }
+
+    /// True while inside an unfinished sequence (text that follows may still be dropped).
+    pub fn is_pending(&self) -> bool {
+        self.state != State::Ground
+    }
+}
+
+/// C0 (but newline and tab), DEL and C1 controls.
+fn is_control(c: char) -> bool {
+    matches!(c, '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}')
+}
+
+/// Sanitizes a complete string in one go (server error messages, cached text).
+pub fn sanitize(text: &str) -> String {
+    Sanitizer::new().push(text)
+}
+
+/// One line for an error message: sanitized, whitespace collapsed, cut to `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    let clean = sanitize(text);
+    let mut out = String::new();
+    for word in clean.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.chars().count() > max {
+        out = out.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(parts: &[&str]) -> String {
+        let mut s = Sanitizer::new();
+        parts.iter().map(|p| s.push(p)).collect()
+    }
+
+    #[test]
+    fn plain_text_passes_through() {
+        assert_eq!(sanitize("Hello, world.\n\tÜnïcödé ✓"), "Hello, world.\n\tÜnïcödé ✓");
+    }
+
+    #[test]
+    fn csi_colour_and_cursor_sequences_are_removed() {
+        assert_eq!(sanitize("\x1b[31mred\x1b[0m and \x1b[2J\x1b[1;1Hclear"), "red and clear");
+        assert_eq!(sanitize("a\x1b[?25lb"), "ab");
+    }
+
+    #[test]
+    fn osc_52_clipboard_write_is_removed_with_bel_or_st() {
+        assert_eq!(sanitize("x\x1b]52;c;ZWNobyBwd25lZA==\x07y"), "xy");
+        assert_eq!(sanitize("x\x1b]52;c;ZWNobyBwd25lZA==\x1b\\y"), "xy");
+        assert_eq!(sanitize("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\"), "link");
+    }
+
+    #[test]
+    fn c1_controls_and_other_c0_are_removed() {
+        assert_eq!(sanitize("a\u{9b}31mb\u{9d}0;title\u{9c}c\u{85}d"), "abcd");
+        assert_eq!(sanitize("a\rb\x08c\x07d\x00e\x7f"), "abcde");
+    }
+
+    #[test]
+    fn sequences_split_across_chunks_are_removed() {
+        assert_eq!(chunks(&["red \x1b", "[3", "1mtext\x1b[0", "m."]), "red text.");
+        assert_eq!(chunks(&["a\x1b]52;c;", "Zm9v", "\x07b"]), "ab");
+        assert_eq!(chunks(&["a\x1b]0;t\x1b", "\\b"]), "ab");
+    }
+
+    #[test]
+    fn an_unterminated_osc_ends_at_a_newline() {
+        assert_eq!(sanitize("a\x1b]52;c;Zm9v\nnext line"), "a\nnext line");
+    }
+
+    #[test]
+    fn two_character_escapes_and_charset_selection_are_removed() {
+        assert_eq!(sanitize("a\x1bcb\x1b(Bc\x1b7d"), "abcd");
+    }
+
+    #[test]
+    fn an_escape_before_non_ascii_keeps_the_text() {
+        assert_eq!(sanitize("a\x1béb"), "aéb");
+    }
+
+    #[test]
+    fn one_line_collapses_and_cuts() {
+        assert_eq!(one_line("bad\n\x1b[31mkey\x1b[0m   here", 100), "bad key here");
+        assert_eq!(one_line("abcdefgh", 5), "abcd…");
+    }
+}

@@ -1,0 +1,347 @@
+//! One critique request, from the key to the last token: connect, retry before the first token,
+//! stream with an idle (not total) timeout, honour cancellation between chunks and while
+//! waiting, and report everything as [`StreamEvent`]s.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::time::{Instant, sleep};
+
+use super::error::{LlmError, Redactor};
+use super::provider::{ApiKey, KeySource, ProviderConfig, ProviderKind};
+use super::retry::{next_wait, retry_after, status_error, with_attempts};
+use super::sanitize::Sanitizer;
+use super::wire::{self, Decoder, Item};
+use super::{StreamEvent, Transcript};
+
+/// Most critique text kept; a server that streams forever is cut here.
+pub const MAX_TEXT: usize = 32 * 1024 * 1024;
+/// Most of an error body read, for its message.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// How often a wait checks the cancel flag.
+const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+/// Emits events and keeps the transcript they add up to.
+struct Out<'a> {
+    emit: &'a mut dyn FnMut(StreamEvent) -> bool,
+    cancel: &'a AtomicBool,
+    transcript: Transcript,
+}
+
+impl Out<'_> {
+    fn send(&mut self, e: StreamEvent) {
+        self.transcript.apply(&e);
+        // A receiver that hung up wants nothing more: the same as a cancel.
+        if !(self.emit)(e) {
+            self.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// Resolves when the flag is set.
+async fn cancelled(flag: &AtomicBool) {
+    while !flag.load(Ordering::Relaxed) {
+        sleep(CANCEL_POLL).await;
+    }
+}
+
+/// Runs the request to the end and returns what arrived. Every outcome is also emitted: the
+/// last event is always `Finished` or `Failed`.
+pub(crate) async fn run(
+    p: &ProviderConfig,
+    system: &str,
+    user: &str,
+    emit: &mut dyn FnMut(StreamEvent) -> bool,
+    cancel: &AtomicBool,
+) -> Transcript {
+    let mut out = Out { emit, cancel, transcript: Transcript::default() };
+    match attempts(p, system, user, &mut out).await {
+        Ok(()) => out.send(StreamEvent::Finished { interrupted: None }),
+        Err(e) if !out.transcript.text.is_empty() => out.send(StreamEvent::Finished { interrupted: Some(e) }),
+        Err(e) => out.send(StreamEvent::Failed(e)),
+    }
+    out.transcript
+}
+
+async fn attempts(p: &ProviderConfig, system: &str, user: &str, out: &mut Out<'_>) -> Result<(), LlmError> {
+    let key = resolve_key(&p.key)?;
+    let redactor = Redactor::new(key.iter().map(|k| k.expose().to_string()));
+    let req = wire::build(p, key.as_ref(), system, user);
+    let client = reqwest::Client::builder()
+        .connect_timeout(p.connect_timeout)
+        .read_timeout(p.read_timeout)
+        .user_agent(concat!("kickoff/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| LlmError::Other(redactor.message(&format!("cannot set up HTTP: {e}"))))?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (error, asked) = match one_attempt(p, &client, &req, &redactor, attempt, out).await {
+            Ok(()) => return Ok(()),
+            Err(Failure::Final(e)) => return Err(e),
+            Err(Failure::Retryable(e, asked)) => (e, asked),
+        };
+        let wait = next_wait(p, &error, attempt, asked).map_err(|e| with_attempts(e, attempt))?;
+        out.send(StreamEvent::Retrying { attempt: attempt + 1, wait_ms: wait.as_millis() as u64, reason: error.to_string() });
+        tokio::select! {
+            _ = sleep(wait) => {}
+            _ = cancelled(out.cancel) => return Err(LlmError::Cancelled),
+        }
+    }
+}
+
+enum Failure {
+    /// Worth another attempt (no text yet); the server may have said how long to wait.
+    Retryable(LlmError, Option<Duration>),
+    Final(LlmError),
+}
+
+async fn one_attempt(
+    p: &ProviderConfig,
+    client: &reqwest::Client,
+    req: &wire::HttpRequest,
+    redactor: &Redactor,
+    attempt: u32,
+    out: &mut Out<'_>,
+) -> Result<(), Failure> {
+    let mut builder = client.post(&req.url).body(req.body.clone());
+    for (name, value) in &req.headers {
+        builder = builder.header(*name, value);
+    }
+    // Waiting for the reply's head is bounded too: a server may accept and then say nothing.
+    let reply = tokio::select! {
+        r = builder.send() => r,
+        _ = sleep(p.connect_timeout + p.read_timeout) => return Err(Failure::Final(LlmError::ReadTimeout { after: p.read_timeout })),
+        _ = cancelled(out.cancel) => return Err(Failure::Final(LlmError::Cancelled)),
+    };
+    let mut resp = match reply {
+        Ok(r) => r,
+        Err(e) => {
+            let err = transport_error(&e, &req.url, p, redactor);
+            return Err(if err.is_retryable() { Failure::Retryable(err, None) } else { Failure::Final(err) });
+        }
+    };
+    let status = resp.status().as_u16();
+    if !resp.status().is_success() {
+        let asked = retry_after(resp.headers());
+        let body = read_body(&mut resp, MAX_ERROR_BODY, p, out.cancel).await.unwrap_or_default();
+        let err = status_error(p, &req.url, status, &body, attempt, redactor);
+        return Err(if err.is_retryable() { Failure::Retryable(err, asked) } else { Failure::Final(err) });
+    }
+    out.send(StreamEvent::Started);
+    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    // Check the content type before parsing: a server that ignored `stream: true` (or a proxy
+    // error page with status 200) sends one JSON document.
+    if p.kind != ProviderKind::Ollama && content_type.starts_with("application/json") {
+        let body = read_body(&mut resp, MAX_TEXT, p, out.cancel).await.map_err(Failure::Final)?;
+        let mut items = Vec::new();
+        wire::decode_whole(p.kind, &body, &mut items).map_err(|m| Failure::Final(LlmError::Malformed { provider: p.kind.name(), message: m }))?;
+        return apply_items(p, &mut items, &mut Sanitizer::new(), redactor, out).map(|_| ());
+    }
+    stream_body(p, &mut resp, redactor, out).await
+}
+
+/// Reads the body to the end, or to `limit` bytes, with the idle timeout.
+async fn read_body(resp: &mut reqwest::Response, limit: usize, p: &ProviderConfig, cancel: &AtomicBool) -> Result<Vec<u8>, LlmError> {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        let chunk = tokio::select! {
+            c = resp.chunk() => c,
+            _ = sleep(p.read_timeout) => return Err(LlmError::ReadTimeout { after: p.read_timeout }),
+            _ = cancelled(cancel) => return Err(LlmError::Cancelled),
+        };
+        match chunk {
+            Ok(Some(bytes)) => body.extend_from_slice(&bytes[..bytes.len().min(limit - body.len())]),
+            Ok(None) => break,
+            Err(e) => return Err(LlmError::Broken { message: e.to_string() }),
+        }
+    }
+    Ok(body)
+}
+
+async fn stream_body(p: &ProviderConfig, resp: &mut reqwest::Response, redactor: &Redactor, out: &mut Out<'_>) -> Result<(), Failure> {
+    let mut decoder = Decoder::new(p.kind);
+    let mut sanitizer = Sanitizer::new();
+    let mut items = Vec::new();
+    let idle = sleep(p.read_timeout);
+    tokio::pin!(idle);
+    let malformed = |m: String| LlmError::Malformed { provider: p.kind.name(), message: m };
+    loop {
+        let chunk = tokio::select! {
+            biased;
+            _ = cancelled(out.cancel) => return Err(Failure::Final(LlmError::Cancelled)),
+            c = resp.chunk() => c,
+            _ = &mut idle => return Err(fail_midway(out, LlmError::ReadTimeout { after: p.read_timeout })),
+        };
+        let at_end = match chunk {
+            Ok(Some(bytes)) => {
+                idle.as_mut().reset(Instant::now() + p.read_timeout);
+                let parsed = decoder.push(&bytes, &mut items);
+                let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
+                parsed.map_err(|m| Failure::Final(malformed(m)))?;
+                done
+            }
+            Ok(None) => {
+                let parsed = decoder.finish(&mut items);
+                let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
+                parsed.map_err(|m| Failure::Final(malformed(m)))?;
+                if !done && !decoder.finished {
+                    let e = LlmError::Broken { message: "the stream ended before its end marker".into() };
+                    return Err(fail_midway(out, e));
+                }
+                true
+            }
+            Err(e) => {
+                let err = if e.is_timeout() {
+                    LlmError::ReadTimeout { after: p.read_timeout }
+                } else {
+                    LlmError::Broken { message: redactor.message(&error_chain(&e)) }
+                };
+                return Err(fail_midway(out, err));
+            }
+        };
+        if at_end {
+            // Don't wait for the server to close the connection: the end marker is the end.
+            return Ok(());
+        }
+        if out.transcript.text.len() > MAX_TEXT {
+            return Err(Failure::Final(LlmError::TooLarge { limit: MAX_TEXT }));
+        }
+    }
+}
+
+/// Before any text, a broken connection may be retried; after, the partial text is kept.
+fn fail_midway(out: &Out<'_>, e: LlmError) -> Failure {
+    if out.transcript.raw_chars == 0 && e.is_retryable() { Failure::Retryable(e, None) } else { Failure::Final(e) }
+}
+
+/// Emits the items of one network read as few events as possible; true at the end marker.
+fn apply_items(
+    p: &ProviderConfig,
+    items: &mut Vec<Item>,
+    sanitizer: &mut Sanitizer,
+    redactor: &Redactor,
+    out: &mut Out<'_>,
+) -> Result<bool, Failure> {
+    let mut text = String::new();
+    let mut done = false;
+    let mut failure = None;
+    for item in items.drain(..) {
+        match item {
+            Item::Text(t) => {
+                out.transcript.raw_chars += t.len();
+                sanitizer.push_into(&t, &mut text);
+            }
+            Item::Usage { input, output } => {
+                flush_text(&mut text, out);
+                out.send(StreamEvent::Usage { input_tokens: input, output_tokens: output });
+            }
+            Item::StopReason(r) => out.transcript.stop_reason = Some(redactor.message(&r)),
+            Item::Done => done = true,
+            Item::Error { message, retryable } => {
+                let e = LlmError::InStream { provider: p.kind.name(), message: redactor.message(&message) };
+                failure = Some(if retryable && out.transcript.raw_chars == 0 { Failure::Retryable(e, None) } else { Failure::Final(e) });
+                break;
+            }
+        }
+    }
+    items.clear();
+    flush_text(&mut text, out);
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(done),
+    }
+}
+
+fn flush_text(text: &mut String, out: &mut Out<'_>) {
+    if !text.is_empty() {
+        out.send(StreamEvent::Text(std::mem::take(text)));
+    }
+}
+
+fn resolve_key(source: &KeySource) -> Result<Option<ApiKey>, LlmError> {
+    match source {
+        KeySource::None => Ok(None),
+        KeySource::Env(_, k) => Ok(Some(k.clone())),
+        KeySource::Command(cmd) => run_key_command(cmd).map(Some),
+    }
+}
+
+/// Runs `api_key_cmd` through the shell; its standard output is the key. Its standard error
+/// and input stay with the terminal, so a password manager can ask for a passphrase.
+fn run_key_command(cmd: &str) -> Result<ApiKey, LlmError> {
+    let mut command = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", cmd]);
+        c
+    } else {
+        let mut c = std::process::Command::new("sh");
+        c.args(["-c", cmd]);
+        c
+    };
+    let output = command
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| LlmError::KeyCommand(format!("cannot run it: {e}")))?;
+    if !output.status.success() {
+        // Never echo its output: it may hold the key.
+        return Err(LlmError::KeyCommand(format!("it exited with {}", output.status)));
+    }
+    let key = String::from_utf8(output.stdout).map_err(|_| LlmError::KeyCommand("its output is not UTF-8".into()))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(LlmError::KeyCommand("it printed nothing".into()));
+    }
+    Ok(ApiKey::new(key.to_string()))
+}
+
+/// Names what failed to connect, from the error's chain of causes.
+fn transport_error(e: &reqwest::Error, url: &str, p: &ProviderConfig, redactor: &Redactor) -> LlmError {
+    let url = redactor.message(url);
+    let chain = error_chain(e);
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return LlmError::ConnectionRefused { url };
+        }
+        source = s.source();
+    }
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("dns error") || lower.contains("failed to lookup address") || lower.contains("name or service not known") {
+        return LlmError::Dns { url };
+    }
+    if lower.contains("connection refused") {
+        return LlmError::ConnectionRefused { url };
+    }
+    if e.is_timeout() {
+        return if e.is_connect() {
+            LlmError::ConnectTimeout { url, after: p.connect_timeout }
+        } else {
+            LlmError::ReadTimeout { after: p.read_timeout }
+        };
+    }
+    if e.is_connect() {
+        return LlmError::Connect { url, message: redactor.message(&chain) };
+    }
+    LlmError::Broken { message: redactor.message(&chain) }
+}
+
+/// The innermost causes, which say what happened; the outer ones repeat the URL.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    if parts.is_empty() { e.to_string() } else { parts.join(": ") }
+}

@@ -1,0 +1,382 @@
+//! The interview's pure logic: key mapping, navigation, conditions, validation, list editing.
+
+mod common;
+
+use common::*;
+use kickoff::Answer;
+use kickoff::tui::app::{Cmd, ItemKind, Msg, Overlay, Screen};
+use kickoff::tui::keys::map_key;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[test]
+fn starts_on_the_first_unanswered_question_and_typing_saves() {
+    let mut app = app_with(mini());
+    assert_eq!(focused_id(&app), "name");
+    let cmds = press(&mut app, key(KeyCode::Char('X')));
+    assert_eq!(cmds, vec![Cmd::Save]);
+    type_text(&mut app, "yz");
+    assert_eq!(app.session.answers["name"], Answer::Text("Xyz".into()));
+    assert_eq!(app.session.cursor.as_deref(), Some("name"));
+}
+
+#[test]
+fn key_table_maps_intents() {
+    let app = app_with(mini());
+    assert!(matches!(
+        map_key(&app, key(KeyCode::Tab)),
+        Some(Msg::NextQuestion)
+    ));
+    assert!(matches!(
+        map_key(&app, key(KeyCode::BackTab)),
+        Some(Msg::PrevQuestion)
+    ));
+    assert!(matches!(
+        map_key(&app, ctrl('r')),
+        Some(Msg::Show(Screen::Review))
+    ));
+    assert!(matches!(
+        map_key(&app, ctrl('o')),
+        Some(Msg::Show(Screen::Export))
+    ));
+    assert!(matches!(map_key(&app, ctrl('q')), Some(Msg::Quit)));
+    assert!(matches!(map_key(&app, ctrl('c')), Some(Msg::Quit)));
+    assert!(matches!(
+        map_key(&app, KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)),
+        Some(Msg::GotoSection(2))
+    ));
+    assert!(matches!(
+        map_key(&app, key(KeyCode::Char('q'))),
+        Some(Msg::Input(_))
+    ));
+}
+
+#[test]
+fn enter_moves_on_and_conditional_questions_follow_the_answers() {
+    let mut app = app_with(mini());
+    type_text(&mut app, "Churn");
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(focused_id(&app), "task");
+    // Regression: the positive rate question is not asked.
+    press(&mut app, key(KeyCode::Down));
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.session.answers["task"],
+        Answer::Text("regression".into())
+    );
+    assert_eq!(
+        focused_id(&app),
+        "notes",
+        "positive_rate is hidden for regression"
+    );
+    // Back to the task, choose classification: the question appears right after it.
+    press(&mut app, key(KeyCode::BackTab));
+    assert_eq!(focused_id(&app), "task");
+    press(&mut app, key(KeyCode::Up));
+    press(&mut app, key(KeyCode::Char(' ')));
+    press(&mut app, key(KeyCode::Tab));
+    assert_eq!(focused_id(&app), "positive_rate");
+    type_text(&mut app, "0.05");
+    assert_eq!(app.session.answers["positive_rate"], Answer::Number(0.05));
+    // Regression again: hidden, but its answer is kept.
+    send(&mut app, Msg::GotoQuestion("task".into()));
+    press(&mut app, key(KeyCode::Down));
+    press(&mut app, key(KeyCode::Char(' ')));
+    let i = app.bundle.questionnaire.index_of("positive_rate").unwrap();
+    assert!(!app.review.visible[i]);
+    assert_eq!(app.session.answers["positive_rate"], Answer::Number(0.05));
+    assert!(!app.review.asked.contains_key("positive_rate"));
+}
+
+#[test]
+fn numbers_reject_letters_and_show_range_errors() {
+    let mut app = app_with(mini());
+    app.session
+        .set("task", Some(Answer::Text("classification".into())));
+    send(&mut app, Msg::GotoQuestion("task".into()));
+    app.review = app.bundle.review(&app.session.answers);
+    send(&mut app, Msg::GotoQuestion("positive_rate".into()));
+    assert_eq!(focused_id(&app), "positive_rate");
+    type_text(&mut app, "abc");
+    assert!(
+        !app.session.answers.contains_key("positive_rate"),
+        "letters are not typed"
+    );
+    type_text(&mut app, "5");
+    assert_eq!(app.session.answers["positive_rate"], Answer::Number(5.0));
+    let errors = app.field_errors();
+    assert!(
+        errors.iter().any(|e| e.contains("out of range: 0 to 1")),
+        "{errors:?}"
+    );
+    press(&mut app, key(KeyCode::Backspace));
+    type_text(&mut app, "-");
+    assert!(
+        app.field_errors()
+            .iter()
+            .any(|e| e.contains("not a number yet"))
+    );
+    type_text(&mut app, ".5");
+    assert_eq!(app.session.answers["positive_rate"], Answer::Number(-0.5));
+}
+
+#[test]
+fn required_questions_may_be_left_and_show_up_in_the_review() {
+    let mut app = app_with(mini());
+    press(&mut app, key(KeyCode::Tab));
+    assert_eq!(
+        focused_id(&app),
+        "task",
+        "moving on from an empty required question is allowed"
+    );
+    let items = app.review_items();
+    let open: Vec<_> = items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Open)
+        .map(|i| i.question.clone().unwrap())
+        .collect();
+    assert_eq!(open, vec!["name", "task"]);
+    press(&mut app, ctrl('r'));
+    assert_eq!(app.screen, Screen::Review);
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Interview);
+    assert_eq!(focused_id(&app), "name");
+}
+
+#[test]
+fn findings_join_the_review_and_follow_the_answers() {
+    let mut app = app_with(mini());
+    for (id, a) in [
+        ("task", Answer::Text("classification".into())),
+        ("positive_rate", Answer::Number(0.02)),
+        ("metrics", Answer::List(vec!["accuracy".into()])),
+    ] {
+        app.session.set(id, Some(a));
+    }
+    app.review = app.bundle.review(&app.session.answers);
+    let items = app.review_items();
+    let blocker = items
+        .iter()
+        .find(|i| i.kind == ItemKind::Finding(kickoff::Severity::Blocker))
+        .expect("a blocker");
+    assert_eq!(blocker.question.as_deref(), Some("metrics"));
+    assert!(
+        blocker.text.contains("0.02"),
+        "the message quotes the answer: {}",
+        blocker.text
+    );
+    assert_eq!(
+        app.findings_for("positive_rate").count(),
+        1,
+        "shown at every question the rule reads"
+    );
+}
+
+#[test]
+fn list_items_are_added_edited_moved_and_removed() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("tags".into()));
+    for item in ["a", "b", "c"] {
+        type_text(&mut app, item);
+        press(&mut app, key(KeyCode::Enter));
+    }
+    assert_eq!(
+        app.session.answers["tags"],
+        Answer::List(vec!["a".into(), "b".into(), "c".into()])
+    );
+    // Up twice: onto "b"; move it up; edit it.
+    press(&mut app, key(KeyCode::Up));
+    press(&mut app, key(KeyCode::Up));
+    press(&mut app, KeyEvent::new(KeyCode::Up, KeyModifiers::ALT));
+    assert_eq!(
+        app.session.answers["tags"],
+        Answer::List(vec!["b".into(), "a".into(), "c".into()])
+    );
+    type_text(&mut app, "2");
+    assert_eq!(
+        app.session.answers["tags"],
+        Answer::List(vec!["b2".into(), "a".into(), "c".into()])
+    );
+    // Delete the row's text, then Backspace on the empty row removes it.
+    press(&mut app, key(KeyCode::Backspace));
+    press(&mut app, key(KeyCode::Backspace));
+    press(&mut app, key(KeyCode::Backspace));
+    assert_eq!(
+        app.session.answers["tags"],
+        Answer::List(vec!["a".into(), "c".into()])
+    );
+    // Leave and come back: the new-item row is focused again. A fourth item is over max_items = 3.
+    press(&mut app, key(KeyCode::Tab));
+    press(&mut app, key(KeyCode::BackTab));
+    assert_eq!(focused_id(&app), "tags");
+    for item in ["d", "e"] {
+        type_text(&mut app, item);
+        press(&mut app, key(KeyCode::Enter));
+    }
+    assert!(
+        app.field_errors()
+            .iter()
+            .any(|e| e.contains("at most 3 items")),
+        "{:?}",
+        app.field_errors()
+    );
+    // Enter on the empty new row moves to the next question.
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(focused_id(&app), "ab_test");
+}
+
+#[test]
+fn yes_no_starts_from_its_default_and_toggles() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("ab_test".into()));
+    assert_eq!(
+        app.session.answers["ab_test"],
+        Answer::Bool(false),
+        "default applied when shown"
+    );
+    press(&mut app, key(KeyCode::Char('y')));
+    assert_eq!(app.session.answers["ab_test"], Answer::Bool(true));
+    press(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(app.session.answers["ab_test"], Answer::Bool(false));
+}
+
+#[test]
+fn multi_choice_toggles_and_filters() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("metrics".into()));
+    type_text(&mut app, "pr");
+    let q = app.focused().clone();
+    assert_eq!(
+        app.field.filtered(&q),
+        vec![1],
+        "typing filters the choices"
+    );
+    press(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(
+        app.session.answers["metrics"],
+        Answer::List(vec!["pr_auc".into()])
+    );
+    press(&mut app, key(KeyCode::Char(' ')));
+    assert!(
+        !app.session.answers.contains_key("metrics"),
+        "toggled off again"
+    );
+}
+
+#[test]
+fn paste_strips_newlines_in_one_line_fields_and_splits_list_items() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::Paste("first\nsecond".into()));
+    assert_eq!(
+        app.session.answers["name"],
+        Answer::Text("first second".into())
+    );
+    assert_eq!(focused_id(&app), "name", "a pasted newline does not submit");
+    send(&mut app, Msg::GotoQuestion("tags".into()));
+    send(&mut app, Msg::Paste("x\ny\n".into()));
+    assert_eq!(
+        app.session.answers["tags"],
+        Answer::List(vec!["x".into(), "y".into()])
+    );
+    send(&mut app, Msg::GotoQuestion("notes".into()));
+    send(&mut app, Msg::Paste("line 1\nline 2".into()));
+    assert_eq!(
+        app.session.answers["notes"],
+        Answer::Text("line 1\nline 2".into())
+    );
+}
+
+#[test]
+fn sections_by_page_keys_picker_and_alt_digits() {
+    let mut app = app_with(mini());
+    press(&mut app, key(KeyCode::PageDown));
+    assert_eq!(app.section(), 1);
+    press(&mut app, key(KeyCode::Tab));
+    press(&mut app, key(KeyCode::PageUp));
+    assert_eq!(focused_id(&app), "notes", "first to the top of the section");
+    press(&mut app, key(KeyCode::PageUp));
+    assert_eq!(app.section(), 0);
+    press(&mut app, ctrl('g'));
+    assert_eq!(app.overlay, Some(Overlay::Picker { cursor: 0 }));
+    press(&mut app, key(KeyCode::Char('2')));
+    assert_eq!((app.overlay, app.section()), (None, 1));
+    press(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT),
+    );
+    assert_eq!(app.section(), 0);
+}
+
+#[test]
+fn editor_round_trip_and_clear() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("notes".into()));
+    type_text(&mut app, "draft");
+    assert_eq!(press(&mut app, ctrl('e')), vec![Cmd::Edit("draft".into())]);
+    send(
+        &mut app,
+        Msg::EditorDone(Ok("from the editor\nsecond line\n".into())),
+    );
+    assert_eq!(
+        app.session.answers["notes"],
+        Answer::Text("from the editor\nsecond line".into())
+    );
+    send(&mut app, Msg::EditorDone(Err("vi exited with 1".into())));
+    assert_eq!(
+        app.session.answers["notes"],
+        Answer::Text("from the editor\nsecond line".into()),
+        "a failed editor changes nothing"
+    );
+    assert!(
+        app.banner
+            .as_ref()
+            .is_some_and(|(t, err)| *err && t.contains("vi exited"))
+    );
+    press(&mut app, ctrl('x'));
+    assert!(!app.session.answers.contains_key("notes"));
+}
+
+#[test]
+fn undo_and_redo_in_text() {
+    let mut app = app_with(mini());
+    type_text(&mut app, "abc");
+    press(&mut app, ctrl('z'));
+    assert_ne!(
+        app.session.answers.get("name"),
+        Some(&Answer::Text("abc".into()))
+    );
+    press(&mut app, ctrl('y'));
+    assert_eq!(app.session.answers["name"], Answer::Text("abc".into()));
+}
+
+#[test]
+fn quit_saves_first_and_resume_returns_to_the_cursor() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("tags".into()));
+    assert_eq!(press(&mut app, ctrl('q')), vec![Cmd::Save, Cmd::Quit]);
+    let session = app.session.clone();
+    let resumed = kickoff::tui::app::App::new(mini(), session, "kickoff.toml".into());
+    assert_eq!(resumed.focused().id, "tags");
+}
+
+#[test]
+fn export_renders_and_asks_the_runtime_to_write() {
+    let mut app = app_with(mini());
+    type_text(&mut app, "Doc test");
+    press(&mut app, ctrl('o'));
+    assert_eq!(app.screen, Screen::Export);
+    assert!(
+        app.export.preview.starts_with("# Doc test: ML design doc"),
+        "{}",
+        app.export.preview
+    );
+    let cmds = press(&mut app, key(KeyCode::Enter));
+    match &cmds[..] {
+        [Cmd::Export { path, contents }] => {
+            assert_eq!(path.to_str(), Some("kickoff.md"));
+            assert!(contents.contains("Doc test"));
+        }
+        other => panic!("{other:?}"),
+    }
+    send(&mut app, Msg::Exported(Err("read-only".into())));
+    assert!(matches!(app.export.result, Some(Err(_))));
+}
