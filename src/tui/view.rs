@@ -13,6 +13,7 @@ use super::keys;
 use super::text::{truncate, wrap};
 use super::theme::{Theme, severity_mark};
 use crate::questionnaire::{Kind, check_answer};
+use unicode_width::UnicodeWidthStr;
 
 mod screens;
 
@@ -107,9 +108,9 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         if blockers == 1 { "" } else { "s" }
     );
     let name = app.project().unwrap_or_else(|| q.title.clone());
-    let left_w = (area.width as usize).saturating_sub(right.chars().count() + 1);
+    let left_w = (area.width as usize).saturating_sub(right.width() + 1);
     let left = truncate(&format!(" kickoff · {name}"), left_w);
-    let pad = (area.width as usize).saturating_sub(left.chars().count() + right.chars().count());
+    let pad = (area.width as usize).saturating_sub(left.width() + right.width());
     let line = Line::from(vec![
         Span::styled(left, theme.title()),
         Span::raw(" ".repeat(pad)),
@@ -119,16 +120,27 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let entries = keys::bar(app);
+    let width = |(k, w): &(&str, &str)| k.chars().count() + w.chars().count() + 3;
+    // Help and quit always show; the rest as room allows, in order.
+    let pinned = |(k, _): &(&str, &str)| matches!(*k, "F1" | "^Q");
+    let mut room = (area.width as usize).saturating_sub(
+        1 + entries
+            .iter()
+            .filter(|e| pinned(e))
+            .map(width)
+            .sum::<usize>(),
+    );
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (key, what) in keys::bar(app) {
-        let w = key.chars().count() + what.chars().count() + 3;
-        if used + w > area.width as usize {
-            break;
+    for e in &entries {
+        if !pinned(e) {
+            if width(e) > room {
+                continue;
+            }
+            room -= width(e);
         }
-        used += w;
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+        spans.push(Span::styled(e.0, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", e.1)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -160,11 +172,10 @@ fn render_interview(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let block = Block::new()
-        .borders(Borders::RIGHT)
-        .border_style(theme.dim());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = Rect {
+        width: area.width.saturating_sub(1),
+        ..area
+    };
     let current = app.section();
     let lines: Vec<Line> = app
         .bundle
@@ -486,13 +497,16 @@ fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     (false, true) => "(•)",
                     (false, false) => "( )",
                 };
-                let style = if k == *cursor {
-                    theme.selected()
+                let (pointer, style) = if k == *cursor {
+                    ("›", theme.selected())
                 } else {
-                    Style::default()
+                    (" ", Style::default())
                 };
                 lines.push(Line::styled(
-                    truncate(&format!("{mark} {}", c.label()), area.width as usize),
+                    truncate(
+                        &format!("{pointer} {mark} {}", c.label()),
+                        area.width as usize,
+                    ),
                     style,
                 ));
             }
@@ -541,7 +555,7 @@ fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let q = app.focused();
     let block = Block::new()
-        .borders(Borders::LEFT | Borders::TOP)
+        .borders(Borders::TOP)
         .title(Span::styled(" Why this matters ", theme.title()))
         .border_style(theme.dim());
     let inner = block.inner(area);

@@ -223,8 +223,9 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cur
         .iter()
         .enumerate()
         .map(|(s, section)| {
+            let pointer = if s == cursor { "›" } else { " " };
             let text = format!(
-                "{} {:>2}  {}",
+                "{pointer} {} {:>2}  {}",
                 section_progress(app, s).mark(),
                 (s + 1) % 10,
                 section.title

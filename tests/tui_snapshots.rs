@@ -1,0 +1,129 @@
+//! Every screen and every question kind, drawn into a fixed-size `TestBackend`, at 80x24 and
+//! 120x40.
+
+mod common;
+
+use common::*;
+use kickoff::Answer;
+use kickoff::tui::app::{App, Msg};
+use kickoff::tui::view::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn snapshot_both(name: &str, app: &App) {
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(app, w, h));
+    }
+}
+
+/// The mini questionnaire with a few answers, focused on `id`.
+fn mini_at(id: &str) -> App {
+    let mut app = app_with(mini());
+    for (q, a) in [
+        ("name", Answer::Text("Churn 日本 v2".into())),
+        ("task", Answer::Text("classification".into())),
+        ("positive_rate", Answer::Number(0.04)),
+        (
+            "notes",
+            Answer::Text("Labels arrive 30 days late.\nWe score weekly.".into()),
+        ),
+        (
+            "tags",
+            Answer::List(vec!["retention".into(), "batch".into()]),
+        ),
+        ("metrics", Answer::List(vec!["accuracy".into()])),
+    ] {
+        app.session.set(q, Some(a));
+    }
+    app.review = app.bundle.review(&app.session.answers);
+    send(&mut app, Msg::GotoQuestion(id.into()));
+    app
+}
+
+#[test]
+fn every_question_kind() {
+    for id in [
+        "name",
+        "task",
+        "positive_rate",
+        "notes",
+        "tags",
+        "ab_test",
+        "metrics",
+    ] {
+        let kind = mini_at(id).focused().kind.name();
+        snapshot_both(&format!("kind_{kind}"), &mini_at(id));
+    }
+}
+
+#[test]
+fn validation_error_next_to_the_field() {
+    let mut app = mini_at("positive_rate");
+    press(&mut app, ctrl('x'));
+    type_text(&mut app, "7");
+    snapshot_both("number_out_of_range", &app);
+}
+
+#[test]
+fn choice_filter() {
+    let mut app = mini_at("metrics");
+    type_text(&mut app, "pr");
+    snapshot_both("choice_filtered", &app);
+}
+
+#[test]
+fn fresh_builtin_interview() {
+    snapshot_both("start", &app_with(builtin()));
+}
+
+#[test]
+fn review_screen() {
+    let mut app = mini_at("name");
+    press(&mut app, ctrl('r'));
+    press(&mut app, key(KeyCode::Down));
+    snapshot_both("review", &app);
+}
+
+#[test]
+fn export_screen() {
+    let mut app = mini_at("name");
+    press(&mut app, ctrl('o'));
+    snapshot_both("export", &app);
+    send(&mut app, Msg::Exported(Ok("kickoff.md".into())));
+    press(&mut app, key(KeyCode::PageDown));
+    snapshot_both("export_written_scrolled", &app);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = mini_at("name");
+    press(&mut app, key(KeyCode::F(1)));
+    snapshot_both("help", &app);
+}
+
+#[test]
+fn section_picker() {
+    let mut app = mini_at("name");
+    press(&mut app, ctrl('g'));
+    press(&mut app, key(KeyCode::Down));
+    snapshot_both("picker", &app);
+}
+
+#[test]
+fn save_error_banner() {
+    let mut app = mini_at("name");
+    send(
+        &mut app,
+        Msg::Saved(Err("kickoff.toml: cannot write: disk full".into())),
+    );
+    snapshot_both("save_error", &app);
+}
