@@ -1,0 +1,293 @@
+//! The real binary in a real terminal (tmux): type like a person, read the screen and the
+//! files it wrote.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path, args: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed; .ci/run installs it");
+            return None;
+        }
+        let name = format!("kickoff-e2e-{}-{}", std::process::id(), rand_suffix());
+        let cmd = if args.contains("; echo EXIT") {
+            format!("{} {args}", bin().display())
+        } else {
+            format!("exec {} {args}", bin().display())
+        };
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+            ])
+            .arg(dir)
+            .args(["-e", "NO_COLOR=1", &cmd])
+            .status()
+            .expect("tmux runs")
+            .success();
+        assert!(ok, "tmux session started");
+        Some(Tmux { name })
+    }
+
+    /// Runs the program through a shell that prints its exit code and stays a moment.
+    fn start_shell(dir: &Path, args: &str) -> Option<Tmux> {
+        Tmux::start(dir, &format!("{args}; echo EXIT=$?; sleep 10"))
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, k])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(40));
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "waited for {what:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.name])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn wait_exit(&self) {
+        let start = Instant::now();
+        while self.is_running() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "the program did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pid(&self) -> i32 {
+        let out = Command::new("tmux")
+            .args(["list-panes", "-t", &self.name, "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 1_000_000
+}
+
+fn answers(path: &Path) -> toml::Table {
+    let t: toml::Table = toml::from_str(&read(path)).expect("the session file parses");
+    t["answers"].as_table().unwrap().clone()
+}
+
+#[test]
+fn interview_every_kind_go_back_resume_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let Some(t) = Tmux::start(dir.path(), &format!("new -q {} s.toml", mini.display())) else {
+        return;
+    };
+    t.wait_for("Project name?");
+    t.text("E2E project");
+    t.keys(&["Enter"]);
+    t.wait_for("▶ 2. Task?");
+    t.keys(&["Enter"]); // classification: the positive rate question appears
+    t.wait_for("▶ 3. Positive rate?");
+    t.text("x0.02"); // the letter is refused
+    t.keys(&["Enter"]);
+    t.wait_for("▶ 1. Notes?");
+    t.text("line one");
+    t.keys(&["Enter"]);
+    t.text("line two");
+    t.keys(&["Tab"]);
+    t.wait_for("▶ 2. Tags?");
+    t.text("a");
+    t.keys(&["Enter"]);
+    t.text("b");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("▶ 3. A/B test?");
+    t.keys(&["y", "Enter"]);
+    t.wait_for("▶ 4. Metrics?");
+    t.keys(&["Space", "Down", "Space", "Enter"]);
+    t.wait_for("▶ 1. Who owns the model?");
+    t.text("Ana");
+    // Back two sections, change the task: the positive rate question disappears.
+    t.keys(&["PageUp", "PageUp", "PageUp"]);
+    t.wait_for("▶ 1. Project name?");
+    t.keys(&["Tab", "Down", "Space"]);
+    let screen = t.wait_for("(•) Regression");
+    assert!(
+        !screen.contains("Positive rate?"),
+        "hidden after the change:\n{screen}"
+    );
+    t.keys(&["Tab"]);
+    t.wait_for("▶ 1. Notes?");
+    t.keys(&["C-q"]);
+    t.wait_exit();
+
+    let file = dir.path().join("s.toml");
+    let a = answers(&file);
+    assert_eq!(a["name"].as_str(), Some("E2E project"));
+    assert_eq!(a["task"].as_str(), Some("regression"));
+    assert_eq!(
+        a["positive_rate"].as_float(),
+        Some(0.02),
+        "a hidden answer is kept"
+    );
+    assert_eq!(a["notes"].as_str(), Some("line one\nline two"));
+    assert_eq!(a["tags"].as_array().unwrap().len(), 2);
+    assert_eq!(a["ab_test"].as_bool(), Some(true));
+    assert_eq!(
+        a["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["accuracy", "pr_auc"]
+    );
+    assert_eq!(a["owner"].as_str(), Some("Ana"));
+    let session: toml::Table = toml::from_str(&read(&file)).unwrap();
+    assert_eq!(
+        session["cursor"].as_str(),
+        Some("notes"),
+        "Tab from the task, with the rate hidden"
+    );
+    assert!(
+        session["questionnaire_path"]
+            .as_str()
+            .unwrap()
+            .ends_with("mini.toml")
+    );
+
+    // Resume: back on the task question; export the doc.
+    let t = Tmux::start(dir.path(), "resume s.toml").unwrap();
+    t.wait_for("▶ 1. Notes?");
+    t.keys(&["C-o"]);
+    t.wait_for("Write the design doc to");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote s.md");
+    t.keys(&["C-q"]);
+    t.wait_exit();
+    let doc = read(&dir.path().join("s.md"));
+    assert!(doc.starts_with("# E2E project: ML design doc"), "{doc}");
+    assert!(
+        !doc.contains("Positive rate?"),
+        "hidden questions are not rendered"
+    );
+    assert!(doc.contains("Who owns the model?"));
+}
+
+#[test]
+fn sigkill_mid_interview_leaves_a_parseable_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(t) = Tmux::start(dir.path(), "") else {
+        return;
+    };
+    t.wait_for("What is the project called?");
+    t.text("Killed mid-sentence");
+    t.wait_for("Killed mid-sentence");
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill")
+        .args(["-9", &t.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let file = dir.path().join("kickoff.toml");
+    let a = answers(&file);
+    let name = a["project_name"].as_str().unwrap();
+    assert!(
+        "Killed mid-sentence".starts_with(name) && name.len() >= "Killed mid-sentenc".len(),
+        "{name}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kickoff.toml"), "keep me").unwrap();
+    let Some(t) = Tmux::start_shell(dir.path(), "new kickoff.toml") else {
+        return;
+    };
+    let screen = t.wait_for("EXIT=");
+    assert!(
+        screen.contains("already exists") && screen.contains("EXIT=2"),
+        "{screen}"
+    );
+    assert_eq!(read(&dir.path().join("kickoff.toml")), "keep me");
+}
