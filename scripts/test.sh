@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, installing what it needs first: tmux for the end-to-end interview
+# tests, and (in scripts/e2e-llm.sh) a real local LLM server for the critique path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "== installing tmux (end-to-end interview tests)"
+  as_root apt-get update -qq && as_root apt-get install -y -qq tmux >/dev/null
+fi
+
+echo "== cargo test"
+cargo test --all-targets
+
+if [ -f scripts/e2e-llm.sh ] && [ "${KICKOFF_SKIP_LLM_E2E:-0}" != 1 ]; then
+  echo "== end-to-end critique against a real local LLM server"
+  bash scripts/e2e-llm.sh
+fi
