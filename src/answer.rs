@@ -1,10 +1,12 @@
 //! One answer, as stored in the session file: text, a number, yes/no or a list of strings.
 //! Anything else found in a file is kept verbatim (`Other`) so that nothing is lost.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::sync::{Arc, RwLock};
 
 use minijinja::Value;
+use minijinja::value::{Enumerator, Object};
 use serde::{Deserialize, Serialize};
 
 /// Answers by question id. Sorted, so files diff well and hashes are stable.
@@ -121,7 +123,63 @@ impl<'de> Deserialize<'de> for Answer {
     }
 }
 
-/// The minijinja context for conditions and rules: every non-empty answer by id.
+/// The variables of conditions and rules: every non-empty answer by id, built once per review.
+/// Questions found hidden while visibility is worked out are taken out with [`hide`], so later
+/// conditions, the rules and the score never see a stale answer, without rebuilding the map.
+#[derive(Debug)]
+pub struct AnswerContext {
+    values: BTreeMap<String, Value>,
+    hidden: RwLock<HashSet<String>>,
+}
+
+impl AnswerContext {
+    pub fn new(answers: &Answers) -> Arc<AnswerContext> {
+        let values = answers
+            .iter()
+            .filter(|(_, a)| !a.is_empty())
+            .map(|(k, a)| (k.clone(), a.to_value()))
+            .collect();
+        Arc::new(AnswerContext {
+            values,
+            hidden: RwLock::new(HashSet::new()),
+        })
+    }
+
+    /// Takes a question's answer out of the context.
+    pub fn hide(&self, id: &str) {
+        if self.values.contains_key(id)
+            && let Ok(mut h) = self.hidden.write()
+        {
+            h.insert(id.to_string());
+        }
+    }
+
+    fn is_hidden(&self, id: &str) -> bool {
+        self.hidden.read().is_ok_and(|h| h.contains(id))
+    }
+}
+
+impl Object for AnswerContext {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let id = key.as_str()?;
+        if self.is_hidden(id) {
+            return None;
+        }
+        self.values.get(id).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let keys: Vec<Value> = self
+            .values
+            .keys()
+            .filter(|k| !self.is_hidden(k))
+            .map(|k| Value::from(k.as_str()))
+            .collect();
+        Enumerator::Values(keys)
+    }
+}
+
+/// A plain minijinja map of every non-empty answer (for templates and tests).
 pub fn context_of<'a>(answers: impl IntoIterator<Item = (&'a String, &'a Answer)>) -> Value {
     Value::from(
         answers

@@ -120,10 +120,12 @@ impl Bundle {
 
     pub fn review(&self, answers: &Answers) -> Review {
         let q = &self.questionnaire;
-        let visible = q.visibility(answers);
+        let ctx = crate::answer::AnswerContext::new(answers);
+        let visible = q.visibility_in(&ctx);
         let asked = q.visible_answers(answers, &visible);
-        let findings = self.critic.run_on_visible(q, &asked);
-        let readiness = self.scorecard.as_ref().map(|s| s.score(&asked));
+        let ctx = minijinja::Value::from_dyn_object(ctx);
+        let findings = self.critic.run_in(q, &ctx);
+        let readiness = self.scorecard.as_ref().map(|s| s.score(&ctx));
         Review {
             visible,
             asked,

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Answers, context_of};
+use crate::answer::{AnswerContext, Answers};
 use crate::expr::{self, Condition};
 use crate::questionnaire::Questionnaire;
 use crate::source::{FileError, Problem, line_of, parse_toml};
+use minijinja::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -182,18 +183,17 @@ impl Critic {
     /// Runs every rule on the answers. Findings come sorted: blockers first, then by the order
     /// of their questions in the questionnaire.
     pub fn run(&self, q: &Questionnaire, answers: &Answers) -> Vec<Finding> {
-        let visible = q.visibility(answers);
-        let asked = q.visible_answers(answers, &visible);
-        self.run_on_visible(q, &asked)
+        let ctx = AnswerContext::new(answers);
+        q.visibility_in(&ctx);
+        self.run_in(q, &Value::from_dyn_object(ctx))
     }
 
-    /// Like `run`, for answers already reduced to the asked questions.
-    pub fn run_on_visible(&self, q: &Questionnaire, asked: &Answers) -> Vec<Finding> {
-        let ctx = context_of(asked);
+    /// Like `run`, on a context whose hidden questions are already taken out.
+    pub fn run_in(&self, q: &Questionnaire, ctx: &Value) -> Vec<Finding> {
         let mut findings: Vec<(usize, Finding)> = self
             .rules
             .iter()
-            .filter(|r| expr::is_true(&r.condition, &ctx))
+            .filter(|r| expr::is_true(&r.condition, ctx))
             .map(|r| {
                 let question = r.def.questions[0].clone();
                 let index = q.index_of(&question).unwrap_or(usize::MAX);
@@ -207,7 +207,7 @@ impl Critic {
                     question,
                     questions: r.def.questions.clone(),
                     section,
-                    message: expr::render_message(r.def.message.trim(), &ctx),
+                    message: expr::render_message(r.def.message.trim(), ctx),
                     reference: r.def.reference.clone(),
                 };
                 (index, finding)
@@ -222,9 +222,9 @@ impl Critic {
         let mut failures = Vec::new();
         for rule in &self.rules {
             for (n, case) in rule.def.cases.iter().enumerate() {
-                let visible = q.visibility(&case.answers);
-                let asked = q.visible_answers(&case.answers, &visible);
-                let fired = expr::is_true(&rule.condition, &context_of(&asked));
+                let ctx = AnswerContext::new(&case.answers);
+                q.visibility_in(&ctx);
+                let fired = expr::is_true(&rule.condition, &Value::from_dyn_object(ctx));
                 if fired != case.fires {
                     failures.push(format!(
                         "{}: rule `{}` case {}: expected it to {}, it {}",

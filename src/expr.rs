@@ -204,9 +204,10 @@ mod tests {
         assert!(t(
             "answered(list) and not answered(empty) and missing is empty"
         ));
+        assert!(t("missing != 'a'") && !t("missing == 'a'") && !t("'a' in missing"));
         assert!(
-            !t("missing < 0.1"),
-            "undefined compared to a number is false, not an error"
+            t("missing is empty or true"),
+            "a missing answer does not poison `or`"
         );
     }
 
@@ -221,7 +222,7 @@ mod tests {
 
     #[test]
     fn variables_exclude_helpers() {
-        let e = compile("mentions(a, 'x') and b > 1 and answered(c)").unwrap();
+        let e = compile("mentions(a, 'x') and answered(b) and b > 1 and answered(c)").unwrap();
         assert_eq!(variables(&e), vec!["a", "b", "c"]);
     }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Answer, Answers, context_of};
+use crate::answer::{Answer, AnswerContext, Answers};
 use crate::expr::{self, Condition};
 use crate::source::{FileError, Problem, line_of, parse_toml};
 
@@ -203,20 +203,19 @@ impl Questionnaire {
     /// answers of earlier questions that are themselves asked, so a hidden question's stale
     /// answer never shows other questions.
     pub fn visibility(&self, answers: &Answers) -> Vec<bool> {
+        self.visibility_in(&AnswerContext::new(answers))
+    }
+
+    /// Works out visibility on a context, hiding the answers of questions that are not asked;
+    /// afterwards the context holds exactly the asked answers (and those of unknown ids).
+    pub fn visibility_in(&self, ctx: &std::sync::Arc<AnswerContext>) -> Vec<bool> {
         let mut visible = vec![true; self.len()];
-        let mut ctx = context_of(answers);
+        let value = minijinja::Value::from_dyn_object(ctx.clone());
         for (i, cond) in self.conditions.iter().enumerate() {
             let Some(cond) = cond else { continue };
-            if !expr::is_true(cond, &ctx) {
+            if !expr::is_true(cond, &value) {
                 visible[i] = false;
-                let id = &self.question(i).id;
-                if answers.get(id).is_some_and(|a| !a.is_empty()) {
-                    ctx = context_of(
-                        answers
-                            .iter()
-                            .filter(|(k, _)| self.index_of(k).is_none_or(|j| visible[j])),
-                    );
-                }
+                ctx.hide(&self.question(i).id);
             }
         }
         visible

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Answers, context_of};
 use crate::expr::{self, Condition};
 use crate::questionnaire::Questionnaire;
 use crate::source::{FileError, Problem, line_of, parse_toml};
@@ -143,9 +142,8 @@ impl Scorecard {
         self.tests.is_empty()
     }
 
-    /// Scores answers already reduced to the asked questions.
-    pub fn score(&self, asked: &Answers) -> Readiness {
-        let ctx = context_of(asked);
+    /// Scores the answers of a context whose hidden questions are already taken out.
+    pub fn score(&self, ctx: &minijinja::Value) -> Readiness {
         let mut sections: Vec<SectionScore> = SECTIONS
             .iter()
             .map(|s| SectionScore {
@@ -155,9 +153,9 @@ impl Scorecard {
             })
             .collect();
         for t in &self.tests {
-            let score = if expr::is_true(&t.automated, &ctx) {
+            let score = if expr::is_true(&t.automated, ctx) {
                 1.0
-            } else if expr::is_true(&t.manual, &ctx) {
+            } else if expr::is_true(&t.manual, ctx) {
                 0.5
             } else {
                 0.0
