@@ -74,6 +74,26 @@ fn bench(c: &mut Criterion) {
         });
     });
 
+    c.bench_function("parts: update only, type a character", |b| {
+        let mut app = App::new(builtin(), session.clone(), PathBuf::from("kickoff.toml"));
+        update(&mut app, Msg::GotoQuestion("project_name".into()));
+        let mut flip = false;
+        b.iter(|| {
+            let key = if flip { KeyCode::Backspace } else { KeyCode::Char('x') };
+            flip = !flip;
+            black_box(update(&mut app, Msg::Input(KeyEvent::new(key, KeyModifiers::NONE))));
+        });
+    });
+
+    c.bench_function("parts: draw only (120x40)", |b| {
+        let mut app = App::new(builtin(), session.clone(), PathBuf::from("kickoff.toml"));
+        update(&mut app, Msg::GotoQuestion("project_name".into()));
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        b.iter(|| {
+            terminal.draw(|f| view(&app, f)).unwrap();
+        });
+    });
+
     c.bench_function("key press: next question (update + draw 120x40)", |b| {
         let mut app = App::new(builtin(), session.clone(), PathBuf::from("kickoff.toml"));
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
