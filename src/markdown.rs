@@ -33,16 +33,23 @@ pub fn block(s: &str) -> String {
             .replace('|', "\\|");
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
+        // A leading `[` could make the line a link reference definition, which vanishes.
         let starts_block = body.starts_with('#')
             || body.starts_with('>')
+            || body.starts_with('[')
             || body.starts_with("```")
             || body.starts_with("~~~")
             || (!body.is_empty()
                 && body
                     .chars()
                     .all(|c| matches!(c, '-' | '=' | '*' | '_' | ' ')));
-        // Indented text could become a code block or a lazy continuation; keep at most 3 spaces.
-        let indent = if indent.len() > 3 { "   " } else { indent };
+        // Indented text could become a code block or a lazy continuation; keep at most 3 spaces
+        // (a tab counts as four).
+        let indent = if indent.len() > 3 || indent.contains('\t') {
+            "   "
+        } else {
+            indent
+        };
         out.push_str(indent);
         if starts_block {
             out.push('\\');
@@ -57,7 +64,10 @@ fn escape_line_start(s: &str) -> String {
     // A list marker only counts when followed by a space or the end of the line.
     let marker_end = |at: usize| matches!(bytes.get(at), None | Some(b' ' | b'\t'));
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    // A line of dashes alone is a thematic break, even right after a list marker.
+    let is_rule = bytes.first() == Some(&b'-') && bytes.iter().all(|b| b" -\t".contains(b));
     let starts_list = (matches!(bytes.first(), Some(b'-' | b'+')) && marker_end(1))
+        || is_rule
         || bytes.first() == Some(&b'=')
         || (digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) && marker_end(digits + 1));
     if starts_list {
@@ -87,6 +97,7 @@ mod tests {
         assert_eq!(inline("<script>"), "\\<script\\>");
         assert_eq!(inline("0.03 positive"), "0.03 positive");
         assert_eq!(inline("-5% churn"), "-5% churn");
+        assert_eq!(inline("---"), "\\---");
     }
 
     #[test]
@@ -96,5 +107,7 @@ mod tests {
         assert_eq!(block("text\n---"), "text\n\\---");
         assert_eq!(block("```\ncode"), "\\```\ncode");
         assert_eq!(block("a\n        deep"), "a\n   deep");
+        assert_eq!(block("a\n\n\ttab"), "a\n\n   tab");
+        assert_eq!(block("[ref]: /url"), "\\[ref]: /url");
     }
 }
