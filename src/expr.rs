@@ -86,6 +86,7 @@ pub fn register_helpers(env: &mut Environment<'_>) {
 
 /// Compiles a condition; the error message is minijinja's, which names the problem.
 pub fn compile(source: &str) -> Result<Condition, String> {
+    check_nesting(source)?;
     let expr = ENV
         .compile_expression_owned(source.to_string())
         .map_err(|e| describe_error(&e))?;
@@ -97,9 +98,79 @@ pub fn compile(source: &str) -> Result<Condition, String> {
 
 /// Checks that a message template compiles.
 pub fn check_template(source: &str) -> Result<(), String> {
+    check_template_nesting(source)?;
     ENV.template_from_str(source)
         .map(|_| ())
         .map_err(|e| describe_error(&e))
+}
+
+/// Deepest nesting of brackets, and longest chain of unary operators (`not`, `-`, `+`),
+/// that a condition or template may have. The parser recurses on both; far beyond any real
+/// condition, a file could otherwise overflow the stack and abort the process.
+const MAX_NESTING: usize = 64;
+
+/// Rejects sources nested deeper than [`MAX_NESTING`].
+pub fn check_nesting(source: &str) -> Result<(), String> {
+    let (mut depth, mut max_depth, mut chain, mut max_chain) = (0usize, 0, 0usize, 0);
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                chain = 0;
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                chain = 0;
+            }
+            '-' | '+' => {
+                chain += 1;
+                max_chain = max_chain.max(chain);
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut end = at + c.len_utf8();
+                while let Some(&(i, d)) = chars.peek() {
+                    if !(d.is_alphanumeric() || d == '_') {
+                        break;
+                    }
+                    end = i + d.len_utf8();
+                    chars.next();
+                }
+                if &source[at..end] == "not" {
+                    chain += 1;
+                    max_chain = max_chain.max(chain);
+                } else {
+                    chain = 0;
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => chain = 0,
+        }
+    }
+    if max_depth > MAX_NESTING || max_chain > MAX_NESTING {
+        return Err(format!(
+            "nested too deeply (more than {MAX_NESTING} levels of brackets or of `not`/`-`)"
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_nesting`] on the code of a template: what stands between `{{`/`{%` and the end of
+/// the tag, not the text around it (a markdown rule of dashes is fine).
+pub fn check_template_nesting(source: &str) -> Result<(), String> {
+    let mut rest = source;
+    while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        let code = &rest[start + 2..];
+        let end = [code.find("}}"), code.find("%}")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(code.len());
+        check_nesting(&code[..end])?;
+        rest = &code[end..];
+    }
+    Ok(())
 }
 
 /// Renders a short message template (a rule's message quoting an answer); on error the
@@ -238,6 +309,24 @@ mod tests {
             &compile("answered(rate) and rate < 0.1").unwrap(),
             &ctx
         ));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        assert!(
+            compile(&format!("{}a", "not ".repeat(5000)))
+                .unwrap_err()
+                .contains("nested too deeply")
+        );
+        assert!(compile(&format!("{}1", "-".repeat(5000))).is_err());
+        assert!(compile(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_err());
+        assert!(check_template(&"{{ ".repeat(3000)).is_err());
+        assert!(check_template(&format!("{}\n{{{{ x }}}}", "-".repeat(200))).is_ok());
+        assert!(compile("not not (a and (b or not c))").is_ok());
+        assert!(
+            compile("x != 'a-b-c-d-e'").is_ok(),
+            "minus signs in strings interleave with words"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AnswerContext, Answers};
 use crate::expr::{self, Condition};
-use crate::source::{FileError, Problem, line_of, parse_toml};
+use crate::source::{FileError, Problem, line_of, line_of_last, parse_toml};
 
 mod check;
 pub use check::check_answer;
@@ -233,9 +233,9 @@ impl Questionnaire {
 
 fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionnaire, FileError> {
     let mut problems = Vec::new();
-    let mut problem = |needle: Option<&str>, subject: String, message: String| {
+    let mut problem = |line: Option<usize>, subject: String, message: String| {
         problems.push(Problem {
-            line: needle.and_then(|n| line_of(source, n)),
+            line,
             subject,
             message,
         });
@@ -254,14 +254,14 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         let needle = format!("id = \"{}\"", section.id);
         if !section_ids.insert(section.id.as_str()) {
             problem(
-                Some(&needle),
+                line_of(source, &needle),
                 format!("section `{}`", section.id),
                 "duplicate section id".into(),
             );
         }
         if section.questions.is_empty() {
             problem(
-                Some(&needle),
+                line_of(source, &needle),
                 format!("section `{}`", section.id),
                 "has no questions".into(),
             );
@@ -271,13 +271,13 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             let subject = format!("question `{}`", question.id);
             if by_id.insert(question.id.clone(), order.len()).is_some() {
                 problem(
-                    Some(&needle),
+                    line_of_last(source, &needle),
                     subject.clone(),
                     "duplicate question id".into(),
                 );
             }
             for message in check::definition(question) {
-                problem(Some(&needle), subject.clone(), message);
+                problem(line_of(source, &needle), subject.clone(), message);
             }
             order.push((s, q));
         }
@@ -295,7 +295,7 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         match expr::compile(source) {
             Err(e) => {
                 problem(
-                    Some(&needle),
+                    line_of(source, &needle),
                     subject,
                     format!("`when` does not compile: {e}"),
                 );
@@ -305,12 +305,12 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                 for name in expr::variables(&cond) {
                     match by_id.get(&name) {
                         None => problem(
-                            Some(&needle),
+                            line_of(source, &needle),
                             subject.clone(),
                             format!("`when` names `{name}`, which is not a question"),
                         ),
                         Some(&j) if j >= i => problem(
-                            Some(&needle),
+                            line_of(source, &needle),
                             subject.clone(),
                             format!(
                                 "`when` names `{name}`, which is not asked before this question"

@@ -171,6 +171,10 @@ pub fn render_doc(
         },
         message: crate::expr::describe_error(&e),
     };
+    crate::expr::check_template_nesting(source).map_err(|message| RenderError {
+        origin: origin.to_string(),
+        message,
+    })?;
     let env = environment();
     let tmpl = env.template_from_str(source).map_err(err)?;
     let mut out = tmpl.render(ctx).map_err(err)?;

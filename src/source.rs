@@ -103,6 +103,11 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Line of the last occurrence of `needle`, for a repeated definition.
+pub fn line_of_last(source: &str, needle: &str) -> Option<usize> {
+    source.rfind(needle).map(|at| line_column(source, at).0)
+}
+
 /// Line of the first occurrence of `needle`, to point a semantic problem at its definition.
 pub fn line_of(source: &str, needle: &str) -> Option<usize> {
     source.find(needle).map(|at| line_column(source, at).0)
