@@ -79,9 +79,16 @@ fn bench(c: &mut Criterion) {
         update(&mut app, Msg::GotoQuestion("project_name".into()));
         let mut flip = false;
         b.iter(|| {
-            let key = if flip { KeyCode::Backspace } else { KeyCode::Char('x') };
+            let key = if flip {
+                KeyCode::Backspace
+            } else {
+                KeyCode::Char('x')
+            };
             flip = !flip;
-            black_box(update(&mut app, Msg::Input(KeyEvent::new(key, KeyModifiers::NONE))));
+            black_box(update(
+                &mut app,
+                Msg::Input(KeyEvent::new(key, KeyModifiers::NONE)),
+            ));
         });
     });
 

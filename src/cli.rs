@@ -67,6 +67,8 @@ pub enum Command {
         #[arg(short, long)]
         questionnaire: Option<String>,
     },
+    /// LLM critique of the answers, streamed to stdout and saved into the session file
+    Critique(crate::llm::command::CritiqueArgs),
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -142,6 +144,7 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
             rules,
             questionnaire,
         } => check::run(&file, format, fail_on, &rules, questionnaire.as_deref()),
+        Command::Critique(args) => crate::llm::command::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -165,6 +168,16 @@ fn render(
     rules: &[PathBuf],
     lenient: bool,
 ) -> Result<ExitCode, Error> {
+    // `-o` naming the session itself would replace the answers with the doc.
+    if let Some(out) = output
+        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(file), std::fs::canonicalize(out))
+        && a == b
+    {
+        return Err(Error::Other {
+            path: out.to_path_buf(),
+            message: "is the session file itself; the doc would overwrite the answers".into(),
+        });
+    }
     let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
     for p in &problems {
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);

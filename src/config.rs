@@ -101,7 +101,10 @@ impl Config {
         let explicit = std::env::var_os(CONFIG_ENV).is_some_and(|p| !p.is_empty());
         match Self::default_path() {
             Some(p) if explicit || p.exists() => Self::load_from(&p),
-            Some(p) => Ok(Config { path: Some(p), ..Config::default() }),
+            Some(p) => Ok(Config {
+                path: Some(p),
+                ..Config::default()
+            }),
             None => Ok(Config::default()),
         }
     }
@@ -156,7 +159,11 @@ fn resolve_path(base: &Path, p: &Path) -> PathBuf {
     {
         return home.join(rest);
     }
-    if p.is_relative() { base.join(p) } else { p.to_path_buf() }
+    if p.is_relative() {
+        base.join(p)
+    } else {
+        p.to_path_buf()
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +199,12 @@ mod tests {
         let p = dir.path().join("config.toml");
         std::fs::write(&p, "rules = [\"team.rules.toml\", \"/abs.toml\"]\n").unwrap();
         let c = Config::load_from(&p).unwrap();
-        assert_eq!(c.rules, vec![dir.path().join("team.rules.toml"), PathBuf::from("/abs.toml")]);
+        assert_eq!(
+            c.rules,
+            vec![
+                dir.path().join("team.rules.toml"),
+                PathBuf::from("/abs.toml")
+            ]
+        );
     }
 }

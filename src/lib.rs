@@ -8,8 +8,10 @@
 pub mod answer;
 pub mod bundle;
 pub mod cli;
+pub mod config;
 pub mod critic;
 pub mod expr;
+pub mod llm;
 pub mod markdown;
 pub mod questionnaire;
 pub mod render;

@@ -15,7 +15,9 @@ use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 
 pub mod command;
+mod connect;
 mod critique;
+mod decode;
 mod error;
 mod lines;
 mod prompt;
@@ -30,12 +32,14 @@ pub use error::{LlmError, Redactor};
 pub use lines::{Event, NdjsonParser, SseParser};
 pub use prompt::{CritiqueRequest, Prompts, build_request, linked_questions};
 pub use provider::{
-    ApiKey, Env, Flags, KeySource, ProviderConfig, ProviderKind, builtin_price, normalize_url, resolve,
+    ApiKey, Env, Flags, KeySource, ProviderConfig, ProviderKind, builtin_price, normalize_url,
+    resolve,
 };
 pub use sanitize::{Sanitizer, sanitize};
 
-/// What the critique thread reports, in order: maybe `Retrying`s, then `Started`, `Text` and
-/// `Usage` in any number, then exactly one `Finished` or `Failed`.
+/// What the critique thread reports: `Started` when a server accepts the request, `Text` and
+/// `Usage` as they arrive, `Retrying` when an attempt failed before any text (a `Started` may
+/// come again after it), and always last exactly one `Finished` or `Failed`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {
     /// The server accepted the request; text follows.
@@ -43,12 +47,26 @@ pub enum StreamEvent {
     /// Model text, already sanitized (no control or escape sequences).
     Text(String),
     /// An attempt failed before any text; the next one (`attempt`, from 2) starts after the wait.
-    Retrying { attempt: u32, wait_ms: u64, reason: String },
-    /// Token counts so far; a `None` leaves the previous count as it was.
-    Usage { input_tokens: Option<u64>, output_tokens: Option<u64> },
+    Retrying {
+        attempt: u32,
+        wait_ms: u64,
+        reason: String,
+    },
+    /// Token counts so far; a `None` leaves the previous count as it was. `estimated`: the
+    /// server sent no usage (llama-cpp-python's server, a broken stream), so `output_tokens`
+    /// is the number of text deltas streamed, one token each on llama.cpp-style servers.
+    Usage {
+        input_tokens: Option<u64>,
+        output_tokens: Option<u64>,
+        estimated: bool,
+    },
     /// The stream is over. With `interrupted`, it broke (or was cancelled) after some text
-    /// arrived: the partial text is kept and the error says why.
-    Finished { interrupted: Option<LlmError> },
+    /// arrived: the partial text is kept and the error says why. `stop_reason`: why the model
+    /// stopped, if it said (`stop`, `length`, `end_turn`, `max_tokens`...).
+    Finished {
+        interrupted: Option<LlmError>,
+        stop_reason: Option<String>,
+    },
     /// Nothing usable arrived; the error says why.
     Failed(LlmError),
 }
@@ -62,6 +80,8 @@ pub struct Transcript {
     pub output_tokens: Option<u64>,
     /// Why the model stopped, if it said (`stop`, `length`, `end_turn`, `max_tokens`...).
     pub stop_reason: Option<String>,
+    /// `output_tokens` was counted from the stream, not reported by the server.
+    pub usage_estimated: bool,
     pub started: bool,
     /// Retries so far.
     pub retries: u32,
@@ -70,8 +90,6 @@ pub struct Transcript {
     /// The stream broke after some text (kept in `text`).
     pub interrupted: Option<LlmError>,
     pub failed: Option<LlmError>,
-    /// Bytes of model text received before sanitizing (text made only of escapes counts).
-    pub raw_chars: usize,
 }
 
 impl Transcript {
@@ -80,13 +98,22 @@ impl Transcript {
             StreamEvent::Started => self.started = true,
             StreamEvent::Text(t) => self.text.push_str(t),
             StreamEvent::Retrying { .. } => self.retries += 1,
-            StreamEvent::Usage { input_tokens, output_tokens } => {
+            StreamEvent::Usage {
+                input_tokens,
+                output_tokens,
+                estimated,
+            } => {
                 self.input_tokens = input_tokens.or(self.input_tokens);
                 self.output_tokens = output_tokens.or(self.output_tokens);
+                self.usage_estimated = *estimated;
             }
-            StreamEvent::Finished { interrupted } => {
+            StreamEvent::Finished {
+                interrupted,
+                stop_reason,
+            } => {
                 self.finished = true;
                 self.interrupted = interrupted.clone();
+                self.stop_reason = stop_reason.clone();
             }
             StreamEvent::Failed(e) => {
                 self.finished = true;
@@ -113,7 +140,10 @@ pub fn spawn_critique(
         .name("kickoff-critique".into())
         .spawn(move || {
             let mut emit = |e: StreamEvent| sender.send(e).is_ok();
-            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt.block_on(stream::run(
                     &request.provider,
                     &request.system,
@@ -122,7 +152,9 @@ pub fn spawn_critique(
                     &cancel,
                 )),
                 Err(e) => {
-                    let event = StreamEvent::Failed(LlmError::Other(format!("cannot start the I/O runtime: {e}")));
+                    let event = StreamEvent::Failed(LlmError::Other(format!(
+                        "cannot start the I/O runtime: {e}"
+                    )));
                     let mut t = Transcript::default();
                     t.apply(&event);
                     emit(event);

@@ -99,12 +99,17 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
                 && !dir.as_os_str().is_empty()
                 && !dir.is_dir()
             {
-                return Err(Error::Other {
-                    path: p.to_path_buf(),
-                    message: format!(
+                let message = if dir.exists() {
+                    format!("cannot write: {} is not a directory", dir.display())
+                } else {
+                    format!(
                         "cannot write: the directory {} does not exist",
                         dir.display()
-                    ),
+                    )
+                };
+                return Err(Error::Other {
+                    path: p.to_path_buf(),
+                    message,
                 });
             }
             Ok(crate::session::write_atomic(p, text.as_bytes())?)

@@ -11,8 +11,15 @@ use super::{CritiqueRequest, Transcript};
 
 /// The cost in USD of a critique, if the model's price is known. A missing count (a stream that
 /// broke before the usage arrived) counts as zero, so the cost is a lower bound then.
-pub fn cost_usd(price: Option<crate::config::Price>, input: Option<u64>, output: Option<u64>) -> Option<f64> {
-    let Price { input: pi, output: po } = price?;
+pub fn cost_usd(
+    price: Option<crate::config::Price>,
+    input: Option<u64>,
+    output: Option<u64>,
+) -> Option<f64> {
+    let Price {
+        input: pi,
+        output: po,
+    } = price?;
     if input.is_none() && output.is_none() {
         return None;
     }
@@ -35,7 +42,12 @@ pub fn to_critique(request: &CritiqueRequest, t: &Transcript) -> Critique {
         interrupted: t.interrupted.is_some(),
         input_tokens: t.input_tokens,
         output_tokens: t.output_tokens,
-        cost_usd: cost_usd(p.price, t.input_tokens, t.output_tokens),
+        // A cost from a guessed count would look exact in the doc: none rather than a guess.
+        cost_usd: if t.usage_estimated {
+            None
+        } else {
+            cost_usd(p.price, t.input_tokens, t.output_tokens)
+        },
     }
 }
 
@@ -53,7 +65,11 @@ pub fn cached<'a>(session: &'a Session, request: &CritiqueRequest) -> Option<&'a
 
 /// Appends the critique to the session file, re-read just now so that answers saved while the
 /// critique streamed (by the TUI's autosave) are kept. Written atomically.
-pub fn save_critique(path: &Path, questionnaire: Option<&Questionnaire>, critique: Critique) -> Result<Session, Error> {
+pub fn save_critique(
+    path: &Path,
+    questionnaire: Option<&Questionnaire>,
+    critique: Critique,
+) -> Result<Session, Error> {
     let mut session = Session::load(path)?;
     session.critiques.push(critique);
     session.save(path, questionnaire)?;
@@ -66,7 +82,10 @@ mod tests {
 
     #[test]
     fn cost_from_price_per_million() {
-        let p = Some(Price { input: 0.15, output: 0.60 });
+        let p = Some(Price {
+            input: 0.15,
+            output: 0.60,
+        });
         assert_eq!(cost_usd(p, Some(1000), Some(100)), Some(0.00021));
         assert_eq!(cost_usd(p, None, None), None);
         assert_eq!(cost_usd(None, Some(1), Some(1)), None);

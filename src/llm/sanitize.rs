@@ -122,7 +122,9 @@ impl Sanitizer {
             '\n' | '\t' => out.push(c),
             '\x1b' => self.state = State::Escape,
             '\u{9b}' => self.state = State::Csi,
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => self.state = State::ControlString,
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                self.state = State::ControlString
+            }
             c if is_control(c) => {}
             c => out.push(c),
         }
@@ -172,12 +174,18 @@ mod tests {
 
     #[test]
     fn plain_text_passes_through() {
-        assert_eq!(sanitize("Hello, world.\n\tÜnïcödé ✓"), "Hello, world.\n\tÜnïcödé ✓");
+        assert_eq!(
+            sanitize("Hello, world.\n\tÜnïcödé ✓"),
+            "Hello, world.\n\tÜnïcödé ✓"
+        );
     }
 
     #[test]
     fn csi_colour_and_cursor_sequences_are_removed() {
-        assert_eq!(sanitize("\x1b[31mred\x1b[0m and \x1b[2J\x1b[1;1Hclear"), "red and clear");
+        assert_eq!(
+            sanitize("\x1b[31mred\x1b[0m and \x1b[2J\x1b[1;1Hclear"),
+            "red and clear"
+        );
         assert_eq!(sanitize("a\x1b[?25lb"), "ab");
     }
 
@@ -185,7 +193,10 @@ mod tests {
     fn osc_52_clipboard_write_is_removed_with_bel_or_st() {
         assert_eq!(sanitize("x\x1b]52;c;ZWNobyBwd25lZA==\x07y"), "xy");
         assert_eq!(sanitize("x\x1b]52;c;ZWNobyBwd25lZA==\x1b\\y"), "xy");
-        assert_eq!(sanitize("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\"), "link");
+        assert_eq!(
+            sanitize("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\"),
+            "link"
+        );
     }
 
     #[test]
@@ -196,7 +207,10 @@ mod tests {
 
     #[test]
     fn sequences_split_across_chunks_are_removed() {
-        assert_eq!(chunks(&["red \x1b", "[3", "1mtext\x1b[0", "m."]), "red text.");
+        assert_eq!(
+            chunks(&["red \x1b", "[3", "1mtext\x1b[0", "m."]),
+            "red text."
+        );
         assert_eq!(chunks(&["a\x1b]52;c;", "Zm9v", "\x07b"]), "ab");
         assert_eq!(chunks(&["a\x1b]0;t\x1b", "\\b"]), "ab");
     }
@@ -218,7 +232,10 @@ mod tests {
 
     #[test]
     fn one_line_collapses_and_cuts() {
-        assert_eq!(one_line("bad\n\x1b[31mkey\x1b[0m   here", 100), "bad key here");
+        assert_eq!(
+            one_line("bad\n\x1b[31mkey\x1b[0m   here", 100),
+            "bad key here"
+        );
         assert_eq!(one_line("abcdefgh", 5), "abcd…");
     }
 }

@@ -3,12 +3,14 @@
 //! waiting, and report everything as [`StreamEvent`]s.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::time::{Instant, sleep};
 
+use super::connect::{error_chain, resolve_key, transport_error};
 use super::error::{LlmError, Redactor};
-use super::provider::{ApiKey, KeySource, ProviderConfig, ProviderKind};
+use super::provider::{ProviderConfig, ProviderKind};
 use super::retry::{next_wait, retry_after, status_error, with_attempts};
 use super::sanitize::Sanitizer;
 use super::wire::{self, Decoder, Item};
@@ -18,6 +20,8 @@ use super::{StreamEvent, Transcript};
 pub const MAX_TEXT: usize = 32 * 1024 * 1024;
 /// Most of an error body read, for its message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Most bytes gathered into one batch of events when the client is behind the server.
+const MAX_BATCH: usize = 256 * 1024;
 /// How often a wait checks the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(20);
 
@@ -26,6 +30,12 @@ struct Out<'a> {
     emit: &'a mut dyn FnMut(StreamEvent) -> bool,
     cancel: &'a AtomicBool,
     transcript: Transcript,
+    /// Bytes of model text received before sanitizing: text made only of escape sequences
+    /// still means the model answered (and no retry may pay for it twice).
+    raw_bytes: usize,
+    /// Text deltas received, for the token estimate when the server reports no usage.
+    deltas: u64,
+    stop_reason: Option<String>,
 }
 
 impl Out<'_> {
@@ -35,10 +45,6 @@ impl Out<'_> {
         if !(self.emit)(e) {
             self.cancel.store(true, Ordering::Relaxed);
         }
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
     }
 }
 
@@ -58,16 +64,49 @@ pub(crate) async fn run(
     emit: &mut dyn FnMut(StreamEvent) -> bool,
     cancel: &AtomicBool,
 ) -> Transcript {
-    let mut out = Out { emit, cancel, transcript: Transcript::default() };
-    match attempts(p, system, user, &mut out).await {
-        Ok(()) => out.send(StreamEvent::Finished { interrupted: None }),
-        Err(e) if !out.transcript.text.is_empty() => out.send(StreamEvent::Finished { interrupted: Some(e) }),
+    let mut out = Out {
+        emit,
+        cancel,
+        transcript: Transcript::default(),
+        raw_bytes: 0,
+        deltas: 0,
+        stop_reason: None,
+    };
+    let result = attempts(p, system, user, &mut out).await;
+    if out.transcript.output_tokens.is_none() && out.deltas > 0 {
+        let deltas = out.deltas;
+        out.send(StreamEvent::Usage {
+            input_tokens: None,
+            output_tokens: Some(deltas),
+            estimated: true,
+        });
+    }
+    match result {
+        Ok(()) => {
+            let stop_reason = out.stop_reason.take();
+            out.send(StreamEvent::Finished {
+                interrupted: None,
+                stop_reason,
+            })
+        }
+        Err(e) if !out.transcript.text.is_empty() => {
+            let stop_reason = out.stop_reason.take();
+            out.send(StreamEvent::Finished {
+                interrupted: Some(e),
+                stop_reason,
+            })
+        }
         Err(e) => out.send(StreamEvent::Failed(e)),
     }
     out.transcript
 }
 
-async fn attempts(p: &ProviderConfig, system: &str, user: &str, out: &mut Out<'_>) -> Result<(), LlmError> {
+async fn attempts(
+    p: &ProviderConfig,
+    system: &str,
+    user: &str,
+    out: &mut Out<'_>,
+) -> Result<(), LlmError> {
     let key = resolve_key(&p.key)?;
     let redactor = Redactor::new(key.iter().map(|k| k.expose().to_string()));
     let req = wire::build(p, key.as_ref(), system, user);
@@ -86,7 +125,11 @@ async fn attempts(p: &ProviderConfig, system: &str, user: &str, out: &mut Out<'_
             Err(Failure::Retryable(e, asked)) => (e, asked),
         };
         let wait = next_wait(p, &error, attempt, asked).map_err(|e| with_attempts(e, attempt))?;
-        out.send(StreamEvent::Retrying { attempt: attempt + 1, wait_ms: wait.as_millis() as u64, reason: error.to_string() });
+        out.send(StreamEvent::Retrying {
+            attempt: attempt + 1,
+            wait_ms: wait.as_millis() as u64,
+            reason: error.retry_reason(),
+        });
         tokio::select! {
             _ = sleep(wait) => {}
             _ = cancelled(out.cancel) => return Err(LlmError::Cancelled),
@@ -122,31 +165,58 @@ async fn one_attempt(
         Ok(r) => r,
         Err(e) => {
             let err = transport_error(&e, &req.url, p, redactor);
-            return Err(if err.is_retryable() { Failure::Retryable(err, None) } else { Failure::Final(err) });
+            return Err(if err.is_retryable() {
+                Failure::Retryable(err, None)
+            } else {
+                Failure::Final(err)
+            });
         }
     };
     let status = resp.status().as_u16();
     if !resp.status().is_success() {
         let asked = retry_after(resp.headers());
-        let body = read_body(&mut resp, MAX_ERROR_BODY, p, out.cancel).await.unwrap_or_default();
+        let body = read_body(&mut resp, MAX_ERROR_BODY, p, out.cancel)
+            .await
+            .unwrap_or_default();
         let err = status_error(p, &req.url, status, &body, attempt, redactor);
-        return Err(if err.is_retryable() { Failure::Retryable(err, asked) } else { Failure::Final(err) });
+        return Err(if err.is_retryable() {
+            Failure::Retryable(err, asked)
+        } else {
+            Failure::Final(err)
+        });
     }
     out.send(StreamEvent::Started);
-    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     // Check the content type before parsing: a server that ignored `stream: true` (or a proxy
     // error page with status 200) sends one JSON document.
     if p.kind != ProviderKind::Ollama && content_type.starts_with("application/json") {
-        let body = read_body(&mut resp, MAX_TEXT, p, out.cancel).await.map_err(Failure::Final)?;
+        let body = read_body(&mut resp, MAX_TEXT, p, out.cancel)
+            .await
+            .map_err(Failure::Final)?;
         let mut items = Vec::new();
-        wire::decode_whole(p.kind, &body, &mut items).map_err(|m| Failure::Final(LlmError::Malformed { provider: p.kind.name(), message: m }))?;
+        super::decode::decode_whole(p.kind, &body, &mut items).map_err(|m| {
+            Failure::Final(LlmError::Malformed {
+                provider: p.kind.name(),
+                message: m,
+            })
+        })?;
         return apply_items(p, &mut items, &mut Sanitizer::new(), redactor, out).map(|_| ());
     }
     stream_body(p, &mut resp, redactor, out).await
 }
 
 /// Reads the body to the end, or to `limit` bytes, with the idle timeout.
-async fn read_body(resp: &mut reqwest::Response, limit: usize, p: &ProviderConfig, cancel: &AtomicBool) -> Result<Vec<u8>, LlmError> {
+async fn read_body(
+    resp: &mut reqwest::Response,
+    limit: usize,
+    p: &ProviderConfig,
+    cancel: &AtomicBool,
+) -> Result<Vec<u8>, LlmError> {
     let mut body = Vec::new();
     while body.len() < limit {
         let chunk = tokio::select! {
@@ -155,32 +225,79 @@ async fn read_body(resp: &mut reqwest::Response, limit: usize, p: &ProviderConfi
             _ = cancelled(cancel) => return Err(LlmError::Cancelled),
         };
         match chunk {
-            Ok(Some(bytes)) => body.extend_from_slice(&bytes[..bytes.len().min(limit - body.len())]),
+            Ok(Some(bytes)) => {
+                body.extend_from_slice(&bytes[..bytes.len().min(limit - body.len())])
+            }
             Ok(None) => break,
-            Err(e) => return Err(LlmError::Broken { message: e.to_string() }),
+            Err(e) => {
+                // The inner causes only: the outer error repeats the URL.
+                return Err(LlmError::Broken {
+                    message: super::sanitize::one_line(&error_chain(&e), 300),
+                });
+            }
         }
     }
     Ok(body)
 }
 
-async fn stream_body(p: &ProviderConfig, resp: &mut reqwest::Response, redactor: &Redactor, out: &mut Out<'_>) -> Result<(), Failure> {
+async fn stream_body(
+    p: &ProviderConfig,
+    resp: &mut reqwest::Response,
+    redactor: &Redactor,
+    out: &mut Out<'_>,
+) -> Result<(), Failure> {
     let mut decoder = Decoder::new(p.kind);
     let mut sanitizer = Sanitizer::new();
     let mut items = Vec::new();
     let idle = sleep(p.read_timeout);
     tokio::pin!(idle);
-    let malformed = |m: String| LlmError::Malformed { provider: p.kind.name(), message: m };
+    // One cancel watcher for the whole stream, not a new timer per chunk.
+    let cancel = cancelled(out.cancel);
+    tokio::pin!(cancel);
+    let malformed = |m: String| LlmError::Malformed {
+        provider: p.kind.name(),
+        message: m,
+    };
+    // A non-data chunk (the end, an error) found while batching, handled next time round.
+    let mut next = None;
     loop {
-        let chunk = tokio::select! {
-            biased;
-            _ = cancelled(out.cancel) => return Err(Failure::Final(LlmError::Cancelled)),
-            c = resp.chunk() => c,
-            _ = &mut idle => return Err(fail_midway(out, LlmError::ReadTimeout { after: p.read_timeout })),
+        let chunk = match next.take() {
+            Some(c) => c,
+            None => tokio::select! {
+                biased;
+                _ = &mut cancel => return Err(Failure::Final(LlmError::Cancelled)),
+                c = resp.chunk() => c,
+                _ = &mut idle => return Err(fail_midway(out, LlmError::ReadTimeout { after: p.read_timeout })),
+            },
         };
         let at_end = match chunk {
             Ok(Some(bytes)) => {
                 idle.as_mut().reset(Instant::now() + p.read_timeout);
-                let parsed = decoder.push(&bytes, &mut items);
+                let mut parsed = decoder.push(&bytes, &mut items);
+                // What has already arrived joins this batch, so a backlog becomes one event
+                // (one wake-up of the reader, one write to stdout) rather than one per token.
+                // Nothing waits for data: one yield lets hyper's connection task decode what
+                // is already in the socket buffer, then the batch ends.
+                let mut batch = bytes.len();
+                let mut yielded = false;
+                while parsed.is_ok() && batch < MAX_BATCH {
+                    match ready_now(resp.chunk()).await {
+                        Some(Ok(Some(more))) => {
+                            batch += more.len();
+                            yielded = false;
+                            parsed = decoder.push(&more, &mut items);
+                        }
+                        Some(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        None if !yielded => {
+                            tokio::task::yield_now().await;
+                            yielded = true;
+                        }
+                        None => break,
+                    }
+                }
                 let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
                 parsed.map_err(|m| Failure::Final(malformed(m)))?;
                 done
@@ -190,16 +307,22 @@ async fn stream_body(p: &ProviderConfig, resp: &mut reqwest::Response, redactor:
                 let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
                 parsed.map_err(|m| Failure::Final(malformed(m)))?;
                 if !done && !decoder.finished {
-                    let e = LlmError::Broken { message: "the stream ended before its end marker".into() };
+                    let e = LlmError::Broken {
+                        message: "the stream ended before its end marker".into(),
+                    };
                     return Err(fail_midway(out, e));
                 }
                 true
             }
             Err(e) => {
                 let err = if e.is_timeout() {
-                    LlmError::ReadTimeout { after: p.read_timeout }
+                    LlmError::ReadTimeout {
+                        after: p.read_timeout,
+                    }
                 } else {
-                    LlmError::Broken { message: redactor.message(&error_chain(&e)) }
+                    LlmError::Broken {
+                        message: redactor.message(&error_chain(&e)),
+                    }
                 };
                 return Err(fail_midway(out, err));
             }
@@ -214,9 +337,24 @@ async fn stream_body(p: &ProviderConfig, resp: &mut reqwest::Response, redactor:
     }
 }
 
+/// Polls a future once: its output if it is ready now, else `None` without waiting. Used only
+/// on `Response::chunk`, which loses nothing when dropped unfinished.
+async fn ready_now<F: Future>(fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
+        Poll::Ready(v) => Poll::Ready(Some(v)),
+        Poll::Pending => Poll::Ready(None),
+    })
+    .await
+}
+
 /// Before any text, a broken connection may be retried; after, the partial text is kept.
 fn fail_midway(out: &Out<'_>, e: LlmError) -> Failure {
-    if out.transcript.raw_chars == 0 && e.is_retryable() { Failure::Retryable(e, None) } else { Failure::Final(e) }
+    if out.raw_bytes == 0 && e.is_retryable() {
+        Failure::Retryable(e, None)
+    } else {
+        Failure::Final(e)
+    }
 }
 
 /// Emits the items of one network read as few events as possible; true at the end marker.
@@ -233,18 +371,30 @@ fn apply_items(
     for item in items.drain(..) {
         match item {
             Item::Text(t) => {
-                out.transcript.raw_chars += t.len();
+                out.raw_bytes += t.len();
+                out.deltas += 1;
                 sanitizer.push_into(&t, &mut text);
             }
             Item::Usage { input, output } => {
                 flush_text(&mut text, out);
-                out.send(StreamEvent::Usage { input_tokens: input, output_tokens: output });
+                out.send(StreamEvent::Usage {
+                    input_tokens: input,
+                    output_tokens: output,
+                    estimated: false,
+                });
             }
-            Item::StopReason(r) => out.transcript.stop_reason = Some(redactor.message(&r)),
+            Item::StopReason(r) => out.stop_reason = Some(redactor.message(&r)),
             Item::Done => done = true,
             Item::Error { message, retryable } => {
-                let e = LlmError::InStream { provider: p.kind.name(), message: redactor.message(&message) };
-                failure = Some(if retryable && out.transcript.raw_chars == 0 { Failure::Retryable(e, None) } else { Failure::Final(e) });
+                let e = LlmError::InStream {
+                    provider: p.kind.name(),
+                    message: redactor.message(&message),
+                };
+                failure = Some(if retryable && out.raw_bytes == 0 {
+                    Failure::Retryable(e, None)
+                } else {
+                    Failure::Final(e)
+                });
                 break;
             }
         }
@@ -261,87 +411,4 @@ fn flush_text(text: &mut String, out: &mut Out<'_>) {
     if !text.is_empty() {
         out.send(StreamEvent::Text(std::mem::take(text)));
     }
-}
-
-fn resolve_key(source: &KeySource) -> Result<Option<ApiKey>, LlmError> {
-    match source {
-        KeySource::None => Ok(None),
-        KeySource::Env(_, k) => Ok(Some(k.clone())),
-        KeySource::Command(cmd) => run_key_command(cmd).map(Some),
-    }
-}
-
-/// Runs `api_key_cmd` through the shell; its standard output is the key. Its standard error
-/// and input stay with the terminal, so a password manager can ask for a passphrase.
-fn run_key_command(cmd: &str) -> Result<ApiKey, LlmError> {
-    let mut command = if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", cmd]);
-        c
-    } else {
-        let mut c = std::process::Command::new("sh");
-        c.args(["-c", cmd]);
-        c
-    };
-    let output = command
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| LlmError::KeyCommand(format!("cannot run it: {e}")))?;
-    if !output.status.success() {
-        // Never echo its output: it may hold the key.
-        return Err(LlmError::KeyCommand(format!("it exited with {}", output.status)));
-    }
-    let key = String::from_utf8(output.stdout).map_err(|_| LlmError::KeyCommand("its output is not UTF-8".into()))?;
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(LlmError::KeyCommand("it printed nothing".into()));
-    }
-    Ok(ApiKey::new(key.to_string()))
-}
-
-/// Names what failed to connect, from the error's chain of causes.
-fn transport_error(e: &reqwest::Error, url: &str, p: &ProviderConfig, redactor: &Redactor) -> LlmError {
-    let url = redactor.message(url);
-    let chain = error_chain(e);
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
-            return LlmError::ConnectionRefused { url };
-        }
-        source = s.source();
-    }
-    let lower = chain.to_ascii_lowercase();
-    if lower.contains("dns error") || lower.contains("failed to lookup address") || lower.contains("name or service not known") {
-        return LlmError::Dns { url };
-    }
-    if lower.contains("connection refused") {
-        return LlmError::ConnectionRefused { url };
-    }
-    if e.is_timeout() {
-        return if e.is_connect() {
-            LlmError::ConnectTimeout { url, after: p.connect_timeout }
-        } else {
-            LlmError::ReadTimeout { after: p.read_timeout }
-        };
-    }
-    if e.is_connect() {
-        return LlmError::Connect { url, message: redactor.message(&chain) };
-    }
-    LlmError::Broken { message: redactor.message(&chain) }
-}
-
-/// The innermost causes, which say what happened; the outer ones repeat the URL.
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p: &String| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    if parts.is_empty() { e.to_string() } else { parts.join(": ") }
 }

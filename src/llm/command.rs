@@ -1,0 +1,266 @@
+//! `kickoff critique FILE`: the LLM critique streamed to stdout and saved into the session.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::cli::{Command, EXIT_INPUT, FailOn, Format};
+use crate::config::Config;
+use crate::workspace::{self, Error};
+
+use super::provider::{Env, Flags, KeySource, ProviderKind, resolve};
+use super::{
+    LlmError, Prompts, StreamEvent, build_request, cached, save_critique, spawn_critique,
+    to_critique,
+};
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct CritiqueArgs {
+    /// Session file
+    #[arg(required_unless_present = "list_providers")]
+    pub file: Option<PathBuf>,
+    /// Provider (default: the config file's, else the first whose environment is set)
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderKind>,
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Base URL (OpenAI-compatible: including /v1; Anthropic: without /v1; Ollama: the host)
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Most tokens the model may write
+    #[arg(long)]
+    pub max_tokens: Option<u32>,
+    /// Ask again even if a saved critique has the same answers, prompts and model
+    #[arg(long)]
+    pub fresh: bool,
+    /// Show the configured providers (keys redacted) and exit
+    #[arg(long)]
+    pub list_providers: bool,
+    /// A minijinja template for the persona (system) prompt
+    #[arg(long)]
+    pub system_template: Option<PathBuf>,
+    /// A minijinja template for the user prompt (answers and findings)
+    #[arg(long)]
+    pub user_template: Option<PathBuf>,
+    #[arg(short, long)]
+    pub questionnaire: Option<String>,
+    /// Extra rule pack (repeatable)
+    #[arg(long = "rules")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// Exit code when the critique failed or broke off.
+pub const EXIT_FAILED: u8 = 1;
+
+pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
+    let config = Config::load()?;
+    let env = Env::from_process();
+    if args.list_providers {
+        print!("{}", list_providers(&config, &env));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let file = args
+        .file
+        .clone()
+        .expect("clap requires FILE without --list-providers");
+    let mut rules = config.rules.clone();
+    rules.extend(args.rules.iter().cloned());
+    let flags = Flags {
+        provider: args.provider,
+        model: args.model.clone(),
+        base_url: args.base_url.clone(),
+        max_tokens: args.max_tokens,
+    };
+    let provider = match resolve(&config, &env, &flags) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            // Useful without a network or a key: the offline critique, and how to get more.
+            let check = Command::Check {
+                file,
+                format: Format::Text,
+                fail_on: FailOn::Never,
+                rules,
+                questionnaire: args.questionnaire,
+            };
+            crate::cli::run(check)?;
+            eprintln!("kickoff: {}", LlmError::NotConfigured);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => {
+            eprintln!("kickoff: {e}");
+            return Ok(ExitCode::from(EXIT_INPUT));
+        }
+    };
+    let (mut bundle, session, problems) =
+        workspace::open_checked(&file, args.questionnaire.as_deref(), true)?;
+    for p in &problems {
+        eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
+    }
+    for r in &rules {
+        bundle.add_rules(r)?;
+    }
+    let review = bundle.review(&session.answers);
+    let prompts = Prompts::load(
+        args.system_template
+            .as_deref()
+            .or(config.system_template.as_deref()),
+        args.user_template
+            .as_deref()
+            .or(config.user_template.as_deref()),
+    )?;
+    let request =
+        build_request(&bundle, &review, &provider, &prompts).map_err(|e| Error::Other {
+            path: file.clone(),
+            message: e.to_string(),
+        })?;
+    let mut stdout = std::io::stdout().lock();
+    if !args.fresh
+        && let Some(c) = cached(&session, &request)
+    {
+        let _ = writeln!(stdout, "{}", c.text.trim_end());
+        eprintln!(
+            "kickoff: this critique by {} / {} ({}) was saved for the same answers and prompts; not asked again (--fresh asks anyway)",
+            c.provider, c.model, c.created
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "kickoff: asking {} / {} at {}",
+        provider.kind.name(),
+        provider.model,
+        super::Redactor::new([]).message(&provider.base_url)
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = spawn_critique(request.clone(), tx, Arc::new(AtomicBool::new(false)));
+    let mut at_line_start = true;
+    for event in rx {
+        match event {
+            StreamEvent::Text(t) => {
+                // Written as it arrives; a closed stdout (`| head`) does not stop the save.
+                let _ = stdout.write_all(t.as_bytes());
+                let _ = stdout.flush();
+                at_line_start = t.ends_with('\n');
+            }
+            StreamEvent::Retrying {
+                attempt,
+                wait_ms,
+                reason,
+            } => eprintln!(
+                "kickoff: {reason}; retrying in {:.1} s (attempt {attempt} of {})",
+                wait_ms as f64 / 1000.0,
+                provider.max_retries + 1
+            ),
+            _ => {}
+        }
+    }
+    if !at_line_start {
+        let _ = writeln!(stdout);
+    }
+    let _ = stdout.flush();
+    let transcript = handle.join().map_err(|_| Error::Other {
+        path: file.clone(),
+        message: "the critique thread panicked".into(),
+    })?;
+    if let Some(e) = &transcript.failed {
+        eprintln!("kickoff: {e}");
+        return Ok(ExitCode::from(EXIT_FAILED));
+    }
+    if transcript.text.trim().is_empty() {
+        eprintln!("kickoff: the model returned no text; nothing was saved");
+        return Ok(ExitCode::from(EXIT_FAILED));
+    }
+    let critique = to_critique(&request, &transcript);
+    save_critique(&file, Some(&bundle.questionnaire), critique.clone())?;
+    let mut usage = Vec::new();
+    match (critique.input_tokens, critique.output_tokens) {
+        (_, Some(o)) if transcript.usage_estimated => usage.push(format!(
+            "about {o} output tokens, counted: the server reported no usage"
+        )),
+        (Some(i), Some(o)) => usage.push(format!("{i} + {o} tokens")),
+        (None, Some(o)) => usage.push(format!("{o} output tokens")),
+        _ => {}
+    }
+    if let Some(c) = critique.cost_usd {
+        usage.push(format!("${c:.4}"));
+    }
+    if transcript.is_truncated() {
+        usage.push("cut at the token limit (--max-tokens)".into());
+    }
+    let usage = if usage.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", usage.join(", "))
+    };
+    match &transcript.interrupted {
+        Some(e) => {
+            eprintln!(
+                "kickoff: {e}; the partial critique was saved to {}, marked interrupted{usage}",
+                file.display()
+            );
+            Ok(ExitCode::from(EXIT_FAILED))
+        }
+        None => {
+            eprintln!("kickoff: critique saved to {}{usage}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// What is configured, for `--list-providers`. Keys are never shown, only where they come from.
+pub fn list_providers(config: &Config, env: &Env) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let redactor = super::Redactor::new([]);
+    match &config.path {
+        Some(p) if p.exists() => _ = writeln!(out, "config file: {}", p.display()),
+        Some(p) => _ = writeln!(out, "config file: {} (none there)", p.display()),
+        None => _ = writeln!(out, "config file: none (no config directory)"),
+    }
+    let default = resolve(config, env, &Flags::default());
+    match &default {
+        Ok(Some(p)) => _ = writeln!(out, "default provider: {}", p.kind.name()),
+        Ok(None) => _ = writeln!(out, "default provider: none ({})", LlmError::NotConfigured),
+        Err(e) => _ = writeln!(out, "default provider: error: {e}"),
+    }
+    for kind in ProviderKind::ALL {
+        let flags = Flags {
+            provider: Some(kind),
+            ..Flags::default()
+        };
+        match resolve(config, env, &flags) {
+            Ok(Some(p)) => {
+                let key = match &p.key {
+                    KeySource::None => "no key".to_string(),
+                    KeySource::Env(name, _) => format!("key from {name} (redacted)"),
+                    KeySource::Command(cmd) => {
+                        format!("key from api_key_cmd `{}`", redactor.message(cmd))
+                    }
+                };
+                let price = p.price.map_or("price unknown".to_string(), |pr| {
+                    format!("${}/${} per Mtok in/out", pr.input, pr.output)
+                });
+                _ = writeln!(
+                    out,
+                    "{:<10} model {}, {}, {key}, {price}",
+                    kind.name(),
+                    p.model,
+                    redactor.message(&p.base_url)
+                );
+            }
+            Ok(None) => {}
+            Err(e) => _ = writeln!(out, "{:<10} not usable: {e}", kind.name()),
+        }
+    }
+    if let Ok(Some(p)) = default {
+        _ = writeln!(
+            out,
+            "timeouts: connect {:.1} s, read (idle) {:.1} s; retries: {} before the first token",
+            p.connect_timeout.as_secs_f64(),
+            p.read_timeout.as_secs_f64(),
+            p.max_retries
+        );
+    }
+    out
+}

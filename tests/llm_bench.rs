@@ -1,0 +1,98 @@
+//! Streaming overhead of `kickoff critique`, measured, not asserted: run by
+//! `scripts/bench-stream.sh` (`cargo test --release --test llm_bench -- --ignored --nocapture`).
+//!
+//! - latency: from the test server's last byte to the exit of the `kickoff` process (parsing
+//!   the end, saving the session file atomically with fsync, exiting);
+//! - CPU: the client's user + system time per 1,000 streamed tokens, from a server sending
+//!   10,000 one-token chunks with no delay (getrusage of the waited-for child).
+
+mod llm_support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use llm_support::*;
+
+/// User + system CPU time of the children waited for so far.
+fn children_cpu() -> Duration {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+struct Run {
+    tail: Duration,
+    cpu: Duration,
+    wall: Duration,
+}
+
+fn one_run(tokens: usize) -> Run {
+    let fx = Fixture::new();
+    let texts: Vec<String> = (0..tokens).map(|i| format!("tok{i} ")).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let server = Server::start(vec![Reply::sse(openai_stream(&refs, (500, tokens as u64)))]);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kickoff"));
+    cmd.arg("critique")
+        .arg(&fx.session)
+        .args(["--provider", "openai", "--model", "test-model", "--fresh"])
+        .env("KICKOFF_CONFIG", &fx.config)
+        .env("HOME", fx.dir.path())
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("OLLAMA_HOST")
+        .envs(openai_env(&server))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let cpu_before = children_cpu();
+    let start = Instant::now();
+    let status = cmd.spawn().unwrap().wait().unwrap();
+    let exited = Instant::now();
+    assert!(status.success());
+    let last = server
+        .last_byte
+        .lock()
+        .unwrap()
+        .expect("the server finished");
+    assert_eq!(fx.critiques()[0].output_tokens, Some(tokens as u64));
+    Run {
+        tail: exited.saturating_duration_since(last),
+        cpu: children_cpu() - cpu_before,
+        wall: exited - start,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[test]
+#[ignore = "a measurement: run by scripts/bench-stream.sh"]
+fn bench_stream_overhead() {
+    const RUNS: usize = 11;
+    let mut cpu_of = Vec::new();
+    for tokens in [20, 10_000] {
+        let runs: Vec<Run> = (0..RUNS).map(|_| one_run(tokens)).collect();
+        let tails: Vec<Duration> = runs.iter().map(|r| r.tail).collect();
+        let cpu = median(runs.iter().map(|r| r.cpu).collect());
+        let wall = median(runs.iter().map(|r| r.wall).collect());
+        println!(
+            "{tokens:>6} tokens: last byte -> exit {:.2} ms (median of {RUNS}; min {:.2}, max {:.2}); \
+             client CPU {:.1} ms; wall {:.1} ms",
+            median(tails.clone()).as_secs_f64() * 1e3,
+            tails.iter().min().unwrap().as_secs_f64() * 1e3,
+            tails.iter().max().unwrap().as_secs_f64() * 1e3,
+            cpu.as_secs_f64() * 1e3,
+            wall.as_secs_f64() * 1e3,
+        );
+        cpu_of.push((tokens, cpu));
+    }
+    // The fixed cost (start, prompts, connection, save) cancels out in the difference.
+    let ((t0, c0), (t1, c1)) = (cpu_of[0], cpu_of[1]);
+    let per_1000 = (c1.as_secs_f64() - c0.as_secs_f64()) / (t1 - t0) as f64 * 1000.0;
+    println!(
+        "client CPU per 1,000 streamed tokens: {:.2} ms (10,000-token run minus 20-token run)",
+        per_1000 * 1e3
+    );
+}
