@@ -182,9 +182,7 @@ fn render(
     for p in &problems {
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
     }
-    for r in rules {
-        bundle.add_rules(r)?;
-    }
+    workspace::add_rule_packs(&mut bundle, rules)?;
     let template_source = match template {
         Some(t) => Some((t.display().to_string(), crate::source::read(t)?)),
         None => None,

@@ -27,7 +27,8 @@ pub fn interview(questionnaire: Option<&str>, file: &Path, new: bool) -> Result<
         );
         return Ok(ExitCode::from(crate::cli::EXIT_INPUT));
     }
-    let (bundle, session) = open_or_create(questionnaire, file, new)?;
+    let (mut bundle, session) = open_or_create(questionnaire, file, new)?;
+    workspace::add_rule_packs(&mut bundle, &[])?;
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (app, saved) = runtime::run(app).map_err(|e| Error::Other {

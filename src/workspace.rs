@@ -84,6 +84,16 @@ pub fn open_checked(
     Ok((bundle, session, problems))
 }
 
+/// Adds the rule packs of the config file (`rules = [...]`) and then those given on the
+/// command line.
+pub fn add_rule_packs(bundle: &mut Bundle, extra: &[PathBuf]) -> Result<(), Error> {
+    let config = crate::config::Config::load()?;
+    for path in config.rules.iter().chain(extra) {
+        bundle.add_rules(path)?;
+    }
+    Ok(())
+}
+
 /// Writes `text` to `out`, atomically, or to stdout for `None` or `-`.
 pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
     match out {

@@ -641,3 +641,43 @@ fn assert_schema(v: &Value) {
         assert!(is_str(&p["subject"]) && is_str(&p["message"]));
     }
 }
+
+#[test]
+fn rule_packs_listed_in_the_config_file_join_check_and_render() {
+    let f = Fixture::new();
+    let config = f.dir.path().join("config.toml");
+    // Relative to the config file, not to the working directory.
+    std::fs::write(&config, "rules = [\"extra.rules.toml\"]\n").unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kickoff"))
+            .args(args)
+            .current_dir(std::env::temp_dir())
+            .env("KICKOFF_CONFIG", &config)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let clean = f.dir.path().join("clean.toml");
+    let (code, out) = run(&[
+        "check",
+        clean.to_str().unwrap(),
+        "-q",
+        mini.to_str().unwrap(),
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("team-owner-missing"), "{out}");
+    let (code, doc) = run(&[
+        "render",
+        clean.to_str().unwrap(),
+        "-q",
+        mini.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0));
+    assert!(doc.contains("team-owner-missing"), "{doc}");
+}

@@ -55,9 +55,7 @@ pub fn run(
     questionnaire: Option<&str>,
 ) -> Result<ExitCode, Error> {
     let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, true)?;
-    for r in rules {
-        bundle.add_rules(r)?;
-    }
+    workspace::add_rule_packs(&mut bundle, rules)?;
     let review = bundle.review(&session.answers);
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);

@@ -65,8 +65,7 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         .file
         .clone()
         .expect("clap requires FILE without --list-providers");
-    let mut rules = config.rules.clone();
-    rules.extend(args.rules.iter().cloned());
+    let rules = args.rules.clone();
     let flags = Flags {
         provider: args.provider,
         model: args.model.clone(),
@@ -98,9 +97,7 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     for p in &problems {
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
     }
-    for r in &rules {
-        bundle.add_rules(r)?;
-    }
+    workspace::add_rule_packs(&mut bundle, &rules)?;
     let review = bundle.review(&session.answers);
     let prompts = Prompts::load(
         args.system_template
