@@ -3,6 +3,7 @@
 //! table, and [`runtime`] owns the terminal, the files and the threads.
 
 pub mod app;
+pub mod critique;
 pub mod field;
 pub mod keys;
 pub mod runtime;

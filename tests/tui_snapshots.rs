@@ -108,6 +108,16 @@ fn help_overlay() {
     let mut app = mini_at("name");
     press(&mut app, key(KeyCode::F(1)));
     snapshot_both("help", &app);
+    press(&mut app, key(KeyCode::PageDown));
+    press(&mut app, key(KeyCode::PageDown));
+    insta::assert_snapshot!("help_scrolled_80x24", draw(&app, 80, 24));
+    press(&mut app, key(KeyCode::Char('x')));
+    assert_eq!(app.overlay, None, "any other key closes the help");
+    assert_eq!(
+        app.session.answers["name"],
+        Answer::Text("Churn 日本 v2".into()),
+        "and is not typed"
+    );
 }
 
 #[test]

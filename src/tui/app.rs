@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
+use super::critique::{self, Anchor, CritiqueState};
 use super::field::{Field, Outcome};
 use crate::bundle::{Bundle, Review};
 use crate::critic::{Finding, Severity};
+use crate::llm::{CritiqueRequest, StreamEvent};
 use crate::questionnaire::{Question, check_answer};
+use crate::session::Critique;
 use crate::session::Session;
 use crate::source::Problem;
 
@@ -18,12 +21,18 @@ pub enum Screen {
     Interview,
     Review,
     Export,
+    Critique,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
-    Help,
-    Picker { cursor: usize },
+    /// The key list, scrolled by this many rows.
+    Help {
+        scroll: u16,
+    },
+    Picker {
+        cursor: usize,
+    },
 }
 
 /// Everything that can happen: user intents (from the key table), raw input for the focused
@@ -53,6 +62,19 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// The doc was written (its path, or why not).
     Exported(Result<PathBuf, String>),
+    /// The terminal's size (columns, rows), at start and on every resize.
+    Resize(u16, u16),
+    /// Ask the LLM (`fresh`: even if a critique of the same answers is saved).
+    CritiqueAsk {
+        fresh: bool,
+    },
+    CritiqueCancel,
+    /// No LLM can be asked: why, and how to configure one.
+    CritiqueUnavailable(String),
+    /// A saved critique of the same answers, prompts and model.
+    CritiqueCached(Critique),
+    CritiqueStarted(Box<CritiqueRequest>),
+    CritiqueEvent(StreamEvent),
 }
 
 /// What the runtime must do.
@@ -67,6 +89,11 @@ pub enum Cmd {
         path: PathBuf,
         contents: String,
     },
+    /// Resolve the provider, build the request, and stream it (or find it in the cache).
+    StartCritique {
+        fresh: bool,
+    },
+    CancelCritique,
     Quit,
 }
 
@@ -109,6 +136,7 @@ pub struct App {
     pub load_problems: Vec<Problem>,
     /// A one-line message for the user (text, is it an error).
     pub banner: Option<(String, bool)>,
+    pub critique: CritiqueState,
     pub color: bool,
     pub quitting: bool,
 }
@@ -154,6 +182,7 @@ impl App {
             },
             load_problems,
             banner: None,
+            critique: CritiqueState::default(),
             color: true,
             quitting: false,
         };
@@ -410,7 +439,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::OpenHelp => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
         Msg::CloseOverlay => {
@@ -430,6 +459,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     app.export.result = None;
                     app.refresh_preview();
                 }
+                Screen::Critique => critique::open(app),
                 Screen::Interview => {}
             }
             Vec::new()
@@ -469,7 +499,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     .insert_str(text.lines().next().unwrap_or(""));
                 Vec::new()
             }
-            Screen::Review => Vec::new(),
+            Screen::Review | Screen::Critique => Vec::new(),
         },
         Msg::Input(key) => handle_input(app, key),
         Msg::Saved(Ok(())) => {
@@ -495,10 +525,36 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.export.result = Some(result);
             Vec::new()
         }
+        Msg::Resize(w, h) => {
+            // The critique view: full width inside borders, below the header, the note line
+            // and above the help bar.
+            app.critique.view = (w.saturating_sub(2), h.saturating_sub(6));
+            Vec::new()
+        }
+        msg @ (Msg::CritiqueAsk { .. }
+        | Msg::CritiqueCancel
+        | Msg::CritiqueUnavailable(_)
+        | Msg::CritiqueCached(_)
+        | Msg::CritiqueStarted(_)
+        | Msg::CritiqueEvent(_)) => critique::update(app, msg),
     }
 }
 
 fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    if let Some(Overlay::Help { scroll }) = app.overlay {
+        let scroll = match key.code {
+            KeyCode::Down => scroll.saturating_add(1),
+            KeyCode::Up => scroll.saturating_sub(1),
+            KeyCode::PageDown => scroll.saturating_add(10),
+            KeyCode::PageUp => scroll.saturating_sub(10),
+            _ => {
+                app.overlay = None;
+                return Vec::new();
+            }
+        };
+        app.overlay = Some(Overlay::Help { scroll });
+        return Vec::new();
+    }
     if let Some(Overlay::Picker { cursor }) = app.overlay {
         let n = app.bundle.questionnaire.sections.len();
         match key.code {
@@ -555,6 +611,38 @@ fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                         return update(app, Msg::GotoQuestion(id));
                     }
                 }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Screen::Critique => {
+            let c = &mut app.critique;
+            let n = c.links.len();
+            let (rows, first_row) = critique::layout(c.text(), c.view.0 as usize);
+            let top = critique::top_row(c, rows.len(), &first_row, c.view.1 as usize) as u16;
+            match key.code {
+                KeyCode::Char('a') => return update(app, Msg::CritiqueAsk { fresh: false }),
+                KeyCode::Char('f') => return update(app, Msg::CritiqueAsk { fresh: true }),
+                KeyCode::Enter if c.text().is_empty() => {
+                    return update(app, Msg::CritiqueAsk { fresh: false });
+                }
+                KeyCode::Enter => {
+                    if let Some((_, id)) = c.links.get(c.selected).cloned() {
+                        return update(app, Msg::GotoQuestion(id));
+                    }
+                }
+                KeyCode::Up if n > 0 => {
+                    c.selected = (c.selected + n - 1) % n;
+                    c.anchor = Some(Anchor::Link);
+                }
+                KeyCode::Down if n > 0 => {
+                    c.selected = (c.selected + 1) % n;
+                    c.anchor = Some(Anchor::Link);
+                }
+                KeyCode::PageDown => c.anchor = Some(Anchor::Row(top.saturating_add(10))),
+                KeyCode::PageUp => c.anchor = Some(Anchor::Row(top.saturating_sub(10))),
+                KeyCode::Home => c.anchor = Some(Anchor::Row(0)),
+                KeyCode::End => c.anchor = Some(Anchor::Bottom),
                 _ => {}
             }
             Vec::new()

@@ -13,6 +13,7 @@ pub enum Scope {
     Interview,
     Review,
     Export,
+    Critique,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +44,7 @@ pub enum Action {
     SectionPicker,
     Review,
     Export,
+    Critique,
     Interview,
     Editor,
     Clear,
@@ -125,6 +127,14 @@ pub const BINDINGS: &[Binding] = &[
         bar: Some("export"),
     },
     Binding {
+        keys: &[ctrl('l')],
+        label: "^L",
+        action: Action::Critique,
+        help: "the LLM reviewer's critique (streams; Esc cancels)",
+        scope: Scope::Global,
+        bar: Some("critique"),
+    },
+    Binding {
         keys: &[ctrl('e')],
         label: "^E",
         action: Action::Editor,
@@ -154,6 +164,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Interview,
         help: "back to the interview",
         scope: Scope::Export,
+        bar: Some("back"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        label: "Esc",
+        action: Action::Interview,
+        help: "back to the interview",
+        scope: Scope::Critique,
         bar: Some("back"),
     },
     Binding {
@@ -208,6 +226,13 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
 
 pub const REVIEW_KEYS: &[(&str, &str)] = &[("↑↓", "move"), ("Enter", "go to question")];
 pub const EXPORT_KEYS: &[(&str, &str)] = &[("Enter", "write"), ("PgUp/PgDn ↑↓", "scroll preview")];
+pub const CRITIQUE_KEYS: &[(&str, &str)] = &[
+    ("a", "ask"),
+    ("f", "ask afresh"),
+    ("↑↓ Enter", "go to a named question"),
+    ("PgUp/PgDn", "scroll"),
+    ("Esc", "cancel / back"),
+];
 
 fn matches(k: &Key, ev: &KeyEvent) -> bool {
     // Shift is part of the character itself for letters; ignore it for Char keys.
@@ -225,6 +250,7 @@ fn in_scope(scope: Scope, screen: Screen) -> bool {
         Scope::Interview => screen == Screen::Interview,
         Scope::Review => screen == Screen::Review,
         Scope::Export => screen == Screen::Export,
+        Scope::Critique => screen == Screen::Critique,
     }
 }
 
@@ -234,7 +260,7 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         return None;
     }
     match app.overlay {
-        Some(Overlay::Help) => return Some(Msg::CloseOverlay),
+        Some(Overlay::Help { .. }) => return Some(Msg::Input(ev)),
         Some(Overlay::Picker { .. }) => {
             return Some(match ev.code {
                 KeyCode::Esc => Msg::CloseOverlay,
@@ -254,6 +280,9 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         let n = c.to_digit(10).unwrap_or(0) as usize;
         return Some(Msg::GotoSection(if n == 0 { 9 } else { n - 1 }));
     }
+    if app.screen == Screen::Critique && app.critique.running && ev.code == KeyCode::Esc {
+        return Some(Msg::CritiqueCancel);
+    }
     for b in BINDINGS {
         if in_scope(b.scope, app.screen) && b.keys.iter().any(|k| matches(k, &ev)) {
             return Some(action_msg(b.action));
@@ -271,6 +300,7 @@ fn action_msg(a: Action) -> Msg {
         Action::SectionPicker => Msg::OpenPicker,
         Action::Review => Msg::Show(Screen::Review),
         Action::Export => Msg::Show(Screen::Export),
+        Action::Critique => Msg::Show(Screen::Critique),
         Action::Interview => Msg::Show(Screen::Interview),
         Action::Editor => Msg::OpenEditor,
         Action::Clear => Msg::Clear,
@@ -285,6 +315,7 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
         Screen::Interview => field_keys(app.focused().kind).to_vec(),
         Screen::Review => REVIEW_KEYS.to_vec(),
         Screen::Export => EXPORT_KEYS.to_vec(),
+        Screen::Critique => CRITIQUE_KEYS.to_vec(),
     };
     for b in BINDINGS {
         if let Some(name) = b.bar

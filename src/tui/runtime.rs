@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -14,6 +16,7 @@ use ratatui::crossterm::execute;
 use super::app::{App, Cmd, Msg, update};
 use super::keys::map_key;
 use super::view::view;
+use crate::llm::{self, StreamEvent};
 use crate::session::{now, write_atomic};
 
 /// Writes session files on a thread of its own, so a slow disk never delays a key press.
@@ -91,13 +94,24 @@ pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
     result.map(|()| (app, saved))
 }
 
+/// The critique in flight: its events and its cancel flag.
+struct Stream {
+    events: Receiver<StreamEvent>,
+    cancel: Arc<AtomicBool>,
+}
+
 fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, saver: &Saver) -> std::io::Result<()> {
+    let size = terminal.size()?;
+    update(app, Msg::Resize(size.width, size.height));
+    let mut stream: Option<Stream> = None;
     loop {
         terminal.draw(|f| view(app, f))?;
         let mut msgs = Vec::new();
         // Block for the first event (or a save result), then take everything already queued,
         // so a burst of keys (a paste on a terminal without bracketed paste) draws once.
-        if event::poll(Duration::from_millis(250))? {
+        // While a critique streams, wake often enough for its text to flow.
+        let wait = if stream.is_some() { 16 } else { 250 };
+        if event::poll(Duration::from_millis(wait))? {
             loop {
                 if let Some(msg) = to_msg(app, event::read()?) {
                     msgs.push(msg);
@@ -114,13 +128,32 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, saver: &Saver) -> s
                 .filter(Result::is_err)
                 .map(Msg::Saved),
         );
+        if let Some(s) = &stream {
+            msgs.extend(s.events.try_iter().map(Msg::CritiqueEvent));
+        }
+        if !app.critique.running {
+            stream = None;
+        }
         for msg in msgs {
             let mut queue = vec![msg];
             while let Some(msg) = queue.pop() {
                 for cmd in update(app, msg) {
                     match cmd {
                         Cmd::Save => saver.save(app),
-                        Cmd::Quit => return Ok(()),
+                        Cmd::Quit => {
+                            finish_stream(app, saver, stream.take());
+                            return Ok(());
+                        }
+                        Cmd::StartCritique { fresh } => {
+                            let (msg, started) = start_critique(app, fresh);
+                            stream = started.or(stream.take());
+                            queue.push(msg);
+                        }
+                        Cmd::CancelCritique => {
+                            if let Some(s) = &stream {
+                                s.cancel.store(true, Ordering::Relaxed);
+                            }
+                        }
                         Cmd::Edit(text) => {
                             queue.push(Msg::EditorDone(edit_externally(terminal, &text)));
                         }
@@ -137,10 +170,66 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, saver: &Saver) -> s
     }
 }
 
+/// Resolves the provider, builds the request, and starts it, unless a saved critique of the
+/// same answers and prompts can be shown.
+fn start_critique(app: &App, fresh: bool) -> (Msg, Option<Stream>) {
+    let unavailable = |e: String| (Msg::CritiqueUnavailable(e), None);
+    let config = match crate::config::Config::load() {
+        Ok(c) => c,
+        Err(e) => return unavailable(e.to_string()),
+    };
+    let provider = match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
+        Ok(Some(p)) => p,
+        Ok(None) => return unavailable(llm::LlmError::NotConfigured.to_string()),
+        Err(e) => return unavailable(e.to_string()),
+    };
+    let prompts = match llm::Prompts::load(
+        config.system_template.as_deref(),
+        config.user_template.as_deref(),
+    ) {
+        Ok(p) => p,
+        Err(e) => return unavailable(e.to_string()),
+    };
+    let request = match llm::build_request(&app.bundle, &app.review, &provider, &prompts) {
+        Ok(r) => r,
+        Err(e) => return unavailable(e.to_string()),
+    };
+    if !fresh && let Some(saved) = llm::cached(&app.session, &request) {
+        return (Msg::CritiqueCached(saved.clone()), None);
+    }
+    let (tx, events) = mpsc::channel();
+    let cancel = Arc::new(AtomicBool::new(false));
+    // The thread ends on its own once cancelled or finished; its result is in the events.
+    drop(llm::spawn_critique(request.clone(), tx, cancel.clone()));
+    (
+        Msg::CritiqueStarted(Box::new(request)),
+        Some(Stream { events, cancel }),
+    )
+}
+
+/// On quit, a critique still streaming is cancelled and what arrived is kept.
+fn finish_stream(app: &mut App, saver: &Saver, stream: Option<Stream>) {
+    let Some(s) = stream else { return };
+    if !app.critique.running {
+        return;
+    }
+    s.cancel.store(true, Ordering::Relaxed);
+    while let Ok(event) = s.events.recv_timeout(Duration::from_secs(2)) {
+        let cmds = update(app, Msg::CritiqueEvent(event));
+        if cmds.contains(&Cmd::Save) {
+            saver.save(app);
+        }
+        if !app.critique.running {
+            break;
+        }
+    }
+}
+
 fn to_msg(app: &App, ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(key) => map_key(app, key),
         Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
 }

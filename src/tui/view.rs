@@ -15,6 +15,7 @@ use super::theme::{Theme, severity_mark};
 use crate::questionnaire::{Kind, check_answer};
 use unicode_width::UnicodeWidthStr;
 
+mod critique;
 mod screens;
 
 /// How a section stands, for its mark in the sidebar.
@@ -72,6 +73,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Interview => render_interview(app, theme, frame, body),
         Screen::Review => screens::render_review(app, theme, frame, body),
         Screen::Export => screens::render_export(app, theme, frame, body),
+        Screen::Critique => critique::render_critique(app, theme, frame, body),
     }
     if let Some((text, is_error)) = &app.banner {
         let style = if *is_error {
@@ -86,7 +88,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     render_bar(app, theme, frame, bar);
     match app.overlay {
-        Some(Overlay::Help) => screens::render_help(app, theme, frame, area),
+        Some(Overlay::Help { scroll }) => screens::render_help(theme, frame, area, scroll),
         Some(Overlay::Picker { cursor }) => screens::render_picker(app, theme, frame, area, cursor),
         None => {}
     }

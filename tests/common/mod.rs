@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use kickoff::tui::app::{App, Msg, update};
 use kickoff::{Bundle, Session};
@@ -69,4 +71,146 @@ pub fn bin() -> PathBuf {
 
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The real binary in a tmux session: a real terminal to type into and read.
+pub struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    pub fn start(dir: &Path, args: &str) -> Option<Tmux> {
+        Tmux::start_env(dir, args, &[])
+    }
+
+    /// Like `start`, with extra environment variables for the program.
+    pub fn start_env(dir: &Path, args: &str, env: &[(&str, String)]) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed; .ci/run installs it");
+            return None;
+        }
+        let name = format!("kickoff-e2e-{}-{}", std::process::id(), rand_suffix());
+        let cmd = if args.contains("; echo EXIT") {
+            format!("{} {args}", bin().display())
+        } else {
+            format!("exec {} {args}", bin().display())
+        };
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+            ])
+            .arg(dir)
+            .args(["-e", "NO_COLOR=1"])
+            .args(
+                env.iter()
+                    .flat_map(|(k, v)| ["-e".to_string(), format!("{k}={v}")]),
+            )
+            .arg(&cmd)
+            .status()
+            .expect("tmux runs")
+            .success();
+        assert!(ok, "tmux session started");
+        Some(Tmux { name })
+    }
+
+    /// Runs the program through a shell that prints its exit code and stays a moment.
+    pub fn start_shell(dir: &Path, args: &str) -> Option<Tmux> {
+        Tmux::start(dir, &format!("{args}; echo EXIT=$?; sleep 10"))
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, k])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    pub fn text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(40));
+    }
+
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "waited for {what:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.name])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    pub fn wait_exit(&self) {
+        let start = Instant::now();
+        while self.is_running() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "the program did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        let out = Command::new("tmux")
+            .args(["list-panes", "-t", &self.name, "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+pub fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 1_000_000
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::super::app::{App, ItemKind};
-use super::super::keys::{BINDINGS, EXPORT_KEYS, REVIEW_KEYS, field_keys};
+use super::super::keys::{BINDINGS, CRITIQUE_KEYS, EXPORT_KEYS, REVIEW_KEYS, field_keys};
 use super::super::text::{truncate, wrap};
 use super::super::theme::{Theme, severity_mark};
 use super::section_progress;
@@ -169,7 +169,7 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-pub fn render_help(_app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+pub fn render_help(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
     let mut lines = Vec::new();
     let row = |k: &str, what: &str| {
         Line::from(vec![
@@ -205,12 +205,21 @@ pub fn render_help(_app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     lines.extend(REVIEW_KEYS.iter().map(|(k, w)| row(k, w)));
     lines.push(Line::styled("Export", theme.title()));
     lines.extend(EXPORT_KEYS.iter().map(|(k, w)| row(k, w)));
+    lines.push(Line::styled("Critique", theme.title()));
+    lines.extend(CRITIQUE_KEYS.iter().map(|(k, w)| row(k, w)));
     let rect = popup(area, 84, lines.len() as u16 + 2);
+    // On a small terminal the list scrolls; never past its end.
+    let scroll = scroll.min((lines.len() as u16 + 2).saturating_sub(rect.height));
+    let title = if rect.height < lines.len() as u16 + 2 {
+        " Keys (↑↓ PgUp PgDn scroll, any other key closes) "
+    } else {
+        " Keys (any key closes) "
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::bordered()
-                .title(Span::styled(" Keys (any key closes) ", theme.title()))
+                .title(Span::styled(title, theme.title()))
                 .border_style(theme.focus()),
         ),
         rect,
