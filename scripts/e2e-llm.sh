@@ -69,7 +69,7 @@ trap cleanup EXIT INT TERM
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 log "starting llama_cpp.server on 127.0.0.1:$PORT"
 "$VENV/bin/python" -m llama_cpp.server --model "$MODEL" --model_alias gemma3-270m \
-    --host 127.0.0.1 --port "$PORT" --n_ctx 4096 >"$WORK/server.log" 2>&1 &
+    --host 127.0.0.1 --port "$PORT" --n_ctx 8192 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
 # Bounded wait: the model loads in a few seconds; give up after 120 s.
@@ -83,8 +83,8 @@ done
 curl -fsS "http://127.0.0.1:$PORT/v1/models" >/dev/null || { log "server not answering"; tail -20 "$WORK/server.log" >&2; exit 1; }
 
 SESSION="$WORK/session.toml"
-if [[ -f "$ROOT/examples/session.toml" ]]; then
-    cp "$ROOT/examples/session.toml" "$SESSION"
+if [[ -f "$ROOT/examples/churn-done-well.toml" ]]; then
+    cp "$ROOT/examples/churn-done-well.toml" "$SESSION"
 else
     cat >"$SESSION" <<'TOML'
 questionnaire = "ml-experiment"
