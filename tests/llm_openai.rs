@@ -417,3 +417,61 @@ fn a_server_that_ignores_stream_true_still_works() {
     assert_eq!(stdout(&out), "Whole reply.\n");
     assert_eq!(fx.critiques()[0].input_tokens, Some(9));
 }
+
+#[test]
+fn ctrl_c_stops_the_stream_and_keeps_the_partial_critique() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // A long read timeout, so only the interrupt can end this stream early.
+    let fx = Fixture::with_config("[timeouts]\nconnect_secs = 2\nread_secs = 30\n");
+    let server = Server::start(vec![Reply::sse(vec![
+        openai_delta("Half a "),
+        openai_delta("thought"),
+        Step::Sleep(Duration::from_secs(20)),
+        openai_delta(" never seen"),
+    ])]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kickoff"))
+        .args([
+            "critique",
+            fx.session.to_str().unwrap(),
+            "--provider",
+            "openai",
+            "--model",
+            "test-model",
+        ])
+        .env("KICKOFF_CONFIG", &fx.config)
+        .envs(openai_env(&server))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 64];
+    while !String::from_utf8_lossy(&seen).contains("thought") {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "stdout closed early");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let started = std::time::Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "stopped promptly"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let critiques = fx.critiques();
+    assert_eq!(
+        critiques.len(),
+        1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(critiques[0].text, "Half a thought");
+    assert!(critiques[0].interrupted);
+}

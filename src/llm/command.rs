@@ -130,7 +130,16 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         super::Redactor::new([]).message(&provider.base_url)
     );
     let (tx, rx) = std::sync::mpsc::channel();
-    let handle = spawn_critique(request.clone(), tx, Arc::new(AtomicBool::new(false)));
+    let cancel = Arc::new(AtomicBool::new(false));
+    // Ctrl-C stops the request and keeps what arrived (saved, marked interrupted); a second
+    // Ctrl-C quits at once.
+    let on_interrupt = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if on_interrupt.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+    });
+    let handle = spawn_critique(request.clone(), tx, cancel);
     let mut at_line_start = true;
     for event in rx {
         match event {
