@@ -228,192 +228,171 @@ fn widget_height(app: &App) -> u16 {
     }
 }
 
+/// One row of the questions pane: a line of text, or the focused question's widget.
+enum Row<'a> {
+    Text(Line<'a>),
+    Widget(u16),
+}
+
+impl Row<'_> {
+    fn height(&self) -> u16 {
+        match self {
+            Row::Text(_) => 1,
+            Row::Widget(h) => *h,
+        }
+    }
+}
+
+/// The rows of one question: its prompt, then its widget and errors if focused, else a
+/// one-line summary of the answer; a blank row after.
+fn question_rows<'a>(
+    app: &'a App,
+    theme: Theme,
+    i: usize,
+    number: usize,
+    width: usize,
+) -> Vec<Row<'a>> {
+    let question = app.bundle.questionnaire.question(i);
+    let focused = i == app.focus;
+    let mark = if focused { "▶ " } else { "  " };
+    let req = if question.required { " *" } else { "" };
+    let style = if focused {
+        theme.focus()
+    } else {
+        Style::default()
+    };
+    let mut rows: Vec<Row> = wrap(
+        &format!("{number}. {}{req}", question.prompt),
+        width.saturating_sub(2),
+    )
+    .into_iter()
+    .enumerate()
+    .map(|(k, l)| {
+        let prefix = if k == 0 { mark } else { "  " };
+        Row::Text(Line::from(vec![
+            Span::styled(prefix, theme.focus()),
+            Span::styled(l, style),
+        ]))
+    })
+    .collect();
+    if focused {
+        rows.push(Row::Widget(widget_height(app)));
+        for e in app.field_errors() {
+            for l in wrap(&format!("✗ {e}"), width.saturating_sub(2)) {
+                rows.push(Row::Text(Line::styled(format!("  {l}"), theme.error())));
+            }
+        }
+    } else {
+        rows.push(Row::Text(match app.review.asked.get(&question.id) {
+            Some(a) => {
+                let text = match (question.kind, a) {
+                    (Kind::Choice, crate::Answer::Text(v)) => question
+                        .choice(v)
+                        .map_or(v.clone(), |c| c.label().to_string()),
+                    (Kind::Number, _) => match &question.unit {
+                        Some(u) => format!("{a} {u}"),
+                        None => a.to_string(),
+                    },
+                    _ => a.to_string().replace('\n', " "),
+                };
+                let bad = !check_answer(question, a).is_empty();
+                Line::styled(
+                    format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),
+                    if bad { theme.error() } else { theme.ok() },
+                )
+            }
+            None => Line::styled("  ↳ not answered", theme.dim()),
+        }));
+    }
+    rows.push(Row::Text(Line::raw("")));
+    rows
+}
+
 fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let q = &app.bundle.questionnaire;
     let s = app.section();
     let section = &q.sections[s];
-    let width = area.width.saturating_sub(2) as usize;
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {}. {} ", s + 1, section.title),
+            theme.title(),
+        ))
+        .border_style(theme.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+
+    let mut intro: Vec<Row> = Vec::new();
+    if !section.intro.is_empty() {
+        intro.extend(
+            wrap(&section.intro, width)
+                .into_iter()
+                .map(|l| Row::Text(Line::styled(l, theme.dim()))),
+        );
+        intro.push(Row::Text(Line::raw("")));
+    }
     let visible: Vec<usize> = q
         .section_range(s)
         .filter(|&i| app.review.visible[i])
         .collect();
-    // Each question's lines; the focused one leaves room for its widget.
-    let errors = app.field_errors();
-    let blocks: Vec<(usize, Vec<Line>, u16)> = visible
+    let blocks: Vec<(usize, Vec<Row>)> = visible
         .iter()
-        .map(|&i| {
-            let question = q.question(i);
-            let focused = i == app.focus;
-            let number = visible.iter().position(|&j| j == i).unwrap_or(0) + 1;
-            let mark = if focused { "▶" } else { " " };
-            let req = if question.required { " *" } else { "" };
-            let mut lines: Vec<Line> = wrap(
-                &format!("{number}. {}{req}", question.prompt),
-                width.saturating_sub(2),
-            )
-            .into_iter()
-            .enumerate()
-            .map(|(k, l)| {
-                let prefix = if k == 0 {
-                    format!("{mark} ")
-                } else {
-                    "  ".into()
-                };
-                let style = if focused {
-                    theme.focus()
-                } else {
-                    Style::default()
-                };
-                Line::from(vec![
-                    Span::styled(prefix, theme.focus()),
-                    Span::styled(l, style),
-                ])
-            })
-            .collect();
-            let mut extra = 0;
-            if focused {
-                extra = widget_height(app);
-                for e in &errors {
-                    for l in wrap(&format!("✗ {e}"), width.saturating_sub(2)) {
-                        lines.push(Line::styled(format!("  {l}"), theme.error()));
-                    }
-                }
-            } else {
-                let summary = match app.review.asked.get(&question.id) {
-                    Some(a) => {
-                        let text = match (question.kind, a) {
-                            (Kind::Choice, crate::Answer::Text(v)) => question
-                                .choice(v)
-                                .map_or(v.clone(), |c| c.label().to_string()),
-                            (Kind::Number, _) => format!(
-                                "{a}{}",
-                                question
-                                    .unit
-                                    .as_deref()
-                                    .map(|u| format!(" {u}"))
-                                    .unwrap_or_default()
-                            ),
-                            _ => a.to_string().replace('\n', " "),
-                        };
-                        let bad = !check_answer(question, a).is_empty();
-                        Line::styled(
-                            format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),
-                            if bad { theme.error() } else { theme.ok() },
-                        )
-                    }
-                    None => Line::styled("  ↳ not answered", theme.dim()),
-                };
-                lines.push(summary);
-            }
-            let h = lines.len() as u16 + extra + 1;
-            (i, lines, h)
-        })
+        .enumerate()
+        .map(|(n, &i)| (i, question_rows(app, theme, i, n + 1, width)))
         .collect();
 
-    let title = format!(" {}. {} ", s + 1, section.title);
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
-        .border_style(theme.dim());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let intro: Vec<Line> = if section.intro.is_empty() {
-        Vec::new()
-    } else {
-        let mut l: Vec<Line> = wrap(&section.intro, width)
-            .into_iter()
-            .map(|l| Line::styled(l, theme.dim()))
-            .collect();
-        l.push(Line::raw(""));
-        l
-    };
-    // Scroll so that the focused question is entirely in view.
+    // Scroll by whole questions so that the focused one is entirely in view; the intro shows
+    // while the first question does.
     let focus_pos = blocks
         .iter()
-        .position(|(i, _, _)| *i == app.focus)
+        .position(|(i, _)| *i == app.focus)
         .unwrap_or(0);
-    let avail = inner.height;
-    let mut start = 0;
-    let fits = |from: usize, with_intro: bool| {
-        let h: u16 = blocks[from..=focus_pos].iter().map(|b| b.2).sum();
-        h + if with_intro { intro.len() as u16 } else { 0 } <= avail
+    let height = |rows: &[Row]| rows.iter().map(Row::height).sum::<u16>();
+    let fits = |from: usize, extra: u16| {
+        blocks[from..=focus_pos]
+            .iter()
+            .map(|(_, r)| height(r))
+            .sum::<u16>()
+            + extra
+            <= inner.height
     };
-    if !fits(0, true) {
-        start = (0..=focus_pos)
-            .find(|&k| fits(k, false))
-            .unwrap_or(focus_pos);
-    }
-    let mut y = inner.y;
+    let start = if fits(0, height(&intro)) {
+        0
+    } else {
+        (0..=focus_pos).find(|&k| fits(k, 0)).unwrap_or(focus_pos)
+    };
+    let shown_intro = if start == 0 { intro } else { Vec::new() };
+    let rows = shown_intro
+        .into_iter()
+        .chain(blocks.into_iter().skip(start).flat_map(|(_, r)| r));
+
     let bottom = inner.y + inner.height;
-    if start == 0 {
-        for l in intro {
-            if y >= bottom {
-                break;
-            }
-            frame.render_widget(
-                Paragraph::new(l),
-                Rect {
-                    y,
-                    height: 1,
-                    ..inner
-                },
-            );
-            y += 1;
-        }
-    }
-    for (i, lines, _) in &blocks[start..] {
-        let focused = *i == app.focus;
-        let prompt_lines = if focused {
-            lines.len()
-                - errors
-                    .iter()
-                    .map(|e| wrap(&format!("✗ {e}"), width.saturating_sub(2)).len())
-                    .sum::<usize>()
-        } else {
-            lines.len()
-        };
-        for l in &lines[..prompt_lines] {
-            if y >= bottom {
-                return;
-            }
-            frame.render_widget(
-                Paragraph::new(l.clone()),
-                Rect {
-                    y,
-                    height: 1,
-                    ..inner
-                },
-            );
-            y += 1;
-        }
-        if focused {
-            let h = widget_height(app).min(bottom.saturating_sub(y));
-            let rect = Rect {
-                x: inner.x + 2,
-                y,
-                width: inner.width.saturating_sub(2),
-                height: h,
-            };
-            render_field(app, theme, frame, rect);
-            y += h;
-            for l in &lines[prompt_lines..] {
-                if y >= bottom {
-                    return;
-                }
-                frame.render_widget(
-                    Paragraph::new(l.clone()),
-                    Rect {
-                        y,
-                        height: 1,
-                        ..inner
-                    },
-                );
-                y += 1;
-            }
-        }
-        y += 1;
+    let mut y = inner.y;
+    for row in rows {
         if y >= bottom {
-            return;
+            break;
         }
+        let h = row.height().min(bottom - y);
+        match row {
+            Row::Text(line) => frame.render_widget(
+                Paragraph::new(line),
+                Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                },
+            ),
+            Row::Widget(_) => {
+                let rect = Rect {
+                    x: inner.x + 2,
+                    y,
+                    width: inner.width.saturating_sub(2),
+                    height: h,
+                };
+                render_field(app, theme, frame, rect);
+            }
+        }
+        y += h;
     }
 }
 
