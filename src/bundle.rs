@@ -118,6 +118,38 @@ impl Bundle {
         self.critic.add_pack(&source, path, &self.questionnaire)
     }
 
+    /// The review after an answer changed: the rules and score tests that do not read that
+    /// answer, nor any question whose visibility flipped, keep their `previous` results.
+    /// The same as [`Bundle::review`], in a fraction of the time.
+    pub fn review_after(&self, previous: &Review, answers: &Answers, changed: &str) -> Review {
+        let q = &self.questionnaire;
+        let ctx = crate::answer::AnswerContext::new(answers);
+        let visible = q.visibility_in(&ctx);
+        if visible.len() != previous.visible.len() {
+            return self.review(answers);
+        }
+        let mut changed_ids: std::collections::HashSet<String> = (0..visible.len())
+            .filter(|&i| visible[i] != previous.visible[i])
+            .map(|i| q.question(i).id.clone())
+            .collect();
+        changed_ids.insert(changed.to_string());
+        let asked = q.visible_answers(answers, &visible);
+        let ctx = minijinja::Value::from_dyn_object(ctx);
+        let findings = self
+            .critic
+            .run_after(q, &ctx, Some((&previous.findings, &changed_ids)));
+        let readiness = self
+            .scorecard
+            .as_ref()
+            .map(|s| s.score_after(&ctx, previous.readiness.as_ref().map(|r| (r, &changed_ids))));
+        Review {
+            visible,
+            asked,
+            findings,
+            readiness,
+        }
+    }
+
     pub fn review(&self, answers: &Answers) -> Review {
         let q = &self.questionnaire;
         let ctx = crate::answer::AnswerContext::new(answers);

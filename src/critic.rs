@@ -67,6 +67,15 @@ pub struct Rule {
     /// The file the rule came from, for messages.
     pub origin: PathBuf,
     condition: Condition,
+    /// Every answer the rule reads (condition and message): a rule whose answers did not
+    /// change keeps its last result.
+    reads: Vec<String>,
+}
+
+impl Rule {
+    fn reads_any(&self, changed: &HashSet<String>) -> bool {
+        self.reads.iter().any(|v| changed.contains(v))
+    }
 }
 
 /// One thing the critic found: stable fields, documented in the README (`check --format json`).
@@ -164,10 +173,13 @@ impl Critic {
                             );
                         }
                     }
+                    let mut reads = expr::variables(&condition);
+                    reads.extend(expr::template_variables(&def.message));
                     rules.push(Rule {
                         def,
                         origin: path.to_path_buf(),
                         condition,
+                        reads,
                     });
                 }
             }
@@ -192,31 +204,51 @@ impl Critic {
 
     /// Like `run`, on a context whose hidden questions are already taken out.
     pub fn run_in(&self, q: &Questionnaire, ctx: &Value) -> Vec<Finding> {
-        let mut findings: Vec<(usize, Finding)> = self
-            .rules
-            .iter()
-            .filter(|r| expr::is_true(&r.condition, ctx))
-            .map(|r| {
-                let question = r.def.questions[0].clone();
-                let index = q.index_of(&question).unwrap_or(usize::MAX);
-                let section = q
-                    .index_of(&question)
-                    .map(|i| q.sections[q.section_of(i)].id.clone())
-                    .unwrap_or_default();
-                let finding = Finding {
-                    rule: r.def.id.clone(),
-                    severity: r.def.severity,
-                    question,
-                    questions: r.def.questions.clone(),
-                    section,
-                    message: expr::render_message(r.def.message.trim(), ctx),
-                    reference: r.def.reference.clone(),
-                };
-                (index, finding)
-            })
-            .collect();
-        findings.sort_by(|(ia, a), (ib, b)| b.severity.cmp(&a.severity).then(ia.cmp(ib)));
+        self.run_after(q, ctx, None)
+    }
+
+    /// Like `run_in`, reusing `previous` findings for the rules that read none of the
+    /// `changed` answers: after one answer changes, only the rules that read it run again.
+    pub fn run_after(
+        &self,
+        q: &Questionnaire,
+        ctx: &Value,
+        previous: Option<(&[Finding], &HashSet<String>)>,
+    ) -> Vec<Finding> {
+        // (severity, question index, rule index): blockers first, then in questionnaire order,
+        // then in the order of the packs.
+        let mut findings: Vec<((std::cmp::Reverse<Severity>, usize, usize), Finding)> = Vec::new();
+        for (n, r) in self.rules.iter().enumerate() {
+            let finding = match previous {
+                Some((before, changed)) if !r.reads_any(changed) => {
+                    before.iter().find(|f| f.rule == r.def.id).cloned()
+                }
+                _ => expr::is_true(&r.condition, ctx).then(|| self.finding(q, r, ctx)),
+            };
+            if let Some(f) = finding {
+                let index = q.index_of(&f.question).unwrap_or(usize::MAX);
+                findings.push(((std::cmp::Reverse(f.severity), index, n), f));
+            }
+        }
+        findings.sort_by_key(|(key, _)| *key);
         findings.into_iter().map(|(_, f)| f).collect()
+    }
+
+    fn finding(&self, q: &Questionnaire, r: &Rule, ctx: &Value) -> Finding {
+        let question = r.def.questions[0].clone();
+        let section = q
+            .index_of(&question)
+            .map(|i| q.sections[q.section_of(i)].id.clone())
+            .unwrap_or_default();
+        Finding {
+            rule: r.def.id.clone(),
+            severity: r.def.severity,
+            question,
+            questions: r.def.questions.clone(),
+            section,
+            message: expr::render_message(r.def.message.trim(), ctx),
+            reference: r.def.reference.clone(),
+        }
     }
 
     /// Runs each rule's own cases; returns a description of every case that went wrong.

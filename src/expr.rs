@@ -183,6 +183,20 @@ pub fn render_message(source: &str, ctx: &Value) -> String {
         .unwrap_or_else(|_| source.to_string())
 }
 
+/// The variables a message template reads (none for plain text).
+pub fn template_variables(source: &str) -> Vec<String> {
+    if !source.contains("{{") && !source.contains("{%") {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = ENV
+        .template_from_str(source)
+        .map(|t| t.undeclared_variables(false).into_iter().collect())
+        .unwrap_or_default();
+    names.retain(|n| !HELPER_NAMES.contains(&n.as_str()));
+    names.sort();
+    names
+}
+
 /// The variables a condition reads, excluding the helpers.
 pub fn variables(expr: &Condition) -> Vec<String> {
     let mut names: Vec<String> = expr

@@ -37,6 +37,8 @@ struct Test {
     question: Option<String>,
     automated: Condition,
     manual: Condition,
+    /// The answers both conditions read.
+    reads: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -115,7 +117,10 @@ impl Scorecard {
             let automated = compile("automated", &def.automated);
             let manual = compile("manual", &def.manual);
             if let (Some(section), Some(automated), Some(manual)) = (section, automated, manual) {
+                let mut reads = expr::variables(&automated);
+                reads.extend(expr::variables(&manual));
                 tests.push(Test {
+                    reads,
                     question: def.questions.first().cloned(),
                     id: def.id,
                     title: def.title,
@@ -144,6 +149,25 @@ impl Scorecard {
 
     /// Scores the answers of a context whose hidden questions are already taken out.
     pub fn score(&self, ctx: &minijinja::Value) -> Readiness {
+        self.score_after(ctx, None)
+    }
+
+    /// Like `score`, keeping the `previous` result of every test that reads none of the
+    /// `changed` answers.
+    pub fn score_after(
+        &self,
+        ctx: &minijinja::Value,
+        previous: Option<(&Readiness, &std::collections::HashSet<String>)>,
+    ) -> Readiness {
+        let before = |id: &str| {
+            previous.and_then(|(r, _)| {
+                r.sections
+                    .iter()
+                    .flat_map(|s| &s.tests)
+                    .find(|t| t.id == id)
+                    .map(|t| t.score)
+            })
+        };
         let mut sections: Vec<SectionScore> = SECTIONS
             .iter()
             .map(|s| SectionScore {
@@ -153,7 +177,11 @@ impl Scorecard {
             })
             .collect();
         for t in &self.tests {
-            let score = if expr::is_true(&t.automated, ctx) {
+            let unchanged =
+                previous.is_some_and(|(_, changed)| !t.reads.iter().any(|v| changed.contains(v)));
+            let score = if let Some(s) = before(&t.id).filter(|_| unchanged) {
+                s
+            } else if expr::is_true(&t.automated, ctx) {
                 1.0
             } else if expr::is_true(&t.manual, ctx) {
                 0.5

@@ -363,8 +363,10 @@ impl App {
             return Vec::new();
         }
         self.session.set(&id, answer);
+        self.review = self
+            .bundle
+            .review_after(&self.review, &self.session.answers, &id);
         self.session.cursor = Some(id);
-        self.review = self.bundle.review(&self.session.answers);
         vec![Cmd::Save]
     }
 

@@ -207,7 +207,7 @@ fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    draw_lines(frame, inner, &lines);
 }
 
 /// Rows the focused question's widget takes (inside the question block).
@@ -374,13 +374,14 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         let h = row.height().min(bottom - y);
         match row {
-            Row::Text(line) => frame.render_widget(
-                Paragraph::new(line),
+            Row::Text(line) => draw_lines(
+                frame,
                 Rect {
                     y,
                     height: 1,
                     ..inner
                 },
+                &[line],
             ),
             Row::Widget(_) => {
                 let rect = Rect {
@@ -575,12 +576,19 @@ fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             );
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines),
-        Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(1),
-            ..inner
-        },
-    );
+    let text_area = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
+    draw_lines(frame, text_area, &lines);
+}
+
+/// Lines already cut to fit, one per row: straight into the buffer, without a Paragraph's
+/// wrapping machinery (this runs for most of the screen on every key press).
+fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
+    let buf = frame.buffer_mut();
+    for (line, y) in lines.iter().zip(area.y..area.y + area.height) {
+        buf.set_line(area.x, y, line, area.width);
+    }
 }
