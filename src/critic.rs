@@ -92,6 +92,9 @@ pub struct Finding {
     pub reference: String,
 }
 
+/// How findings are sorted: severity (highest first), question index, rule index.
+type Order = (std::cmp::Reverse<Severity>, usize, usize);
+
 /// All loaded rules, for one questionnaire.
 #[derive(Debug, Default)]
 pub struct Critic {
@@ -217,7 +220,7 @@ impl Critic {
     ) -> Vec<Finding> {
         // (severity, question index, rule index): blockers first, then in questionnaire order,
         // then in the order of the packs.
-        let mut findings: Vec<((std::cmp::Reverse<Severity>, usize, usize), Finding)> = Vec::new();
+        let mut findings: Vec<(Order, Finding)> = Vec::new();
         for (n, r) in self.rules.iter().enumerate() {
             let finding = match previous {
                 Some((before, changed)) if !r.reads_any(changed) => {
