@@ -35,6 +35,14 @@ pub enum Command {
         #[arg(short, long)]
         questionnaire: Option<String>,
     },
+    /// The interview one question at a time on plain standard input and output (screen
+    /// readers, simple terminals, scripts)
+    Plain {
+        #[arg(default_value = "kickoff.toml")]
+        file: PathBuf,
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+    },
     /// Render the markdown design doc from a session file
     Render {
         file: PathBuf,
@@ -156,6 +164,15 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Plain {
+            file,
+            questionnaire,
+        } => crate::plain::interview(
+            questionnaire.as_deref(),
+            &file,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        ),
         Command::New { .. } | Command::Resume { .. } => unreachable!("handled by the interview"),
     }
 }

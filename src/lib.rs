@@ -13,6 +13,7 @@ pub mod critic;
 pub mod expr;
 pub mod llm;
 pub mod markdown;
+pub mod plain;
 pub mod questionnaire;
 pub mod render;
 pub mod score;

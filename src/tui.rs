@@ -15,8 +15,6 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::bundle::Bundle;
-use crate::session::Session;
 use crate::workspace::{self, Error};
 
 /// Opens the interview on `file`: resumes it if it exists, creates it otherwise. `new` refuses
@@ -24,11 +22,11 @@ use crate::workspace::{self, Error};
 pub fn interview(questionnaire: Option<&str>, file: &Path, new: bool) -> Result<ExitCode, Error> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!(
-            "kickoff: the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc or `kickoff check FILE` for the review."
+            "kickoff: the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
         );
         return Ok(ExitCode::from(crate::cli::EXIT_INPUT));
     }
-    let (mut bundle, session) = open_or_create(questionnaire, file, new)?;
+    let (mut bundle, session) = workspace::open_or_create(questionnaire, file, new)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -51,51 +49,4 @@ pub fn interview(questionnaire: Option<&str>, file: &Path, new: bool) -> Result<
             message: format!("the last save failed: {e}"),
         }),
     }
-}
-
-fn open_or_create(
-    questionnaire: Option<&str>,
-    file: &Path,
-    new: bool,
-) -> Result<(Bundle, Session), Error> {
-    if file.exists() {
-        if new {
-            return Err(Error::Other {
-                path: file.to_path_buf(),
-                message:
-                    "already exists; continue it with `kickoff resume` or pick another file name"
-                        .into(),
-            });
-        }
-        return workspace::open(file, questionnaire);
-    }
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
-        && !dir.is_dir()
-    {
-        return Err(Error::Other {
-            path: file.to_path_buf(),
-            message: format!("the directory {} does not exist", dir.display()),
-        });
-    }
-    let bundle = workspace::load_questionnaire(questionnaire)?;
-    let mut session = Session::new(&bundle.questionnaire);
-    if let Some(p) = &bundle.path {
-        session.questionnaire_path = Some(relative_to(p, file));
-    }
-    session.save(file, Some(&bundle.questionnaire))?;
-    Ok((bundle, session))
-}
-
-/// `target` as seen from the directory of `from`, when it can be expressed simply.
-fn relative_to(target: &Path, from: &Path) -> String {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let target = abs(target);
-    let base = abs(from)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    target
-        .strip_prefix(&base)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| target.display().to_string())
 }

@@ -126,3 +126,52 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
         }
     }
 }
+
+/// Opens `file` if it exists (unless `new`, which refuses to touch it), else creates it for
+/// the questionnaire and saves it at once.
+pub fn open_or_create(
+    questionnaire: Option<&str>,
+    file: &Path,
+    new: bool,
+) -> Result<(Bundle, Session), Error> {
+    if file.exists() {
+        if new {
+            return Err(Error::Other {
+                path: file.to_path_buf(),
+                message:
+                    "already exists; continue it with `kickoff resume` or pick another file name"
+                        .into(),
+            });
+        }
+        return open(file, questionnaire);
+    }
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Error::Other {
+            path: file.to_path_buf(),
+            message: format!("the directory {} does not exist", dir.display()),
+        });
+    }
+    let bundle = load_questionnaire(questionnaire)?;
+    let mut session = Session::new(&bundle.questionnaire);
+    if let Some(p) = &bundle.path {
+        session.questionnaire_path = Some(relative_to(p, file));
+    }
+    session.save(file, Some(&bundle.questionnaire))?;
+    Ok((bundle, session))
+}
+
+/// `target` as seen from the directory of `from`, when it can be expressed simply.
+fn relative_to(target: &Path, from: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let target = abs(target);
+    let base = abs(from)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    target
+        .strip_prefix(&base)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| target.display().to_string())
+}

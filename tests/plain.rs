@@ -1,0 +1,131 @@
+//! The plain, line-by-line interview: the real binary with piped standard input.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::*;
+use kickoff::Answer;
+use kickoff::plain::{Reply, parse_reply};
+
+fn run(dir: &std::path::Path, args: &[&str], input: &str) -> (Option<i32>, String) {
+    std::fs::write(dir.join("no-config.toml"), "").unwrap();
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("KICKOFF_CONFIG", dir.join("no-config.toml"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code(), text)
+}
+
+#[test]
+fn replies_parse_by_kind() {
+    let b = mini();
+    let q = |id: &str| b.questionnaire.get(id).unwrap().clone();
+    assert_eq!(
+        parse_reply(&q("task"), "2"),
+        Ok(Reply::Answer(Answer::Text("regression".into())))
+    );
+    assert_eq!(
+        parse_reply(&q("task"), "Classification"),
+        Ok(Reply::Answer(Answer::Text("classification".into())))
+    );
+    assert!(parse_reply(&q("task"), "9").unwrap_err().contains("1 to 2"));
+    assert_eq!(
+        parse_reply(&q("metrics"), "1, pr_auc"),
+        Ok(Reply::Answer(Answer::List(vec![
+            "accuracy".into(),
+            "pr_auc".into()
+        ])))
+    );
+    assert_eq!(
+        parse_reply(&q("positive_rate"), " 0.05 "),
+        Ok(Reply::Answer(Answer::Number(0.05)))
+    );
+    assert!(parse_reply(&q("positive_rate"), "five").is_err());
+    assert_eq!(
+        parse_reply(&q("ab_test"), "Yes"),
+        Ok(Reply::Answer(Answer::Bool(true)))
+    );
+    assert_eq!(parse_reply(&q("name"), ""), Ok(Reply::Keep));
+    assert_eq!(parse_reply(&q("name"), "-"), Ok(Reply::Clear));
+    assert_eq!(parse_reply(&q("name"), "<"), Ok(Reply::Back));
+    assert_eq!(parse_reply(&q("name"), ":q"), Ok(Reply::Quit));
+    assert_eq!(
+        parse_reply(&q("name"), "q"),
+        Ok(Reply::Answer(Answer::Text("q".into()))),
+        "q is a fine project name"
+    );
+}
+
+#[test]
+fn a_whole_interview_on_piped_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let input = [
+        "Plain churn", // name
+        "1",           // task: classification, so the positive rate is asked
+        "lots",        // not a number: asked again
+        "5",           // out of range: asked again
+        "0.02",        // positive rate
+        "first line",  // notes (long text) ...
+        "second line",
+        ".",
+        "<", // back to the notes...
+        "",  // ...kept as they are
+        "a", // tags (list)
+        "b",
+        ".",
+        "y", // A/B test
+        "1", // metrics: accuracy, which the mini rule pack flags
+        ":q",
+    ]
+    .join("\n");
+    let (code, out) = run(
+        dir.path(),
+        &["plain", "-q", mini.to_str().unwrap(), "s.toml"],
+        &input,
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("`lots` is not a number"), "{out}");
+    assert!(out.contains("5 is out of range"), "{out}");
+    assert!(
+        out.contains("reviewer, blocker: [accuracy-on-imbalance]"),
+        "findings as you go:\n{out}"
+    );
+    let s = kickoff::Session::load(&dir.path().join("s.toml")).unwrap();
+    assert_eq!(s.answers["positive_rate"], Answer::Number(0.02));
+    assert_eq!(
+        s.answers["notes"],
+        Answer::Text("first line\nsecond line".into())
+    );
+    assert_eq!(
+        s.answers["tags"],
+        Answer::List(vec!["a".into(), "b".into()])
+    );
+    assert_eq!(s.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(s.answers["metrics"], Answer::List(vec!["accuracy".into()]));
+    assert!(
+        !s.answers.contains_key("owner"),
+        "quit before the last question"
+    );
+
+    // Resumed, it starts where it stopped.
+    let (code, out) = run(dir.path(), &["plain", "s.toml"], "");
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Metrics?"), "{out}");
+}
