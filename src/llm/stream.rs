@@ -110,6 +110,9 @@ async fn attempts(
     let key = resolve_key(&p.key)?;
     let redactor = Redactor::new(key.iter().map(|k| k.expose().to_string()));
     let req = wire::build(p, key.as_ref(), system, user);
+    // ring as the TLS crypto provider: smaller and quicker to start than aws-lc, whose static
+    // set-up every kickoff process would pay for. Installing twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .connect_timeout(p.connect_timeout)
         .read_timeout(p.read_timeout)
