@@ -137,3 +137,56 @@ fn save_error_banner() {
     );
     snapshot_both("save_error", &app);
 }
+
+/// No size is too small to draw: every screen and kind at tiny and odd sizes, without a panic.
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let sizes = [
+        (1, 1),
+        (10, 3),
+        (20, 5),
+        (40, 10),
+        (60, 15),
+        (79, 23),
+        (200, 8),
+    ];
+    for id in [
+        "name",
+        "task",
+        "positive_rate",
+        "notes",
+        "tags",
+        "ab_test",
+        "metrics",
+    ] {
+        let mut app = mini_at(id);
+        type_text(&mut app, "x");
+        for (w, h) in sizes {
+            draw(&app, w, h);
+        }
+    }
+    let mut app = mini_at("name");
+    for keys in [
+        vec![ctrl('r')],
+        vec![ctrl('o')],
+        vec![ctrl('l')],
+        vec![key(KeyCode::F(1))],
+        vec![ctrl('g')],
+    ] {
+        for k in keys {
+            press(&mut app, k);
+        }
+        for (w, h) in sizes {
+            send(&mut app, Msg::Resize(w, h));
+            draw(&app, w, h);
+        }
+        press(&mut app, key(KeyCode::Esc));
+    }
+    let mut big = app_with(builtin());
+    for (w, h) in sizes {
+        draw(&big, w, h);
+        press(&mut big, ctrl('r'));
+        draw(&big, w, h);
+        press(&mut big, key(KeyCode::Esc));
+    }
+}

@@ -468,7 +468,7 @@ fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 };
                 lines.push(Line::styled(f, theme.dim()));
             }
-            let rows = area.height as usize - lines.len();
+            let rows = (area.height as usize).saturating_sub(lines.len());
             let first = cursor.saturating_sub(rows.saturating_sub(1));
             for (k, &ci) in shown.iter().enumerate().skip(first).take(rows) {
                 let c = &q.choices[ci];
