@@ -148,12 +148,14 @@ impl Critic {
                     );
                 }
             }
+            let mut message_reads = Vec::new();
             if def.message.trim().is_empty() {
                 problem(&def.id, "`message` is empty".into());
-            } else if (def.message.contains("{{") || def.message.contains("{%"))
-                && let Err(e) = expr::check_template(&def.message)
-            {
-                problem(&def.id, format!("`message` does not compile: {e}"));
+            } else {
+                match expr::check_template(&def.message) {
+                    Ok(vars) => message_reads = vars,
+                    Err(e) => problem(&def.id, format!("`message` does not compile: {e}")),
+                }
             }
             for (n, case) in def.cases.iter().enumerate() {
                 for name in case.answers.keys() {
@@ -168,16 +170,16 @@ impl Critic {
             match expr::compile(&def.when) {
                 Err(e) => problem(&def.id, format!("`when` does not compile: {e}")),
                 Ok(condition) => {
-                    for name in expr::variables(&condition) {
-                        if q.get(&name).is_none() {
+                    let mut reads = expr::variables(&condition);
+                    for name in &reads {
+                        if q.get(name).is_none() {
                             problem(
                                 &def.id,
                                 format!("`when` names `{name}`, which is not a question"),
                             );
                         }
                     }
-                    let mut reads = expr::variables(&condition);
-                    reads.extend(expr::template_variables(&def.message));
+                    reads.extend(message_reads);
                     rules.push(Rule {
                         def,
                         origin: path.to_path_buf(),

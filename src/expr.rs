@@ -96,12 +96,23 @@ pub fn compile(source: &str) -> Result<Condition, String> {
     }
 }
 
-/// Checks that a message template compiles.
-pub fn check_template(source: &str) -> Result<(), String> {
+/// Checks that a message template compiles; returns the variables it reads (none for plain
+/// text, which is not compiled at all).
+pub fn check_template(source: &str) -> Result<Vec<String>, String> {
+    if !source.contains("{{") && !source.contains("{%") {
+        return Ok(Vec::new());
+    }
     check_template_nesting(source)?;
-    ENV.template_from_str(source)
-        .map(|_| ())
-        .map_err(|e| describe_error(&e))
+    let template = ENV
+        .template_from_str(source)
+        .map_err(|e| describe_error(&e))?;
+    let mut names: Vec<String> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|n| !HELPER_NAMES.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Deepest nesting of brackets, and longest chain of unary operators (`not`, `-`, `+`),
@@ -181,20 +192,6 @@ pub fn render_message(source: &str, ctx: &Value) -> String {
     }
     ENV.render_str(source, ctx.clone())
         .unwrap_or_else(|_| source.to_string())
-}
-
-/// The variables a message template reads (none for plain text).
-pub fn template_variables(source: &str) -> Vec<String> {
-    if !source.contains("{{") && !source.contains("{%") {
-        return Vec::new();
-    }
-    let mut names: Vec<String> = ENV
-        .template_from_str(source)
-        .map(|t| t.undeclared_variables(false).into_iter().collect())
-        .unwrap_or_default();
-    names.retain(|n| !HELPER_NAMES.contains(&n.as_str()));
-    names.sort();
-    names
 }
 
 /// The variables a condition reads, excluding the helpers.

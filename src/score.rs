@@ -102,12 +102,13 @@ impl Scorecard {
             }
             let mut compile = |what: &str, src: &str| match expr::compile(src) {
                 Ok(c) => {
-                    for name in expr::variables(&c) {
-                        if q.get(&name).is_none() {
+                    let vars = expr::variables(&c);
+                    for name in &vars {
+                        if q.get(name).is_none() {
                             problem(format!("`{what}` names `{name}`, which is not a question"));
                         }
                     }
-                    Some(c)
+                    Some((c, vars))
                 }
                 Err(e) => {
                     problem(format!("`{what}` does not compile: {e}"));
@@ -116,9 +117,10 @@ impl Scorecard {
             };
             let automated = compile("automated", &def.automated);
             let manual = compile("manual", &def.manual);
-            if let (Some(section), Some(automated), Some(manual)) = (section, automated, manual) {
-                let mut reads = expr::variables(&automated);
-                reads.extend(expr::variables(&manual));
+            if let (Some(section), Some((automated, mut reads)), Some((manual, manual_reads))) =
+                (section, automated, manual)
+            {
+                reads.extend(manual_reads);
                 tests.push(Test {
                     reads,
                     question: def.questions.first().cloned(),
