@@ -74,6 +74,10 @@ pub enum Command {
         rules: Vec<PathBuf>,
         #[arg(short, long)]
         questionnaire: Option<String>,
+        /// Check even if some answers do not fit the questionnaire (they are listed as
+        /// problems); without it such a file is an input error (exit code 2)
+        #[arg(long)]
+        lenient: bool,
     },
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(crate::llm::command::CritiqueArgs),
@@ -151,7 +155,15 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
             fail_on,
             rules,
             questionnaire,
-        } => check::run(&file, format, fail_on, &rules, questionnaire.as_deref()),
+            lenient,
+        } => check::run(
+            &file,
+            format,
+            fail_on,
+            &rules,
+            questionnaire.as_deref(),
+            lenient,
+        ),
         Command::Critique(args) => crate::llm::command::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
@@ -187,8 +199,7 @@ fn render(
 ) -> Result<ExitCode, Error> {
     // `-o` naming the session itself would replace the answers with the doc.
     if let Some(out) = output
-        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(file), std::fs::canonicalize(out))
-        && a == b
+        && workspace::same_file(file, out)
     {
         return Err(Error::Other {
             path: out.to_path_buf(),

@@ -33,6 +33,9 @@ pub fn block(s: &str) -> String {
             .replace('|', "\\|");
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
+        // List markers are kept, but what follows them is checked like a line of its own: a
+        // list item can hold a heading, a quote or a fence too ("- # title").
+        let (markers, body) = split_list_markers(body);
         // A leading `[` could make the line a link reference definition, which vanishes.
         let starts_block = body.starts_with('#')
             || body.starts_with('>')
@@ -51,12 +54,38 @@ pub fn block(s: &str) -> String {
             indent
         };
         out.push_str(indent);
+        out.push_str(markers);
         if starts_block {
             out.push('\\');
         }
         out.push_str(body);
     }
     out
+}
+
+/// Splits `- 1. * ` style list markers (each followed by spaces) off the start of a line.
+fn split_list_markers(line: &str) -> (&str, &str) {
+    let mut rest = line;
+    loop {
+        let bytes = rest.as_bytes();
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        let marker = match bytes.first() {
+            Some(b'-' | b'*' | b'+') => 1,
+            _ if digits > 0 && digits < 10 && matches!(bytes.get(digits), Some(b'.' | b')')) => {
+                digits + 1
+            }
+            _ => 0,
+        };
+        let spaces = bytes[marker.min(bytes.len())..]
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .count();
+        if marker == 0 || spaces == 0 {
+            break;
+        }
+        rest = &rest[marker + spaces..];
+    }
+    (&line[..line.len() - rest.len()], rest)
 }
 
 fn escape_line_start(s: &str) -> String {
@@ -98,6 +127,18 @@ mod tests {
         assert_eq!(inline("0.03 positive"), "0.03 positive");
         assert_eq!(inline("-5% churn"), "-5% churn");
         assert_eq!(inline("---"), "\\---");
+    }
+
+    #[test]
+    fn list_items_cannot_hide_headings_quotes_or_fences() {
+        assert_eq!(block("- # Injected"), "- \\# Injected");
+        assert_eq!(block("2. ## Another"), "2. \\## Another");
+        assert_eq!(block("* > quote"), "* \\> quote");
+        assert_eq!(block("- ```"), "- \\```");
+        assert_eq!(block("- - # nested"), "- - \\# nested");
+        assert_eq!(block("- ---"), "- \\---");
+        assert_eq!(block("- plain item"), "- plain item");
+        assert_eq!(block("-5% churn"), "-5% churn");
     }
 
     #[test]

@@ -94,7 +94,8 @@ pub fn interview(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
-    let (mut bundle, mut session) = workspace::open_or_create(questionnaire, file, false)?;
+    let (mut bundle, mut session) =
+        workspace::open_or_create(questionnaire, file, workspace::Open::Either)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let io_err = |e: std::io::Error| Error::Other {
         path: file.to_path_buf(),

@@ -288,11 +288,11 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         let question = &file.sections[s].questions[q];
         let needle = format!("id = \"{}\"", question.id);
         let subject = format!("question `{}`", question.id);
-        let Some(source) = question.when.as_deref() else {
+        let Some(when) = question.when.as_deref() else {
             conditions.push(None);
             continue;
         };
-        match expr::compile(source) {
+        match expr::compile(when) {
             Err(e) => {
                 problem(
                     line_of(source, &needle),

@@ -19,14 +19,18 @@ use crate::workspace::{self, Error};
 
 /// Opens the interview on `file`: resumes it if it exists, creates it otherwise. `new` refuses
 /// to touch an existing file.
-pub fn interview(questionnaire: Option<&str>, file: &Path, new: bool) -> Result<ExitCode, Error> {
+pub fn interview(
+    questionnaire: Option<&str>,
+    file: &Path,
+    mode: workspace::Open,
+) -> Result<ExitCode, Error> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!(
             "kickoff: the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
         );
         return Ok(ExitCode::from(crate::cli::EXIT_INPUT));
     }
-    let (mut bundle, session) = workspace::open_or_create(questionnaire, file, new)?;
+    let (mut bundle, session) = workspace::open_or_create(questionnaire, file, mode)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

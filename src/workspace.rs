@@ -84,6 +84,22 @@ pub fn open_checked(
     Ok((bundle, session, problems))
 }
 
+/// Whether two paths name the same file (also when one does not exist yet).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let full = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::canonicalize(dir)
+                .unwrap_or_else(|_| dir.to_path_buf())
+                .join(p.file_name().unwrap_or_default())
+        })
+    };
+    full(a) == full(b)
+}
+
 /// Adds the rule packs of the config file (`rules = [...]`) and then those given on the
 /// command line.
 pub fn add_rule_packs(bundle: &mut Bundle, extra: &[PathBuf]) -> Result<(), Error> {
@@ -127,15 +143,31 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
     }
 }
 
-/// Opens `file` if it exists (unless `new`, which refuses to touch it), else creates it for
-/// the questionnaire and saves it at once.
+/// How an interview opens its session file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// `kickoff`: resume the file if it exists, else create it.
+    Either,
+    /// `kickoff new`: create it; an existing file is left alone.
+    New,
+    /// `kickoff resume`: it must exist.
+    Resume,
+}
+
+/// Opens or creates the session file as `mode` says; a new one is saved at once.
 pub fn open_or_create(
     questionnaire: Option<&str>,
     file: &Path,
-    new: bool,
+    mode: Open,
 ) -> Result<(Bundle, Session), Error> {
+    if !file.exists() && mode == Open::Resume {
+        return Err(Error::Other {
+            path: file.to_path_buf(),
+            message: "no such session file; start one with `kickoff new`".into(),
+        });
+    }
     if file.exists() {
-        if new {
+        if mode == Open::New {
             return Err(Error::Other {
                 path: file.to_path_buf(),
                 message:

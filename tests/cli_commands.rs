@@ -401,7 +401,18 @@ fn check_json_reports_problems_and_still_checks() {
     let path = f.dir.path().join("odd.toml");
     let text = common::read(&f.dir.path().join("blocker.toml")) + "ghost = \"boo\"\n";
     std::fs::write(&path, text).unwrap();
-    let (code, v) = f.json("odd.toml", &[]);
+    let run = f.check("odd.toml", &[]);
+    assert_eq!(
+        run.code,
+        Some(2),
+        "answers that do not fit are an input error"
+    );
+    assert!(
+        run.stderr.contains("ghost") && run.stderr.contains("--lenient"),
+        "{}",
+        run.stderr
+    );
+    let (code, v) = f.json("odd.toml", &["--lenient"]);
     assert_eq!(code, Some(1), "the blocker still counts");
     let problems = v["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -680,4 +691,19 @@ fn rule_packs_listed_in_the_config_file_join_check_and_render() {
     ]);
     assert_eq!(code, Some(0));
     assert!(doc.contains("team-owner-missing"), "{doc}");
+}
+
+#[test]
+fn check_refuses_a_wrongly_typed_answer_that_would_switch_a_rule_off() {
+    let f = Fixture::new();
+    let text = common::read(&f.dir.path().join("blocker.toml"))
+        .replace("positive_rate = 0.02", "positive_rate = \"0.02\"");
+    std::fs::write(f.dir.path().join("typed.toml"), text).unwrap();
+    let run = f.check("typed.toml", &[]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("positive_rate") && run.stderr.contains("expected a number"),
+        "{}",
+        run.stderr
+    );
 }

@@ -238,7 +238,7 @@ fn default_out_of_range_and_unknown_default_choice() {
 
 #[test]
 fn when_with_a_syntax_error() {
-    validate_fails(
+    let run = validate_fails(
         "\n[[sections.questions]]\nid = \"b\"\nkind = \"text\"\nprompt = \"B?\"\nwhen = \"a == \"\n",
         &[
             "q.toml",
@@ -246,6 +246,17 @@ fn when_with_a_syntax_error() {
             "`when` does not compile",
             "syntax error",
         ],
+    );
+    let line = run
+        .stderr
+        .split("q.toml:")
+        .nth(1)
+        .and_then(|r| r.split(':').next())
+        .unwrap_or("");
+    assert!(
+        line.parse::<usize>().is_ok(),
+        "the line of the question is named: {}",
+        run.stderr
     );
 }
 

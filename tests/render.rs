@@ -28,6 +28,9 @@ Rendered as {{ 7*7 }} and {% if true %}x{% endif %}, never evaluated.\n\
 \n\
 1. a kept list\n\
 2. second item\n\
+- # heading inside a list item\n\
+3. ## another one\n\
+* > a quote in an item\n\
 \n\
         deeply indented";
 

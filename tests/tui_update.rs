@@ -349,10 +349,14 @@ fn undo_and_redo_in_text() {
 }
 
 #[test]
-fn quit_saves_first_and_resume_returns_to_the_cursor() {
+fn quit_and_resume_returns_to_the_cursor() {
     let mut app = app_with(mini());
     send(&mut app, Msg::GotoQuestion("tags".into()));
-    assert_eq!(press(&mut app, ctrl('q')), vec![Cmd::Save, Cmd::Quit]);
+    assert_eq!(
+        press(&mut app, ctrl('q')),
+        vec![Cmd::Quit],
+        "saved already, when the answers changed"
+    );
     let session = app.session.clone();
     let resumed = kickoff::tui::app::App::new(mini(), session, "kickoff.toml".into());
     assert_eq!(resumed.focused().id, "tags");

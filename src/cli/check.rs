@@ -53,8 +53,10 @@ pub fn run(
     fail_on: FailOn,
     rules: &[PathBuf],
     questionnaire: Option<&str>,
+    lenient: bool,
 ) -> Result<ExitCode, Error> {
-    let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, true)?;
+    // Answers that do not fit would silently switch rules off: an input error unless asked.
+    let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
     workspace::add_rule_packs(&mut bundle, rules)?;
     let review = bundle.review(&session.answers);
     let c = counts(&review.findings);

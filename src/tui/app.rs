@@ -156,6 +156,7 @@ impl App {
                 (0..q.len())
                     .find(|&i| review.visible[i] && !review.asked.contains_key(&q.question(i).id))
             })
+            .or_else(|| (0..q.len()).find(|&i| review.visible[i]))
             .unwrap_or(0);
         let field = Field::new(
             q.question(focus),
@@ -374,12 +375,18 @@ impl App {
         PathBuf::from(self.export.path.lines().join("").trim())
     }
 
-    fn refresh_preview(&mut self) {
-        self.export.preview =
-            match crate::render::render_doc(&self.bundle, &self.session, &self.review, None) {
-                Ok(doc) => doc,
-                Err(e) => format!("The doc could not be rendered: {e}"),
-            };
+    /// Renders the doc into the preview; false (and the error as the preview) if it failed.
+    fn refresh_preview(&mut self) -> bool {
+        match crate::render::render_doc(&self.bundle, &self.session, &self.review, None) {
+            Ok(doc) => {
+                self.export.preview = doc;
+                true
+            }
+            Err(e) => {
+                self.export.preview = format!("The doc could not be rendered: {e}");
+                false
+            }
+        }
     }
 }
 
@@ -459,6 +466,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 }
                 Screen::Export => {
                     app.export.result = None;
+                    app.export.scroll = 0;
                     app.refresh_preview();
                 }
                 Screen::Critique => critique::open(app),
@@ -487,12 +495,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.answer_changed()
         }
         Msg::Quit => {
+            // Every change was saved when it was made; only looking around writes nothing.
             app.quitting = true;
-            vec![Cmd::Save, Cmd::Quit]
+            vec![Cmd::Quit]
         }
         Msg::Paste(text) => match app.screen {
             Screen::Interview => match app.field.paste(&text) {
                 Outcome::Changed => app.answer_changed(),
+                Outcome::Ignored if matches!(app.field, Field::Number { .. }) => {
+                    app.banner = Some((
+                        "Pasted text is not a number: use a dot for decimals and no thousands separators.".into(),
+                        true,
+                    ));
+                    Vec::new()
+                }
                 _ => Vec::new(),
             },
             Screen::Export => {
@@ -653,11 +669,19 @@ fn handle_input(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             match key.code {
                 KeyCode::Enter => {
                     let path = app.export_path();
-                    if path.as_os_str().is_empty() {
-                        app.export.result = Some(Err("type a file path first".into()));
+                    let why_not = if path.as_os_str().is_empty() {
+                        Some("type a file path first")
+                    } else if crate::workspace::same_file(&path, &app.path) {
+                        Some("that is the session file itself; pick another name")
+                    } else if !app.refresh_preview() {
+                        Some("the doc could not be rendered (see the preview)")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why_not {
+                        app.export.result = Some(Err(why.into()));
                         return Vec::new();
                     }
-                    app.refresh_preview();
                     return vec![Cmd::Export {
                         path,
                         contents: app.export.preview.clone(),

@@ -28,6 +28,8 @@ pub enum Field {
     },
     Number {
         area: TextArea<'static>,
+        /// The last text that parsed, kept while the field holds a half-typed number.
+        last: Option<f64>,
     },
     Choice {
         filter: String,
@@ -75,6 +77,10 @@ impl Field {
                 };
                 Field::Number {
                     area: text_area(&text, &q.placeholder, false),
+                    last: match answer {
+                        Some(Answer::Number(n)) => Some(*n),
+                        _ => None,
+                    },
                 }
             }
             Kind::Choice | Kind::MultiChoice => {
@@ -120,7 +126,7 @@ impl Field {
     pub fn answer(&self) -> Option<Answer> {
         let answer = match self {
             Field::Text { area, .. } => Answer::Text(area.lines().join("\n")),
-            Field::Number { area } => {
+            Field::Number { area, last } => {
                 let t = area.lines().join("");
                 let t = t.trim();
                 if t.is_empty() {
@@ -128,7 +134,8 @@ impl Field {
                 }
                 match t.parse::<f64>() {
                     Ok(n) if n.is_finite() => Answer::Number(n),
-                    _ => return None,
+                    // Half-typed ("1e", "-"): the last number stands until this one parses.
+                    _ => Answer::Number((*last)?),
                 }
             }
             Field::Choice {
@@ -159,7 +166,7 @@ impl Field {
 
     /// A message while the typed text is not yet a number.
     pub fn pending_error(&self) -> Option<String> {
-        let Field::Number { area } = self else {
+        let Field::Number { area, .. } = self else {
             return None;
         };
         let t = area.lines().join("");
@@ -205,19 +212,23 @@ impl Field {
                 }
                 edit_text(area, key)
             }
-            Field::Number { area } => match key.code {
-                KeyCode::Enter => Outcome::Submit,
-                KeyCode::Up | KeyCode::Down => Outcome::Ignored,
-                KeyCode::Char(c) if !ctrl && !alt => {
-                    if is_number_char(c, &area.lines().join("")) {
-                        area.insert_char(c);
-                        Outcome::Changed
-                    } else {
-                        Outcome::Moved
+            Field::Number { area, last } => {
+                let outcome = match key.code {
+                    KeyCode::Enter => Outcome::Submit,
+                    KeyCode::Up | KeyCode::Down => Outcome::Ignored,
+                    KeyCode::Char(c) if !ctrl && !alt => {
+                        if is_number_char(c, &area.lines().join(""), area.cursor().1) {
+                            area.insert_char(c);
+                            Outcome::Changed
+                        } else {
+                            Outcome::Moved
+                        }
                     }
-                }
-                _ => edit_text(area, key),
-            },
+                    _ => edit_text(area, key),
+                };
+                remember_number(area, last);
+                outcome
+            }
             Field::Choice {
                 filter,
                 cursor,
@@ -327,18 +338,23 @@ impl Field {
                 area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
                 Outcome::Changed
             }
-            Field::Number { area } => {
-                let current = area.lines().join("");
-                let clean: String = text
-                    .trim()
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && *c != ',')
-                    .collect();
-                if format!("{current}{clean}").parse::<f64>().is_ok() {
-                    area.insert_str(clean);
+            Field::Number { area, last } => {
+                // Commas are refused rather than guessed: "0,05" and "1,000" mean different
+                // things in different places.
+                let clean: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+                let mut trial = area.clone();
+                trial.insert_str(&clean);
+                if trial
+                    .lines()
+                    .join("")
+                    .parse::<f64>()
+                    .is_ok_and(f64::is_finite)
+                {
+                    *area = trial;
+                    remember_number(area, last);
                     Outcome::Changed
                 } else {
-                    Outcome::Moved
+                    Outcome::Ignored
                 }
             }
             Field::List {
@@ -412,13 +428,27 @@ impl Field {
     }
 }
 
-fn is_number_char(c: char, current: &str) -> bool {
+/// Whether `c` may be typed at character `at` of `current` on the way to a number.
+fn is_number_char(c: char, current: &str, at: usize) -> bool {
+    let before: String = current.chars().take(at).collect();
     match c {
         '0'..='9' => true,
-        '-' | '+' => current.is_empty() || current.ends_with(['e', 'E']),
-        '.' => !current.contains('.') && !current.contains(['e', 'E']),
-        'e' | 'E' => !current.is_empty() && !current.contains(['e', 'E']),
+        '-' | '+' => (at == 0 && !current.starts_with(['-', '+'])) || before.ends_with(['e', 'E']),
+        '.' => !current.contains('.') && !before.contains(['e', 'E']),
+        'e' | 'E' => at > 0 && !current.contains(['e', 'E']),
         _ => false,
+    }
+}
+
+fn remember_number(area: &TextArea<'static>, last: &mut Option<f64>) {
+    let text = area.lines().join("");
+    let text = text.trim();
+    if text.is_empty() {
+        *last = None;
+    } else if let Ok(n) = text.parse::<f64>()
+        && n.is_finite()
+    {
+        *last = Some(n);
     }
 }
 

@@ -85,10 +85,14 @@ pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         hook(info);
     }));
+    // SIGTERM, SIGHUP (a closed terminal) or SIGINT from outside: quit as with ^Q, so the
+    // answers are saved and the terminal restored.
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    let _ = ctrlc::set_handler(move || on_signal.store(true, Ordering::Relaxed));
     let mut terminal = init_terminal()?;
     let saver = Saver::start();
-    saver.save(&mut app);
-    let result = event_loop(&mut terminal, &mut app, &saver);
+    let result = event_loop(&mut terminal, &mut app, &saver, &stop);
     restore_terminal();
     let saved = saver.finish();
     result.map(|()| (app, saved))
@@ -100,7 +104,12 @@ struct Stream {
     cancel: Arc<AtomicBool>,
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, saver: &Saver) -> std::io::Result<()> {
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    saver: &Saver,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
     let size = terminal.size()?;
     update(app, Msg::Resize(size.width, size.height));
     let mut stream: Option<Stream> = None;
@@ -121,13 +130,10 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, saver: &Saver) -> s
                 }
             }
         }
-        msgs.extend(
-            saver
-                .results
-                .try_iter()
-                .filter(Result::is_err)
-                .map(Msg::Saved),
-        );
+        msgs.extend(saver.results.try_iter().map(Msg::Saved));
+        if stop.load(Ordering::Relaxed) {
+            msgs.push(Msg::Quit);
+        }
         if let Some(s) = &stream {
             msgs.extend(s.events.try_iter().map(Msg::CritiqueEvent));
         }

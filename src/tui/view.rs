@@ -343,10 +343,18 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
     // Scroll by whole questions so that the focused one is entirely in view; the intro shows
     // while the first question does.
-    let focus_pos = blocks
-        .iter()
-        .position(|(i, _)| *i == app.focus)
-        .unwrap_or(0);
+    // (A questionnaire whose every question is hidden has nothing to focus.)
+    let Some(focus_pos) = blocks.iter().position(|(i, _)| *i == app.focus) else {
+        draw_lines(
+            frame,
+            inner,
+            &[Line::styled(
+                "No question of this section is asked.",
+                theme.dim(),
+            )],
+        );
+        return;
+    };
     let height = |rows: &[Row]| rows.iter().map(Row::height).sum::<u16>();
     let fits = |from: usize, extra: u16| {
         blocks[from..=focus_pos]
@@ -356,12 +364,14 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             + extra
             <= inner.height
     };
-    let start = if fits(0, height(&intro)) {
+    // The intro goes first when room is short: the focused question must show.
+    let with_intro = fits(0, height(&intro));
+    let start = if with_intro {
         0
     } else {
         (0..=focus_pos).find(|&k| fits(k, 0)).unwrap_or(focus_pos)
     };
-    let shown_intro = if start == 0 { intro } else { Vec::new() };
+    let shown_intro = if with_intro { intro } else { Vec::new() };
     let rows = shown_intro
         .into_iter()
         .chain(blocks.into_iter().skip(start).flat_map(|(_, r)| r));
@@ -400,7 +410,7 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let q = app.focused();
     match &app.field {
-        Field::Text { area: text, .. } | Field::Number { area: text } => {
+        Field::Text { area: text, .. } | Field::Number { area: text, .. } => {
             let mut title = String::new();
             if q.kind == Kind::Number {
                 let range = match (q.min, q.max) {
