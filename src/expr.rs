@@ -106,6 +106,18 @@ pub fn check_template(source: &str) -> Result<Vec<String>, String> {
     let template = ENV
         .template_from_str(source)
         .map_err(|e| describe_error(&e))?;
+    // Unknown filters, tests and functions only show when the template runs: try it on no
+    // answers at all (an undefined answer renders as nothing).
+    if let Err(e) = template.render(minijinja::context! {})
+        && matches!(
+            e.kind(),
+            minijinja::ErrorKind::UnknownFilter
+                | minijinja::ErrorKind::UnknownTest
+                | minijinja::ErrorKind::UnknownFunction
+        )
+    {
+        return Err(describe_error(&e));
+    }
     let mut names: Vec<String> = template
         .undeclared_variables(false)
         .into_iter()
@@ -332,6 +344,15 @@ mod tests {
         assert!(compile(&format!("{}1", "-".repeat(5000))).is_err());
         assert!(compile(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_err());
         assert!(check_template(&"{{ ".repeat(3000)).is_err());
+        assert!(
+            check_template("{{ task | nosuchfilter }}")
+                .unwrap_err()
+                .contains("unknown filter")
+        );
+        assert_eq!(
+            check_template("Rate {{ positive_rate }}").unwrap(),
+            vec!["positive_rate"]
+        );
         assert!(check_template(&format!("{}\n{{{{ x }}}}", "-".repeat(200))).is_ok());
         assert!(compile("not not (a and (b or not c))").is_ok());
         assert!(

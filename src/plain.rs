@@ -102,8 +102,13 @@ pub fn interview(
         message: e.to_string(),
     };
     let q = &bundle.questionnaire;
-    let _ = writeln!(output, "{} ({} questions). {HOW}", q.title, q.len());
     let mut review = bundle.review(&session.answers);
+    let asked = review.visible.iter().filter(|v| **v).count();
+    let _ = writeln!(
+        output,
+        "{} ({asked} questions as things stand). {HOW}",
+        q.title
+    );
     let start = session
         .cursor
         .as_deref()
@@ -121,7 +126,7 @@ pub fn interview(
             continue;
         }
         let question = q.question(i);
-        ask(&bundle, &session, i, output).map_err(io_err)?;
+        ask(&bundle, &session, &review.visible, i, output).map_err(io_err)?;
         let reply = match read_reply(question, input, output).map_err(io_err)? {
             None => break, // end of input: what was answered is saved
             Some(Err(e)) => {
@@ -140,7 +145,15 @@ pub fn interview(
                 i = history.pop().unwrap_or(i);
                 continue;
             }
-            Reply::Keep => {}
+            // Enter on an unanswered question with a default takes the default, as the
+            // full-screen interview does when the question is shown.
+            Reply::Keep => {
+                if !session.answers.contains_key(&question.id)
+                    && let Some(d) = question.default_answer()
+                {
+                    session.set(&question.id, Some(d));
+                }
+            }
             Reply::Clear => session.set(&question.id, None),
             Reply::Answer(a) => {
                 let problems = check_answer(question, &a);
@@ -152,8 +165,10 @@ pub fn interview(
             }
         }
         history.push(i);
-        session.cursor = Some(question.id.clone());
         review = bundle.review_after(&review, &session.answers, &question.id);
+        // Resume at the next question asked, not at the one just answered.
+        let next = (i + 1..q.len()).find(|&j| review.visible[j]).unwrap_or(i);
+        session.cursor = Some(q.question(next).id.clone());
         session.save(file, Some(q))?;
         for f in review
             .findings
@@ -185,19 +200,25 @@ pub fn interview(
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask(bundle: &Bundle, session: &Session, i: usize, out: &mut dyn Write) -> std::io::Result<()> {
+fn ask(
+    bundle: &Bundle,
+    session: &Session,
+    visible: &[bool],
+    i: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let q = &bundle.questionnaire;
     let question = q.question(i);
     let s = q.section_of(i);
-    let range = q.section_range(s);
+    let asked: Vec<usize> = q.section_range(s).filter(|&j| visible[j]).collect();
     writeln!(
         out,
         "\n[{} of {}: {}] question {} of {}{}",
         s + 1,
         q.sections.len(),
         q.sections[s].title,
-        i - range.start + 1,
-        range.len(),
+        asked.iter().position(|&j| j == i).unwrap_or(0) + 1,
+        asked.len(),
         if question.required { ", required" } else { "" }
     )?;
     writeln!(out, "{}", question.prompt)?;
@@ -228,6 +249,8 @@ fn ask(bundle: &Bundle, session: &Session, i: usize, out: &mut dyn Write) -> std
     }
     if let Some(a) = session.answers.get(&question.id) {
         writeln!(out, "  current: {}", a.to_string().replace('\n', " / "))?;
+    } else if let Some(d) = question.default_answer() {
+        writeln!(out, "  default (Enter takes it): {d}")?;
     }
     write!(out, "> ")?;
     out.flush()

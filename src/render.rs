@@ -111,7 +111,12 @@ pub fn render_doc(
             }
             let question = q.question(i);
             let answer = review.asked.get(&question.id);
-            let (text, items) = answer.map(|a| answer_text(question, a)).unwrap_or_default();
+            let (text, items) = match answer {
+                // A secret is never written to a file, the doc included.
+                Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
+                Some(a) => answer_text(question, a),
+                None => Default::default(),
+            };
             if answer.is_none() && question.required {
                 open.push(OpenQuestion {
                     id: &question.id,
@@ -150,12 +155,19 @@ pub fn render_doc(
         .iter()
         .map(|s| (s.id.as_str(), s.title.as_str()))
         .collect();
+    // The answers as saved: without secrets (the session file never holds them either).
+    let public: crate::Answers = review
+        .asked
+        .iter()
+        .filter(|(id, _)| !q.get(id).is_some_and(|x| x.secret))
+        .map(|(id, a)| (id.clone(), a.clone()))
+        .collect();
     let ctx = context! {
         project => project,
         questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },
         kickoff_version => env!("CARGO_PKG_VERSION"),
-        answers_hash => answers_hash(&review.asked),
-        answers => crate::answer::context_of(&review.asked),
+        answers_hash => answers_hash(&public),
+        answers => crate::answer::context_of(&public),
         sections => Value::from(Serde(&sections)),
         section_titles => Value::from(Serde(&section_titles)),
         open_questions => Value::from(Serde(&open)),

@@ -51,6 +51,9 @@ pub struct Critique {
     pub input_tokens: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<u64>,
+    /// `output_tokens` was counted from the stream because the server reported no usage.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tokens_counted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_usd: Option<f64>,
 }

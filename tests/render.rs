@@ -756,3 +756,29 @@ fn template_errors_name_the_template_and_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn secret_answers_stay_out_of_the_file_and_the_doc() {
+    let dir = tempfile::tempdir().unwrap();
+    let qpath = dir.path().join("s.toml");
+    std::fs::write(
+        &qpath,
+        "id = \"s\"\nversion = \"1\"\ntitle = \"S\"\n\n[[sections]]\nid = \"a\"\ntitle = \"A\"\n\n\
+         [[sections.questions]]\nid = \"token\"\nkind = \"text\"\nprompt = \"Token?\"\nsecret = true\n",
+    )
+    .unwrap();
+    let bundle = Bundle::load(&qpath).unwrap();
+    let mut session = Session::new(&bundle.questionnaire);
+    session.set("token", Some(Answer::Text("hunter2-secret".into())));
+    let review = bundle.review(&session.answers);
+    let doc = render_doc(&bundle, &session, &review, None).unwrap();
+    assert!(
+        doc.contains("(kept secret)") && !doc.contains("hunter2"),
+        "{doc}"
+    );
+    assert!(
+        !session
+            .to_toml(Some(&bundle.questionnaire))
+            .contains("hunter2")
+    );
+}

@@ -42,6 +42,7 @@ pub fn to_critique(request: &CritiqueRequest, t: &Transcript) -> Critique {
         interrupted: t.interrupted.is_some(),
         input_tokens: t.input_tokens,
         output_tokens: t.output_tokens,
+        tokens_counted: t.usage_estimated,
         // A cost from a guessed count would look exact in the doc: none rather than a guess.
         cost_usd: if t.usage_estimated {
             None

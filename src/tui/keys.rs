@@ -106,7 +106,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ctrl('g')],
         label: "^G",
         action: Action::SectionPicker,
-        help: "go to a section (then its number, or arrows and Enter); Alt+1..9, Alt+0 jump directly",
+        help: "go to a section; Alt+1..9 and Alt+0 jump straight there",
         scope: Scope::Global,
         bar: Some("sections"),
     },
@@ -219,7 +219,7 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("Enter", "add item"),
             ("↑↓", "pick item"),
             ("Alt-↑↓", "move item"),
-            ("Del", "remove"),
+            ("^Del", "remove item"),
         ],
     }
 }
@@ -231,8 +231,13 @@ pub const CRITIQUE_KEYS: &[(&str, &str)] = &[
     ("f", "ask afresh"),
     ("↑↓ Enter", "go to a named question"),
     ("PgUp/PgDn", "scroll"),
-    ("Esc", "cancel / back"),
 ];
+
+fn is_quit(ev: &KeyEvent) -> bool {
+    BINDINGS
+        .iter()
+        .any(|b| b.action == Action::Quit && b.keys.iter().any(|k| matches(k, ev)))
+}
 
 fn matches(k: &Key, ev: &KeyEvent) -> bool {
     // Shift is part of the character itself for letters; ignore it for Char keys.
@@ -260,15 +265,12 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         return None;
     }
     match app.overlay {
+        Some(Overlay::Help { .. }) if is_quit(&ev) => return Some(Msg::Quit),
         Some(Overlay::Help { .. }) => return Some(Msg::Input(ev)),
         Some(Overlay::Picker { .. }) => {
             return Some(match ev.code {
                 KeyCode::Esc => Msg::CloseOverlay,
-                _ if ev.modifiers.contains(KeyModifiers::CONTROL)
-                    && ev.code == KeyCode::Char('c') =>
-                {
-                    Msg::Quit
-                }
+                _ if is_quit(&ev) => Msg::Quit,
                 _ => Msg::Input(ev),
             });
         }
@@ -317,9 +319,17 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
         Screen::Export => EXPORT_KEYS.to_vec(),
         Screen::Critique => CRITIQUE_KEYS.to_vec(),
     };
+    // The key that opened this screen has nothing to do here.
+    let own = match app.screen {
+        Screen::Review => Some(Action::Review),
+        Screen::Export => Some(Action::Export),
+        Screen::Critique => Some(Action::Critique),
+        Screen::Interview => None,
+    };
     for b in BINDINGS {
         if let Some(name) = b.bar
             && in_scope(b.scope, app.screen)
+            && Some(b.action) != own
         {
             out.push((b.label, name));
         }

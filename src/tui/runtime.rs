@@ -186,7 +186,11 @@ fn start_critique(app: &App, fresh: bool) -> (Msg, Option<Stream>) {
     };
     let provider = match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
         Ok(Some(p)) => p,
-        Ok(None) => return unavailable(llm::LlmError::NotConfigured.to_string()),
+        Ok(None) => {
+            return unavailable(
+                "No LLM is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or write a config file (docs/config.md). The offline review is on ^R.".into(),
+            );
+        }
         Err(e) => return unavailable(e.to_string()),
     };
     let prompts = match llm::Prompts::load(
@@ -251,10 +255,8 @@ fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String,
                 .filter(|v| !v.trim().is_empty())
         })
         .unwrap_or_else(|| "vi".into());
-    let path = std::env::temp_dir().join(format!("kickoff-answer-{}.md", std::process::id()));
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let path =
+        private_temp_file(text).map_err(|e| format!("cannot write a temporary file: {e}"))?;
     restore_terminal();
     // Through the shell, so EDITOR="code --wait" works.
     let status = std::process::Command::new("sh")
@@ -273,4 +275,33 @@ fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String,
     let _ = std::fs::remove_file(&path);
     reinit.map_err(|e| e.to_string())?;
     result
+}
+
+/// A new file only the user can read, never an existing one (or a link planted in its place).
+fn private_temp_file(text: &str) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last = None;
+    for attempt in 0..16u32 {
+        let name = format!(
+            "kickoff-answer-{}-{nanos:x}-{attempt}.md",
+            std::process::id()
+        );
+        let path = std::env::temp_dir().join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())?;
+                return Ok(path);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
 }

@@ -61,7 +61,18 @@ pub fn section_progress(app: &App, section: usize) -> Progress {
 pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme { color: app.color };
     let area = frame.area();
-    let banner_h = u16::from(app.banner.is_some());
+    // A message wraps to at most three lines rather than losing its end.
+    let banner_lines = app
+        .banner
+        .as_ref()
+        .map(|(text, _)| {
+            wrap(text, area.width as usize)
+                .into_iter()
+                .take(3)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let banner_h = banner_lines.len() as u16;
     let [header, body, banner, bar] = area.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -81,10 +92,12 @@ pub fn view(app: &App, frame: &mut Frame) {
         } else {
             theme.focus()
         };
-        frame.render_widget(
-            Paragraph::new(truncate(text, banner.width as usize)).style(style),
-            banner,
-        );
+        let _ = text;
+        let lines: Vec<Line> = banner_lines
+            .into_iter()
+            .map(|l| Line::styled(l, style))
+            .collect();
+        draw_lines(frame, banner, &lines);
     }
     render_bar(app, theme, frame, bar);
     match app.overlay {
@@ -125,7 +138,7 @@ fn render_bar(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let entries = keys::bar(app);
     let width = |(k, w): &(&str, &str)| k.chars().count() + w.chars().count() + 3;
     // Help and quit always show; the rest as room allows, in order.
-    let pinned = |(k, _): &(&str, &str)| matches!(*k, "F1" | "^Q");
+    let pinned = |(k, _): &(&str, &str)| matches!(*k, "F1" | "^Q" | "Esc");
     let mut room = (area.width as usize).saturating_sub(
         1 + entries
             .iter()

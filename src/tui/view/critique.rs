@@ -9,27 +9,34 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::super::app::App;
 use super::super::critique::{layout, top_row};
+use super::super::text::wrap;
 use super::super::theme::Theme;
 
 pub fn render_critique(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let c = &app.critique;
-    let [note, body] = area.layout(&Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-    ]));
-    let note_line = match &c.note {
-        Some((text, true)) => Line::styled(format!(" {text}"), theme.error()),
-        Some((text, false)) => Line::styled(format!(" {text}"), theme.dim()),
-        None if c.shown.is_some() => Line::styled(
-            " The last saved critique. a asks again (the same answers reuse it), f asks afresh.",
-            theme.dim(),
+    let (note_text, is_error) = match &c.note {
+        Some((text, e)) => (text.as_str(), *e),
+        None if c.shown.is_some() => (
+            "The last saved critique. a asks again (the same answers reuse it), f asks afresh.",
+            false,
         ),
-        None => Line::styled(
-            " Enter or a asks the LLM reviewer about these answers.",
-            theme.dim(),
+        None => (
+            "Enter or a asks the LLM reviewer about these answers.",
+            false,
         ),
     };
-    frame.render_widget(Paragraph::new(note_line), note);
+    // The note wraps (a failure's reason is often long) to at most three lines.
+    let style = if is_error { theme.error() } else { theme.dim() };
+    let note_lines: Vec<Line> = wrap(note_text, area.width.saturating_sub(1) as usize)
+        .into_iter()
+        .take(3)
+        .map(|l| Line::styled(format!(" {l}"), style))
+        .collect();
+    let [note, body] = area.layout(&Layout::vertical([
+        Constraint::Length(note_lines.len() as u16),
+        Constraint::Min(3),
+    ]));
+    frame.render_widget(Paragraph::new(note_lines), note);
 
     let title = match (&c.shown, c.running) {
         (_, true) => {
@@ -42,7 +49,9 @@ pub fn render_critique(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         (Some(s), false) => {
             let tokens = match (s.input_tokens, s.output_tokens) {
-                (i, Some(o)) => format!(" · {} + {o} tokens", i.unwrap_or(0)),
+                (_, Some(o)) if s.tokens_counted => format!(" · about {o} tokens out (counted)"),
+                (Some(i), Some(o)) => format!(" · {i} + {o} tokens"),
+                (None, Some(o)) => format!(" · {o} tokens out"),
                 _ => String::new(),
             };
             let cost = s

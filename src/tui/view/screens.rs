@@ -153,7 +153,12 @@ pub fn render_export(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Paragraph::new(app.export.preview.as_str())
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.export.scroll, 0)),
+            .scroll((
+                app.export
+                    .scroll
+                    .min(app.export.preview.lines().count() as u16),
+                0,
+            )),
         preview,
     );
 }
@@ -248,6 +253,12 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cur
         })
         .collect();
     let rect = popup(area, 60, sections.len() as u16 + 2);
+    // Keep the selected section in view on a short terminal.
+    let rows = rect.height.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip((cursor + 1).saturating_sub(rows))
+        .collect();
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
