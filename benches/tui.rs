@@ -36,6 +36,20 @@ fn full_session(bundle: &Bundle) -> Session {
     s
 }
 
+/// Types a character, then deletes it on the next call, so the answer keeps its size.
+fn type_or_delete(app: &mut App, flip: &mut bool) {
+    let key = if *flip {
+        KeyCode::Backspace
+    } else {
+        KeyCode::Char('x')
+    };
+    *flip = !*flip;
+    black_box(update(
+        app,
+        Msg::Input(KeyEvent::new(key, KeyModifiers::NONE)),
+    ));
+}
+
 fn builtin() -> Bundle {
     Bundle::builtin("ml-experiment").unwrap().unwrap()
 }
@@ -59,17 +73,7 @@ fn bench(c: &mut Criterion) {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let mut flip = false;
         b.iter(|| {
-            // Type and delete, so the answer keeps its size.
-            let key = if flip {
-                KeyCode::Backspace
-            } else {
-                KeyCode::Char('x')
-            };
-            flip = !flip;
-            black_box(update(
-                &mut app,
-                Msg::Input(KeyEvent::new(key, KeyModifiers::NONE)),
-            ));
+            type_or_delete(&mut app, &mut flip);
             terminal.draw(|f| view(&app, f)).unwrap();
         });
     });
@@ -78,18 +82,7 @@ fn bench(c: &mut Criterion) {
         let mut app = App::new(builtin(), session.clone(), PathBuf::from("kickoff.toml"));
         update(&mut app, Msg::GotoQuestion("project_name".into()));
         let mut flip = false;
-        b.iter(|| {
-            let key = if flip {
-                KeyCode::Backspace
-            } else {
-                KeyCode::Char('x')
-            };
-            flip = !flip;
-            black_box(update(
-                &mut app,
-                Msg::Input(KeyEvent::new(key, KeyModifiers::NONE)),
-            ));
-        });
+        b.iter(|| type_or_delete(&mut app, &mut flip));
     });
 
     c.bench_function("parts: draw only (120x40)", |b| {

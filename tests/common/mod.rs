@@ -214,3 +214,31 @@ pub fn rand_suffix() -> u128 {
         .as_nanos()
         % 1_000_000
 }
+
+/// What a run of the binary printed and how it ended.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `kickoff ARGS` in `dir` with no terminal, no colour and no user config file; a panic
+/// fails the test whatever the exit code.
+pub fn kickoff(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kickoff"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("KICKOFF_CONFIG")
+        .env("XDG_CONFIG_HOME", dir.join(".no-config"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
