@@ -11,9 +11,8 @@ pub enum Scope {
     /// Anywhere, also over the review and export screens.
     Global,
     Interview,
-    Review,
-    Export,
-    Critique,
+    /// The review, export and critique screens: anywhere but the interview.
+    Away,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -155,23 +154,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Esc",
         action: Action::Interview,
         help: "back to the interview",
-        scope: Scope::Review,
-        bar: Some("back"),
-    },
-    Binding {
-        keys: &[key(KeyCode::Esc)],
-        label: "Esc",
-        action: Action::Interview,
-        help: "back to the interview",
-        scope: Scope::Export,
-        bar: Some("back"),
-    },
-    Binding {
-        keys: &[key(KeyCode::Esc)],
-        label: "Esc",
-        action: Action::Interview,
-        help: "back to the interview",
-        scope: Scope::Critique,
+        scope: Scope::Away,
         bar: Some("back"),
     },
     Binding {
@@ -253,9 +236,7 @@ fn in_scope(scope: Scope, screen: Screen) -> bool {
     match scope {
         Scope::Global => true,
         Scope::Interview => screen == Screen::Interview,
-        Scope::Review => screen == Screen::Review,
-        Scope::Export => screen == Screen::Export,
-        Scope::Critique => screen == Screen::Critique,
+        Scope::Away => screen != Screen::Interview,
     }
 }
 
