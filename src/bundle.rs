@@ -1,6 +1,7 @@
 //! A questionnaire together with its rule packs and its readiness scorecard, built in or loaded
 //! from files, and the review (visibility, findings, score) of a set of answers.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -122,42 +123,43 @@ impl Bundle {
     /// answer, nor any question whose visibility flipped, keep their `previous` results.
     /// The same as [`Bundle::review`], in a fraction of the time.
     pub fn review_after(&self, previous: &Review, answers: &Answers, changed: &str) -> Review {
-        let q = &self.questionnaire;
-        let ctx = crate::answer::AnswerContext::new(answers);
-        let visible = q.visibility_in(&ctx);
-        if visible.len() != previous.visible.len() {
-            return self.review(answers);
-        }
-        let mut changed_ids: std::collections::HashSet<String> = (0..visible.len())
-            .filter(|&i| visible[i] != previous.visible[i])
-            .map(|i| q.question(i).id.clone())
-            .collect();
-        changed_ids.insert(changed.to_string());
-        let asked = q.visible_answers(answers, &visible);
-        let ctx = minijinja::Value::from_dyn_object(ctx);
-        let findings = self
-            .critic
-            .run_after(q, &ctx, Some((&previous.findings, &changed_ids)));
-        let readiness = self
-            .scorecard
-            .as_ref()
-            .map(|s| s.score_after(&ctx, previous.readiness.as_ref().map(|r| (r, &changed_ids))));
-        Review {
-            visible,
-            asked,
-            findings,
-            readiness,
-        }
+        self.review_with(answers, Some((previous, changed)))
     }
 
     pub fn review(&self, answers: &Answers) -> Review {
+        self.review_with(answers, None)
+    }
+
+    fn review_with(&self, answers: &Answers, previous: Option<(&Review, &str)>) -> Review {
         let q = &self.questionnaire;
         let ctx = crate::answer::AnswerContext::new(answers);
         let visible = q.visibility_in(&ctx);
+        // What may have changed: the edited answer and every question shown or hidden by it.
+        let previous = previous
+            .filter(|(before, _)| before.visible.len() == visible.len())
+            .map(|(before, changed)| {
+                let mut ids: HashSet<String> = (0..visible.len())
+                    .filter(|&i| visible[i] != before.visible[i])
+                    .map(|i| q.question(i).id.clone())
+                    .collect();
+                ids.insert(changed.to_string());
+                (before, ids)
+            });
         let asked = q.visible_answers(answers, &visible);
         let ctx = minijinja::Value::from_dyn_object(ctx);
-        let findings = self.critic.run_in(q, &ctx);
-        let readiness = self.scorecard.as_ref().map(|s| s.score(&ctx));
+        let findings = self.critic.run_after(
+            q,
+            &ctx,
+            previous
+                .as_ref()
+                .map(|(b, ids)| (b.findings.as_slice(), ids)),
+        );
+        let readiness = self.scorecard.as_ref().map(|s| {
+            let before = previous
+                .as_ref()
+                .and_then(|(b, ids)| Some((b.readiness.as_ref()?, ids)));
+            s.score_after(&ctx, before)
+        });
         Review {
             visible,
             asked,

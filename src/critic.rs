@@ -204,16 +204,12 @@ impl Critic {
     pub fn run(&self, q: &Questionnaire, answers: &Answers) -> Vec<Finding> {
         let ctx = AnswerContext::new(answers);
         q.visibility_in(&ctx);
-        self.run_in(q, &Value::from_dyn_object(ctx))
+        self.run_after(q, &Value::from_dyn_object(ctx), None)
     }
 
-    /// Like `run`, on a context whose hidden questions are already taken out.
-    pub fn run_in(&self, q: &Questionnaire, ctx: &Value) -> Vec<Finding> {
-        self.run_after(q, ctx, None)
-    }
-
-    /// Like `run_in`, reusing `previous` findings for the rules that read none of the
-    /// `changed` answers: after one answer changes, only the rules that read it run again.
+    /// Runs every rule on a context whose hidden questions are already taken out. With
+    /// `previous`, rules that read none of the `changed` answers keep their earlier finding:
+    /// after one answer changes, only the rules that read it run again.
     pub fn run_after(
         &self,
         q: &Questionnaire,
