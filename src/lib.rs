@@ -19,6 +19,7 @@ pub mod render;
 pub mod score;
 pub mod session;
 pub mod source;
+pub mod text;
 pub mod tui;
 pub mod workspace;
 

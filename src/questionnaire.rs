@@ -105,7 +105,42 @@ impl Question {
     pub fn default_answer(&self) -> Option<Answer> {
         self.default.clone().map(Answer::from_toml)
     }
+
+    /// The answer in words, the one way every front end and output shows it: choice labels
+    /// rather than values, the unit after a number, list items joined by [`LIST_SEPARATOR`]
+    /// (items may hold commas). Line breaks in text are kept; a one-line view flattens them.
+    pub fn answer_text(&self, a: &Answer) -> String {
+        match (self.kind, a) {
+            (Kind::Choice, Answer::Text(v)) => self.choice_label(v),
+            (_, Answer::List(_)) => self.answer_items(a).join(LIST_SEPARATOR),
+            (Kind::Number, Answer::Number(_)) => match &self.unit {
+                Some(u) => format!("{a} {u}"),
+                None => a.to_string(),
+            },
+            _ => a.to_string(),
+        }
+    }
+
+    /// A list answer's items in words (choice labels for a multiple choice); empty otherwise.
+    pub fn answer_items(&self, a: &Answer) -> Vec<String> {
+        match (self.kind, a) {
+            (Kind::MultiChoice, Answer::List(items)) => {
+                items.iter().map(|v| self.choice_label(v)).collect()
+            }
+            (_, Answer::List(items)) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A choice's label, or the value itself when it is not one of the choices.
+    fn choice_label(&self, value: &str) -> String {
+        self.choice(value)
+            .map_or_else(|| value.to_string(), |c| c.label().to_string())
+    }
 }
+
+/// How list items are joined when an answer is shown on one line.
+pub const LIST_SEPARATOR: &str = "; ";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -5,10 +5,9 @@ use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 use serde::Serialize;
 
-use crate::answer::Answer;
 use crate::bundle::{Bundle, Review};
 use crate::markdown;
-use crate::questionnaire::{Kind, Question};
+use crate::questionnaire::Kind;
 use crate::session::{Session, answers_hash};
 
 pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../templates/design-doc.md.j2");
@@ -53,28 +52,6 @@ struct OpenQuestion<'a> {
     section_title: &'a str,
 }
 
-fn answer_text(q: &Question, a: &Answer) -> (String, Vec<String>) {
-    match (q.kind, a) {
-        (Kind::Choice, Answer::Text(v)) => (
-            q.choice(v).map_or(v.clone(), |c| c.label().to_string()),
-            Vec::new(),
-        ),
-        (Kind::MultiChoice, Answer::List(items)) => {
-            let labels: Vec<String> = items
-                .iter()
-                .map(|v| q.choice(v).map_or(v.clone(), |c| c.label().to_string()))
-                .collect();
-            (labels.join(", "), labels)
-        }
-        (_, Answer::List(items)) => (items.join(", "), items.clone()),
-        (Kind::Number, Answer::Number(_)) => match &q.unit {
-            Some(u) => (format!("{a} {u}"), Vec::new()),
-            None => (a.to_string(), Vec::new()),
-        },
-        _ => (a.to_string(), Vec::new()),
-    }
-}
-
 /// The doc's environment: the answer filters and the condition helpers.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -114,7 +91,7 @@ pub fn render_doc(
             let (text, items) = match answer {
                 // A secret is never written to a file, the doc included.
                 Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
-                Some(a) => answer_text(question, a),
+                Some(a) => (question.answer_text(a), question.answer_items(a)),
                 None => Default::default(),
             };
             if answer.is_none() && question.required {

@@ -7,7 +7,6 @@ pub mod critique;
 pub mod field;
 pub mod keys;
 pub mod runtime;
-pub mod text;
 pub mod theme;
 pub mod view;
 

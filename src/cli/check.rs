@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{FailOn, Format};
 use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
+use crate::text::wrap;
 use crate::workspace::{self, Error};
 
 /// The JSON document `check --format json` prints. `schema` changes only when a field is removed
@@ -184,23 +185,4 @@ fn text_report(
         }
     }
     out
-}
-
-/// Greedy word wrap for terminal output.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
 }

@@ -8,9 +8,8 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::provider::ProviderConfig;
-use crate::answer::Answer;
 use crate::bundle::{Bundle, Review};
-use crate::questionnaire::{Kind, Question, Questionnaire};
+use crate::questionnaire::{Kind, Questionnaire};
 use crate::render::RenderError;
 use crate::session::{answers_hash, short_hash};
 
@@ -90,25 +89,6 @@ struct PromptSection<'a> {
     unanswered: Vec<Unanswered<'a>>,
 }
 
-/// The answer in words: choice labels rather than values, units after numbers.
-fn answer_words(q: &Question, a: &Answer) -> String {
-    let label = |v: &str| q.choice(v).map_or(v.to_string(), |c| c.label().to_string());
-    match (q.kind, a) {
-        (Kind::Choice, Answer::Text(v)) => label(v),
-        (Kind::MultiChoice, Answer::List(items)) => items
-            .iter()
-            .map(|v| label(v))
-            .collect::<Vec<_>>()
-            .join("; "),
-        (_, Answer::List(items)) => items.join("; "),
-        (Kind::Number, Answer::Number(_)) => match &q.unit {
-            Some(u) => format!("{a} {u}"),
-            None => a.to_string(),
-        },
-        _ => a.to_string(),
-    }
-}
-
 /// Renders both prompts for the asked questions' answers and the offline findings. Answers of
 /// questions marked `secret` are never sent.
 pub fn build_request(
@@ -133,7 +113,7 @@ pub fn build_request(
                 Some(a) => answered.push(Answered {
                     id: &question.id,
                     prompt: &question.prompt,
-                    answer: answer_words(question, a),
+                    answer: question.answer_text(a),
                     long: question.kind == Kind::LongText,
                 }),
                 None => unanswered.push(Unanswered {

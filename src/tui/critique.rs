@@ -40,7 +40,7 @@ pub fn layout(text: &str, width: usize) -> (Vec<String>, Vec<usize>) {
     let mut first_row = Vec::new();
     for line in text.split('\n') {
         first_row.push(rows.len());
-        rows.extend(super::text::wrap(line, width));
+        rows.extend(crate::text::wrap(line, width));
     }
     (rows, first_row)
 }

@@ -10,9 +10,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::app::{App, Overlay, Screen};
 use super::field::Field;
 use super::keys;
-use super::text::{truncate, wrap};
 use super::theme::{Theme, severity_mark};
 use crate::questionnaire::{Kind, check_answer};
+use crate::text::{truncate, wrap};
 use unicode_width::UnicodeWidthStr;
 
 mod critique;
@@ -298,16 +298,7 @@ fn question_rows<'a>(
     } else {
         rows.push(Row::Text(match app.review.asked.get(&question.id) {
             Some(a) => {
-                let text = match (question.kind, a) {
-                    (Kind::Choice, crate::Answer::Text(v)) => question
-                        .choice(v)
-                        .map_or(v.clone(), |c| c.label().to_string()),
-                    (Kind::Number, _) => match &question.unit {
-                        Some(u) => format!("{a} {u}"),
-                        None => a.to_string(),
-                    },
-                    _ => a.to_string().replace('\n', " "),
-                };
+                let text = question.answer_text(a).replace('\n', " ");
                 let bad = !check_answer(question, a).is_empty();
                 Line::styled(
                     format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),

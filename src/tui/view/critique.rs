@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::super::app::App;
 use super::super::critique::{layout, top_row};
-use super::super::text::wrap;
 use super::super::theme::Theme;
+use crate::text::wrap;
 
 pub fn render_critique(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let c = &app.critique;

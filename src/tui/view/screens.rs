@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap}
 
 use super::super::app::{App, ItemKind};
 use super::super::keys::{BINDINGS, CRITIQUE_KEYS, EXPORT_KEYS, REVIEW_KEYS, field_keys};
-use super::super::text::{truncate, wrap};
 use super::super::theme::{Theme, severity_mark};
 use super::section_progress;
 use crate::questionnaire::Kind;
+use crate::text::{truncate, wrap};
 
 pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let items = app.review_items();

@@ -1,4 +1,5 @@
-//! Word wrapping by display width (wide characters count double).
+//! Word wrapping and cutting by display width (wide characters count double), for the
+//! terminal front ends and the command line's text output alike.
 
 use unicode_width::UnicodeWidthStr;
 
