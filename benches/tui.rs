@@ -5,8 +5,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kickoff::tui::app::{App, Msg, update};
-use kickoff::tui::view::view;
+use kickoff::tui::view;
+use kickoff::tui::{App, Msg, update};
 use kickoff::{Answer, Bundle, Kind, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

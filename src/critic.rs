@@ -114,6 +114,7 @@ impl Critic {
         if file.questionnaire != q.id {
             problems.push(Problem {
                 line: line_of(source, "questionnaire"),
+                question: None,
                 subject: "rule pack".into(),
                 message: format!(
                     "is for questionnaire `{}`, not `{}`",
@@ -124,6 +125,7 @@ impl Critic {
         let mut problem = |id: &str, message: String| {
             problems.push(Problem {
                 line: line_of(source, &format!("id = \"{id}\"")),
+                question: None,
                 subject: format!("rule `{id}`"),
                 message,
             })

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod critic;
 pub mod expr;
+pub mod interview;
 pub mod llm;
 pub mod markdown;
 pub mod plain;

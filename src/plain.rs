@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::answer::Answer;
-use crate::bundle::Bundle;
+use crate::interview::Interview;
 use crate::questionnaire::{Kind, Question, check_answer};
-use crate::session::Session;
 use crate::workspace::{self, Error};
 
 const HOW: &str = "Enter keeps the current answer (or skips), - clears it, < goes back, ? shows the help, :q saves and quits.";
@@ -94,40 +93,25 @@ pub fn interview(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
-    let (mut bundle, mut session) =
+    let (mut bundle, session) =
         workspace::open_or_create(questionnaire, file, workspace::Open::Either)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let io_err = |e: std::io::Error| Error::Other {
         path: file.to_path_buf(),
         message: e.to_string(),
     };
-    let q = &bundle.questionnaire;
-    let mut review = bundle.review(&session.answers);
-    let asked = review.visible.iter().filter(|v| **v).count();
+    let mut iv = Interview::new(bundle, session);
     let _ = writeln!(
         output,
-        "{} ({asked} questions as things stand). {HOW}",
-        q.title
+        "{} ({} questions as things stand). {HOW}",
+        iv.bundle.questionnaire.title,
+        iv.progress().asked
     );
-    let start = session
-        .cursor
-        .as_deref()
-        .and_then(|id| q.index_of(id))
-        .or_else(|| {
-            (0..q.len())
-                .find(|&i| review.visible[i] && !review.asked.contains_key(&q.question(i).id))
-        })
-        .unwrap_or(0);
-    let mut i = start;
     let mut history: Vec<usize> = Vec::new();
-    while i < q.len() {
-        if !review.visible[i] {
-            i += 1;
-            continue;
-        }
-        let question = q.question(i);
-        ask(&bundle, &session, &review.visible, i, output).map_err(io_err)?;
-        let reply = match read_reply(question, input, output).map_err(io_err)? {
+    while iv.is_asked(iv.focus) {
+        ask(&iv, output).map_err(io_err)?;
+        let question = iv.focused().clone();
+        let reply = match read_reply(&question, input, output).map_err(io_err)? {
             None => break, // end of input: what was answered is saved
             Some(Err(e)) => {
                 let _ = writeln!(output, "  ✗ {e}");
@@ -142,35 +126,31 @@ pub fn interview(
                 continue;
             }
             Reply::Back => {
-                i = history.pop().unwrap_or(i);
+                if let Some(i) = history.pop() {
+                    iv.focus_on(i);
+                }
                 continue;
             }
             // Enter on an unanswered question with a default takes the default, as the
             // full-screen interview does when the question is shown.
             Reply::Keep => {
-                if !session.answers.contains_key(&question.id)
-                    && let Some(d) = question.default_answer()
-                {
-                    session.set(&question.id, Some(d));
-                }
+                iv.take_default();
             }
-            Reply::Clear => session.set(&question.id, None),
+            Reply::Clear => {
+                iv.set_answer(&question.id, None);
+            }
             Reply::Answer(a) => {
-                let problems = check_answer(question, &a);
+                let problems = check_answer(&question, &a);
                 if !problems.is_empty() {
                     let _ = writeln!(output, "  ✗ {}", problems.join("; "));
                     continue;
                 }
-                session.set(&question.id, Some(a));
+                iv.set_answer(&question.id, Some(a));
             }
         }
-        history.push(i);
-        review = bundle.review_after(&review, &session.answers, &question.id);
-        // Resume at the next question asked, not at the one just answered.
-        let next = (i + 1..q.len()).find(|&j| review.visible[j]).unwrap_or(i);
-        session.cursor = Some(q.question(next).id.clone());
-        session.save(file, Some(q))?;
-        for f in review
+        history.push(iv.focus);
+        for f in iv
+            .review
             .findings
             .iter()
             .filter(|f| f.questions.contains(&question.id))
@@ -183,34 +163,34 @@ pub fn interview(
                 f.message
             );
         }
-        i += 1;
+        // Resume at the next question asked, not at the one just answered.
+        let next = iv.step_from(iv.focus, true);
+        iv.focus_on(next.unwrap_or(iv.focus));
+        iv.session.save(file, Some(&iv.bundle.questionnaire))?;
+        if next.is_none() {
+            break;
+        }
     }
-    session.save(file, Some(q))?;
-    let (answered, total) = (
-        review.asked.len(),
-        review.visible.iter().filter(|v| **v).count(),
-    );
+    iv.session.save(file, Some(&iv.bundle.questionnaire))?;
+    let progress = iv.progress();
     let _ = writeln!(
         output,
-        "Saved {} ({answered} of {total} answered, {} findings). The doc: kickoff render {}",
+        "Saved {} ({} of {} answered, {} findings). The doc: kickoff render {}",
         file.display(),
-        review.findings.len(),
+        progress.answered,
+        progress.asked,
+        iv.review.findings.len(),
         file.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask(
-    bundle: &Bundle,
-    session: &Session,
-    visible: &[bool],
-    i: usize,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let q = &bundle.questionnaire;
+fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
+    let q = &iv.bundle.questionnaire;
+    let i = iv.focus;
     let question = q.question(i);
     let s = q.section_of(i);
-    let asked: Vec<usize> = q.section_range(s).filter(|&j| visible[j]).collect();
+    let asked: Vec<usize> = q.section_range(s).filter(|&j| iv.is_asked(j)).collect();
     writeln!(
         out,
         "\n[{} of {}: {}] question {} of {}{}",
@@ -247,10 +227,18 @@ fn ask(
         )?,
         Kind::Text => {}
     }
-    if let Some(a) = session.answers.get(&question.id) {
-        writeln!(out, "  current: {}", a.to_string().replace('\n', " / "))?;
+    if let Some(a) = iv.session.answers.get(&question.id) {
+        writeln!(
+            out,
+            "  current: {}",
+            question.answer_text(a).replace('\n', " / ")
+        )?;
     } else if let Some(d) = question.default_answer() {
-        writeln!(out, "  default (Enter takes it): {d}")?;
+        writeln!(
+            out,
+            "  default (Enter takes it): {}",
+            question.answer_text(&d)
+        )?;
     }
     write!(out, "> ")?;
     out.flush()

@@ -271,6 +271,7 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     let mut problem = |line: Option<usize>, subject: String, message: String| {
         problems.push(Problem {
             line,
+            question: None,
             subject,
             message,
         });

@@ -81,6 +81,7 @@ impl Scorecard {
             let mut problem = |message: String| {
                 problems.push(Problem {
                     line: line_of(source, &format!("id = \"{}\"", def.id)),
+                    question: None,
                     subject: format!("test `{}`", def.id),
                     message,
                 })

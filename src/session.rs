@@ -94,6 +94,7 @@ impl Session {
             out.push(Problem {
                 line: None,
                 subject: "session".into(),
+                question: None,
                 message: format!(
                     "written for questionnaire `{}`, not `{}`",
                     self.questionnaire, q.id
@@ -103,6 +104,7 @@ impl Session {
             out.push(Problem {
                 line: None,
                 subject: "session".into(),
+                question: None,
                 message: format!(
                     "written for version {} of `{}`, this is version {}",
                     self.questionnaire_version, q.id, q.version
@@ -115,6 +117,7 @@ impl Session {
                 None => out.push(Problem {
                     line: None,
                     subject,
+                    question: Some(id.clone()),
                     message: "no such question in this questionnaire (kept as is)".into(),
                 }),
                 Some(question) if !answer.is_empty() => {
@@ -122,6 +125,7 @@ impl Session {
                         out.push(Problem {
                             line: None,
                             subject: subject.clone(),
+                            question: Some(id.clone()),
                             message,
                         });
                     }
@@ -179,7 +183,10 @@ pub struct SaveError {
     pub source: std::io::Error,
 }
 
-/// Atomic replace of `path` with `bytes`.
+/// Atomic replace of `path` with `bytes`: a new temporary file with a random name beside it
+/// (created exclusively, with the target's permissions, or the usual ones for a new file),
+/// written and flushed to disk, then renamed over the target. A failure removes the temporary
+/// file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let err = |source| SaveError {
         path: path.to_path_buf(),
@@ -195,26 +202,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
             "not a file path",
         ))
     })?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    if let Some(permissions) = permissions_for(path) {
+        builder.permissions(permissions);
     }
-    result.map_err(err)
+    let mut file = builder.tempfile_in(&dir).map_err(err)?;
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(err)?;
+    file.persist(path).map_err(|e| err(e.error))?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The permissions a replacement of `path` gets: the file's own, or for a new file readable by
+/// all and writable by the owner (before the umask), as a plain create would give.
+fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(m) = std::fs::metadata(path) {
+        return Some(m.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o666))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// A short, stable hash of the visible answers: the doc's reproducibility footer and the

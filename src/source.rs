@@ -11,6 +11,8 @@ pub struct Problem {
     pub line: Option<usize>,
     /// What the problem is about, e.g. "question `task`" or "rule `no-baseline`".
     pub subject: String,
+    /// The id of the answered question it concerns, for a front end to link to it.
+    pub question: Option<String>,
     pub message: String,
 }
 

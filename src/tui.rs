@@ -1,14 +1,24 @@
 //! The interview: a full-screen terminal wizard in The Elm Architecture. [`app`] holds the
-//! state and the pure `update`, [`view`] draws it, [`keys`] maps keys to messages from one
-//! table, and [`runtime`] owns the terminal, the files and the threads.
+//! state (around the front-end-neutral [`Interview`](crate::interview::Interview)), [`msg`]
+//! the messages and commands, [`update`] the pure state changes, [`view`] draws it, [`keys`]
+//! maps keys to messages from one table, and [`runtime`] owns the terminal, the files, the
+//! clock and the threads.
 
 pub mod app;
 pub mod critique;
 pub mod field;
 pub mod keys;
+pub mod msg;
 pub mod runtime;
 pub mod theme;
+pub mod update;
 pub mod view;
+
+pub use app::{App, ItemKind, ReviewItem, default_doc_path};
+pub use keys::map_key;
+pub use msg::{Banner, BannerKind, Cmd, Motion, Msg, Overlay, Screen};
+pub use update::update;
+pub use view::view;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -37,13 +47,14 @@ pub fn interview(
         path: file.to_path_buf(),
         message: format!("terminal error: {e}"),
     })?;
-    let (answered, total) = app.answered_count();
+    let progress = app.interview.progress();
+    let (answered, total) = (progress.answered, progress.asked);
     match saved {
         Ok(()) => {
             println!(
                 "Saved {} ({answered} of {total} answered). Resume: kickoff resume {0}  Doc: kickoff render {0} -o {1}",
                 file.display(),
-                app::default_doc_path(file).display()
+                default_doc_path(file).display()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::{Tmux, app_with, ctrl, key, mini, press, send};
 use kickoff::llm::{Env, Flags, LlmError, Prompts, StreamEvent, build_request, resolve};
-use kickoff::tui::app::{App, Cmd, Msg, Screen};
-use kickoff::tui::view::view;
+use kickoff::tui::view;
+use kickoff::tui::{App, Cmd, Msg, Screen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -21,12 +21,26 @@ fn started(app: &mut App) {
     let provider = resolve(&kickoff::config::Config::default(), &env, &Flags::default())
         .unwrap()
         .unwrap();
-    let request = build_request(&app.bundle, &app.review, &provider, &Prompts::default()).unwrap();
+    let request = build_request(
+        &app.interview.bundle,
+        &app.interview.review,
+        &provider,
+        &Prompts::default(),
+    )
+    .unwrap();
     send(app, Msg::CritiqueStarted(Box::new(request)));
 }
 
+/// A stream event as the runtime passes it in, with the time it arrived.
+fn event(event: StreamEvent) -> Msg {
+    Msg::CritiqueEvent {
+        event,
+        at: "2026-12-01T10:00:00Z".into(),
+    }
+}
+
 fn text(s: &str) -> Msg {
-    Msg::CritiqueEvent(StreamEvent::Text(s.into()))
+    event(StreamEvent::Text(s.into()))
 }
 
 fn draw(app: &App, w: u16, h: u16) -> String {
@@ -38,7 +52,6 @@ fn draw(app: &App, w: u16, h: u16) -> String {
 #[test]
 fn streamed_text_is_folded_linked_and_saved_in_the_session() {
     let mut app = app_with(mini());
-    send(&mut app, Msg::Resize(100, 30));
     press(&mut app, ctrl('l'));
     assert_eq!(app.screen, Screen::Critique);
     assert_eq!(
@@ -47,7 +60,7 @@ fn streamed_text_is_folded_linked_and_saved_in_the_session() {
     );
     started(&mut app);
     assert!(app.critique.running);
-    send(&mut app, Msg::CritiqueEvent(StreamEvent::Started));
+    send(&mut app, event(StreamEvent::Started));
     send(
         &mut app,
         text("Overall: framing is thin.\n- [task] say why"),
@@ -65,12 +78,11 @@ fn streamed_text_is_folded_linked_and_saved_in_the_session() {
         [(1, "task"), (2, "notes")]
     );
     for (w, h) in [(80, 24), (120, 40)] {
-        send(&mut app, Msg::Resize(w, h));
         insta::assert_snapshot!(format!("critique_streaming_{w}x{h}"), draw(&app, w, h));
     }
     send(
         &mut app,
-        Msg::CritiqueEvent(StreamEvent::Usage {
+        event(StreamEvent::Usage {
             input_tokens: Some(900),
             output_tokens: Some(40),
             estimated: false,
@@ -78,14 +90,19 @@ fn streamed_text_is_folded_linked_and_saved_in_the_session() {
     );
     let cmds = send(
         &mut app,
-        Msg::CritiqueEvent(StreamEvent::Finished {
+        event(StreamEvent::Finished {
             interrupted: None,
             stop_reason: Some("stop".into()),
         }),
     );
     assert_eq!(cmds, vec![Cmd::Save]);
     assert!(!app.critique.running);
-    let saved = app.session.critiques.last().expect("saved in the session");
+    let saved = app
+        .interview
+        .session
+        .critiques
+        .last()
+        .expect("saved in the session");
     assert_eq!(
         (
             saved.provider.as_str(),
@@ -96,7 +113,6 @@ fn streamed_text_is_folded_linked_and_saved_in_the_session() {
     );
     assert!(saved.text.contains("[notes] kill criteria?"));
     for (w, h) in [(80, 24), (120, 40)] {
-        send(&mut app, Msg::Resize(w, h));
         insta::with_settings!({ filters => vec![(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]")] }, {
             insta::assert_snapshot!(format!("critique_done_{w}x{h}"), draw(&app, w, h));
         });
@@ -105,7 +121,7 @@ fn streamed_text_is_folded_linked_and_saved_in_the_session() {
     press(&mut app, key(KeyCode::Down));
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        (app.screen, app.focused().id.as_str()),
+        (app.screen, app.interview.focused().id.as_str()),
         (Screen::Interview, "notes")
     );
 }
@@ -127,13 +143,14 @@ fn esc_cancels_while_streaming_and_goes_back_after() {
     send(&mut app, text("partial"));
     send(
         &mut app,
-        Msg::CritiqueEvent(StreamEvent::Finished {
+        event(StreamEvent::Finished {
             interrupted: Some(LlmError::Cancelled),
             stop_reason: None,
         }),
     );
     assert!(
-        app.session
+        app.interview
+            .session
             .critiques
             .last()
             .is_some_and(|c| c.interrupted && c.text == "partial")
@@ -146,15 +163,12 @@ fn esc_cancels_while_streaming_and_goes_back_after() {
 fn a_failure_shows_a_message_and_leaves_the_answers_alone() {
     let mut app = app_with(mini());
     common::type_text(&mut app, "Kept");
-    let before = app.session.clone();
+    let before = app.interview.session.clone();
     press(&mut app, ctrl('l'));
     started(&mut app);
-    let cmds = send(
-        &mut app,
-        Msg::CritiqueEvent(StreamEvent::Failed(LlmError::Cancelled)),
-    );
+    let cmds = send(&mut app, event(StreamEvent::Failed(LlmError::Cancelled)));
     assert!(cmds.is_empty());
-    assert_eq!(app.session, before);
+    assert_eq!(app.interview.session, before);
     assert!(
         app.critique
             .note

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use kickoff::Answer;
-use kickoff::tui::app::{App, Msg};
-use kickoff::tui::view::view;
+use kickoff::tui::view;
+use kickoff::tui::{App, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -42,9 +42,9 @@ fn mini_at(id: &str) -> App {
         ),
         ("metrics", Answer::List(vec!["accuracy".into()])),
     ] {
-        app.session.set(q, Some(a));
+        app.interview.session.set(q, Some(a));
     }
-    app.review = app.bundle.review(&app.session.answers);
+    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     send(&mut app, Msg::GotoQuestion(id.into()));
     app
 }
@@ -60,7 +60,7 @@ fn every_question_kind() {
         "ab_test",
         "metrics",
     ] {
-        let kind = mini_at(id).focused().kind.name();
+        let kind = mini_at(id).interview.focused().kind.name();
         snapshot_both(&format!("kind_{kind}"), &mini_at(id));
     }
 }
@@ -114,7 +114,7 @@ fn help_overlay() {
     press(&mut app, key(KeyCode::Char('x')));
     assert_eq!(app.overlay, None, "any other key closes the help");
     assert_eq!(
-        app.session.answers["name"],
+        app.interview.session.answers["name"],
         Answer::Text("Churn 日本 v2".into()),
         "and is not typed"
     );
@@ -177,7 +177,6 @@ fn tiny_terminals_do_not_panic() {
             press(&mut app, k);
         }
         for (w, h) in sizes {
-            send(&mut app, Msg::Resize(w, h));
             draw(&app, w, h);
         }
         press(&mut app, key(KeyCode::Esc));

@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use kickoff::Answer;
-use kickoff::tui::app::{Cmd, ItemKind, Msg, Overlay, Screen};
-use kickoff::tui::keys::map_key;
+use kickoff::tui::map_key;
+use kickoff::tui::{Cmd, ItemKind, Msg, Overlay, Screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[test]
@@ -15,8 +15,11 @@ fn starts_on_the_first_unanswered_question_and_typing_saves() {
     let cmds = press(&mut app, key(KeyCode::Char('X')));
     assert_eq!(cmds, vec![Cmd::Save]);
     type_text(&mut app, "yz");
-    assert_eq!(app.session.answers["name"], Answer::Text("Xyz".into()));
-    assert_eq!(app.session.cursor.as_deref(), Some("name"));
+    assert_eq!(
+        app.interview.session.answers["name"],
+        Answer::Text("Xyz".into())
+    );
+    assert_eq!(app.interview.session.cursor.as_deref(), Some("name"));
 }
 
 #[test]
@@ -60,7 +63,7 @@ fn enter_moves_on_and_conditional_questions_follow_the_answers() {
     press(&mut app, key(KeyCode::Down));
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.session.answers["task"],
+        app.interview.session.answers["task"],
         Answer::Text("regression".into())
     );
     assert_eq!(
@@ -76,33 +79,48 @@ fn enter_moves_on_and_conditional_questions_follow_the_answers() {
     press(&mut app, key(KeyCode::Tab));
     assert_eq!(focused_id(&app), "positive_rate");
     type_text(&mut app, "0.05");
-    assert_eq!(app.session.answers["positive_rate"], Answer::Number(0.05));
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(0.05)
+    );
     // Regression again: hidden, but its answer is kept.
     send(&mut app, Msg::GotoQuestion("task".into()));
     press(&mut app, key(KeyCode::Down));
     press(&mut app, key(KeyCode::Char(' ')));
-    let i = app.bundle.questionnaire.index_of("positive_rate").unwrap();
-    assert!(!app.review.visible[i]);
-    assert_eq!(app.session.answers["positive_rate"], Answer::Number(0.05));
-    assert!(!app.review.asked.contains_key("positive_rate"));
+    let i = app
+        .interview
+        .bundle
+        .questionnaire
+        .index_of("positive_rate")
+        .unwrap();
+    assert!(!app.interview.review.visible[i]);
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(0.05)
+    );
+    assert!(!app.interview.review.asked.contains_key("positive_rate"));
 }
 
 #[test]
 fn numbers_reject_letters_and_show_range_errors() {
     let mut app = app_with(mini());
-    app.session
+    app.interview
+        .session
         .set("task", Some(Answer::Text("classification".into())));
     send(&mut app, Msg::GotoQuestion("task".into()));
-    app.review = app.bundle.review(&app.session.answers);
+    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));
     assert_eq!(focused_id(&app), "positive_rate");
     type_text(&mut app, "abc");
     assert!(
-        !app.session.answers.contains_key("positive_rate"),
+        !app.interview.session.answers.contains_key("positive_rate"),
         "letters are not typed"
     );
     type_text(&mut app, "5");
-    assert_eq!(app.session.answers["positive_rate"], Answer::Number(5.0));
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(5.0)
+    );
     let errors = app.field_errors();
     assert!(
         errors.iter().any(|e| e.contains("out of range: 0 to 1")),
@@ -116,7 +134,10 @@ fn numbers_reject_letters_and_show_range_errors() {
             .any(|e| e.contains("not a number yet"))
     );
     type_text(&mut app, ".5");
-    assert_eq!(app.session.answers["positive_rate"], Answer::Number(-0.5));
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(-0.5)
+    );
 }
 
 #[test]
@@ -150,9 +171,9 @@ fn findings_join_the_review_and_follow_the_answers() {
         ("positive_rate", Answer::Number(0.02)),
         ("metrics", Answer::List(vec!["accuracy".into()])),
     ] {
-        app.session.set(id, Some(a));
+        app.interview.session.set(id, Some(a));
     }
-    app.review = app.bundle.review(&app.session.answers);
+    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     let items = app.review_items();
     let blocker = items
         .iter()
@@ -180,7 +201,7 @@ fn list_items_are_added_edited_moved_and_removed() {
         press(&mut app, key(KeyCode::Enter));
     }
     assert_eq!(
-        app.session.answers["tags"],
+        app.interview.session.answers["tags"],
         Answer::List(vec!["a".into(), "b".into(), "c".into()])
     );
     // Up twice: onto "b"; move it up; edit it.
@@ -188,12 +209,12 @@ fn list_items_are_added_edited_moved_and_removed() {
     press(&mut app, key(KeyCode::Up));
     press(&mut app, KeyEvent::new(KeyCode::Up, KeyModifiers::ALT));
     assert_eq!(
-        app.session.answers["tags"],
+        app.interview.session.answers["tags"],
         Answer::List(vec!["b".into(), "a".into(), "c".into()])
     );
     type_text(&mut app, "2");
     assert_eq!(
-        app.session.answers["tags"],
+        app.interview.session.answers["tags"],
         Answer::List(vec!["b2".into(), "a".into(), "c".into()])
     );
     // Delete the row's text, then Backspace on the empty row removes it.
@@ -201,7 +222,7 @@ fn list_items_are_added_edited_moved_and_removed() {
     press(&mut app, key(KeyCode::Backspace));
     press(&mut app, key(KeyCode::Backspace));
     assert_eq!(
-        app.session.answers["tags"],
+        app.interview.session.answers["tags"],
         Answer::List(vec!["a".into(), "c".into()])
     );
     // Leave and come back: the new-item row is focused again. A fourth item is over max_items = 3.
@@ -229,14 +250,17 @@ fn yes_no_starts_from_its_default_and_toggles() {
     let mut app = app_with(mini());
     send(&mut app, Msg::GotoQuestion("ab_test".into()));
     assert_eq!(
-        app.session.answers["ab_test"],
+        app.interview.session.answers["ab_test"],
         Answer::Bool(false),
         "default applied when shown"
     );
     press(&mut app, key(KeyCode::Char('y')));
-    assert_eq!(app.session.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
     press(&mut app, key(KeyCode::Char(' ')));
-    assert_eq!(app.session.answers["ab_test"], Answer::Bool(false));
+    assert_eq!(
+        app.interview.session.answers["ab_test"],
+        Answer::Bool(false)
+    );
 }
 
 #[test]
@@ -244,7 +268,7 @@ fn multi_choice_toggles_and_filters() {
     let mut app = app_with(mini());
     send(&mut app, Msg::GotoQuestion("metrics".into()));
     type_text(&mut app, "pr");
-    let q = app.focused().clone();
+    let q = app.interview.focused().clone();
     assert_eq!(
         app.field.filtered(&q),
         vec![1],
@@ -252,12 +276,12 @@ fn multi_choice_toggles_and_filters() {
     );
     press(&mut app, key(KeyCode::Char(' ')));
     assert_eq!(
-        app.session.answers["metrics"],
+        app.interview.session.answers["metrics"],
         Answer::List(vec!["pr_auc".into()])
     );
     press(&mut app, key(KeyCode::Char(' ')));
     assert!(
-        !app.session.answers.contains_key("metrics"),
+        !app.interview.session.answers.contains_key("metrics"),
         "toggled off again"
     );
 }
@@ -267,20 +291,20 @@ fn paste_strips_newlines_in_one_line_fields_and_splits_list_items() {
     let mut app = app_with(mini());
     send(&mut app, Msg::Paste("first\nsecond".into()));
     assert_eq!(
-        app.session.answers["name"],
+        app.interview.session.answers["name"],
         Answer::Text("first second".into())
     );
     assert_eq!(focused_id(&app), "name", "a pasted newline does not submit");
     send(&mut app, Msg::GotoQuestion("tags".into()));
     send(&mut app, Msg::Paste("x\ny\n".into()));
     assert_eq!(
-        app.session.answers["tags"],
+        app.interview.session.answers["tags"],
         Answer::List(vec!["x".into(), "y".into()])
     );
     send(&mut app, Msg::GotoQuestion("notes".into()));
     send(&mut app, Msg::Paste("line 1\nline 2".into()));
     assert_eq!(
-        app.session.answers["notes"],
+        app.interview.session.answers["notes"],
         Answer::Text("line 1\nline 2".into())
     );
 }
@@ -289,21 +313,21 @@ fn paste_strips_newlines_in_one_line_fields_and_splits_list_items() {
 fn sections_by_page_keys_picker_and_alt_digits() {
     let mut app = app_with(mini());
     press(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.section(), 1);
+    assert_eq!(app.interview.section(), 1);
     press(&mut app, key(KeyCode::Tab));
     press(&mut app, key(KeyCode::PageUp));
     assert_eq!(focused_id(&app), "notes", "first to the top of the section");
     press(&mut app, key(KeyCode::PageUp));
-    assert_eq!(app.section(), 0);
+    assert_eq!(app.interview.section(), 0);
     press(&mut app, ctrl('g'));
     assert_eq!(app.overlay, Some(Overlay::Picker { cursor: 0 }));
     press(&mut app, key(KeyCode::Char('2')));
-    assert_eq!((app.overlay, app.section()), (None, 1));
+    assert_eq!((app.overlay, app.interview.section()), (None, 1));
     press(
         &mut app,
         KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT),
     );
-    assert_eq!(app.section(), 0);
+    assert_eq!(app.interview.section(), 0);
 }
 
 #[test]
@@ -317,22 +341,22 @@ fn editor_round_trip_and_clear() {
         Msg::EditorDone(Ok("from the editor\nsecond line\n".into())),
     );
     assert_eq!(
-        app.session.answers["notes"],
+        app.interview.session.answers["notes"],
         Answer::Text("from the editor\nsecond line".into())
     );
     send(&mut app, Msg::EditorDone(Err("vi exited with 1".into())));
     assert_eq!(
-        app.session.answers["notes"],
+        app.interview.session.answers["notes"],
         Answer::Text("from the editor\nsecond line".into()),
         "a failed editor changes nothing"
     );
     assert!(
         app.banner
             .as_ref()
-            .is_some_and(|(t, err)| *err && t.contains("vi exited"))
+            .is_some_and(|b| b.is_error() && b.text.contains("vi exited"))
     );
     press(&mut app, ctrl('x'));
-    assert!(!app.session.answers.contains_key("notes"));
+    assert!(!app.interview.session.answers.contains_key("notes"));
 }
 
 #[test]
@@ -341,11 +365,14 @@ fn undo_and_redo_in_text() {
     type_text(&mut app, "abc");
     press(&mut app, ctrl('z'));
     assert_ne!(
-        app.session.answers.get("name"),
+        app.interview.session.answers.get("name"),
         Some(&Answer::Text("abc".into()))
     );
     press(&mut app, ctrl('y'));
-    assert_eq!(app.session.answers["name"], Answer::Text("abc".into()));
+    assert_eq!(
+        app.interview.session.answers["name"],
+        Answer::Text("abc".into())
+    );
 }
 
 #[test]
@@ -357,9 +384,9 @@ fn quit_and_resume_returns_to_the_cursor() {
         vec![Cmd::Quit],
         "saved already, when the answers changed"
     );
-    let session = app.session.clone();
-    let resumed = kickoff::tui::app::App::new(mini(), session, "kickoff.toml".into());
-    assert_eq!(resumed.focused().id, "tags");
+    let session = app.interview.session.clone();
+    let resumed = kickoff::tui::App::new(mini(), session, "kickoff.toml".into());
+    assert_eq!(resumed.interview.focused().id, "tags");
 }
 
 #[test]

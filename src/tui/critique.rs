@@ -1,20 +1,34 @@
-//! The critique screen's state and its part of `update`: the LLM critique streams in as
-//! `StreamEvent`s, folded into a transcript; the finished critique joins the session.
+//! The critique screen's state: the LLM critique streams in as `StreamEvent`s, folded into a
+//! transcript; a finished critique is handed back to join the session. Knows nothing of the
+//! rest of the app, and nothing of the screen's size: scrolling is kept as a logical position
+//! that the view clamps.
 
-use super::app::{App, Cmd, Msg};
+use std::path::Path;
+
+use super::msg::{Cmd, Motion};
 use crate::llm::{CritiqueRequest, StreamEvent, Transcript, linked_questions, to_critique};
+use crate::questionnaire::Questionnaire;
 use crate::session::Critique;
 
-/// Where the text view stands.
+/// What the top row of the text view is measured from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Anchor {
-    /// Follow the end of the text as it streams.
+pub enum Origin {
+    /// The first row.
+    Top,
+    /// The last screenful (follows the text as it streams).
     Bottom,
-    /// A row offset chosen with PgUp/PgDn.
-    Row(u16),
-    /// Keep the selected link's line in view.
+    /// Two rows above the selected link's line.
     Link,
 }
+
+/// Where the text view stands: `offset` rows below the origin's top row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scroll {
+    pub from: Origin,
+    pub offset: i32,
+}
+
+const PAGE: i32 = 10;
 
 #[derive(Debug, Default)]
 pub struct CritiqueState {
@@ -24,14 +38,13 @@ pub struct CritiqueState {
     pub running: bool,
     /// The critique shown when nothing is running: the last one saved or received.
     pub shown: Option<Critique>,
-    /// A one-line note: why no LLM is available, a failure, "from the cache".
+    /// A one-line note (text, is it an error): why no LLM is available, a failure, "cached".
     pub note: Option<(String, bool)>,
-    /// Size of the text view (columns, rows), set by the app from the terminal size.
-    pub view: (u16, u16),
     /// (line index, question id) of the lines that name a question.
     pub links: Vec<(usize, String)>,
     pub selected: usize,
-    pub anchor: Option<Anchor>,
+    /// `None`: follow the stream while it runs, else start at the top.
+    pub scroll: Option<Scroll>,
 }
 
 /// The critique's text wrapped to `width`: the rows, and the first row of each text line.
@@ -45,24 +58,6 @@ pub fn layout(text: &str, width: usize) -> (Vec<String>, Vec<usize>) {
     (rows, first_row)
 }
 
-/// The first row shown, for `rows` rows in a view of `height`.
-pub fn top_row(state: &CritiqueState, rows: usize, first_row: &[usize], height: usize) -> usize {
-    let max_top = rows.saturating_sub(height);
-    match state.anchor() {
-        Anchor::Bottom => max_top,
-        Anchor::Row(r) => (r as usize).min(max_top),
-        Anchor::Link => {
-            let line = state.links.get(state.selected).map_or(0, |(l, _)| *l);
-            first_row
-                .get(line)
-                .copied()
-                .unwrap_or(0)
-                .saturating_sub(2)
-                .min(max_top)
-        }
-    }
-}
-
 impl CritiqueState {
     /// The text on screen: what is streaming, else the critique shown.
     pub fn text(&self) -> &str {
@@ -73,125 +68,202 @@ impl CritiqueState {
         }
     }
 
-    pub fn anchor(&self) -> Anchor {
-        self.anchor.unwrap_or(if self.running {
-            Anchor::Bottom
-        } else {
-            Anchor::Row(0)
+    pub fn scroll(&self) -> Scroll {
+        self.scroll.unwrap_or(Scroll {
+            from: if self.running {
+                Origin::Bottom
+            } else {
+                Origin::Top
+            },
+            offset: 0,
         })
     }
-}
 
-fn relink(app: &mut App) {
-    let links = linked_questions(app.critique.text(), &app.bundle.questionnaire);
-    app.critique.selected = app.critique.selected.min(links.len().saturating_sub(1));
-    app.critique.links = links;
-}
-
-/// Opening the screen shows the latest saved critique, if any.
-pub fn open(app: &mut App) {
-    if !app.critique.running && app.critique.shown.is_none() {
-        app.critique.shown = app.session.critiques.last().cloned();
-        relink(app);
-    }
-}
-
-pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
-    let c = &mut app.critique;
-    match msg {
-        Msg::CritiqueAsk { fresh } if !c.running => {
-            c.note = Some(("Asking…".into(), false));
-            return vec![Cmd::StartCritique { fresh }];
-        }
-        Msg::CritiqueAsk { .. } => {}
-        Msg::CritiqueCancel if c.running => return vec![Cmd::CancelCritique],
-        Msg::CritiqueCancel => {}
-        Msg::CritiqueUnavailable(why) => c.note = Some((why, true)),
-        Msg::CritiqueCached(critique) => {
-            c.note = Some((
-                format!(
-                    "Saved critique for these same answers and prompts ({}); f asks afresh.",
-                    critique.created
-                ),
-                false,
-            ));
-            c.shown = Some(critique);
-            c.anchor = None;
-            relink(app);
-        }
-        Msg::CritiqueStarted(request) => {
-            c.note = Some((
-                format!(
-                    "Asking {} / {}… Esc cancels.",
-                    request.provider.kind.name(),
-                    request.provider.model
-                ),
-                false,
-            ));
-            c.request = Some(request);
-            c.transcript = Transcript::default();
-            c.running = true;
-            c.anchor = None;
-            c.links.clear();
-        }
-        Msg::CritiqueEvent(event) => return on_event(app, event),
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn on_event(app: &mut App, event: StreamEvent) -> Vec<Cmd> {
-    let c = &mut app.critique;
-    c.transcript.apply(&event);
-    match &event {
-        StreamEvent::Text(_) => {
-            relink(app);
-            Vec::new()
-        }
-        StreamEvent::Retrying {
-            attempt,
-            wait_ms,
-            reason,
-        } => {
-            c.note = Some((
-                format!(
-                    "{reason}; attempt {attempt} in {:.1} s…",
-                    *wait_ms as f64 / 1000.0
-                ),
-                false,
-            ));
-            Vec::new()
-        }
-        StreamEvent::Failed(e) => {
-            c.running = false;
-            c.note = Some((
-                format!("The critique failed: {e}. Your answers are untouched."),
-                true,
-            ));
-            Vec::new()
-        }
-        StreamEvent::Finished { interrupted, .. } => {
-            c.running = false;
-            let Some(request) = &c.request else {
-                return Vec::new();
-            };
-            if c.transcript.text.trim().is_empty() {
-                c.note = Some(("The model returned no text; nothing saved.".into(), true));
-                return Vec::new();
+    /// The first row shown, for `rows` rows in a view of `height`: the view's one use of the
+    /// logical scroll position.
+    pub fn top_row(&self, rows: usize, first_row: &[usize], height: usize) -> usize {
+        let max_top = rows.saturating_sub(height) as i64;
+        let scroll = self.scroll();
+        let origin = match scroll.from {
+            Origin::Top => 0,
+            Origin::Bottom => max_top,
+            Origin::Link => {
+                let line = self.links.get(self.selected).map_or(0, |(l, _)| *l);
+                first_row.get(line).copied().unwrap_or(0) as i64 - 2
             }
-            let critique = to_critique(request, &c.transcript);
-            c.note = Some(match interrupted {
-                Some(e) => (
-                    format!("Interrupted ({e}); the partial text is saved, marked interrupted."),
-                    true,
-                ),
-                None => (format!("Saved to {}.", app.path.display()), false),
-            });
-            c.shown = Some(critique.clone());
-            app.session.critiques.push(critique);
-            relink(app);
-            vec![Cmd::Save]
+        };
+        (origin + scroll.offset as i64).clamp(0, max_top.max(0)) as usize
+    }
+
+    /// A move on the critique screen: ↑↓ pick a linked line, the others scroll.
+    pub fn handle_motion(&mut self, m: Motion) {
+        let n = self.links.len();
+        let s = self.scroll();
+        self.scroll = Some(match m {
+            Motion::Up | Motion::Down if n == 0 => s,
+            Motion::Up | Motion::Down => {
+                self.selected = if m == Motion::Up {
+                    (self.selected + n - 1) % n
+                } else {
+                    (self.selected + 1) % n
+                };
+                Scroll {
+                    from: Origin::Link,
+                    offset: 0,
+                }
+            }
+            // Past the end there is nothing to scroll to: don't count pages that can't show.
+            Motion::PageDown if s.from == Origin::Bottom => Scroll {
+                offset: (s.offset + PAGE).min(0),
+                ..s
+            },
+            Motion::PageDown => Scroll {
+                offset: s.offset + PAGE,
+                ..s
+            },
+            Motion::PageUp if s.from == Origin::Top => Scroll {
+                offset: (s.offset - PAGE).max(0),
+                ..s
+            },
+            Motion::PageUp => Scroll {
+                offset: s.offset - PAGE,
+                ..s
+            },
+            Motion::Home => Scroll {
+                from: Origin::Top,
+                offset: 0,
+            },
+            Motion::End => Scroll {
+                from: Origin::Bottom,
+                offset: 0,
+            },
+        });
+    }
+
+    /// The question named on the selected line, if any.
+    pub fn selected_question(&self) -> Option<&str> {
+        self.links.get(self.selected).map(|(_, id)| id.as_str())
+    }
+
+    fn relink(&mut self, q: &Questionnaire) {
+        let links = linked_questions(self.text(), q);
+        self.selected = self.selected.min(links.len().saturating_sub(1));
+        self.links = links;
+    }
+
+    /// Opening the screen shows the latest saved critique, if any.
+    pub fn open(&mut self, latest: Option<&Critique>, q: &Questionnaire) {
+        if !self.running && self.shown.is_none() {
+            self.shown = latest.cloned();
+            self.relink(q);
         }
-        StreamEvent::Started | StreamEvent::Usage { .. } => Vec::new(),
+    }
+
+    pub fn ask(&mut self, fresh: bool) -> Vec<Cmd> {
+        if self.running {
+            return Vec::new();
+        }
+        self.note = Some(("Asking…".into(), false));
+        vec![Cmd::StartCritique { fresh }]
+    }
+
+    pub fn cancel(&mut self) -> Vec<Cmd> {
+        if self.running {
+            vec![Cmd::CancelCritique]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn unavailable(&mut self, why: String) {
+        self.note = Some((why, true));
+    }
+
+    pub fn cached(&mut self, critique: Critique, q: &Questionnaire) {
+        self.note = Some((
+            format!(
+                "Saved critique for these same answers and prompts ({}); f asks afresh.",
+                critique.created
+            ),
+            false,
+        ));
+        self.shown = Some(critique);
+        self.scroll = None;
+        self.relink(q);
+    }
+
+    pub fn started(&mut self, request: Box<CritiqueRequest>) {
+        self.note = Some((
+            format!(
+                "Asking {} / {}… Esc cancels.",
+                request.provider.kind.name(),
+                request.provider.model
+            ),
+            false,
+        ));
+        self.request = Some(request);
+        self.transcript = Transcript::default();
+        self.running = true;
+        self.scroll = None;
+        self.links.clear();
+    }
+
+    /// Folds in one stream event that arrived at `at`. A finished critique with text is
+    /// returned, to be added to the session (and saved) by the caller.
+    pub fn on_event(
+        &mut self,
+        event: StreamEvent,
+        at: &str,
+        q: &Questionnaire,
+        session_path: &Path,
+    ) -> Option<Critique> {
+        self.transcript.apply(&event);
+        match &event {
+            StreamEvent::Text(_) => self.relink(q),
+            StreamEvent::Retrying {
+                attempt,
+                wait_ms,
+                reason,
+            } => {
+                self.note = Some((
+                    format!(
+                        "{reason}; attempt {attempt} in {:.1} s…",
+                        *wait_ms as f64 / 1000.0
+                    ),
+                    false,
+                ));
+            }
+            StreamEvent::Failed(e) => {
+                self.running = false;
+                self.note = Some((
+                    format!("The critique failed: {e}. Your answers are untouched."),
+                    true,
+                ));
+            }
+            StreamEvent::Finished { interrupted, .. } => {
+                self.running = false;
+                let request = self.request.as_ref()?;
+                if self.transcript.text.trim().is_empty() {
+                    self.note = Some(("The model returned no text; nothing saved.".into(), true));
+                    return None;
+                }
+                let mut critique = to_critique(request, &self.transcript);
+                critique.created = at.to_string();
+                self.note = Some(match interrupted {
+                    Some(e) => (
+                        format!(
+                            "Interrupted ({e}); the partial text is saved, marked interrupted."
+                        ),
+                        true,
+                    ),
+                    None => (format!("Saved to {}.", session_path.display()), false),
+                });
+                self.shown = Some(critique.clone());
+                self.relink(q);
+                return Some(critique);
+            }
+            StreamEvent::Started | StreamEvent::Usage { .. } => {}
+        }
+        None
     }
 }

@@ -1,18 +1,48 @@
 //! Every key binding, in one table: the key mapping, the help bar and the help overlay all
-//! read it.
+//! read it, for every screen and overlay. Only the focused widget's own editing keys (typing,
+//! cursor moves inside an answer) are not here; they are listed per question kind in
+//! [`field_keys`].
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{App, Msg, Overlay, Screen};
+use super::app::App;
+use super::msg::{Motion, Msg, Overlay, Screen};
 use crate::questionnaire::Kind;
 
+/// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Anywhere, also over the review and export screens.
+    /// Anywhere, also over the other screens (not over an overlay, except quitting).
     Global,
+    /// The interview screen, before the answer's widget sees the key.
     Interview,
-    /// The review, export and critique screens: anywhere but the interview.
+    /// The interview screen, for keys the answer's widget has no use for.
+    Unused,
+    /// The review, export and critique screens.
     Away,
+    Review,
+    Export,
+    Critique,
+    /// The help overlay (any other key closes it).
+    Help,
+    /// The section picker overlay.
+    Picker,
+}
+
+impl Scope {
+    /// The heading of this scope's keys in the help overlay.
+    fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Interview | Scope::Unused => "Interview",
+            Scope::Away => "Review, export and critique",
+            Scope::Review => "Review",
+            Scope::Export => "Export",
+            Scope::Critique => "Critique",
+            Scope::Help => "This list",
+            Scope::Picker => "Section picker",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +63,40 @@ const fn ctrl(c: char) -> Key {
         mods: KeyModifiers::CONTROL,
     }
 }
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+const fn alt(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::ALT,
+    }
+}
+
+const DIGITS: [Key; 10] = [
+    ch('1'),
+    ch('2'),
+    ch('3'),
+    ch('4'),
+    ch('5'),
+    ch('6'),
+    ch('7'),
+    ch('8'),
+    ch('9'),
+    ch('0'),
+];
+const ALT_DIGITS: [Key; 10] = [
+    alt('1'),
+    alt('2'),
+    alt('3'),
+    alt('4'),
+    alt('5'),
+    alt('6'),
+    alt('7'),
+    alt('8'),
+    alt('9'),
+    alt('0'),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -40,15 +104,24 @@ pub enum Action {
     PrevQuestion,
     NextSection,
     PrevSection,
+    /// Go to section N: the digit of the key (1..9, 0 for the tenth).
+    SectionNumber,
     SectionPicker,
     Review,
     Export,
     Critique,
-    Interview,
+    /// Esc away from the interview: cancels a critique that is streaming, else goes back.
+    Back,
     Editor,
     Clear,
     Help,
     Quit,
+    Move(Motion),
+    /// Enter on a list: go to the question, write the doc, follow a link, pick a section.
+    Select,
+    Ask,
+    AskFresh,
+    CloseOverlay,
 }
 
 pub struct Binding {
@@ -62,117 +135,78 @@ pub struct Binding {
     pub bar: Option<&'static str>,
 }
 
+const fn bind(
+    scope: Scope,
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    bar: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        action,
+        help,
+        scope,
+        bar,
+    }
+}
+
+use Action as A;
+use Scope as S;
+
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[key(KeyCode::Tab)],
-        label: "Tab",
-        action: Action::NextQuestion,
-        help: "next question",
-        scope: Scope::Interview,
-        bar: Some("next"),
-    },
-    Binding {
-        keys: &[
+    bind(S::Interview, &[key(KeyCode::Tab)], "Tab", A::NextQuestion, "next question", Some("next")),
+    bind(
+        S::Interview,
+        &[
             key(KeyCode::BackTab),
             Key {
                 code: KeyCode::BackTab,
                 mods: KeyModifiers::SHIFT,
             },
         ],
-        label: "S-Tab",
-        action: Action::PrevQuestion,
-        help: "previous question",
-        scope: Scope::Interview,
-        bar: Some("prev"),
-    },
-    Binding {
-        keys: &[key(KeyCode::PageDown)],
-        label: "PgDn",
-        action: Action::NextSection,
-        help: "next section",
-        scope: Scope::Interview,
-        bar: Some("section"),
-    },
-    Binding {
-        keys: &[key(KeyCode::PageUp)],
-        label: "PgUp",
-        action: Action::PrevSection,
-        help: "previous section",
-        scope: Scope::Interview,
-        bar: None,
-    },
-    Binding {
-        keys: &[ctrl('g')],
-        label: "^G",
-        action: Action::SectionPicker,
-        help: "go to a section; Alt+1..9 and Alt+0 jump straight there",
-        scope: Scope::Global,
-        bar: Some("sections"),
-    },
-    Binding {
-        keys: &[ctrl('r')],
-        label: "^R",
-        action: Action::Review,
-        help: "review: open questions, problems and findings",
-        scope: Scope::Global,
-        bar: Some("review"),
-    },
-    Binding {
-        keys: &[ctrl('o')],
-        label: "^O",
-        action: Action::Export,
-        help: "export the design doc",
-        scope: Scope::Global,
-        bar: Some("export"),
-    },
-    Binding {
-        keys: &[ctrl('l')],
-        label: "^L",
-        action: Action::Critique,
-        help: "the LLM reviewer's critique (streams; Esc cancels)",
-        scope: Scope::Global,
-        bar: Some("critique"),
-    },
-    Binding {
-        keys: &[ctrl('e')],
-        label: "^E",
-        action: Action::Editor,
-        help: "edit this answer in $VISUAL / $EDITOR",
-        scope: Scope::Interview,
-        bar: None,
-    },
-    Binding {
-        keys: &[ctrl('x')],
-        label: "^X",
-        action: Action::Clear,
-        help: "clear this answer",
-        scope: Scope::Interview,
-        bar: None,
-    },
-    Binding {
-        keys: &[key(KeyCode::Esc)],
-        label: "Esc",
-        action: Action::Interview,
-        help: "back to the interview",
-        scope: Scope::Away,
-        bar: Some("back"),
-    },
-    Binding {
-        keys: &[key(KeyCode::F(1)), ctrl('h')],
-        label: "F1",
-        action: Action::Help,
-        help: "all keys",
-        scope: Scope::Global,
-        bar: Some("help"),
-    },
-    Binding {
-        keys: &[ctrl('q'), ctrl('c')],
-        label: "^Q",
-        action: Action::Quit,
-        help: "save and quit (answers are saved on every change)",
-        scope: Scope::Global,
-        bar: Some("quit"),
-    },
+        "S-Tab",
+        A::PrevQuestion,
+        "previous question",
+        Some("prev"),
+    ),
+    bind(S::Interview, &[key(KeyCode::PageDown)], "PgDn", A::NextSection, "next section", Some("section")),
+    bind(S::Interview, &[key(KeyCode::PageUp)], "PgUp", A::PrevSection, "previous section (first to its top)", None),
+    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR", None),
+    bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer", None),
+    bind(S::Unused, &[key(KeyCode::Up)], "↑", A::PrevQuestion, "previous question (where the answer has no use for ↑)", None),
+    bind(S::Unused, &[key(KeyCode::Down)], "↓", A::NextQuestion, "next question (where the answer has no use for ↓)", None),
+    bind(S::Global, &[ctrl('g')], "^G", A::SectionPicker, "go to a section", Some("sections")),
+    bind(S::Global, &ALT_DIGITS, "Alt+1..9, 0", A::SectionNumber, "go straight to section 1..9, 10", None),
+    bind(S::Global, &[ctrl('r')], "^R", A::Review, "review: open questions, problems and findings", Some("review")),
+    bind(S::Global, &[ctrl('o')], "^O", A::Export, "export the design doc", Some("export")),
+    bind(S::Global, &[ctrl('l')], "^L", A::Critique, "the LLM reviewer's critique (streams; Esc cancels)", Some("critique")),
+    bind(S::Global, &[key(KeyCode::F(1)), ctrl('h')], "F1", A::Help, "all keys", Some("help")),
+    bind(S::Global, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "save and quit (answers are saved on every change)", Some("quit")),
+    bind(S::Away, &[key(KeyCode::Esc)], "Esc", A::Back, "back to the interview (on the critique, first cancels a stream)", Some("back")),
+    bind(S::Review, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", Some("move")),
+    bind(S::Review, &[key(KeyCode::Home)], "Home", A::Move(Motion::Home), "first item", None),
+    bind(S::Review, &[key(KeyCode::End)], "End", A::Move(Motion::End), "last item", None),
+    bind(S::Review, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the question", Some("go to question")),
+    bind(S::Export, &[key(KeyCode::Enter)], "Enter", A::Select, "write the doc to the path", Some("write")),
+    bind(S::Export, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "scroll the preview a line", None),
+    bind(S::Export, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll the preview a page", Some("scroll preview")),
+    bind(S::Critique, &[ch('a')], "a", A::Ask, "ask (a saved critique of the same answers is reused)", Some("ask")),
+    bind(S::Critique, &[ch('f')], "f", A::AskFresh, "ask afresh", Some("ask afresh")),
+    bind(S::Critique, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "pick a line that names a question", None),
+    bind(S::Critique, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the named question (asks, when there is no critique yet)", Some("go to a named question")),
+    bind(S::Critique, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll", Some("scroll")),
+    bind(S::Critique, &[key(KeyCode::Home)], "Home", A::Move(Motion::Home), "top", None),
+    bind(S::Critique, &[key(KeyCode::End)], "End", A::Move(Motion::End), "bottom (follows the stream)", None),
+    bind(S::Help, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "scroll", None),
+    bind(S::Help, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll a page; any other key closes", None),
+    bind(S::Picker, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", None),
+    bind(S::Picker, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the section", None),
+    bind(S::Picker, &DIGITS, "1..9, 0", A::SectionNumber, "go straight to section 1..9, 10", None),
+    bind(S::Picker, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "close", None),
 ];
 
 /// Keys of each question kind's widget, for the help bar and overlay.
@@ -207,20 +241,16 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-pub const REVIEW_KEYS: &[(&str, &str)] = &[("↑↓", "move"), ("Enter", "go to question")];
-pub const EXPORT_KEYS: &[(&str, &str)] = &[("Enter", "write"), ("PgUp/PgDn ↑↓", "scroll preview")];
-pub const CRITIQUE_KEYS: &[(&str, &str)] = &[
-    ("a", "ask"),
-    ("f", "ask afresh"),
-    ("↑↓ Enter", "go to a named question"),
-    ("PgUp/PgDn", "scroll"),
+/// The question kinds in the help overlay, with their headings.
+pub const KINDS: &[(&str, Kind)] = &[
+    ("Text", Kind::Text),
+    ("Long text (Alt+Enter also a new line)", Kind::LongText),
+    ("Number", Kind::Number),
+    ("Choice", Kind::Choice),
+    ("Multiple choice", Kind::MultiChoice),
+    ("Yes / no", Kind::YesNo),
+    ("List", Kind::List),
 ];
-
-fn is_quit(ev: &KeyEvent) -> bool {
-    BINDINGS
-        .iter()
-        .any(|b| b.action == Action::Quit && b.keys.iter().any(|k| matches(k, ev)))
-}
 
 fn matches(k: &Key, ev: &KeyEvent) -> bool {
     // Shift is part of the character itself for letters; ignore it for Char keys.
@@ -232,11 +262,20 @@ fn matches(k: &Key, ev: &KeyEvent) -> bool {
     k.code == ev.code && k.mods == mods
 }
 
-fn in_scope(scope: Scope, screen: Screen) -> bool {
-    match scope {
-        Scope::Global => true,
-        Scope::Interview => screen == Screen::Interview,
-        Scope::Away => screen != Screen::Interview,
+/// The binding of `scope` that `ev` presses, if any.
+fn lookup(scope: Scope, ev: &KeyEvent) -> Option<&'static Binding> {
+    BINDINGS
+        .iter()
+        .find(|b| b.scope == scope && b.keys.iter().any(|k| matches(k, ev)))
+}
+
+/// The scopes that apply on a screen, in the order they are tried.
+fn scopes(screen: Screen) -> &'static [Scope] {
+    match screen {
+        Screen::Interview => &[S::Interview, S::Global],
+        Screen::Review => &[S::Review, S::Away, S::Global],
+        Screen::Export => &[S::Export, S::Away, S::Global],
+        Screen::Critique => &[S::Critique, S::Away, S::Global],
     }
 }
 
@@ -245,75 +284,123 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    match app.overlay {
-        Some(Overlay::Help { .. }) if is_quit(&ev) => return Some(Msg::Quit),
-        Some(Overlay::Help { .. }) => return Some(Msg::Input(ev)),
-        Some(Overlay::Picker { .. }) => {
-            return Some(match ev.code {
-                KeyCode::Esc => Msg::CloseOverlay,
-                _ if is_quit(&ev) => Msg::Quit,
-                _ => Msg::Input(ev),
-            });
+    if let Some(overlay) = app.overlay {
+        let scope = match overlay {
+            Overlay::Help { .. } => S::Help,
+            Overlay::Picker { .. } => S::Picker,
+        };
+        if let Some(b) = lookup(scope, &ev) {
+            return Some(action_msg(b.action, &ev));
         }
-        None => {}
+        if lookup(S::Global, &ev).is_some_and(|b| b.action == A::Quit) {
+            return Some(Msg::Quit);
+        }
+        return match overlay {
+            Overlay::Help { .. } => Some(Msg::CloseOverlay),
+            Overlay::Picker { .. } => None,
+        };
     }
-    if ev.modifiers == KeyModifiers::ALT
-        && let KeyCode::Char(c @ '0'..='9') = ev.code
-    {
-        let n = c.to_digit(10).unwrap_or(0) as usize;
-        return Some(Msg::GotoSection(if n == 0 { 9 } else { n - 1 }));
-    }
-    if app.screen == Screen::Critique && app.critique.running && ev.code == KeyCode::Esc {
-        return Some(Msg::CritiqueCancel);
-    }
-    for b in BINDINGS {
-        if in_scope(b.scope, app.screen) && b.keys.iter().any(|k| matches(k, &ev)) {
-            return Some(action_msg(b.action));
+    for &scope in scopes(app.screen) {
+        if let Some(b) = lookup(scope, &ev) {
+            return Some(action_msg(b.action, &ev));
         }
     }
     Some(Msg::Input(ev))
 }
 
-fn action_msg(a: Action) -> Msg {
+/// A key the focused answer's widget did not use: navigation, if the table says so.
+pub fn unused_key(ev: &KeyEvent) -> Option<Msg> {
+    lookup(S::Unused, ev).map(|b| action_msg(b.action, ev))
+}
+
+fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
     match a {
-        Action::NextQuestion => Msg::NextQuestion,
-        Action::PrevQuestion => Msg::PrevQuestion,
-        Action::NextSection => Msg::NextSection,
-        Action::PrevSection => Msg::PrevSection,
-        Action::SectionPicker => Msg::OpenPicker,
-        Action::Review => Msg::Show(Screen::Review),
-        Action::Export => Msg::Show(Screen::Export),
-        Action::Critique => Msg::Show(Screen::Critique),
-        Action::Interview => Msg::Show(Screen::Interview),
-        Action::Editor => Msg::OpenEditor,
-        Action::Clear => Msg::Clear,
-        Action::Help => Msg::OpenHelp,
-        Action::Quit => Msg::Quit,
+        A::NextQuestion => Msg::NextQuestion,
+        A::PrevQuestion => Msg::PrevQuestion,
+        A::NextSection => Msg::NextSection,
+        A::PrevSection => Msg::PrevSection,
+        A::SectionNumber => {
+            let n = match ev.code {
+                KeyCode::Char(c) => c.to_digit(10).unwrap_or(1) as usize,
+                _ => 1,
+            };
+            Msg::GotoSection(if n == 0 { 9 } else { n - 1 })
+        }
+        A::SectionPicker => Msg::OpenPicker,
+        A::Review => Msg::Show(Screen::Review),
+        A::Export => Msg::Show(Screen::Export),
+        A::Critique => Msg::Show(Screen::Critique),
+        A::Back => Msg::Back,
+        A::Editor => Msg::OpenEditor,
+        A::Clear => Msg::Clear,
+        A::Help => Msg::OpenHelp,
+        A::Quit => Msg::Quit,
+        // One binding lists a pair of keys (↑↓, PgUp/PgDn): the key says which way.
+        A::Move(m) => Msg::Move(match (m, ev.code) {
+            (Motion::Down, KeyCode::Up) => Motion::Up,
+            (Motion::PageDown, KeyCode::PageUp) => Motion::PageUp,
+            _ => m,
+        }),
+        A::Select => Msg::Select,
+        A::Ask => Msg::CritiqueAsk { fresh: false },
+        A::AskFresh => Msg::CritiqueAsk { fresh: true },
+        A::CloseOverlay => Msg::CloseOverlay,
     }
 }
 
 /// The help bar's entries for the current screen: the widget's keys, then the bar bindings.
 pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = match app.screen {
-        Screen::Interview => field_keys(app.focused().kind).to_vec(),
-        Screen::Review => REVIEW_KEYS.to_vec(),
-        Screen::Export => EXPORT_KEYS.to_vec(),
-        Screen::Critique => CRITIQUE_KEYS.to_vec(),
+        Screen::Interview => field_keys(app.interview.focused().kind).to_vec(),
+        _ => Vec::new(),
     };
     // The key that opened this screen has nothing to do here.
     let own = match app.screen {
-        Screen::Review => Some(Action::Review),
-        Screen::Export => Some(Action::Export),
-        Screen::Critique => Some(Action::Critique),
+        Screen::Review => Some(A::Review),
+        Screen::Export => Some(A::Export),
+        Screen::Critique => Some(A::Critique),
         Screen::Interview => None,
     };
-    for b in BINDINGS {
-        if let Some(name) = b.bar
-            && in_scope(b.scope, app.screen)
-            && Some(b.action) != own
-        {
-            out.push((b.label, name));
+    for &scope in scopes(app.screen) {
+        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+            if let Some(name) = b.bar
+                && Some(b.action) != own
+            {
+                out.push((b.label, name));
+            }
         }
     }
     out
+}
+
+/// The help overlay's groups: a heading and its (keys, what they do), every scope in the
+/// table and every question kind.
+pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    let mut groups: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    let order = [
+        S::Global,
+        S::Interview,
+        S::Unused,
+        S::Review,
+        S::Export,
+        S::Critique,
+        S::Away,
+        S::Picker,
+        S::Help,
+    ];
+    for scope in order {
+        let rows: Vec<(&str, &str)> = BINDINGS
+            .iter()
+            .filter(|b| b.scope == scope)
+            .map(|b| (b.label, b.help))
+            .collect();
+        match groups.last_mut() {
+            Some((title, existing)) if *title == scope.title() => existing.extend(rows),
+            _ => groups.push((scope.title(), rows)),
+        }
+    }
+    for (title, kind) in KINDS {
+        groups.push((title, field_keys(*kind).to_vec()));
+    }
+    groups
 }

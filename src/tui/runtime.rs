@@ -1,69 +1,137 @@
-//! The only place that touches the terminal, the files and the threads: reads events, runs
-//! `update`, draws `view`, and carries out the commands.
+//! The only place that touches the terminal, the files, the clock and the threads. Every
+//! source of work (terminal input, save results, the critique stream, signals) sends into one
+//! channel; the loop sleeps on it, runs `update` for each event in order, carries out the
+//! commands, and draws once per batch. Nothing wakes it when nothing happens.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::event::{self as term, DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 
-use super::app::{App, Cmd, Msg, update};
+use super::app::App;
 use super::keys::map_key;
+use super::msg::{Cmd, Msg};
+use super::update::update;
 use super::view::view;
 use crate::llm::{self, StreamEvent};
 use crate::session::{now, write_atomic};
 
+/// What wakes the loop.
+enum Event {
+    Terminal(term::Event),
+    /// A save finished: the time stamped into the file, or why it failed.
+    Saved(Result<String, String>),
+    Stream(StreamEvent),
+    /// SIGTERM, SIGHUP (a closed terminal) or SIGINT from outside: quit as with ^Q.
+    Signal,
+    /// The input thread stopped reading (its error), so the terminal is gone.
+    InputGone(String),
+}
+
+/// Reads the terminal on a thread of its own. It can be paused while an external editor owns
+/// the terminal, so that no key meant for the editor is taken.
+struct Input {
+    control: Sender<bool>,
+    paused: Receiver<()>,
+}
+
+impl Input {
+    fn start(events: Sender<Event>) -> Input {
+        let (control, control_rx) = mpsc::channel::<bool>();
+        let (paused_tx, paused) = mpsc::channel();
+        std::thread::spawn(move || {
+            loop {
+                // `true`: pause until `false` comes.
+                if let Ok(true) = control_rx.try_recv() {
+                    let _ = paused_tx.send(());
+                    while let Ok(true) = control_rx.recv() {}
+                }
+                // A short poll so a pause request is seen; no event, no message.
+                match term::poll(Duration::from_millis(100))
+                    .and_then(|ready| ready.then(term::read).transpose())
+                {
+                    Ok(Some(ev)) => {
+                        if events.send(Event::Terminal(ev)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let _ = events.send(Event::InputGone(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        });
+        Input { control, paused }
+    }
+
+    fn pause(&self) {
+        if self.control.send(true).is_ok() {
+            let _ = self.paused.recv_timeout(Duration::from_secs(1));
+        }
+    }
+
+    fn resume(&self) {
+        let _ = self.control.send(false);
+    }
+}
+
 /// Writes session files on a thread of its own, so a slow disk never delays a key press.
 /// Only the latest pending contents are written: each write is a whole, atomic file.
 struct Saver {
-    tx: Option<Sender<(PathBuf, String)>>,
-    results: Receiver<Result<(), String>>,
-    handle: Option<JoinHandle<()>>,
+    tx: Option<Sender<(String, String)>>,
+    handle: Option<JoinHandle<Result<(), String>>>,
 }
 
 impl Saver {
-    fn start() -> Saver {
-        let (tx, rx) = mpsc::channel::<(PathBuf, String)>();
-        let (done_tx, results) = mpsc::channel();
+    fn start(path: PathBuf, events: Sender<Event>) -> Saver {
+        let (tx, rx) = mpsc::channel::<(String, String)>();
         let handle = std::thread::spawn(move || {
+            let mut last = Ok(());
             while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
                 }
-                let r = write_atomic(&job.0, job.1.as_bytes()).map_err(|e| e.to_string());
-                if done_tx.send(r).is_err() {
-                    break;
-                }
+                let (stamp, text) = job;
+                let r = write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string());
+                last = r.clone().map(|_| ());
+                let _ = events.send(Event::Saved(r.map(|()| stamp)));
             }
+            last
         });
         Saver {
             tx: Some(tx),
-            results,
             handle: Some(handle),
         }
     }
 
-    fn save(&self, app: &mut App) {
-        app.session.updated = now();
-        let text = app.session.to_toml(Some(&app.bundle.questionnaire));
+    /// Saves the session as it is now, stamped with the time (the stamp comes back to
+    /// `update` with the result, so the state only changes there).
+    fn save(&self, app: &App) {
+        let stamp = now();
+        let mut session = app.interview.session.clone();
+        session.updated = stamp.clone();
+        let text = session.to_toml(Some(&app.interview.bundle.questionnaire));
         if let Some(tx) = &self.tx {
-            let _ = tx.send((app.path.clone(), text));
+            let _ = tx.send((stamp, text));
         }
     }
 
     /// Waits for every pending write; the last result tells whether the file is current.
     fn finish(mut self) -> Result<(), String> {
         drop(self.tx.take());
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+        match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err("the saving thread stopped".into()),
+            None => Ok(()),
         }
-        self.results.try_iter().last().unwrap_or(Ok(()))
     }
 }
 
@@ -78,6 +146,16 @@ fn init_terminal() -> std::io::Result<DefaultTerminal> {
     Ok(terminal)
 }
 
+/// The running interview's effects: the channel every source sends into, and its workers.
+struct Runtime {
+    events: Receiver<Event>,
+    sender: Sender<Event>,
+    input: Input,
+    saver: Saver,
+    /// The cancel flag of the critique in flight.
+    critique: Option<Arc<AtomicBool>>,
+}
+
 /// Runs the interview until the user quits. Returns the final save's result.
 pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
     let hook = std::panic::take_hook();
@@ -85,223 +163,197 @@ pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         hook(info);
     }));
-    // SIGTERM, SIGHUP (a closed terminal) or SIGINT from outside: quit as with ^Q, so the
-    // answers are saved and the terminal restored.
-    let stop = Arc::new(AtomicBool::new(false));
-    let on_signal = stop.clone();
-    let _ = ctrlc::set_handler(move || on_signal.store(true, Ordering::Relaxed));
+    let (sender, events) = mpsc::channel();
+    let on_signal = sender.clone();
+    let _ = ctrlc::set_handler(move || {
+        let _ = on_signal.send(Event::Signal);
+    });
     let mut terminal = init_terminal()?;
-    let saver = Saver::start();
-    let result = event_loop(&mut terminal, &mut app, &saver, &stop);
+    let mut rt = Runtime {
+        input: Input::start(sender.clone()),
+        saver: Saver::start(app.path.clone(), sender.clone()),
+        events,
+        sender,
+        critique: None,
+    };
+    let result = event_loop(&mut terminal, &mut app, &mut rt);
     restore_terminal();
-    let saved = saver.finish();
+    let saved = rt.saver.finish();
     result.map(|()| (app, saved))
-}
-
-/// The critique in flight: its events and its cancel flag.
-struct Stream {
-    events: Receiver<StreamEvent>,
-    cancel: Arc<AtomicBool>,
 }
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    saver: &Saver,
-    stop: &AtomicBool,
+    rt: &mut Runtime,
 ) -> std::io::Result<()> {
-    let size = terminal.size()?;
-    update(app, Msg::Resize(size.width, size.height));
-    let mut stream: Option<Stream> = None;
     loop {
         terminal.draw(|f| view(app, f))?;
-        let mut msgs = Vec::new();
-        // Block for the first event (or a save result), then take everything already queued,
-        // so a burst of keys (a paste on a terminal without bracketed paste) draws once.
-        // While a critique streams, wake often enough for its text to flow.
-        let wait = if stream.is_some() { 16 } else { 250 };
-        if event::poll(Duration::from_millis(wait))? {
-            loop {
-                if let Some(msg) = to_msg(app, event::read()?) {
-                    msgs.push(msg);
-                }
-                if msgs.len() >= 256 || !event::poll(Duration::ZERO)? {
-                    break;
-                }
+        // Sleep until something happens, then take everything already queued, so a burst
+        // (a paste on a terminal without bracketed paste, a fast stream) draws once.
+        let Ok(first) = rt.events.recv() else {
+            return Ok(());
+        };
+        let batch: Vec<Event> = std::iter::once(first)
+            .chain(rt.events.try_iter().take(255))
+            .collect();
+        for event in batch {
+            let msg = match event {
+                Event::Terminal(term::Event::Key(key)) => map_key(app, key),
+                Event::Terminal(term::Event::Paste(text)) => Some(Msg::Paste(text)),
+                Event::Terminal(_) => None, // a resize: the draw below uses the new size
+                Event::Saved(r) => Some(Msg::Saved(r)),
+                Event::Stream(event) => Some(Msg::CritiqueEvent { event, at: now() }),
+                Event::Signal => Some(Msg::Quit),
+                Event::InputGone(e) => return Err(std::io::Error::other(e)),
+            };
+            if let Some(msg) = msg
+                && run_msg(terminal, app, rt, msg)
+            {
+                finish_stream(app, rt);
+                return Ok(());
             }
         }
-        msgs.extend(saver.results.try_iter().map(Msg::Saved));
-        if stop.load(Ordering::Relaxed) {
-            msgs.push(Msg::Quit);
-        }
-        if let Some(s) = &stream {
-            msgs.extend(s.events.try_iter().map(Msg::CritiqueEvent));
-        }
-        if !app.critique.running {
-            stream = None;
-        }
-        for msg in msgs {
-            let mut queue = vec![msg];
-            while let Some(msg) = queue.pop() {
-                for cmd in update(app, msg) {
-                    match cmd {
-                        Cmd::Save => saver.save(app),
-                        Cmd::Quit => {
-                            finish_stream(app, saver, stream.take());
-                            return Ok(());
-                        }
-                        Cmd::StartCritique { fresh } => {
-                            let (msg, started) = start_critique(app, fresh);
-                            stream = started.or(stream.take());
-                            queue.push(msg);
-                        }
-                        Cmd::CancelCritique => {
-                            if let Some(s) = &stream {
-                                s.cancel.store(true, Ordering::Relaxed);
-                            }
-                        }
-                        Cmd::Edit(text) => {
-                            queue.push(Msg::EditorDone(edit_externally(terminal, &text)));
-                        }
-                        Cmd::Export { path, contents } => {
-                            let r = crate::workspace::write_output(Some(&path), &contents)
-                                .map(|()| path)
-                                .map_err(|e| e.to_string());
-                            queue.push(Msg::Exported(r));
-                        }
+    }
+}
+
+/// Runs one message and everything it leads to. True when the user quits.
+fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg: Msg) -> bool {
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        for cmd in update(app, msg) {
+            match cmd {
+                Cmd::Save => rt.saver.save(app),
+                Cmd::Quit => return true,
+                Cmd::StartCritique { fresh } => queue.push(start_critique(app, rt, fresh)),
+                Cmd::CancelCritique => {
+                    if let Some(cancel) = &rt.critique {
+                        cancel.store(true, Ordering::Relaxed);
                     }
+                }
+                Cmd::Edit(text) => {
+                    rt.input.pause();
+                    let result = edit_externally(terminal, &text);
+                    rt.input.resume();
+                    queue.push(Msg::EditorDone(result));
+                }
+                Cmd::Export { path, contents } => {
+                    queue.push(Msg::Exported(export(&path, &app.path, &contents)))
                 }
             }
         }
     }
+    false
+}
+
+fn export(path: &Path, session: &Path, contents: &str) -> Result<PathBuf, String> {
+    if crate::workspace::same_file(path, session) {
+        return Err("that is the session file itself; pick another name".into());
+    }
+    crate::workspace::write_output(Some(path), contents)
+        .map(|()| path.to_path_buf())
+        .map_err(|e| e.to_string())
 }
 
 /// Resolves the provider, builds the request, and starts it, unless a saved critique of the
-/// same answers and prompts can be shown.
-fn start_critique(app: &App, fresh: bool) -> (Msg, Option<Stream>) {
-    let unavailable = |e: String| (Msg::CritiqueUnavailable(e), None);
-    let config = match crate::config::Config::load() {
-        Ok(c) => c,
-        Err(e) => return unavailable(e.to_string()),
+/// same answers and prompts can be shown. The stream's events join the loop's channel.
+fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
+    let request = match critique_request(app) {
+        Ok(r) => r,
+        Err(why) => return Msg::CritiqueUnavailable(why),
     };
-    let provider = match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return unavailable(
-                "No LLM is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or write a config file (docs/config.md). The offline review is on ^R.".into(),
-            );
+    if !fresh && let Some(saved) = llm::cached(&app.interview.session, &request) {
+        return Msg::CritiqueCached(saved.clone());
+    }
+    let (tx, stream) = mpsc::channel();
+    let cancel = Arc::new(AtomicBool::new(false));
+    // Both threads end on their own once the stream is finished or cancelled.
+    drop(llm::spawn_critique(request.clone(), tx, cancel.clone()));
+    let events = rt.sender.clone();
+    std::thread::spawn(move || {
+        for event in stream {
+            if events.send(Event::Stream(event)).is_err() {
+                return;
+            }
         }
-        Err(e) => return unavailable(e.to_string()),
-    };
-    let prompts = match llm::Prompts::load(
+    });
+    rt.critique = Some(cancel);
+    Msg::CritiqueStarted(Box::new(request))
+}
+
+fn critique_request(app: &App) -> Result<llm::CritiqueRequest, String> {
+    let config = crate::config::Config::load().map_err(|e| e.to_string())?;
+    let provider = llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            "No LLM is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or write a config file (docs/config.md). The offline review is on ^R.".to_string()
+        })?;
+    let prompts = llm::Prompts::load(
         config.system_template.as_deref(),
         config.user_template.as_deref(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return unavailable(e.to_string()),
-    };
-    let request = match llm::build_request(&app.bundle, &app.review, &provider, &prompts) {
-        Ok(r) => r,
-        Err(e) => return unavailable(e.to_string()),
-    };
-    if !fresh && let Some(saved) = llm::cached(&app.session, &request) {
-        return (Msg::CritiqueCached(saved.clone()), None);
-    }
-    let (tx, events) = mpsc::channel();
-    let cancel = Arc::new(AtomicBool::new(false));
-    // The thread ends on its own once cancelled or finished; its result is in the events.
-    drop(llm::spawn_critique(request.clone(), tx, cancel.clone()));
-    (
-        Msg::CritiqueStarted(Box::new(request)),
-        Some(Stream { events, cancel }),
     )
+    .map_err(|e| e.to_string())?;
+    let iv = &app.interview;
+    llm::build_request(&iv.bundle, &iv.review, &provider, &prompts).map_err(|e| e.to_string())
 }
 
 /// On quit, a critique still streaming is cancelled and what arrived is kept.
-fn finish_stream(app: &mut App, saver: &Saver, stream: Option<Stream>) {
-    let Some(s) = stream else { return };
+fn finish_stream(app: &mut App, rt: &mut Runtime) {
+    let Some(cancel) = rt.critique.take() else {
+        return;
+    };
     if !app.critique.running {
         return;
     }
-    s.cancel.store(true, Ordering::Relaxed);
-    while let Ok(event) = s.events.recv_timeout(Duration::from_secs(2)) {
-        let cmds = update(app, Msg::CritiqueEvent(event));
-        if cmds.contains(&Cmd::Save) {
-            saver.save(app);
-        }
-        if !app.critique.running {
-            break;
+    cancel.store(true, Ordering::Relaxed);
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while app.critique.running {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rt.events.recv_timeout(left) {
+            Ok(Event::Stream(event)) => {
+                let cmds = update(app, Msg::CritiqueEvent { event, at: now() });
+                if cmds.contains(&Cmd::Save) {
+                    rt.saver.save(app);
+                }
+            }
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
         }
     }
 }
 
-fn to_msg(app: &App, ev: Event) -> Option<Msg> {
-    match ev {
-        Event::Key(key) => map_key(app, key),
-        Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        _ => None,
-    }
-}
-
-/// Hands the terminal to `$VISUAL` / `$EDITOR` on a temporary file and reads it back.
+/// Hands the terminal to `$VISUAL` / `$EDITOR` on a private temporary file and reads it back.
 fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String, String> {
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
+    use std::io::Write;
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
         .unwrap_or_else(|| "vi".into());
-    let path =
-        private_temp_file(text).map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    // A new file only the user can read, removed when dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("kickoff-answer-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| format!("cannot write a temporary file: {e}"))?;
     restore_terminal();
     // Through the shell, so EDITOR="code --wait" works.
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
         .arg("sh")
-        .arg(&path)
+        .arg(file.path())
         .status();
     let reinit = init_terminal().map(|t| *terminal = t);
     let _ = terminal.clear();
     let result = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
+        Ok(s) if s.success() => std::fs::read_to_string(file.path()).map_err(|e| e.to_string()),
         Ok(s) => Err(format!("`{editor}` exited with {s}; answer unchanged")),
         Err(e) => Err(format!("cannot start `{editor}`: {e}")),
     };
-    let _ = std::fs::remove_file(&path);
     reinit.map_err(|e| e.to_string())?;
     result
-}
-
-/// A new file only the user can read, never an existing one (or a link planted in its place).
-fn private_temp_file(text: &str) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let mut last = None;
-    for attempt in 0..16u32 {
-        let name = format!(
-            "kickoff-answer-{}-{nanos:x}-{attempt}.md",
-            std::process::id()
-        );
-        let path = std::env::temp_dir().join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(text.as_bytes())?;
-                return Ok(path);
-            }
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
 }

@@ -7,9 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::app::{App, Overlay, Screen};
+use super::app::App;
 use super::field::Field;
 use super::keys;
+use super::msg::{Overlay, Screen};
 use super::theme::{Theme, severity_mark};
 use crate::questionnaire::{Kind, check_answer};
 use crate::text::{truncate, wrap};
@@ -39,12 +40,15 @@ impl Progress {
 }
 
 pub fn section_progress(app: &App, section: usize) -> Progress {
-    let q = &app.bundle.questionnaire;
+    let q = &app.interview.bundle.questionnaire;
     let (mut answered, mut total) = (0, 0);
-    for i in q.section_range(section).filter(|&i| app.review.visible[i]) {
+    for i in q
+        .section_range(section)
+        .filter(|&i| app.interview.review.visible[i])
+    {
         total += 1;
         let question = q.question(i);
-        if let Some(a) = app.review.asked.get(&question.id) {
+        if let Some(a) = app.interview.review.asked.get(&question.id) {
             if !check_answer(question, a).is_empty() {
                 return Progress::Errors;
             }
@@ -65,8 +69,8 @@ pub fn view(app: &App, frame: &mut Frame) {
     let banner_lines = app
         .banner
         .as_ref()
-        .map(|(text, _)| {
-            wrap(text, area.width as usize)
+        .map(|b| {
+            wrap(&b.text, area.width as usize)
                 .into_iter()
                 .take(3)
                 .collect::<Vec<_>>()
@@ -86,13 +90,12 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Export => screens::render_export(app, theme, frame, body),
         Screen::Critique => critique::render_critique(app, theme, frame, body),
     }
-    if let Some((text, is_error)) = &app.banner {
-        let style = if *is_error {
+    if let Some(b) = &app.banner {
+        let style = if b.is_error() {
             theme.error()
         } else {
             theme.focus()
         };
-        let _ = text;
         let lines: Vec<Line> = banner_lines
             .into_iter()
             .map(|l| Line::styled(l, style))
@@ -108,9 +111,11 @@ pub fn view(app: &App, frame: &mut Frame) {
 }
 
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = &app.bundle.questionnaire;
-    let (answered, total) = app.answered_count();
+    let q = &app.interview.bundle.questionnaire;
+    let progress = app.interview.progress();
+    let (answered, total) = (progress.answered, progress.asked);
     let blockers = app
+        .interview
         .review
         .findings
         .iter()
@@ -118,11 +123,11 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .count();
     let right = format!(
         "Section {}/{} · {answered} of {total} answered · {blockers} blocker{} ",
-        app.section() + 1,
+        app.interview.section() + 1,
         q.sections.len(),
         if blockers == 1 { "" } else { "s" }
     );
-    let name = app.project().unwrap_or_else(|| q.title.clone());
+    let name = app.interview.project().unwrap_or_else(|| q.title.clone());
     let left_w = (area.width as usize).saturating_sub(right.width() + 1);
     let left = truncate(&format!(" kickoff · {name}"), left_w);
     let pad = (area.width as usize).saturating_sub(left.width() + right.width());
@@ -191,8 +196,9 @@ fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         width: area.width.saturating_sub(1),
         ..area
     };
-    let current = app.section();
+    let current = app.interview.section();
     let lines: Vec<Line> = app
+        .interview
         .bundle
         .questionnaire
         .sections
@@ -225,7 +231,7 @@ fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 /// Rows the focused question's widget takes (inside the question block).
 fn widget_height(app: &App) -> u16 {
-    let q = app.focused();
+    let q = app.interview.focused();
     match &app.field {
         Field::Text {
             area,
@@ -265,8 +271,8 @@ fn question_rows<'a>(
     number: usize,
     width: usize,
 ) -> Vec<Row<'a>> {
-    let question = app.bundle.questionnaire.question(i);
-    let focused = i == app.focus;
+    let question = app.interview.bundle.questionnaire.question(i);
+    let focused = i == app.interview.focus;
     let mark = if focused { "▶ " } else { "  " };
     let req = if question.required { " *" } else { "" };
     let style = if focused {
@@ -296,25 +302,27 @@ fn question_rows<'a>(
             }
         }
     } else {
-        rows.push(Row::Text(match app.review.asked.get(&question.id) {
-            Some(a) => {
-                let text = question.answer_text(a).replace('\n', " ");
-                let bad = !check_answer(question, a).is_empty();
-                Line::styled(
-                    format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),
-                    if bad { theme.error() } else { theme.ok() },
-                )
-            }
-            None => Line::styled("  ↳ not answered", theme.dim()),
-        }));
+        rows.push(Row::Text(
+            match app.interview.review.asked.get(&question.id) {
+                Some(a) => {
+                    let text = question.answer_text(a).replace('\n', " ");
+                    let bad = !check_answer(question, a).is_empty();
+                    Line::styled(
+                        format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),
+                        if bad { theme.error() } else { theme.ok() },
+                    )
+                }
+                None => Line::styled("  ↳ not answered", theme.dim()),
+            },
+        ));
     }
     rows.push(Row::Text(Line::raw("")));
     rows
 }
 
 fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = &app.bundle.questionnaire;
-    let s = app.section();
+    let q = &app.interview.bundle.questionnaire;
+    let s = app.interview.section();
     let section = &q.sections[s];
     let block = Block::bordered()
         .title(Span::styled(
@@ -337,7 +345,7 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let visible: Vec<usize> = q
         .section_range(s)
-        .filter(|&i| app.review.visible[i])
+        .filter(|&i| app.interview.review.visible[i])
         .collect();
     let blocks: Vec<(usize, Vec<Row>)> = visible
         .iter()
@@ -348,7 +356,7 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     // Scroll by whole questions so that the focused one is entirely in view; the intro shows
     // while the first question does.
     // (A questionnaire whose every question is hidden has nothing to focus.)
-    let Some(focus_pos) = blocks.iter().position(|(i, _)| *i == app.focus) else {
+    let Some(focus_pos) = blocks.iter().position(|(i, _)| *i == app.interview.focus) else {
         draw_lines(
             frame,
             inner,
@@ -412,7 +420,7 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = app.focused();
+    let q = app.interview.focused();
     match &app.field {
         Field::Text { area: text, .. } | Field::Number { area: text, .. } => {
             let mut title = String::new();
@@ -549,7 +557,7 @@ fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = app.focused();
+    let q = app.interview.focused();
     let block = Block::new()
         .borders(Borders::TOP)
         .title(Span::styled(" Why this matters ", theme.title()))

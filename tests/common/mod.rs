@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kickoff::tui::app::{App, Msg, update};
+use kickoff::tui::{App, Msg, update};
 use kickoff::{Bundle, Session};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -40,8 +40,8 @@ pub fn ctrl(c: char) -> KeyEvent {
 }
 
 /// Sends a key through the real key table, as the runtime does.
-pub fn press(app: &mut App, ev: KeyEvent) -> Vec<kickoff::tui::app::Cmd> {
-    match kickoff::tui::keys::map_key(app, ev) {
+pub fn press(app: &mut App, ev: KeyEvent) -> Vec<kickoff::tui::Cmd> {
+    match kickoff::tui::map_key(app, ev) {
         Some(msg) => update(app, msg),
         None => Vec::new(),
     }
@@ -53,12 +53,12 @@ pub fn type_text(app: &mut App, text: &str) {
     }
 }
 
-pub fn send(app: &mut App, msg: Msg) -> Vec<kickoff::tui::app::Cmd> {
+pub fn send(app: &mut App, msg: Msg) -> Vec<kickoff::tui::Cmd> {
     update(app, msg)
 }
 
 pub fn focused_id(app: &App) -> String {
-    app.focused().id.clone()
+    app.interview.focused().id.clone()
 }
 
 pub fn example(name: &str) -> PathBuf {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::super::app::App;
-use super::super::critique::{layout, top_row};
+use super::super::critique::layout;
 use super::super::theme::Theme;
 use crate::text::wrap;
 
@@ -83,7 +83,7 @@ pub fn render_critique(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let (rows, first_row) = layout(text, inner.width as usize);
-    let top = top_row(c, rows.len(), &first_row, inner.height as usize);
+    let top = c.top_row(rows.len(), &first_row, inner.height as usize);
     // Rows of the selected link's line, highlighted; rows of other links marked.
     let row_line = |row: usize| first_row.partition_point(|&r| r <= row).saturating_sub(1);
     let selected_line = c.links.get(c.selected).map(|(l, _)| *l);

@@ -7,10 +7,9 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::super::app::{App, ItemKind};
-use super::super::keys::{BINDINGS, CRITIQUE_KEYS, EXPORT_KEYS, REVIEW_KEYS, field_keys};
+use super::super::keys::help_groups;
 use super::super::theme::{Theme, severity_mark};
 use super::section_progress;
-use crate::questionnaire::Kind;
 use crate::text::{truncate, wrap};
 
 pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -54,7 +53,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             count(ItemKind::Finding(crate::Severity::Info))
         )),
     ])];
-    if let Some(r) = &app.review.readiness {
+    if let Some(r) = &app.interview.review.readiness {
         let parts: Vec<String> = r
             .sections
             .iter()
@@ -79,7 +78,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let q = &app.bundle.questionnaire;
+    let q = &app.interview.bundle.questionnaire;
     let w = list.width.saturating_sub(4) as usize;
     let list_items: Vec<ListItem> = items
         .iter()
@@ -182,36 +181,10 @@ pub fn render_help(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
             Span::raw(what.to_string()),
         ])
     };
-    lines.push(Line::styled("Everywhere", theme.title()));
-    let mut seen = Vec::new();
-    for b in BINDINGS {
-        if seen.contains(&b.help) {
-            continue;
-        }
-        seen.push(b.help);
-        lines.push(row(b.label, b.help));
-    }
-    lines.push(row("↑ ↓", "previous / next question (in one-line answers)"));
-    for (title, kinds) in [
-        ("Text", Kind::Text),
-        ("Long text (Alt+Enter also a new line)", Kind::LongText),
-        ("Number", Kind::Number),
-        ("Choice", Kind::Choice),
-        ("Multiple choice", Kind::MultiChoice),
-        ("Yes / no", Kind::YesNo),
-        ("List", Kind::List),
-    ] {
+    for (title, rows) in help_groups() {
         lines.push(Line::styled(title, theme.title()));
-        for (k, what) in field_keys(kinds) {
-            lines.push(row(k, what));
-        }
+        lines.extend(rows.iter().map(|(k, w)| row(k, w)));
     }
-    lines.push(Line::styled("Review", theme.title()));
-    lines.extend(REVIEW_KEYS.iter().map(|(k, w)| row(k, w)));
-    lines.push(Line::styled("Export", theme.title()));
-    lines.extend(EXPORT_KEYS.iter().map(|(k, w)| row(k, w)));
-    lines.push(Line::styled("Critique", theme.title()));
-    lines.extend(CRITIQUE_KEYS.iter().map(|(k, w)| row(k, w)));
     let rect = popup(area, 84, lines.len() as u16 + 2);
     // On a small terminal the list scrolls; never past its end.
     let scroll = scroll.min((lines.len() as u16 + 2).saturating_sub(rect.height));
@@ -232,7 +205,7 @@ pub fn render_help(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
 }
 
 pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cursor: usize) {
-    let sections = &app.bundle.questionnaire.sections;
+    let sections = &app.interview.bundle.questionnaire.sections;
     let lines: Vec<Line> = sections
         .iter()
         .enumerate()

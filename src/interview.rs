@@ -1,0 +1,164 @@
+//! The interview itself, the same for every front end (the full-screen TUI and `kickoff plain`):
+//! which questions are asked, where to start and where to go next, defaults, storing an answer
+//! (the critic re-runs on what it reads) and the progress counts. No I/O: a front end reads
+//! keys or lines, calls these, and saves the session when told something changed.
+
+use crate::answer::Answer;
+use crate::bundle::{Bundle, Review};
+use crate::questionnaire::{Question, check_answer};
+use crate::session::Session;
+
+/// A session being answered against its questionnaire and rules, with the question in focus.
+pub struct Interview {
+    pub bundle: Bundle,
+    pub session: Session,
+    /// The critic's view of the current answers: visibility, asked answers, findings, score.
+    pub review: Review,
+    /// Flat index of the focused question; always an asked (visible) one if any is.
+    pub focus: usize,
+}
+
+/// How far the interview is: questions asked (visible), answered, and required ones open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub answered: usize,
+    pub asked: usize,
+    pub required_open: usize,
+}
+
+impl Interview {
+    /// Opens the interview where the user was (the saved cursor, if that question is still
+    /// asked), else at the first question asked and not answered, else at the first asked.
+    pub fn new(bundle: Bundle, session: Session) -> Interview {
+        let review = bundle.review(&session.answers);
+        let mut interview = Interview {
+            bundle,
+            session,
+            review,
+            focus: 0,
+        };
+        interview.focus = interview.start();
+        interview
+    }
+
+    fn start(&self) -> usize {
+        let q = &self.bundle.questionnaire;
+        self.session
+            .cursor
+            .as_deref()
+            .and_then(|id| q.index_of(id))
+            .filter(|&i| self.is_asked(i))
+            .or_else(|| (0..q.len()).find(|&i| self.is_asked(i) && !self.is_answered(i)))
+            .or_else(|| (0..q.len()).find(|&i| self.is_asked(i)))
+            .unwrap_or(0)
+    }
+
+    pub fn focused(&self) -> &Question {
+        self.bundle.questionnaire.question(self.focus)
+    }
+
+    /// The section of the focused question.
+    pub fn section(&self) -> usize {
+        self.bundle.questionnaire.section_of(self.focus)
+    }
+
+    /// Whether question `i` is asked, given the answers so far (its `when` holds).
+    pub fn is_asked(&self, i: usize) -> bool {
+        self.review.visible[i]
+    }
+
+    /// Whether question `i` is asked and has a non-empty answer.
+    pub fn is_answered(&self, i: usize) -> bool {
+        let id = &self.bundle.questionnaire.question(i).id;
+        self.is_asked(i) && self.review.asked.contains_key(id)
+    }
+
+    /// The next (or previous) asked question after `from`.
+    pub fn step_from(&self, from: usize, forward: bool) -> Option<usize> {
+        let n = self.bundle.questionnaire.len();
+        if forward {
+            (from + 1..n).find(|&i| self.is_asked(i))
+        } else {
+            (0..from).rev().find(|&i| self.is_asked(i))
+        }
+    }
+
+    /// The first asked question of a section.
+    pub fn first_in(&self, section: usize) -> Option<usize> {
+        self.bundle
+            .questionnaire
+            .section_range(section)
+            .find(|&i| self.is_asked(i))
+    }
+
+    /// Moves the focus and remembers it in the session (so a resume comes back here).
+    /// False if it was already there.
+    pub fn focus_on(&mut self, index: usize) -> bool {
+        if index == self.focus {
+            return false;
+        }
+        self.focus = index;
+        self.session.cursor = Some(self.focused().id.clone());
+        true
+    }
+
+    /// A question reached for the first time takes its default as its answer. True if it did.
+    pub fn take_default(&mut self) -> bool {
+        let q = self.focused();
+        if self.session.answers.contains_key(&q.id) {
+            return false;
+        }
+        let Some(default) = q.default_answer() else {
+            return false;
+        };
+        let id = q.id.clone();
+        self.set_answer(&id, Some(default))
+    }
+
+    /// Stores (or clears, with `None` or an empty answer) the answer to `id` and re-runs what
+    /// the critic reads of it. False if nothing changed.
+    pub fn set_answer(&mut self, id: &str, answer: Option<Answer>) -> bool {
+        if self.session.answers.get(id) == answer.as_ref() {
+            return false;
+        }
+        self.session.set(id, answer);
+        self.review = self
+            .bundle
+            .review_after(&self.review, &self.session.answers, id);
+        true
+    }
+
+    /// Problems with the stored answer to a question (wrong kind, out of range, unknown choice).
+    pub fn answer_problems(&self, question: &Question) -> Vec<String> {
+        match self.session.answers.get(&question.id) {
+            Some(a) if !a.is_empty() => check_answer(question, a),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The asked, required questions without an answer, in asking order.
+    pub fn open_required(&self) -> impl Iterator<Item = &Question> + '_ {
+        let q = &self.bundle.questionnaire;
+        (0..q.len())
+            .filter(|&i| self.is_asked(i) && !self.is_answered(i))
+            .map(|i| q.question(i))
+            .filter(|question| question.required)
+    }
+
+    pub fn progress(&self) -> Progress {
+        let q = &self.bundle.questionnaire;
+        let asked = (0..q.len()).filter(|&i| self.is_asked(i)).count();
+        let answered = (0..q.len()).filter(|&i| self.is_answered(i)).count();
+        Progress {
+            answered,
+            asked,
+            required_open: self.open_required().count(),
+        }
+    }
+
+    /// The project's name, from the questionnaire's title question.
+    pub fn project(&self) -> Option<String> {
+        let t = self.bundle.questionnaire.title_question.as_ref()?;
+        self.review.asked.get(t).map(|a| a.to_string())
+    }
+}

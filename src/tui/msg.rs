@@ -1,0 +1,142 @@
+//! What flows through the interview: messages into `update` (user intents from the key table,
+//! raw input for the focused widget, results from the runtime) and commands out of it.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::llm::{CritiqueRequest, StreamEvent};
+use crate::session::Critique;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Interview,
+    Review,
+    Export,
+    Critique,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    /// The key list, scrolled by this many rows (the view stops at its end).
+    Help {
+        scroll: u16,
+    },
+    Picker {
+        cursor: usize,
+    },
+}
+
+/// A move in a list or a scrolled text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    NextQuestion,
+    PrevQuestion,
+    NextSection,
+    PrevSection,
+    GotoSection(usize),
+    GotoQuestion(String),
+    OpenPicker,
+    OpenHelp,
+    CloseOverlay,
+    Show(Screen),
+    /// Esc away from the interview: cancel a streaming critique, else back to the interview.
+    Back,
+    OpenEditor,
+    Clear,
+    Quit,
+    /// A move on the current screen or overlay.
+    Move(Motion),
+    /// Enter on the current screen or overlay.
+    Select,
+    /// A key for the widget of the current screen (the answer, the export path).
+    Input(KeyEvent),
+    /// Bracketed paste.
+    Paste(String),
+    /// The external editor returned (the new text, or why it failed).
+    EditorDone(Result<String, String>),
+    /// A save finished: the time stamped into the file, or why it failed.
+    Saved(Result<String, String>),
+    /// The doc was written (its path, or why not).
+    Exported(Result<PathBuf, String>),
+    /// Ask the LLM (`fresh`: even if a critique of the same answers is saved).
+    CritiqueAsk {
+        fresh: bool,
+    },
+    /// No LLM can be asked: why, and how to configure one.
+    CritiqueUnavailable(String),
+    /// A saved critique of the same answers, prompts and model.
+    CritiqueCached(Critique),
+    CritiqueStarted(Box<CritiqueRequest>),
+    /// An event of the critique stream, with the time it arrived (RFC 3339).
+    CritiqueEvent {
+        event: StreamEvent,
+        at: String,
+    },
+}
+
+/// What the runtime must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    /// Save the session file (the runtime stamps the time and writes atomically).
+    Save,
+    /// Open `$VISUAL`/`$EDITOR` on this text.
+    Edit(String),
+    /// Write the doc (the runtime refuses the session file itself).
+    Export {
+        path: PathBuf,
+        contents: String,
+    },
+    /// Resolve the provider, build the request, and stream it (or find it in the cache).
+    StartCritique {
+        fresh: bool,
+    },
+    CancelCritique,
+    Quit,
+}
+
+/// A one-line message for the user above the help bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    pub kind: BannerKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerKind {
+    Info,
+    Error,
+    /// The last save failed; cleared by the next save that succeeds.
+    SaveFailed,
+}
+
+impl Banner {
+    pub fn info(text: impl Into<String>) -> Banner {
+        Banner {
+            kind: BannerKind::Info,
+            text: text.into(),
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Banner {
+        Banner {
+            kind: BannerKind::Error,
+            text: text.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.kind != BannerKind::Info
+    }
+}

@@ -1,0 +1,365 @@
+//! The one place state changes: a message in, the state changed, commands out. No I/O, no
+//! clock, no terminal size: the runtime passes those in as messages and carries out the
+//! commands. Split by what the message is about: moving around, the current screen's keys,
+//! the answer's widget, results from the runtime, the critique.
+
+use super::app::App;
+use super::field::{Field, Outcome};
+use super::keys;
+use super::msg::{Banner, BannerKind, Cmd, Motion, Msg, Overlay, Screen};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::NextQuestion
+        | Msg::PrevQuestion
+        | Msg::NextSection
+        | Msg::PrevSection
+        | Msg::GotoSection(_)
+        | Msg::GotoQuestion(_) => navigate(app, msg),
+        Msg::OpenPicker => {
+            app.overlay = Some(Overlay::Picker {
+                cursor: app.interview.section(),
+            });
+            Vec::new()
+        }
+        Msg::OpenHelp => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Msg::CloseOverlay => {
+            app.overlay = None;
+            Vec::new()
+        }
+        Msg::Show(screen) => show(app, screen),
+        Msg::Back if app.critique.running => app.critique.cancel(),
+        Msg::Back => show(app, Screen::Interview),
+        Msg::Quit => {
+            // Every change was saved when it was made; only looking around writes nothing.
+            app.quitting = true;
+            vec![Cmd::Quit]
+        }
+        Msg::Move(m) => handle_motion(app, m),
+        Msg::Select => select(app),
+        Msg::OpenEditor | Msg::EditorDone(_) | Msg::Clear | Msg::Input(_) | Msg::Paste(_) => {
+            edit(app, msg)
+        }
+        Msg::Saved(Ok(stamp)) => {
+            app.interview.session.updated = stamp;
+            if app
+                .banner
+                .as_ref()
+                .is_some_and(|b| b.kind == BannerKind::SaveFailed)
+            {
+                app.banner = None;
+            }
+            Vec::new()
+        }
+        Msg::Saved(Err(e)) => {
+            app.banner = Some(Banner {
+                kind: BannerKind::SaveFailed,
+                text: format!(
+                    "Could not save: {e}. Your answers are still here; fix the problem and keep going, or ^Q to retry and quit."
+                ),
+            });
+            Vec::new()
+        }
+        Msg::Exported(result) => {
+            app.export.result = Some(result);
+            Vec::new()
+        }
+        Msg::CritiqueAsk { fresh } => app.critique.ask(fresh),
+        Msg::CritiqueUnavailable(why) => {
+            app.critique.unavailable(why);
+            Vec::new()
+        }
+        Msg::CritiqueCached(c) => {
+            app.critique.cached(c, &app.interview.bundle.questionnaire);
+            Vec::new()
+        }
+        Msg::CritiqueStarted(request) => {
+            app.critique.started(request);
+            Vec::new()
+        }
+        Msg::CritiqueEvent { event, at } => {
+            let q = &app.interview.bundle.questionnaire;
+            match app.critique.on_event(event, &at, q, &app.path) {
+                Some(critique) => {
+                    app.interview.session.critiques.push(critique);
+                    vec![Cmd::Save]
+                }
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+/// Moves the focus to question `index`, keeping the answer typed so far.
+fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
+    if !app.interview.focus_on(index) {
+        return Vec::new();
+    }
+    app.interview.take_default();
+    let q = app.interview.focused();
+    app.field = Field::new(q, app.interview.session.answers.get(&q.id));
+    vec![Cmd::Save]
+}
+
+fn goto_section(app: &mut App, section: usize) -> Vec<Cmd> {
+    app.screen = Screen::Interview;
+    match app.interview.first_in(section) {
+        Some(i) => focus_on(app, i),
+        None => Vec::new(),
+    }
+}
+
+fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    let iv = &app.interview;
+    let sections = iv.bundle.questionnaire.sections.len();
+    let current = iv.section();
+    match msg {
+        Msg::NextQuestion => match iv.step_from(iv.focus, true) {
+            Some(i) => focus_on(app, i),
+            None => {
+                app.banner = Some(Banner::info(
+                    "That was the last question: ^R reviews what is open, ^O exports the doc.",
+                ));
+                Vec::new()
+            }
+        },
+        Msg::PrevQuestion => match iv.step_from(iv.focus, false) {
+            Some(i) => focus_on(app, i),
+            None => Vec::new(),
+        },
+        Msg::NextSection => match (current + 1..sections).find(|&s| iv.first_in(s).is_some()) {
+            Some(s) => goto_section(app, s),
+            None => Vec::new(),
+        },
+        // First to the top of this section, then to the previous one.
+        Msg::PrevSection if iv.first_in(current) != Some(iv.focus) => goto_section(app, current),
+        Msg::PrevSection => match (0..current).rev().find(|&s| iv.first_in(s).is_some()) {
+            Some(s) => goto_section(app, s),
+            None => Vec::new(),
+        },
+        Msg::GotoSection(s) => {
+            app.overlay = None;
+            if s < sections {
+                goto_section(app, s)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::GotoQuestion(id) => {
+            app.screen = Screen::Interview;
+            let index = iv.bundle.questionnaire.index_of(&id);
+            match index.filter(|&i| iv.is_asked(i)) {
+                Some(i) => focus_on(app, i),
+                None => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn show(app: &mut App, screen: Screen) -> Vec<Cmd> {
+    app.screen = screen;
+    app.banner = None;
+    match screen {
+        Screen::Review => {
+            let n = app.review_items().len();
+            app.review_cursor = app.review_cursor.min(n.saturating_sub(1));
+        }
+        Screen::Export => {
+            app.export.result = None;
+            app.export.scroll = 0;
+            refresh_preview(app);
+        }
+        Screen::Critique => {
+            let iv = &app.interview;
+            app.critique
+                .open(iv.session.critiques.last(), &iv.bundle.questionnaire);
+        }
+        Screen::Interview => {}
+    }
+    Vec::new()
+}
+
+/// Renders the doc into the preview; false (and the error as the preview) if it failed.
+fn refresh_preview(app: &mut App) -> bool {
+    let iv = &app.interview;
+    match crate::render::render_doc(&iv.bundle, &iv.session, &iv.review, None) {
+        Ok(doc) => {
+            app.export.preview = doc;
+            true
+        }
+        Err(e) => {
+            app.export.preview = format!("The doc could not be rendered: {e}");
+            false
+        }
+    }
+}
+
+fn step(cursor: usize, n: usize, m: Motion) -> usize {
+    match m {
+        _ if n == 0 => 0,
+        Motion::Up => (cursor + n - 1) % n,
+        Motion::Down => (cursor + 1) % n,
+        Motion::PageUp => cursor.saturating_sub(10),
+        Motion::PageDown => (cursor + 10).min(n - 1),
+        Motion::Home => 0,
+        Motion::End => n - 1,
+    }
+}
+
+fn scroll(at: u16, m: Motion) -> u16 {
+    match m {
+        Motion::Up => at.saturating_sub(1),
+        Motion::Down => at.saturating_add(1),
+        Motion::PageUp => at.saturating_sub(10),
+        Motion::PageDown => at.saturating_add(10),
+        Motion::Home => 0,
+        Motion::End => u16::MAX,
+    }
+}
+
+/// ↑↓ and the like on the overlay or screen that has them.
+fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
+    match (app.overlay, app.screen) {
+        (Some(Overlay::Help { scroll: at }), _) => {
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll(at, m),
+            });
+        }
+        (Some(Overlay::Picker { cursor }), _) => {
+            let n = app.interview.bundle.questionnaire.sections.len();
+            app.overlay = Some(Overlay::Picker {
+                cursor: step(cursor, n, m),
+            });
+        }
+        (None, Screen::Review) => {
+            app.review_cursor = step(app.review_cursor, app.review_items().len(), m);
+        }
+        (None, Screen::Export) => app.export.scroll = scroll(app.export.scroll, m),
+        (None, Screen::Critique) => app.critique.handle_motion(m),
+        (None, Screen::Interview) => {}
+    }
+    Vec::new()
+}
+
+/// Enter on the overlay or screen that has a selection.
+fn select(app: &mut App) -> Vec<Cmd> {
+    if let Some(Overlay::Picker { cursor }) = app.overlay {
+        return update(app, Msg::GotoSection(cursor));
+    }
+    match app.screen {
+        Screen::Review => {
+            let items = app.review_items();
+            match items
+                .get(app.review_cursor)
+                .and_then(|i| i.question.clone())
+            {
+                Some(id) => update(app, Msg::GotoQuestion(id)),
+                None => Vec::new(),
+            }
+        }
+        Screen::Export => export(app),
+        Screen::Critique if app.critique.text().is_empty() => app.critique.ask(false),
+        Screen::Critique => match app.critique.selected_question() {
+            Some(id) => update(app, Msg::GotoQuestion(id.to_string())),
+            None => Vec::new(),
+        },
+        Screen::Interview => Vec::new(),
+    }
+}
+
+fn export(app: &mut App) -> Vec<Cmd> {
+    let path = app.export_path();
+    let why_not = if path.as_os_str().is_empty() {
+        Some("type a file path first")
+    } else if !refresh_preview(app) {
+        Some("the doc could not be rendered (see the preview)")
+    } else {
+        None
+    };
+    if let Some(why) = why_not {
+        app.export.result = Some(Err(why.into()));
+        return Vec::new();
+    }
+    vec![Cmd::Export {
+        path,
+        contents: app.export.preview.clone(),
+    }]
+}
+
+/// The focused answer's widget: keys, paste, the external editor, clearing.
+fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Input(key) if app.screen == Screen::Export => {
+            app.export.path.input(key);
+            Vec::new()
+        }
+        Msg::Paste(text) if app.screen == Screen::Export => {
+            app.export
+                .path
+                .insert_str(text.lines().next().unwrap_or(""));
+            Vec::new()
+        }
+        _ if app.screen != Screen::Interview => Vec::new(),
+        Msg::Input(key) => {
+            let q = app.interview.focused();
+            match app.field.handle(q, key) {
+                Outcome::Changed => answer_changed(app),
+                Outcome::Moved => Vec::new(),
+                Outcome::Submit => {
+                    let mut cmds = answer_changed(app);
+                    cmds.extend(update(app, Msg::NextQuestion));
+                    cmds
+                }
+                Outcome::Ignored => match keys::unused_key(&key) {
+                    Some(msg) => update(app, msg),
+                    None => Vec::new(),
+                },
+            }
+        }
+        Msg::Paste(text) => match app.field.paste(&text) {
+            Outcome::Changed => answer_changed(app),
+            Outcome::Ignored if matches!(app.field, Field::Number { .. }) => {
+                app.banner = Some(Banner::error(
+                    "Pasted text is not a number: use a dot for decimals and no thousands separators.",
+                ));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Msg::OpenEditor => match app.field.editor_text() {
+            Some(text) => vec![Cmd::Edit(text)],
+            None => {
+                app.banner = Some(Banner::info("The external editor is for text answers."));
+                Vec::new()
+            }
+        },
+        Msg::EditorDone(Ok(text)) => {
+            app.field.set_editor_text(&text);
+            answer_changed(app)
+        }
+        Msg::EditorDone(Err(e)) => {
+            app.banner = Some(Banner::error(format!("Editor: {e}")));
+            Vec::new()
+        }
+        Msg::Clear => {
+            app.field = Field::new(app.interview.focused(), None);
+            answer_changed(app)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The focused widget's answer changed: store it (the critic re-runs), remember the cursor,
+/// save.
+fn answer_changed(app: &mut App) -> Vec<Cmd> {
+    let id = app.interview.focused().id.clone();
+    if !app.interview.set_answer(&id, app.field.answer()) {
+        return Vec::new();
+    }
+    app.interview.session.cursor = Some(id);
+    vec![Cmd::Save]
+}
