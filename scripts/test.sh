@@ -12,6 +12,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 echo "== cargo test"
+# tmux is installed above: its end-to-end tests must run, not skip.
+export KICKOFF_REQUIRE_TMUX=1
 cargo test --all-targets
 
 if [ -f scripts/e2e-llm.sh ] && [ "${KICKOFF_SKIP_LLM_E2E:-0}" != 1 ]; then

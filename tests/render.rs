@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use kickoff::bundle::{Bundle, Review};
 use kickoff::render::render_doc;
@@ -95,16 +94,10 @@ fn render_via_library(dir: &Path, session: &Session) -> (Bundle, Review, String)
     (bundle, review, doc)
 }
 
+/// The binary through the shared helper (no terminal, no user config file).
 fn kickoff(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kickoff"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (out.status.code(), stderr)
+    let run = common::kickoff(dir, args);
+    (run.code, run.stderr)
 }
 
 fn parser(md: &str) -> Parser<'_> {
@@ -624,13 +617,8 @@ fn the_binary_writes_the_same_doc() {
         "session untouched"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_kickoff"))
-        .args(["render", "s.toml"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        common::kickoff(dir.path(), &["render", "s.toml"]).stdout,
         md,
         "stdout when no -o"
     );

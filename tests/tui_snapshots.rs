@@ -189,3 +189,39 @@ fn tiny_terminals_do_not_panic() {
         press(&mut big, key(KeyCode::Esc));
     }
 }
+
+/// The styles carry meaning the text alone does not: the focused question stands out and a
+/// blocker is red and bold. The snapshot keeps every cell's style; the asserts name the two.
+#[test]
+fn styles_of_the_focused_question_and_a_blocker() {
+    use ratatui::style::{Color, Modifier};
+    let (bundle, session) =
+        kickoff::workspace::open(&example("fraud-flawed.toml"), None).expect("the example loads");
+    let mut app = App::new(bundle, session, example("fraud-flawed.toml"));
+    app.color = true;
+    send(&mut app, Msg::GotoQuestion("primary_metric".into()));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| view(&app, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let find = |symbol: &str| {
+        buffer
+            .content()
+            .iter()
+            .find(|c| c.symbol() == symbol)
+            .unwrap_or_else(|| panic!("`{symbol}` is on screen"))
+            .clone()
+    };
+    let focus = find("▶");
+    assert_eq!(
+        (focus.fg, focus.modifier.contains(Modifier::BOLD)),
+        (Color::Yellow, true),
+        "the focused question's marker"
+    );
+    let blocker = find("■");
+    assert_eq!(
+        (blocker.fg, blocker.modifier.contains(Modifier::BOLD)),
+        (Color::Red, true),
+        "a blocker's mark"
+    );
+    insta::assert_debug_snapshot!("styles_focused_blocker_120x40", buffer);
+}
