@@ -119,34 +119,10 @@ pub fn interview(
             }
             Some(Ok(r)) => r,
         };
-        match reply {
-            Reply::Quit => break,
-            Reply::Help => {
-                let _ = writeln!(output, "  {}\n  Ref: {}", question.help, question.reference);
-                continue;
-            }
-            Reply::Back => {
-                if let Some(i) = history.pop() {
-                    iv.focus_on(i);
-                }
-                continue;
-            }
-            // Enter on an unanswered question with a default takes the default, as the
-            // full-screen interview does when the question is shown.
-            Reply::Keep => {
-                iv.take_default();
-            }
-            Reply::Clear => {
-                iv.set_answer(&question.id, None);
-            }
-            Reply::Answer(a) => {
-                let problems = check_answer(&question, &a);
-                if !problems.is_empty() {
-                    let _ = writeln!(output, "  ✗ {}", problems.join("; "));
-                    continue;
-                }
-                iv.set_answer(&question.id, Some(a));
-            }
+        match apply(&mut iv, &question, reply, &mut history, output) {
+            Step::Stop => break,
+            Step::Stay => continue,
+            Step::Answered => {}
         }
         history.push(iv.focus);
         for f in iv
@@ -183,6 +159,54 @@ pub fn interview(
         file.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a reply leads to.
+enum Step {
+    /// Ask the (possibly new) focused question.
+    Stay,
+    /// The answer was taken: show the findings, save, go on.
+    Answered,
+    Stop,
+}
+
+fn apply(
+    iv: &mut Interview,
+    question: &Question,
+    reply: Reply,
+    history: &mut Vec<usize>,
+    output: &mut dyn Write,
+) -> Step {
+    match reply {
+        Reply::Quit => return Step::Stop,
+        Reply::Help => {
+            let _ = writeln!(output, "  {}\n  Ref: {}", question.help, question.reference);
+            return Step::Stay;
+        }
+        Reply::Back => {
+            if let Some(i) = history.pop() {
+                iv.focus_on(i);
+            }
+            return Step::Stay;
+        }
+        // Enter on an unanswered question with a default takes the default, as the
+        // full-screen interview does when the question is shown.
+        Reply::Keep => {
+            iv.take_default();
+        }
+        Reply::Clear => {
+            iv.set_answer(&question.id, None);
+        }
+        Reply::Answer(a) => {
+            let problems = check_answer(question, &a);
+            if !problems.is_empty() {
+                let _ = writeln!(output, "  ✗ {}", problems.join("; "));
+                return Step::Stay;
+            }
+            iv.set_answer(&question.id, Some(a));
+        }
+    }
+    Step::Answered
 }
 
 fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {

@@ -191,129 +191,25 @@ impl Field {
     }
 
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
         let filtered = self.filtered(q);
         match self {
-            Field::Text { area, multiline } => {
-                match key.code {
-                    KeyCode::Enter if !*multiline => return Outcome::Submit,
-                    // Alt+Enter, Ctrl+J: a new line, for terminals where Enter is taken.
-                    KeyCode::Enter if !alt && !ctrl && *multiline => {
-                        area.insert_newline();
-                        return Outcome::Changed;
-                    }
-                    KeyCode::Up | KeyCode::Down if !*multiline => return Outcome::Ignored,
-                    KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
-                    KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => {
-                        return Outcome::Ignored;
-                    }
-                    _ => {}
-                }
-                edit_text(area, key)
-            }
-            Field::Number { area, last } => {
-                let outcome = match key.code {
-                    KeyCode::Enter => Outcome::Submit,
-                    KeyCode::Up | KeyCode::Down => Outcome::Ignored,
-                    KeyCode::Char(c) if !ctrl && !alt => {
-                        if is_number_char(c, &area.lines().join(""), area.cursor().1) {
-                            area.insert_char(c);
-                            Outcome::Changed
-                        } else {
-                            Outcome::Moved
-                        }
-                    }
-                    _ => edit_text(area, key),
-                };
-                remember_number(area, last);
-                outcome
-            }
+            Field::Text { area, multiline } => handle_text(area, *multiline, key),
+            Field::Number { area, last } => handle_number(area, last, key),
             Field::Choice {
                 filter,
                 cursor,
                 multi,
                 selected,
             } => {
-                let n = filtered.len();
-                match key.code {
-                    KeyCode::Up if n > 0 => {
-                        *cursor = (*cursor + n - 1) % n;
-                        Outcome::Moved
-                    }
-                    KeyCode::Down if n > 0 => {
-                        *cursor = (*cursor + 1) % n;
-                        Outcome::Moved
-                    }
-                    KeyCode::Home => {
-                        *cursor = 0;
-                        Outcome::Moved
-                    }
-                    KeyCode::End => {
-                        *cursor = n.saturating_sub(1);
-                        Outcome::Moved
-                    }
-                    KeyCode::Char(' ') | KeyCode::Enter if n > 0 => {
-                        let value = q.choices[filtered[(*cursor).min(n - 1)]].value.clone();
-                        let submit = key.code == KeyCode::Enter;
-                        if *multi {
-                            if submit {
-                                return Outcome::Submit;
-                            }
-                            if let Some(p) = selected.iter().position(|s| *s == value) {
-                                selected.remove(p);
-                            } else {
-                                selected.push(value);
-                                // Keep the questionnaire's order, so files diff well.
-                                selected
-                                    .sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
-                            }
-                        } else {
-                            // The filter did its job; show the whole list around the choice.
-                            filter.clear();
-                            *cursor = q.choices.iter().position(|c| c.value == value).unwrap_or(0);
-                            *selected = vec![value];
-                        }
-                        if submit {
-                            Outcome::Submit
-                        } else {
-                            Outcome::Changed
-                        }
-                    }
-                    KeyCode::Enter => Outcome::Submit,
-                    KeyCode::Backspace if !filter.is_empty() => {
-                        filter.pop();
-                        *cursor = 0;
-                        Outcome::Moved
-                    }
-                    KeyCode::Esc if !filter.is_empty() => {
-                        filter.clear();
-                        Outcome::Moved
-                    }
-                    KeyCode::Char(c) if !ctrl && !alt && c != ' ' => {
-                        filter.push(c);
-                        *cursor = 0;
-                        Outcome::Moved
-                    }
-                    _ => Outcome::Ignored,
-                }
+                let mut choice = ChoiceState {
+                    filter,
+                    cursor,
+                    multi: *multi,
+                    selected,
+                };
+                choice.handle(q, &filtered, key)
             }
-            Field::YesNo { value } => match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    *value = Some(true);
-                    Outcome::Changed
-                }
-                KeyCode::Char('n' | 'N') => {
-                    *value = Some(false);
-                    Outcome::Changed
-                }
-                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
-                    *value = Some(!value.unwrap_or(false));
-                    Outcome::Changed
-                }
-                KeyCode::Enter => Outcome::Submit,
-                _ => Outcome::Ignored,
-            },
+            Field::YesNo { value } => handle_yes_no(value, key),
             Field::List {
                 items,
                 cursor,
@@ -428,6 +324,126 @@ impl Field {
     }
 }
 
+fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> Outcome {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Enter if !multiline => return Outcome::Submit,
+        // Alt+Enter, Ctrl+J: a new line, for terminals where Enter is taken.
+        KeyCode::Enter if !alt && !ctrl && multiline => {
+            area.insert_newline();
+            return Outcome::Changed;
+        }
+        KeyCode::Up | KeyCode::Down if !multiline => return Outcome::Ignored,
+        KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
+        KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => {
+            return Outcome::Ignored;
+        }
+        _ => {}
+    }
+    edit_text(area, key)
+}
+
+fn handle_number(area: &mut TextArea<'static>, last: &mut Option<f64>, key: KeyEvent) -> Outcome {
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let outcome = match key.code {
+        KeyCode::Enter => Outcome::Submit,
+        KeyCode::Up | KeyCode::Down => Outcome::Ignored,
+        KeyCode::Char(c) if plain => {
+            if is_number_char(c, &area.lines().join(""), area.cursor().1) {
+                area.insert_char(c);
+                Outcome::Changed
+            } else {
+                Outcome::Moved
+            }
+        }
+        _ => edit_text(area, key),
+    };
+    remember_number(area, last);
+    outcome
+}
+
+fn handle_yes_no(value: &mut Option<bool>, key: KeyEvent) -> Outcome {
+    *value = match key.code {
+        KeyCode::Char('y' | 'Y') => Some(true),
+        KeyCode::Char('n' | 'N') => Some(false),
+        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => Some(!value.unwrap_or(false)),
+        KeyCode::Enter => return Outcome::Submit,
+        _ => return Outcome::Ignored,
+    };
+    Outcome::Changed
+}
+
+/// A choice widget's parts, borrowed from the field while it handles a key.
+struct ChoiceState<'a> {
+    filter: &'a mut String,
+    cursor: &'a mut usize,
+    multi: bool,
+    selected: &'a mut Vec<String>,
+}
+
+impl ChoiceState<'_> {
+    /// `shown`: the choices the filter leaves, as indices into `q.choices`.
+    fn handle(&mut self, q: &Question, shown: &[usize], key: KeyEvent) -> Outcome {
+        let n = shown.len();
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Up if n > 0 => *self.cursor = (*self.cursor + n - 1) % n,
+            KeyCode::Down if n > 0 => *self.cursor = (*self.cursor + 1) % n,
+            KeyCode::Home => *self.cursor = 0,
+            KeyCode::End => *self.cursor = n.saturating_sub(1),
+            KeyCode::Char(' ') | KeyCode::Enter if n > 0 => {
+                let value = q.choices[shown[(*self.cursor).min(n - 1)]].value.clone();
+                return self.pick(q, value, key.code == KeyCode::Enter);
+            }
+            KeyCode::Enter => return Outcome::Submit,
+            KeyCode::Backspace if !self.filter.is_empty() => {
+                self.filter.pop();
+                *self.cursor = 0;
+            }
+            KeyCode::Esc if !self.filter.is_empty() => self.filter.clear(),
+            KeyCode::Char(c) if plain && c != ' ' => {
+                self.filter.push(c);
+                *self.cursor = 0;
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Moved
+    }
+
+    /// Space toggles (multiple choice) or selects; Enter selects and moves on (a multiple
+    /// choice keeps what is ticked).
+    fn pick(&mut self, q: &Question, value: String, submit: bool) -> Outcome {
+        if self.multi {
+            if submit {
+                return Outcome::Submit;
+            }
+            if let Some(p) = self.selected.iter().position(|s| *s == value) {
+                self.selected.remove(p);
+            } else {
+                self.selected.push(value);
+                // Keep the questionnaire's order, so files diff well.
+                self.selected
+                    .sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
+            }
+            return Outcome::Changed;
+        }
+        // The filter did its job; show the whole list around the choice.
+        self.filter.clear();
+        *self.cursor = q.choices.iter().position(|c| c.value == value).unwrap_or(0);
+        *self.selected = vec![value];
+        if submit {
+            Outcome::Submit
+        } else {
+            Outcome::Changed
+        }
+    }
+}
+
 /// Whether `c` may be typed at character `at` of `current` on the way to a number.
 fn is_number_char(c: char, current: &str, at: usize) -> bool {
     let before: String = current.chars().take(at).collect();
@@ -459,15 +475,8 @@ fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
         KeyCode::Char('z') if ctrl => area.undo(),
         KeyCode::Char('y') if ctrl => area.redo(),
         KeyCode::Tab | KeyCode::BackTab => return Outcome::Ignored,
-        _ => {
-            let before = area.lines().len();
-            let first = area.lines().first().cloned();
-            let changed = area.input(key);
-            if !changed {
-                return Outcome::Moved;
-            }
-            changed || before != area.lines().len() || first.as_ref() != area.lines().first()
-        }
+        // The widget says whether the text changed (a cursor move does not).
+        _ => area.input(key),
     };
     if changed {
         Outcome::Changed

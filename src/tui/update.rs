@@ -43,6 +43,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::OpenEditor | Msg::EditorDone(_) | Msg::Clear | Msg::Input(_) | Msg::Paste(_) => {
             edit(app, msg)
         }
+        Msg::Saved(_) | Msg::Exported(_) => finished(app, msg),
+        Msg::CritiqueAsk { .. }
+        | Msg::CritiqueUnavailable(_)
+        | Msg::CritiqueCached(_)
+        | Msg::CritiqueStarted(_)
+        | Msg::CritiqueEvent { .. } => critique(app, msg),
+    }
+}
+
+/// A save or an export the runtime finished.
+fn finished(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
         Msg::Saved(Ok(stamp)) => {
             app.interview.session.updated = stamp;
             if app
@@ -67,6 +79,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.export.result = Some(result);
             Vec::new()
         }
+        _ => Vec::new(),
+    }
+}
+
+/// The critique screen's messages; a finished critique joins the session and is saved.
+fn critique(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
         Msg::CritiqueAsk { fresh } => app.critique.ask(fresh),
         Msg::CritiqueUnavailable(why) => {
             app.critique.unavailable(why);
@@ -90,6 +109,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 None => Vec::new(),
             }
         }
+        _ => Vec::new(),
     }
 }
 

@@ -12,11 +12,12 @@ use super::field::Field;
 use super::keys;
 use super::msg::{Overlay, Screen};
 use super::theme::{Theme, severity_mark};
-use crate::questionnaire::{Kind, check_answer};
+use crate::questionnaire::check_answer;
 use crate::text::{truncate, wrap};
 use unicode_width::UnicodeWidthStr;
 
 mod critique;
+mod field;
 mod screens;
 
 /// How a section stands, for its mark in the sidebar.
@@ -412,147 +413,10 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     width: inner.width.saturating_sub(2),
                     height: h,
                 };
-                render_field(app, theme, frame, rect);
+                field::render_field(app, theme, frame, rect);
             }
         }
         y += h;
-    }
-}
-
-fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = app.interview.focused();
-    match &app.field {
-        Field::Text { area: text, .. } | Field::Number { area: text, .. } => {
-            let mut title = String::new();
-            if q.kind == Kind::Number {
-                let range = match (q.min, q.max) {
-                    (Some(a), Some(b)) => format!(
-                        "{} to {}",
-                        crate::answer::format_number(a),
-                        crate::answer::format_number(b)
-                    ),
-                    (Some(a), None) => format!("at least {}", crate::answer::format_number(a)),
-                    (None, Some(b)) => format!("at most {}", crate::answer::format_number(b)),
-                    (None, None) => String::new(),
-                };
-                let unit = q.unit.clone().unwrap_or_default();
-                title = [range, unit]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-            }
-            let block = Block::bordered()
-                .border_style(theme.focus())
-                .title(Span::styled(
-                    if title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {title} ")
-                    },
-                    theme.dim(),
-                ));
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            frame.render_widget(text, inner);
-        }
-        Field::YesNo { value } => {
-            let opt = |label: &str, on: bool| {
-                let mark = if on { "(•)" } else { "( )" };
-                Span::styled(
-                    format!("{mark} {label}   "),
-                    if on {
-                        theme.selected()
-                    } else {
-                        Style::default()
-                    },
-                )
-            };
-            let line = Line::from(vec![
-                opt("Yes", *value == Some(true)),
-                opt("No", *value == Some(false)),
-            ]);
-            frame.render_widget(Paragraph::new(line), area);
-        }
-        Field::Choice {
-            filter,
-            cursor,
-            multi,
-            selected,
-        } => {
-            let shown = app.field.filtered(q);
-            let mut lines = Vec::new();
-            if !filter.is_empty() || q.choices.len() > 10 {
-                let f = if filter.is_empty() {
-                    "type to filter".to_string()
-                } else {
-                    format!("filter: {filter}")
-                };
-                lines.push(Line::styled(f, theme.dim()));
-            }
-            let rows = (area.height as usize).saturating_sub(lines.len());
-            let first = cursor.saturating_sub(rows.saturating_sub(1));
-            for (k, &ci) in shown.iter().enumerate().skip(first).take(rows) {
-                let c = &q.choices[ci];
-                let on = selected.contains(&c.value);
-                let mark = match (multi, on) {
-                    (true, true) => "[x]",
-                    (true, false) => "[ ]",
-                    (false, true) => "(•)",
-                    (false, false) => "( )",
-                };
-                let (pointer, style) = if k == *cursor {
-                    ("›", theme.selected())
-                } else {
-                    (" ", Style::default())
-                };
-                lines.push(Line::styled(
-                    truncate(
-                        &format!("{pointer} {mark} {}", c.label()),
-                        area.width as usize,
-                    ),
-                    style,
-                ));
-            }
-            if shown.is_empty() {
-                lines.push(Line::styled(
-                    "no choice matches; Backspace to edit the filter",
-                    theme.dim(),
-                ));
-            }
-            frame.render_widget(Paragraph::new(lines), area);
-        }
-        Field::List {
-            items,
-            cursor,
-            area: row,
-        } => {
-            let block = Block::bordered().border_style(theme.focus());
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            let rows = inner.height as usize;
-            let first = (*cursor + 1).saturating_sub(rows);
-            for (k, y) in (first..=items.len()).zip(inner.y..inner.y + inner.height) {
-                let rect = Rect {
-                    y,
-                    height: 1,
-                    ..inner
-                };
-                let bullet = Rect { width: 2, ..rect };
-                let rest = Rect {
-                    x: rect.x + 2,
-                    width: rect.width.saturating_sub(2),
-                    ..rect
-                };
-                let label = if k == items.len() { "+ " } else { "• " };
-                frame.render_widget(Paragraph::new(Span::styled(label, theme.dim())), bullet);
-                if k == *cursor {
-                    frame.render_widget(row, rest);
-                } else if let Some(item) = items.get(k) {
-                    frame.render_widget(Paragraph::new(truncate(item, rest.width as usize)), rest);
-                }
-            }
-        }
     }
 }
 
