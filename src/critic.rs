@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::answer::{AnswerContext, Answers};
 use crate::expr::{self, Condition};
 use crate::questionnaire::Questionnaire;
-use crate::source::{FileError, Problem, line_of, parse_toml};
+use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,6 +36,14 @@ struct RuleFile {
     questionnaire: String,
     #[serde(default)]
     rules: Vec<RuleDef>,
+}
+
+/// Where the pack's parts are defined, for error lines.
+#[derive(Deserialize)]
+struct RuleLines {
+    questionnaire: toml::Spanned<String>,
+    #[serde(default)]
+    rules: Vec<IdSpan>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,9 +119,10 @@ impl Critic {
     ) -> Result<(), FileError> {
         let file: RuleFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
+        let lines = Lines::<RuleLines>::new(source);
         if file.questionnaire != q.id {
             problems.push(Problem {
-                line: line_of(source, "questionnaire"),
+                line: lines.of(|l| Some(&l.questionnaire)),
                 question: None,
                 subject: "rule pack".into(),
                 message: format!(
@@ -122,9 +131,9 @@ impl Critic {
                 ),
             });
         }
-        let mut problem = |id: &str, message: String| {
+        let mut problem = |n: usize, id: &str, message: String| {
             problems.push(Problem {
-                line: line_of(source, &format!("id = \"{id}\"")),
+                line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
                 question: None,
                 subject: format!("rule `{id}`"),
                 message,
@@ -132,12 +141,13 @@ impl Critic {
         };
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.def.id.clone()).collect();
         let mut rules = Vec::new();
-        for def in file.rules {
+        for (n, def) in file.rules.into_iter().enumerate() {
             if !ids.insert(def.id.clone()) {
-                problem(&def.id, "duplicate rule id".into());
+                problem(n, &def.id, "duplicate rule id".into());
             }
             if def.questions.is_empty() {
                 problem(
+                    n,
                     &def.id,
                     "`questions` must name at least one question".into(),
                 );
@@ -145,6 +155,7 @@ impl Critic {
             for name in &def.questions {
                 if q.get(name).is_none() {
                     problem(
+                        n,
                         &def.id,
                         format!("`questions` names `{name}`, which is not a question"),
                     );
@@ -152,30 +163,32 @@ impl Critic {
             }
             let mut message_reads = Vec::new();
             if def.message.trim().is_empty() {
-                problem(&def.id, "`message` is empty".into());
+                problem(n, &def.id, "`message` is empty".into());
             } else {
                 match expr::check_template(&def.message) {
                     Ok(vars) => message_reads = vars,
-                    Err(e) => problem(&def.id, format!("`message` does not compile: {e}")),
+                    Err(e) => problem(n, &def.id, format!("`message` does not compile: {e}")),
                 }
             }
-            for (n, case) in def.cases.iter().enumerate() {
+            for (c, case) in def.cases.iter().enumerate() {
                 for name in case.answers.keys() {
                     if q.get(name).is_none() {
                         problem(
+                            n,
                             &def.id,
-                            format!("case {}: `{name}` is not a question", n + 1),
+                            format!("case {}: `{name}` is not a question", c + 1),
                         );
                     }
                 }
             }
             match expr::compile(&def.when) {
-                Err(e) => problem(&def.id, format!("`when` does not compile: {e}")),
+                Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
                 Ok(condition) => {
                     let mut reads = expr::variables(&condition);
                     for name in &reads {
                         if q.get(name).is_none() {
                             problem(
+                                n,
                                 &def.id,
                                 format!("`when` names `{name}`, which is not a question"),
                             );

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AnswerContext, Answers};
 use crate::expr::{self, Condition};
-use crate::source::{FileError, Problem, line_of, line_of_last, parse_toml};
+use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
 pub use check::check_answer;
@@ -266,7 +266,25 @@ impl Questionnaire {
     }
 }
 
+/// Where each section and question is defined, for error lines.
+#[derive(Deserialize)]
+struct QuestionnaireLines {
+    #[serde(default)]
+    sections: Vec<SectionLines>,
+}
+
+#[derive(Deserialize)]
+struct SectionLines {
+    id: toml::Spanned<String>,
+    #[serde(default)]
+    questions: Vec<IdSpan>,
+}
+
 fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+    let lines = Lines::<QuestionnaireLines>::new(source);
+    let section_line = |s: usize| lines.of(|l| l.sections.get(s).map(|x| &x.id));
+    let question_line =
+        |s: usize, q: usize| lines.of(|l| l.sections.get(s)?.questions.get(q).map(|x| &x.id));
     let mut problems = Vec::new();
     let mut problem = |line: Option<usize>, subject: String, message: String| {
         problems.push(Problem {
@@ -287,33 +305,31 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     let mut by_id = HashMap::new();
     let mut section_ids = HashSet::new();
     for (s, section) in file.sections.iter().enumerate() {
-        let needle = format!("id = \"{}\"", section.id);
         if !section_ids.insert(section.id.as_str()) {
             problem(
-                line_of(source, &needle),
+                section_line(s),
                 format!("section `{}`", section.id),
                 "duplicate section id".into(),
             );
         }
         if section.questions.is_empty() {
             problem(
-                line_of(source, &needle),
+                section_line(s),
                 format!("section `{}`", section.id),
                 "has no questions".into(),
             );
         }
         for (q, question) in section.questions.iter().enumerate() {
-            let needle = format!("id = \"{}\"", question.id);
             let subject = format!("question `{}`", question.id);
             if by_id.insert(question.id.clone(), order.len()).is_some() {
                 problem(
-                    line_of_last(source, &needle),
+                    question_line(s, q),
                     subject.clone(),
                     "duplicate question id".into(),
                 );
             }
             for message in check::definition(question) {
-                problem(line_of(source, &needle), subject.clone(), message);
+                problem(question_line(s, q), subject.clone(), message);
             }
             order.push((s, q));
         }
@@ -322,7 +338,6 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     let mut conditions = Vec::with_capacity(order.len());
     for (i, &(s, q)) in order.iter().enumerate() {
         let question = &file.sections[s].questions[q];
-        let needle = format!("id = \"{}\"", question.id);
         let subject = format!("question `{}`", question.id);
         let Some(when) = question.when.as_deref() else {
             conditions.push(None);
@@ -331,7 +346,7 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         match expr::compile(when) {
             Err(e) => {
                 problem(
-                    line_of(source, &needle),
+                    question_line(s, q),
                     subject,
                     format!("`when` does not compile: {e}"),
                 );
@@ -341,12 +356,12 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                 for name in expr::variables(&cond) {
                     match by_id.get(&name) {
                         None => problem(
-                            line_of(source, &needle),
+                            question_line(s, q),
                             subject.clone(),
                             format!("`when` names `{name}`, which is not a question"),
                         ),
                         Some(&j) if j >= i => problem(
-                            line_of(source, &needle),
+                            question_line(s, q),
                             subject.clone(),
                             format!(
                                 "`when` names `{name}`, which is not asked before this question"

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::expr::{self, Condition};
 use crate::questionnaire::Questionnaire;
-use crate::source::{FileError, Problem, line_of, parse_toml};
+use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 
 pub const SECTIONS: [&str; 4] = ["Data", "Model", "Infra", "Monitor"];
 
@@ -16,6 +16,13 @@ pub const SECTIONS: [&str; 4] = ["Data", "Model", "Infra", "Monitor"];
 #[serde(deny_unknown_fields)]
 struct ScoreFile {
     tests: Vec<TestDef>,
+}
+
+/// Where each test is defined, for error lines.
+#[derive(Deserialize)]
+struct ScoreLines {
+    #[serde(default)]
+    tests: Vec<IdSpan>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,10 +84,11 @@ impl Scorecard {
         let file: ScoreFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
         let mut tests = Vec::new();
-        for def in file.tests {
+        let lines = Lines::<ScoreLines>::new(source);
+        for (n, def) in file.tests.into_iter().enumerate() {
             let mut problem = |message: String| {
                 problems.push(Problem {
-                    line: line_of(source, &format!("id = \"{}\"", def.id)),
+                    line: lines.of(|l| l.tests.get(n).map(|t| &t.id)),
                     question: None,
                     subject: format!("test `{}`", def.id),
                     message,

@@ -105,14 +105,35 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Line of the last occurrence of `needle`, for a repeated definition.
-pub fn line_of_last(source: &str, needle: &str) -> Option<usize> {
-    source.rfind(needle).map(|at| line_column(source, at).0)
+/// The lines of a file's definitions, from a second parse that keeps toml's spans. It is
+/// made only when a problem needs a line, so loading a good file never pays for it.
+pub struct Lines<'a, T> {
+    source: &'a str,
+    parsed: std::cell::OnceCell<Option<T>>,
 }
 
-/// Line of the first occurrence of `needle`, to point a semantic problem at its definition.
-pub fn line_of(source: &str, needle: &str) -> Option<usize> {
-    source.find(needle).map(|at| line_column(source, at).0)
+impl<'a, T: DeserializeOwned> Lines<'a, T> {
+    pub fn new(source: &'a str) -> Self {
+        Lines {
+            source,
+            parsed: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The line of the value `find` picks out of the spans.
+    pub fn of(&self, find: impl FnOnce(&T) -> Option<&toml::Spanned<String>>) -> Option<usize> {
+        let parsed = self
+            .parsed
+            .get_or_init(|| toml::from_str(self.source).ok())
+            .as_ref()?;
+        find(parsed).map(|v| line_column(self.source, v.span().start).0)
+    }
+}
+
+/// Where a definition's `id` is, for [`Lines`].
+#[derive(serde::Deserialize)]
+pub struct IdSpan {
+    pub id: toml::Spanned<String>,
 }
 
 #[cfg(test)]
@@ -125,6 +146,19 @@ mod tests {
         assert_eq!(line_column(s, 0), (1, 1));
         assert_eq!(line_column(s, 6), (2, 1));
         assert_eq!(line_column(s, 9), (2, 4));
+    }
+
+    #[test]
+    fn lines_point_at_the_definition_not_at_the_first_match() {
+        #[derive(serde::Deserialize)]
+        struct File {
+            items: Vec<IdSpan>,
+        }
+        // The id text appears first inside a string, then as the second item's id.
+        let s = "[[items]]\nid = \"a\"\nnote = 'id = \"b\"'\n\n[[items]]\nid = \"b\"\n";
+        let lines = Lines::<File>::new(s);
+        assert_eq!(lines.of(|f| f.items.get(1).map(|i| &i.id)), Some(6));
+        assert_eq!(lines.of(|f| f.items.get(5).map(|i| &i.id)), None);
     }
 
     #[test]
