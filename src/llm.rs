@@ -1,4 +1,5 @@
-//! The LLM persona critique: providers, prompts, streaming, and the `critique` command.
+//! The LLM persona critique: providers, prompts and streaming. The `kickoff critique` command
+//! that uses them belongs to the command line, not here.
 //!
 //! For a front end (the CLI, the TUI), the flow is:
 //! 1. [`resolve`] a [`ProviderConfig`] from the [`Config`](crate::config::Config), the
@@ -14,7 +15,6 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 
-pub mod command;
 mod connect;
 mod critique;
 mod decode;
@@ -32,8 +32,8 @@ pub use error::{LlmError, Redactor};
 pub use lines::{Event, NdjsonParser, SseParser};
 pub use prompt::{CritiqueRequest, Prompts, build_request, linked_questions};
 pub use provider::{
-    ApiKey, Env, Flags, KeySource, ProviderConfig, ProviderKind, builtin_price, normalize_url,
-    resolve,
+    ApiKey, Env, Flags, KeySource, ProviderConfig, ProviderKind, UnknownProvider, builtin_price,
+    normalize_url, resolve,
 };
 pub use sanitize::{Sanitizer, sanitize};
 

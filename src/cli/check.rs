@@ -3,13 +3,37 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{FailOn, Format};
+use super::exit::EXIT_FAILED;
 use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
 use crate::text::wrap;
 use crate::workspace::{self, Error};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum FailOn {
+    Blocker,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Blocker => Some(Severity::Blocker),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+}
 
 /// The JSON document `check --format json` prints. `schema` changes only when a field is removed
 /// or changes meaning.
@@ -105,7 +129,7 @@ pub fn run(
         }
     }
     Ok(if failed {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::SUCCESS
     })

@@ -1,20 +1,19 @@
 //! Which provider, model, URL and key to use: flags over environment over config file over
 //! defaults, with the environment read the way each official client reads it.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use crate::config::{Config, Price};
 
 use super::error::LlmError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The wire format a provider speaks; see [`ProviderKind::description`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderKind {
-    /// OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter...)
-    #[value(name = "openai")]
     OpenAi,
-    /// Anthropic Messages
     Anthropic,
-    /// Ollama's native /api/chat
     Ollama,
 }
 
@@ -33,10 +32,15 @@ impl ProviderKind {
         }
     }
 
-    pub fn parse(name: &str) -> Option<ProviderKind> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.name() == name.trim().to_ascii_lowercase())
+    /// What it talks to, in a few words (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => {
+                "OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter...)"
+            }
+            ProviderKind::Anthropic => "Anthropic Messages",
+            ProviderKind::Ollama => "Ollama's native /api/chat",
+        }
     }
 
     /// The environment variable holding the key, as the official client reads it.
@@ -74,6 +78,38 @@ impl ProviderKind {
         }
     }
 }
+
+/// By [`ProviderKind::name`], ignoring case and surrounding spaces (as written in a config file).
+impl FromStr for ProviderKind {
+    type Err = UnknownProvider;
+
+    fn from_str(name: &str) -> Result<ProviderKind, UnknownProvider> {
+        let wanted = name.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == wanted)
+            .ok_or_else(|| UnknownProvider(name.to_string()))
+    }
+}
+
+/// A provider name that is none of [`ProviderKind::ALL`]; the message lists the names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownProvider(pub String);
+
+impl fmt::Display for UnknownProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = ProviderKind::ALL.map(ProviderKind::name);
+        let (last, rest) = names.split_last().expect("there are providers");
+        write!(
+            f,
+            "unknown provider `{}` (use {} or {last})",
+            self.0,
+            rest.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownProvider {}
 
 /// The environment variables that matter, read once (tests build their own).
 #[derive(Debug, Clone, Default)]
@@ -174,9 +210,9 @@ pub fn resolve(
     flags: &Flags,
 ) -> Result<Option<ProviderConfig>, LlmError> {
     let from_config = match &config.provider {
-        Some(name) => Some(ProviderKind::parse(name).ok_or_else(|| {
+        Some(name) => Some(name.parse::<ProviderKind>().map_err(|e| {
             LlmError::Other(format!(
-                "{}: unknown provider `{name}` (use openai, anthropic or ollama)",
+                "{}: {e}",
                 config
                     .path
                     .as_ref()
@@ -350,6 +386,19 @@ mod tests {
         };
         let e = resolve_env(Env::default(), flags).unwrap_err();
         assert!(e.to_string().contains("ANTHROPIC_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn names_parse_and_an_unknown_one_lists_them() {
+        assert_eq!(" OpenAI ".parse(), Ok(ProviderKind::OpenAi));
+        for kind in ProviderKind::ALL {
+            assert_eq!(kind.name().parse(), Ok(kind));
+        }
+        let e = "gemini".parse::<ProviderKind>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown provider `gemini` (use openai, anthropic or ollama)"
+        );
     }
 
     #[test]
