@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+use super::decode::describe_error_body;
 use super::error::{LlmError, Redactor};
 use super::provider::ProviderConfig;
-use super::wire::describe_error_body;
 
 /// Longest backoff between two attempts when the server does not say.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);

@@ -2,19 +2,24 @@
 //! stream with an idle (not total) timeout, honour cancellation between chunks and while
 //! waiting, and report everything as [`StreamEvent`]s.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 use std::task::Poll;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::time::{Instant, sleep};
 
 use super::connect::{error_chain, resolve_key, transport_error};
+use super::decode::{Item, decode_whole};
 use super::error::{LlmError, Redactor};
+use super::event::{StreamEvent, Transcript};
+use super::prompt::CritiqueRequest;
 use super::provider::{ProviderConfig, ProviderKind};
 use super::retry::{next_wait, retry_after, status_error, with_attempts};
-use super::sanitize::Sanitizer;
-use super::wire::{self, Decoder, Item};
-use super::{StreamEvent, Transcript};
+use super::sanitize::{Sanitizer, one_line};
+use super::wire::{self, Decoder};
 
 /// Most critique text kept; a server that streams forever is cut here.
 pub const MAX_TEXT: usize = 32 * 1024 * 1024;
@@ -24,6 +29,43 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 const MAX_BATCH: usize = 256 * 1024;
 /// How often a wait checks the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+/// Runs the request on a new thread (a single-threaded tokio runtime inside it) and sends
+/// events to `sender`. Set `cancel` to stop it: it is checked between chunks and every 20 ms
+/// while waiting. Dropping the receiver also stops it. The thread returns the transcript.
+pub fn spawn_critique(
+    request: CritiqueRequest,
+    sender: Sender<StreamEvent>,
+    cancel: Arc<AtomicBool>,
+) -> JoinHandle<Transcript> {
+    std::thread::Builder::new()
+        .name("kickoff-critique".into())
+        .spawn(move || {
+            let mut emit = |e: StreamEvent| sender.send(e).is_ok();
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(run(
+                    &request.provider,
+                    &request.system,
+                    &request.user,
+                    &mut emit,
+                    &cancel,
+                )),
+                Err(e) => {
+                    let event = StreamEvent::Failed(LlmError::Other(format!(
+                        "cannot start the I/O runtime: {e}"
+                    )));
+                    let mut t = Transcript::default();
+                    t.apply(&event);
+                    emit(event);
+                    t
+                }
+            }
+        })
+        .expect("the OS can start a thread")
+}
 
 /// Emits events and keeps the transcript they add up to.
 struct Out<'a> {
@@ -202,7 +244,7 @@ async fn one_attempt(
             .await
             .map_err(Failure::Final)?;
         let mut items = Vec::new();
-        super::decode::decode_whole(p.kind, &body, &mut items).map_err(|m| {
+        decode_whole(p.kind, &body, &mut items).map_err(|m| {
             Failure::Final(LlmError::Malformed {
                 provider: p.kind.name(),
                 message: m,
@@ -235,7 +277,7 @@ async fn read_body(
             Err(e) => {
                 // The inner causes only: the outer error repeats the URL.
                 return Err(LlmError::Broken {
-                    message: super::sanitize::one_line(&error_chain(&e), 300),
+                    message: one_line(&error_chain(&e), 300),
                 });
             }
         }
