@@ -114,7 +114,7 @@ pub enum QuestionnaireCommand {
 }
 
 /// Runs a command, the interview when there is none, and turns an error into a message on
-/// stderr and [`EXIT_INPUT`].
+/// stderr and exit code 2 (`EXIT_INPUT`).
 pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli.command) {
         Ok(code) => code,

@@ -23,14 +23,9 @@ mod sanitize;
 mod stream;
 mod wire;
 
-pub use critique::{cached, cost_usd, save_critique, to_critique};
+pub use critique::{cached, save_critique, to_critique};
 pub use error::{LlmError, Redactor};
 pub use event::{StreamEvent, Transcript};
-pub use lines::{Event, NdjsonParser, SseParser};
 pub use prompt::{CritiqueRequest, Prompts, build_request, linked_questions};
-pub use provider::{
-    ApiKey, Env, Flags, KeySource, ProviderConfig, ProviderKind, UnknownProvider, builtin_price,
-    normalize_url, resolve,
-};
-pub use sanitize::{Sanitizer, sanitize};
+pub use provider::{Env, Flags, KeySource, ProviderConfig, ProviderKind, UnknownProvider, resolve};
 pub use stream::spawn_critique;

@@ -38,41 +38,41 @@ impl FailOn {
 /// The JSON document `check --format json` prints. `schema` changes only when a field is removed
 /// or changes meaning.
 #[derive(Serialize)]
-pub struct Report<'a> {
-    pub schema: &'static str,
-    pub file: String,
-    pub questionnaire: Questionnaire<'a>,
-    pub passed: bool,
-    pub fail_on: &'static str,
-    pub counts: Counts,
-    pub findings: &'a [Finding],
-    pub readiness: Option<&'a Readiness>,
+struct Report<'a> {
+    schema: &'static str,
+    file: String,
+    questionnaire: Questionnaire<'a>,
+    passed: bool,
+    fail_on: &'static str,
+    counts: Counts,
+    findings: &'a [Finding],
+    readiness: Option<&'a Readiness>,
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
-    pub problems: Vec<ProblemOut>,
+    problems: Vec<ProblemOut>,
 }
 
 #[derive(Serialize)]
-pub struct Questionnaire<'a> {
-    pub id: &'a str,
-    pub version: &'a str,
+struct Questionnaire<'a> {
+    id: &'a str,
+    version: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct Counts {
-    pub blocker: usize,
-    pub warning: usize,
-    pub info: usize,
+struct Counts {
+    blocker: usize,
+    warning: usize,
+    info: usize,
 }
 
 #[derive(Serialize)]
-pub struct ProblemOut {
-    pub subject: String,
-    pub message: String,
+struct ProblemOut {
+    subject: String,
+    message: String,
 }
 
-pub const SCHEMA: &str = "kickoff.check/1";
+const SCHEMA: &str = "kickoff.check/1";
 
-pub fn run(
+pub(super) fn run(
     file: &Path,
     format: Format,
     fail_on: FailOn,

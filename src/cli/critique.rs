@@ -25,35 +25,35 @@ use super::exit::{EXIT_FAILED, EXIT_INPUT};
 pub struct CritiqueArgs {
     /// Session file
     #[arg(required_unless_present = "list_providers")]
-    pub file: Option<PathBuf>,
+    file: Option<PathBuf>,
     /// Provider (default: the config file's, else the first whose environment is set)
     #[arg(long, value_parser = provider_parser())]
-    pub provider: Option<ProviderKind>,
+    provider: Option<ProviderKind>,
     #[arg(long)]
-    pub model: Option<String>,
+    model: Option<String>,
     /// Base URL (OpenAI-compatible: including /v1; Anthropic: without /v1; Ollama: the host)
     #[arg(long)]
-    pub base_url: Option<String>,
+    base_url: Option<String>,
     /// Most tokens the model may write
     #[arg(long)]
-    pub max_tokens: Option<u32>,
+    max_tokens: Option<u32>,
     /// Ask again even if a saved critique has the same answers, prompts and model
     #[arg(long)]
-    pub fresh: bool,
+    fresh: bool,
     /// Show the configured providers (keys redacted) and exit
     #[arg(long)]
-    pub list_providers: bool,
+    list_providers: bool,
     /// A minijinja template for the persona (system) prompt
     #[arg(long)]
-    pub system_template: Option<PathBuf>,
+    system_template: Option<PathBuf>,
     /// A minijinja template for the user prompt (answers and findings)
     #[arg(long)]
-    pub user_template: Option<PathBuf>,
+    user_template: Option<PathBuf>,
     #[arg(short, long)]
-    pub questionnaire: Option<String>,
+    questionnaire: Option<String>,
     /// Extra rule pack (repeatable)
     #[arg(long = "rules")]
-    pub rules: Vec<PathBuf>,
+    rules: Vec<PathBuf>,
 }
 
 /// `--provider`: the names and descriptions for help, completions and errors, parsed with

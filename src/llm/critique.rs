@@ -12,7 +12,7 @@ use super::prompt::CritiqueRequest;
 
 /// The cost in USD of a critique, if the model's price is known. A missing count (a stream that
 /// broke before the usage arrived) counts as zero, so the cost is a lower bound then.
-pub fn cost_usd(
+fn cost_usd(
     price: Option<crate::config::Price>,
     input: Option<u64>,
     output: Option<u64>,

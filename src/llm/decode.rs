@@ -10,7 +10,7 @@ use super::sanitize::one_line;
 
 /// What a reply says, whatever the provider.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Item {
+pub(super) enum Item {
     Text(String),
     Usage {
         input: Option<u64>,
@@ -29,7 +29,7 @@ pub(crate) enum Item {
 
 /// The message and the type or code of an error value, in any provider's shape:
 /// `{"message","type","code"}`, a bare string, or `{"error": ...}` around either.
-pub(crate) fn describe_error_value(v: &Value) -> (String, Option<String>) {
+fn describe_error_value(v: &Value) -> (String, Option<String>) {
     match v {
         Value::String(s) => (s.clone(), None),
         Value::Object(o) => {
@@ -51,7 +51,7 @@ pub(crate) fn describe_error_value(v: &Value) -> (String, Option<String>) {
 }
 
 /// The message and kind from an error response body; plain text bodies are used as they are.
-pub(crate) fn describe_error_body(body: &[u8]) -> (String, Option<String>) {
+pub(super) fn describe_error_body(body: &[u8]) -> (String, Option<String>) {
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => describe_error_value(&v),
         Err(_) => (
@@ -91,7 +91,7 @@ struct OaUsage {
     completion_tokens: Option<u64>,
 }
 
-pub(crate) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String> {
     let data = data.trim();
     if data == "[DONE]" {
         out.push(Item::Done);
@@ -160,7 +160,7 @@ struct AnUsage {
     output_tokens: Option<u64>,
 }
 
-pub(crate) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Result<(), String> {
     if data.trim().is_empty() {
         return Ok(());
     }
@@ -229,7 +229,7 @@ struct OlLine {
     error: Option<Value>,
 }
 
-pub(crate) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
     let l: OlLine = serde_json::from_slice(line).map_err(|e| malformed("a line", line, e))?;
     if let Some(err) = l.error {
         out.push(Item::Error {
@@ -257,7 +257,7 @@ pub(crate) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String
 }
 
 /// A reply that is one JSON document: a server that ignored `stream: true`.
-pub(crate) fn decode_whole(
+pub(super) fn decode_whole(
     kind: ProviderKind,
     body: &[u8],
     out: &mut Vec<Item>,

@@ -47,11 +47,6 @@ pub struct Transcript {
     pub stop_reason: Option<String>,
     /// `output_tokens` was counted from the stream, not reported by the server.
     pub usage_estimated: bool,
-    pub started: bool,
-    /// Retries so far.
-    pub retries: u32,
-    /// Set by `Finished`/`Failed`.
-    pub finished: bool,
     /// The stream broke after some text (kept in `text`).
     pub interrupted: Option<LlmError>,
     pub failed: Option<LlmError>,
@@ -60,9 +55,8 @@ pub struct Transcript {
 impl Transcript {
     pub fn apply(&mut self, event: &StreamEvent) {
         match event {
-            StreamEvent::Started => self.started = true,
+            StreamEvent::Started | StreamEvent::Retrying { .. } => {}
             StreamEvent::Text(t) => self.text.push_str(t),
-            StreamEvent::Retrying { .. } => self.retries += 1,
             StreamEvent::Usage {
                 input_tokens,
                 output_tokens,
@@ -76,14 +70,10 @@ impl Transcript {
                 interrupted,
                 stop_reason,
             } => {
-                self.finished = true;
                 self.interrupted = interrupted.clone();
                 self.stop_reason = stop_reason.clone();
             }
-            StreamEvent::Failed(e) => {
-                self.finished = true;
-                self.failed = Some(e.clone());
-            }
+            StreamEvent::Failed(e) => self.failed = Some(e.clone()),
         }
     }
 

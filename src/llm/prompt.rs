@@ -13,14 +13,14 @@ use crate::questionnaire::{Kind, Questionnaire};
 use crate::render::RenderError;
 use crate::session::{answers_hash, short_hash};
 
-pub const SYSTEM_TEMPLATE: &str = include_str!("../../templates/critique-system.md.j2");
-pub const USER_TEMPLATE: &str = include_str!("../../templates/critique-user.md.j2");
+const SYSTEM_TEMPLATE: &str = include_str!("../../templates/critique-system.md.j2");
+const USER_TEMPLATE: &str = include_str!("../../templates/critique-user.md.j2");
 
 /// The two prompt templates and where they came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct Prompts {
-    pub system: (String, String),
-    pub user: (String, String),
+    system: (String, String),
+    user: (String, String),
 }
 
 impl Default for Prompts {

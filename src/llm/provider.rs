@@ -44,7 +44,7 @@ impl ProviderKind {
     }
 
     /// The environment variable holding the key, as the official client reads it.
-    pub fn key_env(self) -> &'static str {
+    pub(super) fn key_env(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "OPENAI_API_KEY",
             ProviderKind::Anthropic => "ANTHROPIC_API_KEY",
@@ -54,7 +54,7 @@ impl ProviderKind {
 
     /// The environment variable holding the base URL. `OPENAI_BASE_URL` includes `/v1`,
     /// `ANTHROPIC_BASE_URL` does not, `OLLAMA_HOST` may lack a scheme and port.
-    pub fn url_env(self) -> &'static str {
+    fn url_env(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "OPENAI_BASE_URL",
             ProviderKind::Anthropic => "ANTHROPIC_BASE_URL",
@@ -62,7 +62,7 @@ impl ProviderKind {
         }
     }
 
-    pub fn default_url(self) -> &'static str {
+    fn default_url(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "https://api.openai.com/v1",
             ProviderKind::Anthropic => "https://api.anthropic.com",
@@ -70,7 +70,7 @@ impl ProviderKind {
         }
     }
 
-    pub fn default_model(self) -> &'static str {
+    fn default_model(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "gpt-4o-mini",
             ProviderKind::Anthropic => "claude-sonnet-4-5",
@@ -137,7 +137,7 @@ impl Env {
         self
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .iter()
             .rev()
@@ -160,10 +160,10 @@ pub struct Flags {
 pub struct ApiKey(String);
 
 impl ApiKey {
-    pub fn new(key: String) -> ApiKey {
+    pub(super) fn new(key: String) -> ApiKey {
         ApiKey(key)
     }
-    pub fn expose(&self) -> &str {
+    pub(super) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -191,17 +191,17 @@ pub struct ProviderConfig {
     /// Without a trailing slash.
     pub base_url: String,
     pub key: KeySource,
-    pub max_tokens: u32,
+    pub(super) max_tokens: u32,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
     pub max_retries: u32,
-    pub retry_base: Duration,
-    pub max_retry_wait: Duration,
+    pub(super) retry_base: Duration,
+    pub(super) max_retry_wait: Duration,
     /// USD per million tokens, from the config file or the built-in table.
     pub price: Option<Price>,
 }
 
-pub const DEFAULT_MAX_TOKENS: u32 = 1500;
+const DEFAULT_MAX_TOKENS: u32 = 1500;
 
 /// Picks the provider and fills in its settings. `Ok(None)`: nothing configured anywhere.
 pub fn resolve(
@@ -287,7 +287,7 @@ pub fn resolve(
 }
 
 /// Checks the URL and puts it in one shape: scheme, host, port, path without trailing slash.
-pub fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> {
+fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> {
     let mut url = raw.trim().trim_end_matches('/').to_string();
     if kind == ProviderKind::Ollama {
         // OLLAMA_HOST is often `0.0.0.0`, `localhost:11434` or `:11434`: what the server binds.
@@ -329,7 +329,7 @@ const PRICES: &str = include_str!("prices.toml");
 
 /// Built-in list price for a model, matching dated variants (`gpt-4o-mini-2024-07-18`) by the
 /// longest known prefix. Local servers have no price.
-pub fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
+fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
     #[derive(serde::Deserialize)]
     struct Table {
         prices: std::collections::BTreeMap<String, Price>,

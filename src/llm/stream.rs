@@ -22,7 +22,7 @@ use super::sanitize::{Sanitizer, one_line};
 use super::wire::{self, Decoder};
 
 /// Most critique text kept; a server that streams forever is cut here.
-pub const MAX_TEXT: usize = 32 * 1024 * 1024;
+const MAX_TEXT: usize = 32 * 1024 * 1024;
 /// Most of an error body read, for its message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Most bytes gathered into one batch of events when the client is behind the server.

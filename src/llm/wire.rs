@@ -10,13 +10,13 @@ use super::lines::{Event, NdjsonParser, SseParser};
 use super::provider::{ApiKey, ProviderConfig, ProviderKind};
 
 /// An HTTP request ready to send. `headers` may hold the key: never print it.
-pub(crate) struct HttpRequest {
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+pub(super) struct HttpRequest {
+    pub(super) url: String,
+    pub(super) headers: Vec<(&'static str, String)>,
+    pub(super) body: Vec<u8>,
 }
 
-pub(crate) fn build(
+pub(super) fn build(
     p: &ProviderConfig,
     key: Option<&ApiKey>,
     system: &str,
@@ -79,18 +79,18 @@ pub(crate) fn build(
 }
 
 /// Turns stream bytes into items. Errors are "malformed stream" descriptions.
-pub(crate) struct Decoder {
+pub(super) struct Decoder {
     kind: ProviderKind,
     sse: SseParser,
     ndjson: NdjsonParser,
     events: Vec<Event>,
     lines: Vec<Vec<u8>>,
     /// The reply carried a finish reason: a close without the end marker still counts as done.
-    pub finished: bool,
+    pub(super) finished: bool,
 }
 
 impl Decoder {
-    pub fn new(kind: ProviderKind) -> Decoder {
+    pub(super) fn new(kind: ProviderKind) -> Decoder {
         Decoder {
             kind,
             sse: SseParser::default(),
@@ -101,7 +101,7 @@ impl Decoder {
         }
     }
 
-    pub fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
+    pub(super) fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
         match self.kind {
             ProviderKind::Ollama => self.ndjson.push(bytes, &mut self.lines),
             _ => self.sse.push(bytes, &mut self.events),
@@ -110,7 +110,7 @@ impl Decoder {
         self.drain(out)
     }
 
-    pub fn finish(&mut self, out: &mut Vec<Item>) -> Result<(), String> {
+    pub(super) fn finish(&mut self, out: &mut Vec<Item>) -> Result<(), String> {
         self.sse.finish(&mut self.events);
         self.ndjson.finish(&mut self.lines);
         self.drain(out)
