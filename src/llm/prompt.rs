@@ -98,38 +98,7 @@ pub fn build_request(
     prompts: &Prompts,
 ) -> Result<CritiqueRequest, RenderError> {
     let q = &bundle.questionnaire;
-    let mut sections = Vec::new();
-    let mut ids = Vec::new();
-    for (s, section) in q.sections.iter().enumerate() {
-        let mut answered = Vec::new();
-        let mut unanswered = Vec::new();
-        for i in q.section_range(s) {
-            let question = q.question(i);
-            if !review.visible[i] || question.secret {
-                continue;
-            }
-            ids.push(question.id.as_str());
-            match review.asked.get(&question.id) {
-                Some(a) => answered.push(Answered {
-                    id: &question.id,
-                    prompt: &question.prompt,
-                    answer: question.answer_text(a),
-                    long: question.kind == Kind::LongText,
-                }),
-                None => unanswered.push(Unanswered {
-                    id: &question.id,
-                    prompt: &question.prompt,
-                    required: question.required,
-                }),
-            }
-        }
-        sections.push(PromptSection {
-            id: &section.id,
-            title: &section.title,
-            answered,
-            unanswered,
-        });
-    }
+    let (sections, ids) = prompt_sections(q, review);
     let project = q
         .title_question
         .as_ref()
@@ -169,6 +138,46 @@ pub fn build_request(
         prompt_hash,
         answers_hash: answers_hash(&review.asked),
     })
+}
+
+/// The asked questions by section, answered or not, and their ids; `secret` ones left out.
+fn prompt_sections<'a>(
+    q: &'a Questionnaire,
+    review: &Review,
+) -> (Vec<PromptSection<'a>>, Vec<&'a str>) {
+    let mut sections = Vec::new();
+    let mut ids = Vec::new();
+    for (s, section) in q.sections.iter().enumerate() {
+        let mut answered = Vec::new();
+        let mut unanswered = Vec::new();
+        for i in q.section_range(s) {
+            let question = q.question(i);
+            if !review.visible[i] || question.secret {
+                continue;
+            }
+            ids.push(question.id.as_str());
+            match review.asked.get(&question.id) {
+                Some(a) => answered.push(Answered {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    answer: question.answer_text(a),
+                    long: question.kind == Kind::LongText,
+                }),
+                None => unanswered.push(Unanswered {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    required: question.required,
+                }),
+            }
+        }
+        sections.push(PromptSection {
+            id: &section.id,
+            title: &section.title,
+            answered,
+            unanswered,
+        });
+    }
+    (sections, ids)
 }
 
 /// The question each line of a critique is about, for lines that name one: `[task]`,

@@ -209,30 +209,9 @@ pub fn resolve(
     env: &Env,
     flags: &Flags,
 ) -> Result<Option<ProviderConfig>, LlmError> {
-    let from_config = match &config.provider {
-        Some(name) => Some(name.parse::<ProviderKind>().map_err(|e| {
-            LlmError::Other(format!(
-                "{}: {e}",
-                config
-                    .path
-                    .as_ref()
-                    .map_or("config".into(), |p| p.display().to_string())
-            ))
-        })?),
-        None => None,
+    let Some(kind) = pick_kind(config, env, flags)? else {
+        return Ok(None);
     };
-    let from_env = || {
-        ProviderKind::ALL
-            .into_iter()
-            .find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
-    };
-    // A base URL alone means an OpenAI-compatible server (the common case: a local one).
-    let kind = flags
-        .provider
-        .or(from_config)
-        .or_else(from_env)
-        .or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi));
-    let Some(kind) = kind else { return Ok(None) };
     let settings = config.settings_for(kind.name());
     let raw_url = flags
         .base_url
@@ -284,6 +263,34 @@ pub fn resolve(
         max_retry_wait: secs(config.retry.max_wait_secs, 60.0),
         price,
     }))
+}
+
+/// The provider: the flag, else the config file's, else the first whose environment is set,
+/// else OpenAI-compatible if only a base URL was given. `None`: nothing says.
+fn pick_kind(config: &Config, env: &Env, flags: &Flags) -> Result<Option<ProviderKind>, LlmError> {
+    let from_config = match &config.provider {
+        Some(name) => Some(name.parse::<ProviderKind>().map_err(|e| {
+            LlmError::Other(format!(
+                "{}: {e}",
+                config
+                    .path
+                    .as_ref()
+                    .map_or("config".into(), |p| p.display().to_string())
+            ))
+        })?),
+        None => None,
+    };
+    let from_env = || {
+        ProviderKind::ALL
+            .into_iter()
+            .find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
+    };
+    // A base URL alone means an OpenAI-compatible server (the common case: a local one).
+    Ok(flags
+        .provider
+        .or(from_config)
+        .or_else(from_env)
+        .or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi)))
 }
 
 /// Checks the URL and puts it in one shape: scheme, host, port, path without trailing slash.

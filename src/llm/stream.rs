@@ -244,12 +244,7 @@ async fn one_attempt(
             .await
             .map_err(Failure::Final)?;
         let mut items = Vec::new();
-        decode_whole(p.kind, &body, &mut items).map_err(|m| {
-            Failure::Final(LlmError::Malformed {
-                provider: p.kind.name(),
-                message: m,
-            })
-        })?;
+        decode_whole(p.kind, &body, &mut items).map_err(|m| Failure::Final(malformed(p, m)))?;
         return apply_items(p, &mut items, &mut Sanitizer::new(), redactor, out).map(|_| ());
     }
     stream_body(p, &mut resp, redactor, out).await
@@ -299,15 +294,12 @@ async fn stream_body(
     // One cancel watcher for the whole stream, not a new timer per chunk.
     let cancel = cancelled(out.cancel);
     tokio::pin!(cancel);
-    let malformed = |m: String| LlmError::Malformed {
-        provider: p.kind.name(),
-        message: m,
-    };
-    // A non-data chunk (the end, an error) found while batching, handled next time round.
-    let mut next = None;
+    // The end (`Ok`) or a failure found while batching, handled next time round.
+    let mut next: Option<Result<(), reqwest::Error>> = None;
     loop {
         let chunk = match next.take() {
-            Some(c) => c,
+            Some(Ok(())) => Ok(None),
+            Some(Err(e)) => Err(e),
             None => tokio::select! {
                 biased;
                 _ = &mut cancel => return Err(Failure::Final(LlmError::Cancelled)),
@@ -318,39 +310,16 @@ async fn stream_body(
         let at_end = match chunk {
             Ok(Some(bytes)) => {
                 idle.as_mut().reset(Instant::now() + p.read_timeout);
-                let mut parsed = decoder.push(&bytes, &mut items);
-                // What has already arrived joins this batch, so a backlog becomes one event
-                // (one wake-up of the reader, one write to stdout) rather than one per token.
-                // Nothing waits for data: one yield lets hyper's connection task decode what
-                // is already in the socket buffer, then the batch ends.
-                let mut batch = bytes.len();
-                let mut yielded = false;
-                while parsed.is_ok() && batch < MAX_BATCH {
-                    match ready_now(resp.chunk()).await {
-                        Some(Ok(Some(more))) => {
-                            batch += more.len();
-                            yielded = false;
-                            parsed = decoder.push(&more, &mut items);
-                        }
-                        Some(other) => {
-                            next = Some(other);
-                            break;
-                        }
-                        None if !yielded => {
-                            tokio::task::yield_now().await;
-                            yielded = true;
-                        }
-                        None => break,
-                    }
-                }
+                let (parsed, found) = batch(resp, &mut decoder, &bytes, &mut items).await;
+                next = found;
                 let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
-                parsed.map_err(|m| Failure::Final(malformed(m)))?;
+                parsed.map_err(|m| Failure::Final(malformed(p, m)))?;
                 done
             }
             Ok(None) => {
                 let parsed = decoder.finish(&mut items);
                 let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
-                parsed.map_err(|m| Failure::Final(malformed(m)))?;
+                parsed.map_err(|m| Failure::Final(malformed(p, m)))?;
                 if !done && !decoder.finished {
                     let e = LlmError::Broken {
                         message: "the stream ended before its end marker".into(),
@@ -359,18 +328,7 @@ async fn stream_body(
                 }
                 true
             }
-            Err(e) => {
-                let err = if e.is_timeout() {
-                    LlmError::ReadTimeout {
-                        after: p.read_timeout,
-                    }
-                } else {
-                    LlmError::Broken {
-                        message: redactor.message(&error_chain(&e)),
-                    }
-                };
-                return Err(fail_midway(out, err));
-            }
+            Err(e) => return Err(fail_midway(out, read_error(p, &e, redactor))),
         };
         if at_end {
             // Don't wait for the server to close the connection: the end marker is the end.
@@ -380,6 +338,59 @@ async fn stream_body(
             return Err(Failure::Final(LlmError::TooLarge { limit: MAX_TEXT }));
         }
     }
+}
+
+fn malformed(p: &ProviderConfig, message: String) -> LlmError {
+    LlmError::Malformed {
+        provider: p.kind.name(),
+        message,
+    }
+}
+
+/// What a failed read in the middle of the stream means.
+fn read_error(p: &ProviderConfig, e: &reqwest::Error, redactor: &Redactor) -> LlmError {
+    if e.is_timeout() {
+        LlmError::ReadTimeout {
+            after: p.read_timeout,
+        }
+    } else {
+        LlmError::Broken {
+            message: redactor.message(&error_chain(e)),
+        }
+    }
+}
+
+/// Decodes `first` and what has already arrived after it, so a backlog becomes one batch of
+/// events (one wake-up of the reader, one write to stdout) rather than one per token.
+/// Nothing waits for data: one yield lets hyper's connection task decode what is already in
+/// the socket buffer, then the batch ends. Returns the decoding result and, if the batch
+/// ran into it, the end of the body (`Ok`) or a failure.
+async fn batch(
+    resp: &mut reqwest::Response,
+    decoder: &mut Decoder,
+    first: &[u8],
+    items: &mut Vec<Item>,
+) -> (Result<(), String>, Option<Result<(), reqwest::Error>>) {
+    let mut parsed = decoder.push(first, items);
+    let mut size = first.len();
+    let mut yielded = false;
+    while parsed.is_ok() && size < MAX_BATCH {
+        match ready_now(resp.chunk()).await {
+            Some(Ok(Some(more))) => {
+                size += more.len();
+                yielded = false;
+                parsed = decoder.push(&more, items);
+            }
+            Some(Ok(None)) => return (parsed, Some(Ok(()))),
+            Some(Err(e)) => return (parsed, Some(Err(e))),
+            None if !yielded => {
+                tokio::task::yield_now().await;
+                yielded = true;
+            }
+            None => break,
+        }
+    }
+    (parsed, None)
 }
 
 /// Polls a future once: its output if it is ready now, else `None` without waiting. Used only
