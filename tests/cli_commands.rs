@@ -94,6 +94,53 @@ fn completions_for_each_shell() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
 
+#[test]
+fn provider_names_in_help_completions_and_errors() {
+    let help = ok(&kickoff(&root(), &["critique", "--help"])).to_string();
+    for line in [
+        "- openai:    OpenAI-compatible chat completions",
+        "- anthropic: Anthropic Messages",
+        "- ollama:    Ollama's native /api/chat",
+    ] {
+        assert!(help.contains(line), "{help}");
+    }
+    let bash = ok(&kickoff(&root(), &["completions", "bash"])).to_string();
+    assert!(bash.contains("openai anthropic ollama"), "{bash}");
+    let wrong = kickoff(&root(), &["critique", "--provider", "x", "s.toml"]);
+    assert_eq!(wrong.code, Some(2));
+    assert!(
+        wrong.stderr.contains(
+            "invalid value 'x' for '--provider <PROVIDER>'\n  [possible values: openai, anthropic, ollama]"
+        ),
+        "{}",
+        wrong.stderr
+    );
+}
+
+/// Every reference code the built-in questionnaire and rules cite is explained in
+/// docs/references.md; a rule of thumb without a source says so (`principle: ...`).
+#[test]
+fn every_reference_code_is_in_the_legend() {
+    let legend = std::fs::read_to_string(root().join("docs/references.md")).unwrap();
+    for b in kickoff::bundle::BUILTINS {
+        let bundle = kickoff::Bundle::builtin(b.id).unwrap().unwrap();
+        let q = &bundle.questionnaire;
+        let questions = (0..q.len()).map(|i| q.question(i).reference.as_str());
+        let rules = bundle.critic.rules.iter().map(|r| r.def.reference.as_str());
+        for reference in questions.chain(rules) {
+            if reference.is_empty() || reference.starts_with("principle: ") {
+                continue;
+            }
+            for part in reference.split(';') {
+                let code = part.split_whitespace().next().unwrap_or_default();
+                assert!(
+                    legend.contains(&format!("| **{code}** |")),
+                    "`{code}` (in `{reference}`) is not in docs/references.md"
+                );
+            }
+        }
+    }
+}
 // ---- questionnaire list | show | validate -----------------------------------------------------
 
 #[test]
