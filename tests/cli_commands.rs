@@ -606,6 +606,29 @@ fn assert_schema(v: &Value) {
     for sev in ["blocker", "warning", "info"] {
         assert!(v["counts"][sev].is_u64(), "{sev}");
     }
+    assert_findings_schema(v);
+    assert_readiness_schema(&v["readiness"]);
+    let passed = v["passed"].as_bool().unwrap();
+    let failing = match v["fail_on"].as_str().unwrap() {
+        "blocker" => v["counts"]["blocker"].as_u64().unwrap(),
+        "warning" => {
+            v["counts"]["blocker"].as_u64().unwrap() + v["counts"]["warning"].as_u64().unwrap()
+        }
+        _ => 0,
+    };
+    assert_eq!(
+        passed,
+        failing == 0,
+        "passed agrees with fail_on and counts"
+    );
+    for p in v["problems"].as_array().expect("problems") {
+        assert_eq!(keys(p), ["message", "subject"]);
+        assert!(is_str(&p["subject"]) && is_str(&p["message"]));
+    }
+}
+
+/// `findings`: each finding's fields, sorted by severity, agreeing with `counts`.
+fn assert_findings_schema(v: &Value) {
     let findings = v["findings"].as_array().expect("findings is an array");
     for sev in ["blocker", "warning", "info"] {
         let n = findings.iter().filter(|f| f["severity"] == sev).count() as u64;
@@ -645,7 +668,10 @@ fn assert_schema(v: &Value) {
             "question is the first of questions"
         );
     }
-    let r = &v["readiness"];
+}
+
+/// `readiness`: null, or the score, its band and each section's tests.
+fn assert_readiness_schema(r: &Value) {
     if !r.is_null() {
         assert_eq!(keys(r), ["band", "score", "sections"]);
         assert!(r["score"].is_number() && is_str(&r["band"]));
@@ -658,23 +684,6 @@ fn assert_schema(v: &Value) {
                 assert!(t["question"].is_null() || is_str(&t["question"]));
             }
         }
-    }
-    let passed = v["passed"].as_bool().unwrap();
-    let failing = match v["fail_on"].as_str().unwrap() {
-        "blocker" => v["counts"]["blocker"].as_u64().unwrap(),
-        "warning" => {
-            v["counts"]["blocker"].as_u64().unwrap() + v["counts"]["warning"].as_u64().unwrap()
-        }
-        _ => 0,
-    };
-    assert_eq!(
-        passed,
-        failing == 0,
-        "passed agrees with fail_on and counts"
-    );
-    for p in v["problems"].as_array().expect("problems") {
-        assert_eq!(keys(p), ["message", "subject"]);
-        assert!(is_str(&p["subject"]) && is_str(&p["message"]));
     }
 }
 
