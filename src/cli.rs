@@ -1,15 +1,23 @@
-//! The command line: argument definitions and the commands that need no terminal.
+//! The command line: the arguments, which code each command runs, and the exit codes. The only
+//! module that knows clap and exit codes; the main function just calls [`run`].
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::bundle::BUILTINS;
 use crate::critic::{Severity, counts};
-use crate::workspace::{self, Error};
+use crate::workspace::{self, Error, Open};
 
 mod check;
+mod critique;
+mod exit;
+
+pub use check::{FailOn, Format};
+pub use critique::CritiqueArgs;
+use exit::EXIT_FAILED;
+pub(crate) use exit::EXIT_INPUT;
 
 #[derive(Parser, Debug)]
 #[command(name = "kickoff", version, about, long_about = None, propagate_version = true)]
@@ -80,7 +88,7 @@ pub enum Command {
         lenient: bool,
     },
     /// LLM critique of the answers, streamed to stdout and saved into the session file
-    Critique(crate::llm::command::CritiqueArgs),
+    Critique(CritiqueArgs),
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -105,35 +113,40 @@ pub enum QuestionnaireCommand {
     },
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
-pub enum FailOn {
-    Blocker,
-    Warning,
-    Never,
-}
-
-impl FailOn {
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Blocker => Some(Severity::Blocker),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Never => None,
+/// Runs a command, the interview when there is none, and turns an error into a message on
+/// stderr and exit code 2 (`EXIT_INPUT`).
+pub fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kickoff: {e}");
+            ExitCode::from(EXIT_INPUT)
         }
     }
 }
 
-/// Exit code for usage and input errors.
-pub const EXIT_INPUT: u8 = 2;
-
-/// Runs a command that needs no terminal. The interview commands are handled by the binary.
-pub fn run(command: Command) -> Result<ExitCode, Error> {
+fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
+    let Some(command) = command else {
+        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either);
+    };
     match command {
+        Command::New {
+            questionnaire,
+            file,
+        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::New),
+        Command::Resume {
+            file,
+            questionnaire,
+        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::Resume),
+        Command::Plain {
+            file,
+            questionnaire,
+        } => crate::plain::interview(
+            questionnaire.as_deref(),
+            &file,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        ),
         Command::Render {
             file,
             output,
@@ -164,7 +177,7 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
             questionnaire.as_deref(),
             lenient,
         ),
-        Command::Critique(args) => crate::llm::command::run(args),
+        Command::Critique(args) => critique::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -176,16 +189,6 @@ pub fn run(command: Command) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plain {
-            file,
-            questionnaire,
-        } => crate::plain::interview(
-            questionnaire.as_deref(),
-            &file,
-            &mut std::io::stdin().lock(),
-            &mut std::io::stdout().lock(),
-        ),
-        Command::New { .. } | Command::Resume { .. } => unreachable!("handled by the interview"),
     }
 }
 
@@ -296,7 +299,7 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
             Ok(if failures.is_empty() {
                 ExitCode::SUCCESS
             } else {
-                ExitCode::from(1)
+                ExitCode::from(EXIT_FAILED)
             })
         }
     }

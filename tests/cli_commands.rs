@@ -94,6 +94,53 @@ fn completions_for_each_shell() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
 
+#[test]
+fn provider_names_in_help_completions_and_errors() {
+    let help = ok(&kickoff(&root(), &["critique", "--help"])).to_string();
+    for line in [
+        "- openai:    OpenAI-compatible chat completions",
+        "- anthropic: Anthropic Messages",
+        "- ollama:    Ollama's native /api/chat",
+    ] {
+        assert!(help.contains(line), "{help}");
+    }
+    let bash = ok(&kickoff(&root(), &["completions", "bash"])).to_string();
+    assert!(bash.contains("openai anthropic ollama"), "{bash}");
+    let wrong = kickoff(&root(), &["critique", "--provider", "x", "s.toml"]);
+    assert_eq!(wrong.code, Some(2));
+    assert!(
+        wrong.stderr.contains(
+            "invalid value 'x' for '--provider <PROVIDER>'\n  [possible values: openai, anthropic, ollama]"
+        ),
+        "{}",
+        wrong.stderr
+    );
+}
+
+/// Every reference code the built-in questionnaire and rules cite is explained in
+/// docs/references.md; a rule of thumb without a source says so (`principle: ...`).
+#[test]
+fn every_reference_code_is_in_the_legend() {
+    let legend = std::fs::read_to_string(root().join("docs/references.md")).unwrap();
+    for b in kickoff::bundle::BUILTINS {
+        let bundle = kickoff::Bundle::builtin(b.id).unwrap().unwrap();
+        let q = &bundle.questionnaire;
+        let questions = (0..q.len()).map(|i| q.question(i).reference.as_str());
+        let rules = bundle.critic.rules.iter().map(|r| r.def.reference.as_str());
+        for reference in questions.chain(rules) {
+            if reference.is_empty() || reference.starts_with("principle: ") {
+                continue;
+            }
+            for part in reference.split(';') {
+                let code = part.split_whitespace().next().unwrap_or_default();
+                assert!(
+                    legend.contains(&format!("| **{code}** |")),
+                    "`{code}` (in `{reference}`) is not in docs/references.md"
+                );
+            }
+        }
+    }
+}
 // ---- questionnaire list | show | validate -----------------------------------------------------
 
 #[test]
@@ -559,6 +606,29 @@ fn assert_schema(v: &Value) {
     for sev in ["blocker", "warning", "info"] {
         assert!(v["counts"][sev].is_u64(), "{sev}");
     }
+    assert_findings_schema(v);
+    assert_readiness_schema(&v["readiness"]);
+    let passed = v["passed"].as_bool().unwrap();
+    let failing = match v["fail_on"].as_str().unwrap() {
+        "blocker" => v["counts"]["blocker"].as_u64().unwrap(),
+        "warning" => {
+            v["counts"]["blocker"].as_u64().unwrap() + v["counts"]["warning"].as_u64().unwrap()
+        }
+        _ => 0,
+    };
+    assert_eq!(
+        passed,
+        failing == 0,
+        "passed agrees with fail_on and counts"
+    );
+    for p in v["problems"].as_array().expect("problems") {
+        assert_eq!(keys(p), ["message", "subject"]);
+        assert!(is_str(&p["subject"]) && is_str(&p["message"]));
+    }
+}
+
+/// `findings`: each finding's fields, sorted by severity, agreeing with `counts`.
+fn assert_findings_schema(v: &Value) {
     let findings = v["findings"].as_array().expect("findings is an array");
     for sev in ["blocker", "warning", "info"] {
         let n = findings.iter().filter(|f| f["severity"] == sev).count() as u64;
@@ -598,7 +668,10 @@ fn assert_schema(v: &Value) {
             "question is the first of questions"
         );
     }
-    let r = &v["readiness"];
+}
+
+/// `readiness`: null, or the score, its band and each section's tests.
+fn assert_readiness_schema(r: &Value) {
     if !r.is_null() {
         assert_eq!(keys(r), ["band", "score", "sections"]);
         assert!(r["score"].is_number() && is_str(&r["band"]));
@@ -611,23 +684,6 @@ fn assert_schema(v: &Value) {
                 assert!(t["question"].is_null() || is_str(&t["question"]));
             }
         }
-    }
-    let passed = v["passed"].as_bool().unwrap();
-    let failing = match v["fail_on"].as_str().unwrap() {
-        "blocker" => v["counts"]["blocker"].as_u64().unwrap(),
-        "warning" => {
-            v["counts"]["blocker"].as_u64().unwrap() + v["counts"]["warning"].as_u64().unwrap()
-        }
-        _ => 0,
-    };
-    assert_eq!(
-        passed,
-        failing == 0,
-        "passed agrees with fail_on and counts"
-    );
-    for p in v["problems"].as_array().expect("problems") {
-        assert_eq!(keys(p), ["message", "subject"]);
-        assert!(is_str(&p["subject"]) && is_str(&p["message"]));
     }
 }
 

@@ -3,52 +3,76 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{FailOn, Format};
+use super::exit::EXIT_FAILED;
 use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
 use crate::text::wrap;
 use crate::workspace::{self, Error};
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum FailOn {
+    Blocker,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Blocker => Some(Severity::Blocker),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+}
+
 /// The JSON document `check --format json` prints. `schema` changes only when a field is removed
 /// or changes meaning.
 #[derive(Serialize)]
-pub struct Report<'a> {
-    pub schema: &'static str,
-    pub file: String,
-    pub questionnaire: Questionnaire<'a>,
-    pub passed: bool,
-    pub fail_on: &'static str,
-    pub counts: Counts,
-    pub findings: &'a [Finding],
-    pub readiness: Option<&'a Readiness>,
+struct Report<'a> {
+    schema: &'static str,
+    file: String,
+    questionnaire: Questionnaire<'a>,
+    passed: bool,
+    fail_on: &'static str,
+    counts: Counts,
+    findings: &'a [Finding],
+    readiness: Option<&'a Readiness>,
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
-    pub problems: Vec<ProblemOut>,
+    problems: Vec<ProblemOut>,
 }
 
 #[derive(Serialize)]
-pub struct Questionnaire<'a> {
-    pub id: &'a str,
-    pub version: &'a str,
+struct Questionnaire<'a> {
+    id: &'a str,
+    version: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct Counts {
-    pub blocker: usize,
-    pub warning: usize,
-    pub info: usize,
+struct Counts {
+    blocker: usize,
+    warning: usize,
+    info: usize,
 }
 
 #[derive(Serialize)]
-pub struct ProblemOut {
-    pub subject: String,
-    pub message: String,
+struct ProblemOut {
+    subject: String,
+    message: String,
 }
 
-pub const SCHEMA: &str = "kickoff.check/1";
+const SCHEMA: &str = "kickoff.check/1";
 
-pub fn run(
+pub(super) fn run(
     file: &Path,
     format: Format,
     fail_on: FailOn,
@@ -105,7 +129,7 @@ pub fn run(
         }
     }
     Ok(if failed {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::SUCCESS
     })

@@ -4,7 +4,7 @@
 use super::error::{LlmError, Redactor};
 use super::provider::{ApiKey, KeySource, ProviderConfig};
 
-pub(crate) fn resolve_key(source: &KeySource) -> Result<Option<ApiKey>, LlmError> {
+pub(super) fn resolve_key(source: &KeySource) -> Result<Option<ApiKey>, LlmError> {
     match source {
         KeySource::None => Ok(None),
         KeySource::Env(_, k) => Ok(Some(k.clone())),
@@ -45,7 +45,7 @@ fn run_key_command(cmd: &str) -> Result<ApiKey, LlmError> {
 }
 
 /// Names what failed to connect, from the error's chain of causes.
-pub(crate) fn transport_error(
+pub(super) fn transport_error(
     e: &reqwest::Error,
     url: &str,
     p: &ProviderConfig,
@@ -69,15 +69,15 @@ pub(crate) fn transport_error(
 }
 
 /// What a transport error says about itself, separated from reqwest so it can be tested.
-pub(crate) struct Transport {
-    pub chain: String,
-    pub refused: bool,
-    pub timeout: bool,
-    pub connect: bool,
+struct Transport {
+    chain: String,
+    refused: bool,
+    timeout: bool,
+    connect: bool,
 }
 
 impl Transport {
-    pub(crate) fn classify(&self, url: &str, p: &ProviderConfig, redactor: &Redactor) -> LlmError {
+    fn classify(&self, url: &str, p: &ProviderConfig, redactor: &Redactor) -> LlmError {
         let url = url.to_string();
         let lower = self.chain.to_ascii_lowercase();
         if self.refused || lower.contains("connection refused") {
@@ -114,7 +114,7 @@ impl Transport {
 }
 
 /// The innermost causes, which say what happened; the outer ones repeat the URL.
-pub(crate) fn error_chain(e: &reqwest::Error) -> String {
+pub(super) fn error_chain(e: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -7,11 +7,12 @@ use crate::questionnaire::Questionnaire;
 use crate::session::{Critique, Session, now};
 use crate::workspace::Error;
 
-use super::{CritiqueRequest, Transcript};
+use super::event::Transcript;
+use super::prompt::CritiqueRequest;
 
 /// The cost in USD of a critique, if the model's price is known. A missing count (a stream that
 /// broke before the usage arrived) counts as zero, so the cost is a lower bound then.
-pub fn cost_usd(
+fn cost_usd(
     price: Option<crate::config::Price>,
     input: Option<u64>,
     output: Option<u64>,

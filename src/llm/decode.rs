@@ -1,18 +1,69 @@
-//! The JSON inside each stream: OpenAI chunks, Anthropic events, Ollama lines, and a whole
-//! reply from a server that ignored `stream: true`, each turned into [`Item`]s.
+//! The JSON inside each stream: OpenAI chunks, Anthropic events, Ollama lines, a whole reply
+//! from a server that ignored `stream: true`, and error bodies, each turned into [`Item`]s or
+//! a message.
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::provider::ProviderKind;
-use super::wire::{Item, describe_error_value};
+use super::sanitize::one_line;
+
+/// What a reply says, whatever the provider.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Item {
+    Text(String),
+    Usage {
+        input: Option<u64>,
+        output: Option<u64>,
+    },
+    /// Why the model stopped (`stop`, `length`, `end_turn`, `max_tokens`...).
+    StopReason(String),
+    /// The provider's end-of-stream marker.
+    Done,
+    /// An error reported inside a 200 stream.
+    Error {
+        message: String,
+        retryable: bool,
+    },
+}
+
+/// The message and the type or code of an error value, in any provider's shape:
+/// `{"message","type","code"}`, a bare string, or `{"error": ...}` around either.
+fn describe_error_value(v: &Value) -> (String, Option<String>) {
+    match v {
+        Value::String(s) => (s.clone(), None),
+        Value::Object(o) => {
+            if let Some(inner) = o.get("error") {
+                return describe_error_value(inner);
+            }
+            let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+            let kind = text("code")
+                .filter(|c| c == "insufficient_quota")
+                .or_else(|| text("type"))
+                .or_else(|| text("code"));
+            let message = text("message")
+                .or_else(|| text("detail"))
+                .or_else(|| o.get("detail").map(Value::to_string));
+            (message.unwrap_or_else(|| v.to_string()), kind)
+        }
+        other => (other.to_string(), None),
+    }
+}
+
+/// The message and kind from an error response body; plain text bodies are used as they are.
+pub(super) fn describe_error_body(body: &[u8]) -> (String, Option<String>) {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => describe_error_value(&v),
+        Err(_) => (
+            String::from_utf8_lossy(&body[..body.len().min(2000)]).into_owned(),
+            None,
+        ),
+    }
+}
 
 fn malformed(what: &str, data: &[u8], e: serde_json::Error) -> String {
     let start = String::from_utf8_lossy(&data[..data.len().min(60)]).into_owned();
-    format!(
-        "invalid JSON in {what} ({e}): `{}`",
-        super::sanitize::one_line(&start, 60)
-    )
+    format!("invalid JSON in {what} ({e}): `{}`", one_line(&start, 60))
 }
 
 #[derive(Deserialize)]
@@ -40,7 +91,7 @@ struct OaUsage {
     completion_tokens: Option<u64>,
 }
 
-pub(crate) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String> {
     let data = data.trim();
     if data == "[DONE]" {
         out.push(Item::Done);
@@ -109,7 +160,7 @@ struct AnUsage {
     output_tokens: Option<u64>,
 }
 
-pub(crate) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Result<(), String> {
     if data.trim().is_empty() {
         return Ok(());
     }
@@ -178,7 +229,7 @@ struct OlLine {
     error: Option<Value>,
 }
 
-pub(crate) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
     let l: OlLine = serde_json::from_slice(line).map_err(|e| malformed("a line", line, e))?;
     if let Some(err) = l.error {
         out.push(Item::Error {
@@ -206,7 +257,7 @@ pub(crate) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String
 }
 
 /// A reply that is one JSON document: a server that ignored `stream: true`.
-pub(crate) fn decode_whole(
+pub(super) fn decode_whole(
     kind: ProviderKind,
     body: &[u8],
     out: &mut Vec<Item>,
@@ -254,80 +305,23 @@ pub(crate) fn decode_whole(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::wire::Decoder;
-
-    fn decode(kind: ProviderKind, s: &str) -> Result<Vec<Item>, String> {
-        let mut d = Decoder::new(kind);
-        let mut out = Vec::new();
-        d.push(s.as_bytes(), &mut out)?;
-        d.finish(&mut out)?;
-        Ok(out)
-    }
 
     #[test]
-    fn openai_text_usage_and_done_with_empty_and_null_choices() {
-        let s = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: {\"choices\":null}\n\n\
-                 data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
-                 data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n";
-        let got = decode(ProviderKind::OpenAi, s).unwrap();
+    fn error_bodies_of_each_provider() {
+        let oa = br#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
         assert_eq!(
-            got,
-            vec![
-                Item::Text("Hi".into()),
-                Item::StopReason("stop".into()),
-                Item::Usage {
-                    input: Some(5),
-                    output: Some(1)
-                },
-                Item::Done
-            ]
+            describe_error_body(oa).1.as_deref(),
+            Some("insufficient_quota")
         );
-    }
-
-    #[test]
-    fn anthropic_events_and_an_error_event() {
-        let s = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}\n\n\
-                 event: ping\ndata: {\"type\":\"ping\"}\n\n\
-                 event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"A\"}}\n\n\
-                 event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
-        let got = decode(ProviderKind::Anthropic, s).unwrap();
+        let an = br#"{"type":"error","error":{"type":"not_found_error","message":"model: x"}}"#;
         assert_eq!(
-            got[0],
-            Item::Usage {
-                input: Some(9),
-                output: Some(1)
-            }
+            describe_error_body(an),
+            ("model: x".into(), Some("not_found_error".into()))
         );
-        assert_eq!(got[1], Item::Text("A".into()));
         assert_eq!(
-            got[2],
-            Item::Error {
-                message: "Overloaded".into(),
-                retryable: true
-            }
+            describe_error_body(br#"{"error":"model 'x' not found"}"#).0,
+            "model 'x' not found"
         );
-    }
-
-    #[test]
-    fn ollama_lines_and_error_line() {
-        let s =
-            "{\"message\":{\"content\":\"He\"},\"done\":false}\n{\"error\":\"model crashed\"}\n";
-        let got = decode(ProviderKind::Ollama, s).unwrap();
-        assert_eq!(
-            got,
-            vec![
-                Item::Text("He".into()),
-                Item::Error {
-                    message: "model crashed".into(),
-                    retryable: false
-                }
-            ]
-        );
-    }
-
-    #[test]
-    fn invalid_json_is_malformed() {
-        let e = decode(ProviderKind::OpenAi, "data: {\"choices\": [\n\n").unwrap_err();
-        assert!(e.starts_with("invalid JSON in an event"), "{e}");
+        assert_eq!(describe_error_body(b"Bad Gateway").0, "Bad Gateway");
     }
 }

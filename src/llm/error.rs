@@ -109,7 +109,7 @@ pub enum LlmError {
 
 impl LlmError {
     /// Worth another attempt, if no text has arrived yet.
-    pub fn is_retryable(&self) -> bool {
+    pub(super) fn is_retryable(&self) -> bool {
         matches!(
             self,
             LlmError::RateLimited { .. } | LlmError::Server { .. } | LlmError::Broken { .. }
@@ -117,7 +117,7 @@ impl LlmError {
     }
 
     /// Why an attempt is being retried, without the "after N attempts" of the final message.
-    pub fn retry_reason(&self) -> String {
+    pub(super) fn retry_reason(&self) -> String {
         match self {
             LlmError::RateLimited {
                 provider, message, ..
@@ -183,7 +183,7 @@ impl Redactor {
         }
     }
 
-    pub fn redact(&self, text: &str) -> String {
+    fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for s in &self.secrets {
             if out.contains(s.as_str()) {

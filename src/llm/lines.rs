@@ -5,17 +5,17 @@
 //! A hostile server could send one endless line: lines are capped at [`MAX_LINE`].
 
 /// Longest line accepted (a 5 MB critique in one event still fits).
-pub const MAX_LINE: usize = 16 * 1024 * 1024;
+const MAX_LINE: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
-pub enum FrameError {
+pub(super) enum FrameError {
     #[error("a line longer than {} MiB", MAX_LINE / (1024 * 1024))]
     LineTooLong,
 }
 
 /// Splits bytes into lines ending in `\n`, `\r\n` or `\r`.
 #[derive(Debug, Default)]
-pub struct LineSplitter {
+struct LineSplitter {
     /// The start of a line whose end has not arrived yet; never holds a line end, so each
     /// byte is scanned once, however long the line.
     buf: Vec<u8>,
@@ -29,11 +29,7 @@ fn line_end(bytes: &[u8]) -> Option<usize> {
 
 impl LineSplitter {
     /// Appends bytes and calls `line` for each complete line (without its line end).
-    pub fn push(
-        &mut self,
-        mut bytes: &[u8],
-        mut line: impl FnMut(&[u8]),
-    ) -> Result<(), FrameError> {
+    fn push(&mut self, mut bytes: &[u8], mut line: impl FnMut(&[u8])) -> Result<(), FrameError> {
         if bytes.is_empty() {
             return Ok(());
         }
@@ -78,7 +74,7 @@ impl LineSplitter {
     }
 
     /// What is left after the stream ended: a last line with no line end.
-    pub fn finish(&mut self) -> Option<Vec<u8>> {
+    fn finish(&mut self) -> Option<Vec<u8>> {
         if self.buf.is_empty() {
             None
         } else {
@@ -89,23 +85,23 @@ impl LineSplitter {
 
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Event {
+pub(super) struct Event {
     /// The `event:` field; empty for the default `message` type.
-    pub event: String,
-    pub data: String,
+    pub(super) event: String,
+    pub(super) data: String,
 }
 
 /// Server-sent events parser (the WHATWG framing): `event:` and `data:` fields, a blank line
 /// dispatches, `:` starts a comment, unknown fields are ignored.
 #[derive(Debug, Default)]
-pub struct SseParser {
+pub(super) struct SseParser {
     lines: LineSplitter,
     current: Event,
     has_data: bool,
 }
 
 impl SseParser {
-    pub fn push(&mut self, bytes: &[u8], out: &mut Vec<Event>) -> Result<(), FrameError> {
+    pub(super) fn push(&mut self, bytes: &[u8], out: &mut Vec<Event>) -> Result<(), FrameError> {
         let Self {
             lines,
             current,
@@ -150,7 +146,7 @@ impl SseParser {
 
     /// An event not followed by a blank line before the stream ended still counts: some
     /// servers close right after the last `data:` line.
-    pub fn finish(&mut self, out: &mut Vec<Event>) {
+    pub(super) fn finish(&mut self, out: &mut Vec<Event>) {
         if let Some(rest) = self.lines.finish() {
             Self::field(&mut self.current, &mut self.has_data, &rest, out);
         }
@@ -163,12 +159,12 @@ impl SseParser {
 
 /// Newline-delimited JSON: each non-blank line is one value.
 #[derive(Debug, Default)]
-pub struct NdjsonParser {
+pub(super) struct NdjsonParser {
     lines: LineSplitter,
 }
 
 impl NdjsonParser {
-    pub fn push(&mut self, bytes: &[u8], out: &mut Vec<Vec<u8>>) -> Result<(), FrameError> {
+    pub(super) fn push(&mut self, bytes: &[u8], out: &mut Vec<Vec<u8>>) -> Result<(), FrameError> {
         self.lines.push(bytes, |line| {
             if !line.iter().all(u8::is_ascii_whitespace) {
                 out.push(line.to_vec());
@@ -176,7 +172,7 @@ impl NdjsonParser {
         })
     }
 
-    pub fn finish(&mut self, out: &mut Vec<Vec<u8>>) {
+    pub(super) fn finish(&mut self, out: &mut Vec<Vec<u8>>) {
         if let Some(rest) = self.lines.finish()
             && !rest.iter().all(u8::is_ascii_whitespace)
         {

@@ -13,14 +13,14 @@ use crate::questionnaire::{Kind, Questionnaire};
 use crate::render::RenderError;
 use crate::session::{answers_hash, short_hash};
 
-pub const SYSTEM_TEMPLATE: &str = include_str!("../../templates/critique-system.md.j2");
-pub const USER_TEMPLATE: &str = include_str!("../../templates/critique-user.md.j2");
+const SYSTEM_TEMPLATE: &str = include_str!("../../templates/critique-system.md.j2");
+const USER_TEMPLATE: &str = include_str!("../../templates/critique-user.md.j2");
 
 /// The two prompt templates and where they came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct Prompts {
-    pub system: (String, String),
-    pub user: (String, String),
+    system: (String, String),
+    user: (String, String),
 }
 
 impl Default for Prompts {
@@ -98,38 +98,7 @@ pub fn build_request(
     prompts: &Prompts,
 ) -> Result<CritiqueRequest, RenderError> {
     let q = &bundle.questionnaire;
-    let mut sections = Vec::new();
-    let mut ids = Vec::new();
-    for (s, section) in q.sections.iter().enumerate() {
-        let mut answered = Vec::new();
-        let mut unanswered = Vec::new();
-        for i in q.section_range(s) {
-            let question = q.question(i);
-            if !review.visible[i] || question.secret {
-                continue;
-            }
-            ids.push(question.id.as_str());
-            match review.asked.get(&question.id) {
-                Some(a) => answered.push(Answered {
-                    id: &question.id,
-                    prompt: &question.prompt,
-                    answer: question.answer_text(a),
-                    long: question.kind == Kind::LongText,
-                }),
-                None => unanswered.push(Unanswered {
-                    id: &question.id,
-                    prompt: &question.prompt,
-                    required: question.required,
-                }),
-            }
-        }
-        sections.push(PromptSection {
-            id: &section.id,
-            title: &section.title,
-            answered,
-            unanswered,
-        });
-    }
+    let (sections, ids) = prompt_sections(q, review);
     let project = q
         .title_question
         .as_ref()
@@ -169,6 +138,46 @@ pub fn build_request(
         prompt_hash,
         answers_hash: answers_hash(&review.asked),
     })
+}
+
+/// The asked questions by section, answered or not, and their ids; `secret` ones left out.
+fn prompt_sections<'a>(
+    q: &'a Questionnaire,
+    review: &Review,
+) -> (Vec<PromptSection<'a>>, Vec<&'a str>) {
+    let mut sections = Vec::new();
+    let mut ids = Vec::new();
+    for (s, section) in q.sections.iter().enumerate() {
+        let mut answered = Vec::new();
+        let mut unanswered = Vec::new();
+        for i in q.section_range(s) {
+            let question = q.question(i);
+            if !review.visible[i] || question.secret {
+                continue;
+            }
+            ids.push(question.id.as_str());
+            match review.asked.get(&question.id) {
+                Some(a) => answered.push(Answered {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    answer: question.answer_text(a),
+                    long: question.kind == Kind::LongText,
+                }),
+                None => unanswered.push(Unanswered {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    required: question.required,
+                }),
+            }
+        }
+        sections.push(PromptSection {
+            id: &section.id,
+            title: &section.title,
+            answered,
+            unanswered,
+        });
+    }
+    (sections, ids)
 }
 
 /// The question each line of a critique is about, for lines that name one: `[task]`,

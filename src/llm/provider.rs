@@ -1,20 +1,19 @@
 //! Which provider, model, URL and key to use: flags over environment over config file over
 //! defaults, with the environment read the way each official client reads it.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use crate::config::{Config, Price};
 
 use super::error::LlmError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The wire format a provider speaks; see [`ProviderKind::description`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderKind {
-    /// OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter...)
-    #[value(name = "openai")]
     OpenAi,
-    /// Anthropic Messages
     Anthropic,
-    /// Ollama's native /api/chat
     Ollama,
 }
 
@@ -33,14 +32,19 @@ impl ProviderKind {
         }
     }
 
-    pub fn parse(name: &str) -> Option<ProviderKind> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.name() == name.trim().to_ascii_lowercase())
+    /// What it talks to, in a few words (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => {
+                "OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter...)"
+            }
+            ProviderKind::Anthropic => "Anthropic Messages",
+            ProviderKind::Ollama => "Ollama's native /api/chat",
+        }
     }
 
     /// The environment variable holding the key, as the official client reads it.
-    pub fn key_env(self) -> &'static str {
+    pub(super) fn key_env(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "OPENAI_API_KEY",
             ProviderKind::Anthropic => "ANTHROPIC_API_KEY",
@@ -50,7 +54,7 @@ impl ProviderKind {
 
     /// The environment variable holding the base URL. `OPENAI_BASE_URL` includes `/v1`,
     /// `ANTHROPIC_BASE_URL` does not, `OLLAMA_HOST` may lack a scheme and port.
-    pub fn url_env(self) -> &'static str {
+    fn url_env(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "OPENAI_BASE_URL",
             ProviderKind::Anthropic => "ANTHROPIC_BASE_URL",
@@ -58,7 +62,7 @@ impl ProviderKind {
         }
     }
 
-    pub fn default_url(self) -> &'static str {
+    fn default_url(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "https://api.openai.com/v1",
             ProviderKind::Anthropic => "https://api.anthropic.com",
@@ -66,7 +70,7 @@ impl ProviderKind {
         }
     }
 
-    pub fn default_model(self) -> &'static str {
+    fn default_model(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "gpt-4o-mini",
             ProviderKind::Anthropic => "claude-sonnet-4-5",
@@ -74,6 +78,38 @@ impl ProviderKind {
         }
     }
 }
+
+/// By [`ProviderKind::name`], ignoring case and surrounding spaces (as written in a config file).
+impl FromStr for ProviderKind {
+    type Err = UnknownProvider;
+
+    fn from_str(name: &str) -> Result<ProviderKind, UnknownProvider> {
+        let wanted = name.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == wanted)
+            .ok_or_else(|| UnknownProvider(name.to_string()))
+    }
+}
+
+/// A provider name that is none of [`ProviderKind::ALL`]; the message lists the names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownProvider(pub String);
+
+impl fmt::Display for UnknownProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = ProviderKind::ALL.map(ProviderKind::name);
+        let (last, rest) = names.split_last().expect("there are providers");
+        write!(
+            f,
+            "unknown provider `{}` (use {} or {last})",
+            self.0,
+            rest.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownProvider {}
 
 /// The environment variables that matter, read once (tests build their own).
 #[derive(Debug, Clone, Default)]
@@ -101,7 +137,7 @@ impl Env {
         self
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .iter()
             .rev()
@@ -124,10 +160,10 @@ pub struct Flags {
 pub struct ApiKey(String);
 
 impl ApiKey {
-    pub fn new(key: String) -> ApiKey {
+    pub(super) fn new(key: String) -> ApiKey {
         ApiKey(key)
     }
-    pub fn expose(&self) -> &str {
+    pub(super) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -155,17 +191,17 @@ pub struct ProviderConfig {
     /// Without a trailing slash.
     pub base_url: String,
     pub key: KeySource,
-    pub max_tokens: u32,
+    pub(super) max_tokens: u32,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
     pub max_retries: u32,
-    pub retry_base: Duration,
-    pub max_retry_wait: Duration,
+    pub(super) retry_base: Duration,
+    pub(super) max_retry_wait: Duration,
     /// USD per million tokens, from the config file or the built-in table.
     pub price: Option<Price>,
 }
 
-pub const DEFAULT_MAX_TOKENS: u32 = 1500;
+const DEFAULT_MAX_TOKENS: u32 = 1500;
 
 /// Picks the provider and fills in its settings. `Ok(None)`: nothing configured anywhere.
 pub fn resolve(
@@ -173,30 +209,9 @@ pub fn resolve(
     env: &Env,
     flags: &Flags,
 ) -> Result<Option<ProviderConfig>, LlmError> {
-    let from_config = match &config.provider {
-        Some(name) => Some(ProviderKind::parse(name).ok_or_else(|| {
-            LlmError::Other(format!(
-                "{}: unknown provider `{name}` (use openai, anthropic or ollama)",
-                config
-                    .path
-                    .as_ref()
-                    .map_or("config".into(), |p| p.display().to_string())
-            ))
-        })?),
-        None => None,
+    let Some(kind) = pick_kind(config, env, flags)? else {
+        return Ok(None);
     };
-    let from_env = || {
-        ProviderKind::ALL
-            .into_iter()
-            .find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
-    };
-    // A base URL alone means an OpenAI-compatible server (the common case: a local one).
-    let kind = flags
-        .provider
-        .or(from_config)
-        .or_else(from_env)
-        .or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi));
-    let Some(kind) = kind else { return Ok(None) };
     let settings = config.settings_for(kind.name());
     let raw_url = flags
         .base_url
@@ -250,8 +265,36 @@ pub fn resolve(
     }))
 }
 
+/// The provider: the flag, else the config file's, else the first whose environment is set,
+/// else OpenAI-compatible if only a base URL was given. `None`: nothing says.
+fn pick_kind(config: &Config, env: &Env, flags: &Flags) -> Result<Option<ProviderKind>, LlmError> {
+    let from_config = match &config.provider {
+        Some(name) => Some(name.parse::<ProviderKind>().map_err(|e| {
+            LlmError::Other(format!(
+                "{}: {e}",
+                config
+                    .path
+                    .as_ref()
+                    .map_or("config".into(), |p| p.display().to_string())
+            ))
+        })?),
+        None => None,
+    };
+    let from_env = || {
+        ProviderKind::ALL
+            .into_iter()
+            .find(|k| env.get(k.key_env()).is_some() || env.get(k.url_env()).is_some())
+    };
+    // A base URL alone means an OpenAI-compatible server (the common case: a local one).
+    Ok(flags
+        .provider
+        .or(from_config)
+        .or_else(from_env)
+        .or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi)))
+}
+
 /// Checks the URL and puts it in one shape: scheme, host, port, path without trailing slash.
-pub fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> {
+fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> {
     let mut url = raw.trim().trim_end_matches('/').to_string();
     if kind == ProviderKind::Ollama {
         // OLLAMA_HOST is often `0.0.0.0`, `localhost:11434` or `:11434`: what the server binds.
@@ -293,7 +336,7 @@ const PRICES: &str = include_str!("prices.toml");
 
 /// Built-in list price for a model, matching dated variants (`gpt-4o-mini-2024-07-18`) by the
 /// longest known prefix. Local servers have no price.
-pub fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
+fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
     #[derive(serde::Deserialize)]
     struct Table {
         prices: std::collections::BTreeMap<String, Price>,
@@ -350,6 +393,19 @@ mod tests {
         };
         let e = resolve_env(Env::default(), flags).unwrap_err();
         assert!(e.to_string().contains("ANTHROPIC_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn names_parse_and_an_unknown_one_lists_them() {
+        assert_eq!(" OpenAI ".parse(), Ok(ProviderKind::OpenAi));
+        for kind in ProviderKind::ALL {
+            assert_eq!(kind.name().parse(), Ok(kind));
+        }
+        let e = "gemini".parse::<ProviderKind>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown provider `gemini` (use openai, anthropic or ollama)"
+        );
     }
 
     #[test]

@@ -5,16 +5,16 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+use super::decode::describe_error_body;
 use super::error::{LlmError, Redactor};
 use super::provider::ProviderConfig;
-use super::wire::describe_error_body;
 
 /// Longest backoff between two attempts when the server does not say.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The wait the server asks for: `retry-after-ms` (OpenAI), else `retry-after` in seconds.
 /// An HTTP-date `retry-after` is ignored in favour of the backoff.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| {
         headers
             .get(name)?
@@ -33,7 +33,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// Exponential backoff with jitter: `base * 2^(attempt-1)`, +/-20%, at most [`MAX_BACKOFF`].
 /// Jitter spreads out clients that were rate limited together.
-pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
+fn backoff(base: Duration, attempt: u32) -> Duration {
     let exp = base
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
         .min(MAX_BACKOFF);
@@ -45,7 +45,7 @@ pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
 }
 
 /// The error for a non-success status, from the body the server sent.
-pub(crate) fn status_error(
+pub(super) fn status_error(
     p: &ProviderConfig,
     url: &str,
     status: u16,
@@ -96,7 +96,7 @@ pub(crate) fn status_error(
 
 /// How long to wait after failed attempt number `attempt` (from 1) of a retryable error, or
 /// the error to give up with.
-pub(crate) fn next_wait(
+pub(super) fn next_wait(
     p: &ProviderConfig,
     error: &LlmError,
     attempt: u32,
@@ -122,7 +122,7 @@ pub(crate) fn next_wait(
 }
 
 /// The same error with the final attempt count, for the message.
-pub(crate) fn with_attempts(error: LlmError, n: u32) -> LlmError {
+pub(super) fn with_attempts(error: LlmError, n: u32) -> LlmError {
     match error {
         LlmError::RateLimited {
             provider, message, ..

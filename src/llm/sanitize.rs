@@ -24,24 +24,24 @@ enum State {
 
 /// Incremental sanitizer: feed chunks in order, get clean text back.
 #[derive(Debug, Clone, Default)]
-pub struct Sanitizer {
+pub(super) struct Sanitizer {
     state: State,
 }
 
 impl Sanitizer {
-    pub fn new() -> Sanitizer {
+    pub(super) fn new() -> Sanitizer {
         Sanitizer::default()
     }
 
     /// Cleans one chunk; state carries over to the next call.
-    pub fn push(&mut self, chunk: &str) -> String {
+    fn push(&mut self, chunk: &str) -> String {
         let mut out = String::with_capacity(chunk.len());
         self.push_into(chunk, &mut out);
         out
     }
 
     /// Cleans one chunk, appending to `out`.
-    pub fn push_into(&mut self, chunk: &str, out: &mut String) {
+    pub(super) fn push_into(&mut self, chunk: &str, out: &mut String) {
         // Fast path: plain text with nothing to strip, outside any sequence.
         if self.state == State::Ground && !chunk.chars().any(is_control) {
             out.push_str(chunk);
@@ -129,11 +129,6 @@ impl Sanitizer {
             c => out.push(c),
         }
     }
-
-    /// True while inside an unfinished sequence (text that follows may still be dropped).
-    pub fn is_pending(&self) -> bool {
-        self.state != State::Ground
-    }
 }
 
 /// C0 (but newline and tab), DEL and C1 controls.
@@ -142,12 +137,12 @@ fn is_control(c: char) -> bool {
 }
 
 /// Sanitizes a complete string in one go (server error messages, cached text).
-pub fn sanitize(text: &str) -> String {
+fn sanitize(text: &str) -> String {
     Sanitizer::new().push(text)
 }
 
 /// One line for an error message: sanitized, whitespace collapsed, cut to `max` characters.
-pub fn one_line(text: &str, max: usize) -> String {
+pub(super) fn one_line(text: &str, max: usize) -> String {
     let clean = sanitize(text);
     let mut out = String::new();
     for word in clean.split_whitespace() {

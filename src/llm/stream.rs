@@ -2,28 +2,70 @@
 //! stream with an idle (not total) timeout, honour cancellation between chunks and while
 //! waiting, and report everything as [`StreamEvent`]s.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 use std::task::Poll;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::time::{Instant, sleep};
 
 use super::connect::{error_chain, resolve_key, transport_error};
+use super::decode::{Item, decode_whole};
 use super::error::{LlmError, Redactor};
+use super::event::{StreamEvent, Transcript};
+use super::prompt::CritiqueRequest;
 use super::provider::{ProviderConfig, ProviderKind};
 use super::retry::{next_wait, retry_after, status_error, with_attempts};
-use super::sanitize::Sanitizer;
-use super::wire::{self, Decoder, Item};
-use super::{StreamEvent, Transcript};
+use super::sanitize::{Sanitizer, one_line};
+use super::wire::{self, Decoder};
 
 /// Most critique text kept; a server that streams forever is cut here.
-pub const MAX_TEXT: usize = 32 * 1024 * 1024;
+const MAX_TEXT: usize = 32 * 1024 * 1024;
 /// Most of an error body read, for its message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Most bytes gathered into one batch of events when the client is behind the server.
 const MAX_BATCH: usize = 256 * 1024;
 /// How often a wait checks the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+/// Runs the request on a new thread (a single-threaded tokio runtime inside it) and sends
+/// events to `sender`. Set `cancel` to stop it: it is checked between chunks and every 20 ms
+/// while waiting. Dropping the receiver also stops it. The thread returns the transcript.
+pub fn spawn_critique(
+    request: CritiqueRequest,
+    sender: Sender<StreamEvent>,
+    cancel: Arc<AtomicBool>,
+) -> JoinHandle<Transcript> {
+    std::thread::Builder::new()
+        .name("kickoff-critique".into())
+        .spawn(move || {
+            let mut emit = |e: StreamEvent| sender.send(e).is_ok();
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(run(
+                    &request.provider,
+                    &request.system,
+                    &request.user,
+                    &mut emit,
+                    &cancel,
+                )),
+                Err(e) => {
+                    let event = StreamEvent::Failed(LlmError::Other(format!(
+                        "cannot start the I/O runtime: {e}"
+                    )));
+                    let mut t = Transcript::default();
+                    t.apply(&event);
+                    emit(event);
+                    t
+                }
+            }
+        })
+        .expect("the OS can start a thread")
+}
 
 /// Emits events and keeps the transcript they add up to.
 struct Out<'a> {
@@ -202,12 +244,7 @@ async fn one_attempt(
             .await
             .map_err(Failure::Final)?;
         let mut items = Vec::new();
-        super::decode::decode_whole(p.kind, &body, &mut items).map_err(|m| {
-            Failure::Final(LlmError::Malformed {
-                provider: p.kind.name(),
-                message: m,
-            })
-        })?;
+        decode_whole(p.kind, &body, &mut items).map_err(|m| Failure::Final(malformed(p, m)))?;
         return apply_items(p, &mut items, &mut Sanitizer::new(), redactor, out).map(|_| ());
     }
     stream_body(p, &mut resp, redactor, out).await
@@ -235,7 +272,7 @@ async fn read_body(
             Err(e) => {
                 // The inner causes only: the outer error repeats the URL.
                 return Err(LlmError::Broken {
-                    message: super::sanitize::one_line(&error_chain(&e), 300),
+                    message: one_line(&error_chain(&e), 300),
                 });
             }
         }
@@ -257,15 +294,12 @@ async fn stream_body(
     // One cancel watcher for the whole stream, not a new timer per chunk.
     let cancel = cancelled(out.cancel);
     tokio::pin!(cancel);
-    let malformed = |m: String| LlmError::Malformed {
-        provider: p.kind.name(),
-        message: m,
-    };
-    // A non-data chunk (the end, an error) found while batching, handled next time round.
-    let mut next = None;
+    // The end (`Ok`) or a failure found while batching, handled next time round.
+    let mut next: Option<Result<(), reqwest::Error>> = None;
     loop {
         let chunk = match next.take() {
-            Some(c) => c,
+            Some(Ok(())) => Ok(None),
+            Some(Err(e)) => Err(e),
             None => tokio::select! {
                 biased;
                 _ = &mut cancel => return Err(Failure::Final(LlmError::Cancelled)),
@@ -276,39 +310,16 @@ async fn stream_body(
         let at_end = match chunk {
             Ok(Some(bytes)) => {
                 idle.as_mut().reset(Instant::now() + p.read_timeout);
-                let mut parsed = decoder.push(&bytes, &mut items);
-                // What has already arrived joins this batch, so a backlog becomes one event
-                // (one wake-up of the reader, one write to stdout) rather than one per token.
-                // Nothing waits for data: one yield lets hyper's connection task decode what
-                // is already in the socket buffer, then the batch ends.
-                let mut batch = bytes.len();
-                let mut yielded = false;
-                while parsed.is_ok() && batch < MAX_BATCH {
-                    match ready_now(resp.chunk()).await {
-                        Some(Ok(Some(more))) => {
-                            batch += more.len();
-                            yielded = false;
-                            parsed = decoder.push(&more, &mut items);
-                        }
-                        Some(other) => {
-                            next = Some(other);
-                            break;
-                        }
-                        None if !yielded => {
-                            tokio::task::yield_now().await;
-                            yielded = true;
-                        }
-                        None => break,
-                    }
-                }
+                let (parsed, found) = batch(resp, &mut decoder, &bytes, &mut items).await;
+                next = found;
                 let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
-                parsed.map_err(|m| Failure::Final(malformed(m)))?;
+                parsed.map_err(|m| Failure::Final(malformed(p, m)))?;
                 done
             }
             Ok(None) => {
                 let parsed = decoder.finish(&mut items);
                 let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
-                parsed.map_err(|m| Failure::Final(malformed(m)))?;
+                parsed.map_err(|m| Failure::Final(malformed(p, m)))?;
                 if !done && !decoder.finished {
                     let e = LlmError::Broken {
                         message: "the stream ended before its end marker".into(),
@@ -317,18 +328,7 @@ async fn stream_body(
                 }
                 true
             }
-            Err(e) => {
-                let err = if e.is_timeout() {
-                    LlmError::ReadTimeout {
-                        after: p.read_timeout,
-                    }
-                } else {
-                    LlmError::Broken {
-                        message: redactor.message(&error_chain(&e)),
-                    }
-                };
-                return Err(fail_midway(out, err));
-            }
+            Err(e) => return Err(fail_midway(out, read_error(p, &e, redactor))),
         };
         if at_end {
             // Don't wait for the server to close the connection: the end marker is the end.
@@ -338,6 +338,59 @@ async fn stream_body(
             return Err(Failure::Final(LlmError::TooLarge { limit: MAX_TEXT }));
         }
     }
+}
+
+fn malformed(p: &ProviderConfig, message: String) -> LlmError {
+    LlmError::Malformed {
+        provider: p.kind.name(),
+        message,
+    }
+}
+
+/// What a failed read in the middle of the stream means.
+fn read_error(p: &ProviderConfig, e: &reqwest::Error, redactor: &Redactor) -> LlmError {
+    if e.is_timeout() {
+        LlmError::ReadTimeout {
+            after: p.read_timeout,
+        }
+    } else {
+        LlmError::Broken {
+            message: redactor.message(&error_chain(e)),
+        }
+    }
+}
+
+/// Decodes `first` and what has already arrived after it, so a backlog becomes one batch of
+/// events (one wake-up of the reader, one write to stdout) rather than one per token.
+/// Nothing waits for data: one yield lets hyper's connection task decode what is already in
+/// the socket buffer, then the batch ends. Returns the decoding result and, if the batch
+/// ran into it, the end of the body (`Ok`) or a failure.
+async fn batch(
+    resp: &mut reqwest::Response,
+    decoder: &mut Decoder,
+    first: &[u8],
+    items: &mut Vec<Item>,
+) -> (Result<(), String>, Option<Result<(), reqwest::Error>>) {
+    let mut parsed = decoder.push(first, items);
+    let mut size = first.len();
+    let mut yielded = false;
+    while parsed.is_ok() && size < MAX_BATCH {
+        match ready_now(resp.chunk()).await {
+            Some(Ok(Some(more))) => {
+                size += more.len();
+                yielded = false;
+                parsed = decoder.push(&more, items);
+            }
+            Some(Ok(None)) => return (parsed, Some(Ok(()))),
+            Some(Err(e)) => return (parsed, Some(Err(e))),
+            None if !yielded => {
+                tokio::task::yield_now().await;
+                yielded = true;
+            }
+            None => break,
+        }
+    }
+    (parsed, None)
 }
 
 /// Polls a future once: its output if it is ready now, else `None` without waiting. Used only

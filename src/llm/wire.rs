@@ -1,20 +1,22 @@
-//! The three wire formats: how a request is written and how a streamed reply is read.
-//! See `reference/llm-wire-formats.md`. Each reply is decoded into the same small [`Item`]s.
+//! The three wire formats: how a request is written and how a streamed reply is framed (server-
+//! sent events or JSON lines) and handed to [`decode`](super::decode), which turns each frame
+//! into the same small [`Item`]s. The providers' API documents are listed in
+//! `docs/references.md`.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::decode::{anthropic_event, ollama_line, openai_data};
+use super::decode::{Item, anthropic_event, ollama_line, openai_data};
 use super::lines::{Event, NdjsonParser, SseParser};
 use super::provider::{ApiKey, ProviderConfig, ProviderKind};
 
 /// An HTTP request ready to send. `headers` may hold the key: never print it.
-pub(crate) struct HttpRequest {
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+pub(super) struct HttpRequest {
+    pub(super) url: String,
+    pub(super) headers: Vec<(&'static str, String)>,
+    pub(super) body: Vec<u8>,
 }
 
-pub(crate) fn build(
+pub(super) fn build(
     p: &ProviderConfig,
     key: Option<&ApiKey>,
     system: &str,
@@ -76,38 +78,19 @@ pub(crate) fn build(
     }
 }
 
-/// What a reply says, whatever the provider.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Item {
-    Text(String),
-    Usage {
-        input: Option<u64>,
-        output: Option<u64>,
-    },
-    /// Why the model stopped (`stop`, `length`, `end_turn`, `max_tokens`...).
-    StopReason(String),
-    /// The provider's end-of-stream marker.
-    Done,
-    /// An error reported inside a 200 stream.
-    Error {
-        message: String,
-        retryable: bool,
-    },
-}
-
 /// Turns stream bytes into items. Errors are "malformed stream" descriptions.
-pub(crate) struct Decoder {
+pub(super) struct Decoder {
     kind: ProviderKind,
     sse: SseParser,
     ndjson: NdjsonParser,
     events: Vec<Event>,
     lines: Vec<Vec<u8>>,
     /// The reply carried a finish reason: a close without the end marker still counts as done.
-    pub finished: bool,
+    pub(super) finished: bool,
 }
 
 impl Decoder {
-    pub fn new(kind: ProviderKind) -> Decoder {
+    pub(super) fn new(kind: ProviderKind) -> Decoder {
         Decoder {
             kind,
             sse: SseParser::default(),
@@ -118,7 +101,7 @@ impl Decoder {
         }
     }
 
-    pub fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
+    pub(super) fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
         match self.kind {
             ProviderKind::Ollama => self.ndjson.push(bytes, &mut self.lines),
             _ => self.sse.push(bytes, &mut self.events),
@@ -127,7 +110,7 @@ impl Decoder {
         self.drain(out)
     }
 
-    pub fn finish(&mut self, out: &mut Vec<Item>) -> Result<(), String> {
+    pub(super) fn finish(&mut self, out: &mut Vec<Item>) -> Result<(), String> {
         self.sse.finish(&mut self.events);
         self.ndjson.finish(&mut self.lines);
         self.drain(out)
@@ -160,60 +143,82 @@ impl Decoder {
     }
 }
 
-/// The message and the type or code of an error value, in any provider's shape:
-/// `{"message","type","code"}`, a bare string, or `{"error": ...}` around either.
-pub(crate) fn describe_error_value(v: &Value) -> (String, Option<String>) {
-    match v {
-        Value::String(s) => (s.clone(), None),
-        Value::Object(o) => {
-            if let Some(inner) = o.get("error") {
-                return describe_error_value(inner);
-            }
-            let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
-            let kind = text("code")
-                .filter(|c| c == "insufficient_quota")
-                .or_else(|| text("type"))
-                .or_else(|| text("code"));
-            let message = text("message")
-                .or_else(|| text("detail"))
-                .or_else(|| o.get("detail").map(Value::to_string));
-            (message.unwrap_or_else(|| v.to_string()), kind)
-        }
-        other => (other.to_string(), None),
-    }
-}
-
-/// The message and kind from an error response body; plain text bodies are used as they are.
-pub(crate) fn describe_error_body(body: &[u8]) -> (String, Option<String>) {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) => describe_error_value(&v),
-        Err(_) => (
-            String::from_utf8_lossy(&body[..body.len().min(2000)]).into_owned(),
-            None,
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn decode(kind: ProviderKind, s: &str) -> Result<Vec<Item>, String> {
+        let mut d = Decoder::new(kind);
+        let mut out = Vec::new();
+        d.push(s.as_bytes(), &mut out)?;
+        d.finish(&mut out)?;
+        Ok(out)
+    }
+
     #[test]
-    fn error_bodies_of_each_provider() {
-        let oa = br#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
+    fn openai_text_usage_and_done_with_empty_and_null_choices() {
+        let s = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: {\"choices\":null}\n\n\
+                 data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
+                 data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n";
+        let got = decode(ProviderKind::OpenAi, s).unwrap();
         assert_eq!(
-            describe_error_body(oa).1.as_deref(),
-            Some("insufficient_quota")
+            got,
+            vec![
+                Item::Text("Hi".into()),
+                Item::StopReason("stop".into()),
+                Item::Usage {
+                    input: Some(5),
+                    output: Some(1)
+                },
+                Item::Done
+            ]
         );
-        let an = br#"{"type":"error","error":{"type":"not_found_error","message":"model: x"}}"#;
+    }
+
+    #[test]
+    fn anthropic_events_and_an_error_event() {
+        let s = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}\n\n\
+                 event: ping\ndata: {\"type\":\"ping\"}\n\n\
+                 event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"A\"}}\n\n\
+                 event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+        let got = decode(ProviderKind::Anthropic, s).unwrap();
         assert_eq!(
-            describe_error_body(an),
-            ("model: x".into(), Some("not_found_error".into()))
+            got[0],
+            Item::Usage {
+                input: Some(9),
+                output: Some(1)
+            }
         );
+        assert_eq!(got[1], Item::Text("A".into()));
         assert_eq!(
-            describe_error_body(br#"{"error":"model 'x' not found"}"#).0,
-            "model 'x' not found"
+            got[2],
+            Item::Error {
+                message: "Overloaded".into(),
+                retryable: true
+            }
         );
-        assert_eq!(describe_error_body(b"Bad Gateway").0, "Bad Gateway");
+    }
+
+    #[test]
+    fn ollama_lines_and_error_line() {
+        let s =
+            "{\"message\":{\"content\":\"He\"},\"done\":false}\n{\"error\":\"model crashed\"}\n";
+        let got = decode(ProviderKind::Ollama, s).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                Item::Text("He".into()),
+                Item::Error {
+                    message: "model crashed".into(),
+                    retryable: false
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_malformed() {
+        let e = decode(ProviderKind::OpenAi, "data: {\"choices\": [\n\n").unwrap_err();
+        assert!(e.starts_with("invalid JSON in an event"), "{e}");
     }
 }

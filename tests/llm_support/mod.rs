@@ -150,12 +150,8 @@ impl Server {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    reply: Reply,
-    reqs: &Mutex<Vec<Request>>,
-    last: &Mutex<Option<Instant>>,
-) {
+/// Reads one request: its path, headers and body.
+fn read_request(stream: &TcpStream) -> Request {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
@@ -182,12 +178,20 @@ fn serve(
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).unwrap();
-    reqs.lock().unwrap().push(Request {
+    Request {
         path,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
-    });
+    }
+}
 
+fn serve(
+    stream: TcpStream,
+    reply: Reply,
+    reqs: &Mutex<Vec<Request>>,
+    last: &Mutex<Option<Instant>>,
+) {
+    reqs.lock().unwrap().push(read_request(&stream));
     let mut w = stream;
     std::thread::sleep(reply.head_delay);
     let chunked = reply.is_chunked();

@@ -1,60 +1,72 @@
 //! `kickoff critique FILE`: the LLM critique streamed to stdout and saved into the session.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use crate::cli::{Command, EXIT_INPUT, FailOn, Format};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+
+use crate::bundle::Bundle;
 use crate::config::Config;
+use crate::llm::{
+    CritiqueRequest, Env, Flags, KeySource, LlmError, Prompts, ProviderConfig, ProviderKind,
+    Redactor, StreamEvent, Transcript, build_request, cached, resolve, save_critique,
+    spawn_critique, to_critique,
+};
+use crate::session::{Critique, Session};
 use crate::workspace::{self, Error};
 
-use super::provider::{Env, Flags, KeySource, ProviderKind, resolve};
-use super::{
-    LlmError, Prompts, StreamEvent, build_request, cached, save_critique, spawn_critique,
-    to_critique,
-};
+use super::check::{self, FailOn, Format};
+use super::exit::{EXIT_FAILED, EXIT_INPUT};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct CritiqueArgs {
     /// Session file
     #[arg(required_unless_present = "list_providers")]
-    pub file: Option<PathBuf>,
+    file: Option<PathBuf>,
     /// Provider (default: the config file's, else the first whose environment is set)
-    #[arg(long, value_enum)]
-    pub provider: Option<ProviderKind>,
+    #[arg(long, value_parser = provider_parser())]
+    provider: Option<ProviderKind>,
     #[arg(long)]
-    pub model: Option<String>,
+    model: Option<String>,
     /// Base URL (OpenAI-compatible: including /v1; Anthropic: without /v1; Ollama: the host)
     #[arg(long)]
-    pub base_url: Option<String>,
+    base_url: Option<String>,
     /// Most tokens the model may write
     #[arg(long)]
-    pub max_tokens: Option<u32>,
+    max_tokens: Option<u32>,
     /// Ask again even if a saved critique has the same answers, prompts and model
     #[arg(long)]
-    pub fresh: bool,
+    fresh: bool,
     /// Show the configured providers (keys redacted) and exit
     #[arg(long)]
-    pub list_providers: bool,
+    list_providers: bool,
     /// A minijinja template for the persona (system) prompt
     #[arg(long)]
-    pub system_template: Option<PathBuf>,
+    system_template: Option<PathBuf>,
     /// A minijinja template for the user prompt (answers and findings)
     #[arg(long)]
-    pub user_template: Option<PathBuf>,
+    user_template: Option<PathBuf>,
     #[arg(short, long)]
-    pub questionnaire: Option<String>,
+    questionnaire: Option<String>,
     /// Extra rule pack (repeatable)
     #[arg(long = "rules")]
-    pub rules: Vec<PathBuf>,
+    rules: Vec<PathBuf>,
 }
 
-/// Exit code when the critique failed or broke off.
-pub const EXIT_FAILED: u8 = 1;
+/// `--provider`: the names and descriptions for help, completions and errors, parsed with
+/// [`ProviderKind`]'s `FromStr`.
+fn provider_parser() -> impl TypedValueParser<Value = ProviderKind> {
+    let values = ProviderKind::ALL.map(|k| PossibleValue::new(k.name()).help(k.description()));
+    PossibleValuesParser::new(values).map(|name| {
+        name.parse::<ProviderKind>()
+            .expect("clap accepts only the possible values")
+    })
+}
 
-pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     let config = Config::load()?;
     let env = Env::from_process();
     if args.list_providers {
@@ -65,7 +77,6 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         .file
         .clone()
         .expect("clap requires FILE without --list-providers");
-    let rules = args.rules.clone();
     let flags = Flags {
         provider: args.provider,
         model: args.model.clone(),
@@ -74,31 +85,51 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     };
     let provider = match resolve(&config, &env, &flags) {
         Ok(Some(p)) => p,
-        Ok(None) => {
-            // Useful without a network or a key: the offline critique, and how to get more.
-            let check = Command::Check {
-                file,
-                format: Format::Text,
-                fail_on: FailOn::Never,
-                rules,
-                questionnaire: args.questionnaire,
-                lenient: true,
-            };
-            crate::cli::run(check)?;
-            eprintln!("kickoff: {}", LlmError::NotConfigured);
-            return Ok(ExitCode::SUCCESS);
-        }
+        Ok(None) => return offline(&file, &args),
         Err(e) => {
             eprintln!("kickoff: {e}");
             return Ok(ExitCode::from(EXIT_INPUT));
         }
     };
+    let (bundle, session, request) = prepare(&file, &args, &config, &provider)?;
+    if !args.fresh
+        && let Some(c) = cached(&session, &request)
+    {
+        print_cached(c);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let transcript = stream_to_stdout(&file, &request)?;
+    save_and_report(&file, &bundle, &request, &transcript)
+}
+
+/// Useful without a network or a key: the offline critique, and how to get more.
+fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
+    check::run(
+        file,
+        Format::Text,
+        FailOn::Never,
+        &args.rules,
+        args.questionnaire.as_deref(),
+        true,
+    )?;
+    eprintln!("kickoff: {}", LlmError::NotConfigured);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the session (answers that do not fit are warnings), reviews it and renders the
+/// prompts into the request to send.
+fn prepare(
+    file: &Path,
+    args: &CritiqueArgs,
+    config: &Config,
+    provider: &ProviderConfig,
+) -> Result<(Bundle, Session, CritiqueRequest), Error> {
     let (mut bundle, session, problems) =
-        workspace::open_checked(&file, args.questionnaire.as_deref(), true)?;
+        workspace::open_checked(file, args.questionnaire.as_deref(), true)?;
     for p in &problems {
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
     }
-    workspace::add_rule_packs(&mut bundle, &rules)?;
+    workspace::add_rule_packs(&mut bundle, &args.rules)?;
     let review = bundle.review(&session.answers);
     let prompts = Prompts::load(
         args.system_template
@@ -109,31 +140,33 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
             .or(config.user_template.as_deref()),
     )?;
     let request =
-        build_request(&bundle, &review, &provider, &prompts).map_err(|e| Error::Other {
-            path: file.clone(),
+        build_request(&bundle, &review, provider, &prompts).map_err(|e| Error::Other {
+            path: file.to_path_buf(),
             message: e.to_string(),
         })?;
-    let mut stdout = std::io::stdout().lock();
-    if !args.fresh
-        && let Some(c) = cached(&session, &request)
-    {
-        let _ = writeln!(stdout, "{}", c.text.trim_end());
-        eprintln!(
-            "kickoff: this critique by {} / {} ({}) was saved for the same answers and prompts; not asked again (--fresh asks anyway)",
-            c.provider, c.model, c.created
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
+    Ok((bundle, session, request))
+}
+
+fn print_cached(c: &Critique) {
+    let _ = writeln!(std::io::stdout().lock(), "{}", c.text.trim_end());
+    eprintln!(
+        "kickoff: this critique by {} / {} ({}) was saved for the same answers and prompts; not asked again (--fresh asks anyway)",
+        c.provider, c.model, c.created
+    );
+}
+
+/// Asks the model and writes its text to stdout as it arrives; retries are reported on
+/// stderr. Ctrl-C stops the request and keeps what arrived; a second Ctrl-C quits at once.
+fn stream_to_stdout(file: &Path, request: &CritiqueRequest) -> Result<Transcript, Error> {
+    let provider = &request.provider;
     eprintln!(
         "kickoff: asking {} / {} at {}",
         provider.kind.name(),
         provider.model,
-        super::Redactor::new([]).message(&provider.base_url)
+        Redactor::new([]).message(&provider.base_url)
     );
     let (tx, rx) = std::sync::mpsc::channel();
     let cancel = Arc::new(AtomicBool::new(false));
-    // Ctrl-C stops the request and keeps what arrived (saved, marked interrupted); a second
-    // Ctrl-C quits at once.
     let on_interrupt = cancel.clone();
     let _ = ctrlc::set_handler(move || {
         if on_interrupt.swap(true, std::sync::atomic::Ordering::Relaxed) {
@@ -141,6 +174,7 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         }
     });
     let handle = spawn_critique(request.clone(), tx, cancel);
+    let mut stdout = std::io::stdout().lock();
     let mut at_line_start = true;
     for event in rx {
         match event {
@@ -166,10 +200,19 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         let _ = writeln!(stdout);
     }
     let _ = stdout.flush();
-    let transcript = handle.join().map_err(|_| Error::Other {
-        path: file.clone(),
+    handle.join().map_err(|_| Error::Other {
+        path: file.to_path_buf(),
         message: "the critique thread panicked".into(),
-    })?;
+    })
+}
+
+/// Saves what arrived (unless nothing did) and says so, with the usage and cost.
+fn save_and_report(
+    file: &Path,
+    bundle: &Bundle,
+    request: &CritiqueRequest,
+    transcript: &Transcript,
+) -> Result<ExitCode, Error> {
     if let Some(e) = &transcript.failed {
         eprintln!("kickoff: {e}");
         return Ok(ExitCode::from(EXIT_FAILED));
@@ -178,28 +221,9 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         eprintln!("kickoff: the model returned no text; nothing was saved");
         return Ok(ExitCode::from(EXIT_FAILED));
     }
-    let critique = to_critique(&request, &transcript);
-    save_critique(&file, Some(&bundle.questionnaire), critique.clone())?;
-    let mut usage = Vec::new();
-    match (critique.input_tokens, critique.output_tokens) {
-        (_, Some(o)) if transcript.usage_estimated => usage.push(format!(
-            "about {o} output tokens, counted: the server reported no usage"
-        )),
-        (Some(i), Some(o)) => usage.push(format!("{i} + {o} tokens")),
-        (None, Some(o)) => usage.push(format!("{o} output tokens")),
-        _ => {}
-    }
-    if let Some(c) = critique.cost_usd {
-        usage.push(format!("${c:.4}"));
-    }
-    if transcript.is_truncated() {
-        usage.push("cut at the token limit (--max-tokens)".into());
-    }
-    let usage = if usage.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", usage.join(", "))
-    };
+    let critique = to_critique(request, transcript);
+    save_critique(file, Some(&bundle.questionnaire), critique.clone())?;
+    let usage = usage_summary(&critique, transcript);
     match &transcript.interrupted {
         Some(e) => {
             eprintln!(
@@ -215,11 +239,34 @@ pub fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     }
 }
 
+/// ` (1200 + 300 tokens, $0.0004)`, or nothing when there is nothing to say.
+fn usage_summary(critique: &Critique, transcript: &Transcript) -> String {
+    let mut usage = Vec::new();
+    match (critique.input_tokens, critique.output_tokens) {
+        (_, Some(o)) if transcript.usage_estimated => usage.push(format!(
+            "about {o} output tokens, counted: the server reported no usage"
+        )),
+        (Some(i), Some(o)) => usage.push(format!("{i} + {o} tokens")),
+        (None, Some(o)) => usage.push(format!("{o} output tokens")),
+        _ => {}
+    }
+    if let Some(c) = critique.cost_usd {
+        usage.push(format!("${c:.4}"));
+    }
+    if transcript.is_truncated() {
+        usage.push("cut at the token limit (--max-tokens)".into());
+    }
+    if usage.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", usage.join(", "))
+    }
+}
+
 /// What is configured, for `--list-providers`. Keys are never shown, only where they come from.
-pub fn list_providers(config: &Config, env: &Env) -> String {
+fn list_providers(config: &Config, env: &Env) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let redactor = super::Redactor::new([]);
     match &config.path {
         Some(p) if p.exists() => _ = writeln!(out, "config file: {}", p.display()),
         Some(p) => _ = writeln!(out, "config file: {} (none there)", p.display()),
@@ -237,25 +284,7 @@ pub fn list_providers(config: &Config, env: &Env) -> String {
             ..Flags::default()
         };
         match resolve(config, env, &flags) {
-            Ok(Some(p)) => {
-                let key = match &p.key {
-                    KeySource::None => "no key".to_string(),
-                    KeySource::Env(name, _) => format!("key from {name} (redacted)"),
-                    KeySource::Command(cmd) => {
-                        format!("key from api_key_cmd `{}`", redactor.message(cmd))
-                    }
-                };
-                let price = p.price.map_or("price unknown".to_string(), |pr| {
-                    format!("${}/${} per Mtok in/out", pr.input, pr.output)
-                });
-                _ = writeln!(
-                    out,
-                    "{:<10} model {}, {}, {key}, {price}",
-                    kind.name(),
-                    p.model,
-                    redactor.message(&p.base_url)
-                );
-            }
+            Ok(Some(p)) => _ = writeln!(out, "{}", provider_line(&p)),
             Ok(None) => {}
             Err(e) => _ = writeln!(out, "{:<10} not usable: {e}", kind.name()),
         }
@@ -270,4 +299,23 @@ pub fn list_providers(config: &Config, env: &Env) -> String {
         );
     }
     out
+}
+
+/// One provider for `--list-providers`: model, URL, where the key comes from, price.
+fn provider_line(p: &ProviderConfig) -> String {
+    let redactor = Redactor::new([]);
+    let key = match &p.key {
+        KeySource::None => "no key".to_string(),
+        KeySource::Env(name, _) => format!("key from {name} (redacted)"),
+        KeySource::Command(cmd) => format!("key from api_key_cmd `{}`", redactor.message(cmd)),
+    };
+    let price = p.price.map_or("price unknown".to_string(), |pr| {
+        format!("${}/${} per Mtok in/out", pr.input, pr.output)
+    });
+    format!(
+        "{:<10} model {}, {}, {key}, {price}",
+        p.kind.name(),
+        p.model,
+        redactor.message(&p.base_url)
+    )
 }
