@@ -125,19 +125,24 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// A command that finished its job.
+fn done(_: ()) -> ExitCode {
+    ExitCode::SUCCESS
+}
+
 fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
     let Some(command) = command else {
-        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either);
+        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either).map(done);
     };
     match command {
         Command::New {
             questionnaire,
             file,
-        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::New),
+        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::New).map(done),
         Command::Resume {
             file,
             questionnaire,
-        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::Resume),
+        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::Resume).map(done),
         Command::Plain {
             file,
             questionnaire,
@@ -146,7 +151,8 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
             &file,
             &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
-        ),
+        )
+        .map(done),
         Command::Render {
             file,
             output,

@@ -22,22 +22,18 @@ pub use view::view;
 
 use std::io::IsTerminal;
 use std::path::Path;
-use std::process::ExitCode;
 
 use crate::workspace::{self, Error};
 
 /// Opens the interview on `file`: resumes it if it exists, creates it otherwise. `new` refuses
-/// to touch an existing file.
+/// to touch an existing file. Without a terminal it writes nothing and says what to use.
 pub fn interview(
     questionnaire: Option<&str>,
     file: &Path,
     mode: workspace::Open,
-) -> Result<ExitCode, Error> {
+) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        eprintln!(
-            "kickoff: the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
-        );
-        return Ok(ExitCode::from(crate::cli::EXIT_INPUT));
+        return Err(Error::NoTerminal);
     }
     let (mut bundle, session) = workspace::open_or_create(questionnaire, file, mode)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
@@ -56,7 +52,7 @@ pub fn interview(
                 file.display(),
                 default_doc_path(file).display()
             );
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
         Err(e) => Err(Error::Other {
             path: file.to_path_buf(),

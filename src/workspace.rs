@@ -29,6 +29,10 @@ pub enum Error {
     },
     #[error("{}: {message}", path.display())]
     Other { path: PathBuf, message: String },
+    #[error(
+        "the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
+    )]
+    NoTerminal,
 }
 
 /// A questionnaire given on the command line: a built-in id or a file path.

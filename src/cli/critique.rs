@@ -221,7 +221,7 @@ fn save_and_report(
         eprintln!("kickoff: the model returned no text; nothing was saved");
         return Ok(ExitCode::from(EXIT_FAILED));
     }
-    let critique = to_critique(request, transcript);
+    let critique = to_critique(request, transcript, &crate::session::now());
     save_critique(file, Some(&bundle.questionnaire), critique.clone())?;
     let usage = usage_summary(&critique, transcript);
     match &transcript.interrupted {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::config::Price;
 use crate::questionnaire::Questionnaire;
-use crate::session::{Critique, Session, now};
+use crate::session::{Critique, Session};
 use crate::workspace::Error;
 
 use super::event::Transcript;
@@ -29,14 +29,14 @@ fn cost_usd(
     Some((usd * 1e8).round() / 1e8)
 }
 
-/// The critique to save for a transcript (a failed one has no text worth saving: check
-/// `transcript.failed` first).
-pub fn to_critique(request: &CritiqueRequest, t: &Transcript) -> Critique {
+/// The critique to save for a transcript, made at `created` (RFC 3339; the caller owns the
+/// clock). A failed transcript has no text worth saving: check `transcript.failed` first.
+pub fn to_critique(request: &CritiqueRequest, t: &Transcript, created: &str) -> Critique {
     let p = &request.provider;
     Critique {
         provider: p.kind.name().to_string(),
         model: p.model.clone(),
-        created: now(),
+        created: created.to_string(),
         prompt_hash: request.prompt_hash.clone(),
         answers_hash: request.answers_hash.clone(),
         text: t.text.clone(),

@@ -247,8 +247,7 @@ impl CritiqueState {
                     self.note = Some(("The model returned no text; nothing saved.".into(), true));
                     return None;
                 }
-                let mut critique = to_critique(request, &self.transcript);
-                critique.created = at.to_string();
+                let critique = to_critique(request, &self.transcript, at);
                 self.note = Some(match interrupted {
                     Some(e) => (
                         format!(
