@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kickoff::bundle::Bundle;
+use kickoff::Bundle;
 use kickoff::{Answer, Kind, Session};
 
 fn builtin() -> Bundle {
@@ -51,11 +51,7 @@ fn fitting(q: &kickoff::Question) -> Answer {
         Kind::YesNo => Answer::Bool(true),
         Kind::List => Answer::List(vec!["first item".into(), "second item".into()]),
     };
-    assert!(
-        kickoff::questionnaire::check_answer(q, &a).is_empty(),
-        "{}",
-        q.id
-    );
+    assert!(kickoff::check_answer(q, &a).is_empty(), "{}", q.id);
     a
 }
 
@@ -87,7 +83,7 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("load built-in bundle", |b| b.iter(|| black_box(builtin())));
     // Where the bundle's time goes: the questionnaire, then its rule pack.
-    let files = &kickoff::bundle::BUILTINS[0];
+    let files = &kickoff::BUILTINS[0];
     c.bench_function("  questionnaire only", |b| {
         b.iter(|| {
             kickoff::Questionnaire::from_str(black_box(files.questionnaire), Path::new("q.toml"))
@@ -97,7 +93,7 @@ fn benches(c: &mut Criterion) {
     let q = kickoff::Questionnaire::from_str(files.questionnaire, Path::new("q.toml")).unwrap();
     c.bench_function("  rule pack only", |b| {
         b.iter(|| {
-            let mut critic = kickoff::critic::Critic::default();
+            let mut critic = kickoff::Critic::default();
             critic
                 .add_pack(black_box(files.rules), Path::new("r.toml"), &q)
                 .expect("loads");
@@ -133,20 +129,16 @@ fn benches(c: &mut Criterion) {
     c.bench_function("render doc", |b| {
         b.iter(|| {
             black_box(
-                kickoff::render::render_doc(&bundle, &session, black_box(&review), None)
-                    .expect("renders"),
+                kickoff::render_doc(&bundle, &session, black_box(&review), None).expect("renders"),
             )
         })
     });
 
     c.bench_function("whole pipeline", |b| {
         b.iter(|| {
-            let (bundle, session) =
-                kickoff::workspace::open(black_box(&path), None).expect("opens");
+            let (bundle, session) = kickoff::open(black_box(&path), None).expect("opens");
             let review = bundle.review(&session.answers);
-            black_box(
-                kickoff::render::render_doc(&bundle, &session, &review, None).expect("renders"),
-            )
+            black_box(kickoff::render_doc(&bundle, &session, &review, None).expect("renders"))
         })
     });
 

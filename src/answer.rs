@@ -124,7 +124,7 @@ impl<'de> Deserialize<'de> for Answer {
 }
 
 /// The variables of conditions and rules: every non-empty answer by id, built once per review.
-/// Questions found hidden while visibility is worked out are taken out with [`hide`], so later
+/// Questions found hidden while visibility is worked out are taken out with [`hide`](Self::hide), so later
 /// conditions, the rules and the score never see a stale answer, without rebuilding the map.
 #[derive(Debug)]
 pub struct AnswerContext {

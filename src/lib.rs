@@ -1,31 +1,44 @@
 //! kickoff: interview an ML engineer about an experiment, critique the answers like a senior
 //! production-ML reviewer, and write the design doc.
 //!
-//! The data (questionnaires, rule packs, scorecards, templates) lives in files; this crate
-//! loads and checks it ([`questionnaire`], [`critic`], [`score`], [`bundle`]), keeps the answers
-//! ([`session`]), renders the doc ([`render`]) and runs the command line ([`cli`]).
+//! The layers, each depending only on the ones above it:
+//!
+//! - **Core** (no terminal, no network, no clap): the questionnaire model, answers and
+//!   conditions (`questionnaire`, `answer`, `expr`), the rule engine and readiness score
+//!   (`critic`, `score`, `bundle`), the session file (`session`, `workspace`), the interview's
+//!   logic shared by every front end ([`interview`]), and the design doc (`render`).
+//! - **The LLM client** ([`llm`]): providers, prompts, streaming; no terminal, no clap.
+//! - **Front ends**: the full-screen interview ([`tui`]) and the line-by-line one ([`plain`]).
+//! - **The command line** ([`cli`]): the only place that knows clap and exit codes.
+//!
+//! What an embedding program or a test uses is re-exported here; the rest is crate-private.
 
-pub mod answer;
-pub mod bundle;
+mod answer;
+mod bundle;
 pub mod cli;
-pub mod config;
-pub mod critic;
-pub mod expr;
+mod config;
+mod critic;
+mod expr;
 pub mod interview;
 pub mod llm;
-pub mod markdown;
+mod markdown;
 pub mod plain;
-pub mod questionnaire;
-pub mod render;
-pub mod score;
-pub mod session;
-pub mod source;
-pub mod text;
+mod questionnaire;
+mod render;
+mod score;
+mod session;
+mod source;
+mod text;
 pub mod tui;
-pub mod workspace;
+mod workspace;
 
 pub use answer::{Answer, Answers};
-pub use bundle::{Bundle, Review};
-pub use critic::{Finding, Severity};
-pub use questionnaire::{Kind, Question, Questionnaire};
-pub use session::Session;
+pub use bundle::{BUILTINS, Builtin, Bundle, Review};
+pub use config::{Config, Retry, Timeouts};
+pub use critic::{Critic, Finding, Severity};
+pub use questionnaire::{Choice, Kind, Question, Questionnaire, Section, check_answer};
+pub use render::{RenderError, render_doc};
+pub use score::{Readiness, Scorecard};
+pub use session::{Critique, SaveError, Session, answers_hash};
+pub use source::{FileError, Problem};
+pub use workspace::{Error, Open, open};

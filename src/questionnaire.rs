@@ -107,7 +107,7 @@ impl Question {
     }
 
     /// The answer in words, the one way every front end and output shows it: choice labels
-    /// rather than values, the unit after a number, list items joined by [`LIST_SEPARATOR`]
+    /// rather than values, the unit after a number, list items joined by `LIST_SEPARATOR`
     /// (items may hold commas). Line breaks in text are kept; a one-line view flattens them.
     pub fn answer_text(&self, a: &Answer) -> String {
         match (self.kind, a) {

@@ -1,18 +1,18 @@
-//! The interview: a full-screen terminal wizard in The Elm Architecture. [`app`] holds the
-//! state (around the front-end-neutral [`Interview`](crate::interview::Interview)), [`msg`]
-//! the messages and commands, [`update`] the pure state changes, [`view`] draws it, [`keys`]
-//! maps keys to messages from one table, and [`runtime`] owns the terminal, the files, the
+//! The interview: a full-screen terminal wizard in The Elm Architecture. `app` holds the
+//! state (around the front-end-neutral [`Interview`](crate::interview::Interview)), `msg`
+//! the messages and commands, [`update()`] the pure state changes, `view` draws it, `keys`
+//! maps keys to messages from one table, and `runtime` owns the terminal, the files, the
 //! clock and the threads.
 
-pub mod app;
-pub mod critique;
-pub mod field;
-pub mod keys;
-pub mod msg;
-pub mod runtime;
-pub mod theme;
-pub mod update;
-pub mod view;
+mod app;
+mod critique;
+mod field;
+mod keys;
+mod msg;
+mod runtime;
+mod theme;
+mod update;
+mod view;
 
 pub use app::{App, ItemKind, ReviewItem, default_doc_path};
 pub use keys::map_key;

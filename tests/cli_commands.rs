@@ -122,7 +122,7 @@ fn provider_names_in_help_completions_and_errors() {
 #[test]
 fn every_reference_code_is_in_the_legend() {
     let legend = std::fs::read_to_string(root().join("docs/references.md")).unwrap();
-    for b in kickoff::bundle::BUILTINS {
+    for b in kickoff::BUILTINS {
         let bundle = kickoff::Bundle::builtin(b.id).unwrap().unwrap();
         let q = &bundle.questionnaire;
         let questions = (0..q.len()).map(|i| q.question(i).reference.as_str());

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use kickoff::critic::Finding;
+use kickoff::Finding;
 use kickoff::{Answers, Bundle, Severity};
 
 const EXAMPLES: &[&str] = &[
@@ -31,8 +31,8 @@ fn builtin() -> Bundle {
 /// session.
 fn findings_of(name: &str) -> Vec<Finding> {
     let path = example_path(name);
-    let (bundle, session) = kickoff::workspace::open(&path, None)
-        .unwrap_or_else(|e| panic!("{name} does not open: {e}"));
+    let (bundle, session) =
+        kickoff::open(&path, None).unwrap_or_else(|e| panic!("{name} does not open: {e}"));
     let problems = session.problems(&bundle.questionnaire);
     assert!(
         problems.is_empty(),
@@ -299,7 +299,7 @@ fn a_half_filled_session_gets_no_findings_ahead_of_the_user() {
     let bundle = builtin();
     let q = &bundle.questionnaire;
     let cut = q.index_of("data_sources").unwrap();
-    let (_, session) = kickoff::workspace::open(&example_path("fraud-flawed.toml"), None).unwrap();
+    let (_, session) = kickoff::open(&example_path("fraud-flawed.toml"), None).unwrap();
     let partial: Answers = session
         .answers
         .into_iter()

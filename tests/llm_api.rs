@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use kickoff::config::{Config, Retry, Timeouts};
 use kickoff::llm::{
     Env, Flags, LlmError, Prompts, ProviderConfig, StreamEvent, Transcript, build_request, cached,
     linked_questions, resolve, save_critique, spawn_critique, to_critique,
 };
 use kickoff::{Bundle, Session};
+use kickoff::{Config, Retry, Timeouts};
 use llm_support::*;
 
 fn provider(server: &Server) -> ProviderConfig {

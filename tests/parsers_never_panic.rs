@@ -7,9 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use kickoff::bundle::Bundle;
-use kickoff::critic::Critic;
-use kickoff::score::Scorecard;
+use kickoff::Bundle;
+use kickoff::Critic;
+use kickoff::Scorecard;
 use kickoff::{Questionnaire, Session};
 use proptest::prelude::*;
 
@@ -112,7 +112,7 @@ fn session(src: &str) {
     BUNDLE.with(|b| {
         let _ = session.problems(&b.questionnaire);
         let review = b.review(&session.answers);
-        let _ = kickoff::render::render_doc(b, &session, &review, None);
+        let _ = kickoff::render_doc(b, &session, &review, None);
         let text = session.to_toml(Some(&b.questionnaire));
         let again = Session::from_str(&text, Path::new("again.toml"))
             .unwrap_or_else(|e| panic!("a saved session does not load: {e}\n{text}"));

@@ -66,7 +66,7 @@ fn incremental_review_equals_a_full_review_over_random_edits() {
         "demand-forecasting.toml",
         "ticket-triage-llm.toml",
     ] {
-        let (_, mut session) = kickoff::workspace::open(&example(name), None).unwrap();
+        let (_, mut session) = kickoff::open(&example(name), None).unwrap();
         let mut review = bundle.review(&session.answers);
         for step in 0..400 {
             let question = q.question(next(q.len()));

@@ -18,7 +18,7 @@ fn started(app: &mut App) {
     let env = Env::default()
         .with("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
         .with("OPENAI_API_KEY", "sk-unused");
-    let provider = resolve(&kickoff::config::Config::default(), &env, &Flags::default())
+    let provider = resolve(&kickoff::Config::default(), &env, &Flags::default())
         .unwrap()
         .unwrap();
     let request = build_request(

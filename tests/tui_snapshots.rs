@@ -196,7 +196,7 @@ fn tiny_terminals_do_not_panic() {
 fn styles_of_the_focused_question_and_a_blocker() {
     use ratatui::style::{Color, Modifier};
     let (bundle, session) =
-        kickoff::workspace::open(&example("fraud-flawed.toml"), None).expect("the example loads");
+        kickoff::open(&example("fraud-flawed.toml"), None).expect("the example loads");
     let mut app = App::new(bundle, session, example("fraud-flawed.toml"));
     app.color = true;
     send(&mut app, Msg::GotoQuestion("primary_metric".into()));

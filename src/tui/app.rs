@@ -1,5 +1,5 @@
 //! The interview screen's state: the interview core, the focused answer's widget, the other
-//! screens' state, and what the view asks of them. Changed only by [`update`](super::update).
+//! screens' state, and what the view asks of them. Changed only by `update`.
 
 use std::path::{Path, PathBuf};
 

@@ -375,7 +375,7 @@ impl Fixture {
         std::fs::read_to_string(&self.session).unwrap()
     }
 
-    pub fn critiques(&self) -> Vec<kickoff::session::Critique> {
+    pub fn critiques(&self) -> Vec<kickoff::Critique> {
         kickoff::Session::load(&self.session).unwrap().critiques
     }
 }
