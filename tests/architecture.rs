@@ -57,7 +57,9 @@ fn target(modules: &BTreeMap<String, String>, module: &str, path: &str) -> Optio
         _ => return None,
     }
     parts.remove(0);
+    // The longest prefix that is a file: `crate::tui::app::App` is in `tui::app`.
     (0..=parts.len())
+        .rev()
         .map(|i| {
             base.iter()
                 .chain(&parts[..i])
@@ -65,8 +67,7 @@ fn target(modules: &BTreeMap<String, String>, module: &str, path: &str) -> Optio
                 .collect::<Vec<_>>()
                 .join("::")
         })
-        .filter(|m| modules.contains_key(m))
-        .last()
+        .find(|m| modules.contains_key(m))
 }
 
 /// A file's code without its comment lines.
