@@ -7,6 +7,12 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use crate::answer::{Answer, format_number};
 use crate::questionnaire::{Kind, Question};
 
+mod choice;
+mod list;
+
+use choice::ChoiceState;
+use list::{commit_row, handle_list};
+
 /// What a key did to the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -376,74 +382,6 @@ fn handle_yes_no(value: &mut Option<bool>, key: KeyEvent) -> Outcome {
     Outcome::Changed
 }
 
-/// A choice widget's parts, borrowed from the field while it handles a key.
-struct ChoiceState<'a> {
-    filter: &'a mut String,
-    cursor: &'a mut usize,
-    multi: bool,
-    selected: &'a mut Vec<String>,
-}
-
-impl ChoiceState<'_> {
-    /// `shown`: the choices the filter leaves, as indices into `q.choices`.
-    fn handle(&mut self, q: &Question, shown: &[usize], key: KeyEvent) -> Outcome {
-        let n = shown.len();
-        let plain = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Up if n > 0 => *self.cursor = (*self.cursor + n - 1) % n,
-            KeyCode::Down if n > 0 => *self.cursor = (*self.cursor + 1) % n,
-            KeyCode::Home => *self.cursor = 0,
-            KeyCode::End => *self.cursor = n.saturating_sub(1),
-            KeyCode::Char(' ') | KeyCode::Enter if n > 0 => {
-                let value = q.choices[shown[(*self.cursor).min(n - 1)]].value.clone();
-                return self.pick(q, value, key.code == KeyCode::Enter);
-            }
-            KeyCode::Enter => return Outcome::Submit,
-            KeyCode::Backspace if !self.filter.is_empty() => {
-                self.filter.pop();
-                *self.cursor = 0;
-            }
-            KeyCode::Esc if !self.filter.is_empty() => self.filter.clear(),
-            KeyCode::Char(c) if plain && c != ' ' => {
-                self.filter.push(c);
-                *self.cursor = 0;
-            }
-            _ => return Outcome::Ignored,
-        }
-        Outcome::Moved
-    }
-
-    /// Space toggles (multiple choice) or selects; Enter selects and moves on (a multiple
-    /// choice keeps what is ticked).
-    fn pick(&mut self, q: &Question, value: String, submit: bool) -> Outcome {
-        if self.multi {
-            if submit {
-                return Outcome::Submit;
-            }
-            if let Some(p) = self.selected.iter().position(|s| *s == value) {
-                self.selected.remove(p);
-            } else {
-                self.selected.push(value);
-                // Keep the questionnaire's order, so files diff well.
-                self.selected
-                    .sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
-            }
-            return Outcome::Changed;
-        }
-        // The filter did its job; show the whole list around the choice.
-        self.filter.clear();
-        *self.cursor = q.choices.iter().position(|c| c.value == value).unwrap_or(0);
-        *self.selected = vec![value];
-        if submit {
-            Outcome::Submit
-        } else {
-            Outcome::Changed
-        }
-    }
-}
-
 /// Whether `c` may be typed at character `at` of `current` on the way to a number.
 fn is_number_char(c: char, current: &str, at: usize) -> bool {
     let before: String = current.chars().take(at).collect();
@@ -482,98 +420,5 @@ fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
         Outcome::Changed
     } else {
         Outcome::Moved
-    }
-}
-
-fn commit_row(items: &mut Vec<String>, cursor: &mut usize, area: &TextArea<'static>) {
-    let row = area.lines().join("").trim().to_string();
-    if *cursor < items.len() {
-        if row.is_empty() {
-            items.remove(*cursor);
-        } else {
-            items[*cursor] = row;
-        }
-    } else if !row.is_empty() {
-        items.push(row);
-        *cursor = items.len() - 1;
-    }
-}
-
-fn load_row(items: &[String], cursor: usize, area: &mut TextArea<'static>) {
-    let text = items.get(cursor).cloned().unwrap_or_default();
-    let placeholder = area.placeholder_text().to_string();
-    *area = text_area(&text, &placeholder, false);
-}
-
-fn handle_list(
-    items: &mut Vec<String>,
-    cursor: &mut usize,
-    area: &mut TextArea<'static>,
-    key: KeyEvent,
-) -> Outcome {
-    let moving = key
-        .modifiers
-        .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL);
-    let row_empty = area.lines().join("").is_empty();
-    match key.code {
-        KeyCode::Up | KeyCode::Down if moving && *cursor < items.len() => {
-            commit_row(items, cursor, area);
-            let to = if key.code == KeyCode::Up {
-                cursor.checked_sub(1)
-            } else {
-                Some(*cursor + 1)
-            };
-            match to {
-                Some(to) if to < items.len() => {
-                    items.swap(*cursor, to);
-                    *cursor = to;
-                    load_row(items, *cursor, area);
-                    Outcome::Changed
-                }
-                _ => Outcome::Moved,
-            }
-        }
-        KeyCode::Up => {
-            if *cursor == 0 {
-                return Outcome::Ignored;
-            }
-            commit_row(items, cursor, area);
-            *cursor = cursor.saturating_sub(1);
-            load_row(items, *cursor, area);
-            Outcome::Changed
-        }
-        KeyCode::Down => {
-            if *cursor >= items.len() {
-                return Outcome::Ignored;
-            }
-            let had = items.len();
-            commit_row(items, cursor, area);
-            if items.len() == had {
-                *cursor += 1;
-            }
-            load_row(items, *cursor, area);
-            Outcome::Changed
-        }
-        KeyCode::Enter => {
-            if *cursor >= items.len() && row_empty {
-                return Outcome::Submit;
-            }
-            commit_row(items, cursor, area);
-            *cursor = items.len();
-            load_row(items, *cursor, area);
-            Outcome::Changed
-        }
-        KeyCode::Delete if *cursor < items.len() && (row_empty || moving) => {
-            items.remove(*cursor);
-            load_row(items, *cursor, area);
-            Outcome::Changed
-        }
-        KeyCode::Backspace if row_empty && *cursor < items.len() => {
-            items.remove(*cursor);
-            *cursor = cursor.saturating_sub(1).min(items.len());
-            load_row(items, *cursor, area);
-            Outcome::Changed
-        }
-        _ => edit_text(area, key),
     }
 }
