@@ -125,24 +125,27 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// A command that finished its job.
-fn done(_: ()) -> ExitCode {
-    ExitCode::SUCCESS
+/// An interview that could not write its file ends with 1, so a script can tell.
+fn ended(e: crate::tui::Ended) -> ExitCode {
+    match e {
+        crate::tui::Ended::Saved => ExitCode::SUCCESS,
+        crate::tui::Ended::NotSaved => ExitCode::from(EXIT_FAILED),
+    }
 }
 
 fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
     let Some(command) = command else {
-        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either).map(done);
+        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either).map(ended);
     };
     match command {
         Command::New {
             questionnaire,
             file,
-        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::New).map(done),
+        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::New).map(ended),
         Command::Resume {
             file,
             questionnaire,
-        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::Resume).map(done),
+        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::Resume).map(ended),
         Command::Plain {
             file,
             questionnaire,
@@ -152,7 +155,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
             &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
         )
-        .map(done),
+        .map(ended),
         Command::Render {
             file,
             output,

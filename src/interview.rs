@@ -18,6 +18,15 @@ pub struct Interview {
     pub focus: usize,
 }
 
+/// How an interview ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Every answer is in the session file.
+    Saved,
+    /// The session file could not be written (a copy may have been, as the front end said).
+    NotSaved,
+}
+
 /// How far the interview is: questions asked (visible), answered, and required ones open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -126,6 +135,22 @@ impl Interview {
             .bundle
             .review_after(&self.review, &self.session.answers, id);
         true
+    }
+
+    /// Takes in the session as merged with the file on disk. Secret answers are never on disk,
+    /// so the ones typed here are kept. True if the focused question's answer changed.
+    pub fn take_merged(&mut self, mut merged: Session) -> bool {
+        let q = &self.bundle.questionnaire;
+        for (id, answer) in &self.session.answers {
+            if q.get(id).is_some_and(|x| x.secret) {
+                merged.answers.insert(id.clone(), answer.clone());
+            }
+        }
+        let focused = &self.focused().id;
+        let changed = merged.answers.get(focused) != self.session.answers.get(focused);
+        self.session = merged;
+        self.review = self.bundle.review(&self.session.answers);
+        changed
     }
 
     /// Problems with the stored answer to a question (wrong kind, out of range, unknown choice).

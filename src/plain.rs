@@ -6,8 +6,11 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::answer::Answer;
-use crate::interview::Interview;
+use crate::interview::{Ended, Interview};
+use crate::merge::Conflict;
 use crate::questionnaire::{Kind, Question, check_answer};
+use crate::session::{now, write_atomic};
+use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
 
 const HOW: &str = "Enter keeps the current answer (or skips), - clears it, < goes back, ? shows the help, :q saves and quits.";
@@ -85,15 +88,20 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
     Ok(Reply::Answer(answer))
 }
 
-/// Runs the plain interview on `file` with `input` and `output`.
+/// Runs the plain interview on `file` with `input` and `output`. The file is locked against
+/// other kickoff writers while it runs.
 pub fn interview(
     questionnaire: Option<&str>,
     file: &Path,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
-) -> Result<(), Error> {
-    let (mut bundle, session) =
-        workspace::open_or_create(questionnaire, file, workspace::Open::Either)?;
+) -> Result<Ended, Error> {
+    let (mut bundle, session, mut store) = workspace::open_for_writing(
+        questionnaire,
+        file,
+        workspace::Open::Either,
+        "a plain interview",
+    )?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let io_err = |e: std::io::Error| Error::Other {
         path: file.to_path_buf(),
@@ -141,12 +149,14 @@ pub fn interview(
         // Resume at the next question asked, not at the one just answered.
         let next = iv.step_from(iv.focus, true);
         iv.focus_on(next.unwrap_or(iv.focus));
-        iv.session.save(file, Some(&iv.bundle.questionnaire))?;
+        let _ = save(&mut iv, &mut store, input, output);
         if next.is_none() {
             break;
         }
     }
-    iv.session.save(file, Some(&iv.bundle.questionnaire))?;
+    if let Err(e) = save(&mut iv, &mut store, input, output) {
+        return Ok(keep_a_copy(&iv, file, &e, output));
+    }
     let progress = iv.progress();
     let _ = writeln!(
         output,
@@ -157,7 +167,113 @@ pub fn interview(
         iv.review.findings.len(),
         file.display()
     );
-    Ok(())
+    Ok(Ended::Saved)
+}
+
+/// Saves through the store. Changes made to the file meanwhile are merged in; answers changed
+/// both here and there are asked about. A failure is said, and the next answer tries again.
+fn save(
+    iv: &mut Interview,
+    store: &mut Store,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<(), String> {
+    loop {
+        iv.session.updated = now();
+        match store.save(&iv.session) {
+            Ok(Saved::Written) => return Ok(()),
+            Ok(Saved::Merged(merged)) => {
+                iv.take_merged(merged);
+                let _ = writeln!(output, "  (the file had changed on disk; merged in)");
+                return Ok(());
+            }
+            Ok(Saved::Conflicts {
+                merged,
+                conflicts,
+                theirs,
+                disk,
+            }) => {
+                iv.take_merged(merged);
+                for c in conflicts {
+                    let keep_theirs = ask_conflict(iv, &c, input, output);
+                    iv.session
+                        .set(&c.question, if keep_theirs { c.theirs } else { c.ours });
+                }
+                iv.review = iv.bundle.review(&iv.session.answers);
+                store.resolved(*theirs, disk);
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    output,
+                    "  ✗ could not save: {e}; the next answer tries again"
+                );
+                return Err(e.to_string());
+            }
+        }
+    }
+}
+
+/// Asks which side of a conflict to keep; true for the file's. End of input keeps ours.
+fn ask_conflict(
+    iv: &Interview,
+    c: &Conflict,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> bool {
+    let q = iv.bundle.questionnaire.get(&c.question);
+    let words = |a: &Option<Answer>| match (q, a) {
+        (_, None) => "(no answer)".to_string(),
+        (Some(q), Some(a)) => q.answer_text(a).replace('\n', " / "),
+        (None, Some(a)) => a.to_string(),
+    };
+    let prompt = q.map_or(c.question.as_str(), |q| q.prompt.as_str());
+    let _ = writeln!(
+        output,
+        "\nThe answer to \"{prompt}\" changed here and in the file on disk.\n  yours:  {}\n  file's: {}",
+        words(&c.ours),
+        words(&c.theirs)
+    );
+    loop {
+        let _ = write!(output, "Keep (m)ine or (t)he file's? ");
+        let _ = output.flush();
+        let mut line = String::new();
+        if input.read_line(&mut line).unwrap_or(0) == 0 {
+            return false;
+        }
+        match line.trim() {
+            "m" | "mine" => return false,
+            "t" | "theirs" => return true,
+            _ => {}
+        }
+    }
+}
+
+/// The session file cannot be written at the end: a copy goes to the temporary directory.
+fn keep_a_copy(iv: &Interview, file: &Path, why: &str, output: &mut dyn Write) -> Ended {
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    let copy = std::env::temp_dir().join(format!(
+        "kickoff-{stem}-{}.toml",
+        now().replace([':', '-'], "")
+    ));
+    let text = iv.session.to_toml(Some(&iv.bundle.questionnaire));
+    match write_atomic(&copy, text.as_bytes()) {
+        Ok(()) => {
+            let _ = writeln!(
+                output,
+                "Could not write {} ({why}). Your answers are in {}; copy it over the session file once it can be written.",
+                file.display(),
+                copy.display()
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(
+                output,
+                "Could not write {} ({why}), nor a copy ({e}): the answers since the last save are lost.",
+                file.display()
+            );
+        }
+    }
+    Ended::NotSaved
 }
 
 /// What a reply leads to.

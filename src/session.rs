@@ -150,17 +150,16 @@ impl Session {
 
     /// The TOML text as saved: secret answers left out.
     pub fn to_toml(&self, q: Option<&Questionnaire>) -> String {
+        self.to_toml_hiding(&|id| q.is_some_and(|q| q.get(id).is_some_and(|x| x.secret)))
+    }
+
+    /// The TOML text with the answers `secret` names left out.
+    pub fn to_toml_hiding(&self, secret: &dyn Fn(&str) -> bool) -> String {
         let mut copy;
         let mut this = self;
-        if let Some(q) = q
-            && self
-                .answers
-                .keys()
-                .any(|k| q.get(k).is_some_and(|x| x.secret))
-        {
+        if self.answers.keys().any(|k| secret(k)) {
             copy = self.clone();
-            copy.answers
-                .retain(|k, _| !q.get(k).is_some_and(|x| x.secret));
+            copy.answers.retain(|k, _| !secret(k));
             this = &copy;
         }
         toml::to_string_pretty(this).expect("a session always serialises")
@@ -187,11 +186,13 @@ pub struct SaveError {
 /// (created exclusively, with the target's permissions, or the usual ones for a new file),
 /// written and flushed to disk, then renamed over the target. A failure removes the temporary
 /// file.
+/// A symlinked file is updated through the link: its target is replaced, the link stays.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let err = |source| SaveError {
         path: path.to_path_buf(),
         source,
     };
+    let path = &resolve_link(path);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -208,7 +209,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     if let Some(permissions) = permissions_for(path) {
         builder.permissions(permissions);
     }
-    let mut file = builder.tempfile_in(&dir).map_err(err)?;
+    let mut file = builder.tempfile_in(&dir).map_err(|e| {
+        // The temporary file's random name says nothing useful to the user.
+        let message = e.to_string();
+        let message = message.split(" at path ").next().unwrap_or(&message);
+        err(std::io::Error::new(e.kind(), message.to_string()))
+    })?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .map_err(err)?;
@@ -217,6 +223,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Where writes to `path` go: the file a symlink points to (followed to the end), else itself.
+pub fn resolve_link(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&path) {
+            Ok(target) => {
+                path = match path.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    path
 }
 
 /// The permissions a replacement of `path` gets: the file's own, or for a new file readable by

@@ -10,53 +10,82 @@ mod field;
 mod keys;
 mod msg;
 mod runtime;
+mod saving;
 mod theme;
 mod update;
 mod view;
 
 pub use app::{App, ItemKind, ReviewItem, default_doc_path};
 pub use keys::map_key;
-pub use msg::{Banner, BannerKind, Cmd, Motion, Msg, Overlay, Screen};
+pub use msg::{
+    Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,
+};
 pub use update::update;
+
 pub use view::view;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
+pub use crate::interview::Ended;
 use crate::workspace::{self, Error};
 
 /// Opens the interview on `file`: resumes it if it exists, creates it otherwise. `new` refuses
 /// to touch an existing file. Without a terminal it writes nothing and says what to use.
+/// While it runs, the file is locked against other kickoff writers.
 pub fn interview(
     questionnaire: Option<&str>,
     file: &Path,
     mode: workspace::Open,
-) -> Result<(), Error> {
+) -> Result<Ended, Error> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let (mut bundle, session) = workspace::open_or_create(questionnaire, file, mode)?;
+    let (mut bundle, session, store) =
+        workspace::open_for_writing(questionnaire, file, mode, "the interview")?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (app, saved) = runtime::run(app).map_err(|e| Error::Other {
-        path: file.to_path_buf(),
-        message: format!("terminal error: {e}"),
-    })?;
+    let (app, terminal) = runtime::run(app, store);
+    // The terminal may be gone: what cannot be printed is not worth a panic.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    if let Err(e) = terminal {
+        let _ = writeln!(
+            err,
+            "kickoff: {}: the terminal went away ({e})",
+            file.display()
+        );
+    }
     let progress = app.interview.progress();
     let (answered, total) = (progress.answered, progress.asked);
-    match saved {
-        Ok(()) => {
-            println!(
+    let why = app.save_error.as_deref().unwrap_or("unknown error");
+    match &app.exit {
+        Exit::Saved if app.save_error.is_none() => {
+            let _ = writeln!(
+                out,
                 "Saved {} ({answered} of {total} answered). Resume: kickoff resume {0}  Doc: kickoff render {0} -o {1}",
                 file.display(),
                 default_doc_path(file).display()
             );
-            Ok(())
+            Ok(Ended::Saved)
         }
-        Err(e) => Err(Error::Other {
-            path: file.to_path_buf(),
-            message: format!("the last save failed: {e}"),
-        }),
+        Exit::Copied(copy) => {
+            let _ = writeln!(
+                err,
+                "kickoff: {why}. Your answers are in {}; copy it over {} once it can be written.",
+                copy.display(),
+                file.display()
+            );
+            Ok(Ended::NotSaved)
+        }
+        _ => {
+            let _ = writeln!(
+                err,
+                "kickoff: quit without saving ({why}); the changes to {} since its last save are lost.",
+                file.display()
+            );
+            Ok(Ended::NotSaved)
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::bundle::{Bundle, DEFAULT_QUESTIONNAIRE};
 use crate::session::{SaveError, Session};
 use crate::source::{FileError, Problem};
+use crate::store::{Lock, Store};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -12,6 +13,8 @@ pub enum Error {
     File(#[from] FileError),
     #[error(transparent)]
     Save(#[from] SaveError),
+    #[error(transparent)]
+    Lock(#[from] crate::store::LockError),
     #[error(
         "{}: the session is for questionnaire `{id}`, which is not built in (built in: {}); pass its file with -q PATH",
         session.display(), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
@@ -159,6 +162,33 @@ pub enum Open {
 }
 
 /// Opens or creates the session file as `mode` says; a new one is saved at once.
+/// Opens (or creates) `file` for an interview: takes the session's lock first, so no other
+/// kickoff writes it meanwhile, then reads it; the returned store saves through the lock.
+pub fn open_for_writing(
+    questionnaire: Option<&str>,
+    file: &Path,
+    mode: Open,
+    what: &str,
+) -> Result<(Bundle, Session, Store), Error> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Error::Other {
+            path: file.to_path_buf(),
+            message: format!("the directory {} does not exist", dir.display()),
+        });
+    }
+    let lock = Lock::acquire(file, what)?;
+    let (bundle, session) = open_or_create(questionnaire, file, mode)?;
+    let bytes = std::fs::read(file).map_err(|source| FileError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let store = Store::new(file, session.clone(), Some(bytes), Some(lock))
+        .hiding_secrets_of(&bundle.questionnaire);
+    Ok((bundle, session, store))
+}
+
 pub fn open_or_create(
     questionnaire: Option<&str>,
     file: &Path,

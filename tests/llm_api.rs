@@ -82,6 +82,7 @@ fn events_fold_into_a_transcript_that_is_saved_like_the_cli_does() {
         &fx.session,
         Some(&bundle.questionnaire),
         to_critique(&request, &folded, "2026-12-01T10:00:00Z"),
+        None,
     )
     .unwrap();
     assert_eq!(saved.answers, session.answers, "answers untouched");

@@ -225,3 +225,45 @@ fn styles_of_the_focused_question_and_a_blocker() {
     );
     insta::assert_debug_snapshot!("styles_focused_blocker_120x40", buffer);
 }
+
+/// The saving overlays: a conflict with the file on disk, and quitting when the file cannot
+/// be written.
+#[test]
+fn saving_overlays() {
+    use kickoff::tui::{ConflictSet, SaveReport};
+    let mut app = mini_at("name");
+    let mut theirs = app.interview.session.clone();
+    theirs.set("name", Some(Answer::Text("Renamed on disk".into())));
+    let set = ConflictSet {
+        conflicts: vec![kickoff::merge::Conflict {
+            question: "name".into(),
+            ours: app.interview.session.answers.get("name").cloned(),
+            theirs: theirs.answers.get("name").cloned(),
+        }],
+        merged: app.interview.session.clone(),
+        theirs,
+        disk: Vec::new(),
+    };
+    send(
+        &mut app,
+        Msg::Saved(Ok(SaveReport {
+            stamp: "2026-12-01T10:00:00Z".into(),
+            merged: None,
+            conflicts: Some(Box::new(set)),
+        })),
+    );
+    snapshot_both("conflicts", &app);
+
+    let mut app = mini_at("name");
+    send(
+        &mut app,
+        Msg::Saved(Err("kickoff.toml: cannot write: disk full".into())),
+    );
+    send(
+        &mut app,
+        Msg::QuitBlocked {
+            copy_to: "/tmp/kickoff-copy.toml".into(),
+        },
+    );
+    snapshot_both("unsaved", &app);
+}

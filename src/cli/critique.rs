@@ -91,6 +91,9 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
             return Ok(ExitCode::from(EXIT_INPUT));
         }
     };
+    // Before anything is paid for: an interview open on the file would lose this critique,
+    // or this critique its answers.
+    let lock = crate::store::Lock::acquire(&file, "kickoff critique")?;
     let (bundle, session, request) = prepare(&file, &args, &config, &provider)?;
     if !args.fresh
         && let Some(c) = cached(&session, &request)
@@ -99,7 +102,7 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let transcript = stream_to_stdout(&file, &request)?;
-    save_and_report(&file, &bundle, &request, &transcript)
+    save_and_report(&file, &bundle, &request, &transcript, lock)
 }
 
 /// Useful without a network or a key: the offline critique, and how to get more.
@@ -212,6 +215,7 @@ fn save_and_report(
     bundle: &Bundle,
     request: &CritiqueRequest,
     transcript: &Transcript,
+    lock: crate::store::Lock,
 ) -> Result<ExitCode, Error> {
     if let Some(e) = &transcript.failed {
         eprintln!("kickoff: {e}");
@@ -222,7 +226,12 @@ fn save_and_report(
         return Ok(ExitCode::from(EXIT_FAILED));
     }
     let critique = to_critique(request, transcript, &crate::session::now());
-    save_critique(file, Some(&bundle.questionnaire), critique.clone())?;
+    save_critique(
+        file,
+        Some(&bundle.questionnaire),
+        critique.clone(),
+        Some(lock),
+    )?;
     let usage = usage_summary(&critique, transcript);
     match &transcript.interrupted {
         Some(e) => {

@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::config::Price;
 use crate::questionnaire::Questionnaire;
 use crate::session::{Critique, Session};
+use crate::store::{Lock, Saved, Store};
 use crate::workspace::Error;
 
 use super::event::Transcript;
@@ -65,17 +66,34 @@ pub fn cached<'a>(session: &'a Session, request: &CritiqueRequest) -> Option<&'a
     })
 }
 
-/// Appends the critique to the session file, re-read just now so that answers saved while the
-/// critique streamed (by the TUI's autosave) are kept. Written atomically.
+/// Appends the critique to the session file under its lock (`lock`, if the caller took it
+/// already, else taken now), merged with whatever was saved meanwhile: the critique is only
+/// ever added, so nothing else in the file changes. Written atomically.
 pub fn save_critique(
     path: &Path,
     questionnaire: Option<&Questionnaire>,
     critique: Critique,
+    lock: Option<Lock>,
 ) -> Result<Session, Error> {
-    let mut session = Session::load(path)?;
+    let lock = match lock {
+        Some(lock) => lock,
+        None => Lock::acquire(path, "saving a critique")?,
+    };
+    let (store, mut session) = Store::open(path, Some(lock))?;
+    let mut store = match questionnaire {
+        Some(q) => store.hiding_secrets_of(q),
+        None => store,
+    };
     session.critiques.push(critique);
-    session.save(path, questionnaire)?;
-    Ok(session)
+    match store.save(&session)? {
+        Saved::Written => Ok(session),
+        Saved::Merged(merged) => Ok(merged),
+        // Only a critique was added here, so no answer can be changed on both sides.
+        Saved::Conflicts { .. } => Err(Error::Other {
+            path: path.to_path_buf(),
+            message: "the file changed while the critique was saved; run the critique again".into(),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use ratatui_textarea::TextArea;
 
 use super::critique::CritiqueState;
 use super::field::Field;
-use super::msg::{Banner, Overlay, Screen};
+use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
@@ -38,6 +38,13 @@ pub struct ExportState {
     pub result: Option<Result<PathBuf, String>>,
 }
 
+/// Answers changed both here and on disk, and what the user decided so far.
+pub struct ConflictState {
+    pub set: ConflictSet,
+    pub decisions: Vec<Option<Side>>,
+    pub cursor: usize,
+}
+
 pub struct App {
     pub interview: Interview,
     /// The session file.
@@ -50,9 +57,17 @@ pub struct App {
     /// Problems found when the session was loaded (answers that do not fit).
     pub load_problems: Vec<Problem>,
     pub banner: Option<Banner>,
+    /// Why the last save failed; shown until a save succeeds.
+    pub save_error: Option<String>,
+    pub conflicts: Option<ConflictState>,
+    /// Where to write a copy when the session file cannot be written (on quit).
+    pub copy_path: TextArea<'static>,
+    /// Why the copy could not be written, if it was tried.
+    pub copy_error: Option<String>,
     pub critique: CritiqueState,
     pub color: bool,
     pub quitting: bool,
+    pub exit: Exit,
 }
 
 impl App {
@@ -81,9 +96,14 @@ impl App {
             },
             load_problems,
             banner: None,
+            save_error: None,
+            conflicts: None,
+            copy_path: TextArea::default(),
+            copy_error: None,
             critique: CritiqueState::default(),
             color: true,
             quitting: false,
+            exit: Exit::Saved,
         }
     }
 

@@ -6,7 +6,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::App;
-use super::msg::{Motion, Msg, Overlay, Screen};
+use super::msg::{Motion, Msg, Overlay, Screen, Side};
 use crate::questionnaire::Kind;
 
 /// Where a binding applies.
@@ -27,6 +27,10 @@ pub enum Scope {
     Help,
     /// The section picker overlay.
     Picker,
+    /// Answers changed here and on disk.
+    Conflicts,
+    /// Quitting without a writable session file.
+    Unsaved,
 }
 
 impl Scope {
@@ -41,6 +45,8 @@ impl Scope {
             Scope::Critique => "Critique",
             Scope::Help => "This list",
             Scope::Picker => "Section picker",
+            Scope::Conflicts => "Conflicts with the file on disk",
+            Scope::Unsaved => "Quitting when the file cannot be written",
         }
     }
 }
@@ -122,6 +128,8 @@ pub enum Action {
     Ask,
     AskFresh,
     CloseOverlay,
+    Keep(Side),
+    KeepAll(Side),
 }
 
 pub struct Binding {
@@ -207,6 +215,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Picker, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the section", None),
     bind(S::Picker, &DIGITS, "1..9, 0", A::SectionNumber, "go straight to section 1..9, 10", None),
     bind(S::Picker, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "close", None),
+    bind(S::Conflicts, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "pick an answer", None),
+    bind(S::Conflicts, &[ch('m')], "m", A::Keep(Side::Mine), "keep mine (the answer typed here)", None),
+    bind(S::Conflicts, &[ch('t')], "t", A::Keep(Side::Theirs), "take theirs (the answer in the file on disk)", None),
+    bind(S::Conflicts, &[key(KeyCode::Char('M'))], "M", A::KeepAll(Side::Mine), "keep mine for all still open", None),
+    bind(S::Conflicts, &[key(KeyCode::Char('T'))], "T", A::KeepAll(Side::Theirs), "take theirs for all still open", None),
+    bind(S::Unsaved, &[key(KeyCode::Enter)], "Enter", A::Select, "write a copy of the answers to the path typed", None),
+    bind(S::Unsaved, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "quit without saving (exit code 1)", None),
+    bind(S::Unsaved, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "back to the interview (^Q there tries the save again)", None),
 ];
 
 /// Keys of each question kind's widget, for the help bar and overlay.
@@ -288,6 +304,8 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         let scope = match overlay {
             Overlay::Help { .. } => S::Help,
             Overlay::Picker { .. } => S::Picker,
+            Overlay::Conflicts => S::Conflicts,
+            Overlay::Unsaved => S::Unsaved,
         };
         if let Some(b) = lookup(scope, &ev) {
             return Some(action_msg(b.action, &ev));
@@ -297,7 +315,8 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         }
         return match overlay {
             Overlay::Help { .. } => Some(Msg::CloseOverlay),
-            Overlay::Picker { .. } => None,
+            Overlay::Unsaved => Some(Msg::Input(ev)),
+            Overlay::Picker { .. } | Overlay::Conflicts => None,
         };
     }
     for &scope in scopes(app.screen) {
@@ -345,6 +364,8 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::Ask => Msg::CritiqueAsk { fresh: false },
         A::AskFresh => Msg::CritiqueAsk { fresh: true },
         A::CloseOverlay => Msg::CloseOverlay,
+        A::Keep(side) => Msg::Keep { side, all: false },
+        A::KeepAll(side) => Msg::Keep { side, all: true },
     }
 }
 
@@ -387,6 +408,8 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         S::Away,
         S::Picker,
         S::Help,
+        S::Conflicts,
+        S::Unsaved,
     ];
     for scope in order {
         let rows: Vec<(&str, &str)> = BINDINGS

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::llm::{CritiqueRequest, StreamEvent};
-use crate::session::Critique;
+use crate::merge::Conflict;
+use crate::session::{Critique, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -25,6 +26,10 @@ pub enum Overlay {
     Picker {
         cursor: usize,
     },
+    /// Answers changed both here and in the file on disk: pick a side for each.
+    Conflicts,
+    /// Quitting, and the session file cannot be written: save a copy elsewhere, or not.
+    Unsaved,
 }
 
 /// A move in a list or a scrolled text.
@@ -66,8 +71,20 @@ pub enum Msg {
     Paste(String),
     /// The external editor returned (the new text, or why it failed).
     EditorDone(Result<String, String>),
-    /// A save finished: the time stamped into the file, or why it failed.
-    Saved(Result<String, String>),
+    /// A save finished (what it did), or why it failed.
+    Saved(Result<SaveReport, String>),
+    /// Quitting, and the last save failed even after a retry; `copy_to`: a suggested place
+    /// for a copy.
+    QuitBlocked {
+        copy_to: PathBuf,
+    },
+    /// A copy of the session was written there (or why not).
+    CopySaved(Result<PathBuf, String>),
+    /// On the conflicts overlay: keep this side for the selected answer, or for all left.
+    Keep {
+        side: Side,
+        all: bool,
+    },
     /// The doc was written (its path, or why not).
     Exported(Result<PathBuf, String>),
     /// Ask the LLM (`fresh`: even if a critique of the same answers is saved).
@@ -86,11 +103,45 @@ pub enum Msg {
     },
 }
 
+/// One side of a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Mine,
+    Theirs,
+}
+
+/// What a save did: the time stamped into the file, and the file's changes from elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveReport {
+    pub stamp: String,
+    /// The file had changed on disk and merged cleanly: the session as written.
+    pub merged: Option<Session>,
+    /// The file had changed on disk, with answers changed on both sides: nothing was written.
+    pub conflicts: Option<Box<ConflictSet>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictSet {
+    pub conflicts: Vec<Conflict>,
+    /// The clean part of the merge, ours in the conflicts.
+    pub merged: Session,
+    /// The version on disk, and its bytes, that the user decides against.
+    pub theirs: Session,
+    pub disk: Vec<u8>,
+}
+
 /// What the runtime must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     /// Save the session file (the runtime stamps the time and writes atomically).
     Save,
+    /// The user decided the conflicts against this version of the file: save over it.
+    SaveResolved {
+        theirs: Box<Session>,
+        disk: Vec<u8>,
+    },
+    /// Write a copy of the session to this path.
+    SaveCopy(PathBuf),
     /// Open `$VISUAL`/`$EDITOR` on this text.
     Edit(String),
     /// Write the doc (the runtime refuses the session file itself).
@@ -103,7 +154,18 @@ pub enum Cmd {
         fresh: bool,
     },
     CancelCritique,
+    /// Quit once every save is done; if the last one failed, `update` hears `QuitBlocked`.
     Quit,
+}
+
+/// How the interview ended, for the message after the terminal is restored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    Saved,
+    /// The session file could not be written; a copy was.
+    Copied(PathBuf),
+    /// The user quit with the last changes unsaved.
+    Unsaved,
 }
 
 /// A one-line message for the user above the help bar.
@@ -117,8 +179,6 @@ pub struct Banner {
 pub enum BannerKind {
     Info,
     Error,
-    /// The last save failed; cleared by the next save that succeeds.
-    SaveFailed,
 }
 
 impl Banner {

@@ -3,11 +3,11 @@
 //! channel; the loop sleeps on it, runs `update` for each event in order, carries out the
 //! commands, and draws once per batch. Nothing wakes it when nothing happens.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use ratatui::DefaultTerminal;
@@ -16,17 +16,18 @@ use ratatui::crossterm::execute;
 
 use super::app::App;
 use super::keys::map_key;
-use super::msg::{Cmd, Msg};
+use super::msg::{Cmd, ConflictSet, Exit, Msg, SaveReport};
 use super::update::update;
 use super::view::view;
 use crate::llm::{self, StreamEvent};
-use crate::session::{now, write_atomic};
+use crate::session::{Session, now, write_atomic};
+use crate::store::{Saved, Store};
 
 /// What wakes the loop.
 enum Event {
     Terminal(term::Event),
-    /// A save finished: the time stamped into the file, or why it failed.
-    Saved(Result<String, String>),
+    /// A save finished: what it did, or why it failed.
+    Saved(Result<SaveReport, String>),
     Stream(StreamEvent),
     /// SIGTERM, SIGHUP (a closed terminal) or SIGINT from outside: quit as with ^Q.
     Signal,
@@ -51,6 +52,12 @@ impl Input {
                 if let Ok(true) = control_rx.try_recv() {
                     let _ = paused_tx.send(());
                     while let Ok(true) = control_rx.recv() {}
+                }
+                // A closed terminal (a killed window, a dropped ssh) reads as end-of-file for
+                // ever; the terminal's own state tells it apart from a quiet user.
+                if !std::io::stdin().is_terminal() {
+                    let _ = events.send(Event::InputGone("the terminal was closed".into()));
+                    return;
                 }
                 // A short poll so a pause request is seen; no event, no message.
                 match term::poll(Duration::from_millis(100))
@@ -83,33 +90,66 @@ impl Input {
     }
 }
 
-/// Writes session files on a thread of its own, so a slow disk never delays a key press.
-/// Only the latest pending contents are written: each write is a whole, atomic file.
+/// A job for the saving thread.
+enum Job {
+    Save {
+        stamp: String,
+        session: Box<Session>,
+    },
+    /// The user decided the conflicts against this version of the file.
+    Resolved { theirs: Box<Session>, disk: Vec<u8> },
+    /// Answer once every job before this one is done.
+    Flush(Sender<()>),
+}
+
+/// Writes the session file on a thread of its own, through the session's store (its lock,
+/// and the merge with changes made on disk meanwhile), so a slow disk never delays a key
+/// press. Of several saves queued, only the latest is written.
 struct Saver {
-    tx: Option<Sender<(String, String)>>,
-    handle: Option<JoinHandle<Result<(), String>>>,
+    tx: Sender<Job>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Saver {
-    fn start(path: PathBuf, events: Sender<Event>) -> Saver {
-        let (tx, rx) = mpsc::channel::<(String, String)>();
-        let handle = std::thread::spawn(move || {
-            let mut last = Ok(());
-            while let Ok(mut job) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
-                    job = newer;
+    fn start(mut store: Store, events: Sender<Event>) -> Saver {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let thread = std::thread::spawn(move || {
+            let mut pending: std::collections::VecDeque<Job> = Default::default();
+            loop {
+                let job = match pending.pop_front() {
+                    Some(job) => job,
+                    None => match rx.recv() {
+                        Ok(job) => job,
+                        Err(_) => return, // the interview is over; the store's lock goes
+                    },
+                };
+                pending.extend(rx.try_iter());
+                match job {
+                    Job::Save { stamp, session } => {
+                        // A newer save queued behind this one makes it moot.
+                        if pending.iter().any(|j| matches!(j, Job::Save { .. })) {
+                            continue;
+                        }
+                        let report = store
+                            .save(&session)
+                            .map(|saved| report(stamp, saved))
+                            .map_err(|e| e.to_string());
+                        let _ = events.send(Event::Saved(report));
+                    }
+                    Job::Resolved { theirs, disk } => store.resolved(*theirs, disk),
+                    Job::Flush(done) => {
+                        let _ = done.send(());
+                    }
                 }
-                let (stamp, text) = job;
-                let r = write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string());
-                last = r.clone().map(|_| ());
-                let _ = events.send(Event::Saved(r.map(|()| stamp)));
             }
-            last
         });
-        Saver {
-            tx: Some(tx),
-            handle: Some(handle),
-        }
+        Saver { tx, thread }
+    }
+
+    /// Ends the thread once its saves are done; its store, and so the session's lock, go.
+    fn finish(self) {
+        drop(self.tx);
+        let _ = self.thread.join();
     }
 
     /// Saves the session as it is now, stamped with the time (the stamp comes back to
@@ -118,26 +158,56 @@ impl Saver {
         let stamp = now();
         let mut session = app.interview.session.clone();
         session.updated = stamp.clone();
-        let text = session.to_toml(Some(&app.interview.bundle.questionnaire));
-        if let Some(tx) = &self.tx {
-            let _ = tx.send((stamp, text));
-        }
+        let _ = self.tx.send(Job::Save {
+            stamp,
+            session: Box::new(session),
+        });
     }
 
-    /// Waits for every pending write; the last result tells whether the file is current.
-    fn finish(mut self) -> Result<(), String> {
-        drop(self.tx.take());
-        match self.handle.take().map(JoinHandle::join) {
-            Some(Ok(result)) => result,
-            Some(Err(_)) => Err("the saving thread stopped".into()),
-            None => Ok(()),
+    fn resolved(&self, theirs: Box<Session>, disk: Vec<u8>) {
+        let _ = self.tx.send(Job::Resolved { theirs, disk });
+    }
+
+    /// Waits until every save asked for so far is done (its result is in the channel).
+    fn flush(&self) {
+        let (done, wait) = mpsc::channel();
+        if self.tx.send(Job::Flush(done)).is_ok() {
+            let _ = wait.recv();
         }
     }
 }
 
+fn report(stamp: String, saved: Saved) -> SaveReport {
+    let (merged, conflicts) = match saved {
+        Saved::Written => (None, None),
+        Saved::Merged(session) => (Some(session), None),
+        Saved::Conflicts {
+            merged,
+            conflicts,
+            theirs,
+            disk,
+        } => (
+            None,
+            Some(Box::new(ConflictSet {
+                conflicts,
+                merged,
+                theirs: *theirs,
+                disk,
+            })),
+        ),
+    };
+    SaveReport {
+        stamp,
+        merged,
+        conflicts,
+    }
+}
+
+/// Gives the terminal back. Errors are ignored: when the terminal is gone there is nothing
+/// to restore, and nowhere to say so.
 fn restore_terminal() {
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let _ = ratatui::try_restore();
 }
 
 fn init_terminal() -> std::io::Result<DefaultTerminal> {
@@ -156,8 +226,9 @@ struct Runtime {
     critique: Option<Arc<AtomicBool>>,
 }
 
-/// Runs the interview until the user quits. Returns the final save's result.
-pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
+/// Runs the interview until the user quits; `app.exit` and `app.save_error` tell how it ended.
+/// An error: the terminal failed or went away (the answers were saved, or copied, anyway).
+pub fn run(mut app: App, store: Store) -> (App, std::io::Result<()>) {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
@@ -168,18 +239,25 @@ pub fn run(mut app: App) -> std::io::Result<(App, Result<(), String>)> {
     let _ = ctrlc::set_handler(move || {
         let _ = on_signal.send(Event::Signal);
     });
-    let mut terminal = init_terminal()?;
+    let mut terminal = match init_terminal() {
+        Ok(t) => t,
+        Err(e) => return (app, Err(e)),
+    };
     let mut rt = Runtime {
         input: Input::start(sender.clone()),
-        saver: Saver::start(app.path.clone(), sender.clone()),
+        saver: Saver::start(store, sender.clone()),
         events,
         sender,
         critique: None,
     };
     let result = event_loop(&mut terminal, &mut app, &mut rt);
     restore_terminal();
-    let saved = rt.saver.finish();
-    result.map(|()| (app, saved))
+    if result.is_err() {
+        // The terminal is gone: save what there is, and keep a copy if that fails.
+        end_unattended(&mut app, &mut rt);
+    }
+    rt.saver.finish();
+    (app, result)
 }
 
 fn event_loop(
@@ -204,27 +282,38 @@ fn event_loop(
                 Event::Terminal(_) => None, // a resize: the draw below uses the new size
                 Event::Saved(r) => Some(Msg::Saved(r)),
                 Event::Stream(event) => Some(Msg::CritiqueEvent { event, at: now() }),
-                Event::Signal => Some(Msg::Quit),
+                // SIGTERM, SIGHUP: nobody is there to answer a question; save and go.
+                Event::Signal => {
+                    end_unattended(app, rt);
+                    return Ok(());
+                }
                 Event::InputGone(e) => return Err(std::io::Error::other(e)),
             };
             if let Some(msg) = msg
                 && run_msg(terminal, app, rt, msg)
             {
-                finish_stream(app, rt);
                 return Ok(());
             }
         }
     }
 }
 
-/// Runs one message and everything it leads to. True when the user quits.
+/// Runs one message and everything it leads to. True when the interview is over.
 fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg: Msg) -> bool {
     let mut queue = vec![msg];
     while let Some(msg) = queue.pop() {
         for cmd in update(app, msg) {
             match cmd {
                 Cmd::Save => rt.saver.save(app),
-                Cmd::Quit => return true,
+                Cmd::SaveResolved { theirs, disk } => {
+                    rt.saver.resolved(theirs, disk);
+                    rt.saver.save(app);
+                }
+                Cmd::SaveCopy(path) => queue.push(Msg::CopySaved(save_copy(app, &path))),
+                Cmd::Quit => match settle(app, rt) {
+                    Some(copy_to) => queue.push(Msg::QuitBlocked { copy_to }),
+                    None => return true,
+                },
                 Cmd::StartCritique { fresh } => queue.push(start_critique(app, rt, fresh)),
                 Cmd::CancelCritique => {
                     if let Some(cancel) = &rt.critique {
@@ -244,6 +333,57 @@ fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg:
         }
     }
     false
+}
+
+/// Before quitting: the critique in flight ends (what arrived is kept) and every save is
+/// done, its result told to `update`. `None`: the answers are safe (or the user chose to quit
+/// without them); else the session file could not be written, and where a copy could go.
+fn settle(app: &mut App, rt: &mut Runtime) -> Option<PathBuf> {
+    finish_stream(app, rt);
+    rt.saver.flush();
+    let done: Vec<Event> = rt.events.try_iter().collect();
+    for event in done {
+        if let Event::Saved(r) = event {
+            update(app, Msg::Saved(r));
+        }
+    }
+    match (&app.save_error, &app.exit) {
+        (Some(_), Exit::Saved) => Some(copy_path(&app.path)),
+        _ => None,
+    }
+}
+
+/// Ending without a user to ask (a signal, a closed terminal): save; if that fails, write a
+/// copy to the temporary directory.
+fn end_unattended(app: &mut App, rt: &mut Runtime) {
+    rt.saver.save(app);
+    if let Some(copy_to) = settle(app, rt) {
+        app.exit = match save_copy(app, &copy_to) {
+            Ok(path) => Exit::Copied(path),
+            Err(_) => Exit::Unsaved,
+        };
+    }
+}
+
+/// Where a copy of the session goes when its file cannot be written: the temporary
+/// directory, under the session's name and the time.
+fn copy_path(session: &Path) -> PathBuf {
+    let stem = session.file_stem().unwrap_or_default().to_string_lossy();
+    let stamp = now().replace([':', '-'], "");
+    std::env::temp_dir().join(format!("kickoff-{stem}-{stamp}.toml"))
+}
+
+fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
+    if crate::workspace::same_file(path, &app.path) {
+        return Err("that is the session file itself, which cannot be written".into());
+    }
+    let text = app
+        .interview
+        .session
+        .to_toml(Some(&app.interview.bundle.questionnaire));
+    write_atomic(path, text.as_bytes())
+        .map(|()| path.to_path_buf())
+        .map_err(|e| e.to_string())
 }
 
 fn export(path: &Path, session: &Path, contents: &str) -> Result<PathBuf, String> {

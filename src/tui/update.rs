@@ -3,10 +3,12 @@
 //! commands. Split by what the message is about: moving around, the current screen's keys,
 //! the answer's widget, results from the runtime, the critique.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use super::app::App;
 use super::field::{Field, Outcome};
 use super::keys;
-use super::msg::{Banner, BannerKind, Cmd, Motion, Msg, Overlay, Screen};
+use super::msg::{Banner, Cmd, Motion, Msg, Overlay, Screen};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
@@ -26,60 +28,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
+        // Conflicts are decided, not dismissed.
+        Msg::CloseOverlay if app.overlay == Some(Overlay::Conflicts) => Vec::new(),
         Msg::CloseOverlay => {
+            if app.overlay == Some(Overlay::Unsaved) {
+                app.quitting = false;
+            }
             app.overlay = None;
             Vec::new()
         }
         Msg::Show(screen) => show(app, screen),
         Msg::Back if app.critique.running => app.critique.cancel(),
         Msg::Back => show(app, Screen::Interview),
-        Msg::Quit => {
-            // Every change was saved when it was made; only looking around writes nothing.
-            app.quitting = true;
-            vec![Cmd::Quit]
-        }
+        Msg::Quit => super::saving::quit(app),
         Msg::Move(m) => handle_motion(app, m),
         Msg::Select => select(app),
         Msg::OpenEditor | Msg::EditorDone(_) | Msg::Clear | Msg::Input(_) | Msg::Paste(_) => {
             edit(app, msg)
         }
-        Msg::Saved(_) | Msg::Exported(_) => finished(app, msg),
+        Msg::Saved(_)
+        | Msg::QuitBlocked { .. }
+        | Msg::CopySaved(_)
+        | Msg::Keep { .. }
+        | Msg::Exported(_) => super::saving::update(app, msg),
         Msg::CritiqueAsk { .. }
         | Msg::CritiqueUnavailable(_)
         | Msg::CritiqueCached(_)
         | Msg::CritiqueStarted(_)
         | Msg::CritiqueEvent { .. } => critique(app, msg),
-    }
-}
-
-/// A save or an export the runtime finished.
-fn finished(app: &mut App, msg: Msg) -> Vec<Cmd> {
-    match msg {
-        Msg::Saved(Ok(stamp)) => {
-            app.interview.session.updated = stamp;
-            if app
-                .banner
-                .as_ref()
-                .is_some_and(|b| b.kind == BannerKind::SaveFailed)
-            {
-                app.banner = None;
-            }
-            Vec::new()
-        }
-        Msg::Saved(Err(e)) => {
-            app.banner = Some(Banner {
-                kind: BannerKind::SaveFailed,
-                text: format!(
-                    "Could not save: {e}. Your answers are still here; fix the problem and keep going, or ^Q to retry and quit."
-                ),
-            });
-            Vec::new()
-        }
-        Msg::Exported(result) => {
-            app.export.result = Some(result);
-            Vec::new()
-        }
-        _ => Vec::new(),
     }
 }
 
@@ -180,7 +156,7 @@ fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
     }
 }
 
-fn show(app: &mut App, screen: Screen) -> Vec<Cmd> {
+pub(super) fn show(app: &mut App, screen: Screen) -> Vec<Cmd> {
     app.screen = screen;
     app.banner = None;
     match screen {
@@ -249,6 +225,12 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
                 scroll: scroll(at, m),
             });
         }
+        (Some(Overlay::Conflicts), _) => {
+            if let Some(c) = app.conflicts.as_mut() {
+                c.cursor = step(c.cursor, c.decisions.len(), m);
+            }
+        }
+        (Some(Overlay::Unsaved), _) => {}
         (Some(Overlay::Picker { cursor }), _) => {
             let n = app.interview.bundle.questionnaire.sections.len();
             app.overlay = Some(Overlay::Picker {
@@ -267,8 +249,11 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
 
 /// Enter on the overlay or screen that has a selection.
 fn select(app: &mut App) -> Vec<Cmd> {
-    if let Some(Overlay::Picker { cursor }) = app.overlay {
-        return update(app, Msg::GotoSection(cursor));
+    match app.overlay {
+        Some(Overlay::Picker { cursor }) => return update(app, Msg::GotoSection(cursor)),
+        Some(Overlay::Unsaved) => return super::saving::save_copy(app),
+        Some(_) => return Vec::new(),
+        None => {}
     }
     match app.screen {
         Screen::Review => {
@@ -313,8 +298,16 @@ fn export(app: &mut App) -> Vec<Cmd> {
 /// The focused answer's widget: keys, paste, the external editor, clearing.
 fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
+        Msg::Input(key) if app.overlay == Some(Overlay::Unsaved) => {
+            edit_path(&mut app.copy_path, key);
+            Vec::new()
+        }
+        Msg::Paste(text) if app.overlay == Some(Overlay::Unsaved) => {
+            app.copy_path.insert_str(text.lines().next().unwrap_or(""));
+            Vec::new()
+        }
         Msg::Input(key) if app.screen == Screen::Export => {
-            app.export.path.input(key);
+            edit_path(&mut app.export.path, key);
             Vec::new()
         }
         Msg::Paste(text) if app.screen == Screen::Export => {
@@ -370,6 +363,15 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             answer_changed(app)
         }
         _ => Vec::new(),
+    }
+}
+
+/// A one-line path field, with the shell's ^U (clear to the start) besides the widget's keys.
+fn edit_path(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
+    if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
+        area.delete_line_by_head();
+    } else {
+        area.input(key);
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::app::App;
 use super::field::Field;
 use super::keys;
-use super::msg::{Overlay, Screen};
+use super::msg::{Banner, Overlay, Screen};
 use super::theme::{Theme, severity_mark};
 use crate::questionnaire::check_answer;
 use crate::text::{truncate, wrap};
@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 mod critique;
 mod field;
+mod saving;
 mod screens;
 
 /// How a section stands, for its mark in the sidebar.
@@ -66,10 +67,15 @@ pub fn section_progress(app: &App, section: usize) -> Progress {
 pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme { color: app.color };
     let area = frame.area();
+    // A failed save stays on screen until a save succeeds, over any other message.
+    let save_failed = app.save_error.as_ref().map(|e| {
+        Banner::error(format!(
+            "Could not save: {e}. Your answers are still here; fix the problem and keep going, or ^Q to try again and quit."
+        ))
+    });
+    let shown = save_failed.as_ref().or(app.banner.as_ref());
     // A message wraps to at most three lines rather than losing its end.
-    let banner_lines = app
-        .banner
-        .as_ref()
+    let banner_lines = shown
         .map(|b| {
             wrap(&b.text, area.width as usize)
                 .into_iter()
@@ -91,7 +97,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Export => screens::render_export(app, theme, frame, body),
         Screen::Critique => critique::render_critique(app, theme, frame, body),
     }
-    if let Some(b) = &app.banner {
+    if let Some(b) = shown {
         let style = if b.is_error() {
             theme.error()
         } else {
@@ -107,6 +113,8 @@ pub fn view(app: &App, frame: &mut Frame) {
     match app.overlay {
         Some(Overlay::Help { scroll }) => screens::render_help(theme, frame, area, scroll),
         Some(Overlay::Picker { cursor }) => screens::render_picker(app, theme, frame, area, cursor),
+        Some(Overlay::Conflicts) => saving::render_conflicts(app, theme, frame, area),
+        Some(Overlay::Unsaved) => saving::render_unsaved(app, theme, frame, area),
         None => {}
     }
 }

@@ -162,7 +162,7 @@ pub fn render_export(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect {

@@ -1,0 +1,161 @@
+//! Saving, as `update` sees it: results of saves, changes merged in from the file on disk,
+//! conflicts to decide, and quitting when the file cannot be written. An answer is never
+//! dropped without the user saying so.
+
+use std::path::PathBuf;
+
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::app::{App, ConflictState};
+use super::field::Field;
+use super::msg::{Banner, Cmd, ConflictSet, Exit, Msg, Overlay, Side};
+use crate::session::Session;
+
+/// ^Q: quit once saved. After a failed save it first tries again; if that fails too the
+/// runtime answers with `QuitBlocked`. On the unsaved overlay, ^Q again quits without saving.
+pub fn quit(app: &mut App) -> Vec<Cmd> {
+    if app.conflicts.is_some() {
+        app.overlay = Some(Overlay::Conflicts);
+        app.banner = Some(Banner::error(
+            "Decide the conflicts first (nothing was written since they came up): m or t for each, M or T for all.",
+        ));
+        return Vec::new();
+    }
+    app.quitting = true;
+    if app.overlay == Some(Overlay::Unsaved) {
+        app.exit = Exit::Unsaved;
+        return vec![Cmd::Quit];
+    }
+    if app.save_error.is_some() {
+        return vec![Cmd::Save, Cmd::Quit];
+    }
+    vec![Cmd::Quit]
+}
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Saved(Ok(report)) => {
+            app.interview.session.updated = report.stamp;
+            app.save_error = None;
+            if let Some(merged) = report.merged {
+                adopt(app, merged);
+                app.banner = Some(Banner::info(
+                    "The file had changed on disk; those changes are merged in.",
+                ));
+            }
+            if let Some(set) = report.conflicts {
+                open_conflicts(app, *set);
+            }
+            Vec::new()
+        }
+        Msg::Saved(Err(e)) => {
+            app.save_error = Some(e);
+            Vec::new()
+        }
+        Msg::QuitBlocked { copy_to } => {
+            app.overlay = Some(Overlay::Unsaved);
+            app.copy_path = path_area(&copy_to);
+            app.copy_error = None;
+            Vec::new()
+        }
+        Msg::CopySaved(Ok(path)) => {
+            app.exit = Exit::Copied(path);
+            vec![Cmd::Quit]
+        }
+        Msg::CopySaved(Err(e)) => {
+            app.copy_error = Some(e);
+            Vec::new()
+        }
+        Msg::Keep { side, all } => keep(app, side, all),
+        Msg::Exported(result) => {
+            app.export.result = Some(result);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Enter on the unsaved overlay: write a copy at the typed path.
+pub fn save_copy(app: &mut App) -> Vec<Cmd> {
+    let path = PathBuf::from(app.copy_path.lines().join("").trim());
+    if path.as_os_str().is_empty() {
+        app.copy_error = Some("type a path for the copy first".into());
+        return Vec::new();
+    }
+    vec![Cmd::SaveCopy(path)]
+}
+
+fn path_area(path: &std::path::Path) -> TextArea<'static> {
+    let mut area = TextArea::new(vec![path.display().to_string()]);
+    area.move_cursor(CursorMove::End);
+    area
+}
+
+/// Takes in a session merged with the file on disk; the focused widget shows the merged
+/// answer if it changed.
+fn adopt(app: &mut App, merged: Session) {
+    if app.interview.take_merged(merged) {
+        let q = app.interview.focused();
+        app.field = Field::new(q, app.interview.session.answers.get(&q.id));
+    }
+}
+
+fn open_conflicts(app: &mut App, set: ConflictSet) {
+    adopt(app, set.merged.clone());
+    // A new round of the same conflicts keeps the decisions made so far.
+    let decisions = set
+        .conflicts
+        .iter()
+        .map(|c| {
+            app.conflicts.as_ref().and_then(|old| {
+                let i = old.set.conflicts.iter().position(|o| o == c)?;
+                old.decisions[i]
+            })
+        })
+        .collect();
+    app.conflicts = Some(ConflictState {
+        set,
+        decisions,
+        cursor: 0,
+    });
+    app.overlay = Some(Overlay::Conflicts);
+}
+
+/// m / t on the conflicts overlay: decide the selected answer (M / T: all still open) and go
+/// to the next open one; when all are decided, apply them and save over the file's version.
+fn keep(app: &mut App, side: Side, all: bool) -> Vec<Cmd> {
+    let Some(state) = app.conflicts.as_mut() else {
+        return Vec::new();
+    };
+    let n = state.decisions.len();
+    for (i, d) in state.decisions.iter_mut().enumerate() {
+        if i == state.cursor || (all && d.is_none()) {
+            *d = Some(side);
+        }
+    }
+    if let Some(next) = (0..n)
+        .map(|k| (state.cursor + k) % n)
+        .find(|&i| state.decisions[i].is_none())
+    {
+        state.cursor = next;
+        return Vec::new();
+    }
+    let Some(state) = app.conflicts.take() else {
+        return Vec::new();
+    };
+    let mut session = app.interview.session.clone();
+    for (c, side) in state.set.conflicts.iter().zip(&state.decisions) {
+        let chosen = match side {
+            Some(Side::Theirs) => c.theirs.clone(),
+            _ => c.ours.clone(),
+        };
+        session.set(&c.question, chosen);
+    }
+    adopt(app, session);
+    app.overlay = None;
+    app.banner = Some(Banner::info("Conflicts decided; saved."));
+    vec![Cmd::SaveResolved {
+        theirs: Box::new(state.set.theirs),
+        disk: state.set.disk,
+    }]
+}

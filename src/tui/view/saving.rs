@@ -1,0 +1,127 @@
+//! The overlays of saving: answers in conflict with the file on disk, and quitting when the
+//! session file cannot be written.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::super::app::App;
+use super::super::msg::Side;
+use super::super::theme::Theme;
+use super::screens::popup;
+use crate::text::truncate;
+
+pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(state) = &app.conflicts else {
+        return;
+    };
+    let q = &app.interview.bundle.questionnaire;
+    let rect = popup(area, 96, (state.set.conflicts.len() as u16 * 3 + 5).max(8));
+    let w = rect.width.saturating_sub(4) as usize;
+    let words = |question: &str, a: &Option<crate::Answer>| match (q.get(question), a) {
+        (_, None) => "(no answer)".to_string(),
+        (Some(x), Some(a)) => x.answer_text(a).replace('\n', " / "),
+        (None, Some(a)) => a.to_string(),
+    };
+    let mut lines = vec![Line::styled(
+        "These answers changed here and in the file on disk. m keeps yours, t takes the file's (M, T: all).",
+        theme.dim(),
+    )];
+    for (i, (c, decision)) in state.set.conflicts.iter().zip(&state.decisions).enumerate() {
+        let prompt = q
+            .get(&c.question)
+            .map_or(c.question.as_str(), |x| &x.prompt);
+        let style = if i == state.cursor {
+            theme.selected()
+        } else {
+            theme.title()
+        };
+        let mark = match decision {
+            Some(Side::Mine) => "[yours]",
+            Some(Side::Theirs) => "[file's]",
+            None => "[?]",
+        };
+        lines.push(Line::styled(
+            truncate(&format!("{mark} {prompt}"), w),
+            style,
+        ));
+        let side = |label: &str, a: &Option<crate::Answer>, chosen: bool| {
+            let style = if chosen { theme.ok() } else { Style::default() };
+            Line::from(vec![
+                Span::styled(format!("   {label}: "), theme.dim()),
+                Span::styled(
+                    truncate(&words(&c.question, a), w.saturating_sub(14)),
+                    style,
+                ),
+            ])
+        };
+        lines.push(side("yours ", &c.ours, *decision == Some(Side::Mine)));
+        lines.push(side("file's", &c.theirs, *decision == Some(Side::Theirs)));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(" The file changed on disk ", theme.title()))
+                .border_style(theme.error()),
+        ),
+        rect,
+    );
+}
+
+pub fn render_unsaved(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let rect = popup(area, 90, 11);
+    let block = Block::bordered()
+        .title(Span::styled(
+            " The answers could not be saved ",
+            theme.title(),
+        ))
+        .border_style(theme.error());
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let [why, label, path, result, keys] = inner.layout(&Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ]));
+    let error = app.save_error.as_deref().unwrap_or("unknown error");
+    frame.render_widget(
+        Paragraph::new(format!("Could not save: {error}"))
+            .style(theme.error())
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        why,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            "Write a copy of your answers to:",
+            theme.dim(),
+        )),
+        label,
+    );
+    frame.render_widget(&app.copy_path, path);
+    if let Some(e) = &app.copy_error {
+        frame.render_widget(
+            Paragraph::new(format!("Not written: {e}"))
+                .style(theme.error())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            result,
+        );
+    }
+    let key = |k: &'static str| Span::styled(k, theme.key());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            key("Enter"),
+            Span::raw(" write the copy  "),
+            key("^Q"),
+            Span::raw(" quit without saving  "),
+            key("Esc"),
+            Span::raw(" back"),
+        ])),
+        keys,
+    );
+}
