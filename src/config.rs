@@ -10,10 +10,51 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::source::{FileError, parse_toml, read};
+use crate::source::{FileError, Problem, parse_toml, read};
 
 /// Environment variable naming the config file (tests, several profiles).
 pub const CONFIG_ENV: &str = "KICKOFF_CONFIG";
+
+/// The longest duration a setting may hold, in seconds: a day. More is a typo, and would not
+/// fit the clock.
+pub const MAX_SECS: f64 = 24.0 * 60.0 * 60.0;
+
+/// The most tokens a critique may ask for (`max_tokens`, `--max-tokens`).
+pub const MAX_TOKENS: u32 = 1_000_000;
+
+/// What is wrong with a duration in seconds, if anything.
+pub fn check_secs(secs: f64) -> Result<(), String> {
+    if secs.is_nan() {
+        Err("is not a number".into())
+    } else if secs <= 0.0 {
+        Err(format!("must be more than 0 seconds, not {}", number(secs)))
+    } else if secs > MAX_SECS {
+        Err(format!(
+            "{} seconds is too long (at most {MAX_SECS} s, a day)",
+            number(secs)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A number as written in a config file: `1e300`, not three hundred digits.
+fn number(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e9 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// What is wrong with a token limit, if anything.
+pub fn check_max_tokens(n: u32) -> Result<(), String> {
+    if (1..=MAX_TOKENS).contains(&n) {
+        Ok(())
+    } else {
+        Err(format!("must be between 1 and {MAX_TOKENS}, not {n}"))
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -126,7 +167,52 @@ impl Config {
             *p = resolve_path(base, p);
         }
         config.path = Some(path.to_path_buf());
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(FileError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
+        }
         Ok(config)
+    }
+
+    /// Values that parse but cannot be used: durations that are not positive, finite and at
+    /// most a day, token limits of 0 or over `MAX_TOKENS`. Each names its key.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut report = |key: String, result: Result<(), String>| {
+            if let Err(message) = result {
+                problems.push(Problem {
+                    line: None,
+                    subject: format!("`{key}`"),
+                    question: None,
+                    message,
+                });
+            }
+        };
+        for (key, secs) in [
+            ("timeouts.connect_secs", self.timeouts.connect_secs),
+            ("timeouts.read_secs", self.timeouts.read_secs),
+            ("retry.max_wait_secs", self.retry.max_wait_secs),
+        ] {
+            if let Some(s) = secs {
+                report(key.to_string(), check_secs(s));
+            }
+        }
+        // No delay between retries is a choice (a local server); more than a day is not.
+        if let Some(ms) = self.retry.base_delay_ms.filter(|ms| *ms > 0) {
+            report("retry.base_delay_ms".into(), check_secs(ms as f64 / 1000.0));
+        }
+        if let Some(n) = self.max_tokens {
+            report("max_tokens".into(), check_max_tokens(n));
+        }
+        for (name, settings) in &self.providers {
+            if let Some(n) = settings.max_tokens {
+                report(format!("providers.{name}.max_tokens"), check_max_tokens(n));
+            }
+        }
+        problems
     }
 
     /// Settings for one provider: its own table over the top-level defaults, which apply
@@ -191,6 +277,33 @@ mod tests {
     fn unknown_keys_are_reported_with_a_position() {
         let e = parse_toml::<Config>("provder = \"openai\"\n", Path::new("c.toml")).unwrap_err();
         assert!(e.to_string().starts_with("c.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn unusable_durations_and_token_limits_name_their_key() {
+        let src = "max_tokens = 0\n[providers.ollama]\nmax_tokens = 2000000\n\
+                   [timeouts]\nconnect_secs = -1\nread_secs = 1e300\n\
+                   [retry]\nmax_wait_secs = nan\nbase_delay_ms = 100000000\n";
+        let c: Config = parse_toml(src, Path::new("c.toml")).unwrap();
+        let got: Vec<String> = c
+            .problems()
+            .iter()
+            .map(|p| format!("{}: {}", p.subject, p.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "`timeouts.connect_secs`: must be more than 0 seconds, not -1",
+                "`timeouts.read_secs`: 1e300 seconds is too long (at most 86400 s, a day)",
+                "`retry.max_wait_secs`: is not a number",
+                "`retry.base_delay_ms`: 100000 seconds is too long (at most 86400 s, a day)",
+                "`max_tokens`: must be between 1 and 1000000, not 0",
+                "`providers.ollama.max_tokens`: must be between 1 and 1000000, not 2000000",
+            ]
+        );
+        let inf: Config = parse_toml("[timeouts]\nread_secs = inf\n", Path::new("c.toml")).unwrap();
+        assert_eq!(inf.problems().len(), 1);
+        assert!(Config::default().problems().is_empty());
     }
 
     #[test]

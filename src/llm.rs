@@ -10,22 +10,29 @@
 //!    `update` can fold them into a [`Transcript`] with [`Transcript::apply`];
 //! 4. [`to_critique`] and [`save_critique`] append the result to the session file.
 
+mod body;
 mod connect;
 mod critique;
 mod decode;
 mod error;
 mod event;
+mod filter;
 mod lines;
+mod out;
+mod price;
 mod prompt;
 mod provider;
+mod redact;
 mod retry;
 mod sanitize;
 mod stream;
+mod url;
 mod wire;
 
 pub use critique::{cached, save_critique, to_critique};
-pub use error::{LlmError, Redactor};
+pub use error::LlmError;
 pub use event::{StreamEvent, Transcript};
 pub use prompt::{CritiqueRequest, Prompts, build_request, linked_questions};
 pub use provider::{Env, Flags, KeySource, ProviderConfig, ProviderKind, UnknownProvider, resolve};
+pub use redact::Redactor;
 pub use stream::spawn_critique;

@@ -373,15 +373,16 @@ fn empty_and_null_choices_are_skipped() {
 }
 
 #[test]
-fn a_5_mb_response_arrives_whole() {
+fn a_response_just_under_the_64_kib_limit_arrives_whole() {
     let fx = Fixture::new();
-    let line = format!("{}\n", "x".repeat(999));
-    let texts: Vec<&str> = std::iter::repeat_n(line.as_str(), 5000).collect();
-    let server = Server::start(vec![Reply::sse(openai_stream(&texts, (100, 5000)))]);
+    let line = format!("{}\n", "x".repeat(1023));
+    let texts: Vec<&str> = std::iter::repeat_n(line.as_str(), 64).collect();
+    let server = Server::start(vec![Reply::sse(openai_stream(&texts, (100, 64)))]);
     let (out, _) = run(&fx, &server, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(out.stdout.len(), 5_000_000);
-    assert_eq!(fx.critiques()[0].text.len(), 5_000_000);
+    assert_eq!(out.stdout.len(), 64 * 1024);
+    assert_eq!(fx.critiques()[0].text.len(), 64 * 1024);
+    assert!(!fx.critiques()[0].interrupted);
 }
 
 #[test]

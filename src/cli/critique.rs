@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use crate::bundle::Bundle;
-use crate::config::Config;
+use crate::config::{Config, MAX_TOKENS};
 use crate::llm::{
     CritiqueRequest, Env, Flags, KeySource, LlmError, Prompts, ProviderConfig, ProviderKind,
     Redactor, StreamEvent, Transcript, build_request, cached, resolve, save_critique,
@@ -34,8 +34,8 @@ pub struct CritiqueArgs {
     /// Base URL (OpenAI-compatible: including /v1; Anthropic: without /v1; Ollama: the host)
     #[arg(long)]
     base_url: Option<String>,
-    /// Most tokens the model may write
-    #[arg(long)]
+    /// Most tokens the model may write (1 to 1000000)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_TOKENS)))]
     max_tokens: Option<u32>,
     /// Ask again even if a saved critique has the same answers, prompts and model
     #[arg(long)]

@@ -1,14 +1,35 @@
 //! Getting to the server: the API key (from the environment or `api_key_cmd`) and what a
 //! failed connection means, as one line a person can act on.
 
-use super::error::{LlmError, Redactor};
+use super::error::LlmError;
 use super::provider::{ApiKey, KeySource, ProviderConfig};
+use super::redact::Redactor;
 
 pub(super) fn resolve_key(source: &KeySource) -> Result<Option<ApiKey>, LlmError> {
-    match source {
-        KeySource::None => Ok(None),
-        KeySource::Env(_, k) => Ok(Some(k.clone())),
-        KeySource::Command(cmd) => run_key_command(cmd).map(Some),
+    let (from, key) = match source {
+        KeySource::None => return Ok(None),
+        KeySource::Env(name, k) => (*name, k.clone()),
+        KeySource::Command(cmd) => ("api_key_cmd", run_key_command(cmd)?),
+    };
+    check_key(key.expose()).map_err(|what| LlmError::BadKey {
+        source_name: from.to_string(),
+        what,
+    })?;
+    Ok(Some(key))
+}
+
+/// A key must fit in an HTTP header as it is: what is wrong with it, never the key itself.
+fn check_key(key: &str) -> Result<(), &'static str> {
+    if key.contains(['\n', '\r']) {
+        Err("a line break")
+    } else if key.chars().any(char::is_control) {
+        Err("a control character")
+    } else if key.chars().any(char::is_whitespace) {
+        Err("a space")
+    } else if !key.is_ascii() {
+        Err("a character that is not ASCII (a typographic quote or dash pasted with it?)")
+    } else {
+        Ok(())
     }
 }
 
@@ -153,6 +174,29 @@ mod tests {
         };
         t.classify("http://h/v1", &provider(), &Redactor::new([]))
             .to_string()
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_a_header_says_why_without_the_key() {
+        assert_eq!(check_key("sk-abc\ndef"), Err("a line break"));
+        assert_eq!(check_key("sk-abc\x07def"), Err("a control character"));
+        assert_eq!(check_key("sk-abc def"), Err("a space"));
+        assert!(
+            check_key("sk-abc\u{2013}def")
+                .unwrap_err()
+                .contains("not ASCII")
+        );
+        assert_eq!(check_key("sk-abc_DEF-123"), Ok(()));
+        let e = resolve_key(&KeySource::Env(
+            "OPENAI_API_KEY",
+            ApiKey::new("sk-secret\r\nx".into()),
+        ))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "the API key from OPENAI_API_KEY contains a line break; check it (the key is not shown)"
+        );
     }
 
     #[test]

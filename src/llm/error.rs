@@ -5,10 +5,6 @@
 
 use std::time::Duration;
 
-use regex::Regex;
-
-use super::sanitize::one_line;
-
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LlmError {
     #[error(
@@ -68,7 +64,7 @@ pub enum LlmError {
         provider: &'static str,
         message: String,
     },
-    #[error("{provider}: the server asks to wait {} before retrying, longer than `retry.max_wait_secs`{}", secs(*.wait), detail(.message))]
+    #[error("{provider}: the server asks to wait {} before retrying, longer than `retry.max_wait_secs`{}", wait_text(*.wait), detail(.message))]
     RetryTooLong {
         provider: &'static str,
         wait: Duration,
@@ -99,8 +95,32 @@ pub enum LlmError {
     },
     #[error("the connection broke: {message}")]
     Broken { message: String },
-    #[error("the response exceeded {} MiB and was cut", .limit / (1024 * 1024))]
+    #[error("the critique reached {} KiB and was cut there (the server kept sending)", .limit / 1024)]
     TooLarge { limit: usize },
+    #[error(
+        "{provider}: the server answered {status}, sending the request on to {location}; kickoff does not follow redirects, which would carry the API key to another address (set {env} or the base URL to the final address)"
+    )]
+    Redirect {
+        provider: &'static str,
+        status: u16,
+        location: String,
+        env: &'static str,
+    },
+    #[error(
+        "{provider}: the server at {url} answered with {what}, not {expected} — is {env} right?"
+    )]
+    NotAStream {
+        provider: &'static str,
+        url: String,
+        what: String,
+        expected: &'static str,
+        env: &'static str,
+    },
+    #[error("the API key from {source_name} contains {what}; check it (the key is not shown)")]
+    BadKey {
+        source_name: String,
+        what: &'static str,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("{0}")]
@@ -146,6 +166,17 @@ fn secs(d: Duration) -> String {
     }
 }
 
+/// The longest wait a server can ask for; longer ones are clamped to it.
+pub(super) const MAX_SERVER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+fn wait_text(d: Duration) -> String {
+    if d >= MAX_SERVER_WAIT {
+        "a day or more".into()
+    } else {
+        secs(d)
+    }
+}
+
 fn detail(message: &str) -> String {
     if message.is_empty() {
         String::new()
@@ -154,87 +185,9 @@ fn detail(message: &str) -> String {
     }
 }
 
-/// Removes secrets from text that may be shown or saved: the key itself, wherever it appears,
-/// and anything that looks like a key or a credential in a URL.
-#[derive(Clone)]
-pub struct Redactor {
-    secrets: Vec<String>,
-    patterns: Regex,
-}
-
-impl std::fmt::Debug for Redactor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Redactor")
-    }
-}
-
-impl Redactor {
-    pub fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
-        Redactor {
-            // Short "secrets" would redact ordinary words; real keys are long.
-            secrets: secrets.into_iter().filter(|s| s.len() >= 8).collect(),
-            patterns: Regex::new(concat!(
-                r"(?i)(sk-[a-z0-9_\-*]{6,}|bearer\s+[a-z0-9._\-~+/]{6,}=*",
-                r"|(?:x-api-key|api-key|authorization)\s*[:=]\s*(?:bearer\s+)?\S+",
-                r"|[?&](?:key|api_key|api-key|token|access_token)=[^&\s]+",
-                r"|//[^/@\s:]+:[^/@\s]+@)"
-            ))
-            .expect("the redaction pattern is valid"),
-        }
-    }
-
-    fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for s in &self.secrets {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), "[redacted]");
-            }
-        }
-        self.patterns
-            .replace_all(&out, |c: &regex::Captures| {
-                let m = &c[0];
-                if m.starts_with("//") {
-                    "//[redacted]@".to_string()
-                } else if let Some(i) = m.find(['=', ':']).filter(|_| !m.starts_with("sk-")) {
-                    format!("{}[redacted]", &m[..=i])
-                } else {
-                    "[redacted]".to_string()
-                }
-            })
-            .into_owned()
-    }
-
-    /// Redacted, sanitized, one line of at most 300 characters: for server text in messages.
-    pub fn message(&self, text: &str) -> String {
-        one_line(&self.redact(text), 300)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_the_key_and_key_like_text() {
-        let r = Redactor::new(["secret-key-12345".to_string()]);
-        assert_eq!(r.redact("bad key secret-key-12345."), "bad key [redacted].");
-        assert_eq!(
-            r.redact("Incorrect API key sk-proj-abcdef123"),
-            "Incorrect API key [redacted]"
-        );
-        assert_eq!(
-            r.redact("authorization: Bearer abcdefgh"),
-            "authorization:[redacted]"
-        );
-        assert_eq!(
-            r.redact("http://h/x?key=abc&b=1"),
-            "http://h/x?key=[redacted]&b=1"
-        );
-        assert_eq!(
-            r.redact("http://user:pw@host/v1"),
-            "http://[redacted]@host/v1"
-        );
-    }
 
     #[test]
     fn messages_are_one_line() {

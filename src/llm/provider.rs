@@ -5,9 +5,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::config::{Config, Price};
+use crate::config::{Config, Price, check_max_tokens};
 
 use super::error::LlmError;
+use super::price::builtin_price;
+use super::url::normalize_url;
 
 /// The wire format a provider speaks; see [`ProviderKind::description`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +56,7 @@ impl ProviderKind {
 
     /// The environment variable holding the base URL. `OPENAI_BASE_URL` includes `/v1`,
     /// `ANTHROPIC_BASE_URL` does not, `OLLAMA_HOST` may lack a scheme and port.
-    fn url_env(self) -> &'static str {
+    pub(super) fn url_env(self) -> &'static str {
         match self {
             ProviderKind::OpenAi => "OPENAI_BASE_URL",
             ProviderKind::Anthropic => "ANTHROPIC_BASE_URL",
@@ -212,6 +214,15 @@ pub fn resolve(
     let Some(kind) = pick_kind(config, env, flags)? else {
         return Ok(None);
     };
+    // `Config::load_from` reports these already; a config built in code is checked here.
+    if let Some(problem) = config.problems().first() {
+        return Err(LlmError::Other(
+            problem.display_in(&config_name(config)).to_string(),
+        ));
+    }
+    if let Some(n) = flags.max_tokens {
+        check_max_tokens(n).map_err(|m| LlmError::Other(format!("--max-tokens {m}")))?;
+    }
     let settings = config.settings_for(kind.name());
     let raw_url = flags
         .base_url
@@ -219,7 +230,7 @@ pub fn resolve(
         .or_else(|| env.get(kind.url_env()).map(str::to_string))
         .or(settings.base_url)
         .unwrap_or_else(|| kind.default_url().to_string());
-    let base_url = normalize_url(kind, &raw_url)?;
+    let base_url = normalize_url(&raw_url, kind == ProviderKind::Ollama)?;
     let key = match (env.get(kind.key_env()), settings.api_key_cmd) {
         (Some(k), _) => KeySource::Env(kind.key_env(), ApiKey::new(k.to_string())),
         (None, Some(cmd)) if !cmd.trim().is_empty() => KeySource::Command(cmd),
@@ -239,14 +250,18 @@ pub fn resolve(
         .clone()
         .or(settings.model)
         .unwrap_or_else(|| kind.default_model().to_string());
-    let secs = |s: Option<f64>, default: f64| {
-        Duration::from_secs_f64(s.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(default))
-    };
+    // Checked above: positive, finite, at most a day.
+    let secs = |s: Option<f64>, default: f64| Duration::from_secs_f64(s.unwrap_or(default));
     let price = config
         .prices
         .get(&model)
         .copied()
-        .or_else(|| builtin_price(kind, &model));
+        // Local servers have no price.
+        .or_else(|| {
+            (kind != ProviderKind::Ollama)
+                .then(|| builtin_price(&model))
+                .flatten()
+        });
     Ok(Some(ProviderConfig {
         kind,
         max_tokens: flags
@@ -269,15 +284,10 @@ pub fn resolve(
 /// else OpenAI-compatible if only a base URL was given. `None`: nothing says.
 fn pick_kind(config: &Config, env: &Env, flags: &Flags) -> Result<Option<ProviderKind>, LlmError> {
     let from_config = match &config.provider {
-        Some(name) => Some(name.parse::<ProviderKind>().map_err(|e| {
-            LlmError::Other(format!(
-                "{}: {e}",
-                config
-                    .path
-                    .as_ref()
-                    .map_or("config".into(), |p| p.display().to_string())
-            ))
-        })?),
+        Some(name) => Some(
+            name.parse::<ProviderKind>()
+                .map_err(|e| LlmError::Other(format!("{}: {e}", config_name(config).display())))?,
+        ),
         None => None,
     };
     let from_env = || {
@@ -293,70 +303,9 @@ fn pick_kind(config: &Config, env: &Env, flags: &Flags) -> Result<Option<Provide
         .or(flags.base_url.as_ref().map(|_| ProviderKind::OpenAi)))
 }
 
-/// Checks the URL and puts it in one shape: scheme, host, port, path without trailing slash.
-fn normalize_url(kind: ProviderKind, raw: &str) -> Result<String, LlmError> {
-    let mut url = raw.trim().trim_end_matches('/').to_string();
-    if kind == ProviderKind::Ollama {
-        // OLLAMA_HOST is often `0.0.0.0`, `localhost:11434` or `:11434`: what the server binds.
-        if !url.contains("://") {
-            url = format!("http://{url}");
-        }
-        let parsed = reqwest::Url::parse(&url).map_err(|e| bad_url(raw, &e.to_string()))?;
-        let host = match parsed.host_str() {
-            None | Some("") | Some("0.0.0.0") => "127.0.0.1".to_string(),
-            Some(h) => h.to_string(),
-        };
-        let port = parsed.port().unwrap_or(if parsed.scheme() == "https" {
-            443
-        } else {
-            11434
-        });
-        let path = parsed.path().trim_end_matches('/');
-        return Ok(format!("{}://{host}:{port}{path}", parsed.scheme()));
-    }
-    let parsed = reqwest::Url::parse(&url).map_err(|e| bad_url(raw, &e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(bad_url(raw, "the scheme must be http or https"));
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(bad_url(raw, "no host"));
-    }
-    Ok(url)
-}
-
-fn bad_url(raw: &str, message: &str) -> LlmError {
-    let r = super::error::Redactor::new([]);
-    LlmError::BadUrl {
-        url: r.message(raw),
-        message: message.to_string(),
-    }
-}
-
-const PRICES: &str = include_str!("prices.toml");
-
-/// Built-in list price for a model, matching dated variants (`gpt-4o-mini-2024-07-18`) by the
-/// longest known prefix. Local servers have no price.
-fn builtin_price(kind: ProviderKind, model: &str) -> Option<Price> {
-    #[derive(serde::Deserialize)]
-    struct Table {
-        prices: std::collections::BTreeMap<String, Price>,
-    }
-    if kind == ProviderKind::Ollama {
-        return None;
-    }
-    let table: Table = toml::from_str(PRICES).expect("the built-in price table parses");
-    let model = model.rsplit('/').next().unwrap_or(model);
-    table
-        .prices
-        .into_iter()
-        .filter(|(name, _)| {
-            model == name
-                || model
-                    .strip_prefix(name.as_str())
-                    .is_some_and(|r| r.starts_with('-'))
-        })
-        .max_by_key(|(name, _)| name.len())
-        .map(|(_, p)| p)
+/// The config file's path, for messages; "config" for one built in code.
+fn config_name(config: &Config) -> std::path::PathBuf {
+    config.path.clone().unwrap_or_else(|| "config".into())
 }
 
 #[cfg(test)]
@@ -396,6 +345,29 @@ mod tests {
     }
 
     #[test]
+    fn unusable_settings_are_errors_naming_the_key_or_flag() {
+        let env = Env::default().with("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+        let mut config = Config::default();
+        config.timeouts.read_secs = Some(1e300);
+        config.path = Some("/c/config.toml".into());
+        let e = resolve(&config, &env, &Flags::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/c/config.toml: `timeouts.read_secs`: 1e300 seconds"),
+            "{e}"
+        );
+        let flags = Flags {
+            max_tokens: Some(0),
+            ..Flags::default()
+        };
+        let e = resolve(&Config::default(), &env, &flags).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--max-tokens must be between 1 and 1000000, not 0"
+        );
+    }
+
+    #[test]
     fn names_parse_and_an_unknown_one_lists_them() {
         assert_eq!(" OpenAI ".parse(), Ok(ProviderKind::OpenAi));
         for kind in ProviderKind::ALL {
@@ -409,21 +381,13 @@ mod tests {
     }
 
     #[test]
-    fn ollama_host_forms() {
-        let n = |s| normalize_url(ProviderKind::Ollama, s).unwrap();
-        assert_eq!(n("0.0.0.0"), "http://127.0.0.1:11434");
-        assert_eq!(n("localhost:11500"), "http://localhost:11500");
-        assert_eq!(
-            n("https://ollama.example.com"),
-            "https://ollama.example.com:443"
-        );
-    }
-
-    #[test]
-    fn prices_match_dated_variants_by_longest_prefix() {
-        let p = builtin_price(ProviderKind::OpenAi, "gpt-4o-mini-2024-07-18").unwrap();
-        assert_eq!(p.input, 0.15);
-        assert!(builtin_price(ProviderKind::OpenAi, "gpt-4omni").is_none());
-        assert!(builtin_price(ProviderKind::Ollama, "gpt-4o").is_none());
+    fn local_servers_have_no_built_in_price() {
+        let flags = Flags {
+            provider: Some(ProviderKind::Ollama),
+            model: Some("gpt-4o".into()),
+            ..Flags::default()
+        };
+        let p = resolve_env(Env::default(), flags).unwrap().unwrap();
+        assert!(p.price.is_none());
     }
 }

@@ -6,14 +6,16 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 use super::decode::describe_error_body;
-use super::error::{LlmError, Redactor};
+use super::error::{LlmError, MAX_SERVER_WAIT};
 use super::provider::ProviderConfig;
+use super::redact::Redactor;
 
 /// Longest backoff between two attempts when the server does not say.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The wait the server asks for: `retry-after-ms` (OpenAI), else `retry-after` in seconds.
-/// An HTTP-date `retry-after` is ignored in favour of the backoff.
+/// An HTTP-date `retry-after` is ignored in favour of the backoff. A wait longer than a day
+/// (`1e300`) is a day: it is too long to wait for either way.
 pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| {
         headers
@@ -25,10 +27,15 @@ pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .ok()
             .filter(|v| v.is_finite() && *v >= 0.0)
     };
+    let clamped = |secs: f64| {
+        Duration::try_from_secs_f64(secs)
+            .unwrap_or(MAX_SERVER_WAIT)
+            .min(MAX_SERVER_WAIT)
+    };
     if let Some(ms) = get("retry-after-ms") {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(clamped(ms / 1000.0));
     }
-    get("retry-after").map(Duration::from_secs_f64)
+    get("retry-after").map(clamped)
 }
 
 /// Exponential backoff with jitter: `base * 2^(attempt-1)`, +/-20%, at most [`MAX_BACKOFF`].
@@ -164,6 +171,11 @@ mod tests {
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
         assert_eq!(retry_after(&d), None);
+        let mut huge = HeaderMap::new();
+        huge.insert("retry-after", HeaderValue::from_static("1e300"));
+        assert_eq!(retry_after(&huge), Some(MAX_SERVER_WAIT));
+        huge.insert("retry-after-ms", HeaderValue::from_static("1e30"));
+        assert_eq!(retry_after(&huge), Some(MAX_SERVER_WAIT));
     }
 
     #[test]

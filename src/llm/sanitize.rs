@@ -4,6 +4,10 @@
 //! OSC sequences (OSC 52 writes the user's clipboard, OSC 8 hides link targets), C1 controls and
 //! other C0 controls. Only `\n` and `\t` survive. The sanitizer is stateful because a sequence
 //! can be split across two stream chunks: `"\x1b["` in one delta and `"31m"` in the next.
+//!
+//! Invisible format characters are not removed but shown: a bidi override (U+202E) can make
+//! text read differently from what it is, and zero-width characters can hide words from a
+//! reviewer. Each becomes a visible `<U+202E>`, so the reader sees that something was there.
 
 /// Where the parser is inside an escape sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,7 +47,7 @@ impl Sanitizer {
     /// Cleans one chunk, appending to `out`.
     pub(super) fn push_into(&mut self, chunk: &str, out: &mut String) {
         // Fast path: plain text with nothing to strip, outside any sequence.
-        if self.state == State::Ground && !chunk.chars().any(is_control) {
+        if self.state == State::Ground && !chunk.chars().any(|c| is_control(c) || is_invisible(c)) {
             out.push_str(chunk);
             return;
         }
@@ -126,6 +130,10 @@ impl Sanitizer {
                 self.state = State::ControlString
             }
             c if is_control(c) => {}
+            c if is_invisible(c) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "<U+{:04X}>", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -134,6 +142,34 @@ impl Sanitizer {
 /// C0 (but newline and tab), DEL and C1 controls.
 fn is_control(c: char) -> bool {
     matches!(c, '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}')
+}
+
+/// Bidi controls, zero-width and other invisible format characters (Unicode's `Cf`, but the
+/// soft hyphen, which shows where it breaks a line), and the line and paragraph separators.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// Sanitizes a complete string in one go (server error messages, cached text).
@@ -223,6 +259,23 @@ mod tests {
     #[test]
     fn an_escape_before_non_ascii_keeps_the_text() {
         assert_eq!(sanitize("a\x1béb"), "aéb");
+    }
+
+    #[test]
+    fn bidi_and_invisible_characters_are_shown_not_kept() {
+        assert_eq!(
+            sanitize("a\u{202E}txt.exe\u{202C} b"),
+            "a<U+202E>txt.exe<U+202C> b"
+        );
+        assert_eq!(
+            chunks(&["x\u{200B}", "\u{2066}y\u{2069}", "\u{FEFF}\u{061C}"]),
+            "x<U+200B><U+2066>y<U+2069><U+FEFF><U+061C>"
+        );
+        assert_eq!(sanitize("tag\u{E0041}"), "tag<U+E0041>");
+        assert_eq!(
+            sanitize("plain ünïcode ✓ soft\u{AD}hyphen"),
+            "plain ünïcode ✓ soft\u{AD}hyphen"
+        );
     }
 
     #[test]

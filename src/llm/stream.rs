@@ -3,32 +3,23 @@
 //! waiting, and report everything as [`StreamEvent`]s.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
-use std::task::Poll;
 use std::thread::JoinHandle;
-use std::time::Duration;
 
-use tokio::time::{Instant, sleep};
+use tokio::time::sleep;
 
-use super::connect::{error_chain, resolve_key, transport_error};
-use super::decode::{Item, decode_whole};
-use super::error::{LlmError, Redactor};
+use super::body::{MAX_ERROR_BODY, check_headers, read_body, stream_body, whole_body};
+use super::connect::{resolve_key, transport_error};
+use super::error::LlmError;
 use super::event::{StreamEvent, Transcript};
+use super::filter::TextFilter;
+use super::out::{Failure, Out, cancelled};
 use super::prompt::CritiqueRequest;
 use super::provider::{ProviderConfig, ProviderKind};
+use super::redact::Redactor;
 use super::retry::{next_wait, retry_after, status_error, with_attempts};
-use super::sanitize::{Sanitizer, one_line};
-use super::wire::{self, Decoder};
-
-/// Most critique text kept; a server that streams forever is cut here.
-const MAX_TEXT: usize = 32 * 1024 * 1024;
-/// Most of an error body read, for its message.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-/// Most bytes gathered into one batch of events when the client is behind the server.
-const MAX_BATCH: usize = 256 * 1024;
-/// How often a wait checks the cancel flag.
-const CANCEL_POLL: Duration = Duration::from_millis(20);
+use super::wire;
 
 /// Runs the request on a new thread (a single-threaded tokio runtime inside it) and sends
 /// events to `sender`. Set `cancel` to stop it: it is checked between chunks and every 20 ms
@@ -67,36 +58,6 @@ pub fn spawn_critique(
         .expect("the OS can start a thread")
 }
 
-/// Emits events and keeps the transcript they add up to.
-struct Out<'a> {
-    emit: &'a mut dyn FnMut(StreamEvent) -> bool,
-    cancel: &'a AtomicBool,
-    transcript: Transcript,
-    /// Bytes of model text received before sanitizing: text made only of escape sequences
-    /// still means the model answered (and no retry may pay for it twice).
-    raw_bytes: usize,
-    /// Text deltas received, for the token estimate when the server reports no usage.
-    deltas: u64,
-    stop_reason: Option<String>,
-}
-
-impl Out<'_> {
-    fn send(&mut self, e: StreamEvent) {
-        self.transcript.apply(&e);
-        // A receiver that hung up wants nothing more: the same as a cancel.
-        if !(self.emit)(e) {
-            self.cancel.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
-/// Resolves when the flag is set.
-async fn cancelled(flag: &AtomicBool) {
-    while !flag.load(Ordering::Relaxed) {
-        sleep(CANCEL_POLL).await;
-    }
-}
-
 /// Runs the request to the end and returns what arrived. Every outcome is also emitted: the
 /// last event is always `Finished` or `Failed`.
 pub(crate) async fn run(
@@ -113,8 +74,10 @@ pub(crate) async fn run(
         raw_bytes: 0,
         deltas: 0,
         stop_reason: None,
+        filter: TextFilter::default(),
     };
     let result = attempts(p, system, user, &mut out).await;
+    out.finish_text();
     if out.transcript.output_tokens.is_none() && out.deltas > 0 {
         let deltas = out.deltas;
         out.send(StreamEvent::Usage {
@@ -151,6 +114,7 @@ async fn attempts(
 ) -> Result<(), LlmError> {
     let key = resolve_key(&p.key)?;
     let redactor = Redactor::new(key.iter().map(|k| k.expose().to_string()));
+    out.filter = TextFilter::new(&redactor);
     let req = wire::build(p, key.as_ref(), system, user);
     // ring as the TLS crypto provider: smaller and quicker to start than aws-lc, whose static
     // set-up every kickoff process would pay for. Installing twice is harmless.
@@ -159,6 +123,8 @@ async fn attempts(
         .connect_timeout(p.connect_timeout)
         .read_timeout(p.read_timeout)
         .user_agent(concat!("kickoff/", env!("CARGO_PKG_VERSION")))
+        // A redirect would carry the key and the prompt to wherever it points: never follow.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| LlmError::Other(redactor.message(&format!("cannot set up HTTP: {e}"))))?;
     let mut attempt = 0;
@@ -180,12 +146,6 @@ async fn attempts(
             _ = cancelled(out.cancel) => return Err(LlmError::Cancelled),
         }
     }
-}
-
-enum Failure {
-    /// Worth another attempt (no text yet); the server may have said how long to wait.
-    Retryable(LlmError, Option<Duration>),
-    Final(LlmError),
 }
 
 async fn one_attempt(
@@ -218,6 +178,9 @@ async fn one_attempt(
         }
     };
     let status = resp.status().as_u16();
+    if resp.status().is_redirection() {
+        return Err(Failure::Final(redirect_error(p, &req.url, &resp, redactor)));
+    }
     if !resp.status().is_success() {
         let asked = retry_after(resp.headers());
         let body = read_body(&mut resp, MAX_ERROR_BODY, p, out.cancel)
@@ -230,6 +193,7 @@ async fn one_attempt(
             Failure::Final(err)
         });
     }
+    check_headers(p, resp.headers()).map_err(Failure::Final)?;
     out.send(StreamEvent::Started);
     let content_type = resp
         .headers()
@@ -237,234 +201,34 @@ async fn one_attempt(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    // Check the content type before parsing: a server that ignored `stream: true` (or a proxy
-    // error page with status 200) sends one JSON document.
+    // A server that ignored `stream: true` (or a proxy's error page with status 200) sends
+    // one JSON document.
     if p.kind != ProviderKind::Ollama && content_type.starts_with("application/json") {
-        let body = read_body(&mut resp, MAX_TEXT, p, out.cancel)
-            .await
-            .map_err(Failure::Final)?;
-        let mut items = Vec::new();
-        decode_whole(p.kind, &body, &mut items).map_err(|m| Failure::Final(malformed(p, m)))?;
-        return apply_items(p, &mut items, &mut Sanitizer::new(), redactor, out).map(|_| ());
+        return whole_body(p, &mut resp, redactor, out).await;
     }
     stream_body(p, &mut resp, redactor, out).await
 }
 
-/// Reads the body to the end, or to `limit` bytes, with the idle timeout.
-async fn read_body(
-    resp: &mut reqwest::Response,
-    limit: usize,
+/// A 3xx: where the server wanted the request to go (resolved against the URL asked).
+fn redirect_error(
     p: &ProviderConfig,
-    cancel: &AtomicBool,
-) -> Result<Vec<u8>, LlmError> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        let chunk = tokio::select! {
-            c = resp.chunk() => c,
-            _ = sleep(p.read_timeout) => return Err(LlmError::ReadTimeout { after: p.read_timeout }),
-            _ = cancelled(cancel) => return Err(LlmError::Cancelled),
-        };
-        match chunk {
-            Ok(Some(bytes)) => {
-                body.extend_from_slice(&bytes[..bytes.len().min(limit - body.len())])
-            }
-            Ok(None) => break,
-            Err(e) => {
-                // The inner causes only: the outer error repeats the URL.
-                return Err(LlmError::Broken {
-                    message: one_line(&error_chain(&e), 300),
-                });
-            }
-        }
-    }
-    Ok(body)
-}
-
-async fn stream_body(
-    p: &ProviderConfig,
-    resp: &mut reqwest::Response,
+    url: &str,
+    resp: &reqwest::Response,
     redactor: &Redactor,
-    out: &mut Out<'_>,
-) -> Result<(), Failure> {
-    let mut decoder = Decoder::new(p.kind);
-    let mut sanitizer = Sanitizer::new();
-    let mut items = Vec::new();
-    let idle = sleep(p.read_timeout);
-    tokio::pin!(idle);
-    // One cancel watcher for the whole stream, not a new timer per chunk.
-    let cancel = cancelled(out.cancel);
-    tokio::pin!(cancel);
-    // The end (`Ok`) or a failure found while batching, handled next time round.
-    let mut next: Option<Result<(), reqwest::Error>> = None;
-    loop {
-        let chunk = match next.take() {
-            Some(Ok(())) => Ok(None),
-            Some(Err(e)) => Err(e),
-            None => tokio::select! {
-                biased;
-                _ = &mut cancel => return Err(Failure::Final(LlmError::Cancelled)),
-                c = resp.chunk() => c,
-                _ = &mut idle => return Err(fail_midway(out, LlmError::ReadTimeout { after: p.read_timeout })),
-            },
-        };
-        let at_end = match chunk {
-            Ok(Some(bytes)) => {
-                idle.as_mut().reset(Instant::now() + p.read_timeout);
-                let (parsed, found) = batch(resp, &mut decoder, &bytes, &mut items).await;
-                next = found;
-                let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
-                parsed.map_err(|m| Failure::Final(malformed(p, m)))?;
-                done
-            }
-            Ok(None) => {
-                let parsed = decoder.finish(&mut items);
-                let done = apply_items(p, &mut items, &mut sanitizer, redactor, out)?;
-                parsed.map_err(|m| Failure::Final(malformed(p, m)))?;
-                if !done && !decoder.finished {
-                    let e = LlmError::Broken {
-                        message: "the stream ended before its end marker".into(),
-                    };
-                    return Err(fail_midway(out, e));
-                }
-                true
-            }
-            Err(e) => return Err(fail_midway(out, read_error(p, &e, redactor))),
-        };
-        if at_end {
-            // Don't wait for the server to close the connection: the end marker is the end.
-            return Ok(());
-        }
-        if out.transcript.text.len() > MAX_TEXT {
-            return Err(Failure::Final(LlmError::TooLarge { limit: MAX_TEXT }));
-        }
-    }
-}
-
-fn malformed(p: &ProviderConfig, message: String) -> LlmError {
-    LlmError::Malformed {
+) -> LlmError {
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(|l| {
+            reqwest::Url::parse(url)
+                .and_then(|base| base.join(l))
+                .map_or_else(|_| l.to_string(), String::from)
+        });
+    LlmError::Redirect {
         provider: p.kind.name(),
-        message,
-    }
-}
-
-/// What a failed read in the middle of the stream means.
-fn read_error(p: &ProviderConfig, e: &reqwest::Error, redactor: &Redactor) -> LlmError {
-    if e.is_timeout() {
-        LlmError::ReadTimeout {
-            after: p.read_timeout,
-        }
-    } else {
-        LlmError::Broken {
-            message: redactor.message(&error_chain(e)),
-        }
-    }
-}
-
-/// Decodes `first` and what has already arrived after it, so a backlog becomes one batch of
-/// events (one wake-up of the reader, one write to stdout) rather than one per token.
-/// Nothing waits for data: one yield lets hyper's connection task decode what is already in
-/// the socket buffer, then the batch ends. Returns the decoding result and, if the batch
-/// ran into it, the end of the body (`Ok`) or a failure.
-async fn batch(
-    resp: &mut reqwest::Response,
-    decoder: &mut Decoder,
-    first: &[u8],
-    items: &mut Vec<Item>,
-) -> (Result<(), String>, Option<Result<(), reqwest::Error>>) {
-    let mut parsed = decoder.push(first, items);
-    let mut size = first.len();
-    let mut yielded = false;
-    while parsed.is_ok() && size < MAX_BATCH {
-        match ready_now(resp.chunk()).await {
-            Some(Ok(Some(more))) => {
-                size += more.len();
-                yielded = false;
-                parsed = decoder.push(&more, items);
-            }
-            Some(Ok(None)) => return (parsed, Some(Ok(()))),
-            Some(Err(e)) => return (parsed, Some(Err(e))),
-            None if !yielded => {
-                tokio::task::yield_now().await;
-                yielded = true;
-            }
-            None => break,
-        }
-    }
-    (parsed, None)
-}
-
-/// Polls a future once: its output if it is ready now, else `None` without waiting. Used only
-/// on `Response::chunk`, which loses nothing when dropped unfinished.
-async fn ready_now<F: Future>(fut: F) -> Option<F::Output> {
-    let mut fut = std::pin::pin!(fut);
-    std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
-        Poll::Ready(v) => Poll::Ready(Some(v)),
-        Poll::Pending => Poll::Ready(None),
-    })
-    .await
-}
-
-/// Before any text, a broken connection may be retried; after, the partial text is kept.
-fn fail_midway(out: &Out<'_>, e: LlmError) -> Failure {
-    if out.raw_bytes == 0 && e.is_retryable() {
-        Failure::Retryable(e, None)
-    } else {
-        Failure::Final(e)
-    }
-}
-
-/// Emits the items of one network read as few events as possible; true at the end marker.
-fn apply_items(
-    p: &ProviderConfig,
-    items: &mut Vec<Item>,
-    sanitizer: &mut Sanitizer,
-    redactor: &Redactor,
-    out: &mut Out<'_>,
-) -> Result<bool, Failure> {
-    let mut text = String::new();
-    let mut done = false;
-    let mut failure = None;
-    for item in items.drain(..) {
-        match item {
-            Item::Text(t) => {
-                out.raw_bytes += t.len();
-                out.deltas += 1;
-                sanitizer.push_into(&t, &mut text);
-            }
-            Item::Usage { input, output } => {
-                flush_text(&mut text, out);
-                out.send(StreamEvent::Usage {
-                    input_tokens: input,
-                    output_tokens: output,
-                    estimated: false,
-                });
-            }
-            Item::StopReason(r) => out.stop_reason = Some(redactor.message(&r)),
-            Item::Done => done = true,
-            Item::Error { message, retryable } => {
-                let e = LlmError::InStream {
-                    provider: p.kind.name(),
-                    message: redactor.message(&message),
-                };
-                failure = Some(if retryable && out.raw_bytes == 0 {
-                    Failure::Retryable(e, None)
-                } else {
-                    Failure::Final(e)
-                });
-                break;
-            }
-        }
-    }
-    items.clear();
-    flush_text(&mut text, out);
-    match failure {
-        Some(f) => Err(f),
-        None => Ok(done),
-    }
-}
-
-fn flush_text(text: &mut String, out: &mut Out<'_>) {
-    if !text.is_empty() {
-        out.send(StreamEvent::Text(std::mem::take(text)));
+        status: resp.status().as_u16(),
+        location: location.map_or_else(|| "nowhere (no location)".into(), |l| redactor.message(&l)),
+        env: p.kind.url_env(),
     }
 }

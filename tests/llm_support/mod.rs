@@ -6,10 +6,14 @@
 //! "connection refused" and fails the test.
 #![allow(dead_code)]
 
+mod fixture;
+mod formats;
+
+pub use fixture::*;
+pub use formats::*;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,6 +21,8 @@ pub const KEY: &str = "sk-test-secret-key-0123456789";
 
 pub enum Step {
     Send(Vec<u8>),
+    /// Send these bytes again and again until the client goes away.
+    Forever(Vec<u8>),
     Sleep(Duration),
     /// Close the connection without ending the body.
     Drop,
@@ -63,6 +69,28 @@ impl Reply {
     pub fn after(mut self, d: Duration) -> Reply {
         self.head_delay = d;
         self
+    }
+
+    /// A redirect with an empty body.
+    pub fn redirect(status: u16, location: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![("location".into(), location.into())],
+            steps: Vec::new(),
+            head_delay: Duration::ZERO,
+        }
+        .sized()
+    }
+
+    /// A 200 with a whole body of any type.
+    pub fn body(content_type: &str, body: &[u8]) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![("content-type".into(), content_type.into())],
+            steps: vec![Step::Send(body.to_vec())],
+            head_delay: Duration::ZERO,
+        }
+        .sized()
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Reply {
@@ -206,18 +234,14 @@ fn serve(
     for step in reply.steps {
         match step {
             Step::Send(bytes) => {
-                let ok = if chunked {
-                    w.write_all(format!("{:x}\r\n", bytes.len()).as_bytes())
-                        .is_ok()
-                        && w.write_all(&bytes).is_ok()
-                        && w.write_all(b"\r\n").is_ok()
-                } else {
-                    w.write_all(&bytes).is_ok()
-                };
-                let _ = w.flush();
-                if !ok {
+                if !send(&mut w, &bytes, chunked) {
                     return;
                 }
+            }
+            Step::Forever(bytes) => {
+                while send(&mut w, &bytes, chunked) {}
+                *last.lock().unwrap() = Some(Instant::now());
+                return;
             }
             Step::Sleep(d) => std::thread::sleep(d),
             Step::Drop => {
@@ -237,200 +261,16 @@ fn serve(
     let _ = w.read(&mut [0; 1]);
 }
 
-fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap()
-}
-
-/// OpenAI chat-completion chunks for `texts`, then a finish reason, usage and `[DONE]`.
-pub fn openai_stream(texts: &[&str], usage: (u64, u64)) -> Vec<Step> {
-    let mut steps: Vec<Step> = texts
-        .iter()
-        .map(|t| Step::Send(format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}},\"finish_reason\":null}}]}}\n\n", json_str(t)).into_bytes()))
-        .collect();
-    steps.push(Step::Send(
-        b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n".to_vec(),
-    ));
-    steps.push(Step::Send(
-        format!("data: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{}}}}}\n\n", usage.0, usage.1, usage.0 + usage.1)
-            .into_bytes(),
-    ));
-    steps.push(Step::Send(b"data: [DONE]\n\n".to_vec()));
-    steps
-}
-
-pub fn openai_delta(text: &str) -> Step {
-    Step::Send(
-        format!(
-            "data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}}}}]}}\n\n",
-            json_str(text)
-        )
-        .into_bytes(),
-    )
-}
-
-pub fn anthropic_event(name: &str, data: &str) -> Step {
-    Step::Send(format!("event: {name}\ndata: {data}\n\n").into_bytes())
-}
-
-pub fn anthropic_start(input: u64) -> Step {
-    anthropic_event(
-        "message_start",
-        &format!(
-            "{{\"type\":\"message_start\",\"message\":{{\"id\":\"msg_1\",\"usage\":{{\"input_tokens\":{input},\"output_tokens\":1}}}}}}"
-        ),
-    )
-}
-
-pub fn anthropic_delta(text: &str) -> Step {
-    anthropic_event(
-        "content_block_delta",
-        &format!(
-            "{{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":{}}}}}",
-            json_str(text)
-        ),
-    )
-}
-
-/// A whole Anthropic stream for `texts`.
-pub fn anthropic_stream(texts: &[&str], usage: (u64, u64)) -> Vec<Step> {
-    let mut steps = vec![
-        anthropic_start(usage.0),
-        anthropic_event(
-            "content_block_start",
-            "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
-        ),
-        anthropic_event("ping", "{\"type\":\"ping\"}"),
-    ];
-    steps.extend(texts.iter().map(|t| anthropic_delta(t)));
-    steps.push(anthropic_event(
-        "content_block_stop",
-        "{\"type\":\"content_block_stop\",\"index\":0}",
-    ));
-    steps.push(anthropic_event(
-        "message_delta",
-        &format!("{{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"end_turn\"}},\"usage\":{{\"output_tokens\":{}}}}}", usage.1),
-    ));
-    steps.push(anthropic_event(
-        "message_stop",
-        "{\"type\":\"message_stop\"}",
-    ));
-    steps
-}
-
-pub fn ollama_line(text: &str) -> Step {
-    Step::Send(format!("{{\"model\":\"m\",\"message\":{{\"role\":\"assistant\",\"content\":{}}},\"done\":false}}\n", json_str(text)).into_bytes())
-}
-
-/// A whole Ollama stream for `texts`.
-pub fn ollama_stream(texts: &[&str], usage: (u64, u64)) -> Vec<Step> {
-    let mut steps: Vec<Step> = texts.iter().map(|t| ollama_line(t)).collect();
-    steps.push(Step::Send(
-        format!("{{\"model\":\"m\",\"message\":{{\"role\":\"assistant\",\"content\":\"\"}},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":{},\"eval_count\":{}}}\n", usage.0, usage.1)
-            .into_bytes(),
-    ));
-    steps
-}
-
-/// A temporary directory with the mini questionnaire, its rules, a session whose answers set
-/// off a blocker, and a config file with small timeouts and quick retries.
-pub struct Fixture {
-    pub dir: tempfile::TempDir,
-    pub session: PathBuf,
-    pub config: PathBuf,
-}
-
-pub const CONFIG: &str = "[timeouts]\nconnect_secs = 2\nread_secs = 1\n\n[retry]\nbase_delay_ms = 50\nmax_retries = 3\n\n\
-                          [prices.\"test-model\"]\ninput = 2.0\noutput = 10.0\n";
-
-impl Fixture {
-    pub fn new() -> Fixture {
-        Self::with_config(CONFIG)
-    }
-
-    pub fn with_config(config_source: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        for f in ["mini.toml", "mini.rules.toml"] {
-            std::fs::copy(fixtures.join(f), dir.path().join(f)).unwrap();
-        }
-        let session = dir.path().join("session.toml");
-        std::fs::write(
-            &session,
-            "questionnaire = \"mini\"\nquestionnaire_version = \"2\"\nquestionnaire_path = \"mini.toml\"\n\
-             created = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\n\
-             name = \"Churn radar\"\ntask = \"classification\"\npositive_rate = 0.02\nmetrics = [\"accuracy\"]\n\
-             notes = \"We will try a transformer first.\"\n",
-        )
-        .unwrap();
-        let config = dir.path().join("config.toml");
-        std::fs::write(&config, config_source).unwrap();
-        Fixture {
-            dir,
-            session,
-            config,
-        }
-    }
-
-    pub fn session_text(&self) -> String {
-        std::fs::read_to_string(&self.session).unwrap()
-    }
-
-    pub fn critiques(&self) -> Vec<kickoff::Critique> {
-        kickoff::Session::load(&self.session).unwrap().critiques
-    }
-}
-
-/// The real binary, with the environment cleared of anything that could reach a real provider.
-pub fn kickoff(fx: &Fixture, env: &[(&str, String)], args: &[&str]) -> (Output, Duration) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kickoff"));
-    cmd.arg("critique").arg(&fx.session).args(args);
-    for var in [
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "OLLAMA_HOST",
-        "OLLAMA_API_KEY",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("KICKOFF_CONFIG", &fx.config)
-        .env("HOME", fx.dir.path())
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let start = Instant::now();
-    let out = cmd.output().expect("run kickoff");
-    (out, start.elapsed())
-}
-
-pub fn openai_env(server: &Server) -> Vec<(&'static str, String)> {
-    vec![
-        ("OPENAI_BASE_URL", server.url("/v1")),
-        ("OPENAI_API_KEY", KEY.to_string()),
-    ]
-}
-
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Nothing the user sees or the file holds may contain the key.
-pub fn assert_no_key(fx: &Fixture, o: &Output) {
-    assert!(!stdout(o).contains(KEY), "key on stdout");
-    assert!(!stderr(o).contains(KEY), "key on stderr: {}", stderr(o));
-    assert!(!fx.session_text().contains(KEY), "key in the session file");
+/// Writes one piece of the body (a chunk, if chunked); false once the client is gone.
+fn send(w: &mut TcpStream, bytes: &[u8], chunked: bool) -> bool {
+    let ok = if chunked {
+        w.write_all(format!("{:x}\r\n", bytes.len()).as_bytes())
+            .is_ok()
+            && w.write_all(bytes).is_ok()
+            && w.write_all(b"\r\n").is_ok()
+    } else {
+        w.write_all(bytes).is_ok()
+    };
+    let _ = w.flush();
+    ok
 }
