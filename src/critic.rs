@@ -170,6 +170,10 @@ impl Critic {
                     Err(e) => problem(n, &def.id, format!("`message` {e}")),
                 }
             }
+            for name in message_reads.iter().filter(|v| q.get(v).is_none()) {
+                let message = format!("`message` names `{name}`, which is not a question");
+                problem(n, &def.id, message);
+            }
             for (c, case) in def.cases.iter().enumerate() {
                 for name in case.answers.keys() {
                     if q.get(name).is_none() {

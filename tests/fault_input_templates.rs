@@ -170,6 +170,37 @@ fn the_built_in_template_still_renders_the_biggest_example() {
 }
 
 #[test]
+fn a_rule_message_naming_an_unknown_answer_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = session(dir.path());
+    let rules = rule_pack(
+        dir.path(),
+        "typo",
+        "The positive rate {{ positve_rate }} is low; see {{ decision }}.",
+    );
+    let run = kickoff(
+        dir.path(),
+        &[
+            "check",
+            s.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+    );
+    assert_says(
+        &run,
+        2,
+        &[
+            "extra.rules.toml:4",
+            "rule `typo`",
+            "`message`",
+            "`positve_rate`",
+        ],
+    );
+    assert!(!run.stderr.contains("`decision`"), "{}", run.stderr);
+}
+
+#[test]
 fn a_rule_message_may_use_loop_variables_and_built_in_functions() {
     let dir = tempfile::tempdir().unwrap();
     let s = session(dir.path());
