@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{AnswerContext, Answers};
-use crate::expr::{self, Condition};
+use crate::expr::{self, Condition, MESSAGE_LIMITS, RenderFailure};
 use crate::questionnaire::Questionnaire;
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
@@ -165,10 +165,14 @@ impl Critic {
             if def.message.trim().is_empty() {
                 problem(n, &def.id, "`message` is empty".into());
             } else {
-                match expr::check_template(&def.message) {
+                match check_message(def.message.trim()) {
                     Ok(vars) => message_reads = vars,
-                    Err(e) => problem(n, &def.id, format!("`message` does not compile: {e}")),
+                    Err(e) => problem(n, &def.id, format!("`message` {e}")),
                 }
+            }
+            for name in message_reads.iter().filter(|v| q.get(v).is_none()) {
+                let message = format!("`message` names `{name}`, which is not a question");
+                problem(n, &def.id, message);
             }
             for (c, case) in def.cases.iter().enumerate() {
                 for name in case.answers.keys() {
@@ -262,7 +266,15 @@ impl Critic {
             question,
             questions: r.def.questions.clone(),
             section,
-            message: expr::render_message(r.def.message.trim(), ctx),
+            message: render_message(r.def.message.trim(), ctx).unwrap_or_else(|f| {
+                format!(
+                    "[rule `{}` in {}: the message could not be rendered{}: {}]",
+                    r.def.id,
+                    r.origin.display(),
+                    message_line(r.def.message.trim(), f.line),
+                    f.message
+                )
+            }),
             reference: r.def.reference.clone(),
         }
     }
@@ -291,6 +303,56 @@ impl Critic {
     }
 }
 
+/// Checks that a message template compiles and can be rendered within [`MESSAGE_LIMITS`];
+/// returns the variables it reads other than the helpers and minijinja's own functions (none
+/// for plain text, which is not compiled at all). An error reads after "`message` ".
+fn check_message(source: &str) -> Result<Vec<String>, String> {
+    use minijinja::ErrorKind::{OutOfFuel, UnknownFilter, UnknownFunction, UnknownTest};
+    if !source.contains("{{") && !source.contains("{%") {
+        return Ok(Vec::new());
+    }
+    expr::check_template_nesting(source).map_err(|e| format!("does not compile: {e}"))?;
+    let template = expr::environment()
+        .template_from_str(source)
+        .map_err(|e| format!("does not compile: {}", expr::describe_error(&e)))?;
+    // Unknown filters, tests and functions only show when the template runs, and so does a
+    // loop that never ends: try it on no answers at all (an undefined answer renders as nothing).
+    if let Err(f) = expr::render_limited(&template, minijinja::context! {}, MESSAGE_LIMITS) {
+        let at = message_line(source, f.line);
+        match f.kind {
+            None | Some(OutOfFuel) => return Err(format!("cannot be rendered{at}: {}", f.message)),
+            Some(UnknownFilter | UnknownTest | UnknownFunction) => {
+                return Err(format!("does not compile{at}: {}", f.message));
+            }
+            Some(_) => {}
+        }
+    }
+    let mut names: Vec<String> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|n| !expr::is_builtin_name(n))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// ` (line N of the message)` for a message of several lines; nothing otherwise.
+fn message_line(source: &str, line: Option<usize>) -> String {
+    match line {
+        Some(l) if source.contains('\n') => format!(" (line {l} of the message)"),
+        _ => String::new(),
+    }
+}
+
+/// Renders a rule's message (a short template quoting answers) within [`MESSAGE_LIMITS`].
+fn render_message(source: &str, ctx: &Value) -> Result<String, RenderFailure> {
+    if !source.contains("{{") && !source.contains("{%") {
+        return Ok(source.to_string());
+    }
+    let template = expr::environment().template_from_str(source)?;
+    expr::render_limited(&template, ctx.clone(), MESSAGE_LIMITS).map(|(text, _)| text)
+}
+
 /// Counts of findings by severity.
 pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
     let mut out = BTreeMap::new();
@@ -298,4 +360,69 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
         *out.entry(f.severity).or_insert(0) += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_checked_at_load() {
+        assert!(check_message(&"{{ ".repeat(3000)).is_err());
+        let err = check_message("{{ task | nosuchfilter }}").unwrap_err();
+        assert!(err.starts_with("does not compile") && err.contains("unknown filter"));
+        assert_eq!(
+            check_message("Rate {{ positive_rate }}").unwrap(),
+            ["positive_rate"]
+        );
+        let loops = "{% for x in items %}{{ loop.index }} {{ x }}{% endfor %}{{ range(3) | list }}";
+        assert_eq!(check_message(loops).unwrap(), ["items"]);
+        let err = check_message(
+            "a\n{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+        );
+        assert!(
+            err.unwrap_err()
+                .contains("(line 2 of the message): it went over the work limit")
+        );
+    }
+
+    /// The message limits leave the built-in rules ample room on the examples: the most any
+    /// finding's message (or condition, rendered as a template) uses.
+    #[test]
+    fn the_built_in_rules_use_a_small_part_of_the_limits() {
+        let bundle = crate::Bundle::builtin("ml-experiment").unwrap().unwrap();
+        let q = &bundle.questionnaire;
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        for path in std::fs::read_dir(examples)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+        {
+            let name = path.file_stem().unwrap().to_string_lossy();
+            let session = crate::Session::load(&path).unwrap();
+            let ctx = AnswerContext::new(&session.answers);
+            q.visibility_in(&ctx);
+            let ctx = Value::from_dyn_object(ctx);
+            let (mut message_fuel, mut condition_fuel, mut bytes) = (0, 0, 0);
+            for r in &bundle.critic.rules {
+                let env = expr::environment();
+                // A condition that fails to evaluate counts as false; it is not measured.
+                let run = |source: &str| {
+                    let t = env.template_from_str(source).unwrap();
+                    expr::render_limited(&t, ctx.clone(), MESSAGE_LIMITS).ok()
+                };
+                let when = run(&format!("{{{{ {} }}}}", r.def.when));
+                condition_fuel = condition_fuel.max(when.map_or(0, |w| w.1));
+                if expr::is_true(&r.condition, &ctx) {
+                    let (text, fuel) = run(r.def.message.trim()).expect("a finding's message");
+                    message_fuel = message_fuel.max(fuel);
+                    bytes = bytes.max(text.len());
+                }
+            }
+            eprintln!(
+                "{name}: messages {message_fuel} fuel, {bytes} bytes; conditions {condition_fuel} fuel"
+            );
+            assert!(message_fuel.max(condition_fuel) * 50 < MESSAGE_LIMITS.fuel);
+            assert!(bytes * 50 < MESSAGE_LIMITS.output);
+        }
+    }
 }

@@ -12,7 +12,7 @@
 use std::sync::LazyLock;
 
 use minijinja::value::{Rest, Value, ValueKind};
-use minijinja::{Environment, Expression};
+use minijinja::{Environment, ErrorKind, Expression, Template};
 
 /// Names the helpers add; conditions may use them without them being questions.
 pub const HELPER_NAMES: &[&str] = &[
@@ -37,8 +37,125 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // `compile` rejects an ordering comparison that is not guarded.
     let mut env = Environment::new();
     register_helpers(&mut env);
+    env.set_fuel(Some(MESSAGE_LIMITS.fuel));
     env
 });
+
+/// The environment of conditions and rule messages.
+pub fn environment() -> &'static Environment<'static> {
+    &ENV
+}
+
+/// Whether `name` is a helper or one of minijinja's own functions (`range`, `dict`...): a name
+/// a template may use without it being a question.
+pub fn is_builtin_name(name: &str) -> bool {
+    HELPER_NAMES.contains(&name) || ENV.globals().any(|(g, _)| g == name)
+}
+
+/// What one render of a template may cost: `fuel` is minijinja's budget (about one step of the
+/// template, or 64 bytes it creates, per unit), `output` the bytes it may write.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub fuel: u64,
+    pub output: usize,
+}
+
+/// A rule's message (and a condition's fuel): the built-in rules use at most a few dozen fuel
+/// on the examples; this leaves room to loop over a long list or quote a long answer.
+pub const MESSAGE_LIMITS: Limits = Limits {
+    fuel: 50_000,
+    output: 64 << 10,
+};
+
+/// The design doc (and the prompts, which share its environment): the built-in template uses
+/// about 6,000 fuel on the biggest example; a doc made 8 MiB long by pasted answers about
+/// 400,000, so long answers meet the size limit before the work limit.
+pub const DOC_LIMITS: Limits = Limits {
+    fuel: 1_000_000,
+    output: 8 << 20,
+};
+
+/// A render that went wrong: the line in the template when minijinja knows it, and what
+/// happened; `kind` is `None` when the output went over its limit.
+#[derive(Debug)]
+pub struct RenderFailure {
+    pub line: Option<usize>,
+    pub kind: Option<ErrorKind>,
+    pub message: String,
+}
+
+/// Renders a template, stopping when it runs out of fuel (set on its environment) or writes
+/// more than `limits.output` bytes. Returns the text and the fuel it used.
+pub fn render_limited(
+    template: &Template<'_, '_>,
+    ctx: Value,
+    limits: Limits,
+) -> Result<(String, u64), RenderFailure> {
+    let mut out = Capped {
+        bytes: Vec::new(),
+        cap: limits.output,
+        over: false,
+    };
+    let result = template
+        .render_captured_to(ctx, &mut out)
+        .map(|done| done.state().fuel_levels().map_or(0, |(used, _)| used));
+    match result {
+        _ if out.over => {
+            let (n, unit) = match limits.output >> 20 {
+                0 => (limits.output >> 10, "KiB"),
+                mib => (mib, "MiB"),
+            };
+            Err(RenderFailure {
+                line: None,
+                kind: None,
+                message: format!("the output went over the size limit of {n} {unit}"),
+            })
+        }
+        Ok(fuel) => Ok((String::from_utf8_lossy(&out.bytes).into_owned(), fuel)),
+        Err(e) => {
+            let mut failure = RenderFailure::from(e);
+            if failure.kind == Some(ErrorKind::OutOfFuel) {
+                failure.message = format!(
+                    "it went over the work limit of {} steps (a loop that does not end, or loops nested too deep?)",
+                    limits.fuel
+                );
+            }
+            Err(failure)
+        }
+    }
+}
+
+impl From<minijinja::Error> for RenderFailure {
+    fn from(e: minijinja::Error) -> Self {
+        RenderFailure {
+            line: e.line(),
+            kind: Some(e.kind()),
+            message: describe_error(&e),
+        }
+    }
+}
+
+/// An output that refuses to grow past `cap` bytes.
+struct Capped {
+    bytes: Vec<u8>,
+    cap: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("output limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 static ORDER_LEFT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"\b([a-z][a-z0-9_]*)\s*(<=|<|>=|>)\s*[-+]?[0-9.]").expect("valid")
@@ -94,37 +211,6 @@ pub fn compile(source: &str) -> Result<Condition, String> {
         Some(problem) => Err(problem),
         None => Ok(expr),
     }
-}
-
-/// Checks that a message template compiles; returns the variables it reads (none for plain
-/// text, which is not compiled at all).
-pub fn check_template(source: &str) -> Result<Vec<String>, String> {
-    if !source.contains("{{") && !source.contains("{%") {
-        return Ok(Vec::new());
-    }
-    check_template_nesting(source)?;
-    let template = ENV
-        .template_from_str(source)
-        .map_err(|e| describe_error(&e))?;
-    // Unknown filters, tests and functions only show when the template runs: try it on no
-    // answers at all (an undefined answer renders as nothing).
-    if let Err(e) = template.render(minijinja::context! {})
-        && matches!(
-            e.kind(),
-            minijinja::ErrorKind::UnknownFilter
-                | minijinja::ErrorKind::UnknownTest
-                | minijinja::ErrorKind::UnknownFunction
-        )
-    {
-        return Err(describe_error(&e));
-    }
-    let mut names: Vec<String> = template
-        .undeclared_variables(false)
-        .into_iter()
-        .filter(|n| !HELPER_NAMES.contains(&n.as_str()))
-        .collect();
-    names.sort();
-    Ok(names)
 }
 
 /// Deepest nesting of brackets, and longest chain of unary operators (`not`, `-`, `+`),
@@ -194,16 +280,6 @@ pub fn check_template_nesting(source: &str) -> Result<(), String> {
         rest = &code[end..];
     }
     Ok(())
-}
-
-/// Renders a short message template (a rule's message quoting an answer); on error the
-/// source is returned as it is, so a message is never lost.
-pub fn render_message(source: &str, ctx: &Value) -> String {
-    if !source.contains("{{") && !source.contains("{%") {
-        return source.to_string();
-    }
-    ENV.render_str(source, ctx.clone())
-        .unwrap_or_else(|_| source.to_string())
 }
 
 /// The variables a condition reads, excluding the helpers.
@@ -343,17 +419,8 @@ mod tests {
         );
         assert!(compile(&format!("{}1", "-".repeat(5000))).is_err());
         assert!(compile(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_err());
-        assert!(check_template(&"{{ ".repeat(3000)).is_err());
-        assert!(
-            check_template("{{ task | nosuchfilter }}")
-                .unwrap_err()
-                .contains("unknown filter")
-        );
-        assert_eq!(
-            check_template("Rate {{ positive_rate }}").unwrap(),
-            vec!["positive_rate"]
-        );
-        assert!(check_template(&format!("{}\n{{{{ x }}}}", "-".repeat(200))).is_ok());
+        assert!(check_template_nesting(&"{{ ".repeat(3000)).is_err());
+        assert!(check_template_nesting(&format!("{}\n{{{{ x }}}}", "-".repeat(200))).is_ok());
         assert!(compile("not not (a and (b or not c))").is_ok());
         assert!(
             compile("x != 'a-b-c-d-e'").is_ok(),

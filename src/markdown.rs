@@ -1,5 +1,6 @@
 //! Making answers safe to place in markdown: an answer is data, so it must never open a
-//! heading, a code fence, a table cell or raw HTML in the design doc.
+//! heading, a code fence, a table cell, a link, an image or raw HTML in the design doc (a
+//! remote image would be fetched whenever the doc is viewed).
 
 /// For text placed mid-line (table cells, list items, after a label): one line, with every
 /// character that could start markup escaped.
@@ -19,27 +20,22 @@ pub fn inline(s: &str) -> String {
 }
 
 /// For paragraphs: line breaks and simple lists and emphasis are kept, but nothing can turn into
-/// a heading, a rule, a setext underline, a code fence, a quote or raw HTML.
+/// a heading, a rule, a setext underline, a code fence, a quote, a link, an image, an autolink or
+/// raw HTML.
 pub fn block(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for (i, raw) in s.trim().lines().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let line = raw
-            .trim_end()
-            .replace('<', "\\<")
-            .replace('&', "\\&")
-            .replace('|', "\\|");
+        let line = escape_block_chars(raw.trim_end());
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
         // List markers are kept, but what follows them is checked like a line of its own: a
         // list item can hold a heading, a quote or a fence too ("- # title").
         let (markers, body) = split_list_markers(body);
-        // A leading `[` could make the line a link reference definition, which vanishes.
         let starts_block = body.starts_with('#')
             || body.starts_with('>')
-            || body.starts_with('[')
             || body.starts_with("```")
             || body.starts_with("~~~")
             || (!body.is_empty()
@@ -59,6 +55,20 @@ pub fn block(s: &str) -> String {
             out.push('\\');
         }
         out.push_str(body);
+    }
+    out
+}
+
+/// Escapes, anywhere in a line, what could open a link, an image or a link reference
+/// definition (`[`, `]`), an autolink or raw HTML (`<`), an entity (`&`) or a table cell (`|`);
+/// and a backslash, so that an answer's own `\<` cannot undo the escape that follows it.
+fn escape_block_chars(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        if matches!(c, '\\' | '[' | ']' | '<' | '&' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
     }
     out
 }
@@ -149,6 +159,15 @@ mod tests {
         assert_eq!(block("```\ncode"), "\\```\ncode");
         assert_eq!(block("a\n        deep"), "a\n   deep");
         assert_eq!(block("a\n\n\ttab"), "a\n\n   tab");
-        assert_eq!(block("[ref]: /url"), "\\[ref]: /url");
+        assert_eq!(block("[ref]: /url"), "\\[ref\\]: /url");
+    }
+
+    #[test]
+    fn block_neutralises_links_images_and_html() {
+        assert_eq!(block("a [l](http://x)"), "a \\[l\\](http://x)");
+        assert_eq!(block("a ![i](http://x)"), "a !\\[i\\](http://x)");
+        assert_eq!(block("a <http://x>"), "a \\<http://x>");
+        assert_eq!(block("a \\<img src=x>"), "a \\\\\\<img src=x>");
+        assert_eq!(block("- [ ] task"), "- \\[ \\] task");
     }
 }

@@ -11,7 +11,7 @@ use crate::expr::{self, Condition};
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
-pub use check::check_answer;
+pub use check::{ID_RULE, check_answer, is_valid_id};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -269,6 +269,7 @@ impl Questionnaire {
 /// Where each section and question is defined, for error lines.
 #[derive(Deserialize)]
 struct QuestionnaireLines {
+    id: Option<toml::Spanned<String>>,
     #[serde(default)]
     sections: Vec<SectionLines>,
 }
@@ -294,8 +295,9 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             message,
         });
     };
-    if file.id.trim().is_empty() {
-        problem(None, "questionnaire".into(), "`id` is empty".into());
+    if !is_valid_id(&file.id) {
+        let message = format!("`id` `{}` is not usable: {ID_RULE}", file.id);
+        problem(lines.of(|l| l.id.as_ref()), "questionnaire".into(), message);
     }
     if file.sections.is_empty() {
         problem(None, "questionnaire".into(), "has no sections".into());

@@ -6,6 +6,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::bundle::{Bundle, Review};
+use crate::expr::{DOC_LIMITS, RenderFailure};
 use crate::markdown;
 use crate::questionnaire::Kind;
 use crate::session::{Session, answers_hash};
@@ -65,17 +66,29 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("md_inline", |s: String| markdown::inline(&s));
     env.add_filter("md_block", |s: String| markdown::block(&s));
     crate::expr::register_helpers(&mut env);
+    env.set_fuel(Some(DOC_LIMITS.fuel));
     env
 }
 
 /// Renders the design doc. `template` replaces the built-in template when given; `origin` names
-/// it in errors.
+/// it in errors. The template may do a bounded amount of work and write a bounded amount of text
+/// (`expr::DOC_LIMITS`); going over either is an error naming the template and the limit.
 pub fn render_doc(
     bundle: &Bundle,
     session: &Session,
     review: &Review,
     template: Option<(&str, &str)>,
 ) -> Result<String, RenderError> {
+    render_measured(bundle, session, review, template).map(|(doc, _)| doc)
+}
+
+/// [`render_doc`], also returning the fuel the template used.
+fn render_measured(
+    bundle: &Bundle,
+    session: &Session,
+    review: &Review,
+    template: Option<(&str, &str)>,
+) -> Result<(String, u64), RenderError> {
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
     let mut sections = Vec::new();
@@ -153,22 +166,73 @@ pub fn render_doc(
         critique => Value::from(Serde(session.critiques.last())),
         session => context! { created => &session.created, updated => &session.updated },
     };
-    let err = |e: minijinja::Error| RenderError {
-        origin: match e.line() {
+    let err = |f: RenderFailure| RenderError {
+        origin: match f.line {
             Some(l) => format!("{origin}:{l}"),
             None => origin.to_string(),
         },
-        message: crate::expr::describe_error(&e),
+        message: f.message,
     };
     crate::expr::check_template_nesting(source).map_err(|message| RenderError {
         origin: origin.to_string(),
         message,
     })?;
     let env = environment();
-    let tmpl = env.template_from_str(source).map_err(err)?;
-    let mut out = tmpl.render(ctx).map_err(err)?;
+    let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
+    let (mut out, fuel) = crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS).map_err(err)?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    Ok(out)
+    Ok((out, fuel))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The limits leave the built-in template ample room on the examples, the biggest included.
+    #[test]
+    fn the_built_in_template_uses_a_small_part_of_the_limits() {
+        let bundle = Bundle::builtin("ml-experiment").unwrap().unwrap();
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        for path in std::fs::read_dir(examples)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+        {
+            let name = path.file_stem().unwrap().to_string_lossy();
+            let session = Session::load(&path).unwrap();
+            let review = bundle.review(&session.answers);
+            let (doc, fuel) = render_measured(&bundle, &session, &review, None).unwrap();
+            eprintln!("{name}: {fuel} fuel, {} bytes", doc.len());
+            assert!(fuel * 50 < DOC_LIMITS.fuel, "{name}: {fuel} fuel");
+            assert!(
+                doc.len() * 100 < DOC_LIMITS.output,
+                "{name}: {} bytes",
+                doc.len()
+            );
+        }
+    }
+
+    /// A doc made big by long answers meets the size limit before it runs out of fuel.
+    #[test]
+    fn long_answers_meet_the_size_limit_first() {
+        let bundle = Bundle::builtin("ml-experiment").unwrap().unwrap();
+        let path = format!("{}/examples/fraud-flawed.toml", env!("CARGO_MANIFEST_DIR"));
+        let mut session = Session::load(path.as_ref()).unwrap();
+        let paragraph = "An answer pasted in full, [with] <markup> & | pipes. ".repeat(40) + "\n\n";
+        let long = crate::Answer::Text(paragraph.repeat(DOC_LIMITS.output / paragraph.len() / 4));
+        for id in ["decision", "why_ml", "error_costs"] {
+            session.set(id, Some(long.clone()));
+        }
+        let review = bundle.review(&session.answers);
+        let (doc, fuel) = render_measured(&bundle, &session, &review, None).unwrap();
+        eprintln!("{} bytes, {fuel} fuel", doc.len());
+        assert!(fuel * 2 < DOC_LIMITS.fuel, "{fuel} fuel");
+        let big = Some((
+            "t",
+            "{% for i in range(5) %}{{ answers.decision }}{% endfor %}",
+        ));
+        let err = render_doc(&bundle, &session, &review, big).unwrap_err();
+        assert!(err.message.contains("size limit"), "{err}");
+    }
 }

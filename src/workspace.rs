@@ -48,6 +48,15 @@ pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
     if path.exists() || spec.ends_with(".toml") {
         return Ok(Bundle::load(path)?);
     }
+    if !crate::questionnaire::is_valid_id(spec) {
+        return Err(Error::Other {
+            path: path.to_path_buf(),
+            message: format!(
+                "no such file, and `{spec}` is not a questionnaire id ({})",
+                crate::questionnaire::ID_RULE
+            ),
+        });
+    }
     Err(Error::NoSuchBuiltin(spec.to_string()))
 }
 

@@ -45,10 +45,27 @@ pub(super) fn definition(q: &Question) -> Vec<String> {
     {
         out.push(format!("`min` {a} is greater than `max` {b}"));
     }
-    if let (Some(a), Some(b)) = (q.min_length, q.max_length)
-        && a > b
-    {
-        out.push(format!("`min_length` {a} is greater than `max_length` {b}"));
+    for (name, bound) in [("min", q.min), ("max", q.max)] {
+        if bound.is_some_and(|b| !b.is_finite()) {
+            out.push(format!("`{name}` must be a finite number"));
+        }
+    }
+    let is_list = matches!(q.kind, Kind::List | Kind::MultiChoice);
+    if !is_list && (q.min_items.is_some() || q.max_items.is_some()) {
+        out.push(format!(
+            "`min_items` and `max_items` are only for list and multi_choice, not {}",
+            q.kind.name()
+        ));
+    }
+    for (what, min, max) in [
+        ("length", q.min_length, q.max_length),
+        ("items", q.min_items, q.max_items),
+    ] {
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b
+        {
+            out.push(format!("`min_{what}` {a} is greater than `max_{what}` {b}"));
+        }
     }
     if let Some(p) = &q.pattern
         && let Err(e) = Regex::new(p)
@@ -61,6 +78,21 @@ pub(super) fn definition(q: &Question) -> Vec<String> {
         }
     }
     out
+}
+
+/// What a questionnaire id may be, for messages.
+pub const ID_RULE: &str =
+    "an id is letters, digits, `-`, `_` and `.`, not starting with `.` and without `..`";
+
+/// Whether a questionnaire id is a simple name: it names the questionnaire in session files, in
+/// the doc and on the command line, so it must not read as a path or as markup.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && !id.contains("..")
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn is_identifier(s: &str) -> bool {
