@@ -145,6 +145,14 @@ impl Critic {
             if !ids.insert(def.id.clone()) {
                 problem(n, &def.id, "duplicate rule id".into());
             }
+            // Rule ids appear in the doc, in CI annotations and on the command line.
+            if !crate::questionnaire::is_valid_id(&def.id) {
+                problem(
+                    n,
+                    &def.id,
+                    format!("not a usable rule id: {}", crate::questionnaire::ID_RULE),
+                );
+            }
             if def.questions.is_empty() {
                 problem(
                     n,

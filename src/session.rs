@@ -78,8 +78,41 @@ impl Session {
         }
     }
 
+    /// Parses a session file; `created` and `updated` must be times (RFC 3339), so a doc's
+    /// dates and the file's history mean something.
     pub fn from_str(source: &str, path: &Path) -> Result<Session, FileError> {
-        parse_toml(source, path)
+        let session: Session = parse_toml(source, path)?;
+        #[derive(Deserialize)]
+        struct TimeLines {
+            created: toml::Spanned<String>,
+            updated: toml::Spanned<String>,
+        }
+        let lines = crate::source::Lines::<TimeLines>::new(source);
+        let mut problems = Vec::new();
+        for (field, value) in [("created", &session.created), ("updated", &session.updated)] {
+            if humantime::parse_rfc3339_weak(value).is_err() {
+                problems.push(Problem {
+                    line: lines.of(|l| {
+                        Some(if field == "created" {
+                            &l.created
+                        } else {
+                            &l.updated
+                        })
+                    }),
+                    subject: format!("`{field}`"),
+                    question: None,
+                    message: format!("`{value}` is not a time; write it like 2026-11-20T09:00:00Z"),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(session)
+        } else {
+            Err(FileError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            })
+        }
     }
 
     pub fn load(path: &Path) -> Result<Session, FileError> {

@@ -598,3 +598,29 @@ fn interview_without_a_terminal_explains_and_creates_nothing() {
         assert!(!dir.path().join("kickoff.toml").exists());
     }
 }
+
+#[test]
+fn a_session_time_that_is_not_a_time_names_the_field_and_line() {
+    let text = mini_session(GOOD_ANSWERS).replace(
+        "created = \"2025-01-01T00:00:00Z\"",
+        "created = \"yesterday\"",
+    );
+    let run = render_fails(
+        &text,
+        &["s.toml:3", "`created`", "`yesterday` is not a time"],
+    );
+    assert!(!run.stderr.contains("updated"), "{}", run.stderr);
+}
+
+#[test]
+fn a_rule_id_that_is_not_a_simple_name_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "q.toml", QUESTIONNAIRE_HEAD);
+    write(
+        dir.path(),
+        "q.rules.toml",
+        "questionnaire = \"t\"\n\n[[rules]]\nid = \"[x](http://evil)\"\nseverity = \"info\"\nquestions = [\"a\"]\nwhen = \"true\"\nmessage = \"m\"\n",
+    );
+    let run = run_unchanged(dir.path(), &["questionnaire", "validate", "q.toml"]);
+    assert_input_error(&run, &["q.rules.toml:4", "not a usable rule id"]);
+}

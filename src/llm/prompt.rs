@@ -112,20 +112,23 @@ pub fn build_request(
         readiness => Value::from(Serde(&review.readiness)),
         question_ids => Value::from(Serde(&ids)),
     };
+    // The same bounds as the doc: a user's prompt template that loops for ever stops with a
+    // message naming its file and line.
     let render = |(origin, source): &(String, String)| -> Result<String, RenderError> {
-        let err = |e: minijinja::Error| RenderError {
-            origin: match e.line() {
-                Some(l) => format!("{origin}:{l}"),
-                None => origin.clone(),
-            },
-            message: crate::expr::describe_error(&e),
+        let at = |line: Option<usize>| match line {
+            Some(l) => format!("{origin}:{l}"),
+            None => origin.clone(),
         };
         let env = crate::render::environment();
-        let text = env
-            .template_from_str(source)
-            .map_err(err)?
-            .render(&ctx)
-            .map_err(err)?;
+        let tmpl = env.template_from_str(source).map_err(|e| RenderError {
+            origin: at(e.line()),
+            message: crate::expr::describe_error(&e),
+        })?;
+        let (text, _) = crate::expr::render_limited(&tmpl, ctx.clone(), crate::expr::DOC_LIMITS)
+            .map_err(|f| RenderError {
+                origin: at(f.line),
+                message: f.message,
+            })?;
         Ok(text.trim().to_string() + "\n")
     };
     let system = render(&prompts.system)?;
