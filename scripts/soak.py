@@ -157,7 +157,8 @@ def round_critique(binary, rng, url):
     with open(path, "w") as f:
         f.write(SESSION)
     env = dict(os.environ, OPENAI_API_KEY="sk-soak", OPENAI_BASE_URL=url,
-               KICKOFF_CONFIG=os.path.join(d, "none.toml"))
+               XDG_CONFIG_HOME=os.path.join(d, "no-config"))
+    env.pop("KICKOFF_CONFIG", None)
     p = subprocess.Popen([binary, "critique", "s.toml", "--fresh"], cwd=d, env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(rng.uniform(0.0, 0.8))
