@@ -37,13 +37,20 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // `compile` rejects an ordering comparison that is not guarded.
     let mut env = Environment::new();
     register_helpers(&mut env);
+    env
+});
+
+/// Rule messages may loop, so they run on a budget; conditions are single expressions (no
+/// loops), evaluated on every key press, and are spared the cost of counting it.
+static MESSAGE_ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = ENV.clone();
     env.set_fuel(Some(MESSAGE_LIMITS.fuel));
     env
 });
 
-/// The environment of conditions and rule messages.
+/// The environment of rule messages (with the work budget of [`MESSAGE_LIMITS`]).
 pub fn environment() -> &'static Environment<'static> {
-    &ENV
+    &MESSAGE_ENV
 }
 
 /// Whether `name` is a helper or one of minijinja's own functions (`range`, `dict`...): a name

@@ -170,15 +170,24 @@ impl Interview {
             .filter(|question| question.required)
     }
 
+    /// One pass over the questions (the header draws this on every key press).
     pub fn progress(&self) -> Progress {
         let q = &self.bundle.questionnaire;
-        let asked = (0..q.len()).filter(|&i| self.is_asked(i)).count();
-        let answered = (0..q.len()).filter(|&i| self.is_answered(i)).count();
-        Progress {
-            answered,
-            asked,
-            required_open: self.open_required().count(),
+        let mut p = Progress {
+            answered: 0,
+            asked: 0,
+            required_open: 0,
+        };
+        for i in (0..q.len()).filter(|&i| self.is_asked(i)) {
+            p.asked += 1;
+            let question = q.question(i);
+            if self.review.asked.contains_key(&question.id) {
+                p.answered += 1;
+            } else if question.required {
+                p.required_open += 1;
+            }
         }
+        p
     }
 
     /// The project's name, from the questionnaire's title question.
