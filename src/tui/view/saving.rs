@@ -18,17 +18,18 @@ pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
         return;
     };
     let q = &app.interview.bundle.questionnaire;
-    let rect = popup(area, 96, (state.set.conflicts.len() as u16 * 3 + 5).max(8));
+    let rect = popup(area, 96, (state.set.conflicts.len() as u16 * 3 + 6).max(8));
     let w = rect.width.saturating_sub(4) as usize;
     let words = |question: &str, a: &Option<crate::Answer>| match (q.get(question), a) {
         (_, None) => "(no answer)".to_string(),
         (Some(x), Some(a)) => x.answer_text(a).replace('\n', " / "),
         (None, Some(a)) => a.to_string(),
     };
-    let mut lines = vec![Line::styled(
-        "These answers changed here and in the file on disk. m keeps yours, t takes the file's (M, T: all).",
-        theme.dim(),
-    )];
+    let intro = "These answers changed here and in the file on disk. m keeps yours, t takes the file's; M and T decide all that are left.";
+    let mut lines: Vec<Line> = crate::text::wrap(intro, w.max(1))
+        .into_iter()
+        .map(|l| Line::styled(l, theme.dim()))
+        .collect();
     for (i, (c, decision)) in state.set.conflicts.iter().zip(&state.decisions).enumerate() {
         let prompt = q
             .get(&c.question)
