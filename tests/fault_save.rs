@@ -217,6 +217,7 @@ fn a_failed_save_is_never_reported_as_saved() {
         Msg::Saved(Ok(SaveReport {
             stamp: "2026-12-01T10:00:00Z".into(),
             merged: None,
+            sent: None,
             conflicts: None,
         })),
     );
@@ -261,6 +262,7 @@ fn conflicts_in_the_interview_are_decided_one_by_one() {
         Msg::Saved(Ok(SaveReport {
             stamp: "2026-12-01T10:00:00Z".into(),
             merged: None,
+            sent: None,
             conflicts: Some(Box::new(set)),
         })),
     );

@@ -249,6 +249,7 @@ fn saving_overlays() {
         Msg::Saved(Ok(SaveReport {
             stamp: "2026-12-01T10:00:00Z".into(),
             merged: None,
+            sent: None,
             conflicts: Some(Box::new(set)),
         })),
     );

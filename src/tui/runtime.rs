@@ -132,7 +132,7 @@ impl Saver {
                         }
                         let report = store
                             .save(&session)
-                            .map(|saved| report(stamp, saved))
+                            .map(|saved| report(stamp, saved, session))
                             .map_err(|e| e.to_string());
                         let _ = events.send(Event::Saved(report));
                     }
@@ -177,7 +177,8 @@ impl Saver {
     }
 }
 
-fn report(stamp: String, saved: Saved) -> SaveReport {
+fn report(stamp: String, saved: Saved, sent: Box<Session>) -> SaveReport {
+    let merged_now = matches!(saved, Saved::Merged(_));
     let (merged, conflicts) = match saved {
         Saved::Written => (None, None),
         Saved::Merged(session) => (Some(session), None),
@@ -199,6 +200,7 @@ fn report(stamp: String, saved: Saved) -> SaveReport {
     SaveReport {
         stamp,
         merged,
+        sent: merged_now.then_some(sent),
         conflicts,
     }
 }
@@ -347,8 +349,10 @@ fn settle(app: &mut App, rt: &mut Runtime) -> Option<PathBuf> {
             update(app, Msg::Saved(r));
         }
     }
-    match (&app.save_error, &app.exit) {
-        (Some(_), Exit::Saved) => Some(copy_path(&app.path)),
+    // Undecided conflicts mean the last answers are not in the file either.
+    let unsaved = app.save_error.is_some() || app.conflicts.is_some();
+    match app.exit {
+        Exit::Saved if unsaved => Some(copy_path(&app.path)),
         _ => None,
     }
 }
@@ -376,6 +380,9 @@ fn copy_path(session: &Path) -> PathBuf {
 fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
     if crate::workspace::same_file(path, &app.path) {
         return Err("that is the session file itself, which cannot be written".into());
+    }
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err("something is already there; pick a new name".into());
     }
     let text = app
         .interview

@@ -38,10 +38,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.interview.session.updated = report.stamp;
             app.save_error = None;
             if let Some(merged) = report.merged {
+                // Keys typed while this save was on its way stay: only what the disk changed
+                // relative to the session sent is taken in, then saved again.
+                let current = app.interview.session.clone();
+                let merged = match report.sent {
+                    Some(sent) => crate::merge::merge(&sent, &current, &merged).session,
+                    None => merged,
+                };
                 adopt(app, merged);
                 app.banner = Some(Banner::info(
                     "The file had changed on disk; those changes are merged in.",
                 ));
+                return vec![Cmd::Save];
             }
             if let Some(set) = report.conflicts {
                 open_conflicts(app, *set);
@@ -129,7 +137,7 @@ fn keep(app: &mut App, side: Side, all: bool) -> Vec<Cmd> {
     };
     let n = state.decisions.len();
     for (i, d) in state.decisions.iter_mut().enumerate() {
-        if i == state.cursor || (all && d.is_none()) {
+        if if all { d.is_none() } else { i == state.cursor } {
             *d = Some(side);
         }
     }
