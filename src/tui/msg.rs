@@ -116,7 +116,7 @@ pub struct SaveReport {
     pub stamp: String,
     /// The file had changed on disk and merged cleanly: the session as written.
     pub merged: Option<Session>,
-    /// With `merged`: the session this save was given, so that what was typed since it was
+    /// With `merged` or `conflicts`: the session this save was given, so that what was typed since it was
     /// sent is kept when the disk's changes are taken in.
     pub sent: Option<Box<Session>>,
     /// The file had changed on disk, with answers changed on both sides: nothing was written.

@@ -178,7 +178,7 @@ impl Saver {
 }
 
 fn report(stamp: String, saved: Saved, sent: Box<Session>) -> SaveReport {
-    let merged_now = matches!(saved, Saved::Merged(_));
+    let took_disk = !matches!(saved, Saved::Written);
     let (merged, conflicts) = match saved {
         Saved::Written => (None, None),
         Saved::Merged(session) => (Some(session), None),
@@ -200,7 +200,7 @@ fn report(stamp: String, saved: Saved, sent: Box<Session>) -> SaveReport {
     SaveReport {
         stamp,
         merged,
-        sent: merged_now.then_some(sent),
+        sent: took_disk.then_some(sent),
         conflicts,
     }
 }

@@ -38,20 +38,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.interview.session.updated = report.stamp;
             app.save_error = None;
             if let Some(merged) = report.merged {
-                // Keys typed while this save was on its way stay: only what the disk changed
-                // relative to the session sent is taken in, then saved again.
-                let current = app.interview.session.clone();
-                let merged = match report.sent {
-                    Some(sent) => crate::merge::merge(&sent, &current, &merged).session,
-                    None => merged,
-                };
-                adopt(app, merged);
+                adopt(app, since_sent(app, report.sent.as_deref(), merged));
                 app.banner = Some(Banner::info(
                     "The file had changed on disk; those changes are merged in.",
                 ));
                 return vec![Cmd::Save];
             }
-            if let Some(set) = report.conflicts {
+            if let Some(mut set) = report.conflicts {
+                set.merged = since_sent(app, report.sent.as_deref(), set.merged);
                 open_conflicts(app, *set);
             }
             Vec::new()
@@ -97,6 +91,15 @@ fn path_area(path: &std::path::Path) -> TextArea<'static> {
     let mut area = TextArea::new(vec![path.display().to_string()]);
     area.move_cursor(CursorMove::End);
     area
+}
+
+/// Keys typed while a save was on its way stay: of the session that save merged with the disk,
+/// only what differs from the session it was given is taken in.
+fn since_sent(app: &App, sent: Option<&Session>, merged: Session) -> Session {
+    match sent {
+        Some(sent) => crate::merge::merge(sent, &app.interview.session, &merged).session,
+        None => merged,
+    }
 }
 
 /// Takes in a session merged with the file on disk; the focused widget shows the merged
