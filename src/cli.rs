@@ -57,8 +57,9 @@ pub enum Command {
         /// Output file (default: standard output)
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// A minijinja template to use instead of the built-in one
-        #[arg(long)]
+        /// A built-in template, `design-doc` (the default) or `brief` (a one-page kickoff
+        /// brief), or the path of a minijinja template
+        #[arg(long, value_name = "NAME|PATH")]
         template: Option<PathBuf>,
         #[arg(short, long)]
         questionnaire: Option<String>,
@@ -223,8 +224,12 @@ fn render(
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
     }
     workspace::add_rule_packs(&mut bundle, rules)?;
+    // A built-in template by name ("brief"), unless a file of that name is there.
     let template_source = match template {
-        Some(t) => Some((t.display().to_string(), crate::source::read(t)?)),
+        Some(t) => match crate::render::builtin_template(&t.to_string_lossy()) {
+            Some((origin, source)) if !t.exists() => Some((origin.to_string(), source.to_string())),
+            _ => Some((t.display().to_string(), crate::source::read(t)?)),
+        },
         None => None,
     };
     let review = bundle.review(&session.answers);
@@ -243,11 +248,12 @@ fn render(
     workspace::write_output(output, &doc)?;
     if let Some(out) = output.filter(|o| o.as_os_str() != "-") {
         let c = counts(&review.findings);
+        let n = |s: Severity| *c.get(&s).unwrap_or(&0);
         eprintln!(
-            "wrote {} ({} blockers, {} warnings)",
+            "wrote {} ({}, {})",
             out.display(),
-            c.get(&Severity::Blocker).unwrap_or(&0),
-            c.get(&Severity::Warning).unwrap_or(&0)
+            crate::text::plural(n(Severity::Blocker), "blocker", None),
+            crate::text::plural(n(Severity::Warning), "warning", None),
         );
     }
     Ok(ExitCode::SUCCESS)

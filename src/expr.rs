@@ -75,10 +75,11 @@ pub const MESSAGE_LIMITS: Limits = Limits {
 };
 
 /// The design doc (and the prompts, which share its environment): the built-in template uses
-/// about 6,000 fuel on the biggest example; a doc made 8 MiB long by pasted answers about
-/// 400,000, so long answers meet the size limit before the work limit.
+/// about 15,000 fuel on the biggest example. Writing text costs fuel too (about one per 64
+/// bytes, twice through a macro), so a doc made 8 MiB long by pasted answers takes about
+/// 600,000: long answers meet the size limit well before the work limit.
 pub const DOC_LIMITS: Limits = Limits {
-    fuel: 1_000_000,
+    fuel: 2_000_000,
     output: 8 << 20,
 };
 

@@ -21,11 +21,17 @@ pub fn inline(s: &str) -> String {
 
 /// For paragraphs: line breaks and simple lists and emphasis are kept, but nothing can turn into
 /// a heading, a rule, a setext underline, a code fence, a quote, a link, an image, an autolink or
-/// raw HTML.
+/// raw HTML. A line break inside a paragraph stays a line break (one score per line stays one
+/// per line), as a hard break.
 pub fn block(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for (i, raw) in s.trim().lines().enumerate() {
+    let lines: Vec<&str> = s.trim().lines().collect();
+    for (i, raw) in lines.iter().enumerate() {
         if i > 0 {
+            let next_is_item = !split_list_markers(lines[i].trim_start()).0.is_empty();
+            if !lines[i - 1].trim().is_empty() && !raw.trim().is_empty() && !next_is_item {
+                out.push('\\');
+            }
             out.push('\n');
         }
         let line = escape_block_chars(raw.trim_end());
@@ -55,6 +61,60 @@ pub fn block(s: &str) -> String {
             out.push('\\');
         }
         out.push_str(body);
+    }
+    out
+}
+
+/// A YAML double-quoted scalar: safe for any text, on one line. A renderer that does not know
+/// front matter shows it as markdown, so what could open a link, an image or HTML there (`[`,
+/// `]`, `<`, `>`) is written as a YAML escape, which reads back as the same character.
+pub fn yaml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '[' | ']' | '<' | '>'
+                ) =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The text of a Mermaid node label, to be placed between `["` and `"]`: one line of at most 60
+/// characters in which nothing can end the label, open a link or HTML, start a comment or
+/// close the code fence (the characters that could are written as Mermaid entity codes).
+pub fn mermaid_label(s: &str) -> String {
+    let one_line = crate::text::first_sentence(s, 60);
+    let mut out = String::with_capacity(one_line.len() + 8);
+    for c in one_line.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '%' => out.push_str("#37;"),
+            '`' => out.push_str("#96;"),
+            '\\' => out.push_str("#92;"),
+            '|' => out.push_str("#124;"),
+            '[' | '{' => out.push('('),
+            ']' | '}' => out.push(')'),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
     }
     out
 }
@@ -154,12 +214,41 @@ mod tests {
     #[test]
     fn block_keeps_lists_but_not_headings() {
         assert_eq!(block("- a\n- b"), "- a\n- b");
-        assert_eq!(block("# title\ntext"), "\\# title\ntext");
-        assert_eq!(block("text\n---"), "text\n\\---");
-        assert_eq!(block("```\ncode"), "\\```\ncode");
-        assert_eq!(block("a\n        deep"), "a\n   deep");
+        assert_eq!(block("# title\ntext"), "\\# title\\\ntext");
+        assert_eq!(block("text\n---"), "text\\\n\\---");
+        assert_eq!(block("```\ncode"), "\\```\\\ncode");
+        assert_eq!(block("a\n        deep"), "a\\\n   deep");
         assert_eq!(block("a\n\n\ttab"), "a\n\n   tab");
         assert_eq!(block("[ref]: /url"), "\\[ref\\]: /url");
+    }
+
+    #[test]
+    fn block_keeps_each_line_of_a_paragraph_on_its_own_line() {
+        assert_eq!(block("GBDT: 0.31\nLR: 0.22"), "GBDT: 0.31\\\nLR: 0.22");
+        assert_eq!(block("one\n\ntwo"), "one\n\ntwo");
+        assert_eq!(block("intro\n- a\n- b"), "intro\n- a\n- b");
+        assert_eq!(block("1. a\n2. b"), "1. a\n2. b");
+        assert_eq!(block("ends with \\\nnext"), "ends with \\\\\\\nnext");
+    }
+
+    #[test]
+    fn yaml_strings_stay_one_quoted_line() {
+        assert_eq!(yaml_string("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
+        assert_eq!(yaml_string("x\n---\ny"), "\"x\\n---\\ny\"");
+        assert_eq!(yaml_string("\u{7}"), "\"\\u0007\"");
+        assert_eq!(
+            yaml_string("![x](y) <b>"),
+            "\"!\\u005bx\\u005d(y) \\u003cb\\u003e\""
+        );
+    }
+
+    #[test]
+    fn mermaid_labels_cannot_end_the_label_or_the_fence() {
+        let l = mermaid_label("a\"] --> B[\"x\" %% end ```<b>&#");
+        for bad in ['"', '[', ']', '<', '>', '`', '%'] {
+            assert!(!l.contains(bad), "{l}");
+        }
+        assert_eq!(mermaid_label("Orders (daily)"), "Orders (daily)");
     }
 
     #[test]

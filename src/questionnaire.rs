@@ -63,6 +63,10 @@ pub struct Question {
     pub id: String,
     pub kind: Kind,
     pub prompt: String,
+    /// A short name for the answer where the question itself would read as a form: the design
+    /// doc's "**Kill criteria:** ...". Defaults to the prompt.
+    #[serde(default)]
+    pub label: String,
     /// Why the question matters, in the reviewer's words.
     #[serde(default)]
     pub help: String,
@@ -96,9 +100,28 @@ pub struct Question {
     pub secret: bool,
 }
 
+/// A unit that agrees with its number: "1 day", "1 model", but "1 ms", "2 days".
+fn unit_for(n: f64, unit: &str) -> &str {
+    let plural = unit.len() > 3 && unit.ends_with('s') && !unit.ends_with("ss");
+    if n == 1.0 && plural {
+        &unit[..unit.len() - 1]
+    } else {
+        unit
+    }
+}
+
 impl Question {
     pub fn choice(&self, value: &str) -> Option<&Choice> {
         self.choices.iter().find(|c| c.value == value)
+    }
+
+    /// The answer's name in the doc: `label`, or the prompt when there is none.
+    pub fn doc_label(&self) -> &str {
+        if self.label.is_empty() {
+            &self.prompt
+        } else {
+            &self.label
+        }
     }
 
     /// The default as an answer, if the question has one.
@@ -113,8 +136,8 @@ impl Question {
         match (self.kind, a) {
             (Kind::Choice, Answer::Text(v)) => self.choice_label(v),
             (_, Answer::List(_)) => self.answer_items(a).join(LIST_SEPARATOR),
-            (Kind::Number, Answer::Number(_)) => match &self.unit {
-                Some(u) => format!("{a} {u}"),
+            (Kind::Number, Answer::Number(n)) => match &self.unit {
+                Some(u) => format!("{a} {}", unit_for(*n, u)),
                 None => a.to_string(),
             },
             _ => a.to_string(),

@@ -6,12 +6,23 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::bundle::{Bundle, Review};
+use crate::critic::{Finding, Severity};
 use crate::expr::{DOC_LIMITS, RenderFailure};
 use crate::markdown;
 use crate::questionnaire::Kind;
 use crate::session::{Session, answers_hash};
 
 pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../templates/design-doc.md.j2");
+pub const BRIEF_TEMPLATE: &str = include_str!("../templates/brief.md.j2");
+
+/// The built-in doc templates by name: where they come from (for errors) and their source.
+pub fn builtin_template(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "design-doc" => Some(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE)),
+        "brief" => Some(("<built-in>/brief.md.j2", BRIEF_TEMPLATE)),
+        _ => None,
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 #[error("{origin}: {message}")]
@@ -24,6 +35,8 @@ pub struct RenderError {
 struct DocQuestion<'a> {
     id: &'a str,
     prompt: &'a str,
+    /// The answer's short name in the doc (`label`, or the prompt).
+    label: &'a str,
     kind: &'static str,
     required: bool,
     answered: bool,
@@ -33,6 +46,48 @@ struct DocQuestion<'a> {
     items: Vec<String>,
     /// Paragraph-style answer (long text).
     long: bool,
+    /// The findings that point at this question, most severe first.
+    findings: Vec<&'a Finding>,
+    /// Whether the doc shows it: answered, required, or the subject of a finding.
+    shown: bool,
+}
+
+/// The reviewer's verdict, from the findings and the open questions.
+#[derive(Serialize)]
+struct Verdict {
+    /// `not_ready` (blockers or open required questions), `conditions` (warnings) or `ready`.
+    status: &'static str,
+    title: &'static str,
+    blockers: usize,
+    warnings: usize,
+    infos: usize,
+    open: usize,
+}
+
+impl Verdict {
+    fn of(findings: &[Finding], open: usize) -> Verdict {
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let (blockers, warnings, infos) = (
+            count(Severity::Blocker),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        let (status, title) = if blockers > 0 || open > 0 {
+            ("not_ready", "Not ready")
+        } else if warnings > 0 {
+            ("conditions", "Ready with conditions")
+        } else {
+            ("ready", "Ready for review")
+        };
+        Verdict {
+            status,
+            title,
+            blockers,
+            warnings,
+            infos,
+            open,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -65,6 +120,24 @@ pub fn environment() -> Environment<'static> {
     );
     env.add_filter("md_inline", |s: String| markdown::inline(&s));
     env.add_filter("md_block", |s: String| markdown::block(&s));
+    env.add_filter("yaml", |s: String| markdown::yaml_string(&s));
+    env.add_filter("mermaid", |s: String| markdown::mermaid_label(&s));
+    env.add_filter("first_sentence", |s: String| {
+        crate::text::first_sentence(&s, 240)
+    });
+    env.add_filter("colon", |s: String| {
+        if s.ends_with(['?', '!', ':', '.']) {
+            s
+        } else {
+            s + ":"
+        }
+    });
+    env.add_filter("sentence", |s: String| crate::text::end_sentence(&s));
+    env.add_filter("bare", |s: String| crate::text::without_aside(&s));
+    env.add_filter("usd", crate::text::usd);
+    env.add_function("plural", |n: usize, one: String, many: Option<String>| {
+        crate::text::plural(n, &one, many.as_deref())
+    });
     crate::expr::register_helpers(&mut env);
     env.set_fuel(Some(DOC_LIMITS.fuel));
     env
@@ -115,9 +188,17 @@ fn render_measured(
                     section_title: &section.title,
                 });
             }
+            let findings: Vec<&Finding> = review
+                .findings
+                .iter()
+                .filter(|f| f.question == question.id)
+                .collect();
             questions.push(DocQuestion {
                 id: &question.id,
                 prompt: &question.prompt,
+                label: question.doc_label(),
+                shown: answer.is_some() || question.required || !findings.is_empty(),
+                findings,
                 kind: question.kind.name(),
                 required: question.required,
                 answered: answer.is_some(),
@@ -135,6 +216,17 @@ fn render_measured(
             questions,
         });
     }
+    let by_id: std::collections::BTreeMap<&str, &DocQuestion> = sections
+        .iter()
+        .flat_map(|s| &s.questions)
+        .map(|q| (q.id, q))
+        .collect();
+    // Every question of the questionnaire, asked or not, by id (a map, so `in` is a lookup).
+    let all_ids: std::collections::BTreeMap<&str, usize> = q
+        .questions()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
     let project = q
         .title_question
         .as_ref()
@@ -159,7 +251,10 @@ fn render_measured(
         answers_hash => answers_hash(&public),
         answers => crate::answer::context_of(&public),
         sections => Value::from(Serde(&sections)),
+        questions => Value::from(Serde(&by_id)),
+        question_ids => Value::from(Serde(&all_ids)),
         section_titles => Value::from(Serde(&section_titles)),
+        verdict => Value::from(Serde(Verdict::of(&review.findings, open.len()))),
         open_questions => Value::from(Serde(&open)),
         findings => Value::from(Serde(&review.findings)),
         readiness => Value::from(Serde(&review.readiness)),

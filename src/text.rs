@@ -1,5 +1,6 @@
 //! Word wrapping and cutting by display width (wide characters count double), for the
-//! terminal front ends and the command line's text output alike.
+//! terminal front ends and the command line's text output alike; and the small wordings the
+//! doc's templates use (first sentences, plurals, money).
 
 use unicode_width::UnicodeWidthStr;
 
@@ -63,6 +64,103 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// The first sentence of `text`, on one line, cut at a word boundary to at most `max`
+/// characters (with "…" when cut). A sentence ends at ". ", "! ", "? " or a line break.
+pub fn first_sentence(text: &str, max: usize) -> String {
+    let text = text.trim();
+    let mut end = text.len();
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            end = i;
+            break;
+        }
+        if matches!(c, '.' | '!' | '?') {
+            let next = text[i + 1..].chars().next();
+            // "e.g. " and "0.5" do not end a sentence: the next word must start in upper case.
+            let after = text[i + 1..].trim_start();
+            if next.is_some_and(char::is_whitespace)
+                && after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+                && !text[..i].ends_with("e.g")
+                && !text[..i].ends_with("i.e")
+            {
+                end = i + 1;
+                break;
+            }
+        }
+    }
+    let one_line = text[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut out = String::new();
+    for word in one_line.split(' ') {
+        if out.chars().count() + word.chars().count() + 1 > max.saturating_sub(1) {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = one_line.chars().take(max.saturating_sub(1)).collect();
+    }
+    out.push('…');
+    out
+}
+
+/// `text` ending as a sentence does: a full stop is added unless it already ends with one (or
+/// with "!", "?", "…" or a closing quote after one).
+pub fn end_sentence(text: &str) -> String {
+    let t = text.trim_end();
+    let last = t.trim_end_matches(['"', '”', '\'', ')']).chars().last();
+    if t.is_empty() || matches!(last, Some('.' | '!' | '?' | '…')) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// A label without its trailing aside: "Classification (a label per item)" reads
+/// "Classification" in a sentence.
+pub fn without_aside(label: &str) -> String {
+    let label = label.trim();
+    match label.rfind(" (") {
+        Some(i) if label.ends_with(')') && i > 0 => label[..i].trim_end().to_string(),
+        _ => label.to_string(),
+    }
+}
+
+/// "1 blocker", "2 blockers", "0 open questions": the count and the word that agrees with it.
+pub fn plural(n: usize, one: &str, many: Option<&str>) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        match many {
+            Some(m) => format!("{n} {m}"),
+            None => format!("{n} {one}s"),
+        }
+    }
+}
+
+/// An amount in US dollars as people write it: "$1.25", "$0.0042", "under $0.0001".
+pub fn usd(amount: f64) -> String {
+    if !amount.is_finite() || amount < 0.0 {
+        return "an unknown amount".to_string();
+    }
+    if amount >= 1.0 {
+        return format!("${amount:.2}");
+    }
+    if amount < 0.00005 {
+        return "under $0.0001".to_string();
+    }
+    let s = format!("{amount:.4}");
+    format!("${}", s.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +171,45 @@ mod tests {
         assert_eq!(wrap("日本語テキスト", 6), vec!["日本語", "テキス", "ト"]);
         assert_eq!(wrap("", 5), vec![""]);
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn first_sentence_stops_at_the_end_of_a_sentence_not_at_abbreviations() {
+        assert_eq!(
+            first_sentence(
+                "Hold an order, e.g. a big one. Today 3 analysts review.",
+                200
+            ),
+            "Hold an order, e.g. a big one."
+        );
+        assert_eq!(
+            first_sentence("Scores 0.5 on AUC. Next", 200),
+            "Scores 0.5 on AUC."
+        );
+        assert_eq!(first_sentence("line one\nline two", 200), "line one");
+        assert_eq!(first_sentence("no full stop", 200), "no full stop");
+        let cut = first_sentence("word ".repeat(100).trim(), 24);
+        assert!(cut.ends_with('…') && cut.chars().count() <= 24, "{cut}");
+    }
+
+    #[test]
+    fn wordings() {
+        assert_eq!(end_sentence("Cut losses by 30%"), "Cut losses by 30%.");
+        assert_eq!(end_sentence("Done."), "Done.");
+        assert_eq!(end_sentence("He said \"go.\""), "He said \"go.\"");
+        assert_eq!(
+            without_aside("Classification (a label per item)"),
+            "Classification"
+        );
+        assert_eq!(without_aside("(only an aside)"), "(only an aside)");
+        assert_eq!(plural(1, "blocker", None), "1 blocker");
+        assert_eq!(plural(0, "blocker", None), "0 blockers");
+        assert_eq!(plural(2, "open question", None), "2 open questions");
+        assert_eq!(plural(3, "entry", Some("entries")), "3 entries");
+        assert_eq!(usd(0.0), "under $0.0001");
+        assert_eq!(usd(0.0123), "$0.0123");
+        assert_eq!(usd(0.5), "$0.5");
+        assert_eq!(usd(12.345), "$12.35");
+        assert_eq!(usd(f64::NAN), "an unknown amount");
     }
 }

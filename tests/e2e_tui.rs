@@ -104,7 +104,8 @@ fn interview_every_kind_go_back_resume_and_export() {
     t.keys(&["C-q"]);
     t.wait_exit();
     let doc = read(&dir.path().join("s.md"));
-    assert!(doc.starts_with("# E2E project: ML design doc"), "{doc}");
+    assert!(doc.starts_with("---\ntitle: \"E2E project\"\n"), "{doc}");
+    assert!(doc.contains("\n# E2E project: ML design doc\n"), "{doc}");
     assert!(
         !doc.contains("Positive rate?"),
         "hidden questions are not rendered"

@@ -1,6 +1,8 @@
 //! The design doc: answers are data (never template code, never markdown structure), the heading
-//! tree is the questionnaire's, tables keep their columns, hidden answers stay out, required
-//! gaps are listed, and the footer hash tracks exactly the visible answers.
+//! tree is a design doc's (front matter, summary and verdict first, the design sections, the
+//! findings, the appendix), findings sit as callouts in the section of their question, tables
+//! keep their columns, hidden answers stay out, required gaps are listed, the diagram cannot be
+//! broken by an answer, and the footer hash tracks exactly the visible answers.
 
 mod common;
 
@@ -9,7 +11,9 @@ use std::path::{Path, PathBuf};
 use kickoff::render_doc;
 use kickoff::{Answer, Session};
 use kickoff::{Bundle, Review};
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 const DECISION: &str = "Decide who gets a retention offer.\n\
 # heading from an answer\n\
@@ -101,7 +105,10 @@ fn kickoff(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 fn parser(md: &str) -> Parser<'_> {
-    Parser::new_ext(md, Options::ENABLE_TABLES)
+    Parser::new_ext(
+        md,
+        Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_GFM,
+    )
 }
 
 fn level(l: HeadingLevel) -> u8 {
@@ -149,24 +156,41 @@ fn plain_text(md: &str) -> String {
     out
 }
 
-/// The H2 titles the doc must have, in order.
-fn expected_h2(bundle: &Bundle, review: &Review, open: bool, contents: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    if contents {
-        out.push("Contents".to_string());
-    }
-    for (i, s) in bundle.questionnaire.sections.iter().enumerate() {
-        out.push(format!("{}. {}", i + 1, s.title));
-    }
-    if !review.findings.is_empty() {
-        out.push("Review findings".into());
+/// The design sections of the built-in questionnaire's doc, in order.
+const DESIGN_SECTIONS: [&str; 13] = [
+    "Overview and motivation",
+    "Goals and non-goals",
+    "Success metrics and guardrails",
+    "Requirements and constraints",
+    "Data and labels",
+    "Baselines",
+    "Methodology and evaluation",
+    "Alternatives considered",
+    "System design",
+    "Rollout and experiment plan",
+    "Monitoring and retraining",
+    "Risks and responsible use",
+    "Milestones and open questions",
+];
+
+/// The H2 titles the built-in doc must have, in order.
+fn expected_h2(review: &Review, critique: bool) -> Vec<String> {
+    let mut out: Vec<String> = ["Summary", "Reviewer's verdict", "Contents"]
+        .map(String::from)
+        .to_vec();
+    let mut n = 0;
+    for title in DESIGN_SECTIONS
+        .iter()
+        .chain(["Review findings"].iter())
+        .chain(critique.then_some("Reviewer's critique").iter())
+    {
+        n += 1;
+        out.push(format!("{n}. {title}"));
     }
     if review.readiness.is_some() {
-        out.push("Production readiness".into());
+        out.push("Appendix A: Production readiness".into());
     }
-    if open {
-        out.push("Open questions".into());
-    }
+    out.push("Appendix B: Reproducibility".into());
     out
 }
 
@@ -181,23 +205,238 @@ fn required_open(bundle: &Bundle, review: &Review) -> Vec<String> {
         .collect()
 }
 
-/// The heading tree: one H1 (the project), the H2s of `expected`, H3s only for severity groups.
+/// The heading tree: one H1 (the project) first, the H2s of `expected`, H3s only for groups of
+/// other answers, and every numbered H2 and appendix listed in the contents, in order.
 fn assert_heading_tree(md: &str, project: &str, expected: &[String]) {
     let hs = headings(md);
     let h1: Vec<&String> = hs.iter().filter(|(l, _)| *l == 1).map(|(_, t)| t).collect();
     assert_eq!(h1, [&format!("{project}: ML design doc")], "{hs:?}");
     let h2: Vec<&String> = hs.iter().filter(|(l, _)| *l == 2).map(|(_, t)| t).collect();
     assert_eq!(h2, expected.iter().collect::<Vec<_>>(), "{hs:?}");
-    for (l, t) in &hs {
-        assert!(*l <= 3, "no deeper headings: {hs:?}");
-        if *l == 3 {
-            assert!(
-                ["Blockers", "Warnings", "Worth a thought"].contains(&t.as_str()),
-                "{t}"
-            );
+    assert!(
+        hs.iter().all(|(l, _)| *l <= 3),
+        "no deeper headings: {hs:?}"
+    );
+    assert_eq!(hs[0].0, 1, "the H1 comes first");
+    let contents = section_of(md, "Contents");
+    let listed: Vec<String> = lists(&contents).concat();
+    let numbered: Vec<String> = expected
+        .iter()
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()) || t.starts_with("Appendix"))
+        .map(|t| {
+            t.split_once(". ")
+                .map_or(t.as_str(), |(_, x)| x)
+                .to_string()
+        })
+        .collect();
+    assert_eq!(listed, numbered, "the contents list every section");
+}
+
+/// The markdown between the H2 whose title ends with `title` and the next H2.
+fn section_of(md: &str, title: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in md.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            inside = h.ends_with(title);
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
         }
     }
-    assert_eq!(hs[0].0, 1, "the H1 comes first");
+    out
+}
+
+/// Each GitHub alert (`> [!CAUTION]`...) with the H2 it sits under and its text.
+fn callouts(md: &str) -> Vec<(BlockQuoteKind, String, String)> {
+    let mut out = Vec::new();
+    let mut h2 = String::new();
+    let mut heading: Option<String> = None;
+    let mut quote: Option<(BlockQuoteKind, String)> = None;
+    for ev in parser(md) {
+        match ev {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                h2 = heading.take().unwrap_or_default()
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => quote = Some((kind, String::new())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                if let Some((kind, text)) = quote.take() {
+                    out.push((kind, h2.clone(), text));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+                if let Some((_, q)) = quote.as_mut() {
+                    q.push_str(&t);
+                }
+            }
+            Event::InlineHtml(h) => {
+                if let Some((_, q)) = quote.as_mut() {
+                    q.push_str(&h);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The fenced code blocks tagged `mermaid`.
+fn mermaid_blocks(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for ev in parser(md) {
+        match ev {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if &*lang == "mermaid" => {
+                current = Some(String::new())
+            }
+            Event::End(TagEnd::CodeBlock) => out.extend(current.take()),
+            Event::Text(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The front matter: the YAML metadata block, which must open the doc.
+fn front_matter(md: &str) -> String {
+    let mut events = parser(md);
+    assert!(
+        matches!(events.next(), Some(Event::Start(Tag::MetadataBlock(_)))),
+        "the doc opens with front matter"
+    );
+    match events.next() {
+        Some(Event::Text(t)) => t.to_string(),
+        other => panic!("front matter text, not {other:?}"),
+    }
+}
+
+/// What a reader of the built-in doc must find, whatever the answers: front matter with the
+/// doc's keys, the summary and the verdict before the first design section, one callout per
+/// finding in the section that holds its question, the diagram, links that resolve.
+fn assert_design_doc(md: &str, review: &Review) {
+    let front = front_matter(md);
+    for key in [
+        "title: ",
+        "status: ",
+        "authors:",
+        "reviewers:",
+        "created: ",
+        "updated: ",
+    ] {
+        assert!(
+            front.lines().any(|l| l.starts_with(key)),
+            "{key} in {front}"
+        );
+    }
+    let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no {h:?}"));
+    assert!(at("## Summary") < at("## Reviewer's verdict"));
+    assert!(at("## Reviewer's verdict") < at("## 1. Overview and motivation"));
+    let found: Vec<_> = callouts(md)
+        .into_iter()
+        .filter(|(_, _, t)| t.contains("<a id=\"f-"))
+        .collect();
+    assert_eq!(
+        found.len(),
+        review.findings.len(),
+        "one callout per finding"
+    );
+    for f in &review.findings {
+        let kind = match f.severity {
+            kickoff::Severity::Blocker => BlockQuoteKind::Caution,
+            kickoff::Severity::Warning => BlockQuoteKind::Warning,
+            kickoff::Severity::Info => BlockQuoteKind::Note,
+        };
+        let anchor = format!("<a id=\"f-{}\"></a>", f.rule);
+        let (k, h2, _) = found
+            .iter()
+            .find(|(_, _, t)| t.contains(&anchor))
+            .unwrap_or_else(|| panic!("no callout for {}", f.rule));
+        assert_eq!(*k, kind, "{}", f.rule);
+        let question = section_holding(md, &format!("<a id=\"q-{}\"></a>", f.question));
+        assert_eq!(
+            h2, &question,
+            "{} sits in the section of {}",
+            f.rule, f.question
+        );
+    }
+    let diagrams = mermaid_blocks(md);
+    assert!(
+        diagrams.iter().any(|d| d.starts_with("flowchart LR")),
+        "a system diagram"
+    );
+    assert!(section_of(md, "System design").contains("```mermaid\nflowchart LR"));
+    for d in &diagrams {
+        assert_mermaid_is_the_templates(d);
+    }
+    assert_links_resolve(md);
+    assert_html_is_the_templates(md);
+}
+
+/// The title of the H2 under which `needle` appears.
+fn section_holding(md: &str, needle: &str) -> String {
+    let at = md
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in the doc"));
+    md[..at]
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("## "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Every line of a diagram is one the template writes: a node with a quoted label in which no
+/// character can end the label, a subgraph, an edge between the template's own node ids, a
+/// style. An answer can change a label's words, never the diagram's shape.
+fn assert_mermaid_is_the_templates(diagram: &str) {
+    let label_ok = |l: &str| !l.contains(['"', '[', ']', '<', '>', '`', '%', '\n', '|', '\\']);
+    for line in diagram.lines() {
+        let t = line.trim();
+        let quoted = |open: &str, close: &str| {
+            t.find(open).and_then(|i| {
+                let rest = &t[i + open.len()..];
+                rest.rfind(close)
+                    .map(|j| (&t[..i], &rest[..j], &rest[j + close.len()..]))
+            })
+        };
+        let ok = match t {
+            "flowchart LR" | "end" | "xychart-beta" => true,
+            _ if t.starts_with("subgraph ") || t.starts_with("classDef ") => {
+                quoted("[\"", "\"]").is_none_or(|(_, l, _)| label_ok(l))
+            }
+            _ if t.starts_with("title \"") || t.starts_with("y-axis \"") => true,
+            _ if t.starts_with("x-axis [") || t.starts_with("bar [") => {
+                t.split('"').skip(1).step_by(2).all(label_ok)
+            }
+            _ if t.contains("-->") || t.contains("-.->") => t.split(' ').all(|w| {
+                matches!(w, "-->" | "-.->") || w.chars().all(|c| c.is_ascii_alphanumeric())
+            }),
+            _ => match quoted("[\"", "\"]") {
+                Some((id, l, rest)) => {
+                    id.chars().all(|c| c.is_ascii_alphanumeric())
+                        && label_ok(l)
+                        && (rest.is_empty() || rest == ":::gap")
+                }
+                None => false,
+            },
+        };
+        assert!(
+            ok,
+            "a diagram line the template does not write: {line:?}\n{diagram}"
+        );
+    }
 }
 
 /// Every table has the same number of cells in each row as in its alignment row.
@@ -336,11 +575,8 @@ fn answers_are_data_not_template_code_nor_markdown() {
 
     let open = required_open(&bundle, &review);
     assert!(!open.is_empty());
-    assert_heading_tree(
-        &md,
-        "Churn radar {{ 7*7 }}",
-        &expected_h2(&bundle, &review, true, true),
-    );
+    assert_heading_tree(&md, "Churn radar {{ 7*7 }}", &expected_h2(&review, false));
+    assert_design_doc(&md, &review);
 }
 
 /// The items of every list, as text.
@@ -415,6 +651,8 @@ fn a_tab_indented_line_does_not_become_a_code_block() {
     let mut in_code = false;
     for ev in parser(&md) {
         match ev {
+            // The template's own diagrams are the only code blocks.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if &*lang == "mermaid" => {}
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(t) => assert!(!in_code, "an answer became a code block: {t:?}"),
@@ -424,38 +662,16 @@ fn a_tab_indented_line_does_not_become_a_code_block() {
     assert!(plain_text(&md).contains("Tabbed line after a blank line."));
 }
 
+/// The labelled one-line answers (`**Label:** answer` items), as "Label: answer".
+fn labelled_items(md: &str) -> Vec<String> {
+    lists(md).concat()
+}
+
 #[test]
-fn tables_keep_their_columns() {
+fn short_answers_are_labelled_items_and_tables_keep_their_columns() {
     let dir = tempfile::tempdir().unwrap();
     let (_, review, md) = render_via_library(dir.path(), &builtin_session(&answers()));
-    let shapes = table_shapes(&md);
-    assert!(shapes.iter().all(|&(c, _)| c == 2 || c == 3), "{shapes:?}");
-    let answer_tables: Vec<_> = shapes.iter().filter(|s| s.0 == 2).collect();
-    assert!(
-        answer_tables.len() >= 2,
-        "framing and metrics have short answers: {shapes:?}"
-    );
-    if review.readiness.is_some() {
-        assert_eq!(
-            shapes.last(),
-            Some(&(3, 5)),
-            "header + Data, Model, Infra, Monitor"
-        );
-    }
-    let cells = cells(&md);
-    for want in [
-        "| pipe | in a cell |",
-        "Churn radar {{ 7*7 }}",
-        "1. not a list item",
-        "yes",
-        "0.04 fraction",
-        "120000 examples",
-    ] {
-        assert!(
-            cells.iter().any(|c| c == want),
-            "no cell {want:?} in {cells:?}"
-        );
-    }
+    let items = labelled_items(&md);
     let task = common::builtin()
         .questionnaire
         .get("task")
@@ -464,7 +680,30 @@ fn tables_keep_their_columns() {
         .unwrap()
         .label()
         .to_string();
-    assert!(cells.contains(&task), "a choice shows its label");
+    for want in [
+        "Business metric: | pipe | in a cell |".to_string(),
+        "Kill date: 1. not a list item".into(),
+        "Heuristic tried and measured: yes".into(),
+        "Positive rate: 0.04 fraction".into(),
+        "Labelled examples: 120000 examples".into(),
+        format!("Kind of prediction: {task}"),
+    ] {
+        assert!(items.contains(&want), "no item {want:?} in {items:?}");
+    }
+    let shapes = table_shapes(&md);
+    if review.readiness.is_some() {
+        assert_eq!(
+            shapes.last(),
+            Some(&(3, 5)),
+            "header + Data, Model, Infra, Monitor"
+        );
+    }
+    let findings = section_of(&md, "Review findings");
+    assert_eq!(
+        table_shapes(&findings),
+        [(4, review.findings.len() + 1)],
+        "one row per finding, no response column before any response"
+    );
 }
 
 #[test]
@@ -496,21 +735,33 @@ fn required_unanswered_questions_are_open_questions() {
     let expected = required_open(&bundle, &review);
     assert!(expected.contains(&"why_ml".to_string()));
     assert!(!expected.contains(&"project_name".to_string()));
-    let section = md
-        .split("## Open questions")
-        .nth(1)
-        .expect("an Open questions section");
+    let section = section_of(&md, "Milestones and open questions");
     let listed: Vec<String> = section
         .lines()
         .filter(|l| l.starts_with("- "))
         .map(|l| {
-            l.rsplit('`')
+            l.split("(#q-")
                 .nth(1)
-                .expect("the id in backticks")
+                .and_then(|r| r.split(')').next())
+                .expect("a link to the question")
                 .to_string()
         })
         .collect();
     assert_eq!(listed, expected);
+    let verdict = section_of(&md, "Reviewer's verdict");
+    assert!(
+        verdict.contains(&format!(
+            "{} required questions are still open",
+            expected.len()
+        )),
+        "{verdict}"
+    );
+    for id in &expected {
+        assert!(
+            verdict.contains(&format!("(#q-{id})")),
+            "{id} linked from the verdict"
+        );
+    }
     let optional_unanswered = bundle
         .questionnaire
         .questions()
@@ -520,7 +771,7 @@ fn required_unanswered_questions_are_open_questions() {
 }
 
 #[test]
-fn nothing_open_means_no_open_questions_heading() {
+fn nothing_open_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = common::builtin();
     // Answer every required, visible question (one pass: conditions only look back).
@@ -535,11 +786,14 @@ fn nothing_open_means_no_open_questions_heading() {
     let (bundle, review, md) = render_via_library(dir.path(), &session);
     assert!(required_open(&bundle, &review).is_empty());
     assert!(!md.contains("Open questions"));
-    assert_heading_tree(
-        &md,
-        "Churn radar {{ 7*7 }}",
-        &expected_h2(&bundle, &review, false, true),
+    assert!(!md.contains("Open required questions"));
+    assert!(
+        section_of(&md, "Milestones and open questions")
+            .contains("Every required question is answered.")
     );
+    assert!(section_of(&md, "Reviewer's verdict").contains("every required question is answered"));
+    assert_heading_tree(&md, "Churn radar {{ 7*7 }}", &expected_h2(&review, false));
+    assert_design_doc(&md, &review);
 }
 
 fn fitting_answer(q: &kickoff::Question) -> Answer {
@@ -638,23 +892,18 @@ fn examples_render_to_valid_markdown() {
         let (bundle, session) = kickoff::open(&path, None).expect("opens");
         let review = bundle.review(&session.answers);
         let md = render_doc(&bundle, &session, &review, None).expect("renders");
-        let open = !required_open(&bundle, &review).is_empty();
         let project = review.asked["project_name"].to_string();
-        let mut expected = expected_h2(&bundle, &review, open, true);
-        if !session.critiques.is_empty() {
-            let at = expected.len() - usize::from(open);
-            expected.insert(at, "Reviewer's critique".into());
-        }
+        let expected = expected_h2(&review, !session.critiques.is_empty());
         assert_heading_tree(&md, &project, &expected);
-        assert!(table_shapes(&md).iter().all(|&(c, _)| c == 2 || c == 3));
-        assert_html_is_the_templates(&md);
-        assert_links_resolve(&md);
+        assert_design_doc(&md, &review);
         assert_eq!(hash_in(&md), kickoff::answers_hash(&review.asked));
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(format!("doc-{name}"), md);
     }
 }
 
 #[test]
-fn mini_doc_has_review_findings_and_no_readiness() {
+fn a_questionnaire_of_its_own_gets_its_own_sections() {
     let dir = tempfile::tempdir().unwrap();
     let mini = common::root().join("tests/fixtures/mini.toml");
     let bundle = common::mini();
@@ -665,20 +914,47 @@ fn mini_doc_has_review_findings_and_no_readiness() {
         ("task", Answer::Text("classification".into())),
         ("positive_rate", Answer::Number(0.02)),
         ("metrics", Answer::List(vec!["accuracy".into()])),
+        ("owner", Answer::Text("Kim".into())),
     ] {
         session.set(id, Some(a));
     }
     let (bundle, review, md) = render_via_library(dir.path(), &session);
     assert!(review.readiness.is_none());
     assert_eq!(review.findings.len(), 1, "{:?}", review.findings);
-    let open = !required_open(&bundle, &review).is_empty();
-    assert_heading_tree(
-        &md,
-        "Mini `churn`",
-        &expected_h2(&bundle, &review, open, true),
+    let mut expected: Vec<String> = ["Summary", "Reviewer's verdict", "Contents"]
+        .map(String::from)
+        .to_vec();
+    for (i, s) in bundle.questionnaire.sections.iter().enumerate() {
+        expected.push(format!("{}. {}", i + 1, s.title));
+    }
+    expected.push(format!(
+        "{}. Review findings",
+        bundle.questionnaire.sections.len() + 1
+    ));
+    expected.push("Appendix B: Reproducibility".into());
+    assert_heading_tree(&md, "Mini `churn`", &expected);
+    assert!(
+        mermaid_blocks(&md).is_empty(),
+        "no system diagram without its questions"
     );
-    assert!(headings(&md).contains(&(3, "Blockers".to_string())));
-    assert!(plain_text(&md).contains("Accuracy at a positive rate of 0.02"));
+    let found: Vec<_> = callouts(&md)
+        .into_iter()
+        .filter(|(_, h2, _)| h2 != "Reviewer's verdict")
+        .collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, BlockQuoteKind::Caution);
+    let question = &review.findings[0].question;
+    assert_eq!(
+        found[0].1,
+        section_holding(&md, &format!("<a id=\"q-{question}\"></a>")),
+        "the callout sits with its question"
+    );
+    assert!(found[0].2.contains("Accuracy at a positive rate of 0.02"));
+    assert!(
+        labelled_items(&md).contains(&"Who owns the model? Kim".to_string()),
+        "a prompt as label takes no colon: {:?}",
+        labelled_items(&md)
+    );
     assert_links_resolve(&md);
     assert_html_is_the_templates(&md);
 }
@@ -700,7 +976,7 @@ fn template_override() {
     assert_eq!(code, Some(0), "{stderr}");
     let doc = common::read(&dir.path().join("doc.md"));
     assert!(
-        doc.starts_with("Project: Churn radar {{ 7*7 }}\nQ: ml-experiment\n- Problem framing"),
+        doc.starts_with("Project: Churn radar {{ 7*7 }}\nQ: ml-experiment\n- About this document"),
         "{doc}"
     );
     assert_eq!(
@@ -765,4 +1041,210 @@ fn secret_answers_stay_out_of_the_file_and_the_doc() {
             .to_toml(Some(&bundle.questionnaire))
             .contains("hunter2")
     );
+}
+
+#[test]
+fn the_flawed_examples_first_blocker_is_on_the_first_screen() {
+    let path = common::root().join("examples/fraud-flawed.toml");
+    let (bundle, session) = kickoff::open(&path, None).expect("opens");
+    let review = bundle.review(&session.answers);
+    let md = render_doc(&bundle, &session, &review, None).expect("renders");
+    let first = review
+        .findings
+        .iter()
+        .find(|f| f.severity == kickoff::Severity::Blocker)
+        .expect("the flawed example has blockers");
+    let line = md
+        .lines()
+        .position(|l| l.contains(&format!("`{}`", first.rule)))
+        .expect("the blocker is named");
+    assert!(line < 40, "{} first named on line {}", first.rule, line + 1);
+    let verdict = section_of(&md, "Reviewer's verdict");
+    assert!(verdict.contains("**Not ready.**"), "{verdict}");
+    for f in review
+        .findings
+        .iter()
+        .filter(|f| f.severity == kickoff::Severity::Blocker)
+    {
+        assert!(
+            verdict.contains(&format!("(#f-{})", f.rule)),
+            "{} is listed and linked",
+            f.rule
+        );
+    }
+}
+
+/// Answers written to break out of the diagram, the front matter or the doc: Mermaid syntax
+/// (quotes, brackets, arrows, `end`, comments, click handlers), YAML (a closing `---`, quotes,
+/// line breaks), HTML and fences.
+#[test]
+fn hostile_answers_cannot_break_the_diagram_the_front_matter_or_the_doc() {
+    let hostile = [
+        "orders\"] --> X[\"pwned",
+        "end",
+        "%% comment\nsubgraph evil",
+        "click src1 call alert()",
+        "a`b```c",
+        "<img src=x onerror=alert(1)>",
+        "tab\there & #quot; entity",
+        "x]]; style src1 fill:#f00",
+    ];
+    let mut answers = answers();
+    answers.retain(|(id, _)| !["data_sources", "decision", "project_name"].contains(id));
+    answers.push((
+        "data_sources",
+        Answer::List(hostile.iter().map(|s| s.to_string()).collect()),
+    ));
+    answers.push((
+        "decision",
+        Answer::Text(hostile.join(" ").replace('\n', " ")),
+    ));
+    answers.push(("project_name", Answer::Text("T\"\n---\ntitle: x".into())));
+    answers.push((
+        "authors",
+        Answer::List(vec!["A: b".into(), "- c".into(), "'d'".into()]),
+    ));
+    answers.push(("monitoring", Answer::List(vec!["feature_drift".into()])));
+    answers.push(("serving_mode", Answer::Text("online".into())));
+    answers.push(("model_family", Answer::Text("gbdt".into())));
+    let dir = tempfile::tempdir().unwrap();
+    let (_, review, md) = render_via_library(dir.path(), &builtin_session(&answers));
+    assert_design_doc(&md, &review);
+    let front = front_matter(&md);
+    assert_eq!(
+        front
+            .lines()
+            .filter(|l| !l.starts_with("  - "))
+            .map(|l| l.split(':').next().unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "title",
+            "status",
+            "authors",
+            "reviewers",
+            "created",
+            "updated",
+            "questionnaire"
+        ],
+        "{front}"
+    );
+    assert!(front.contains(r#"title: "T\"\n---\ntitle: x""#), "{front}");
+    let diagram = mermaid_blocks(&md)
+        .into_iter()
+        .find(|d| d.starts_with("flowchart"))
+        .unwrap();
+    assert_eq!(
+        diagram.matches("\n    src").count(),
+        7,
+        "six sources and one 'more': {diagram}"
+    );
+    assert!(diagram.contains("and 2 more"), "{diagram}");
+}
+
+#[test]
+fn multi_line_answers_keep_their_lines() {
+    let mut answers = answers();
+    answers.push((
+        "model_rationale",
+        Answer::Text("Constant: 0.05 PR-AUC\nLogistic regression: 0.22\nLightGBM: 0.31\n\nAll on the March holdout.".into()),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, md) = render_via_library(dir.path(), &builtin_session(&answers));
+    let text = plain_text(&md);
+    for line in [
+        "Constant: 0.05 PR-AUC",
+        "Logistic regression: 0.22",
+        "LightGBM: 0.31",
+        "All on the March holdout.",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line:?} is not a line of its own:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn counts_agree_with_their_numbers_and_money_reads_as_money() {
+    let mut session = builtin_session(&answers());
+    session.critiques.push(kickoff::Critique {
+        provider: "openai".into(),
+        model: "m".into(),
+        created: "2025-01-02T00:00:00Z".into(),
+        prompt_hash: "p".into(),
+        answers_hash: "a".into(),
+        text: "- [general] Looks fine.".into(),
+        interrupted: false,
+        input_tokens: Some(10),
+        output_tokens: Some(5),
+        tokens_counted: false,
+        cost_usd: Some(0.00002),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (_, review, md) = render_via_library(dir.path(), &session);
+    assert_heading_tree(&md, "Churn radar {{ 7*7 }}", &expected_h2(&review, true));
+    assert!(
+        md.contains("under $0.0001"),
+        "{}",
+        section_of(&md, "Reviewer's critique")
+    );
+    assert!(!md.contains("$0.0,") && !md.contains("$0.0."));
+    for bad in [
+        "1 blockers",
+        "1 warnings",
+        "1 notes",
+        "1 findings",
+        "1 required questions",
+        "(s)",
+    ] {
+        assert!(!md.contains(bad), "{bad:?} in the doc");
+    }
+}
+
+#[test]
+fn the_brief_is_one_page_with_the_verdict_and_the_top_risks() {
+    for name in ["fraud-flawed", "churn-done-well"] {
+        let dir = tempfile::tempdir().unwrap();
+        let src = common::root().join(format!("examples/{name}.toml"));
+        std::fs::copy(&src, dir.path().join("s.toml")).unwrap();
+        let run = common::kickoff(dir.path(), &["render", "s.toml", "--template", "brief"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let brief = run.stdout;
+        assert!(
+            brief.lines().count() <= 60,
+            "{name}: {} lines",
+            brief.lines().count()
+        );
+        let hs = headings(&brief);
+        assert_eq!(hs[0].0, 1);
+        assert!(hs[0].1.starts_with("Kickoff brief: "), "{hs:?}");
+        for h in ["The plan in five lines", "Top risks", "Asks"] {
+            assert!(hs.iter().any(|(l, t)| *l == 2 && t == h), "{name}: no {h}");
+        }
+        let (bundle, session) = kickoff::open(&src, None).unwrap();
+        let review = bundle.review(&session.answers);
+        for f in review
+            .findings
+            .iter()
+            .filter(|f| f.severity != kickoff::Severity::Info)
+            .take(5)
+        {
+            assert!(
+                brief.contains(&format!("`{}`", f.rule)),
+                "{name}: {} missing",
+                f.rule
+            );
+        }
+        assert_eq!(table_shapes(&brief), [], "no tables in a brief");
+    }
+    // A file named like a built-in template is read as the file.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root().join("examples/fraud-flawed.toml"),
+        dir.path().join("s.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("brief"), "my own brief\n").unwrap();
+    let run = common::kickoff(dir.path(), &["render", "s.toml", "--template", "brief"]);
+    assert_eq!(run.stdout, "my own brief\n");
 }

@@ -44,6 +44,9 @@ fn mini_at(id: &str) -> App {
     ] {
         app.interview.session.set(q, Some(a));
     }
+    // The doc's front matter shows these: fixed, so the export screen's snapshot is too.
+    app.interview.session.created = "2026-11-20T09:00:00Z".into();
+    app.interview.session.updated = "2026-11-21T10:00:00Z".into();
     app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     send(&mut app, Msg::GotoQuestion(id.into()));
     app

@@ -397,7 +397,8 @@ fn export_renders_and_asks_the_runtime_to_write() {
     press(&mut app, ctrl('o'));
     assert_eq!(app.screen, Screen::Export);
     assert!(
-        app.export.preview.starts_with("# Doc test: ML design doc"),
+        app.export.preview.starts_with("---\ntitle: \"Doc test\"\n")
+            && app.export.preview.contains("\n# Doc test: ML design doc\n"),
         "{}",
         app.export.preview
     );
