@@ -174,9 +174,12 @@ static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// An ordering comparison with a variable that may be unanswered must be guarded, because an
 /// undefined value sorts below every number (`x < 0.1` would be true for an unanswered `x`).
+/// The result of a filter (`rows | length > 2`) is no answer, and needs no guard.
 fn unguarded_order(source: &str) -> Option<String> {
+    let is_filter = |at: usize| source[..at].trim_end().ends_with('|');
     let vars = ORDER_LEFT
         .captures_iter(source)
+        .filter(|c| !c.get(1).is_some_and(|m| is_filter(m.start())))
         .map(|c| c[1].to_string())
         .chain(ORDER_RIGHT.captures_iter(source).map(|c| c[2].to_string()));
     for var in vars {
@@ -449,6 +452,10 @@ mod tests {
         assert!(compile("answered(rate) and rate < 0.1").is_ok());
         assert!(compile("rate is number and rate >= 3").is_ok());
         assert!(compile("word_count(notes) < 5").is_ok());
+        assert!(compile("rows | selectattr('x') | list | length > 2").is_ok());
+        assert!(
+            compile("rows | length > n").is_ok() && compile("rows | length > 2 or n > 1").is_err()
+        );
         let ctx = context! {};
         assert!(!is_true(
             &compile("answered(rate) and rate < 0.1").unwrap(),
