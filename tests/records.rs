@@ -3,11 +3,14 @@
 //! version 1 whose lists and texts are now rows.
 
 mod common;
+#[path = "records/v1.rs"]
+mod v1;
 
 use std::path::Path;
 
 use common::*;
 use kickoff::{Answer, Bundle, Cell, Row, Session, check_answer};
+use v1::V1_SESSION;
 
 fn fixture() -> Bundle {
     Bundle::load(&root().join("tests/fixtures/records.toml")).expect("the records fixture loads")
@@ -253,25 +256,6 @@ fn a_merge_compares_whole_records_answers_whatever_the_order_of_cells() {
     assert_eq!(m.conflicts[0].question, "baselines");
 }
 
-/// A session of the built-in questionnaire's version 1: lists and a text where rows stand now.
-const V1_SESSION: &str = r#"questionnaire = "ml-experiment"
-questionnaire_version = "1"
-created = "2026-11-20T09:00:00Z"
-updated = "2026-11-21T11:05:00Z"
-
-[answers]
-project_name = "Old churn plan"
-baselines = ["constant", "gradient_boosted_trees"]
-baseline_scores = """
-constant: PR-AUC 0.05
-
-LightGBM: PR-AUC 0.31
-rules: PR-AUC 0.12"""
-guardrail_metrics = ["p99 latency", "complaints per 1k offers"]
-slices = ["new customers", "country"]
-milestones = 3
-"#;
-
 #[test]
 fn a_version_1_session_keeps_every_answer_and_says_what_was_converted() {
     let dir = tempfile::tempdir().unwrap();
@@ -324,47 +308,4 @@ fn a_version_1_session_keeps_every_answer_and_says_what_was_converted() {
         !review.findings.iter().any(|f| f.rule == "no-slices"),
         "the converted slices count"
     );
-}
-
-#[test]
-fn plain_converts_a_version_1_session_says_so_once_and_saves_the_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("old.toml");
-    std::fs::write(&file, V1_SESSION).unwrap();
-    let run = |input: &str| {
-        use std::io::Write;
-        let mut child = std::process::Command::new(bin())
-            .args(["plain", "old.toml"])
-            .current_dir(dir.path())
-            .env("KICKOFF_CONFIG", dir.path().join("none.toml"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    std::fs::write(dir.path().join("none.toml"), "").unwrap();
-    let out = run(":q\n");
-    assert!(
-        out.contains("Note: answer `slices`: converted 2 items to rows"),
-        "{out}"
-    );
-    let saved = read(&file);
-    assert!(
-        saved.contains(
-            "slices = [\n  { slice = \"new customers\" },\n  { slice = \"country\" },\n]"
-        ),
-        "{saved}"
-    );
-    assert!(saved.contains("milestones = 3"), "kept as is:\n{saved}");
-    let again = run(":q\n");
-    assert!(!again.contains("Note:"), "said once:\n{again}");
 }

@@ -236,9 +236,14 @@ fn render_records(q: &Question, grid: &Grid, theme: Theme, frame: &mut Frame, ar
     };
     let wanted: Vec<usize> = (0..q.columns.len())
         .map(|c| {
+            // The focused column has room for its placeholder, if it can.
+            let placeholder = match c == grid.col {
+                true => q.columns[c].placeholder.width(),
+                false => 0,
+            };
             let widest = (0..grid.rows.len())
                 .map(|r| text(r, c).width())
-                .chain([q.columns[c].label().width(), 3])
+                .chain([q.columns[c].label().width(), placeholder, 3])
                 .max()
                 .unwrap_or(3);
             widest + 1
