@@ -428,6 +428,8 @@ mod tests {
             "rows | selectattr('known', 'false') | map(attribute='name') | list == ['refund flag']"
         ));
         assert!(t("'tenure days' in rows | map(attribute='name')"));
+        assert!(t("rows | selectattr('known', 'false') | list is not empty"));
+        assert!(t("rows | selectattr('score') | list | length == 1"));
     }
 
     #[test]
