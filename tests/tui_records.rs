@@ -3,6 +3,8 @@
 //! `TestBackend` (and at every small size, without a panic).
 
 mod common;
+#[path = "records/v1.rs"]
+mod v1;
 
 use common::*;
 use kickoff::Bundle;
@@ -11,6 +13,7 @@ use kickoff::tui::{App, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use v1::V1_SESSION;
 
 fn fixture() -> Bundle {
     Bundle::load(&root().join("tests/fixtures/records.toml")).expect("the records fixture loads")
@@ -202,5 +205,32 @@ fn the_grid_fits_any_size_without_a_panic() {
     assert!(
         draw(&app, 120, 40).contains("e.g. logistic"),
         "the placeholder of the cell"
+    );
+}
+
+#[test]
+fn answers_converted_on_opening_are_said_in_the_banner_and_listed_in_the_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.toml");
+    std::fs::write(&file, V1_SESSION).unwrap();
+    let (bundle, mut session) = kickoff::open(&file, None).unwrap();
+    let notes = session.upgrade(&bundle.questionnaire);
+    let mut app = App::new(bundle, session, file);
+    app.color = false;
+    app.take_load_notes(notes);
+    let banner = draw(&app, 160, 40);
+    assert!(
+        banner.contains("baseline_scores: converted 3 lines to rows (into column `name`); check the columns (and 2 more: ^R lists them)"),
+        "{banner}"
+    );
+    let items = app.review_items();
+    let slices = items
+        .iter()
+        .find(|i| i.text.starts_with("answer `slices`: converted 2 items"))
+        .expect("listed in the review");
+    assert_eq!(
+        slices.question.as_deref(),
+        Some("slices"),
+        "Enter jumps to it"
     );
 }
