@@ -50,6 +50,7 @@ fn fitting(q: &kickoff::Question) -> Answer {
         }
         Kind::YesNo => Answer::Bool(true),
         Kind::List => Answer::List(vec!["first item".into(), "second item".into()]),
+        Kind::Records => Answer::Records(vec![row(q), row(q)]),
     };
     assert!(kickoff::check_answer(q, &a).is_empty(), "{}", q.id);
     a
@@ -147,3 +148,18 @@ fn benches(c: &mut Criterion) {
 
 criterion_group!(render, benches);
 criterion_main!(render);
+
+/// A row that fits a records question: each cell read from a typical reply.
+fn row(q: &kickoff::Question) -> kickoff::Row {
+    use kickoff::ColumnKind::{Text, YesNo};
+    let reply = |c: &kickoff::Column| match c.kind {
+        Text => "a cell",
+        YesNo => "y",
+        _ => "1",
+    };
+    let cells = q
+        .columns
+        .iter()
+        .filter_map(|c| Some((c.id.clone(), c.parse_cell(reply(c)).ok()??)));
+    kickoff::Row(cells.collect())
+}

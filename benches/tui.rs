@@ -30,6 +30,7 @@ fn full_session(bundle: &Bundle) -> Session {
             ),
             Kind::YesNo => Answer::Bool(true),
             Kind::List => Answer::List(vec!["first".into(), "second".into()]),
+            Kind::Records => Answer::Records(vec![row(question)]),
         };
         s.set(&question.id, Some(a));
     }
@@ -122,3 +123,18 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// A row that fits a records question: each cell read from a typical reply.
+fn row(q: &kickoff::Question) -> kickoff::Row {
+    use kickoff::ColumnKind::{Text, YesNo};
+    let reply = |c: &kickoff::Column| match c.kind {
+        Text => "a cell",
+        YesNo => "y",
+        _ => "1",
+    };
+    let cells = q
+        .columns
+        .iter()
+        .filter_map(|c| Some((c.id.clone(), c.parse_cell(reply(c)).ok()??)));
+    kickoff::Row(cells.collect())
+}

@@ -1,5 +1,6 @@
-//! One answer, as stored in the session file: text, a number, yes/no or a list of strings.
-//! Anything else found in a file is kept verbatim (`Other`) so that nothing is lost.
+//! One answer, as stored in the session file: text, a number, yes/no, a list of strings or
+//! rows of typed cells (an array of tables). Anything else found in a file is kept verbatim
+//! (`Other`) so that nothing is lost.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -8,6 +9,9 @@ use std::sync::{Arc, RwLock};
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 use serde::{Deserialize, Serialize};
+
+mod records;
+pub use records::{Cell, Row, rows_to_toml_inline};
 
 /// Answers by question id. Sorted, so files diff well and hashes are stable.
 pub type Answers = BTreeMap<String, Answer>;
@@ -18,16 +22,19 @@ pub enum Answer {
     Number(f64),
     Bool(bool),
     List(Vec<String>),
+    /// Rows of a records question.
+    Records(Vec<Row>),
     /// A value of a shape no question kind uses (a table, nested arrays...), kept as found.
     Other(toml::Value),
 }
 
 impl Answer {
-    /// An empty text or list is the same as no answer.
+    /// An empty text or list, or rows with nothing in them, are the same as no answer.
     pub fn is_empty(&self) -> bool {
         match self {
             Answer::Text(s) => s.trim().is_empty(),
             Answer::List(l) => l.iter().all(|s| s.trim().is_empty()),
+            Answer::Records(rows) => rows.iter().all(Row::is_empty),
             _ => false,
         }
     }
@@ -39,6 +46,7 @@ impl Answer {
             Answer::Number(_) => "a number",
             Answer::Bool(_) => "yes/no",
             Answer::List(_) => "a list",
+            Answer::Records(_) => "a table of rows",
             Answer::Other(_) => "an unsupported value",
         }
     }
@@ -57,6 +65,14 @@ impl Answer {
             Answer::Number(n) => Value::from(*n),
             Answer::Bool(b) => Value::from(*b),
             Answer::List(l) => Value::from(l.clone()),
+            // A list of maps, so `rows | selectattr("col", "false")` and
+            // `rows | map(attribute="col")` work; rows with nothing in them are left out.
+            Answer::Records(rows) => Value::from(
+                rows.iter()
+                    .filter(|r| !r.is_empty())
+                    .map(Row::to_value)
+                    .collect::<Vec<_>>(),
+            ),
             Answer::Other(v) => Value::from(minijinja::value::Serde(v)),
         }
     }
@@ -72,6 +88,10 @@ impl Answer {
                     .filter_map(|x| x.as_str().map(str::to_string))
                     .collect(),
             ),
+            toml::Value::Array(a) => match records::rows_from_toml(&a) {
+                Some(rows) => Answer::Records(rows),
+                None => Answer::Other(toml::Value::Array(a)),
+            },
             other => Answer::Other(other),
         }
     }
@@ -86,6 +106,20 @@ impl fmt::Display for Answer {
             Answer::Bool(true) => f.write_str("yes"),
             Answer::Bool(false) => f.write_str("no"),
             Answer::List(l) => f.write_str(&l.join(", ")),
+            Answer::Records(rows) => {
+                let rows: Vec<String> = rows
+                    .iter()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| {
+                        r.0.iter()
+                            .filter(|(_, c)| !c.is_empty())
+                            .map(|(k, c)| format!("{k}: {c}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .collect();
+                f.write_str(&rows.join("; "))
+            }
             Answer::Other(v) => write!(f, "{v}"),
         }
     }
@@ -112,6 +146,7 @@ impl Serialize for Answer {
             Answer::Number(n) => s.serialize_f64(*n),
             Answer::Bool(b) => s.serialize_bool(*b),
             Answer::List(l) => l.serialize(s),
+            Answer::Records(rows) => rows.serialize(s),
             Answer::Other(v) => v.serialize(s),
         }
     }

@@ -4,7 +4,8 @@
 //! Helpers (usable in any condition or template):
 //! - `answered(x)`: the answer exists and is not empty.
 //! - `mentions(text, "word", ...)`: case-insensitive, whole-word match of any of the words
-//!   (a word may be a phrase; `text` may be a list, then any item counts).
+//!   (a word may be a phrase; `text` may be a list, then any item counts, or the rows of a
+//!   records answer, then any text or number cell counts).
 //! - `has_number(text)`: the text contains a digit.
 //! - `word_count(text)`: number of whitespace-separated words.
 //! - `x is empty`: undefined, none, an empty string or an empty list.
@@ -174,9 +175,12 @@ static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// An ordering comparison with a variable that may be unanswered must be guarded, because an
 /// undefined value sorts below every number (`x < 0.1` would be true for an unanswered `x`).
+/// The result of a filter (`rows | length > 2`) is no answer, and needs no guard.
 fn unguarded_order(source: &str) -> Option<String> {
+    let is_filter = |at: usize| source[..at].trim_end().ends_with('|');
     let vars = ORDER_LEFT
         .captures_iter(source)
+        .filter(|c| !c.get(1).is_some_and(|m| is_filter(m.start())))
         .map(|c| c[1].to_string())
         .chain(ORDER_RIGHT.captures_iter(source).map(|c| c[2].to_string()));
     for var in vars {
@@ -324,12 +328,24 @@ fn is_answered(v: &Value) -> bool {
     }
 }
 
+/// The words of a value: a text, a list's items a line each, a map's (a row's) cells; the
+/// cells of a row are its texts and numbers, not its yes/no values or its column names.
 fn text_of(v: &Value) -> String {
     match v.kind() {
         ValueKind::Undefined | ValueKind::None => String::new(),
         ValueKind::Seq => v
             .try_iter()
-            .map(|it| it.map(|x| x.to_string()).collect::<Vec<_>>().join("\n"))
+            .map(|it| it.map(|x| text_of(&x)).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default(),
+        ValueKind::Map => v
+            .try_iter()
+            .map(|keys| {
+                keys.filter_map(|k| v.get_item(&k).ok())
+                    .filter(|x| x.kind() != ValueKind::Bool)
+                    .map(|x| text_of(&x))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .unwrap_or_default(),
         _ => v.to_string(),
     }
@@ -390,6 +406,34 @@ mod tests {
     }
 
     #[test]
+    fn helpers_read_the_cells_of_rows() {
+        let rows = crate::answer::Answer::from_toml(
+            toml::from_str::<toml::Table>(
+                "x = [{ name = \"tenure days\", known = true }, { name = \"refund flag\", score = 0.31, known = false }]",
+            )
+            .unwrap()["x"]
+                .clone(),
+        );
+        let ctx = context! { rows => rows.to_value() };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(t("mentions(rows, 'refund')"));
+        assert!(
+            !t("mentions(rows, 'name')"),
+            "column names are not words of the answer"
+        );
+        assert!(!t("mentions(rows, 'true')"), "nor are yes/no cells");
+        assert!(t("has_number(rows)"));
+        assert!(t("word_count(rows) == 5"));
+        assert!(t("answered(rows) and rows is not empty"));
+        assert!(t(
+            "rows | selectattr('known', 'false') | map(attribute='name') | list == ['refund flag']"
+        ));
+        assert!(t("'tenure days' in rows | map(attribute='name')"));
+        assert!(t("rows | selectattr('known', 'false') | list is not empty"));
+        assert!(t("rows | selectattr('score') | list | length == 1"));
+    }
+
+    #[test]
     fn whole_word_matching() {
         assert!(contains_word("we train a cnn.", "cnn"));
         assert!(!contains_word("scnnr", "cnn"));
@@ -411,6 +455,10 @@ mod tests {
         assert!(compile("answered(rate) and rate < 0.1").is_ok());
         assert!(compile("rate is number and rate >= 3").is_ok());
         assert!(compile("word_count(notes) < 5").is_ok());
+        assert!(compile("rows | selectattr('x') | list | length > 2").is_ok());
+        assert!(
+            compile("rows | length > n").is_ok() && compile("rows | length > 2 or n > 1").is_err()
+        );
         let ctx = context! {};
         assert!(!is_true(
             &compile("answered(rate) and rate < 0.1").unwrap(),

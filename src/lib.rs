@@ -34,11 +34,13 @@ mod text;
 pub mod tui;
 mod workspace;
 
-pub use answer::{Answer, Answers};
+pub use answer::{Answer, Answers, Cell, Row};
 pub use bundle::{BUILTINS, Builtin, Bundle, Review};
 pub use config::{Config, Retry, Timeouts};
 pub use critic::{Critic, Finding, Severity};
-pub use questionnaire::{Choice, Kind, Question, Questionnaire, Section, check_answer};
+pub use questionnaire::{
+    Choice, Column, ColumnKind, Kind, Question, Questionnaire, Section, check_answer,
+};
 pub use render::{RenderError, render_doc};
 pub use score::{Readiness, Scorecard};
 pub use session::{Critique, SaveError, Session, answers_hash};

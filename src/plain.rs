@@ -5,13 +5,16 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use crate::answer::Answer;
+use crate::answer::{Answer, Row};
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
-use crate::questionnaire::{Kind, Question, check_answer};
+use crate::questionnaire::{Kind, Question, check_answer, parse_number, parse_yes_no};
 use crate::session::{now, write_atomic};
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
+
+mod rows;
+use rows::read_rows;
 
 const HOW: &str = "Enter keeps the current answer (or skips), - clears it, < goes back, ? shows the help, :q saves and quits.";
 
@@ -65,18 +68,8 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
                 .map(choice)
                 .collect::<Result<_, _>>()?,
         ),
-        Kind::Number => Answer::Number(
-            t.replace('_', "")
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .ok_or_else(|| format!("`{t}` is not a number"))?,
-        ),
-        Kind::YesNo => match t.to_lowercase().as_str() {
-            "y" | "yes" | "true" => Answer::Bool(true),
-            "n" | "no" | "false" => Answer::Bool(false),
-            _ => return Err("answer y or n".into()),
-        },
+        Kind::Number => Answer::Number(parse_number(t)?),
+        Kind::YesNo => Answer::Bool(parse_yes_no(t)?),
         Kind::List => Answer::List(
             t.split(';')
                 .map(str::trim)
@@ -84,6 +77,17 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
                 .map(str::to_string)
                 .collect(),
         ),
+        // One line is the first cell of one row (`read_reply` asks for the rest).
+        Kind::Records => {
+            let Some(first) = q.columns.first() else {
+                return Err("this question has no columns".into());
+            };
+            let cell = first.parse_cell(t)?;
+            Answer::Records(vec![Row(cell
+                .map(|c| (first.id.clone(), c))
+                .into_iter()
+                .collect())])
+        }
     };
     Ok(Reply::Answer(answer))
 }
@@ -96,7 +100,7 @@ pub fn interview(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<Ended, Error> {
-    let (mut bundle, session, mut store) = workspace::open_for_writing(
+    let (mut bundle, session, mut store, notes) = workspace::open_for_writing(
         questionnaire,
         file,
         workspace::Open::Either,
@@ -114,6 +118,9 @@ pub fn interview(
         iv.bundle.questionnaire.title,
         iv.progress().asked
     );
+    for n in &notes {
+        let _ = writeln!(output, "Note: {}: {}", n.subject, n.message);
+    }
     let mut history: Vec<usize> = Vec::new();
     while iv.is_asked(iv.focus) {
         ask(&iv, output).map_err(io_err)?;
@@ -364,6 +371,16 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "  (one item per line; end with a line holding only a dot)"
         )?,
+        Kind::Records => writeln!(
+            out,
+            "  (a table: each row's cells are asked in turn ({}); an empty first cell ends it)",
+            question
+                .columns
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?,
         Kind::Text => {}
     }
     if let Some(a) = iv.session.answers.get(&question.id) {
@@ -394,10 +411,13 @@ fn read_reply(
         return Ok(None);
     }
     let first = line.trim_end_matches(['\n', '\r']).to_string();
-    let multi = matches!(q.kind, Kind::LongText | Kind::List);
+    let multi = matches!(q.kind, Kind::LongText | Kind::List | Kind::Records);
     let command = matches!(first.trim(), "" | "-" | "<" | "?" | ":q");
     if !multi || command {
         return Ok(Some(parse_reply(q, &first)));
+    }
+    if q.kind == Kind::Records {
+        return read_rows(q, first, input, out).map(Some);
     }
     let mut lines = vec![first];
     loop {

@@ -6,12 +6,14 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Answer, AnswerContext, Answers};
+use crate::answer::{Answer, AnswerContext, Answers, Row};
 use crate::expr::{self, Condition};
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
+mod columns;
 pub use check::{ID_RULE, check_answer, is_valid_id};
+pub use columns::{Column, ColumnKind, parse_number, parse_yes_no};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,6 +25,8 @@ pub enum Kind {
     Number,
     YesNo,
     List,
+    /// Rows with typed columns (an array of tables in the session file).
+    Records,
 }
 
 impl Kind {
@@ -35,6 +39,7 @@ impl Kind {
             Kind::Number => "number",
             Kind::YesNo => "yes_no",
             Kind::List => "list",
+            Kind::Records => "records",
         }
     }
 }
@@ -98,6 +103,9 @@ pub struct Question {
     /// A secret answer is asked but never written to the session file.
     #[serde(default)]
     pub secret: bool,
+    /// The columns of a records question.
+    #[serde(default)]
+    pub columns: Vec<Column>,
 }
 
 /// A unit that agrees with its number: "1 day", "1 model", but "1 ms", "2 days".
@@ -135,6 +143,7 @@ impl Question {
     pub fn answer_text(&self, a: &Answer) -> String {
         match (self.kind, a) {
             (Kind::Choice, Answer::Text(v)) => self.choice_label(v),
+            (Kind::Records, Answer::Records(_)) => self.answer_items(a).join(LIST_SEPARATOR),
             (_, Answer::List(_)) => self.answer_items(a).join(LIST_SEPARATOR),
             (Kind::Number, Answer::Number(n)) => match &self.unit {
                 Some(u) => format!("{a} {}", unit_for(*n, u)),
@@ -144,15 +153,47 @@ impl Question {
         }
     }
 
-    /// A list answer's items in words (choice labels for a multiple choice); empty otherwise.
+    /// A list answer's items in words (choice labels for a multiple choice), a records
+    /// answer's rows ("Name: tenure, Known at prediction time: yes"); empty otherwise.
     pub fn answer_items(&self, a: &Answer) -> Vec<String> {
         match (self.kind, a) {
+            (Kind::Records, Answer::Records(rows)) => rows
+                .iter()
+                .filter(|r| !r.is_empty())
+                .map(|r| {
+                    self.row_cells(r)
+                        .into_iter()
+                        .filter(|(_, text)| !text.trim().is_empty())
+                        .map(|(label, text)| format!("{label}: {text}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .collect(),
             (Kind::MultiChoice, Answer::List(items)) => {
                 items.iter().map(|v| self.choice_label(v)).collect()
             }
             (_, Answer::List(items)) => items.clone(),
             _ => Vec::new(),
         }
+    }
+
+    /// A row's cells in words with their headings: every column in order (empty text for an
+    /// empty cell), then any cell of a column the question does not have, under its id.
+    pub fn row_cells(&self, row: &Row) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let text = row.get(&c.id).map(|x| c.cell_text(x)).unwrap_or_default();
+                (c.label().to_string(), text)
+            })
+            .collect();
+        for (id, cell) in &row.0 {
+            if !self.columns.iter().any(|c| &c.id == id) {
+                out.push((id.clone(), cell.to_string()));
+            }
+        }
+        out
     }
 
     /// A choice's label, or the value itself when it is not one of the choices.
@@ -301,7 +342,14 @@ struct QuestionnaireLines {
 struct SectionLines {
     id: toml::Spanned<String>,
     #[serde(default)]
-    questions: Vec<IdSpan>,
+    questions: Vec<QuestionLines>,
+}
+
+#[derive(Deserialize)]
+struct QuestionLines {
+    id: toml::Spanned<String>,
+    #[serde(default)]
+    columns: Vec<IdSpan>,
 }
 
 fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionnaire, FileError> {
@@ -309,6 +357,12 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     let section_line = |s: usize| lines.of(|l| l.sections.get(s).map(|x| &x.id));
     let question_line =
         |s: usize, q: usize| lines.of(|l| l.sections.get(s)?.questions.get(q).map(|x| &x.id));
+    let column_line = |s: usize, q: usize, c: usize| {
+        lines.of(|l| {
+            let columns = &l.sections.get(s)?.questions.get(q)?.columns;
+            columns.get(c).map(|x| &x.id)
+        })
+    };
     let mut problems = Vec::new();
     let mut problem = |line: Option<usize>, subject: String, message: String| {
         problems.push(Problem {
@@ -353,8 +407,11 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                     "duplicate question id".into(),
                 );
             }
-            for message in check::definition(question) {
-                problem(question_line(s, q), subject.clone(), message);
+            for (column, message) in check::definition(question) {
+                let line = column
+                    .and_then(|c| column_line(s, q, c))
+                    .or_else(|| question_line(s, q));
+                problem(line, subject.clone(), message);
             }
             order.push((s, q));
         }

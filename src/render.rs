@@ -50,6 +50,17 @@ struct DocQuestion<'a> {
     findings: Vec<&'a Finding>,
     /// Whether the doc shows it: answered, required, or the subject of a finding.
     shown: bool,
+    /// A records question's columns (empty for other kinds), and its answer's rows: a cell
+    /// per column in words (yes/no, choice labels, numbers with their unit; empty text for an
+    /// empty cell), for a table.
+    columns: Vec<DocColumn<'a>>,
+    rows: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct DocColumn<'a> {
+    id: &'a str,
+    label: &'a str,
 }
 
 /// The reviewer's verdict, from the findings and the open questions.
@@ -205,6 +216,25 @@ fn render_measured(
                 text,
                 items,
                 long: question.kind == Kind::LongText,
+                columns: question
+                    .columns
+                    .iter()
+                    .map(|c| DocColumn {
+                        id: &c.id,
+                        label: c.label(),
+                    })
+                    .collect(),
+                rows: match answer {
+                    Some(crate::Answer::Records(rows)) if !question.secret => rows
+                        .iter()
+                        .filter(|r| !r.is_empty())
+                        .map(|r| {
+                            let cells = question.row_cells(r).into_iter();
+                            cells.take(question.columns.len()).map(|(_, t)| t).collect()
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
             });
         }
         sections.push(DocSection {

@@ -12,6 +12,8 @@ use crate::answer::{Answer, Answers};
 use crate::questionnaire::{Questionnaire, check_answer};
 use crate::source::{FileError, Problem, parse_toml};
 
+mod upgrade;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {
     /// Id of the questionnaire the answers belong to.
@@ -186,16 +188,37 @@ impl Session {
         self.to_toml_hiding(&|id| q.is_some_and(|q| q.get(id).is_some_and(|x| x.secret)))
     }
 
-    /// The TOML text with the answers `secret` names left out.
+    /// The TOML text with the answers `secret` names left out. Rows of records answers are
+    /// written as an array of inline tables, one row a line, so a file diffs by row.
     pub fn to_toml_hiding(&self, secret: &dyn Fn(&str) -> bool) -> String {
+        let has_records = self
+            .answers
+            .values()
+            .any(|a| matches!(a, Answer::Records(_)));
         let mut copy;
         let mut this = self;
-        if self.answers.keys().any(|k| secret(k)) {
+        if has_records || self.answers.keys().any(|k| secret(k)) {
             copy = self.clone();
             copy.answers.retain(|k, _| !secret(k));
+            // toml writes rows as `[[answers.id]]` sections: they stand in as empty strings,
+            // replaced below by the inline array.
+            for a in copy.answers.values_mut() {
+                if matches!(a, Answer::Records(_)) {
+                    *a = Answer::Text(String::new());
+                }
+            }
             this = &copy;
         }
-        toml::to_string_pretty(this).expect("a session always serialises")
+        let text = toml::to_string_pretty(this).expect("a session always serialises");
+        if !has_records {
+            return text;
+        }
+        inline_records(text, &self.answers, secret).unwrap_or_else(|| {
+            // Rows as `[[answers.id]]` sections: longer, but the same values.
+            let mut copy = self.clone();
+            copy.answers.retain(|k, _| !secret(k));
+            toml::to_string_pretty(&copy).expect("a session always serialises")
+        })
     }
 
     /// Writes the session atomically: a temporary file in the same directory, flushed to
@@ -288,6 +311,43 @@ fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
     }
     #[cfg(not(unix))]
     None
+}
+
+/// Puts each records answer, written as an empty string in `text`, back as an array of inline
+/// tables, at the place toml put it (found from the spans of a parse of `text`). `None` if one
+/// is not where it should be.
+fn inline_records(
+    mut text: String,
+    answers: &Answers,
+    secret: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Spans {
+        answers: BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    let spans = toml::from_str::<Spans>(&text).ok()?;
+    let places: Option<Vec<(std::ops::Range<usize>, String)>> = answers
+        .iter()
+        .filter(|(id, _)| !secret(id))
+        .filter_map(|(id, a)| match a {
+            Answer::Records(rows) => Some(
+                spans
+                    .answers
+                    .get(id)
+                    .map(|v| (v.span(), crate::answer::rows_to_toml_inline(rows))),
+            ),
+            _ => None,
+        })
+        .collect();
+    let mut places = places?;
+    places.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    for (span, rows) in places {
+        if text.get(span.clone()) != Some("\"\"") {
+            return None;
+        }
+        text.replace_range(span, &rows);
+    }
+    Some(text)
 }
 
 /// A short, stable hash of the visible answers: the doc's reproducibility footer and the

@@ -41,10 +41,11 @@ pub fn interview(
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let (mut bundle, session, store) =
+    let (mut bundle, session, store, notes) =
         workspace::open_for_writing(questionnaire, file, mode, "the interview")?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let mut app = app::App::new(bundle, session, file.to_path_buf());
+    app.take_load_notes(notes);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (app, terminal) = runtime::run(app, store);
     // The terminal may be gone: what cannot be printed is not worth a panic.

@@ -83,14 +83,16 @@ pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session
     Ok((bundle, session))
 }
 
-/// Like [`open`], but fails when the answers do not fit, unless `lenient`.
+/// Like [`open`], with answers of an older shape converted (each conversion listed among the
+/// problems); fails when there are problems, unless `lenient`.
 pub fn open_checked(
     path: &Path,
     questionnaire: Option<&str>,
     lenient: bool,
 ) -> Result<(Bundle, Session, Vec<Problem>), Error> {
-    let (bundle, session) = open(path, questionnaire)?;
-    let problems = session.problems(&bundle.questionnaire);
+    let (bundle, mut session) = open(path, questionnaire)?;
+    let mut problems = session.upgrade(&bundle.questionnaire);
+    problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
         return Err(Error::InvalidAnswers {
             path: path.to_path_buf(),
@@ -170,15 +172,17 @@ pub enum Open {
     Resume,
 }
 
-/// Opens or creates the session file as `mode` says; a new one is saved at once.
-/// Opens (or creates) `file` for an interview: takes the session's lock first, so no other
-/// kickoff writes it meanwhile, then reads it; the returned store saves through the lock.
+/// Opens (or creates, as `mode` says; a new one is saved at once) `file` for an interview:
+/// takes the session's lock first, so no other kickoff writes it meanwhile, then reads it; the
+/// returned store saves through the lock. Answers of an older shape are converted, each with
+/// a note (the last element) for the front end to show once; the file gets them on the first
+/// save.
 pub fn open_for_writing(
     questionnaire: Option<&str>,
     file: &Path,
     mode: Open,
     what: &str,
-) -> Result<(Bundle, Session, Store), Error> {
+) -> Result<(Bundle, Session, Store, Vec<Problem>), Error> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
     {
@@ -188,14 +192,17 @@ pub fn open_for_writing(
         });
     }
     let lock = Lock::acquire(file, what)?;
-    let (bundle, session) = open_or_create(questionnaire, file, mode)?;
+    let (bundle, mut session) = open_or_create(questionnaire, file, mode)?;
     let bytes = std::fs::read(file).map_err(|source| FileError::Read {
         path: file.to_path_buf(),
         source,
     })?;
+    // The base of later merges is the file as read: a change made to it on disk meanwhile
+    // merges with the converted answers instead of bringing the old shape back.
     let store = Store::new(file, session.clone(), Some(bytes), Some(lock))
         .hiding_secrets_of(&bundle.questionnaire);
-    Ok((bundle, session, store))
+    let notes = session.upgrade(&bundle.questionnaire);
+    Ok((bundle, session, store, notes))
 }
 
 pub fn open_or_create(

@@ -168,3 +168,41 @@ fn new_refuses_to_overwrite() {
     );
     assert_eq!(read(&dir.path().join("kickoff.toml")), "keep me");
 }
+
+#[test]
+fn a_table_typed_as_two_rows_of_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = root().join("tests/fixtures/records.toml");
+    let Some(t) = Tmux::start(dir.path(), &format!("new -q {} s.toml", fixture.display())) else {
+        return;
+    };
+    t.wait_for("Project name?");
+    t.text("Grid");
+    t.keys(&["Enter"]);
+    t.wait_for("row 1 of 1");
+    t.text("logistic");
+    t.keys(&["Enter"]);
+    t.text("0.41");
+    t.keys(&["Enter", "y", "Enter", "Space", "Enter"]);
+    t.wait_for("row 2 of 2");
+    t.text("rules");
+    t.keys(&["Enter"]);
+    t.text("0.3");
+    t.keys(&["Enter", "n", "Enter", "Enter"]); // the role left empty; on to a new row
+    t.wait_for("row 3 of 3");
+    t.keys(&["Enter"]); // a blank last row ends the table
+    t.wait_for("▶ 3. Why were some baselines");
+    t.keys(&["C-q"]);
+    t.wait_exit();
+
+    let file = dir.path().join("s.toml");
+    let text = read(&file);
+    assert!(
+        text.contains(
+            "baselines = [\n  { name = \"logistic\", score = 0.41, same_split = true, role = \"simple\" },\n  { name = \"rules\", score = 0.3, same_split = false },\n]"
+        ),
+        "{text}"
+    );
+    let rows = answers(&file)["baselines"].as_array().unwrap().len();
+    assert_eq!(rows, 2);
+}

@@ -157,11 +157,23 @@ fn fraud_flawed_gets_the_blockers_a_reviewer_would_give() {
 #[test]
 fn demand_forecasting_gets_a_few_realistic_findings() {
     let findings = findings_of("demand-forecasting.toml");
-    // Weather actuals in training, only forecasts at serving time.
+    // Weather actuals in training, only forecasts at serving time: said in the answer to
+    // the question, and in the features' table.
     assert_eq!(
         ids(&findings, Severity::Blocker),
-        set(&["future-feature"]),
+        set(&["feature-known-later", "future-feature"]),
         "{findings:#?}"
+    );
+    let known_later = findings
+        .iter()
+        .find(|f| f.rule == "feature-known-later")
+        .unwrap();
+    assert!(
+        known_later
+            .message
+            .starts_with("daily weather actuals: not known"),
+        "{}",
+        known_later.message
     );
     assert_eq!(
         ids(&findings, Severity::Warning),

@@ -1,6 +1,8 @@
 //! The plain, line-by-line interview: the real binary with piped standard input.
 
 mod common;
+#[path = "records/v1.rs"]
+mod v1;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -8,6 +10,7 @@ use std::process::{Command, Stdio};
 use common::*;
 use kickoff::Answer;
 use kickoff::plain::{Reply, parse_reply};
+use v1::V1_SESSION;
 
 fn run(dir: &std::path::Path, args: &[&str], input: &str) -> (Option<i32>, String) {
     std::fs::write(dir.join("no-config.toml"), "").unwrap();
@@ -131,4 +134,90 @@ fn a_whole_interview_on_piped_input() {
         out.contains("Who owns the model?") && !out.contains("Metrics?"),
         "{out}"
     );
+}
+
+#[test]
+fn a_table_is_asked_row_by_row_and_a_bad_cell_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = root().join("tests/fixtures/records.toml");
+    let input = [
+        "P",        // name
+        "logistic", // row 1, name
+        "high",     // score: not a number, asked again
+        "0.41",     // score
+        "maybe",    // same split: asked again
+        "y",        // same split
+        "2",        // role: the second choice
+        "rules",    // row 2, name
+        "",         // score left empty
+        "n",        // same split: no, so the next question is asked
+        "",         // role left empty
+        "",         // row 3: an empty first cell ends the table
+        "another split, sadly",
+        ":q",
+    ]
+    .join("\n");
+    let (code, out) = run(
+        dir.path(),
+        &["plain", "-q", fixture.to_str().unwrap(), "s.toml"],
+        &input,
+    );
+    assert_eq!(code, Some(0), "{out}");
+    for expected in [
+        "(a table: each row's cells are asked in turn (Name, Score, Same split?, Role); an empty first cell ends it)",
+        "row 1, Score (a number): ",
+        "✗ row 1, Score: `high` is not a number",
+        "✗ row 1, Same split?: answer y or n",
+        "row 1, Role (1 Simple baseline, 2 Today's system): ",
+        "row 3, Name: ",
+        "Why were some baselines scored on another split?",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?}:\n{out}");
+    }
+    let s = kickoff::Session::load(&dir.path().join("s.toml")).unwrap();
+    let b = kickoff::Bundle::load(&fixture).unwrap();
+    let q = b.questionnaire.get("baselines").unwrap();
+    assert_eq!(
+        q.answer_items(&s.answers["baselines"]),
+        [
+            "Name: logistic, Score: 0.41, Same split?: yes, Role: Today's system",
+            "Name: rules, Same split?: no"
+        ]
+    );
+    assert_eq!(
+        s.answers["why_not_same"],
+        Answer::Text("another split, sadly".into())
+    );
+
+    // Input that ends mid-row keeps what was typed.
+    let args = ["plain", "-q", fixture.to_str().unwrap(), "s2.toml"];
+    let (_, out) = run(dir.path(), &args, "P\nxgboost\n0.5\n");
+    assert!(out.contains("row 1, Same split? (y/n): "), "{out}");
+    let s = kickoff::Session::load(&dir.path().join("s2.toml")).unwrap();
+    assert_eq!(
+        q.answer_items(&s.answers["baselines"]),
+        ["Name: xgboost, Score: 0.5"]
+    );
+}
+
+#[test]
+fn a_version_1_session_is_converted_said_once_and_saved_as_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.toml");
+    std::fs::write(&file, V1_SESSION).unwrap();
+    let (_, out) = run(dir.path(), &["plain", "old.toml"], ":q\n");
+    assert!(
+        out.contains("Note: answer `slices`: converted 2 items to rows"),
+        "{out}"
+    );
+    let saved = read(&file);
+    assert!(
+        saved.contains(
+            "slices = [\n  { slice = \"new customers\" },\n  { slice = \"country\" },\n]"
+        ),
+        "{saved}"
+    );
+    assert!(saved.contains("milestones = 3"), "kept as is:\n{saved}");
+    let (_, again) = run(dir.path(), &["plain", "old.toml"], ":q\n");
+    assert!(!again.contains("Note:"), "said once:\n{again}");
 }

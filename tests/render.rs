@@ -805,6 +805,7 @@ fn fitting_answer(q: &kickoff::Question) -> Answer {
         Kind::Number => Answer::Number(q.min.unwrap_or(1.0).max(1.0).min(q.max.unwrap_or(1.0))),
         Kind::YesNo => Answer::Bool(false),
         Kind::List => Answer::List(vec!["one".into()]),
+        Kind::Records => Answer::Records(vec![common::fitting_row(q)]),
     };
     assert!(kickoff::check_answer(q, &a).is_empty(), "{}", q.id);
     a

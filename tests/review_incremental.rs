@@ -41,6 +41,10 @@ fn variants(q: &Question) -> Vec<Option<Answer>> {
             Some(Answer::Text("nobody owns it".into())),
             Some(Answer::Text("Cut churn by 2 points in Q3; ops team".into())),
         ]),
+        Kind::Records => out.extend([
+            Some(Answer::Records(vec![fitting_row(q)])),
+            Some(Answer::Records(vec![fitting_row(q), fitting_row(q)])),
+        ]),
         Kind::List => out.extend([
             Some(Answer::List(vec!["region".into()])),
             Some(Answer::List(vec!["a".into(), "b".into(), "c".into()])),

@@ -2,11 +2,21 @@
 
 use regex::Regex;
 
-use super::{Kind, Question};
-use crate::answer::{Answer, format_number};
+use super::{Column, ColumnKind, Kind, Question};
+use crate::answer::{Answer, Cell, Row, format_number};
 
-/// Problems in a question's definition, each as a message.
-pub(super) fn definition(q: &Question) -> Vec<String> {
+/// Problems in a question's definition, each as a message with the index of the column it is
+/// about, if it is about one (for its line in the file).
+pub(super) fn definition(q: &Question) -> Vec<(Option<usize>, String)> {
+    let mut out = question_definition(q)
+        .into_iter()
+        .map(|m| (None, m))
+        .collect::<Vec<_>>();
+    out.extend(columns_definition(q));
+    out
+}
+
+fn question_definition(q: &Question) -> Vec<String> {
     let mut out = Vec::new();
     if !is_identifier(&q.id) {
         out.push(
@@ -50,10 +60,10 @@ pub(super) fn definition(q: &Question) -> Vec<String> {
             out.push(format!("`{name}` must be a finite number"));
         }
     }
-    let is_list = matches!(q.kind, Kind::List | Kind::MultiChoice);
+    let is_list = matches!(q.kind, Kind::List | Kind::MultiChoice | Kind::Records);
     if !is_list && (q.min_items.is_some() || q.max_items.is_some()) {
         out.push(format!(
-            "`min_items` and `max_items` are only for list and multi_choice, not {}",
+            "`min_items` and `max_items` are only for list, multi_choice and records, not {}",
             q.kind.name()
         ));
     }
@@ -95,7 +105,7 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(super) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -124,20 +134,22 @@ pub fn check_answer(q: &Question, a: &Answer) -> Vec<String> {
                     ));
                 }
             }
-            check_items(q, items.len(), &mut out);
+            check_items(q, items.len(), "items", &mut out);
         }
         (Kind::List, Answer::List(items)) => {
-            check_items(q, items.len(), &mut out);
+            check_items(q, items.len(), "items", &mut out);
             for s in items {
                 check_text(q, s, &mut out);
             }
         }
         (Kind::Number, Answer::Number(n)) => check_number(q, *n, &mut out),
         (Kind::YesNo, Answer::Bool(_)) => {}
+        (Kind::Records, Answer::Records(rows)) => check_rows(q, rows, &mut out),
         (Kind::Text | Kind::LongText | Kind::Choice, _) => out.push(wrong_type("text")),
         (Kind::MultiChoice | Kind::List, _) => out.push(wrong_type("a list of text")),
         (Kind::Number, _) => out.push(wrong_type("a number")),
         (Kind::YesNo, _) => out.push(wrong_type("true or false")),
+        (Kind::Records, _) => out.push(wrong_type("a table of rows")),
     }
     out
 }
@@ -171,34 +183,41 @@ fn check_text(q: &Question, s: &str, out: &mut Vec<String>) {
     }
 }
 
-fn check_items(q: &Question, n: usize, out: &mut Vec<String>) {
+fn check_items(q: &Question, n: usize, noun: &str, out: &mut Vec<String>) {
     if let Some(min) = q.min_items
         && n < min
         && n > 0
     {
-        out.push(format!("at least {min} items, please (now {n})"));
+        out.push(format!("at least {min} {noun}, please (now {n})"));
     }
     if let Some(max) = q.max_items
         && n > max
     {
-        out.push(format!("at most {max} items (now {n})"));
+        out.push(format!("at most {max} {noun} (now {n})"));
     }
 }
 
 fn check_number(q: &Question, n: f64, out: &mut Vec<String>) {
-    let unit = q
-        .unit
-        .as_deref()
-        .map(|u| format!(" {u}"))
-        .unwrap_or_default();
+    check_range(n, (q.min, q.max), q.unit.as_deref(), q.integer, out);
+}
+
+/// A number against its bounds (inclusive), unit and whole-number rule.
+fn check_range(
+    n: f64,
+    bounds: (Option<f64>, Option<f64>),
+    unit: Option<&str>,
+    integer: bool,
+    out: &mut Vec<String>,
+) {
+    let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
     if !n.is_finite() {
         out.push("must be a finite number".into());
         return;
     }
-    if q.integer && n.fract() != 0.0 {
+    if integer && n.fract() != 0.0 {
         out.push(format!("must be a whole number, not {}", format_number(n)));
     }
-    match (q.min, q.max) {
+    match bounds {
         (Some(lo), Some(hi)) if n < lo || n > hi => out.push(format!(
             "{} is out of range: {} to {}{unit}",
             format_number(n),
@@ -216,5 +235,123 @@ fn check_number(q: &Question, n: f64, out: &mut Vec<String>) {
             format_number(hi)
         )),
         _ => {}
+    }
+}
+
+/// Problems in a records question's columns, each with the index of the column it is about
+/// (for its line in the file).
+fn columns_definition(q: &Question) -> Vec<(Option<usize>, String)> {
+    let mut out = Vec::new();
+    let is_records = q.kind == Kind::Records;
+    if is_records && q.columns.is_empty() {
+        out.push((None, "a records question needs `columns`".into()));
+    }
+    if !is_records && !q.columns.is_empty() {
+        let message = format!(
+            "`columns` are only for records questions, not {}",
+            q.kind.name()
+        );
+        out.push((None, message));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, c) in q.columns.iter().enumerate() {
+        let mut say = |m: String| out.push((Some(i), format!("column `{}`: {m}", c.id)));
+        if !is_identifier(&c.id) {
+            say("id must be lowercase letters, digits and `_`, starting with a letter (it is used in conditions)".into());
+        }
+        if !seen.insert(c.id.as_str()) {
+            say("duplicate column id".into());
+        }
+        let is_choice = c.kind == ColumnKind::Choice;
+        if is_choice && c.choices.is_empty() {
+            say("a choice column needs `choices`".into());
+        }
+        if !is_choice && !c.choices.is_empty() {
+            say(format!(
+                "`choices` are only for choice columns, not {}",
+                c.kind.name()
+            ));
+        }
+        let mut values = std::collections::HashSet::new();
+        for choice in &c.choices {
+            if !values.insert(choice.value.as_str()) {
+                say(format!("choice `{}` is listed twice", choice.value));
+            }
+        }
+        let has_number_keys = c.min.is_some() || c.max.is_some() || c.unit.is_some() || c.integer;
+        if c.kind != ColumnKind::Number && has_number_keys {
+            say(format!(
+                "`min`, `max`, `unit` and `integer` are only for number columns, not {}",
+                c.kind.name()
+            ));
+        }
+        if let (Some(a), Some(b)) = (c.min, c.max)
+            && a > b
+        {
+            say(format!("`min` {a} is greater than `max` {b}"));
+        }
+        for (name, bound) in [("min", c.min), ("max", c.max)] {
+            if bound.is_some_and(|b| !b.is_finite()) {
+                say(format!("`{name}` must be a finite number"));
+            }
+        }
+    }
+    out
+}
+
+/// Problems with the rows of an answer, each naming the row (from 1) and the column. A cell
+/// of a column the question does not have is reported, not dropped.
+fn check_rows(q: &Question, rows: &[Row], out: &mut Vec<String>) {
+    let filled: Vec<(usize, &Row)> = rows
+        .iter()
+        .filter(|r| !r.is_empty())
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .collect();
+    check_items(q, filled.len(), "rows", out);
+    for (number, row) in filled {
+        for c in &q.columns {
+            let mut problems = Vec::new();
+            match row.get(&c.id).filter(|cell| !cell.is_empty()) {
+                Some(cell) => check_cell(c, cell, &mut problems),
+                None if c.required => problems.push("required".into()),
+                None => {}
+            }
+            out.extend(
+                problems
+                    .into_iter()
+                    .map(|m| format!("row {number}, {}: {m}", c.id)),
+            );
+        }
+        for (id, cell) in &row.0 {
+            if !q.columns.iter().any(|c| &c.id == id) {
+                out.push(format!(
+                    "row {number}: `{id}` is not a column ({cell}; kept as is)"
+                ));
+            }
+        }
+    }
+}
+
+/// Problems with one cell of a column.
+fn check_cell(c: &Column, cell: &Cell, out: &mut Vec<String>) {
+    let wrong =
+        |expected: &str| format!("expected {expected}, found {} ({cell})", cell.type_name());
+    match (c.kind, cell) {
+        (ColumnKind::Text, Cell::Text(_)) | (ColumnKind::YesNo, Cell::Bool(_)) => {}
+        (ColumnKind::Number, Cell::Number(n)) => {
+            check_range(*n, (c.min, c.max), c.unit.as_deref(), c.integer, out)
+        }
+        (ColumnKind::Choice, Cell::Text(s)) => {
+            if c.choice(s).is_none() {
+                out.push(format!(
+                    "`{s}` is not one of the choices ({})",
+                    c.choice_list()
+                ));
+            }
+        }
+        (ColumnKind::Text | ColumnKind::Choice, _) => out.push(wrong("text")),
+        (ColumnKind::Number, _) => out.push(wrong("a number")),
+        (ColumnKind::YesNo, _) => out.push(wrong("yes or no")),
     }
 }

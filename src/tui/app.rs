@@ -56,6 +56,8 @@ pub struct App {
     pub export: ExportState,
     /// Problems found when the session was loaded (answers that do not fit).
     pub load_problems: Vec<Problem>,
+    /// Answers of an older shape converted when the session was opened, listed in the review.
+    pub load_notes: Vec<Problem>,
     pub banner: Option<Banner>,
     /// Why the last save failed; shown until a save succeeds.
     pub save_error: Option<String>,
@@ -95,6 +97,7 @@ impl App {
                 result: None,
             },
             load_problems,
+            load_notes: Vec::new(),
             banner: None,
             save_error: None,
             conflicts: None,
@@ -105,6 +108,23 @@ impl App {
             quitting: false,
             exit: Exit::Saved,
         }
+    }
+
+    /// Takes the notes of answers converted on opening: listed in the review, and said once
+    /// in the banner.
+    pub fn take_load_notes(&mut self, notes: Vec<Problem>) {
+        if let Some(first) = notes.first() {
+            let more = match notes.len() {
+                1 => String::new(),
+                n => format!(" (and {} more: ^R lists them)", n - 1),
+            };
+            self.banner = Some(Banner::info(format!(
+                "{}: {}{more}",
+                first.question.as_deref().unwrap_or(&first.subject),
+                first.message
+            )));
+        }
+        self.load_notes = notes;
     }
 
     /// Problems with the focused answer, as the user types.
@@ -138,6 +158,13 @@ impl App {
                     text: format!("{}: {m}", question.prompt),
                 });
             }
+        }
+        for p in &self.load_notes {
+            items.push(ReviewItem {
+                kind: ItemKind::Problem,
+                question: p.question.clone(),
+                text: format!("{}: {}", p.subject, p.message),
+            });
         }
         // Answers to questions this questionnaire does not have: nothing to jump to.
         for p in &self.load_problems {

@@ -9,9 +9,11 @@ use crate::questionnaire::{Kind, Question};
 
 mod choice;
 mod list;
+mod records;
 
 use choice::ChoiceState;
 use list::{commit_row, handle_list};
+pub use records::Grid;
 
 /// What a key did to the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,7 @@ pub enum Field {
         cursor: usize,
         area: TextArea<'static>,
     },
+    Records(Grid),
 }
 
 fn text_area(text: &str, placeholder: &str, multiline: bool) -> TextArea<'static> {
@@ -125,6 +128,7 @@ impl Field {
                     area: text_area("", &q.placeholder, false),
                 }
             }
+            Kind::Records => Field::Records(Grid::new(q, answer)),
         }
     }
 
@@ -166,6 +170,7 @@ impl Field {
                 all.retain(|s| !s.trim().is_empty());
                 Answer::List(all)
             }
+            Field::Records(grid) => return grid.answer(),
         };
         (!answer.is_empty()).then_some(answer)
     }
@@ -221,12 +226,13 @@ impl Field {
                 cursor,
                 area,
             } => handle_list(items, cursor, area, key),
+            Field::Records(grid) => grid.handle(q, key),
         }
     }
 
-    /// Bracketed paste: one undo step; newlines dropped in one-line fields, and in a list
-    /// each pasted line becomes an item.
-    pub fn paste(&mut self, text: &str) -> Outcome {
+    /// Bracketed paste: one undo step; newlines dropped in one-line fields, in a list each
+    /// pasted line becomes an item, in records a row (its cells separated by tabs).
+    pub fn paste(&mut self, q: &Question, text: &str) -> Outcome {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         match self {
             Field::Text {
@@ -281,6 +287,7 @@ impl Field {
                 Outcome::Moved
             }
             Field::YesNo { .. } => Outcome::Ignored,
+            Field::Records(grid) => grid.paste(q, &text),
         }
     }
 

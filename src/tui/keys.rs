@@ -254,6 +254,13 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("Alt-↑↓", "move item"),
             ("^Del", "remove item"),
         ],
+        Kind::Records => &[
+            ("Enter", "next cell"),
+            ("←→↑↓", "move"),
+            ("Space", "toggle/cycle"),
+            ("^N", "add row"),
+            ("^D", "remove row"),
+        ],
     }
 }
 
@@ -266,6 +273,10 @@ pub const KINDS: &[(&str, Kind)] = &[
     ("Multiple choice", Kind::MultiChoice),
     ("Yes / no", Kind::YesNo),
     ("List", Kind::List),
+    (
+        "Records (a grid; a blank last row ends it, ^Del also removes a row)",
+        Kind::Records,
+    ),
 ];
 
 fn matches(k: &Key, ev: &KeyEvent) -> bool {

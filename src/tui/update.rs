@@ -333,7 +333,7 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 },
             }
         }
-        Msg::Paste(text) => match app.field.paste(&text) {
+        Msg::Paste(text) => match app.field.paste(app.interview.focused(), &text) {
             Outcome::Changed => answer_changed(app),
             Outcome::Ignored if matches!(app.field, Field::Number { .. }) => {
                 app.banner = Some(Banner::error(

@@ -253,6 +253,8 @@ fn widget_height(app: &App) -> u16 {
             n + u16::from(!filter.is_empty() || q.choices.len() > 10)
         }
         Field::List { items, .. } => (items.len() as u16 + 3).min(12),
+        // Borders, the header and the rows.
+        Field::Records(grid) => (grid.rows.len() as u16 + 3).clamp(4, 12),
     }
 }
 

@@ -249,3 +249,16 @@ pub fn kickoff(dir: &Path, args: &[&str]) -> Run {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run
 }
+
+/// A row that fits a records question: every column filled (text, its minimum or 1, yes, its
+/// first choice).
+pub fn fitting_row(q: &kickoff::Question) -> kickoff::Row {
+    use kickoff::{Cell, ColumnKind};
+    let cell = |c: &kickoff::Column| match c.kind {
+        ColumnKind::Text => Cell::Text(format!("{} cell", c.id)),
+        ColumnKind::Number => Cell::Number(c.min.unwrap_or(1.0).max(1.0).min(c.max.unwrap_or(1.0))),
+        ColumnKind::YesNo => Cell::Bool(true),
+        ColumnKind::Choice => Cell::Text(c.choices[0].value.clone()),
+    };
+    kickoff::Row(q.columns.iter().map(|c| (c.id.clone(), cell(c))).collect())
+}

@@ -6,12 +6,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui_textarea::TextArea;
+use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
-use super::super::field::Field;
+use super::super::field::{Field, Grid};
 use super::super::theme::Theme;
-use crate::answer::format_number;
-use crate::questionnaire::{Kind, Question};
+use crate::answer::{Cell, format_number};
+use crate::questionnaire::{ColumnKind, Kind, Question};
 use crate::text::truncate;
 
 pub fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -41,6 +42,7 @@ pub fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             cursor,
             area: row,
         } => render_list(items, *cursor, row, theme, frame, area),
+        Field::Records(grid) => render_records(q, grid, theme, frame, area),
     }
 }
 
@@ -178,6 +180,140 @@ fn render_list(
             frame.render_widget(row, rest);
         } else if let Some(item) = items.get(k) {
             frame.render_widget(Paragraph::new(truncate(item, rest.width as usize)), rest);
+        }
+    }
+}
+
+/// Widths of the columns of a grid `width` wide with a one-cell separator between columns:
+/// each column wants its widest text; when they do not all fit, the narrow ones keep their
+/// width and the others share what is left. Widths may be 0 on a very narrow screen.
+pub fn column_widths(wanted: &[usize], width: usize) -> Vec<usize> {
+    let n = wanted.len();
+    let mut room = width.saturating_sub(n.saturating_sub(1));
+    let mut out = vec![0; n];
+    let mut open: Vec<usize> = (0..n).collect();
+    open.sort_by_key(|&i| wanted[i]);
+    let mut left = open.len();
+    for i in open {
+        let share = room / left.max(1);
+        out[i] = wanted[i].min(share);
+        room -= out[i];
+        left -= 1;
+    }
+    // What is left goes to the last column, so the grid fills its box.
+    if let Some(last) = out.last_mut() {
+        *last += room;
+    }
+    out
+}
+
+/// The grid: a header of column labels, a row a line with the focused row marked, the focused
+/// cell as an input (text, numbers) or highlighted (yes/no, choices); the rows scroll to keep
+/// the focused one in sight.
+fn render_records(q: &Question, grid: &Grid, theme: Theme, frame: &mut Frame, area: Rect) {
+    let title = match grid.column(q) {
+        Some(c) if !c.help.is_empty() => format!(" row {} · {} ", grid.row + 1, c.help),
+        _ => format!(" row {} of {} ", grid.row + 1, grid.rows.len()),
+    };
+    let block = Block::bordered()
+        .border_style(theme.focus())
+        .title(Span::styled(
+            truncate(&title, area.width.saturating_sub(2) as usize),
+            theme.dim(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 || q.columns.is_empty() {
+        return;
+    }
+    let gutter: u16 = if inner.width > 12 { 2 } else { 0 };
+    let text = |row: usize, c: usize| {
+        let column = &q.columns[c];
+        grid.rows[row]
+            .get(&column.id)
+            .map(|cell| column.cell_text(cell))
+            .unwrap_or_default()
+    };
+    let wanted: Vec<usize> = (0..q.columns.len())
+        .map(|c| {
+            // The focused column has room for its placeholder, if it can.
+            let placeholder = match c == grid.col {
+                true => q.columns[c].placeholder.width(),
+                false => 0,
+            };
+            let widest = (0..grid.rows.len())
+                .map(|r| text(r, c).width())
+                .chain([q.columns[c].label().width(), placeholder, 3])
+                .max()
+                .unwrap_or(3);
+            widest + 1
+        })
+        .collect();
+    let widths = column_widths(&wanted, inner.width.saturating_sub(gutter) as usize);
+    let xs: Vec<u16> = widths
+        .iter()
+        .scan(inner.x + gutter, |x, w| {
+            let at = *x;
+            *x = x.saturating_add(*w as u16 + 1);
+            Some(at)
+        })
+        .collect();
+    let right = inner.x + inner.width;
+    let cell_rect = |c: usize, y: u16| {
+        let x = xs[c].min(right);
+        Rect {
+            x,
+            y,
+            width: (widths[c] as u16).min(right - x),
+            height: 1,
+        }
+    };
+    for c in 0..q.columns.len() {
+        let rect = cell_rect(c, inner.y);
+        let label = truncate(q.columns[c].label(), rect.width as usize);
+        frame.render_widget(Paragraph::new(Span::styled(label, theme.title())), rect);
+    }
+    let shown = inner.height.saturating_sub(1) as usize;
+    let first = (grid.row + 1).saturating_sub(shown);
+    for (r, y) in (first..grid.rows.len()).zip(inner.y + 1..inner.y + inner.height) {
+        if gutter > 0 {
+            let mark = if r == grid.row { "›" } else { " " };
+            let rect = Rect {
+                x: inner.x,
+                y,
+                width: 1,
+                height: 1,
+            };
+            frame.render_widget(Paragraph::new(Span::styled(mark, theme.focus())), rect);
+        }
+        for (c, column) in q.columns.iter().enumerate() {
+            let rect = cell_rect(c, y);
+            if rect.width == 0 {
+                continue;
+            }
+            let focused = r == grid.row && c == grid.col;
+            if focused && grid.is_text_cell(q) {
+                frame.render_widget(&grid.area, rect);
+                continue;
+            }
+            let mut shown = text(r, c);
+            let style = if focused {
+                if shown.is_empty() {
+                    shown = match column.kind {
+                        ColumnKind::YesNo => "y/n".into(),
+                        _ => "Space".into(),
+                    };
+                }
+                theme.selected()
+            } else if matches!(grid.rows[r].get(&column.id), Some(Cell::Text(_)))
+                && column.kind == ColumnKind::Number
+            {
+                theme.error()
+            } else {
+                Style::default()
+            };
+            let shown = truncate(&shown, rect.width as usize);
+            frame.render_widget(Paragraph::new(Span::styled(shown, style)), rect);
         }
     }
 }
