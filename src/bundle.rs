@@ -49,6 +49,25 @@ pub struct Review {
     pub readiness: Option<Readiness>,
 }
 
+impl Review {
+    /// Whether the question `id` is asked and has a real answer.
+    pub fn is_answered(&self, id: &str) -> bool {
+        self.asked.contains_key(id)
+    }
+
+    /// The asked, required questions without an answer, in asking order: the open questions
+    /// of the review screen, the doc and `check`.
+    pub fn open_required<'a>(
+        &'a self,
+        q: &'a Questionnaire,
+    ) -> impl Iterator<Item = &'a crate::questionnaire::Question> + 'a {
+        (0..q.len())
+            .filter(|&i| self.visible[i])
+            .map(|i| q.question(i))
+            .filter(|question| question.required && !self.is_answered(&question.id))
+    }
+}
+
 impl Bundle {
     pub fn builtin(id: &str) -> Option<Result<Bundle, FileError>> {
         let b = BUILTINS.iter().find(|b| b.id == id)?;

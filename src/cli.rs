@@ -14,7 +14,7 @@ mod check;
 mod critique;
 mod exit;
 
-pub use check::{FailOn, Format};
+pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
@@ -69,24 +69,8 @@ pub enum Command {
         #[arg(long)]
         lenient: bool,
     },
-    /// Run the offline critic; the exit code says whether findings remain
-    Check {
-        file: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Lowest severity that makes the check fail (exit code 1)
-        #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
-        fail_on: FailOn,
-        /// Extra rule pack (repeatable)
-        #[arg(long = "rules")]
-        rules: Vec<PathBuf>,
-        #[arg(short, long)]
-        questionnaire: Option<String>,
-        /// Check even if some answers do not fit the questionnaire (they are listed as
-        /// problems); without it such a file is an input error (exit code 2)
-        #[arg(long)]
-        lenient: bool,
-    },
+    /// Run the offline critic; the exit code says whether findings or open questions remain
+    Check(CheckArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
     /// List, show or validate questionnaires
@@ -171,21 +155,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
             &rules,
             lenient,
         ),
-        Command::Check {
-            file,
-            format,
-            fail_on,
-            rules,
-            questionnaire,
-            lenient,
-        } => check::run(
-            &file,
-            format,
-            fail_on,
-            &rules,
-            questionnaire.as_deref(),
-            lenient,
-        ),
+        Command::Check(args) => check::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {

@@ -79,7 +79,7 @@ impl Interview {
     /// Whether question `i` is asked and has a non-empty answer.
     pub fn is_answered(&self, i: usize) -> bool {
         let id = &self.bundle.questionnaire.question(i).id;
-        self.is_asked(i) && self.review.asked.contains_key(id)
+        self.is_asked(i) && self.review.is_answered(id)
     }
 
     /// The next (or previous) asked question after `from`.
@@ -163,11 +163,7 @@ impl Interview {
 
     /// The asked, required questions without an answer, in asking order.
     pub fn open_required(&self) -> impl Iterator<Item = &Question> + '_ {
-        let q = &self.bundle.questionnaire;
-        (0..q.len())
-            .filter(|&i| self.is_asked(i) && !self.is_answered(i))
-            .map(|i| q.question(i))
-            .filter(|question| question.required)
+        self.review.open_required(&self.bundle.questionnaire)
     }
 
     /// One pass over the questions (the header draws this on every key press).
@@ -181,7 +177,7 @@ impl Interview {
         for i in (0..q.len()).filter(|&i| self.is_asked(i)) {
             p.asked += 1;
             let question = q.question(i);
-            if self.review.asked.contains_key(&question.id) {
+            if self.review.is_answered(&question.id) {
                 p.answered += 1;
             } else if question.required {
                 p.required_open += 1;

@@ -319,7 +319,9 @@ fn check_text_report_groups_findings_by_severity() {
     assert_eq!(run.code, Some(1));
     let out = &run.stdout;
     assert!(
-        out.starts_with("blocker.toml: 1 blocker(s), 1 warning(s), 1 info: FAILED"),
+        out.starts_with(
+            "blocker.toml: 1 blocker(s), 1 warning(s), 1 info, 0 open question(s): FAILED"
+        ),
         "{out}"
     );
     let at = |needle: &str| {
@@ -354,7 +356,7 @@ fn check_json_for_a_blocker() {
     assert_eq!(v["fail_on"], "blocker");
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 1, "warning": 0, "info": 0})
+        serde_json::json!({"blocker": 1, "warning": 0, "info": 0, "open_questions": 0})
     );
     assert_eq!(
         v["findings"],
@@ -401,7 +403,7 @@ fn check_json_for_a_clean_session_with_a_team_pack() {
     );
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 0, "warning": 1, "info": 1})
+        serde_json::json!({"blocker": 0, "warning": 1, "info": 1, "open_questions": 0})
     );
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -590,8 +592,10 @@ fn assert_schema(v: &Value) {
             "questionnaire",
             "passed",
             "fail_on",
+            "allow_open",
             "counts",
             "findings",
+            "open_questions",
             "readiness",
             "problems"
         ])
@@ -602,17 +606,37 @@ fn assert_schema(v: &Value) {
     assert!(is_str(&v["questionnaire"]["id"]) && is_str(&v["questionnaire"]["version"]));
     assert!(v["passed"].is_boolean());
     assert!(["blocker", "warning", "never"].contains(&v["fail_on"].as_str().unwrap()));
-    assert_eq!(keys(&v["counts"]), ["blocker", "info", "warning"]);
-    for sev in ["blocker", "warning", "info"] {
+    assert_eq!(
+        keys(&v["counts"]),
+        ["blocker", "info", "open_questions", "warning"]
+    );
+    for sev in ["blocker", "warning", "info", "open_questions"] {
         assert!(v["counts"][sev].is_u64(), "{sev}");
+    }
+    assert!(v["allow_open"].is_boolean());
+    let open = v["open_questions"].as_array().expect("open_questions");
+    assert_eq!(
+        v["counts"]["open_questions"].as_u64(),
+        Some(open.len() as u64)
+    );
+    for o in open {
+        assert_eq!(keys(o), ["id", "prompt", "section"]);
+        assert!(is_str(&o["id"]) && is_str(&o["prompt"]) && is_str(&o["section"]));
     }
     assert_findings_schema(v);
     assert_readiness_schema(&v["readiness"]);
     let passed = v["passed"].as_bool().unwrap();
+    let open_fails = if v["allow_open"] == true {
+        0
+    } else {
+        open.len() as u64
+    };
     let failing = match v["fail_on"].as_str().unwrap() {
-        "blocker" => v["counts"]["blocker"].as_u64().unwrap(),
+        "blocker" => v["counts"]["blocker"].as_u64().unwrap() + open_fails,
         "warning" => {
-            v["counts"]["blocker"].as_u64().unwrap() + v["counts"]["warning"].as_u64().unwrap()
+            v["counts"]["blocker"].as_u64().unwrap()
+                + v["counts"]["warning"].as_u64().unwrap()
+                + open_fails
         }
         _ => 0,
     };

@@ -1,6 +1,7 @@
 //! `kickoff check`: the offline critic as a command, for people and for CI.
 
 use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -11,6 +12,29 @@ use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
 use crate::text::wrap;
 use crate::workspace::{self, Error};
+
+/// `kickoff check`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    pub(super) file: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(super) format: Format,
+    /// Lowest severity that makes the check fail (exit code 1); `never` only reports
+    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+    pub(super) fail_on: FailOn,
+    /// Pass with required questions still open (for drafts); without it they fail the check
+    #[arg(long)]
+    pub(super) allow_open: bool,
+    /// Extra rule pack (repeatable)
+    #[arg(long = "rules")]
+    pub(super) rules: Vec<PathBuf>,
+    #[arg(short, long)]
+    pub(super) questionnaire: Option<String>,
+    /// Check even if some answers do not fit the questionnaire (they are listed as
+    /// problems); without it such a file is an input error (exit code 2)
+    #[arg(long)]
+    pub(super) lenient: bool,
+}
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 pub enum Format {
@@ -44,8 +68,12 @@ struct Report<'a> {
     questionnaire: Questionnaire<'a>,
     passed: bool,
     fail_on: &'static str,
+    /// Whether open questions were allowed (`--allow-open`).
+    allow_open: bool,
     counts: Counts,
     findings: &'a [Finding],
+    /// Required questions asked and not answered (or answered with a placeholder).
+    open_questions: Vec<OpenQuestion<'a>>,
     readiness: Option<&'a Readiness>,
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
     problems: Vec<ProblemOut>,
@@ -62,6 +90,14 @@ struct Counts {
     blocker: usize,
     warning: usize,
     info: usize,
+    open_questions: usize,
+}
+
+#[derive(Serialize)]
+struct OpenQuestion<'a> {
+    id: &'a str,
+    prompt: &'a str,
+    section: &'a str,
 }
 
 #[derive(Serialize)]
@@ -72,23 +108,38 @@ struct ProblemOut {
 
 const SCHEMA: &str = "kickoff.check/1";
 
-pub(super) fn run(
-    file: &Path,
-    format: Format,
-    fail_on: FailOn,
-    rules: &[PathBuf],
-    questionnaire: Option<&str>,
-    lenient: bool,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
+    let CheckArgs {
+        ref file,
+        format,
+        fail_on,
+        allow_open,
+        ref rules,
+        ref questionnaire,
+        lenient,
+    } = args;
     // Answers that do not fit would silently switch rules off: an input error unless asked.
-    let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
+    let (mut bundle, session, problems) =
+        workspace::open_checked(file, questionnaire.as_deref(), lenient)?;
     workspace::add_rule_packs(&mut bundle, rules)?;
     let review = bundle.review(&session.answers);
+    let q = &bundle.questionnaire;
+    let open: Vec<OpenQuestion> = review
+        .open_required(q)
+        .map(|question| OpenQuestion {
+            id: &question.id,
+            prompt: &question.prompt,
+            section: q
+                .index_of(&question.id)
+                .map_or("", |i| q.sections[q.section_of(i)].id.as_str()),
+        })
+        .collect();
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);
-    let failed = fail_on
-        .threshold()
-        .is_some_and(|t| review.findings.iter().any(|f| f.severity >= t));
+    // An empty session has no findings: open questions fail the gate too, unless allowed.
+    let failed = fail_on.threshold().is_some_and(|t| {
+        review.findings.iter().any(|f| f.severity >= t) || (!allow_open && !open.is_empty())
+    });
     match format {
         Format::Json => {
             let report = Report {
@@ -99,6 +150,7 @@ pub(super) fn run(
                     version: &bundle.questionnaire.version,
                 },
                 passed: !failed,
+                allow_open,
                 fail_on: match fail_on {
                     FailOn::Blocker => "blocker",
                     FailOn::Warning => "warning",
@@ -108,8 +160,10 @@ pub(super) fn run(
                     blocker: n(Severity::Blocker),
                     warning: n(Severity::Warning),
                     info: n(Severity::Info),
+                    open_questions: open.len(),
                 },
                 findings: &review.findings,
+                open_questions: open,
                 readiness: review.readiness.as_ref(),
                 problems: problems
                     .iter()
@@ -125,7 +179,10 @@ pub(super) fn run(
             );
         }
         Format::Text => {
-            print!("{}", text_report(file, &bundle, &review, &problems, failed));
+            print!(
+                "{}",
+                text_report(file, &bundle, &review, &open, &problems, failed)
+            );
         }
     }
     Ok(if failed {
@@ -139,6 +196,7 @@ fn text_report(
     file: &Path,
     bundle: &crate::bundle::Bundle,
     review: &crate::bundle::Review,
+    open: &[OpenQuestion],
     problems: &[crate::source::Problem],
     failed: bool,
 ) -> String {
@@ -148,11 +206,12 @@ fn text_report(
     let n = |s| *c.get(&s).unwrap_or(&0);
     let _ = writeln!(
         out,
-        "{}: {} blocker(s), {} warning(s), {} info: {}",
+        "{}: {} blocker(s), {} warning(s), {} info, {} open question(s): {}",
         file.display(),
         n(Severity::Blocker),
         n(Severity::Warning),
         n(Severity::Info),
+        open.len(),
         if failed { "FAILED" } else { "passed" }
     );
     if let Some(r) = &review.readiness {
@@ -171,6 +230,12 @@ fn text_report(
     }
     for p in problems {
         let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
+    }
+    if !open.is_empty() {
+        let _ = writeln!(out, "\nOpen questions (required, not answered yet):");
+        for o in open {
+            let _ = writeln!(out, "  open `{}` ({}): {}", o.id, o.section, o.prompt);
+        }
     }
     for (severity, title) in [
         (Severity::Blocker, "Blockers"),

@@ -1,0 +1,136 @@
+//! `kickoff check` as a gate, end to end on the real binary: open required questions fail it
+//! unless allowed, placeholders count as open, responses to findings waive (or go stale), and
+//! choices marked exclusive are reported when broken.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Run, kickoff, root};
+use serde_json::Value;
+
+const HEADER: &str = "created = \"2025-01-01T00:00:00Z\"\nupdated = \"2025-01-01T00:00:00Z\"\n";
+
+/// Writes a session of the mini fixture questionnaire with these `[answers]` lines.
+fn mini_session(dir: &Path, name: &str, answers: &str) {
+    let version = common::mini().questionnaire.version;
+    let text = format!(
+        "questionnaire = \"mini\"\nquestionnaire_version = \"{version}\"\n{HEADER}\n[answers]\n{answers}"
+    );
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// Writes a session of the built-in questionnaire with these `[answers]` lines.
+fn builtin_session(dir: &Path, name: &str, answers: &str) {
+    let q = common::builtin().questionnaire;
+    let text = format!(
+        "questionnaire = \"{}\"\nquestionnaire_version = \"{}\"\n{HEADER}\n[answers]\n{answers}",
+        q.id, q.version
+    );
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn mini_check(dir: &Path, file: &str, extra: &[&str]) -> Run {
+    let mini = root().join("tests/fixtures/mini.toml");
+    let mut args = vec!["check", file, "-q", mini.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    kickoff(dir, &args)
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr))
+}
+
+#[test]
+fn an_empty_session_fails_the_check_on_its_open_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(dir.path(), "empty.toml", "");
+    for extra in [
+        &[][..],
+        &["--fail-on", "warning"],
+        &["--fail-on", "blocker"],
+    ] {
+        let run = mini_check(dir.path(), "empty.toml", extra);
+        assert_eq!(run.code, Some(1), "{extra:?}: {}", run.stdout);
+        assert!(
+            run.stdout.starts_with(
+                "empty.toml: 0 blocker(s), 0 warning(s), 0 info, 2 open question(s): FAILED"
+            ),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("open `name` (basics): Project name?"));
+        assert!(run.stdout.contains("open `task` (basics): Task?"));
+    }
+    // A draft may pass with questions open; `--fail-on never` only reports.
+    for extra in [&["--allow-open"][..], &["--fail-on", "never"]] {
+        let run = mini_check(dir.path(), "empty.toml", extra);
+        assert_eq!(run.code, Some(0), "{extra:?}: {}", run.stdout);
+        assert!(run.stdout.contains("2 open question(s): passed"));
+    }
+}
+
+#[test]
+fn open_questions_are_in_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(dir.path(), "half.toml", "task = \"regression\"\n");
+    let run = mini_check(dir.path(), "half.toml", &["--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let v = json(&run);
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["allow_open"], false);
+    assert_eq!(v["counts"]["open_questions"], 1);
+    assert_eq!(
+        v["open_questions"],
+        serde_json::json!([{"id": "name", "prompt": "Project name?", "section": "basics"}])
+    );
+    let run = mini_check(
+        dir.path(),
+        "half.toml",
+        &["--format", "json", "--allow-open"],
+    );
+    assert_eq!(run.code, Some(0));
+    let v = json(&run);
+    assert_eq!(
+        (&v["passed"], &v["allow_open"]),
+        (&true.into(), &true.into())
+    );
+    assert_eq!(v["counts"]["open_questions"], 1, "still reported");
+}
+
+#[test]
+fn a_required_question_hidden_by_its_condition_is_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    // The built-in questionnaire: an empty session has many open questions, a full one none.
+    builtin_session(dir.path(), "empty.toml", "");
+    let v = json(&kickoff(
+        dir.path(),
+        &["check", "empty.toml", "--format", "json"],
+    ));
+    let open: Vec<&str> = v["open_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert!(open.len() > 10, "{open:?}");
+    assert!(open.contains(&"project_name"), "{open:?}");
+    let q = common::builtin().questionnaire;
+    for id in &open {
+        let question = q.get(id).unwrap();
+        assert!(question.required, "{id}");
+        assert!(question.when.is_none(), "{id} is asked only on a condition");
+    }
+    assert!(
+        q.questions()
+            .any(|x| x.required && x.when.is_some() && !open.contains(&x.id.as_str())),
+        "a required question that is not asked is not open"
+    );
+    let run = kickoff(
+        &root(),
+        &["check", "examples/churn-done-well.toml", "--format", "json"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert_eq!(json(&run)["open_questions"], serde_json::json!([]));
+}
