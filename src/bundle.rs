@@ -1,7 +1,7 @@
 //! A questionnaire together with its rule packs and its readiness scorecard, built in or loaded
 //! from files, and the review (visibility, findings, score) of a set of answers.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -42,9 +42,13 @@ pub struct Bundle {
 pub struct Review {
     #[serde(skip)]
     pub visible: Vec<bool>,
-    /// The answers of asked questions.
+    /// The answers of asked questions, as given (placeholders included, for the doc).
     #[serde(skip)]
     pub asked: Answers,
+    /// Asked questions whose answer is only a placeholder ("TBD"): unanswered for the rules,
+    /// the open questions and the progress.
+    #[serde(skip)]
+    pub placeholders: BTreeSet<String>,
     pub findings: Vec<Finding>,
     pub readiness: Option<Readiness>,
 }
@@ -52,7 +56,7 @@ pub struct Review {
 impl Review {
     /// Whether the question `id` is asked and has a real answer.
     pub fn is_answered(&self, id: &str) -> bool {
-        self.asked.contains_key(id)
+        self.asked.contains_key(id) && !self.placeholders.contains(id)
     }
 
     /// The asked, required questions without an answer, in asking order: the open questions
@@ -151,8 +155,11 @@ impl Bundle {
 
     fn review_with(&self, answers: &Answers, previous: Option<(&Review, &str)>) -> Review {
         let q = &self.questionnaire;
-        let ctx = crate::answer::AnswerContext::new(answers);
+        // Placeholders ("TBD") are unanswered for conditions, rules and the score alike.
+        let (effective, mut placeholders) = self.critic.placeholders.strip(q, answers);
+        let ctx = crate::answer::AnswerContext::new(&effective);
         let visible = q.visibility_in(&ctx);
+        placeholders.retain(|id| q.index_of(id).is_some_and(|i| visible[i]));
         // What may have changed: the edited answer and every question shown or hidden by it.
         let previous = previous
             .filter(|(before, _)| before.visible.len() == visible.len())
@@ -182,6 +189,7 @@ impl Bundle {
         Review {
             visible,
             asked,
+            placeholders,
             findings,
             readiness,
         }

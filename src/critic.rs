@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{AnswerContext, Answers};
 use crate::expr::{self, Condition, MESSAGE_LIMITS, RenderFailure};
+use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
@@ -34,6 +35,9 @@ impl Severity {
 #[serde(deny_unknown_fields)]
 struct RuleFile {
     questionnaire: String,
+    /// Phrases added to the shared placeholder list (see `placeholder`).
+    #[serde(default)]
+    placeholders: Vec<String>,
     #[serde(default)]
     rules: Vec<RuleDef>,
 }
@@ -107,6 +111,8 @@ type Order = (std::cmp::Reverse<Severity>, usize, usize);
 #[derive(Debug, Default)]
 pub struct Critic {
     pub rules: Vec<Rule>,
+    /// What counts as a placeholder answer: the built-in list and the packs' phrases.
+    pub placeholders: Placeholders,
 }
 
 impl Critic {
@@ -129,6 +135,18 @@ impl Critic {
                     "is for questionnaire `{}`, not `{}`",
                     file.questionnaire, q.id
                 ),
+            });
+        }
+        for phrase in file
+            .placeholders
+            .iter()
+            .filter(|p| !crate::placeholder::is_usable_phrase(p))
+        {
+            problems.push(Problem {
+                line: None,
+                question: None,
+                subject: "`placeholders`".into(),
+                message: format!("`{phrase}` has no letter or digit, so it matches nothing"),
             });
         }
         let mut problem = |n: usize, id: &str, message: String| {
@@ -223,13 +241,15 @@ impl Critic {
             });
         }
         self.rules.extend(rules);
+        self.placeholders.add_phrases(&file.placeholders);
         Ok(())
     }
 
     /// Runs every rule on the answers. Findings come sorted: blockers first, then by the order
     /// of their questions in the questionnaire.
     pub fn run(&self, q: &Questionnaire, answers: &Answers) -> Vec<Finding> {
-        let ctx = AnswerContext::new(answers);
+        let (answers, _) = self.placeholders.strip(q, answers);
+        let ctx = AnswerContext::new(&answers);
         q.visibility_in(&ctx);
         self.run_after(q, &Value::from_dyn_object(ctx), None)
     }
@@ -292,7 +312,8 @@ impl Critic {
         let mut failures = Vec::new();
         for rule in &self.rules {
             for (n, case) in rule.def.cases.iter().enumerate() {
-                let ctx = AnswerContext::new(&case.answers);
+                let (answers, _) = self.placeholders.strip(q, &case.answers);
+                let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
                 let fired = expr::is_true(&rule.condition, &Value::from_dyn_object(ctx));
                 if fired != case.fires {

@@ -23,6 +23,7 @@ pub mod interview;
 pub mod llm;
 mod markdown;
 pub mod merge;
+mod placeholder;
 pub mod plain;
 mod questionnaire;
 mod render;

@@ -107,7 +107,8 @@ fn render_measured(
                 Some(a) => (question.answer_text(a), question.answer_items(a)),
                 None => Default::default(),
             };
-            if answer.is_none() && question.required {
+            // A placeholder ("TBD") is shown as written and still listed as open.
+            if !review.is_answered(&question.id) && question.required {
                 open.push(OpenQuestion {
                     id: &question.id,
                     prompt: &question.prompt,

@@ -122,15 +122,111 @@ fn a_required_question_hidden_by_its_condition_is_not_open() {
         assert!(question.required, "{id}");
         assert!(question.when.is_none(), "{id} is asked only on a condition");
     }
-    assert!(
-        q.questions()
-            .any(|x| x.required && x.when.is_some() && !open.contains(&x.id.as_str())),
-        "a required question that is not asked is not open"
-    );
+    // A required follow-up is open only while its condition holds.
+    let qfile = dir.path().join("q.toml");
+    std::fs::write(
+        &qfile,
+        "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\ntitle = \"S\"\n\
+         [[sections.questions]]\nid = \"gpu\"\nkind = \"yes_no\"\nprompt = \"GPUs?\"\n\
+         [[sections.questions]]\nid = \"budget\"\nkind = \"text\"\nprompt = \"Budget?\"\n\
+         required = true\nwhen = \"gpu\"\n",
+    )
+    .unwrap();
+    for (gpu, code) in [("false", 0), ("true", 1)] {
+        let text = format!(
+            "questionnaire = \"q\"\nquestionnaire_version = \"1\"\n{HEADER}\n[answers]\ngpu = {gpu}\n"
+        );
+        std::fs::write(dir.path().join("g.toml"), text).unwrap();
+        let run = kickoff(dir.path(), &["check", "g.toml", "-q", "q.toml"]);
+        assert_eq!(run.code, Some(code), "gpu = {gpu}: {}", run.stdout);
+    }
     let run = kickoff(
         &root(),
         &["check", "examples/churn-done-well.toml", "--format", "json"],
     );
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     assert_eq!(json(&run)["open_questions"], serde_json::json!([]));
+}
+
+#[test]
+fn a_placeholder_answer_is_an_open_question_in_the_check_and_the_doc() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(
+        dir.path(),
+        "tbd.toml",
+        "name = \"TBD with legal\"\ntask = \"regression\"\n",
+    );
+    let run = mini_check(dir.path(), "tbd.toml", &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("open `name` (basics)"),
+        "{}",
+        run.stdout
+    );
+    mini_session(
+        dir.path(),
+        "real.toml",
+        "name = \"Churn, later phases too\"\ntask = \"regression\"\n",
+    );
+    assert_eq!(mini_check(dir.path(), "real.toml", &[]).code, Some(0));
+    // The doc shows the answer as written, and lists the question as open.
+    let mini = root().join("tests/fixtures/mini.toml");
+    let run = kickoff(
+        dir.path(),
+        &["render", "tbd.toml", "-q", mini.to_str().unwrap()],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let open = run
+        .stdout
+        .find("Open questions")
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        run.stdout[open..].contains("Project name?"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_team_extends_the_placeholders_in_its_config_or_rule_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(
+        dir.path(),
+        "s.toml",
+        "name = \"parked until the autumn\"\ntask = \"regression\"\n",
+    );
+    assert_eq!(mini_check(dir.path(), "s.toml", &[]).code, Some(0));
+    std::fs::write(
+        dir.path().join("team.rules.toml"),
+        "questionnaire = \"mini\"\nplaceholders = [\"parked\"]\n",
+    )
+    .unwrap();
+    let run = mini_check(dir.path(), "s.toml", &["--rules", "team.rules.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.contains("open `name`"));
+    // The config file's list, with the user's own config.
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "placeholders = [\"parked\"]\n").unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "s.toml", "-q", mini.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env("KICKOFF_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // A phrase that can match nothing is an error naming the key.
+    std::fs::write(&config, "placeholders = [\"--\"]\n").unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "s.toml", "-q", mini.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env("KICKOFF_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("config.toml") && err.contains("`placeholders`"),
+        "{err}"
+    );
 }
