@@ -208,21 +208,18 @@ fn a_team_extends_the_placeholders_in_its_config_or_rule_pack() {
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "placeholders = [\"parked\"]\n").unwrap();
     let mini = root().join("tests/fixtures/mini.toml");
-    let out = std::process::Command::new(common::bin())
-        .args(["check", "s.toml", "-q", mini.to_str().unwrap()])
-        .current_dir(dir.path())
-        .env("KICKOFF_CONFIG", &config)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let check = || {
+        std::process::Command::new(common::bin())
+            .args(["check", "s.toml", "-q", mini.to_str().unwrap()])
+            .current_dir(dir.path())
+            .env("KICKOFF_CONFIG", &config)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(check().status.code(), Some(1));
     // A phrase that can match nothing is an error naming the key.
     std::fs::write(&config, "placeholders = [\"--\"]\n").unwrap();
-    let out = std::process::Command::new(common::bin())
-        .args(["check", "s.toml", "-q", mini.to_str().unwrap()])
-        .current_dir(dir.path())
-        .env("KICKOFF_CONFIG", &config)
-        .output()
-        .unwrap();
+    let out = check();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
