@@ -50,6 +50,9 @@ pub struct Review {
     #[serde(skip)]
     pub placeholders: BTreeSet<String>,
     pub findings: Vec<Finding>,
+    /// Every finding that fired, superseded ones included: what an incremental review reuses.
+    #[serde(skip)]
+    pub fired: Vec<Finding>,
     pub readiness: Option<Readiness>,
 }
 
@@ -173,13 +176,12 @@ impl Bundle {
             });
         let asked = q.visible_answers(answers, &visible);
         let ctx = minijinja::Value::from_dyn_object(ctx);
-        let findings = self.critic.run_after(
+        let fired = self.critic.run_after(
             q,
             &ctx,
-            previous
-                .as_ref()
-                .map(|(b, ids)| (b.findings.as_slice(), ids)),
+            previous.as_ref().map(|(b, ids)| (b.fired.as_slice(), ids)),
         );
+        let findings = self.critic.shown(&fired);
         let readiness = self.scorecard.as_ref().map(|s| {
             let before = previous
                 .as_ref()
@@ -191,6 +193,7 @@ impl Bundle {
             asked,
             placeholders,
             findings,
+            fired,
             readiness,
         }
     }
