@@ -227,3 +227,55 @@ fn a_team_extends_the_placeholders_in_its_config_or_rule_pack() {
         "{err}"
     );
 }
+
+#[test]
+fn a_session_that_ticks_an_exclusive_choice_with_others_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    builtin_session(
+        dir.path(),
+        "s.toml",
+        "baselines = [\"none\", \"constant\", \"linear_or_logistic\"]\n",
+    );
+    let run = kickoff(dir.path(), &["check", "s.toml"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("answer `baselines`: `none` (None yet) goes alone"),
+        "{}",
+        run.stderr
+    );
+    let run = kickoff(
+        dir.path(),
+        &["check", "s.toml", "--lenient", "--format", "json"],
+    );
+    let v = json(&run);
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["subject"] == "answer `baselines`"
+            && p["message"].as_str().unwrap().contains("goes alone")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn exclusive_is_only_for_multiple_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("q.toml"),
+        "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\ntitle = \"S\"\n\
+         [[sections.questions]]\nid = \"task\"\nkind = \"choice\"\nprompt = \"Task?\"\n\
+         choices = [{ value = \"a\" }, { value = \"none\", exclusive = true }]\n",
+    )
+    .unwrap();
+    let run = kickoff(dir.path(), &["questionnaire", "validate", "q.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("q.toml:")
+            && run.stderr.contains("question `task`")
+            && run
+                .stderr
+                .contains("choice `none`: `exclusive` is only for multi_choice questions"),
+        "{}",
+        run.stderr
+    );
+}
