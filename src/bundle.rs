@@ -1,7 +1,7 @@
 //! A questionnaire together with its rule packs and its readiness scorecard, built in or loaded
 //! from files, and the review (visibility, findings, score) of a set of answers.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::answer::Answers;
 use crate::critic::{Critic, Finding};
 use crate::questionnaire::Questionnaire;
+use crate::response::{FindingResponse, Response, Status};
 use crate::score::{Readiness, Scorecard};
 use crate::source::{FileError, read};
 
@@ -150,6 +151,62 @@ impl Bundle {
     /// The same as [`Bundle::review`], in a fraction of the time.
     pub fn review_after(&self, previous: &Review, answers: &Answers, changed: &str) -> Review {
         self.review_with(answers, Some((previous, changed)))
+    }
+
+    /// The hash of the answers `rule` reads (its questions, condition and message), as they are
+    /// in `review`: what a response records, and what makes it stale.
+    pub fn response_hash(&self, review: &Review, rule: &str) -> String {
+        let inputs = self.critic.inputs(rule);
+        let read: Answers = review
+            .asked
+            .iter()
+            .filter(|(id, _)| inputs.iter().any(|i| i == *id))
+            .map(|(id, a)| (id.clone(), a.clone()))
+            .collect();
+        crate::answer::answers_hash(&read)
+    }
+
+    /// Sets each shown finding's `response` from the session's responses.
+    pub fn attach_responses(&self, review: &mut Review, responses: &BTreeMap<String, Response>) {
+        let mut findings = std::mem::take(&mut review.findings);
+        for f in &mut findings {
+            f.response = responses.get(&f.rule).map(|r| {
+                let stale = r.answers_hash != self.response_hash(review, &f.rule);
+                FindingResponse {
+                    status: r.status,
+                    reason: r.reason.clone(),
+                    owner: r.owner.clone(),
+                    date: r.date.clone(),
+                    stale,
+                    waives: !stale && r.missing().is_none() && r.status.waives(),
+                }
+            });
+        }
+        review.findings = findings;
+    }
+
+    /// A new response to `rule` as the answers are now in `review`, after checking that the status
+    /// has what it needs; the date is left for the caller to stamp.
+    pub fn new_response(
+        &self,
+        review: &Review,
+        rule: &str,
+        status: Status,
+        reason: &str,
+        owner: &str,
+    ) -> Result<Response, String> {
+        let response = Response {
+            status,
+            reason: reason.trim().to_string(),
+            owner: owner.trim().to_string(),
+            date: String::new(),
+            answers_hash: self.response_hash(review, rule),
+            extra: BTreeMap::new(),
+        };
+        match response.missing() {
+            Some(m) => Err(m.to_string()),
+            None => Ok(response),
+        }
     }
 
     pub fn review(&self, answers: &Answers) -> Review {

@@ -13,11 +13,13 @@ use crate::workspace::{self, Error, Open};
 mod check;
 mod critique;
 mod exit;
+mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use respond::RespondArgs;
 
 #[derive(Parser, Debug)]
 #[command(name = "kickoff", version, about, long_about = None, propagate_version = true)]
@@ -71,6 +73,9 @@ pub enum Command {
     },
     /// Run the offline critic; the exit code says whether findings or open questions remain
     Check(CheckArgs),
+    /// Answer a finding: accepted risk (with a reason and an owner), won't fix (with a
+    /// reason) or fixed; `check` then reports it, and no longer fails on an accepted one
+    Respond(RespondArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
     /// List, show or validate questionnaires
@@ -156,6 +161,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
             lenient,
         ),
         Command::Check(args) => check::run(args),
+        Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
@@ -197,7 +203,8 @@ fn render(
         Some(t) => Some((t.display().to_string(), crate::source::read(t)?)),
         None => None,
     };
-    let review = bundle.review(&session.answers);
+    let mut review = bundle.review(&session.answers);
+    bundle.attach_responses(&mut review, &session.responses);
     let doc = crate::render::render_doc(
         &bundle,
         &session,

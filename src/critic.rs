@@ -10,6 +10,7 @@ use crate::answer::{AnswerContext, Answers};
 use crate::expr::{self, Condition, MESSAGE_LIMITS, RenderFailure};
 use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
+use crate::response::FindingResponse;
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
 
@@ -106,6 +107,8 @@ pub struct Finding {
     pub section: String,
     pub message: String,
     pub reference: String,
+    /// The team's response to it, if any (set from the session by `response::attach`).
+    pub response: Option<FindingResponse>,
 }
 
 /// How findings are sorted: severity (highest first), question index, rule index.
@@ -285,6 +288,18 @@ impl Critic {
         self.rules.iter().find(|r| r.def.id == id)
     }
 
+    /// Every question a rule reads (its `questions`, condition and message), sorted: what a
+    /// response to its finding is about.
+    pub fn inputs(&self, id: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .rule(id)
+            .map(|r| r.def.questions.iter().chain(&r.reads).cloned().collect())
+            .unwrap_or_default();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Runs every rule on a context whose hidden questions are already taken out, and returns
     /// every finding that fired (superseded ones included: see [`Critic::shown`]). With
     /// `previous` (all that fired before), rules that read none of the `changed` answers keep
@@ -336,6 +351,7 @@ impl Critic {
                 )
             }),
             reference: r.def.reference.clone(),
+            response: None,
         }
     }
 
@@ -507,6 +523,7 @@ mod tests {
                     section: "s".into(),
                     message: String::new(),
                     reference: String::new(),
+                    response: None,
                 })
                 .collect()
         };

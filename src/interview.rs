@@ -6,6 +6,7 @@
 use crate::answer::Answer;
 use crate::bundle::{Bundle, Review};
 use crate::questionnaire::{Question, check_answer};
+use crate::response::Response;
 use crate::session::Session;
 
 /// A session being answered against its questionnaire and rules, with the question in focus.
@@ -39,7 +40,8 @@ impl Interview {
     /// Opens the interview where the user was (the saved cursor, if that question is still
     /// asked), else at the first question asked and not answered, else at the first asked.
     pub fn new(bundle: Bundle, session: Session) -> Interview {
-        let review = bundle.review(&session.answers);
+        let mut review = bundle.review(&session.answers);
+        bundle.attach_responses(&mut review, &session.responses);
         let mut interview = Interview {
             bundle,
             session,
@@ -134,7 +136,23 @@ impl Interview {
         self.review = self
             .bundle
             .review_after(&self.review, &self.session.answers, id);
+        self.attach_responses();
         true
+    }
+
+    /// Sets (or with `None` removes) the team's response to a rule's finding.
+    pub fn respond(&mut self, rule: &str, response: Option<Response>) {
+        match response {
+            Some(r) => self.session.responses.insert(rule.to_string(), r),
+            None => self.session.responses.remove(rule),
+        };
+        self.attach_responses();
+    }
+
+    /// Each finding's response, stale or not, after the review changed.
+    fn attach_responses(&mut self) {
+        self.bundle
+            .attach_responses(&mut self.review, &self.session.responses);
     }
 
     /// Takes in the session as merged with the file on disk. Secret answers are never on disk,
@@ -150,6 +168,7 @@ impl Interview {
         let changed = merged.answers.get(focused) != self.session.answers.get(focused);
         self.session = merged;
         self.review = self.bundle.review(&self.session.answers);
+        self.attach_responses();
         changed
     }
 

@@ -27,6 +27,7 @@ mod placeholder;
 pub mod plain;
 mod questionnaire;
 mod render;
+pub mod response;
 mod score;
 mod session;
 mod source;

@@ -279,3 +279,208 @@ fn exclusive_is_only_for_multiple_choice() {
         run.stderr
     );
 }
+
+const BLOCKER: &str =
+    "name = \"Churn\"\ntask = \"classification\"\npositive_rate = 0.02\nmetrics = [\"accuracy\"]\n";
+
+fn respond(dir: &Path, args: &[&str]) -> Run {
+    let mini = root().join("tests/fixtures/mini.toml");
+    let mut all = vec!["respond", "s.toml"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-q", mini.to_str().unwrap()]);
+    kickoff(dir, &all)
+}
+
+fn finding<'a>(v: &'a Value, rule: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {v}"))
+}
+
+#[test]
+fn an_accepted_risk_stays_visible_but_no_longer_fails_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(dir.path(), "s.toml", BLOCKER);
+    assert_eq!(mini_check(dir.path(), "s.toml", &[]).code, Some(1));
+    let run = respond(
+        dir.path(),
+        &[
+            "accuracy-on-imbalance",
+            "accepted-risk",
+            "--reason",
+            "Shadow mode only until the PR-AUC report lands",
+            "--owner",
+            "Priya",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("`accuracy-on-imbalance` marked accepted risk")
+    );
+    let saved = common::read(&dir.path().join("s.toml"));
+    assert!(
+        saved.contains("[responses.accuracy-on-imbalance]"),
+        "{saved}"
+    );
+    assert!(saved.contains("status = \"accepted_risk\"") && saved.contains("owner = \"Priya\""));
+    assert!(
+        saved.contains("positive_rate = 0.02"),
+        "the answers are kept: {saved}"
+    );
+
+    let run = mini_check(dir.path(), "s.toml", &["--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let v = json(&run);
+    assert_eq!(v["counts"]["blocker"], 1, "still counted and listed");
+    assert_eq!(v["counts"]["waived"], 1);
+    let r = &finding(&v, "accuracy-on-imbalance")["response"];
+    assert_eq!(r["status"], "accepted_risk");
+    assert_eq!(r["owner"], "Priya");
+    assert_eq!(
+        r["reason"],
+        "Shadow mode only until the PR-AUC report lands"
+    );
+    assert_eq!((&r["stale"], &r["waives"]), (&false.into(), &true.into()));
+    assert!(r["date"].as_str().unwrap().starts_with("20"));
+    let text = mini_check(dir.path(), "s.toml", &[]).stdout;
+    assert!(text.contains("1 waived by a response: passed"), "{text}");
+    assert!(
+        text.contains("response: accepted risk, owner Priya"),
+        "{text}"
+    );
+
+    // The answers the rule read change: the response is stale and the blocker fails again.
+    let stale = common::read(&dir.path().join("s.toml")).replace("0.02", "0.03");
+    std::fs::write(dir.path().join("s.toml"), stale).unwrap();
+    let run = mini_check(dir.path(), "s.toml", &["--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let v = json(&run);
+    let r = &finding(&v, "accuracy-on-imbalance")["response"];
+    assert_eq!((&r["stale"], &r["waives"]), (&true.into(), &false.into()));
+    let text = mini_check(dir.path(), "s.toml", &[]).stdout;
+    assert!(text.contains("STALE"), "{text}");
+    // An answer the rule does not read changes nothing.
+    mini_session(dir.path(), "s.toml", BLOCKER);
+    respond(
+        dir.path(),
+        &[
+            "accuracy-on-imbalance",
+            "wont-fix",
+            "--reason",
+            "Legacy metric kept for the board",
+        ],
+    );
+    let edited = common::read(&dir.path().join("s.toml")).replace("Churn", "Churn v2");
+    std::fs::write(dir.path().join("s.toml"), edited).unwrap();
+    assert_eq!(mini_check(dir.path(), "s.toml", &[]).code, Some(0));
+}
+
+#[test]
+fn fixed_does_not_waive_and_bad_responses_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(dir.path(), "s.toml", BLOCKER);
+    let before = common::read(&dir.path().join("s.toml"));
+    for (args, needle) in [
+        (
+            &["accuracy-on-imbalance", "wont-fix"][..],
+            "won't fix needs a reason",
+        ),
+        (
+            &["accuracy-on-imbalance", "accepted-risk", "--reason", "why"],
+            "needs a reason and an owner",
+        ),
+        (&["no-such-rule", "fixed"], "no rule `no-such-rule`"),
+        (
+            &["accuracy-on-imbalance", "clear"],
+            "no response to `accuracy-on-imbalance`",
+        ),
+    ] {
+        let run = respond(dir.path(), args);
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(run.stderr.contains(needle), "{args:?}: {}", run.stderr);
+        assert_eq!(
+            common::read(&dir.path().join("s.toml")),
+            before,
+            "nothing written"
+        );
+    }
+    // A rule that does not fire has no finding to answer.
+    mini_session(
+        dir.path(),
+        "s.toml",
+        "name = \"Churn\"\ntask = \"regression\"\n",
+    );
+    let run = respond(dir.path(), &["accuracy-on-imbalance", "fixed"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("does not fire"), "{}", run.stderr);
+
+    mini_session(dir.path(), "s.toml", BLOCKER);
+    assert_eq!(
+        respond(dir.path(), &["accuracy-on-imbalance", "fixed"]).code,
+        Some(0)
+    );
+    let run = mini_check(dir.path(), "s.toml", &["--format", "json"]);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "fixed shows in the answers, or it is not fixed"
+    );
+    assert_eq!(
+        finding(&json(&run), "accuracy-on-imbalance")["response"]["status"],
+        "fixed"
+    );
+    assert_eq!(
+        respond(dir.path(), &["accuracy-on-imbalance", "clear"]).code,
+        Some(0)
+    );
+    assert!(!common::read(&dir.path().join("s.toml")).contains("[responses"));
+}
+
+#[test]
+fn responses_the_check_cannot_use_are_listed_as_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = format!(
+        "{BLOCKER}\n[responses.gone-rule]\nstatus = \"fixed\"\n\n\
+         [responses.accuracy-on-imbalance]\nstatus = \"accepted_risk\"\nreason = \"r\"\n"
+    );
+    mini_session(dir.path(), "s.toml", &answers);
+    let run = mini_check(dir.path(), "s.toml", &["--format", "json"]);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "an accepted risk without an owner waives nothing"
+    );
+    let v = json(&run);
+    let problems: Vec<String> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {}",
+                p["subject"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "response to `accuracy-on-imbalance`: an accepted risk needs a reason and an owner",
+            "response to `gone-rule`: no such rule in the loaded rule packs (kept as is)",
+        ]
+    );
+    // A bad status is an input error naming the file and line.
+    mini_session(
+        dir.path(),
+        "bad.toml",
+        &format!("{BLOCKER}\n[responses.accuracy-on-imbalance]\nstatus = \"accepted\"\n"),
+    );
+    let run = mini_check(dir.path(), "bad.toml", &[]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("bad.toml:"), "{}", run.stderr);
+}

@@ -356,7 +356,7 @@ fn check_json_for_a_blocker() {
     assert_eq!(v["fail_on"], "blocker");
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 1, "warning": 0, "info": 0, "open_questions": 0})
+        serde_json::json!({"blocker": 1, "warning": 0, "info": 0, "open_questions": 0, "waived": 0})
     );
     assert_eq!(
         v["findings"],
@@ -368,6 +368,7 @@ fn check_json_for_a_blocker() {
             "section": "more",
             "message": "Accuracy at a positive rate of 0.02 rewards saying no to everyone.",
             "reference": "DMLS 6",
+            "response": null,
         }])
     );
     assert_eq!(
@@ -403,7 +404,7 @@ fn check_json_for_a_clean_session_with_a_team_pack() {
     );
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 0, "warning": 1, "info": 1, "open_questions": 0})
+        serde_json::json!({"blocker": 0, "warning": 1, "info": 1, "open_questions": 0, "waived": 0})
     );
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -608,9 +609,9 @@ fn assert_schema(v: &Value) {
     assert!(["blocker", "warning", "never"].contains(&v["fail_on"].as_str().unwrap()));
     assert_eq!(
         keys(&v["counts"]),
-        ["blocker", "info", "open_questions", "warning"]
+        ["blocker", "info", "open_questions", "waived", "warning"]
     );
-    for sev in ["blocker", "warning", "info", "open_questions"] {
+    for sev in ["blocker", "warning", "info", "open_questions", "waived"] {
         assert!(v["counts"][sev].is_u64(), "{sev}");
     }
     assert!(v["allow_open"].is_boolean());
@@ -631,13 +632,18 @@ fn assert_schema(v: &Value) {
     } else {
         open.len() as u64
     };
+    let failing_findings = |severities: &[&str]| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| severities.contains(&f["severity"].as_str().unwrap()))
+            .filter(|f| f["response"]["waives"] != true)
+            .count() as u64
+    };
     let failing = match v["fail_on"].as_str().unwrap() {
-        "blocker" => v["counts"]["blocker"].as_u64().unwrap() + open_fails,
-        "warning" => {
-            v["counts"]["blocker"].as_u64().unwrap()
-                + v["counts"]["warning"].as_u64().unwrap()
-                + open_fails
-        }
+        "blocker" => failing_findings(&["blocker"]) + open_fails,
+        "warning" => failing_findings(&["blocker", "warning"]) + open_fails,
         _ => 0,
     };
     assert_eq!(
@@ -680,9 +686,21 @@ fn assert_findings_schema(v: &Value) {
                 "questions",
                 "section",
                 "message",
-                "reference"
+                "reference",
+                "response"
             ])
         );
+        let r = &f["response"];
+        if !r.is_null() {
+            assert_eq!(
+                keys(r),
+                ["date", "owner", "reason", "stale", "status", "waives"]
+            );
+            assert!(
+                ["accepted_risk", "wont_fix", "fixed"].contains(&r["status"].as_str().unwrap())
+            );
+            assert!(r["stale"].is_boolean() && r["waives"].is_boolean());
+        }
         for k in ["rule", "question", "section", "message", "reference"] {
             assert!(is_str(&f[k]), "{k}: {f}");
         }

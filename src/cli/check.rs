@@ -91,6 +91,8 @@ struct Counts {
     warning: usize,
     info: usize,
     open_questions: usize,
+    /// Findings a response (accepted risk, won't fix) keeps from failing the check.
+    waived: usize,
 }
 
 #[derive(Serialize)]
@@ -108,6 +110,35 @@ struct ProblemOut {
 
 const SCHEMA: &str = "kickoff.check/1";
 
+fn is_waived(f: &Finding) -> bool {
+    f.response.as_ref().is_some_and(|r| r.waives)
+}
+
+/// Responses the check can't use: to a rule no loaded pack has, or without what their status
+/// needs (a hand-edited file). They are kept in the file, and reported.
+fn response_problems(
+    bundle: &crate::bundle::Bundle,
+    session: &crate::session::Session,
+) -> Vec<crate::source::Problem> {
+    let mut out = Vec::new();
+    for (rule, r) in &session.responses {
+        let message = if bundle.critic.rule(rule).is_none() {
+            "no such rule in the loaded rule packs (kept as is)"
+        } else if let Some(m) = r.missing() {
+            m
+        } else {
+            continue;
+        };
+        out.push(crate::source::Problem {
+            line: None,
+            subject: format!("response to `{rule}`"),
+            question: None,
+            message: message.into(),
+        });
+    }
+    out
+}
+
 pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
     let CheckArgs {
         ref file,
@@ -122,7 +153,10 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
     let (mut bundle, session, problems) =
         workspace::open_checked(file, questionnaire.as_deref(), lenient)?;
     workspace::add_rule_packs(&mut bundle, rules)?;
-    let review = bundle.review(&session.answers);
+    let mut review = bundle.review(&session.answers);
+    bundle.attach_responses(&mut review, &session.responses);
+    let mut problems = problems;
+    problems.extend(response_problems(&bundle, &session));
     let q = &bundle.questionnaire;
     let open: Vec<OpenQuestion> = review
         .open_required(q)
@@ -137,8 +171,12 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);
     // An empty session has no findings: open questions fail the gate too, unless allowed.
+    // A finding the team accepted (or won't fix), on the answers it was about, stays in the
+    // report but no longer fails the gate.
+    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let failed = fail_on.threshold().is_some_and(|t| {
-        review.findings.iter().any(|f| f.severity >= t) || (!allow_open && !open.is_empty())
+        let failing = |f: &&Finding| f.severity >= t && !is_waived(f);
+        review.findings.iter().any(|f| failing(&f)) || (!allow_open && !open.is_empty())
     });
     match format {
         Format::Json => {
@@ -161,6 +199,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
                     warning: n(Severity::Warning),
                     info: n(Severity::Info),
                     open_questions: open.len(),
+                    waived,
                 },
                 findings: &review.findings,
                 open_questions: open,
@@ -204,14 +243,20 @@ fn text_report(
     let mut out = String::new();
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);
+    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let _ = writeln!(
         out,
-        "{}: {} blocker(s), {} warning(s), {} info, {} open question(s): {}",
+        "{}: {} blocker(s), {} warning(s), {} info, {} open question(s){}: {}",
         file.display(),
         n(Severity::Blocker),
         n(Severity::Warning),
         n(Severity::Info),
         open.len(),
+        if waived > 0 {
+            format!(", {waived} waived by a response")
+        } else {
+            String::new()
+        },
         if failed { "FAILED" } else { "passed" }
     );
     if let Some(r) = &review.readiness {
@@ -271,7 +316,34 @@ fn text_report(
             if !f.reference.is_empty() {
                 let _ = writeln!(out, "      ref: {}", f.reference);
             }
+            if let Some(r) = &f.response {
+                let _ = writeln!(out, "      {}", response_line(r));
+            }
         }
     }
     out
+}
+
+/// A response under its finding: what the team said, and whether it still counts.
+fn response_line(r: &crate::response::FindingResponse) -> String {
+    let mut parts = vec![r.status.name().to_string()];
+    if !r.owner.is_empty() {
+        parts.push(format!("owner {}", r.owner));
+    }
+    if !r.date.is_empty() {
+        parts.push(r.date.clone());
+    }
+    let said = if r.reason.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", r.reason)
+    };
+    let state = if r.stale {
+        " (STALE: the answers it was about changed since, so it no longer counts)"
+    } else if r.waives {
+        " (waived)"
+    } else {
+        ""
+    };
+    format!("response: {}{said}{state}", parts.join(", "))
 }
