@@ -484,3 +484,50 @@ fn responses_the_check_cannot_use_are_listed_as_problems() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("bad.toml:"), "{}", run.stderr);
 }
+
+#[test]
+fn the_doc_template_sees_each_findings_response() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_session(dir.path(), "s.toml", BLOCKER);
+    respond(
+        dir.path(),
+        &[
+            "accuracy-on-imbalance",
+            "accepted-risk",
+            "--reason",
+            "shadow only",
+            "--owner",
+            "Ana",
+        ],
+    );
+    std::fs::write(
+        dir.path().join("t.j2"),
+        "{% for f in findings %}{{ f.rule }}: {{ f.response.status }} by {{ f.response.owner }} \
+         ({{ f.response.reason }}), stale={{ f.response.stale }}, dated={{ f.response.date != '' }}\
+         {% endfor %}",
+    )
+    .unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let render = |dir: &Path| {
+        kickoff(
+            dir,
+            &[
+                "render",
+                "s.toml",
+                "-q",
+                mini.to_str().unwrap(),
+                "--template",
+                "t.j2",
+            ],
+        )
+    };
+    let run = render(dir.path());
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        "accuracy-on-imbalance: accepted_risk by Ana (shadow only), stale=False, dated=True"
+    );
+    let stale = common::read(&dir.path().join("s.toml")).replace("0.02", "0.01");
+    std::fs::write(dir.path().join("s.toml"), stale).unwrap();
+    assert!(render(dir.path()).stdout.contains("stale=True"));
+}
