@@ -10,6 +10,7 @@ mod field;
 mod keys;
 mod msg;
 mod respond;
+mod responding;
 mod runtime;
 mod saving;
 mod theme;

@@ -20,7 +20,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 Msg::Move(_) | Msg::Select | Msg::Input(_) | Msg::Paste(_) | Msg::CloseOverlay
             ))
     {
-        return super::respond::update(app, msg);
+        return super::responding::update(app, msg);
     }
     match msg {
         Msg::NextQuestion
