@@ -11,7 +11,8 @@
 # Environment:
 #   KICKOFF_TOOLS         where mermaid-cli is installed (default ~/.cache/kickoff-tools)
 #   KICKOFF_BIN           the kickoff binary (default target/debug/kickoff, built if missing)
-#   KICKOFF_DIAGRAMS_OUT  where the docs, .mmd blocks and PNGs go (default: a new temp dir)
+#   KICKOFF_DIAGRAMS_OUT  where the docs, .mmd blocks and PNGs go, kept (default: a temp dir,
+#                         removed after a run that passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -124,7 +125,7 @@ for mmd in "${blocks[@]}"; do
 done
 
 elapsed=$(($(date +%s) - start))
-echo "== ${#examples[@]} examples, ${#blocks[@]} Mermaid blocks, ${elapsed}s; docs and PNGs in $out"
+echo "== ${#examples[@]} examples, ${#blocks[@]} Mermaid blocks, ${elapsed}s (docs and PNGs in $out)"
 if [ ${#blocks[@]} = 0 ] && [ "$render_failed" = 0 ]; then
   echo "no Mermaid block found in any rendered doc: nothing was checked" >&2
   failed=$((failed + 1))
@@ -132,4 +133,8 @@ fi
 for f in "${failures[@]}"; do echo "  failed: $f" >&2; done
 [ "$render_failed" = 0 ] || echo "  $render_failed render(s) failed" >&2
 echo "diagrams: $passed passed, $((failed + render_failed)) failed"
-[ "$failed" = 0 ] && [ "$render_failed" = 0 ]
+if [ "$failed" = 0 ] && [ "$render_failed" = 0 ]; then
+  [ -n "${KICKOFF_DIAGRAMS_OUT:-}" ] || rm -rf "$out"
+  exit 0
+fi
+exit 1

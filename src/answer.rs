@@ -214,6 +214,19 @@ impl Object for AnswerContext {
     }
 }
 
+/// A short, stable hash of answers: the doc's reproducibility footer, the critique cache key,
+/// and what a response to a finding was about.
+pub fn answers_hash(answers: &Answers) -> String {
+    let canonical = toml::to_string(answers).unwrap_or_default();
+    short_hash(canonical.as_bytes())
+}
+
+pub fn short_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A plain minijinja map of every non-empty answer (for templates and tests).
 pub fn context_of<'a>(answers: impl IntoIterator<Item = (&'a String, &'a Answer)>) -> Value {
     Value::from(

@@ -1,7 +1,7 @@
 //! A questionnaire together with its rule packs and its readiness scorecard, built in or loaded
 //! from files, and the review (visibility, findings, score) of a set of answers.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::answer::Answers;
 use crate::critic::{Critic, Finding};
 use crate::questionnaire::Questionnaire;
+use crate::response::{FindingResponse, Response, Status};
 use crate::score::{Readiness, Scorecard};
 use crate::source::{FileError, read};
 
@@ -42,11 +43,37 @@ pub struct Bundle {
 pub struct Review {
     #[serde(skip)]
     pub visible: Vec<bool>,
-    /// The answers of asked questions.
+    /// The answers of asked questions, as given (placeholders included, for the doc).
     #[serde(skip)]
     pub asked: Answers,
+    /// Asked questions whose answer is only a placeholder ("TBD"): unanswered for the rules,
+    /// the open questions and the progress.
+    #[serde(skip)]
+    pub placeholders: BTreeSet<String>,
     pub findings: Vec<Finding>,
+    /// Every finding that fired, superseded ones included: what an incremental review reuses.
+    #[serde(skip)]
+    pub fired: Vec<Finding>,
     pub readiness: Option<Readiness>,
+}
+
+impl Review {
+    /// Whether the question `id` is asked and has a real answer.
+    pub fn is_answered(&self, id: &str) -> bool {
+        self.asked.contains_key(id) && !self.placeholders.contains(id)
+    }
+
+    /// The asked, required questions without an answer, in asking order: the open questions
+    /// of the review screen, the doc and `check`.
+    pub fn open_required<'a>(
+        &'a self,
+        q: &'a Questionnaire,
+    ) -> impl Iterator<Item = &'a crate::questionnaire::Question> + 'a {
+        (0..q.len())
+            .filter(|&i| self.visible[i])
+            .map(|i| q.question(i))
+            .filter(|question| question.required && !self.is_answered(&question.id))
+    }
 }
 
 impl Bundle {
@@ -126,14 +153,73 @@ impl Bundle {
         self.review_with(answers, Some((previous, changed)))
     }
 
+    /// The hash of the answers `rule` reads (its questions, condition and message), as they are
+    /// in `review`: what a response records, and what makes it stale.
+    pub fn response_hash(&self, review: &Review, rule: &str) -> String {
+        let inputs = self.critic.inputs(rule);
+        let read: Answers = review
+            .asked
+            .iter()
+            .filter(|(id, _)| inputs.iter().any(|i| i == *id))
+            .map(|(id, a)| (id.clone(), a.clone()))
+            .collect();
+        crate::answer::answers_hash(&read)
+    }
+
+    /// Sets each shown finding's `response` from the session's responses.
+    pub fn attach_responses(&self, review: &mut Review, responses: &BTreeMap<String, Response>) {
+        let mut findings = std::mem::take(&mut review.findings);
+        for f in &mut findings {
+            f.response = responses.get(&f.rule).map(|r| {
+                let stale = r.answers_hash != self.response_hash(review, &f.rule);
+                FindingResponse {
+                    status: r.status,
+                    reason: r.reason.clone(),
+                    owner: r.owner.clone(),
+                    date: r.date.clone(),
+                    stale,
+                    waives: !stale && r.missing().is_none() && r.status.waives(),
+                }
+            });
+        }
+        review.findings = findings;
+    }
+
+    /// A new response to `rule` as the answers are now in `review`, after checking that the status
+    /// has what it needs; the date is left for the caller to stamp.
+    pub fn new_response(
+        &self,
+        review: &Review,
+        rule: &str,
+        status: Status,
+        reason: &str,
+        owner: &str,
+    ) -> Result<Response, String> {
+        let response = Response {
+            status,
+            reason: reason.trim().to_string(),
+            owner: owner.trim().to_string(),
+            date: String::new(),
+            answers_hash: self.response_hash(review, rule),
+            extra: BTreeMap::new(),
+        };
+        match response.missing() {
+            Some(m) => Err(m.to_string()),
+            None => Ok(response),
+        }
+    }
+
     pub fn review(&self, answers: &Answers) -> Review {
         self.review_with(answers, None)
     }
 
     fn review_with(&self, answers: &Answers, previous: Option<(&Review, &str)>) -> Review {
         let q = &self.questionnaire;
-        let ctx = crate::answer::AnswerContext::new(answers);
+        // Placeholders ("TBD") are unanswered for conditions, rules and the score alike.
+        let (effective, mut placeholders) = self.critic.placeholders.strip(q, answers);
+        let ctx = crate::answer::AnswerContext::new(&effective);
         let visible = q.visibility_in(&ctx);
+        placeholders.retain(|id| q.index_of(id).is_some_and(|i| visible[i]));
         // What may have changed: the edited answer and every question shown or hidden by it.
         let previous = previous
             .filter(|(before, _)| before.visible.len() == visible.len())
@@ -147,13 +233,12 @@ impl Bundle {
             });
         let asked = q.visible_answers(answers, &visible);
         let ctx = minijinja::Value::from_dyn_object(ctx);
-        let findings = self.critic.run_after(
+        let fired = self.critic.run_after(
             q,
             &ctx,
-            previous
-                .as_ref()
-                .map(|(b, ids)| (b.findings.as_slice(), ids)),
+            previous.as_ref().map(|(b, ids)| (b.fired.as_slice(), ids)),
         );
+        let findings = self.critic.shown(&fired);
         let readiness = self.scorecard.as_ref().map(|s| {
             let before = previous
                 .as_ref()
@@ -163,7 +248,9 @@ impl Bundle {
         Review {
             visible,
             asked,
+            placeholders,
             findings,
+            fired,
             readiness,
         }
     }

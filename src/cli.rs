@@ -13,11 +13,13 @@ use crate::workspace::{self, Error, Open};
 mod check;
 mod critique;
 mod exit;
+mod respond;
 
-pub use check::{FailOn, Format};
+pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use respond::RespondArgs;
 
 #[derive(Parser, Debug)]
 #[command(name = "kickoff", version, about, long_about = None, propagate_version = true)]
@@ -70,24 +72,11 @@ pub enum Command {
         #[arg(long)]
         lenient: bool,
     },
-    /// Run the offline critic; the exit code says whether findings remain
-    Check {
-        file: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Lowest severity that makes the check fail (exit code 1)
-        #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
-        fail_on: FailOn,
-        /// Extra rule pack (repeatable)
-        #[arg(long = "rules")]
-        rules: Vec<PathBuf>,
-        #[arg(short, long)]
-        questionnaire: Option<String>,
-        /// Check even if some answers do not fit the questionnaire (they are listed as
-        /// problems); without it such a file is an input error (exit code 2)
-        #[arg(long)]
-        lenient: bool,
-    },
+    /// Run the offline critic; the exit code says whether findings or open questions remain
+    Check(CheckArgs),
+    /// Answer a finding: accepted risk (with a reason and an owner), won't fix (with a
+    /// reason) or fixed; `check` then reports it, and no longer fails on an accepted one
+    Respond(RespondArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
     /// List, show or validate questionnaires
@@ -172,21 +161,8 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
             &rules,
             lenient,
         ),
-        Command::Check {
-            file,
-            format,
-            fail_on,
-            rules,
-            questionnaire,
-            lenient,
-        } => check::run(
-            &file,
-            format,
-            fail_on,
-            &rules,
-            questionnaire.as_deref(),
-            lenient,
-        ),
+        Command::Check(args) => check::run(args),
+        Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
@@ -232,7 +208,8 @@ fn render(
         },
         None => None,
     };
-    let review = bundle.review(&session.answers);
+    let mut review = bundle.review(&session.answers);
+    bundle.attach_responses(&mut review, &session.responses);
     let doc = crate::render::render_doc(
         &bundle,
         &session,

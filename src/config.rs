@@ -82,6 +82,10 @@ pub struct Config {
     /// Extra offline rule packs, used by `check`, `render` and `critique`.
     #[serde(default)]
     pub rules: Vec<PathBuf>,
+    /// Phrases added to the built-in placeholder list ("TBD", "later"...): answers that are
+    /// only one of them count as unanswered.
+    #[serde(default)]
+    pub placeholders: Vec<String>,
     /// The file this came from, if any.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -206,6 +210,12 @@ impl Config {
         }
         if let Some(n) = self.max_tokens {
             report("max_tokens".into(), check_max_tokens(n));
+        }
+        for phrase in &self.placeholders {
+            if !crate::placeholder::is_usable_phrase(phrase) {
+                let message = format!("`{phrase}` has no letter or digit, so it matches nothing");
+                report("placeholders".into(), Err(message));
+            }
         }
         for (name, settings) in &self.providers {
             if let Some(n) = settings.max_tokens {

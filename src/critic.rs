@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{AnswerContext, Answers};
 use crate::expr::{self, Condition, MESSAGE_LIMITS, RenderFailure};
+use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
+use crate::response::FindingResponse;
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
 
@@ -34,6 +36,9 @@ impl Severity {
 #[serde(deny_unknown_fields)]
 struct RuleFile {
     questionnaire: String,
+    /// Phrases added to the shared placeholder list (see `placeholder`).
+    #[serde(default)]
+    placeholders: Vec<String>,
     #[serde(default)]
     rules: Vec<RuleDef>,
 }
@@ -56,6 +61,10 @@ pub struct RuleDef {
     pub message: String,
     #[serde(default)]
     pub reference: String,
+    /// Rules this one stands for when both fire: one flaw, one finding (this one's message
+    /// carries the whole advice).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     #[serde(default)]
     pub cases: Vec<Case>,
 }
@@ -98,6 +107,8 @@ pub struct Finding {
     pub section: String,
     pub message: String,
     pub reference: String,
+    /// The team's response to it, if any (set from the session by `response::attach`).
+    pub response: Option<FindingResponse>,
 }
 
 /// How findings are sorted: severity (highest first), question index, rule index.
@@ -107,6 +118,8 @@ type Order = (std::cmp::Reverse<Severity>, usize, usize);
 #[derive(Debug, Default)]
 pub struct Critic {
     pub rules: Vec<Rule>,
+    /// What counts as a placeholder answer: the built-in list and the packs' phrases.
+    pub placeholders: Placeholders,
 }
 
 impl Critic {
@@ -129,6 +142,18 @@ impl Critic {
                     "is for questionnaire `{}`, not `{}`",
                     file.questionnaire, q.id
                 ),
+            });
+        }
+        for phrase in file
+            .placeholders
+            .iter()
+            .filter(|p| !crate::placeholder::is_usable_phrase(p))
+        {
+            problems.push(Problem {
+                line: None,
+                question: None,
+                subject: "`placeholders`".into(),
+                message: format!("`{phrase}` has no letter or digit, so it matches nothing"),
             });
         }
         let mut problem = |n: usize, id: &str, message: String| {
@@ -216,6 +241,15 @@ impl Critic {
                 }
             }
         }
+        for message in supersede_problems(&self.rules, &rules) {
+            let (n, id, message) = message;
+            problems.push(Problem {
+                line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
+                question: None,
+                subject: format!("rule `{id}`"),
+                message,
+            });
+        }
         if !problems.is_empty() {
             return Err(FileError::Invalid {
                 path: path.to_path_buf(),
@@ -223,20 +257,53 @@ impl Critic {
             });
         }
         self.rules.extend(rules);
+        self.placeholders.add_phrases(&file.placeholders);
         Ok(())
     }
 
     /// Runs every rule on the answers. Findings come sorted: blockers first, then by the order
-    /// of their questions in the questionnaire.
+    /// of their questions in the questionnaire; a finding another one supersedes is left out.
     pub fn run(&self, q: &Questionnaire, answers: &Answers) -> Vec<Finding> {
-        let ctx = AnswerContext::new(answers);
+        let (answers, _) = self.placeholders.strip(q, answers);
+        let ctx = AnswerContext::new(&answers);
         q.visibility_in(&ctx);
-        self.run_after(q, &Value::from_dyn_object(ctx), None)
+        self.shown(&self.run_after(q, &Value::from_dyn_object(ctx), None))
     }
 
-    /// Runs every rule on a context whose hidden questions are already taken out. With
-    /// `previous`, rules that read none of the `changed` answers keep their earlier finding:
-    /// after one answer changes, only the rules that read it run again.
+    /// The findings to show: those no other fired finding supersedes.
+    pub fn shown(&self, fired: &[Finding]) -> Vec<Finding> {
+        let hidden: HashSet<&str> = fired
+            .iter()
+            .filter_map(|f| self.rule(&f.rule))
+            .flat_map(|r| r.def.supersedes.iter().map(String::as_str))
+            .collect();
+        fired
+            .iter()
+            .filter(|f| !hidden.contains(f.rule.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.def.id == id)
+    }
+
+    /// Every question a rule reads (its `questions`, condition and message), sorted: what a
+    /// response to its finding is about.
+    pub fn inputs(&self, id: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .rule(id)
+            .map(|r| r.def.questions.iter().chain(&r.reads).cloned().collect())
+            .unwrap_or_default();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Runs every rule on a context whose hidden questions are already taken out, and returns
+    /// every finding that fired (superseded ones included: see [`Critic::shown`]). With
+    /// `previous` (all that fired before), rules that read none of the `changed` answers keep
+    /// their earlier finding: after one answer changes, only the rules that read it run again.
     pub fn run_after(
         &self,
         q: &Questionnaire,
@@ -284,6 +351,7 @@ impl Critic {
                 )
             }),
             reference: r.def.reference.clone(),
+            response: None,
         }
     }
 
@@ -292,7 +360,8 @@ impl Critic {
         let mut failures = Vec::new();
         for rule in &self.rules {
             for (n, case) in rule.def.cases.iter().enumerate() {
-                let ctx = AnswerContext::new(&case.answers);
+                let (answers, _) = self.placeholders.strip(q, &case.answers);
+                let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
                 let fired = expr::is_true(&rule.condition, &Value::from_dyn_object(ctx));
                 if fired != case.fires {
@@ -361,6 +430,42 @@ fn render_message(source: &str, ctx: &Value) -> Result<String, RenderFailure> {
     expr::render_limited(&template, ctx.clone(), MESSAGE_LIMITS).map(|(text, _)| text)
 }
 
+/// What is wrong with the `supersedes` lists of `added` (a pack being loaded after `loaded`):
+/// (index in `added`, rule id, message) for an unknown id, the rule itself, or a cycle.
+fn supersede_problems(loaded: &[Rule], added: &[Rule]) -> Vec<(usize, String, String)> {
+    let all: Vec<&Rule> = loaded.iter().chain(added).collect();
+    let find = |id: &str| all.iter().find(|r| r.def.id == id);
+    let mut out = Vec::new();
+    for (n, r) in added.iter().enumerate() {
+        let id = &r.def.id;
+        for other in &r.def.supersedes {
+            if other == id {
+                out.push((n, id.clone(), "`supersedes` names the rule itself".into()));
+            } else if find(other).is_none() {
+                let message = format!("`supersedes` names `{other}`, which is not a rule");
+                out.push((n, id.clone(), message));
+            }
+        }
+        // A cycle through this rule: following `supersedes` from it comes back to it.
+        let mut seen = HashSet::new();
+        let mut stack: Vec<&str> = r.def.supersedes.iter().map(String::as_str).collect();
+        while let Some(next) = stack.pop() {
+            if next == id.as_str() && !r.def.supersedes.iter().any(|o| o == id) {
+                let message =
+                    "`supersedes` goes round in a cycle back to this rule; one must stand for the other, not both".into();
+                out.push((n, id.clone(), message));
+                break;
+            }
+            if seen.insert(next)
+                && let Some(rule) = find(next)
+            {
+                stack.extend(rule.def.supersedes.iter().map(String::as_str));
+            }
+        }
+    }
+    out
+}
+
 /// Counts of findings by severity.
 pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
     let mut out = BTreeMap::new();
@@ -373,6 +478,85 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const Q: &str = "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\n\
+                     title = \"S\"\n[[sections.questions]]\nid = \"x\"\nkind = \"yes_no\"\n\
+                     prompt = \"X?\"\n";
+
+    /// A pack of rules `(id, supersedes)` that all fire when `x` is true.
+    fn pack(rules: &[(&str, &[&str])]) -> String {
+        let mut out = String::from("questionnaire = \"q\"\n");
+        for (id, supersedes) in rules {
+            out.push_str(&format!(
+                "\n[[rules]]\nid = \"{id}\"\nseverity = \"warning\"\nquestions = [\"x\"]\n\
+                 when = \"x\"\nmessage = \"{id} fired\"\nsupersedes = {supersedes:?}\n"
+            ));
+        }
+        out
+    }
+
+    fn load(packs: &[String]) -> Result<Critic, String> {
+        let q = Questionnaire::from_str(Q, Path::new("q.toml")).unwrap();
+        let mut critic = Critic::default();
+        for (n, p) in packs.iter().enumerate() {
+            critic
+                .add_pack(p, Path::new(&format!("pack{n}.toml")), &q)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(critic)
+    }
+
+    #[test]
+    fn a_superseded_finding_is_left_out_only_when_the_other_fires() {
+        let critic = load(&[pack(&[("wide", &["narrow"]), ("narrow", &[])])]).unwrap();
+        let q = Questionnaire::from_str(Q, Path::new("q.toml")).unwrap();
+        let yes: Answers = [("x".to_string(), crate::Answer::Bool(true))].into();
+        let shown: Vec<String> = critic.run(&q, &yes).into_iter().map(|f| f.rule).collect();
+        assert_eq!(shown, ["wide"]);
+        let fired = |ids: &[&str]| -> Vec<Finding> {
+            ids.iter()
+                .map(|id| Finding {
+                    rule: id.to_string(),
+                    severity: Severity::Warning,
+                    question: "x".into(),
+                    questions: vec!["x".into()],
+                    section: "s".into(),
+                    message: String::new(),
+                    reference: String::new(),
+                    response: None,
+                })
+                .collect()
+        };
+        let rules = |f: Vec<Finding>| f.into_iter().map(|f| f.rule).collect::<Vec<_>>();
+        assert_eq!(rules(critic.shown(&fired(&["narrow"]))), ["narrow"]);
+        assert_eq!(rules(critic.shown(&fired(&["wide", "narrow"]))), ["wide"]);
+    }
+
+    #[test]
+    fn supersedes_is_checked_at_load() {
+        let err = load(&[pack(&[("a", &["nosuch"])])]).unwrap_err();
+        assert!(
+            err.contains("rule `a`: `supersedes` names `nosuch`, which is not a rule"),
+            "{err}"
+        );
+        let err = load(&[pack(&[("a", &["a"])])]).unwrap_err();
+        assert!(
+            err.contains("rule `a`: `supersedes` names the rule itself"),
+            "{err}"
+        );
+        let err = load(&[pack(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"])])]).unwrap_err();
+        for id in ["a", "b", "c"] {
+            assert!(
+                err.contains(&format!("rule `{id}`: `supersedes` goes round in a cycle")),
+                "{err}"
+            );
+        }
+        assert!(err.contains("pack0.toml:"), "the line is named: {err}");
+        // A team's pack may stand for a built-in rule; not the other way round (it loads first).
+        assert!(load(&[pack(&[("built_in", &[])]), pack(&[("team", &["built_in"])])]).is_ok());
+        let err = load(&[pack(&[("built_in", &["team"])]), pack(&[("team", &[])])]).unwrap_err();
+        assert!(err.contains("`team`, which is not a rule"), "{err}");
+    }
 
     #[test]
     fn messages_are_checked_at_load() {

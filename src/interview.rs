@@ -6,6 +6,7 @@
 use crate::answer::Answer;
 use crate::bundle::{Bundle, Review};
 use crate::questionnaire::{Question, check_answer};
+use crate::response::Response;
 use crate::session::Session;
 
 /// A session being answered against its questionnaire and rules, with the question in focus.
@@ -39,7 +40,8 @@ impl Interview {
     /// Opens the interview where the user was (the saved cursor, if that question is still
     /// asked), else at the first question asked and not answered, else at the first asked.
     pub fn new(bundle: Bundle, session: Session) -> Interview {
-        let review = bundle.review(&session.answers);
+        let mut review = bundle.review(&session.answers);
+        bundle.attach_responses(&mut review, &session.responses);
         let mut interview = Interview {
             bundle,
             session,
@@ -79,7 +81,7 @@ impl Interview {
     /// Whether question `i` is asked and has a non-empty answer.
     pub fn is_answered(&self, i: usize) -> bool {
         let id = &self.bundle.questionnaire.question(i).id;
-        self.is_asked(i) && self.review.asked.contains_key(id)
+        self.is_asked(i) && self.review.is_answered(id)
     }
 
     /// The next (or previous) asked question after `from`.
@@ -134,7 +136,23 @@ impl Interview {
         self.review = self
             .bundle
             .review_after(&self.review, &self.session.answers, id);
+        self.attach_responses();
         true
+    }
+
+    /// Sets (or with `None` removes) the team's response to a rule's finding.
+    pub fn respond(&mut self, rule: &str, response: Option<Response>) {
+        match response {
+            Some(r) => self.session.responses.insert(rule.to_string(), r),
+            None => self.session.responses.remove(rule),
+        };
+        self.attach_responses();
+    }
+
+    /// Each finding's response, stale or not, after the review changed.
+    fn attach_responses(&mut self) {
+        self.bundle
+            .attach_responses(&mut self.review, &self.session.responses);
     }
 
     /// Takes in the session as merged with the file on disk. Secret answers are never on disk,
@@ -150,6 +168,7 @@ impl Interview {
         let changed = merged.answers.get(focused) != self.session.answers.get(focused);
         self.session = merged;
         self.review = self.bundle.review(&self.session.answers);
+        self.attach_responses();
         changed
     }
 
@@ -163,11 +182,7 @@ impl Interview {
 
     /// The asked, required questions without an answer, in asking order.
     pub fn open_required(&self) -> impl Iterator<Item = &Question> + '_ {
-        let q = &self.bundle.questionnaire;
-        (0..q.len())
-            .filter(|&i| self.is_asked(i) && !self.is_answered(i))
-            .map(|i| q.question(i))
-            .filter(|question| question.required)
+        self.review.open_required(&self.bundle.questionnaire)
     }
 
     /// One pass over the questions (the header draws this on every key press).
@@ -181,7 +196,7 @@ impl Interview {
         for i in (0..q.len()).filter(|&i| self.is_asked(i)) {
             p.asked += 1;
             let question = q.question(i);
-            if self.review.asked.contains_key(&question.id) {
+            if self.review.is_answered(&question.id) {
                 p.answered += 1;
             } else if question.required {
                 p.required_open += 1;

@@ -1,7 +1,8 @@
 //! A three-way merge of two versions of a session that started from the same one, by question
 //! id: an answer changed on one side only is taken from that side; changed on both sides to
 //! different values, it is a conflict for the user to decide. Critiques are only ever added,
-//! so both sides' are kept.
+//! so both sides' are kept. Responses to findings merge by rule id; one changed on both sides
+//! is decided by its date (`response::merge`).
 
 use crate::answer::Answer;
 use crate::session::Session;
@@ -60,6 +61,7 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
         }
     }
     session.critiques = critiques;
+    session.responses = crate::response::merge(&base.responses, &ours.responses, &theirs.responses);
     for (k, v) in &theirs.extra {
         session.extra.entry(k.clone()).or_insert_with(|| v.clone());
     }
@@ -112,6 +114,41 @@ mod tests {
         assert_eq!(m.session.answers, ours.answers);
         // The same change on both sides is no conflict.
         assert_eq!(merge(&base, &ours, &ours).conflicts, []);
+    }
+
+    #[test]
+    fn responses_merge_with_the_answers() {
+        use crate::response::{Response, Status};
+        let response = |date: &str| Response {
+            status: Status::WontFix,
+            reason: "r".into(),
+            owner: String::new(),
+            date: date.into(),
+            answers_hash: "h".into(),
+            extra: Default::default(),
+        };
+        let base = session(&[("a", "1")]);
+        let mut ours = session(&[("a", "mine")]);
+        ours.responses
+            .insert("x".into(), response("2026-01-02T00:00:00Z"));
+        let mut theirs = base.clone();
+        theirs
+            .responses
+            .insert("x".into(), response("2026-01-01T00:00:00Z"));
+        theirs
+            .responses
+            .insert("y".into(), response("2026-01-01T00:00:00Z"));
+        let m = merge(&base, &ours, &theirs);
+        assert_eq!(
+            m.conflicts,
+            [],
+            "a response is never a conflict to ask about"
+        );
+        assert_eq!(
+            m.session.responses["x"], ours.responses["x"],
+            "the later one"
+        );
+        assert!(m.session.responses.contains_key("y"));
     }
 
     #[test]

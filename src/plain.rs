@@ -62,12 +62,20 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
     let answer = match q.kind {
         Kind::Text | Kind::LongText => Answer::Text(t.to_string()),
         Kind::Choice => Answer::Text(choice(t)?),
-        Kind::MultiChoice => Answer::List(
-            t.split([',', ' '])
+        Kind::MultiChoice => {
+            let items: Vec<String> = t
+                .split([',', ' '])
                 .filter(|s| !s.is_empty())
                 .map(choice)
-                .collect::<Result<_, _>>()?,
-        ),
+                .collect::<Result<_, _>>()?;
+            if let Some(c) = q.exclusive_conflict(&items) {
+                return Err(format!(
+                    "`{}` goes on its own: give it alone, or leave it out",
+                    c.label()
+                ));
+            }
+            Answer::List(items)
+        }
         Kind::Number => Answer::Number(parse_number(t)?),
         Kind::YesNo => Answer::Bool(parse_yes_no(t)?),
         Kind::List => Answer::List(
@@ -351,7 +359,12 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
     match question.kind {
         Kind::Choice | Kind::MultiChoice => {
             for (n, c) in question.choices.iter().enumerate() {
-                writeln!(out, "  {}) {}", n + 1, c.label())?;
+                let alone = if question.kind == Kind::MultiChoice && c.exclusive {
+                    " (only on its own)"
+                } else {
+                    ""
+                };
+                writeln!(out, "  {}) {}{alone}", n + 1, c.label())?;
             }
             if question.kind == Kind::MultiChoice {
                 writeln!(out, "  (several: numbers separated by commas)")?;

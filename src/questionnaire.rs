@@ -50,6 +50,10 @@ pub struct Choice {
     pub value: String,
     #[serde(default)]
     pub label: String,
+    /// In a multiple choice: ticked only on its own ("None yet"); ticking it clears the others,
+    /// ticking another clears it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive: bool,
 }
 
 impl Choice {
@@ -130,6 +134,34 @@ impl Question {
         } else {
             &self.label
         }
+    }
+
+    /// Ticks `value` in a multiple choice answer, or unticks it if it was ticked. An exclusive
+    /// choice stays alone: ticking it clears the others, ticking another clears it. Items keep
+    /// the questionnaire's order, so files diff well.
+    pub fn toggle_choice(&self, selected: &mut Vec<String>, value: &str) {
+        if let Some(p) = selected.iter().position(|s| s == value) {
+            selected.remove(p);
+            return;
+        }
+        if self.choice(value).is_some_and(|c| c.exclusive) {
+            selected.clear();
+        } else {
+            selected.retain(|s| !self.choice(s).is_some_and(|c| c.exclusive));
+        }
+        selected.push(value.to_string());
+        selected.sort_by_key(|s| self.choices.iter().position(|c| &c.value == s));
+    }
+
+    /// An exclusive choice ticked together with others, if any.
+    pub fn exclusive_conflict(&self, items: &[String]) -> Option<&Choice> {
+        if items.len() < 2 {
+            return None;
+        }
+        items
+            .iter()
+            .filter_map(|s| self.choice(s))
+            .find(|c| c.exclusive)
     }
 
     /// The default as an answer, if the question has one.

@@ -72,12 +72,21 @@ struct Verdict {
     blockers: usize,
     warnings: usize,
     infos: usize,
+    /// Findings the team waived (accepted risk or won't fix, not stale).
+    waived: usize,
     open: usize,
 }
 
 impl Verdict {
+    /// A finding the team waived (accepted risk, won't fix, not stale) is listed but does not
+    /// hold the plan back.
     fn of(findings: &[Finding], open: usize) -> Verdict {
-        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let count = |s: Severity| {
+            findings
+                .iter()
+                .filter(|f| f.severity == s && !f.response.as_ref().is_some_and(|r| r.waives))
+                .count()
+        };
         let (blockers, warnings, infos) = (
             count(Severity::Blocker),
             count(Severity::Warning),
@@ -96,6 +105,10 @@ impl Verdict {
             blockers,
             warnings,
             infos,
+            waived: findings
+                .iter()
+                .filter(|f| f.response.as_ref().is_some_and(|r| r.waives))
+                .count(),
             open,
         }
     }
@@ -191,7 +204,8 @@ fn render_measured(
                 Some(a) => (question.answer_text(a), question.answer_items(a)),
                 None => Default::default(),
             };
-            if answer.is_none() && question.required {
+            // A placeholder ("TBD") is shown as written and still listed as open.
+            if !review.is_answered(&question.id) && question.required {
                 open.push(OpenQuestion {
                     id: &question.id,
                     prompt: &question.prompt,

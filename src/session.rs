@@ -6,10 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::answer::{Answer, Answers};
+pub use crate::answer::{answers_hash, short_hash};
 use crate::questionnaire::{Questionnaire, check_answer};
+use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
 mod upgrade;
@@ -31,6 +32,9 @@ pub struct Session {
     pub answers: Answers,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub critiques: Vec<Critique>,
+    /// The team's responses to findings, by rule id (`[responses.RULE_ID]`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub responses: BTreeMap<String, Response>,
     /// Keys this version does not know, kept so that nothing is lost on save.
     #[serde(flatten)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -76,6 +80,7 @@ impl Session {
             cursor: None,
             answers: Answers::new(),
             critiques: Vec::new(),
+            responses: BTreeMap::new(),
             extra: BTreeMap::new(),
         }
     }
@@ -169,6 +174,13 @@ impl Session {
             }
         }
         out
+    }
+
+    /// Gives the responses not yet dated (made in the interview since the last save) this time.
+    pub fn stamp_responses(&mut self, stamp: &str) {
+        for r in self.responses.values_mut().filter(|r| r.date.is_empty()) {
+            r.date = stamp.to_string();
+        }
     }
 
     /// Sets or clears (on an empty answer) one answer.
@@ -348,16 +360,4 @@ fn inline_records(
         text.replace_range(span, &rows);
     }
     Some(text)
-}
-
-/// A short, stable hash of the visible answers: the doc's reproducibility footer and the
-/// critique cache key.
-pub fn answers_hash(answers: &Answers) -> String {
-    let canonical = toml::to_string(answers).unwrap_or_default();
-    short_hash(canonical.as_bytes())
-}
-
-pub fn short_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }

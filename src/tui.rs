@@ -9,6 +9,8 @@ mod critique;
 mod field;
 mod keys;
 mod msg;
+mod respond;
+mod responding;
 mod runtime;
 mod saving;
 mod theme;
@@ -16,10 +18,11 @@ mod update;
 mod view;
 
 pub use app::{App, ItemKind, ReviewItem, default_doc_path};
-pub use keys::map_key;
+pub use keys::{bar, help_groups, map_key};
 pub use msg::{
     Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,
 };
+pub use respond::{Part, RespondForm};
 pub use update::update;
 
 pub use view::view;

@@ -319,7 +319,9 @@ fn check_text_report_groups_findings_by_severity() {
     assert_eq!(run.code, Some(1));
     let out = &run.stdout;
     assert!(
-        out.starts_with("blocker.toml: 1 blocker(s), 1 warning(s), 1 info: FAILED"),
+        out.starts_with(
+            "blocker.toml: 1 blocker(s), 1 warning(s), 1 info, 0 open question(s): FAILED"
+        ),
         "{out}"
     );
     let at = |needle: &str| {
@@ -354,7 +356,7 @@ fn check_json_for_a_blocker() {
     assert_eq!(v["fail_on"], "blocker");
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 1, "warning": 0, "info": 0})
+        serde_json::json!({"blocker": 1, "warning": 0, "info": 0, "open_questions": 0, "waived": 0})
     );
     assert_eq!(
         v["findings"],
@@ -366,6 +368,7 @@ fn check_json_for_a_blocker() {
             "section": "more",
             "message": "Accuracy at a positive rate of 0.02 rewards saying no to everyone.",
             "reference": "DMLS 6",
+            "response": null,
         }])
     );
     assert_eq!(
@@ -401,7 +404,7 @@ fn check_json_for_a_clean_session_with_a_team_pack() {
     );
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 0, "warning": 1, "info": 1})
+        serde_json::json!({"blocker": 0, "warning": 1, "info": 1, "open_questions": 0, "waived": 0})
     );
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -590,8 +593,10 @@ fn assert_schema(v: &Value) {
             "questionnaire",
             "passed",
             "fail_on",
+            "allow_open",
             "counts",
             "findings",
+            "open_questions",
             "readiness",
             "problems"
         ])
@@ -602,18 +607,43 @@ fn assert_schema(v: &Value) {
     assert!(is_str(&v["questionnaire"]["id"]) && is_str(&v["questionnaire"]["version"]));
     assert!(v["passed"].is_boolean());
     assert!(["blocker", "warning", "never"].contains(&v["fail_on"].as_str().unwrap()));
-    assert_eq!(keys(&v["counts"]), ["blocker", "info", "warning"]);
-    for sev in ["blocker", "warning", "info"] {
+    assert_eq!(
+        keys(&v["counts"]),
+        ["blocker", "info", "open_questions", "waived", "warning"]
+    );
+    for sev in ["blocker", "warning", "info", "open_questions", "waived"] {
         assert!(v["counts"][sev].is_u64(), "{sev}");
+    }
+    assert!(v["allow_open"].is_boolean());
+    let open = v["open_questions"].as_array().expect("open_questions");
+    assert_eq!(
+        v["counts"]["open_questions"].as_u64(),
+        Some(open.len() as u64)
+    );
+    for o in open {
+        assert_eq!(keys(o), ["id", "prompt", "section"]);
+        assert!(is_str(&o["id"]) && is_str(&o["prompt"]) && is_str(&o["section"]));
     }
     assert_findings_schema(v);
     assert_readiness_schema(&v["readiness"]);
     let passed = v["passed"].as_bool().unwrap();
+    let open_fails = if v["allow_open"] == true {
+        0
+    } else {
+        open.len() as u64
+    };
+    let failing_findings = |severities: &[&str]| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| severities.contains(&f["severity"].as_str().unwrap()))
+            .filter(|f| f["response"]["waives"] != true)
+            .count() as u64
+    };
     let failing = match v["fail_on"].as_str().unwrap() {
-        "blocker" => v["counts"]["blocker"].as_u64().unwrap(),
-        "warning" => {
-            v["counts"]["blocker"].as_u64().unwrap() + v["counts"]["warning"].as_u64().unwrap()
-        }
+        "blocker" => failing_findings(&["blocker"]) + open_fails,
+        "warning" => failing_findings(&["blocker", "warning"]) + open_fails,
         _ => 0,
     };
     assert_eq!(
@@ -656,9 +686,21 @@ fn assert_findings_schema(v: &Value) {
                 "questions",
                 "section",
                 "message",
-                "reference"
+                "reference",
+                "response"
             ])
         );
+        let r = &f["response"];
+        if !r.is_null() {
+            assert_eq!(
+                keys(r),
+                ["date", "owner", "reason", "stale", "status", "waives"]
+            );
+            assert!(
+                ["accepted_risk", "wont_fix", "fixed"].contains(&r["status"].as_str().unwrap())
+            );
+            assert!(r["stale"].is_boolean() && r["waives"].is_boolean());
+        }
         for k in ["rule", "question", "section", "message", "reference"] {
             assert!(is_str(&f[k]), "{k}: {f}");
         }

@@ -221,3 +221,22 @@ fn a_version_1_session_is_converted_said_once_and_saved_as_rows() {
     let (_, again) = run(dir.path(), &["plain", "old.toml"], ":q\n");
     assert!(!again.contains("Note:"), "said once:\n{again}");
 }
+
+#[test]
+fn an_exclusive_choice_goes_alone_in_a_reply() {
+    let b = builtin();
+    let q = b.questionnaire.get("baselines").unwrap();
+    let err = match parse_reply(q, "1, 2") {
+        Err(e) => e,
+        Ok(_) => panic!("`None yet` with a baseline is refused"),
+    };
+    assert!(err.contains("`None yet` goes on its own"), "{err}");
+    assert!(matches!(
+        parse_reply(q, "1"),
+        Ok(Reply::Answer(Answer::List(v))) if v == ["none"]
+    ));
+    assert!(matches!(
+        parse_reply(q, "2, 5"),
+        Ok(Reply::Answer(Answer::List(v))) if v == ["constant", "linear_or_logistic"]
+    ));
+}

@@ -1249,3 +1249,56 @@ fn the_brief_is_one_page_with_the_verdict_and_the_top_risks() {
     let run = common::kickoff(dir.path(), &["render", "s.toml", "--template", "brief"]);
     assert_eq!(run.stdout, "my own brief\n");
 }
+
+#[test]
+fn responses_show_under_the_finding_in_the_table_and_in_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root().join("examples/fraud-flawed.toml"),
+        dir.path().join("s.toml"),
+    )
+    .unwrap();
+    let run = common::kickoff(
+        dir.path(),
+        &[
+            "respond",
+            "s.toml",
+            "accuracy-on-imbalance",
+            "accepted-risk",
+            "--reason",
+            "Shadow only in v1 | no declines",
+            "--owner",
+            "Dev",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let md = common::kickoff(dir.path(), &["render", "s.toml"]).stdout;
+    let (_, review, _) = {
+        let (bundle, session) = kickoff::open(&dir.path().join("s.toml"), None).unwrap();
+        let mut review = bundle.review(&session.answers);
+        bundle.attach_responses(&mut review, &session.responses);
+        (bundle, review, ())
+    };
+    let findings = section_of(&md, "Review findings");
+    assert_eq!(
+        table_shapes(&findings),
+        [(5, review.findings.len() + 1)],
+        "a response column once a response exists"
+    );
+    assert!(findings.contains("| Accepted risk (Dev) |"), "{findings}");
+    assert!(findings.matches("| open |").count() == review.findings.len() - 1);
+    let (_, _, text) = callouts(&md)
+        .into_iter()
+        .find(|(_, _, t)| t.contains("f-accuracy-on-imbalance"))
+        .unwrap();
+    assert!(
+        text.contains("Response: Accepted risk, owner Dev: Shadow only in v1 | no declines."),
+        "{text}"
+    );
+    let verdict = section_of(&md, "Reviewer's verdict");
+    assert!(verdict.contains("1 finding the team accepted"), "{verdict}");
+    assert!(
+        !verdict.contains("(#f-accuracy-on-imbalance)"),
+        "an accepted blocker is not listed as one"
+    );
+}

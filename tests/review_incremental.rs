@@ -40,6 +40,7 @@ fn variants(q: &Question) -> Vec<Option<Answer>> {
             Some(Answer::Text("none".into())),
             Some(Answer::Text("nobody owns it".into())),
             Some(Answer::Text("Cut churn by 2 points in Q3; ops team".into())),
+            Some(Answer::Text("TBD with legal".into())),
         ]),
         Kind::Records => out.extend([
             Some(Answer::Records(vec![fitting_row(q)])),
@@ -47,6 +48,8 @@ fn variants(q: &Question) -> Vec<Option<Answer>> {
         ]),
         Kind::List => out.extend([
             Some(Answer::List(vec!["region".into()])),
+            Some(Answer::List(vec!["n/a".into()])),
+            Some(Answer::List(vec!["region".into(), "later".into()])),
             Some(Answer::List(vec!["a".into(), "b".into(), "c".into()])),
         ]),
     }
@@ -98,4 +101,30 @@ fn incremental_review_equals_a_full_review_over_random_edits() {
             review = incremental;
         }
     }
+}
+
+/// A placeholder answer ("TBD") is open in the header's count and the review's open questions,
+/// and unanswered for the rules, while the doc still has its text.
+#[test]
+fn a_placeholder_answer_counts_as_open() {
+    let bundle = builtin();
+    let mut session = kickoff::Session::new(&bundle.questionnaire);
+    session.set("project_name", Some(Answer::Text("Churn".into())));
+    let iv = kickoff::interview::Interview::new(bundle, session);
+    let open_before = iv.progress().required_open;
+    let mut iv = iv;
+    iv.set_answer(
+        "why_ml",
+        Some(Answer::Text("not decided yet, we will see".into())),
+    );
+    assert_eq!(iv.progress().required_open, open_before, "still open");
+    assert!(iv.open_required().any(|q| q.id == "why_ml"));
+    iv.set_answer(
+        "why_ml",
+        Some(Answer::Text(
+            "Rules miss 40% of the fraud in the holdout.".into(),
+        )),
+    );
+    assert_eq!(iv.progress().required_open, open_before - 1);
+    assert!(!iv.open_required().any(|q| q.id == "why_ml"));
 }

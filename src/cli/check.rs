@@ -1,6 +1,7 @@
 //! `kickoff check`: the offline critic as a command, for people and for CI.
 
 use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -11,6 +12,29 @@ use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
 use crate::text::wrap;
 use crate::workspace::{self, Error};
+
+/// `kickoff check`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    pub(super) file: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(super) format: Format,
+    /// Lowest severity that makes the check fail (exit code 1); `never` only reports
+    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+    pub(super) fail_on: FailOn,
+    /// Pass with required questions still open (for drafts); without it they fail the check
+    #[arg(long)]
+    pub(super) allow_open: bool,
+    /// Extra rule pack (repeatable)
+    #[arg(long = "rules")]
+    pub(super) rules: Vec<PathBuf>,
+    #[arg(short, long)]
+    pub(super) questionnaire: Option<String>,
+    /// Check even if some answers do not fit the questionnaire (they are listed as
+    /// problems); without it such a file is an input error (exit code 2)
+    #[arg(long)]
+    pub(super) lenient: bool,
+}
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 pub enum Format {
@@ -44,8 +68,12 @@ struct Report<'a> {
     questionnaire: Questionnaire<'a>,
     passed: bool,
     fail_on: &'static str,
+    /// Whether open questions were allowed (`--allow-open`).
+    allow_open: bool,
     counts: Counts,
     findings: &'a [Finding],
+    /// Required questions asked and not answered (or answered with a placeholder).
+    open_questions: Vec<OpenQuestion<'a>>,
     readiness: Option<&'a Readiness>,
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
     problems: Vec<ProblemOut>,
@@ -62,6 +90,16 @@ struct Counts {
     blocker: usize,
     warning: usize,
     info: usize,
+    open_questions: usize,
+    /// Findings a response (accepted risk, won't fix) keeps from failing the check.
+    waived: usize,
+}
+
+#[derive(Serialize)]
+struct OpenQuestion<'a> {
+    id: &'a str,
+    prompt: &'a str,
+    section: &'a str,
 }
 
 #[derive(Serialize)]
@@ -72,23 +110,74 @@ struct ProblemOut {
 
 const SCHEMA: &str = "kickoff.check/1";
 
-pub(super) fn run(
-    file: &Path,
-    format: Format,
-    fail_on: FailOn,
-    rules: &[PathBuf],
-    questionnaire: Option<&str>,
-    lenient: bool,
-) -> Result<ExitCode, Error> {
+fn is_waived(f: &Finding) -> bool {
+    f.response.as_ref().is_some_and(|r| r.waives)
+}
+
+/// Responses the check can't use: to a rule no loaded pack has, or without what their status
+/// needs (a hand-edited file). They are kept in the file, and reported.
+fn response_problems(
+    bundle: &crate::bundle::Bundle,
+    session: &crate::session::Session,
+) -> Vec<crate::source::Problem> {
+    let mut out = Vec::new();
+    for (rule, r) in &session.responses {
+        let message = if bundle.critic.rule(rule).is_none() {
+            "no such rule in the loaded rule packs (kept as is)"
+        } else if let Some(m) = r.missing() {
+            m
+        } else {
+            continue;
+        };
+        out.push(crate::source::Problem {
+            line: None,
+            subject: format!("response to `{rule}`"),
+            question: None,
+            message: message.into(),
+        });
+    }
+    out
+}
+
+pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
+    let CheckArgs {
+        ref file,
+        format,
+        fail_on,
+        allow_open,
+        ref rules,
+        ref questionnaire,
+        lenient,
+    } = args;
     // Answers that do not fit would silently switch rules off: an input error unless asked.
-    let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
+    let (mut bundle, session, problems) =
+        workspace::open_checked(file, questionnaire.as_deref(), lenient)?;
     workspace::add_rule_packs(&mut bundle, rules)?;
-    let review = bundle.review(&session.answers);
+    let mut review = bundle.review(&session.answers);
+    bundle.attach_responses(&mut review, &session.responses);
+    let mut problems = problems;
+    problems.extend(response_problems(&bundle, &session));
+    let q = &bundle.questionnaire;
+    let open: Vec<OpenQuestion> = review
+        .open_required(q)
+        .map(|question| OpenQuestion {
+            id: &question.id,
+            prompt: &question.prompt,
+            section: q
+                .index_of(&question.id)
+                .map_or("", |i| q.sections[q.section_of(i)].id.as_str()),
+        })
+        .collect();
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);
-    let failed = fail_on
-        .threshold()
-        .is_some_and(|t| review.findings.iter().any(|f| f.severity >= t));
+    // An empty session has no findings: open questions fail the gate too, unless allowed.
+    // A finding the team accepted (or won't fix), on the answers it was about, stays in the
+    // report but no longer fails the gate.
+    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
+    let failed = fail_on.threshold().is_some_and(|t| {
+        let failing = |f: &&Finding| f.severity >= t && !is_waived(f);
+        review.findings.iter().any(|f| failing(&f)) || (!allow_open && !open.is_empty())
+    });
     match format {
         Format::Json => {
             let report = Report {
@@ -99,6 +188,7 @@ pub(super) fn run(
                     version: &bundle.questionnaire.version,
                 },
                 passed: !failed,
+                allow_open,
                 fail_on: match fail_on {
                     FailOn::Blocker => "blocker",
                     FailOn::Warning => "warning",
@@ -108,8 +198,11 @@ pub(super) fn run(
                     blocker: n(Severity::Blocker),
                     warning: n(Severity::Warning),
                     info: n(Severity::Info),
+                    open_questions: open.len(),
+                    waived,
                 },
                 findings: &review.findings,
+                open_questions: open,
                 readiness: review.readiness.as_ref(),
                 problems: problems
                     .iter()
@@ -125,7 +218,10 @@ pub(super) fn run(
             );
         }
         Format::Text => {
-            print!("{}", text_report(file, &bundle, &review, &problems, failed));
+            print!(
+                "{}",
+                text_report(file, &bundle, &review, &open, &problems, failed)
+            );
         }
     }
     Ok(if failed {
@@ -139,6 +235,7 @@ fn text_report(
     file: &Path,
     bundle: &crate::bundle::Bundle,
     review: &crate::bundle::Review,
+    open: &[OpenQuestion],
     problems: &[crate::source::Problem],
     failed: bool,
 ) -> String {
@@ -146,13 +243,20 @@ fn text_report(
     let mut out = String::new();
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);
+    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let _ = writeln!(
         out,
-        "{}: {} blocker(s), {} warning(s), {} info: {}",
+        "{}: {} blocker(s), {} warning(s), {} info, {} open question(s){}: {}",
         file.display(),
         n(Severity::Blocker),
         n(Severity::Warning),
         n(Severity::Info),
+        open.len(),
+        if waived > 0 {
+            format!(", {waived} waived by a response")
+        } else {
+            String::new()
+        },
         if failed { "FAILED" } else { "passed" }
     );
     if let Some(r) = &review.readiness {
@@ -171,6 +275,12 @@ fn text_report(
     }
     for p in problems {
         let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
+    }
+    if !open.is_empty() {
+        let _ = writeln!(out, "\nOpen questions (required, not answered yet):");
+        for o in open {
+            let _ = writeln!(out, "  open `{}` ({}): {}", o.id, o.section, o.prompt);
+        }
     }
     for (severity, title) in [
         (Severity::Blocker, "Blockers"),
@@ -206,7 +316,34 @@ fn text_report(
             if !f.reference.is_empty() {
                 let _ = writeln!(out, "      ref: {}", f.reference);
             }
+            if let Some(r) = &f.response {
+                let _ = writeln!(out, "      {}", response_line(r));
+            }
         }
     }
     out
+}
+
+/// A response under its finding: what the team said, and whether it still counts.
+fn response_line(r: &crate::response::FindingResponse) -> String {
+    let mut parts = vec![r.status.name().to_string()];
+    if !r.owner.is_empty() {
+        parts.push(format!("owner {}", r.owner));
+    }
+    if !r.date.is_empty() {
+        parts.push(r.date.clone());
+    }
+    let said = if r.reason.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", r.reason)
+    };
+    let state = if r.stale {
+        " (STALE: the answers it was about changed since, so it no longer counts)"
+    } else if r.waives {
+        " (waived)"
+    } else {
+        ""
+    };
+    format!("response: {}{said}{state}", parts.join(", "))
 }

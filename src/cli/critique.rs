@@ -18,7 +18,7 @@ use crate::llm::{
 use crate::session::{Critique, Session};
 use crate::workspace::{self, Error};
 
-use super::check::{self, FailOn, Format};
+use super::check::{self, CheckArgs, FailOn, Format};
 use super::exit::{EXIT_FAILED, EXIT_INPUT};
 
 #[derive(clap::Args, Debug, Clone)]
@@ -107,14 +107,15 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
 
 /// Useful without a network or a key: the offline critique, and how to get more.
 fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
-    check::run(
-        file,
-        Format::Text,
-        FailOn::Never,
-        &args.rules,
-        args.questionnaire.as_deref(),
-        true,
-    )?;
+    check::run(CheckArgs {
+        file: file.to_path_buf(),
+        format: Format::Text,
+        fail_on: FailOn::Never,
+        allow_open: true,
+        rules: args.rules.clone(),
+        questionnaire: args.questionnaire.clone(),
+        lenient: true,
+    })?;
     eprintln!("kickoff: {}", LlmError::NotConfigured);
     Ok(ExitCode::SUCCESS)
 }

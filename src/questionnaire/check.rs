@@ -37,6 +37,15 @@ fn question_definition(q: &Question) -> Vec<String> {
             q.kind.name()
         ));
     }
+    if q.kind != Kind::MultiChoice
+        && let Some(c) = q.choices.iter().find(|c| c.exclusive)
+    {
+        out.push(format!(
+            "choice `{}`: `exclusive` is only for multi_choice questions, not {}",
+            c.value,
+            q.kind.name()
+        ));
+    }
     let mut seen = std::collections::HashSet::new();
     for c in &q.choices {
         if !seen.insert(c.value.as_str()) {
@@ -133,6 +142,13 @@ pub fn check_answer(q: &Question, a: &Answer) -> Vec<String> {
                         choice_list(q)
                     ));
                 }
+            }
+            if let Some(c) = q.exclusive_conflict(items) {
+                out.push(format!(
+                    "`{}` ({}) goes alone, but other choices are ticked with it; keep it alone or untick it",
+                    c.value,
+                    c.label()
+                ));
             }
             check_items(q, items.len(), "items", &mut out);
         }

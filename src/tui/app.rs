@@ -8,6 +8,7 @@ use ratatui_textarea::TextArea;
 use super::critique::CritiqueState;
 use super::field::Field;
 use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
+use super::respond::RespondForm;
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
@@ -20,6 +21,8 @@ pub struct ReviewItem {
     pub kind: ItemKind,
     /// The question to jump to (none for an answer to an unknown question).
     pub question: Option<String>,
+    /// The rule of a finding (what `r` answers).
+    pub rule: Option<String>,
     pub text: String,
 }
 
@@ -62,6 +65,8 @@ pub struct App {
     /// Why the last save failed; shown until a save succeeds.
     pub save_error: Option<String>,
     pub conflicts: Option<ConflictState>,
+    /// The response form, while it is open.
+    pub respond: Option<RespondForm>,
     /// Where to write a copy when the session file cannot be written (on quit).
     pub copy_path: TextArea<'static>,
     /// Why the copy could not be written, if it was tried.
@@ -101,6 +106,7 @@ impl App {
             banner: None,
             save_error: None,
             conflicts: None,
+            respond: None,
             copy_path: TextArea::default(),
             copy_error: None,
             critique: CritiqueState::default(),
@@ -155,6 +161,7 @@ impl App {
                 items.push(ReviewItem {
                     kind: ItemKind::Problem,
                     question: Some(question.id.clone()),
+                    rule: None,
                     text: format!("{}: {m}", question.prompt),
                 });
             }
@@ -163,6 +170,7 @@ impl App {
             items.push(ReviewItem {
                 kind: ItemKind::Problem,
                 question: p.question.clone(),
+                rule: None,
                 text: format!("{}: {}", p.subject, p.message),
             });
         }
@@ -172,6 +180,7 @@ impl App {
                 items.push(ReviewItem {
                     kind: ItemKind::Problem,
                     question: None,
+                    rule: None,
                     text: format!("{}: {}", p.subject, p.message),
                 });
             }
@@ -179,7 +188,8 @@ impl App {
         let finding = |f: &Finding| ReviewItem {
             kind: ItemKind::Finding(f.severity),
             question: Some(f.question.clone()),
-            text: format!("[{}] {}", f.rule, f.message),
+            rule: Some(f.rule.clone()),
+            text: format!("[{}]{} {}", f.rule, response_tag(f), f.message),
         };
         let (blockers, others): (Vec<&Finding>, Vec<&Finding>) = iv
             .review
@@ -190,6 +200,7 @@ impl App {
         items.extend(iv.open_required().map(|question| ReviewItem {
             kind: ItemKind::Open,
             question: Some(question.id.clone()),
+            rule: None,
             text: question.prompt.clone(),
         }));
         items.extend(others.into_iter().map(finding));
@@ -199,6 +210,17 @@ impl App {
     /// The path typed on the export screen.
     pub fn export_path(&self) -> PathBuf {
         PathBuf::from(self.export.path.lines().join("").trim())
+    }
+}
+
+/// A finding's response in a few words, before its message: ` (accepted risk: Priya)`,
+/// ` (won't fix)`, ` (response stale)`; nothing without one.
+fn response_tag(f: &Finding) -> String {
+    match &f.response {
+        None => String::new(),
+        Some(r) if r.stale => format!(" ({}, stale: the answers changed)", r.status.name()),
+        Some(r) if r.owner.is_empty() => format!(" ({})", r.status.name()),
+        Some(r) => format!(" ({}: {})", r.status.name(), r.owner),
     }
 }
 

@@ -31,6 +31,8 @@ pub enum Scope {
     Conflicts,
     /// Quitting without a writable session file.
     Unsaved,
+    /// The response form over the review screen.
+    Respond,
 }
 
 impl Scope {
@@ -47,6 +49,7 @@ impl Scope {
             Scope::Picker => "Section picker",
             Scope::Conflicts => "Conflicts with the file on disk",
             Scope::Unsaved => "Quitting when the file cannot be written",
+            Scope::Respond => "Responding to a finding",
         }
     }
 }
@@ -130,6 +133,9 @@ pub enum Action {
     CloseOverlay,
     Keep(Side),
     KeepAll(Side),
+    Respond,
+    /// On the response form: ← the previous status, → the next.
+    ResponseStatus,
 }
 
 pub struct Binding {
@@ -199,6 +205,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Review, &[key(KeyCode::Home)], "Home", A::Move(Motion::Home), "first item", None),
     bind(S::Review, &[key(KeyCode::End)], "End", A::Move(Motion::End), "last item", None),
     bind(S::Review, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the question", Some("go to question")),
+    bind(S::Review, &[ch('r')], "r", A::Respond, "respond to the finding: accepted risk, won't fix, fixed", Some("respond")),
     bind(S::Export, &[key(KeyCode::Enter)], "Enter", A::Select, "write the doc to the path", Some("write")),
     bind(S::Export, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "scroll the preview a line", None),
     bind(S::Export, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll the preview a page", Some("scroll preview")),
@@ -223,6 +230,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Unsaved, &[key(KeyCode::Enter)], "Enter", A::Select, "write a copy of the answers to the path typed", None),
     bind(S::Unsaved, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "quit without saving (exit code 1)", None),
     bind(S::Unsaved, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "back to the interview (^Q there tries the save again)", None),
+    bind(S::Respond, &[key(KeyCode::Left), key(KeyCode::Right)], "←→", A::ResponseStatus, "change the status (on the status line)", Some("status")),
+    bind(S::Respond, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }, key(KeyCode::Up), key(KeyCode::Down)], "Tab ↑↓", A::Move(Motion::Down), "next / previous field: status, reason, owner", Some("field")),
+    bind(S::Respond, &[key(KeyCode::Enter)], "Enter", A::Select, "save the response (dated at the save)", Some("save")),
+    bind(S::Respond, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "cancel", Some("cancel")),
 ];
 
 /// Keys of each question kind's widget, for the help bar and overlay.
@@ -317,6 +328,7 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
             Overlay::Picker { .. } => S::Picker,
             Overlay::Conflicts => S::Conflicts,
             Overlay::Unsaved => S::Unsaved,
+            Overlay::Respond => S::Respond,
         };
         if let Some(b) = lookup(scope, &ev) {
             return Some(action_msg(b.action, &ev));
@@ -326,7 +338,7 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         }
         return match overlay {
             Overlay::Help { .. } => Some(Msg::CloseOverlay),
-            Overlay::Unsaved => Some(Msg::Input(ev)),
+            Overlay::Unsaved | Overlay::Respond => Some(Msg::Input(ev)),
             Overlay::Picker { .. } | Overlay::Conflicts => None,
         };
     }
@@ -367,7 +379,7 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::Quit => Msg::Quit,
         // One binding lists a pair of keys (↑↓, PgUp/PgDn): the key says which way.
         A::Move(m) => Msg::Move(match (m, ev.code) {
-            (Motion::Down, KeyCode::Up) => Motion::Up,
+            (Motion::Down, KeyCode::Up | KeyCode::BackTab) => Motion::Up,
             (Motion::PageDown, KeyCode::PageUp) => Motion::PageUp,
             _ => m,
         }),
@@ -377,11 +389,23 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::CloseOverlay => Msg::CloseOverlay,
         A::Keep(side) => Msg::Keep { side, all: false },
         A::KeepAll(side) => Msg::Keep { side, all: true },
+        A::Respond => Msg::OpenRespond,
+        A::ResponseStatus => Msg::ResponseStatus {
+            forward: ev.code != KeyCode::Left,
+        },
     }
 }
 
 /// The help bar's entries for the current screen: the widget's keys, then the bar bindings.
 pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
+    // The response form's keys, while it is open.
+    if app.overlay == Some(Overlay::Respond) {
+        return BINDINGS
+            .iter()
+            .filter(|b| b.scope == S::Respond)
+            .filter_map(|b| Some((b.label, b.bar?)))
+            .collect();
+    }
     let mut out: Vec<(&str, &str)> = match app.screen {
         Screen::Interview => field_keys(app.interview.focused().kind).to_vec(),
         _ => Vec::new(),
@@ -419,6 +443,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         S::Away,
         S::Picker,
         S::Help,
+        S::Respond,
         S::Conflicts,
         S::Unsaved,
     ];

@@ -30,6 +30,8 @@ pub enum Overlay {
     Conflicts,
     /// Quitting, and the session file cannot be written: save a copy elsewhere, or not.
     Unsaved,
+    /// The team's response to the finding picked on the review screen.
+    Respond,
 }
 
 /// A move in a list or a scrolled text.
@@ -69,6 +71,12 @@ pub enum Msg {
     Input(KeyEvent),
     /// Bracketed paste.
     Paste(String),
+    /// Open the response form on the finding picked on the review screen.
+    OpenRespond,
+    /// On the response form: the next (or previous) status.
+    ResponseStatus {
+        forward: bool,
+    },
     /// The external editor returned (the new text, or why it failed).
     EditorDone(Result<String, String>),
     /// A save finished (what it did), or why it failed.

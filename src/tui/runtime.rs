@@ -158,6 +158,8 @@ impl Saver {
         let stamp = now();
         let mut session = app.interview.session.clone();
         session.updated = stamp.clone();
+        // A response made since the last save is dated by this one (`update` has no clock).
+        session.stamp_responses(&stamp);
         let _ = self.tx.send(Job::Save {
             stamp,
             session: Box::new(session),

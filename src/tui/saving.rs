@@ -35,6 +35,7 @@ pub fn quit(app: &mut App) -> Vec<Cmd> {
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Saved(Ok(report)) => {
+            app.interview.session.stamp_responses(&report.stamp);
             app.interview.session.updated = report.stamp;
             app.save_error = None;
             if let Some(merged) = report.merged {

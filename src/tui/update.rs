@@ -11,6 +11,17 @@ use super::keys;
 use super::msg::{Banner, Cmd, Motion, Msg, Overlay, Screen};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    // The response form takes the keys while it is open.
+    let form_open = app.overlay == Some(Overlay::Respond);
+    if matches!(msg, Msg::OpenRespond | Msg::ResponseStatus { .. })
+        || (form_open
+            && matches!(
+                msg,
+                Msg::Move(_) | Msg::Select | Msg::Input(_) | Msg::Paste(_) | Msg::CloseOverlay
+            ))
+    {
+        return super::responding::update(app, msg);
+    }
     match msg {
         Msg::NextQuestion
         | Msg::PrevQuestion
@@ -46,6 +57,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::OpenEditor | Msg::EditorDone(_) | Msg::Clear | Msg::Input(_) | Msg::Paste(_) => {
             edit(app, msg)
         }
+        Msg::OpenRespond | Msg::ResponseStatus { .. } => Vec::new(),
         Msg::Saved(_)
         | Msg::QuitBlocked { .. }
         | Msg::CopySaved(_)
@@ -230,7 +242,7 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
                 c.cursor = step(c.cursor, c.decisions.len(), m);
             }
         }
-        (Some(Overlay::Unsaved), _) => {}
+        (Some(Overlay::Unsaved | Overlay::Respond), _) => {}
         (Some(Overlay::Picker { cursor }), _) => {
             let n = app.interview.bundle.questionnaire.sections.len();
             app.overlay = Some(Overlay::Picker {

@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 mod critique;
 mod field;
+mod respond;
 mod saving;
 mod screens;
 
@@ -115,6 +116,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Picker { cursor }) => screens::render_picker(app, theme, frame, area, cursor),
         Some(Overlay::Conflicts) => saving::render_conflicts(app, theme, frame, area),
         Some(Overlay::Unsaved) => saving::render_unsaved(app, theme, frame, area),
+        Some(Overlay::Respond) => respond::render_respond(app, theme, frame, area),
         None => {}
     }
 }

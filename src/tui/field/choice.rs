@@ -51,14 +51,8 @@ impl ChoiceState<'_> {
             if submit {
                 return Outcome::Submit;
             }
-            if let Some(p) = self.selected.iter().position(|s| *s == value) {
-                self.selected.remove(p);
-            } else {
-                self.selected.push(value);
-                // Keep the questionnaire's order, so files diff well.
-                self.selected
-                    .sort_by_key(|s| q.choices.iter().position(|c| &c.value == s));
-            }
+            // An exclusive choice ("None yet") clears the others, and another clears it.
+            q.toggle_choice(self.selected, &value);
             return Outcome::Changed;
         }
         // The filter did its job; show the whole list around the choice.

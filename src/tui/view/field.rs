@@ -134,7 +134,12 @@ impl ChoiceView<'_> {
             } else {
                 (" ", Style::default())
             };
-            let text = format!("{pointer} {mark} {}", c.label());
+            let alone = if self.multi && c.exclusive {
+                " (only on its own)"
+            } else {
+                ""
+            };
+            let text = format!("{pointer} {mark} {}{alone}", c.label());
             lines.push(Line::styled(truncate(&text, area.width as usize), style));
         }
         if self.shown.is_empty() {

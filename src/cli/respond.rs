@@ -1,0 +1,108 @@
+//! `kickoff respond`: the team's answer to a finding (accepted risk, won't fix, fixed), saved
+//! into the session file through its lock, so an interview open on it is told, never overwritten.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+
+use crate::response::Status;
+use crate::store::Saved;
+use crate::workspace::{self, Error, Open};
+
+/// `kickoff respond`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct RespondArgs {
+    /// Session file
+    file: PathBuf,
+    /// The rule whose finding this answers (as `check` names it, e.g. group-leak)
+    rule: String,
+    /// accepted-risk (needs --reason and --owner), wont-fix (needs --reason), fixed, or clear
+    /// (removes the response)
+    #[arg(value_enum)]
+    status: StatusArg,
+    /// Why: the risk taken, or why it won't be fixed
+    #[arg(long, default_value = "")]
+    reason: String,
+    /// Who owns the accepted risk
+    #[arg(long, default_value = "")]
+    owner: String,
+    /// Extra rule pack (repeatable)
+    #[arg(long = "rules")]
+    rules: Vec<PathBuf>,
+    #[arg(short, long)]
+    questionnaire: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+enum StatusArg {
+    AcceptedRisk,
+    WontFix,
+    Fixed,
+    Clear,
+}
+
+pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
+    let file = &args.file;
+    let other = |message: String| Error::Other {
+        path: file.clone(),
+        message,
+    };
+    let (mut bundle, mut session, mut store, notes) = workspace::open_for_writing(
+        args.questionnaire.as_deref(),
+        file,
+        Open::Resume,
+        "kickoff respond",
+    )?;
+    // Answers of an older questionnaire version were converted on opening; the save writes them.
+    for n in &notes {
+        eprintln!("note: {}: {}: {}", file.display(), n.subject, n.message);
+    }
+    workspace::add_rule_packs(&mut bundle, &args.rules)?;
+    let rule = args.rule.as_str();
+    let status = match args.status {
+        StatusArg::AcceptedRisk => Some(Status::AcceptedRisk),
+        StatusArg::WontFix => Some(Status::WontFix),
+        StatusArg::Fixed => Some(Status::Fixed),
+        StatusArg::Clear => None,
+    };
+    let done = match status {
+        None => {
+            if session.responses.remove(rule).is_none() {
+                return Err(other(format!("no response to `{rule}` to clear")));
+            }
+            format!("the response to `{rule}` is removed")
+        }
+        Some(status) => {
+            if bundle.critic.rule(rule).is_none() {
+                return Err(other(format!(
+                    "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
+                    file.display()
+                )));
+            }
+            let review = bundle.review(&session.answers);
+            if !review.fired.iter().any(|f| f.rule == rule) {
+                return Err(other(format!(
+                    "rule `{rule}` does not fire on these answers: there is no finding to respond to"
+                )));
+            }
+            let mut response = bundle
+                .new_response(&review, rule, status, &args.reason, &args.owner)
+                .map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
+            response.date = crate::session::now();
+            session.responses.insert(rule.to_string(), response);
+            format!("`{rule}` marked {}", status.name())
+        }
+    };
+    session.updated = crate::session::now();
+    match store.save(&session)? {
+        Saved::Written | Saved::Merged(_) => {}
+        Saved::Conflicts { .. } => {
+            return Err(other(
+                "changed on disk meanwhile, with answers changed on both sides; nothing was written: open it with `kickoff resume` to decide".into(),
+            ));
+        }
+    }
+    println!("{}: {done}", file.display());
+    Ok(ExitCode::SUCCESS)
+}

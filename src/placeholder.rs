@@ -1,0 +1,290 @@
+//! Answers that say nothing yet ("TBD", "not decided yet, we will see", "n/a"): one shared list
+//! (`questionnaires/placeholders.toml`, built in, extended by the config file and rule packs)
+//! decides, and such an answer counts as unanswered for every rule, condition and open question.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::answer::{Answer, Answers};
+use crate::questionnaire::{Kind, Questionnaire};
+use crate::source::{FileError, parse_toml};
+
+/// The built-in list's source.
+pub const BUILTIN_SOURCE: &str = include_str!("../questionnaires/placeholders.toml");
+
+/// Answers longer than this many words are never placeholders (and are not looked at further).
+const MAX_WORDS: usize = 20;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceholderFile {
+    max_other_words: usize,
+    whole: Vec<String>,
+    phrases: Vec<String>,
+    filler: Vec<String>,
+}
+
+/// The placeholder list, as token sequences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placeholders {
+    whole: Vec<String>,
+    /// Longest first, so "not decided yet" wins over "not decided".
+    phrases: Vec<Vec<String>>,
+    filler: Vec<Vec<String>>,
+    max_other_words: usize,
+}
+
+static BUILTIN: LazyLock<Placeholders> = LazyLock::new(|| {
+    Placeholders::from_str(BUILTIN_SOURCE, Path::new("<built-in>/placeholders.toml"))
+        .expect("the built-in placeholder list is valid")
+});
+
+impl Default for Placeholders {
+    fn default() -> Self {
+        BUILTIN.clone()
+    }
+}
+
+impl Placeholders {
+    pub fn from_str(source: &str, path: &Path) -> Result<Placeholders, FileError> {
+        let file: PlaceholderFile = parse_toml(source, path)?;
+        let mut p = Placeholders {
+            whole: file.whole.iter().map(|w| tokens(w).join(" ")).collect(),
+            phrases: Vec::new(),
+            filler: file.filler.iter().map(|f| tokens(f)).collect(),
+            max_other_words: file.max_other_words,
+        };
+        p.add_phrases(&file.phrases);
+        Ok(p)
+    }
+
+    /// Adds a team's phrases (from the config file or a rule pack). A phrase without a letter
+    /// or digit matches nothing; [`is_usable_phrase`] tells the loaders so they can say so.
+    pub fn add_phrases(&mut self, phrases: &[String]) {
+        for phrase in phrases {
+            let t = tokens(phrase);
+            if !t.is_empty() && !self.phrases.contains(&t) {
+                self.phrases.push(t);
+            }
+        }
+        self.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        self.filler.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    }
+
+    /// Whether a free-text answer (or list item) is only a placeholder.
+    pub fn is_placeholder(&self, text: &str) -> bool {
+        if text.trim().is_empty() || text.split_whitespace().nth(MAX_WORDS).is_some() {
+            return false;
+        }
+        let t = tokens(text);
+        if t.is_empty() || self.whole.contains(&t.join(" ")) {
+            return true;
+        }
+        let (mut i, mut phrase_seen, mut others) = (0, false, 0);
+        while i < t.len() {
+            if let Some(n) = match_at(&self.phrases, &t[i..]) {
+                phrase_seen = true;
+                i += n;
+            } else if let Some(n) = match_at(&self.filler, &t[i..]) {
+                i += n;
+            } else {
+                // The gist must lead: a word of substance before any placeholder, or a number
+                // anywhere, means the answer says something.
+                if !phrase_seen || t[i].chars().any(|c| c.is_ascii_digit()) {
+                    return false;
+                }
+                others += 1;
+                if others > self.max_other_words {
+                    return false;
+                }
+                i += 1;
+            }
+        }
+        phrase_seen
+    }
+
+    /// The answers as rules see them: free-text answers (text, long text, list items) that
+    /// are placeholders taken out, a list keeping its other items. Also returns the ids of
+    /// the answers that were nothing but placeholders. Borrows when there is none.
+    pub fn strip<'a>(
+        &self,
+        q: &Questionnaire,
+        answers: &'a Answers,
+    ) -> (Cow<'a, Answers>, BTreeSet<String>) {
+        let mut out = Cow::Borrowed(answers);
+        let mut emptied = BTreeSet::new();
+        for (id, answer) in answers {
+            let kind = q.get(id).map(|x| x.kind);
+            let replacement = match (kind, answer) {
+                (Some(Kind::Text | Kind::LongText), Answer::Text(s)) if self.is_placeholder(s) => {
+                    Some(None)
+                }
+                (Some(Kind::List), Answer::List(items))
+                    if items.iter().any(|s| self.is_placeholder(s)) =>
+                {
+                    let kept: Vec<String> = items
+                        .iter()
+                        .filter(|s| !s.trim().is_empty() && !self.is_placeholder(s))
+                        .cloned()
+                        .collect();
+                    Some((!kept.is_empty()).then_some(Answer::List(kept)))
+                }
+                _ => None,
+            };
+            if let Some(replacement) = replacement {
+                let map = out.to_mut();
+                match replacement {
+                    Some(a) => {
+                        map.insert(id.clone(), a);
+                    }
+                    None => {
+                        map.remove(id);
+                        emptied.insert(id.clone());
+                    }
+                }
+            }
+        }
+        (out, emptied)
+    }
+}
+
+/// Whether a phrase a team gives can match anything (it has a letter or a digit).
+pub fn is_usable_phrase(phrase: &str) -> bool {
+    !tokens(phrase).is_empty()
+}
+
+/// How many tokens of the first sequence in `list` that starts `t` (the longest, as the list
+/// is sorted longest first).
+fn match_at(list: &[Vec<String>], t: &[String]) -> Option<usize> {
+    list.iter().find(|p| t.starts_with(p)).map(Vec::len)
+}
+
+/// Lowercase words: letters and digits, with `'`, `/` and `-` inside a word kept ("we'll",
+/// "n/a", "go-live"); everything else separates.
+fn tokens(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace(['\u{2019}', '\u{2018}'], "'")
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '/' | '-')))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '\'' | '/' | '-')))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_in_many_phrasings_count_as_unanswered() {
+        let p = Placeholders::default();
+        for text in [
+            "TBD",
+            "tbd.",
+            "  TODO  ",
+            "n/a",
+            "N/A",
+            "later",
+            "Later.",
+            "?",
+            "-",
+            "...",
+            "Unknown",
+            "unknown yet",
+            "Not defined yet",
+            "not decided yet, we will see",
+            "Not decided. We'll see after the first full training run.",
+            "To be decided",
+            "TBD with legal",
+            "TBD with the product owner",
+            "TBD, probably whoever is on the data team",
+            "We'll work this out with legal before launch",
+            "we\u{2019}ll figure it out",
+            "TBD with legal before launch, we will figure it out.",
+            "Pending legal review",
+            "Later, once labels arrive",
+            "Still unclear",
+            "depends on the vendor",
+            "Check with finance",
+        ] {
+            assert!(p.is_placeholder(text), "{text:?} is a placeholder");
+        }
+    }
+
+    #[test]
+    fn answers_that_say_something_are_not_placeholders() {
+        let p = Placeholders::default();
+        for text in [
+            "",
+            "No",
+            "none",
+            "Nobody yet, finance reviews it quarterly",
+            "We retrain later if drift exceeds 0.2 PSI on the top features",
+            "Monthly now, later weekly",
+            "Retrain later, when the label backlog clears",
+            "Unknown customers get the global model",
+            "TBD: about $5k a month",
+            "Later than 30 June we stop",
+            "Priya Nair (ML lead)",
+            "Legitimate interest; PII hashed at ingestion; raw data kept 13 months.",
+            "Stop if recall at 90% precision is not yet above 0.5 on the March holdout.",
+            "We are not sure of the exact abandonment rate yet, but a false decline costs \
+             roughly $3 in lost orders and a missed fraud costs the chargeback.",
+            "To be decided by the steering committee with the fraud analysts, the payments \
+             team, legal and the head of risk after the pilot results are analysed in depth",
+        ] {
+            assert!(!p.is_placeholder(text), "{text:?} is an answer");
+        }
+    }
+
+    #[test]
+    fn a_team_adds_its_own_phrases() {
+        let mut p = Placeholders::default();
+        assert!(!p.is_placeholder("parked"));
+        p.add_phrases(&["parked".into(), "!!".into()]);
+        assert!(p.is_placeholder("Parked until the autumn"));
+        assert!(!is_usable_phrase("!!"));
+        assert!(is_usable_phrase("à voir"));
+    }
+
+    #[test]
+    fn strip_empties_text_and_thins_lists_of_free_text_only() {
+        let src = "id = \"t\"\nversion = \"1\"\ntitle = \"T\"\n[[sections]]\nid = \"s\"\ntitle = \"S\"\n\
+                   [[sections.questions]]\nid = \"a\"\nkind = \"text\"\nprompt = \"A\"\n\
+                   [[sections.questions]]\nid = \"l\"\nkind = \"list\"\nprompt = \"L\"\n\
+                   [[sections.questions]]\nid = \"m\"\nkind = \"list\"\nprompt = \"M\"\n\
+                   [[sections.questions]]\nid = \"c\"\nkind = \"choice\"\nprompt = \"C\"\n\
+                   choices = [{ value = \"tbd\" }]\n";
+        let q = Questionnaire::from_str(src, Path::new("t.toml")).unwrap();
+        let mut answers = Answers::new();
+        answers.insert("a".into(), Answer::Text("TBD".into()));
+        answers.insert(
+            "l".into(),
+            Answer::List(vec!["orders table".into(), "TBD".into()]),
+        );
+        answers.insert("m".into(), Answer::List(vec!["n/a".into(), "later".into()]));
+        answers.insert("c".into(), Answer::Text("tbd".into()));
+        let (stripped, emptied) = Placeholders::default().strip(&q, &answers);
+        assert_eq!(emptied.into_iter().collect::<Vec<_>>(), ["a", "m"]);
+        assert_eq!(stripped.get("a"), None);
+        assert_eq!(
+            stripped.get("l"),
+            Some(&Answer::List(vec!["orders table".into()]))
+        );
+        assert_eq!(stripped.get("m"), None);
+        assert_eq!(
+            stripped.get("c"),
+            Some(&Answer::Text("tbd".into())),
+            "a choice is never a placeholder"
+        );
+        let clean: Answers = [("a".to_string(), Answer::Text("fine".into()))].into();
+        assert!(matches!(
+            Placeholders::default().strip(&q, &clean).0,
+            Cow::Borrowed(_)
+        ));
+    }
+}
