@@ -46,7 +46,7 @@ if [ ! -x "$mmdc" ]; then
   echo "== installing @mermaid-js/mermaid-cli (npm) into $tools"
   mkdir -p "$tools"
   PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix "$tools" --no-audit --no-fund --silent \
-    --loglevel=error '@mermaid-js/mermaid-cli@^11' >/dev/null
+    --loglevel=error '@mermaid-js/mermaid-cli@11.17.0' >/dev/null
 fi
 puppeteer_config=$tools/puppeteer.json
 printf '{"executablePath": "%s", "args": ["--no-sandbox", "--disable-gpu"]}\n' \

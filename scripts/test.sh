@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, installing what it needs first: tmux for the end-to-end interview
-# tests, and (in scripts/e2e-llm.sh) a real local LLM server for the critique path.
+# tests, (in scripts/check-diagrams.sh) chromium and mermaid-cli to render the doc's diagrams,
+# and (in scripts/e2e-llm.sh) a real local LLM server for the critique path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,11 @@ echo "== cargo test"
 # tmux is installed above: its end-to-end tests must run, not skip.
 export KICKOFF_REQUIRE_TMUX=1
 cargo test --all-targets
+
+if [ "${KICKOFF_SKIP_DIAGRAMS:-0}" != 1 ]; then
+  echo "== the doc's Mermaid diagrams through a real renderer (mermaid-cli)"
+  bash scripts/check-diagrams.sh
+fi
 
 if [ -f scripts/e2e-llm.sh ] && [ "${KICKOFF_SKIP_LLM_E2E:-0}" != 1 ]; then
   echo "== end-to-end critique against a real local LLM server"

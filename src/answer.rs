@@ -134,6 +134,24 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// A number as people read it: whole numbers of five digits or more grouped by thousands
+/// ("6,500,000"); others as [`format_number`].
+pub fn format_grouped(n: f64) -> String {
+    let plain = format_number(n);
+    if !is_integral(n) || n.abs() < 10_000.0 {
+        return plain;
+    }
+    let (sign, digits) = plain.split_at(usize::from(n < 0.0));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
 fn is_integral(n: f64) -> bool {
     n.fract() == 0.0 && n.abs() < 9.0e15
 }

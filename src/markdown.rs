@@ -7,16 +7,52 @@
 pub fn inline(s: &str) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(one_line.len() + 8);
-    for c in one_line.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!'
-        ) {
-            out.push('\\');
+    for (i, word) in one_line.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
         }
-        out.push(c);
+        let url = is_url(word);
+        for c in shown(word).chars() {
+            // In a web address `_ # & ! ~` stay as typed: GitHub keeps a backslash inside an
+            // autolink, which would break the address.
+            let plain_in_url = url && matches!(c, '_' | '#' | '&' | '!' | '~');
+            if !plain_in_url
+                && matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!'
+                )
+            {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     escape_line_start(&out)
+}
+
+/// A word that GitHub turns into a link by itself (`https://...`, `www.`...).
+fn is_url(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
+}
+
+/// Bidirectional controls (U+202A-U+202E, U+2066-U+2069) can make text read backwards; an
+/// answer's are shown as their code instead.
+fn shown(word: &str) -> std::borrow::Cow<'_, str> {
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !word.contains(bidi) {
+        return word.into();
+    }
+    word.chars()
+        .map(|c| {
+            if bidi(c) {
+                format!("(U+{:04X})", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// For paragraphs: line breaks and simple lists and emphasis are kept, but nothing can turn into
@@ -30,6 +66,10 @@ pub fn block(s: &str) -> String {
         if i > 0 {
             let next_is_item = !split_list_markers(lines[i].trim_start()).0.is_empty();
             if !lines[i - 1].trim().is_empty() && !raw.trim().is_empty() && !next_is_item {
+                // After a web address, a space first: GitHub would take the backslash into it.
+                if lines[i - 1].split_whitespace().last().is_some_and(is_url) {
+                    out.push(' ');
+                }
                 out.push('\\');
             }
             out.push('\n');
@@ -93,11 +133,15 @@ pub fn yaml_string(s: &str) -> String {
     out
 }
 
-/// The text of a Mermaid node label, to be placed between `["` and `"]`: one line of at most 60
-/// characters in which nothing can end the label, open a link or HTML, start a comment or
-/// close the code fence (the characters that could are written as Mermaid entity codes).
-pub fn mermaid_label(s: &str) -> String {
-    let one_line = crate::text::first_sentence(s, 60);
+/// The text of a Mermaid node label, to be placed between `["` and `"]`: one line of at most
+/// `max` characters in which nothing can end the label, open a link or HTML, start a comment or
+/// close the code fence (the characters that could are written as Mermaid entity codes). Never
+/// empty: Mermaid rejects an empty label.
+pub fn mermaid_label(s: &str, max: usize) -> String {
+    let one_line = crate::text::first_sentence(s, max);
+    if one_line.is_empty() {
+        return "(blank)".to_string();
+    }
     let mut out = String::with_capacity(one_line.len() + 8);
     for c in one_line.chars() {
         match c {
@@ -124,11 +168,17 @@ pub fn mermaid_label(s: &str) -> String {
 /// and a backslash, so that an answer's own `\<` cannot undo the escape that follows it.
 fn escape_block_chars(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
-    for c in line.chars() {
-        if matches!(c, '\\' | '[' | ']' | '<' | '&' | '|') {
-            out.push('\\');
+    for (i, word) in line.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
         }
-        out.push(c);
+        let url = is_url(word);
+        for c in shown(word).chars() {
+            if matches!(c, '\\' | '[' | ']' | '<' | '|') || (c == '&' && !url) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     out
 }
@@ -232,6 +282,28 @@ mod tests {
     }
 
     #[test]
+    fn web_addresses_keep_their_characters() {
+        let url = "https://grafana.example.com/d/churn_v1?orgId=1&var-model=lgbm#panel-4";
+        assert_eq!(
+            inline(&format!("Dashboard: {url}")),
+            format!("Dashboard: {url}")
+        );
+        assert_eq!(block(&format!("See {url}")), format!("See {url}"));
+        assert_eq!(block(&format!("{url}\nnext")), format!("{url} \\\nnext"));
+        assert_eq!(inline("not_a_url & #tag"), "not\\_a\\_url \\& \\#tag");
+        assert_eq!(
+            inline("https://x.example/<b>|"),
+            "https://x.example/\\<b\\>\\|"
+        );
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_not_obeyed() {
+        assert_eq!(inline("a\u{202e}b"), "a(U+202E)b");
+        assert_eq!(block("a\u{2066}b"), "a(U+2066)b");
+    }
+
+    #[test]
     fn yaml_strings_stay_one_quoted_line() {
         assert_eq!(yaml_string("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
         assert_eq!(yaml_string("x\n---\ny"), "\"x\\n---\\ny\"");
@@ -244,11 +316,12 @@ mod tests {
 
     #[test]
     fn mermaid_labels_cannot_end_the_label_or_the_fence() {
-        let l = mermaid_label("a\"] --> B[\"x\" %% end ```<b>&#");
+        let l = mermaid_label("a\"] --> B[\"x\" %% end ```<b>&#", 60);
         for bad in ['"', '[', ']', '<', '>', '`', '%'] {
             assert!(!l.contains(bad), "{l}");
         }
-        assert_eq!(mermaid_label("Orders (daily)"), "Orders (daily)");
+        assert_eq!(mermaid_label("Orders (daily)", 60), "Orders (daily)");
+        assert_eq!(mermaid_label(" \t ", 60), "(blank)");
     }
 
     #[test]

@@ -177,10 +177,19 @@ impl Question {
             (Kind::Choice, Answer::Text(v)) => self.choice_label(v),
             (Kind::Records, Answer::Records(_)) => self.answer_items(a).join(LIST_SEPARATOR),
             (_, Answer::List(_)) => self.answer_items(a).join(LIST_SEPARATOR),
-            (Kind::Number, Answer::Number(n)) => match &self.unit {
-                Some(u) => format!("{a} {}", unit_for(*n, u)),
-                None => a.to_string(),
-            },
+            (Kind::Number, Answer::Number(n)) => {
+                let shown = crate::answer::format_grouped(*n);
+                match self.unit.as_deref() {
+                    // A fraction reads better as a percentage too: "0.002 (0.2%)".
+                    Some("fraction") => {
+                        let pct = format!("{:.4}", n * 100.0);
+                        let pct = pct.trim_end_matches('0').trim_end_matches('.');
+                        format!("{shown} ({pct}%)")
+                    }
+                    Some(u) => format!("{shown} {}", unit_for(*n, u)),
+                    None => shown,
+                }
+            }
             _ => a.to_string(),
         }
     }

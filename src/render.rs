@@ -132,6 +132,22 @@ struct OpenQuestion<'a> {
     section_title: &'a str,
 }
 
+/// The environment with the built-in templates compiled in, made once; `None` if one of them
+/// does not compile (then each render compiles it and reports the error).
+fn builtin_environment() -> Option<&'static Environment<'static>> {
+    static ENV: std::sync::OnceLock<Option<Environment<'static>>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = environment();
+        for name in ["design-doc", "brief"] {
+            let (origin, source) = builtin_template(name)?;
+            crate::expr::check_template_nesting(source).ok()?;
+            env.add_template(origin, source).ok()?;
+        }
+        Some(env)
+    })
+    .as_ref()
+}
+
 /// The doc's environment: the answer filters and the condition helpers.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -145,7 +161,9 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("md_inline", |s: String| markdown::inline(&s));
     env.add_filter("md_block", |s: String| markdown::block(&s));
     env.add_filter("yaml", |s: String| markdown::yaml_string(&s));
-    env.add_filter("mermaid", |s: String| markdown::mermaid_label(&s));
+    env.add_filter("mermaid", |s: String, max: Option<usize>| {
+        markdown::mermaid_label(&s, max.unwrap_or(60))
+    });
     env.add_filter("first_sentence", |s: String| {
         crate::text::first_sentence(&s, 240)
     });
@@ -201,7 +219,12 @@ fn render_measured(
             let (text, items) = match answer {
                 // A secret is never written to a file, the doc included.
                 Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
-                Some(a) => (question.answer_text(a), question.answer_items(a)),
+                // A blank item says nothing; it would be an empty bullet or diagram box.
+                Some(a) => (question.answer_text(a), {
+                    let mut items = question.answer_items(a);
+                    items.retain(|i| !i.trim().is_empty());
+                    items
+                }),
                 None => Default::default(),
             };
             // A placeholder ("TBD") is shown as written and still listed as open.
@@ -260,11 +283,6 @@ fn render_measured(
             questions,
         });
     }
-    let by_id: std::collections::BTreeMap<&str, &DocQuestion> = sections
-        .iter()
-        .flat_map(|s| &s.questions)
-        .map(|q| (q.id, q))
-        .collect();
     // Every question of the questionnaire, asked or not, by id (a map, so `in` is a lookup).
     let all_ids: std::collections::BTreeMap<&str, usize> = q
         .questions()
@@ -288,14 +306,29 @@ fn render_measured(
         .filter(|(id, _)| !q.get(id).is_some_and(|x| x.secret))
         .map(|(id, a)| (id.clone(), a.clone()))
         .collect();
+    // The sections are made into template values once; `questions` shares their questions.
+    let sections_value = Value::from(Serde(&sections));
+    let by_id: std::collections::BTreeMap<String, Value> = sections_value
+        .try_iter()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get_attr("questions").ok())
+        .flat_map(|qs| qs.try_iter().into_iter().flatten().collect::<Vec<_>>())
+        .map(|q| {
+            (
+                q.get_attr("id").map(|v| v.to_string()).unwrap_or_default(),
+                q,
+            )
+        })
+        .collect();
     let ctx = context! {
         project => project,
         questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },
         kickoff_version => env!("CARGO_PKG_VERSION"),
         answers_hash => answers_hash(&public),
         answers => crate::answer::context_of(&public),
-        sections => Value::from(Serde(&sections)),
-        questions => Value::from(Serde(&by_id)),
+        sections => sections_value,
+        questions => by_id,
         question_ids => Value::from(Serde(&all_ids)),
         section_titles => Value::from(Serde(&section_titles)),
         verdict => Value::from(Serde(Verdict::of(&review.findings, open.len()))),
@@ -312,12 +345,24 @@ fn render_measured(
         },
         message: f.message,
     };
-    crate::expr::check_template_nesting(source).map_err(|message| RenderError {
-        origin: origin.to_string(),
-        message,
-    })?;
-    let env = environment();
-    let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
+    // A built-in template is compiled once; another is checked and compiled on each call.
+    let compiled = builtin_environment().and_then(|env| {
+        builtin_template(origin.strip_prefix("<built-in>/")?.strip_suffix(".md.j2")?)
+            .filter(|(_, s)| *s == source)
+            .and_then(|_| env.get_template(origin).ok())
+    });
+    let env;
+    let tmpl = match compiled {
+        Some(t) => t,
+        None => {
+            crate::expr::check_template_nesting(source).map_err(|message| RenderError {
+                origin: origin.to_string(),
+                message,
+            })?;
+            env = environment();
+            env.template_from_str(source).map_err(|e| err(e.into()))?
+        }
+    };
     let (mut out, fuel) = crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS).map_err(err)?;
     if !out.ends_with('\n') {
         out.push('\n');
