@@ -55,7 +55,7 @@ fn an_empty_session_fails_the_check_on_its_open_questions() {
         assert_eq!(run.code, Some(1), "{extra:?}: {}", run.stdout);
         assert!(
             run.stdout.starts_with(
-                "empty.toml: 0 blocker(s), 0 warning(s), 0 info, 2 open question(s): FAILED"
+                "empty.toml: 0 blockers, 0 warnings, 0 notes, 2 open questions: FAILED"
             ),
             "{}",
             run.stdout
@@ -67,7 +67,7 @@ fn an_empty_session_fails_the_check_on_its_open_questions() {
     for extra in [&["--allow-open"][..], &["--fail-on", "never"]] {
         let run = mini_check(dir.path(), "empty.toml", extra);
         assert_eq!(run.code, Some(0), "{extra:?}: {}", run.stdout);
-        assert!(run.stdout.contains("2 open question(s): passed"));
+        assert!(run.stdout.contains("2 open questions: passed"));
     }
 }
 

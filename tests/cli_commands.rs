@@ -319,9 +319,7 @@ fn check_text_report_groups_findings_by_severity() {
     assert_eq!(run.code, Some(1));
     let out = &run.stdout;
     assert!(
-        out.starts_with(
-            "blocker.toml: 1 blocker(s), 1 warning(s), 1 info, 0 open question(s): FAILED"
-        ),
+        out.starts_with("blocker.toml: 1 blocker, 1 warning, 1 note, 0 open questions: FAILED"),
         "{out}"
     );
     let at = |needle: &str| {

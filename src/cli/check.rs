@@ -244,14 +244,15 @@ fn text_report(
     let c = counts(&review.findings);
     let n = |s| *c.get(&s).unwrap_or(&0);
     let waived = review.findings.iter().filter(|f| is_waived(f)).count();
+    let count = |k: usize, word: &str| crate::text::plural(k, word, None);
     let _ = writeln!(
         out,
-        "{}: {} blocker(s), {} warning(s), {} info, {} open question(s){}: {}",
+        "{}: {}, {}, {}, {}{}: {}",
         file.display(),
-        n(Severity::Blocker),
-        n(Severity::Warning),
-        n(Severity::Info),
-        open.len(),
+        count(n(Severity::Blocker), "blocker"),
+        count(n(Severity::Warning), "warning"),
+        count(n(Severity::Info), "note"),
+        count(open.len(), "open question"),
         if waived > 0 {
             format!(", {waived} waived by a response")
         } else {

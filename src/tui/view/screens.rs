@@ -24,33 +24,41 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Constraint::Min(1),
     ]));
     let count = |k: ItemKind| items.iter().filter(|i| i.kind == k).count();
+    let plural = crate::text::plural;
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            format!("{} problems", count(ItemKind::Problem)),
+            plural(count(ItemKind::Problem), "problem", None),
             theme.error(),
         ),
         Span::raw(" · "),
         Span::styled(
-            format!(
-                "{} blockers",
-                count(ItemKind::Finding(crate::Severity::Blocker))
+            plural(
+                count(ItemKind::Finding(crate::Severity::Blocker)),
+                "blocker",
+                None,
             ),
             theme.severity(crate::Severity::Blocker),
         ),
         Span::raw(" · "),
-        Span::raw(format!("{} open required questions", count(ItemKind::Open))),
+        Span::raw(plural(
+            count(ItemKind::Open),
+            "open required question",
+            None,
+        )),
         Span::raw(" · "),
         Span::styled(
-            format!(
-                "{} warnings",
-                count(ItemKind::Finding(crate::Severity::Warning))
+            plural(
+                count(ItemKind::Finding(crate::Severity::Warning)),
+                "warning",
+                None,
             ),
             theme.severity(crate::Severity::Warning),
         ),
         Span::raw(" · "),
-        Span::raw(format!(
-            "{} info",
-            count(ItemKind::Finding(crate::Severity::Info))
+        Span::raw(plural(
+            count(ItemKind::Finding(crate::Severity::Info)),
+            "note",
+            None,
         )),
     ])];
     if let Some(r) = &app.interview.review.readiness {
