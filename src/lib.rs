@@ -18,6 +18,7 @@ mod bundle;
 pub mod cli;
 mod config;
 mod critic;
+mod critique_findings;
 mod expr;
 pub mod interview;
 pub mod llm;
@@ -26,6 +27,7 @@ pub mod merge;
 pub mod plain;
 mod questionnaire;
 mod render;
+pub mod reviewer;
 mod score;
 mod session;
 mod source;
@@ -38,6 +40,10 @@ pub use answer::{Answer, Answers};
 pub use bundle::{BUILTINS, Builtin, Bundle, Review};
 pub use config::{Config, Retry, Timeouts};
 pub use critic::{Critic, Finding, Severity};
+pub use critique_findings::{
+    FOLLOW_UPS_HEADING, FollowUp, GENERAL, LlmFinding, answer_hash, answer_hashes, cited_questions,
+    finding_text, follow_up_text,
+};
 pub use questionnaire::{Choice, Kind, Question, Questionnaire, Section, check_answer};
 pub use render::{RenderError, render_doc};
 pub use score::{Readiness, Scorecard};
