@@ -349,7 +349,10 @@ mod tests {
     fn structured_is_a_switch_or_a_dialect_and_tone_a_word() {
         let src = "structured = false\ntone = \"terse\"\n[providers.openai]\nstructured = \"json_object\"\n";
         let c: Config = parse_toml(src, Path::new("c.toml")).unwrap();
-        assert_eq!(c.settings_for("openai").structured, Some(Structured::JsonObject));
+        assert_eq!(
+            c.settings_for("openai").structured,
+            Some(Structured::JsonObject)
+        );
         assert_eq!(c.settings_for("ollama").structured, Some(Structured::Off));
         assert_eq!(c.tone, Some(Tone::Terse));
         let e = parse_toml::<Config>("structured = \"yaml\"\n", Path::new("c.toml")).unwrap_err();

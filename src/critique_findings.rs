@@ -163,7 +163,10 @@ mod tests {
         );
         assert_eq!(got, ["metrics", "notes", "task"]);
         // A short answer ("Yes") is not cited just because the word occurs.
-        assert_eq!(cited_questions(GENERAL, "yes, we will", &a), Vec::<String>::new());
+        assert_eq!(
+            cited_questions(GENERAL, "yes, we will", &a),
+            Vec::<String>::new()
+        );
         // Case and punctuation do not matter; two-word fragments are too weak on their own.
         assert_eq!(
             cited_questions(GENERAL, "TRANSFORMER FIRST, THEN", &a),

@@ -226,7 +226,10 @@ mod tests {
             ..Critique::default()
         };
         let shown = llm_findings(&[r], &critique, &Answers::new());
-        assert_eq!(shown[0].folded_into.as_deref(), Some("accuracy-on-imbalance"));
+        assert_eq!(
+            shown[0].folded_into.as_deref(),
+            Some("accuracy-on-imbalance")
+        );
         assert_eq!(shown[1].folded_into, None);
     }
 

@@ -181,7 +181,9 @@ pub fn build_request(
     };
     // The same bounds as the doc: a user's prompt template that loops for ever stops with a
     // message naming its file and line.
-    let render = |(origin, source): &(String, String), ctx: &Value| -> Result<String, RenderError> {
+    let render = |(origin, source): &(String, String),
+                  ctx: &Value|
+     -> Result<String, RenderError> {
         let at = |line: Option<usize>| match line {
             Some(l) => format!("{origin}:{l}"),
             None => origin.clone(),

@@ -205,6 +205,13 @@ pub struct ProviderConfig {
     pub structured: Structured,
 }
 
+impl ProviderConfig {
+    /// The most tokens the model may write.
+    pub fn max_tokens(&self) -> u32 {
+        self.max_tokens
+    }
+}
+
 const DEFAULT_MAX_TOKENS: u32 = 1500;
 
 /// Picks the provider and fills in its settings. `Ok(None)`: nothing configured anywhere.

@@ -108,7 +108,14 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
     out.filter = TextFilter::new(&redactor);
     let schema = structured::schema(&request.question_ids);
     let mut mode = Mode::first(p.kind, p.structured);
-    let mut req = wire::build(p, key.as_ref(), &request.system, &request.user, mode, &schema);
+    let mut req = wire::build(
+        p,
+        key.as_ref(),
+        &request.system,
+        &request.user,
+        mode,
+        &schema,
+    );
     // ring as the TLS crypto provider: smaller and quicker to start than aws-lc, whose static
     // set-up every kickoff process would pay for. Installing twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -128,27 +135,26 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
         out.reader = mode
             .is_structured()
             .then(|| Reader::new(request.question_ids.clone(), redactor.clone()));
-        let (error, asked) = match one_attempt(p, &client, &req, &redactor, attempt, mode, out)
-            .await
-        {
-            Ok(()) => return Ok(()),
-            Err(Failure::Final(e)) => return Err(e),
-            Err(Failure::Retryable(e, asked)) => (e, asked),
-            Err(Failure::Refused(e)) => {
-                let next = mode.next(p.structured);
-                out.send(StreamEvent::Notice(refusal_notice(p, mode, next, &e)));
-                mode = next;
-                // Plain text is asked for in words too, not only without the schema.
-                let system = match (&request.system_text, mode) {
-                    (Some(text), Mode::Text) => text,
-                    _ => &request.system,
-                };
-                req = wire::build(p, key.as_ref(), system, &request.user, mode, &schema);
-                // Another way of asking is not a retry of the same request.
-                attempt -= 1;
-                continue;
-            }
-        };
+        let (error, asked) =
+            match one_attempt(p, &client, &req, &redactor, attempt, mode, out).await {
+                Ok(()) => return Ok(()),
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Retryable(e, asked)) => (e, asked),
+                Err(Failure::Refused(e)) => {
+                    let next = mode.next(p.structured);
+                    out.send(StreamEvent::Notice(refusal_notice(p, mode, next, &e)));
+                    mode = next;
+                    // Plain text is asked for in words too, not only without the schema.
+                    let system = match (&request.system_text, mode) {
+                        (Some(text), Mode::Text) => text,
+                        _ => &request.system,
+                    };
+                    req = wire::build(p, key.as_ref(), system, &request.user, mode, &schema);
+                    // Another way of asking is not a retry of the same request.
+                    attempt -= 1;
+                    continue;
+                }
+            };
         let wait = next_wait(p, &error, attempt, asked).map_err(|e| with_attempts(e, attempt))?;
         out.send(StreamEvent::Retrying {
             attempt: attempt + 1,
@@ -179,7 +185,9 @@ fn refusal_notice(p: &ProviderConfig, refused: Mode, next: Mode, e: &LlmError) -
         Mode::JsonObject => {
             "asking with json_object and the schema (`structured = \"json_object\"` in the config skips the first try)"
         }
-        _ => "asking for plain text instead (`structured = false` in the config skips the first try)",
+        _ => {
+            "asking for plain text instead (`structured = false` in the config skips the first try)"
+        }
     };
     format!(
         "{} does not take structured output as {what} ({}); {how}",

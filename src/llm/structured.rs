@@ -78,7 +78,9 @@ impl Mode {
         let body = String::from_utf8_lossy(body).to_ascii_lowercase();
         let names: &[&str] = match self {
             Mode::Text => &[],
-            Mode::JsonSchema | Mode::JsonObject => &["response_format", "json_schema", "json_object"],
+            Mode::JsonSchema | Mode::JsonObject => {
+                &["response_format", "json_schema", "json_object"]
+            }
             Mode::Tool => &["tool"],
             Mode::Format => &["format"],
         };
@@ -186,7 +188,8 @@ impl Reader {
         let value: Value = match serde_json::from_str(&piece.json) {
             Ok(v) => v,
             Err(e) => {
-                self.problems.push(format!("invalid JSON in `{}` ({e})", piece.key));
+                self.problems
+                    .push(format!("invalid JSON in `{}` ({e})", piece.key));
                 return;
             }
         };
@@ -341,8 +344,14 @@ mod tests {
             r#"{"question":"nope","severity":"blocker","message":"m2","evidence":""}],"follow_up_questions":[{"question":"metrics","ask":"Why?"}]}"#,
         ]);
         let f = findings(&e);
-        assert_eq!((f[0].question.as_str(), f[0].severity), ("task", Severity::Info));
-        assert_eq!((f[1].question.as_str(), f[1].severity), ("general", Severity::Blocker));
+        assert_eq!(
+            (f[0].question.as_str(), f[0].severity),
+            ("task", Severity::Info)
+        );
+        assert_eq!(
+            (f[1].question.as_str(), f[1].severity),
+            ("general", Severity::Blocker)
+        );
         assert!(notices(&e).is_empty(), "{e:?}");
         assert!(e.contains(&StreamEvent::Verdict("Go.".into())));
         assert!(e.contains(&StreamEvent::FollowUp(FollowUp {
@@ -353,8 +362,13 @@ mod tests {
 
     #[test]
     fn decoded_strings_are_cleaned_and_redacted() {
-        let e = read(&[r#"{"verdict":"a\u001b[31mred\u001b[0m sk-secret","findings":[],"follow_up_questions":[]}"#]);
-        assert!(e.contains(&StreamEvent::Verdict("ared [redacted]".into())), "{e:?}");
+        let e = read(&[
+            r#"{"verdict":"a\u001b[31mred\u001b[0m sk-secret","findings":[],"follow_up_questions":[]}"#,
+        ]);
+        assert!(
+            e.contains(&StreamEvent::Verdict("ared [redacted]".into())),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -379,7 +393,9 @@ mod tests {
 
     #[test]
     fn truncated_and_plain_text_replies_are_kept_with_a_note() {
-        let e = read(&[r#"{"verdict":"x","findings":[{"question":"task","severity":"info","message":"ok","evidence":""},{"quest"#]);
+        let e = read(&[
+            r#"{"verdict":"x","findings":[{"question":"task","severity":"info","message":"ok","evidence":""},{"quest"#,
+        ]);
         assert_eq!(findings(&e).len(), 1);
         assert!(notices(&e)[0].contains("incomplete"), "{e:?}");
         let e = read(&["- [task] fine\n", "more"]);
@@ -414,6 +430,9 @@ mod tests {
         assert!(!Mode::JsonSchema.is_refused_by(400, b"{\"error\":\"context too long\"}"));
         assert_eq!(Mode::JsonSchema.next(Structured::Auto), Mode::JsonObject);
         assert_eq!(Mode::JsonObject.next(Structured::Auto), Mode::Text);
-        assert_eq!(Mode::first(ProviderKind::Ollama, Structured::Off), Mode::Text);
+        assert_eq!(
+            Mode::first(ProviderKind::Ollama, Structured::Off),
+            Mode::Text
+        );
     }
 }
