@@ -211,10 +211,11 @@ fn a_server_that_refuses_json_schema_gets_json_object_then_plain_text() {
 
 #[test]
 fn llama_cpp_python_takes_json_object_with_the_schema() {
-    let refusal = r#"{"detail":[{"loc":["body","response_format","type"],"msg":"Input should be 'text' or 'json_object'"}]}"#;
+    // As measured against llama-cpp-python 0.3.36: a 500 (not retried) naming the field.
+    let refusal = r#"{"error":{"message":"1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}","type":"internal_server_error"}}"#;
     let fx = Fixture::new();
     let server = Server::start(vec![
-        Reply::json(422, refusal),
+        Reply::json(500, refusal),
         Reply::sse(openai_stream(CRITIQUE_PARTS, (10, 4))),
     ]);
     let (out, _) = kickoff(&fx, &openai_env(&server), &["--model", "test-model"]);

@@ -15,7 +15,7 @@ use crate::config::{Structured, Tone};
 use crate::critique_findings::answer_hashes;
 use crate::questionnaire::{Kind, Questionnaire};
 use crate::render::RenderError;
-use crate::reviewer::{followup_answers, latest_critique};
+use crate::reviewer::followup_answers;
 use crate::session::{Session, answers_hash, short_hash};
 
 const SYSTEM_TEMPLATE: &str = include_str!("../../templates/critique-system.md.j2");
@@ -78,22 +78,28 @@ impl Prompts {
         self
     }
 
-    /// The latest critique's follow-up questions, each with the team's answer from the
-    /// session's `[followups]` table, so the next critique moves the conversation on.
+    /// The reviewer's follow-up questions (of every critique so far) that the team answered
+    /// in the session's `[followups]` table, so the next critique moves the conversation on.
+    /// Unanswered ones are left out: asking again with nothing new is the same prompt, and
+    /// the saved critique answers it from the cache.
     pub fn with_follow_ups(mut self, session: &Session) -> Prompts {
         let answers = followup_answers(session);
-        self.follow_ups = latest_critique(session)
-            .map(|c| {
-                c.follow_up_questions
-                    .iter()
-                    .map(|f| AnsweredFollowUp {
-                        question: f.question.clone(),
-                        ask: f.ask.clone(),
-                        answer: answers.get(&f.ask).cloned(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        self.follow_ups.clear();
+        for f in session
+            .critiques
+            .iter()
+            .flat_map(|c| &c.follow_up_questions)
+        {
+            if let Some(answer) = answers.get(&f.ask)
+                && !self.follow_ups.iter().any(|a| a.ask == f.ask)
+            {
+                self.follow_ups.push(AnsweredFollowUp {
+                    question: f.question.clone(),
+                    ask: f.ask.clone(),
+                    answer: Some(answer.clone()),
+                });
+            }
+        }
         self
     }
 }
