@@ -70,8 +70,7 @@ fn topic_words(text: &str) -> BTreeSet<String> {
 /// rule's own or one it reads), and either sharing a third of their content words (at least
 /// two), or naming the rule's topic (the words of its id, at least two of them).
 pub fn repeats(rule: &Finding, llm: &LlmFinding) -> bool {
-    let same_question =
-        rule.question == llm.question || rule.questions.iter().any(|q| *q == llm.question);
+    let same_question = rule.question == llm.question || rule.questions.contains(&llm.question);
     if !same_question || llm.question == GENERAL {
         return false;
     }
