@@ -9,10 +9,44 @@ use crate::store::{Lock, Saved, Store};
 use crate::workspace::Error;
 
 use super::event::Transcript;
-use super::price::cache_pricing;
 use super::prompt::CritiqueRequest;
 use super::provider::ProviderKind;
 use crate::critique_findings::{LlmFinding, cited_questions};
+
+/// How a provider bills cached input, as fractions of the input price.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CachePricing {
+    /// Tokens read from the cache.
+    read: f64,
+    /// Tokens written to the cache.
+    write: f64,
+    /// The input count includes the cached tokens (OpenAI's `prompt_tokens` does;
+    /// Anthropic's `input_tokens` does not).
+    input_includes_cache: bool,
+}
+
+/// OpenAI: cached input at half price (the published discount for the GPT-4o family; newer
+/// models discount more, so this is an upper bound), writes free. Anthropic: reads at a
+/// tenth, writes at 1.25 times the input price (five-minute cache). Others: no discount.
+fn cache_pricing(kind: ProviderKind) -> CachePricing {
+    match kind {
+        ProviderKind::OpenAi => CachePricing {
+            read: 0.5,
+            write: 1.0,
+            input_includes_cache: true,
+        },
+        ProviderKind::Anthropic => CachePricing {
+            read: 0.1,
+            write: 1.25,
+            input_includes_cache: false,
+        },
+        ProviderKind::Ollama => CachePricing {
+            read: 1.0,
+            write: 1.0,
+            input_includes_cache: true,
+        },
+    }
+}
 
 /// Token counts of one critique, as the provider reported them.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,6 +1,5 @@
 //! The built-in list prices, for the cost of a critique when the config file gives none.
 
-use super::provider::ProviderKind;
 use crate::config::Price;
 
 const PRICES: &str = include_str!("prices.toml");
@@ -25,41 +24,6 @@ pub(super) fn builtin_price(model: &str) -> Option<Price> {
         })
         .max_by_key(|(name, _)| name.len())
         .map(|(_, p)| p)
-}
-
-/// How a provider bills cached input, as fractions of the input price.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct CachePricing {
-    /// Tokens read from the cache.
-    pub(super) read: f64,
-    /// Tokens written to the cache.
-    pub(super) write: f64,
-    /// The input count includes the cached tokens (OpenAI's `prompt_tokens` does;
-    /// Anthropic's `input_tokens` does not).
-    pub(super) input_includes_cache: bool,
-}
-
-/// OpenAI: cached input at half price (the published discount for the GPT-4o family; newer
-/// models discount more, so this is an upper bound), writes free. Anthropic: reads at a
-/// tenth, writes at 1.25 times the input price (five-minute cache). Others: no discount.
-pub(super) fn cache_pricing(kind: ProviderKind) -> CachePricing {
-    match kind {
-        ProviderKind::OpenAi => CachePricing {
-            read: 0.5,
-            write: 1.0,
-            input_includes_cache: true,
-        },
-        ProviderKind::Anthropic => CachePricing {
-            read: 0.1,
-            write: 1.25,
-            input_includes_cache: false,
-        },
-        ProviderKind::Ollama => CachePricing {
-            read: 1.0,
-            write: 1.0,
-            input_includes_cache: true,
-        },
-    }
 }
 
 /// A rough count of the tokens in `text` before it is sent (about four characters a token
