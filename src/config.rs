@@ -86,6 +86,11 @@ pub struct Config {
     /// only one of them count as unanswered.
     #[serde(default)]
     pub placeholders: Vec<String>,
+    /// Ask for the critique as JSON following the schema (the default), or as plain text.
+    /// `[providers.NAME]` may say otherwise for one provider.
+    pub structured: Option<Structured>,
+    /// How much the reviewer writes: matched to the answers' length (`auto`), or fixed.
+    pub tone: Option<Tone>,
     /// The file this came from, if any.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -99,6 +104,70 @@ pub struct ProviderSettings {
     /// A command whose standard output is the API key (`pass show openai`, `op read ...`).
     pub api_key_cmd: Option<String>,
     pub max_tokens: Option<u32>,
+    pub structured: Option<Structured>,
+}
+
+/// How a critique asks for structured output (`structured` in the config file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Structured {
+    /// JSON following the schema, in the provider's own way; on an OpenAI-compatible server,
+    /// `json_schema` first, then `json_object` with the schema if that is refused, then text.
+    #[default]
+    Auto,
+    /// Plain text (`structured = false`).
+    Off,
+    /// OpenAI-compatible only: `response_format` type `json_schema` (OpenAI, vLLM, llama.cpp).
+    JsonSchema,
+    /// OpenAI-compatible only: `response_format` type `json_object` with a `schema`
+    /// (llama-cpp-python's server).
+    JsonObject,
+}
+
+impl<'de> Deserialize<'de> for Structured {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Structured, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Name(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(true) => Ok(Structured::Auto),
+            Raw::Bool(false) => Ok(Structured::Off),
+            Raw::Name(n) => match n.as_str() {
+                "auto" => Ok(Structured::Auto),
+                "off" | "text" => Ok(Structured::Off),
+                "json_schema" => Ok(Structured::JsonSchema),
+                "json_object" => Ok(Structured::JsonObject),
+                other => Err(serde::de::Error::custom(format!(
+                    "`structured` is true, false, \"json_schema\" or \"json_object\", not \"{other}\""
+                ))),
+            },
+        }
+    }
+}
+
+/// How much the reviewer writes (`tone` in the config file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    /// From the team's answers: short answers get a terse review, long ones a full one.
+    #[default]
+    Auto,
+    Terse,
+    Normal,
+    Full,
+}
+
+impl Tone {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tone::Auto => "auto",
+            Tone::Terse => "terse",
+            Tone::Normal => "normal",
+            Tone::Full => "full",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -235,6 +304,7 @@ impl Config {
                 base_url: self.base_url.clone(),
                 api_key_cmd: self.api_key_cmd.clone(),
                 max_tokens: self.max_tokens,
+                structured: None,
             }
         } else {
             ProviderSettings::default()
@@ -244,6 +314,8 @@ impl Config {
             base_url: own.base_url.or(defaults.base_url),
             api_key_cmd: own.api_key_cmd.or(defaults.api_key_cmd),
             max_tokens: own.max_tokens.or(defaults.max_tokens),
+            // A switch for every provider, unlike the settings above.
+            structured: own.structured.or(self.structured),
         }
     }
 }
@@ -281,6 +353,21 @@ mod tests {
         assert_eq!(c.settings_for("openai").model.as_deref(), Some("m1"));
         assert_eq!(c.settings_for("anthropic").model.as_deref(), Some("m2"));
         assert_eq!(c.settings_for("ollama").model, None);
+    }
+
+    #[test]
+    fn structured_is_a_switch_or_a_dialect_and_tone_a_word() {
+        let src = "structured = false\ntone = \"terse\"\n[providers.openai]\nstructured = \"json_object\"\n";
+        let c: Config = parse_toml(src, Path::new("c.toml")).unwrap();
+        assert_eq!(
+            c.settings_for("openai").structured,
+            Some(Structured::JsonObject)
+        );
+        assert_eq!(c.settings_for("ollama").structured, Some(Structured::Off));
+        assert_eq!(c.tone, Some(Tone::Terse));
+        let e = parse_toml::<Config>("structured = \"yaml\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("not \"yaml\""), "{e}");
+        assert!(parse_toml::<Config>("tone = \"chatty\"\n", Path::new("c.toml")).is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod bundle;
 pub mod cli;
 mod config;
 mod critic;
+mod critique_findings;
 mod expr;
 pub mod interview;
 pub mod llm;
@@ -28,6 +29,7 @@ pub mod plain;
 mod questionnaire;
 mod render;
 pub mod response;
+pub mod reviewer;
 mod score;
 mod session;
 mod source;
@@ -40,6 +42,10 @@ pub use answer::{Answer, Answers, Cell, Row};
 pub use bundle::{BUILTINS, Builtin, Bundle, Review};
 pub use config::{Config, Retry, Timeouts};
 pub use critic::{Critic, Finding, Severity};
+pub use critique_findings::{
+    FOLLOW_UPS_HEADING, FollowUp, GENERAL, LlmFinding, answer_hash, answer_hashes, cited_questions,
+    finding_text, follow_up_text,
+};
 pub use questionnaire::{
     Choice, Column, ColumnKind, Kind, Question, Questionnaire, Section, check_answer,
 };

@@ -62,6 +62,31 @@ pub struct Critique {
     pub tokens_counted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_usd: Option<f64>,
+    /// Input tokens the provider read from its prompt cache (OpenAI `cached_tokens`,
+    /// Anthropic `cache_read_input_tokens`), when it reports them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_tokens: Option<u64>,
+    /// Input tokens written to the provider's prompt cache (Anthropic
+    /// `cache_creation_input_tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_tokens: Option<u64>,
+    /// A structured critique's verdict: one or two sentences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    /// A structured critique's findings (`text` shows them too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::critique_findings::LlmFinding>,
+    /// The questions the reviewer asked back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_up_questions: Vec<crate::critique_findings::FollowUp>,
+    /// The hash of each answer sent, by question id: a finding whose cited answers changed
+    /// since is stale.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answer_hashes: BTreeMap<String, String>,
+    /// What went differently from the request: structured output refused (plain text asked
+    /// instead), or a reply that broke the schema (kept as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 pub fn now() -> String {

@@ -4,7 +4,9 @@
 //! - latency: from the test server's last byte to the exit of the `kickoff` process (parsing
 //!   the end, saving the session file atomically with fsync, exiting);
 //! - CPU: the client's user + system time per 1,000 streamed tokens, from a server sending
-//!   10,000 one-token chunks with no delay (getrusage of the waited-for child).
+//!   10,000 one-token chunks with no delay (getrusage of the waited-for child): short words
+//!   (under the 64 KiB a critique may hold), and a structured critique's JSON cut into as many
+//!   pieces, read into findings as it arrives.
 
 mod llm_support;
 
@@ -28,9 +30,41 @@ struct Run {
     wall: Duration,
 }
 
-fn one_run(tokens: usize) -> Run {
+/// A structured critique of about `bytes` bytes: a verdict and as many findings as fit.
+fn critique_json(bytes: usize) -> String {
+    let mut doc = String::from("{\"verdict\": \"Not ready.\", \"findings\": [");
+    let mut n = 0;
+    while doc.len() + 200 < bytes {
+        if n > 0 {
+            doc.push_str(", ");
+        }
+        doc.push_str(&format!(
+            "{{\"question\": \"task\", \"severity\": \"warning\", \"message\": \"Point {n}: the \\\"metric\\\" hides the minority class.\", \"evidence\": \"accuracy\"}}"
+        ));
+        n += 1;
+    }
+    doc.push_str("], \"follow_up_questions\": []}");
+    doc
+}
+
+/// `tokens` pieces of model text: short words, or (`structured`) a critique's JSON cut into
+/// as many pieces. Either stays under the 64 KiB a critique may hold.
+fn pieces(tokens: usize, structured: bool) -> Vec<String> {
+    if !structured {
+        return (0..tokens).map(|i| format!("t{i} ")).collect();
+    }
+    let doc = critique_json(tokens * 6);
+    let size = doc.len().div_ceil(tokens);
+    doc.as_bytes()
+        .chunks(size)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect()
+}
+
+fn one_run(tokens: usize, structured: bool) -> Run {
     let fx = Fixture::new();
-    let texts: Vec<String> = (0..tokens).map(|i| format!("tok{i} ")).collect();
+    let texts = pieces(tokens, structured);
+    let tokens = texts.len();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let server = Server::start(vec![Reply::sse(openai_stream(&refs, (500, tokens as u64)))]);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kickoff"));
@@ -54,7 +88,9 @@ fn one_run(tokens: usize) -> Run {
         .lock()
         .unwrap()
         .expect("the server finished");
-    assert_eq!(fx.critiques()[0].output_tokens, Some(tokens as u64));
+    let c = &fx.critiques()[0];
+    assert_eq!(c.output_tokens, Some(tokens as u64));
+    assert!(!structured || (c.findings.len() > 100 && c.note.is_none()));
     Run {
         tail: exited.saturating_duration_since(last),
         cpu: children_cpu() - cpu_before,
@@ -72,13 +108,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn bench_stream_overhead() {
     const RUNS: usize = 11;
     let mut cpu_of = Vec::new();
-    for tokens in [20, 10_000] {
-        let runs: Vec<Run> = (0..RUNS).map(|_| one_run(tokens)).collect();
+    for (tokens, structured) in [(20, false), (10_000, false), (10_000, true)] {
+        let runs: Vec<Run> = (0..RUNS).map(|_| one_run(tokens, structured)).collect();
         let tails: Vec<Duration> = runs.iter().map(|r| r.tail).collect();
         let cpu = median(runs.iter().map(|r| r.cpu).collect());
         let wall = median(runs.iter().map(|r| r.wall).collect());
+        let what = if structured { " (JSON)" } else { "" };
         println!(
-            "{tokens:>6} tokens: last byte -> exit {:.2} ms (median of {RUNS}; min {:.2}, max {:.2}); \
+            "{tokens:>6} tokens{what}: last byte -> exit {:.2} ms (median of {RUNS}; min {:.2}, max {:.2}); \
              client CPU {:.1} ms; wall {:.1} ms",
             median(tails.clone()).as_secs_f64() * 1e3,
             tails.iter().min().unwrap().as_secs_f64() * 1e3,
@@ -89,10 +126,12 @@ fn bench_stream_overhead() {
         cpu_of.push((tokens, cpu));
     }
     // The fixed cost (start, prompts, connection, save) cancels out in the difference.
-    let ((t0, c0), (t1, c1)) = (cpu_of[0], cpu_of[1]);
-    let per_1000 = (c1.as_secs_f64() - c0.as_secs_f64()) / (t1 - t0) as f64 * 1000.0;
-    println!(
-        "client CPU per 1,000 streamed tokens: {:.2} ms (10,000-token run minus 20-token run)",
-        per_1000 * 1e3
-    );
+    let (t0, c0) = cpu_of[0];
+    for ((t1, c1), what) in cpu_of[1..].iter().zip(["text", "a structured critique"]) {
+        let per_1000 = (c1.as_secs_f64() - c0.as_secs_f64()) / (t1 - t0) as f64 * 1000.0;
+        println!(
+            "client CPU per 1,000 streamed tokens of {what}: {:.2} ms (10,000-token run minus 20-token run)",
+            per_1000 * 1e3
+        );
+    }
 }

@@ -47,7 +47,10 @@ fn anthropic_streams_and_saves_with_usage() {
     assert_eq!(req.header("x-api-key"), Some(KEY));
     assert_eq!(req.header("anthropic-version"), Some("2023-06-01"));
     let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();
-    assert!(body["system"].as_str().unwrap().contains("baseline"));
+    // The persona is the static, cacheable prefix.
+    let system = &body["system"][0];
+    assert!(system["text"].as_str().unwrap().contains("baseline"));
+    assert_eq!(system["cache_control"]["type"], "ephemeral");
     assert_no_key(&fx, &out);
 }
 

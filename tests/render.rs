@@ -1181,6 +1181,7 @@ fn counts_agree_with_their_numbers_and_money_reads_as_money() {
         output_tokens: Some(5),
         tokens_counted: false,
         cost_usd: Some(0.00002),
+        ..kickoff::Critique::default()
     });
     let dir = tempfile::tempdir().unwrap();
     let (_, review, md) = render_via_library(dir.path(), &session);

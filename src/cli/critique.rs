@@ -11,9 +11,9 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use crate::bundle::Bundle;
 use crate::config::{Config, MAX_TOKENS};
 use crate::llm::{
-    CritiqueRequest, Env, Flags, KeySource, LlmError, Prompts, ProviderConfig, ProviderKind,
-    Redactor, StreamEvent, Transcript, build_request, cached, resolve, save_critique,
-    spawn_critique, to_critique,
+    CritiqueRequest, Env, Flags, KeySource, LlmError, Mode, Prompts, ProviderConfig, ProviderKind,
+    Redactor, StreamEvent, Transcript, build_request, cached, estimate_tokens, resolve,
+    save_critique, schema, spawn_critique, to_critique,
 };
 use crate::session::{Critique, Session};
 use crate::workspace::{self, Error};
@@ -43,6 +43,9 @@ pub struct CritiqueArgs {
     /// Show the configured providers (keys redacted) and exit
     #[arg(long)]
     list_providers: bool,
+    /// Print the exact prompts and the estimated input tokens and price; send nothing
+    #[arg(long)]
+    dry_run: bool,
     /// A minijinja template for the persona (system) prompt
     #[arg(long)]
     system_template: Option<PathBuf>,
@@ -91,6 +94,12 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
             return Ok(ExitCode::from(EXIT_INPUT));
         }
     };
+    if args.dry_run {
+        let (_, _, request) = prepare(&file, &args, &config, &provider)?;
+        print!("{}", dry_run(&request));
+        eprintln!("kickoff: {}", dry_run_summary(&request));
+        return Ok(ExitCode::SUCCESS);
+    }
     // Before anything is paid for: an interview open on the file would lose this critique,
     // or this critique its answers.
     let lock = crate::store::Lock::acquire(&file, "kickoff critique")?;
@@ -142,7 +151,9 @@ fn prepare(
         args.user_template
             .as_deref()
             .or(config.user_template.as_deref()),
-    )?;
+    )?
+    .with_tone(config.tone)
+    .with_follow_ups(&session);
     let request =
         build_request(&bundle, &review, provider, &prompts).map_err(|e| Error::Other {
             path: file.to_path_buf(),
@@ -188,6 +199,7 @@ fn stream_to_stdout(file: &Path, request: &CritiqueRequest) -> Result<Transcript
                 let _ = stdout.flush();
                 at_line_start = t.ends_with('\n');
             }
+            StreamEvent::Notice(note) => eprintln!("kickoff: note: {note}"),
             StreamEvent::Retrying {
                 attempt,
                 wait_ms,
@@ -260,6 +272,23 @@ fn usage_summary(critique: &Critique, transcript: &Transcript) -> String {
         (None, Some(o)) => usage.push(format!("{o} output tokens")),
         _ => {}
     }
+    match (critique.cached_input_tokens, critique.cache_write_tokens) {
+        (Some(r), Some(w)) if w > 0 => usage.push(format!(
+            "{r} input tokens read from the prompt cache, {w} written to it"
+        )),
+        (Some(r), _) => usage.push(format!("{r} input tokens from the prompt cache")),
+        (None, Some(w)) if w > 0 => {
+            usage.push(format!("{w} input tokens written to the prompt cache"))
+        }
+        _ => {}
+    }
+    if !critique.findings.is_empty() || !critique.follow_up_questions.is_empty() {
+        usage.push(format!(
+            "{} finding(s), {} question(s) for the team",
+            critique.findings.len(),
+            critique.follow_up_questions.len()
+        ));
+    }
     if let Some(c) = critique.cost_usd {
         usage.push(format!("${c:.4}"));
     }
@@ -271,6 +300,57 @@ fn usage_summary(critique: &Critique, transcript: &Transcript) -> String {
     } else {
         format!(" ({})", usage.join(", "))
     }
+}
+
+/// `--dry-run`: the request's prompts exactly as they would be sent, the static part first,
+/// and the schema when the reply is asked for as JSON.
+fn dry_run(request: &CritiqueRequest) -> String {
+    let p = &request.provider;
+    let mode = Mode::first(p.kind, p.structured);
+    let mut out = format!(
+        "=== system prompt (static: sent first, cacheable; about {} tokens) ===\n{}\n=== user prompt (about {} tokens) ===\n{}",
+        estimate_tokens(&request.system),
+        request.system,
+        estimate_tokens(&request.user),
+        request.user
+    );
+    if mode.is_structured() {
+        let schema = schema(&request.question_ids).to_string();
+        out.push_str(&format!(
+            "\n=== reply asked for as {} (about {} tokens) ===\n{schema}\n",
+            mode.describe(),
+            estimate_tokens(&schema)
+        ));
+    }
+    out
+}
+
+/// The dry run's last line: the estimated input tokens and what they would cost.
+fn dry_run_summary(request: &CritiqueRequest) -> String {
+    let p = &request.provider;
+    let mode = Mode::first(p.kind, p.structured);
+    let schema_tokens = if mode.is_structured() {
+        estimate_tokens(&schema(&request.question_ids).to_string())
+    } else {
+        0
+    };
+    let input = estimate_tokens(&request.system) + estimate_tokens(&request.user) + schema_tokens;
+    let price = match p.price {
+        Some(pr) => format!(
+            ", about ${:.4} for the input (and at most ${:.4} for {} output tokens)",
+            input as f64 * pr.input / 1e6,
+            f64::from(p.max_tokens()) * pr.output / 1e6,
+            p.max_tokens()
+        ),
+        None => ", price unknown (set [prices.\"MODEL\"] in the config)".to_string(),
+    };
+    format!(
+        "dry run: {} / {} at {}: about {input} input tokens{price}; tone {}; nothing was sent",
+        p.kind.name(),
+        p.model,
+        Redactor::new([]).message(&p.base_url),
+        request.tone.name()
+    )
 }
 
 /// What is configured, for `--list-providers`. Keys are never shown, only where they come from.

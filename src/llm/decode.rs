@@ -16,6 +16,11 @@ pub(super) enum Item {
         input: Option<u64>,
         output: Option<u64>,
     },
+    /// Prompt-cache counts: input tokens read from the cache, and written to it.
+    Cache {
+        read: Option<u64>,
+        write: Option<u64>,
+    },
     /// Why the model stopped (`stop`, `length`, `end_turn`, `max_tokens`...).
     StopReason(String),
     /// The provider's end-of-stream marker.
@@ -89,6 +94,12 @@ struct Msg {
 struct OaUsage {
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
+    prompt_tokens_details: Option<OaPromptDetails>,
+}
+
+#[derive(Deserialize)]
+struct OaPromptDetails {
+    cached_tokens: Option<u64>,
 }
 
 pub(super) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String> {
@@ -127,6 +138,12 @@ pub(super) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String>
             input: u.prompt_tokens,
             output: u.completion_tokens,
         });
+        if let Some(read) = u.prompt_tokens_details.and_then(|d| d.cached_tokens) {
+            out.push(Item::Cache {
+                read: Some(read),
+                write: None,
+            });
+        }
     }
     Ok(())
 }
@@ -136,9 +153,41 @@ struct AnEvent {
     #[serde(rename = "type")]
     kind: Option<String>,
     message: Option<AnMessage>,
+    index: Option<u64>,
+    content_block: Option<AnBlock>,
     delta: Option<AnDelta>,
     usage: Option<AnUsage>,
     error: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct AnBlock {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    id: Option<String>,
+    text: Option<String>,
+    input: Option<Value>,
+}
+
+/// Which content blocks are the tool call whose input is the critique. Its input is joined by
+/// tool id, not block index: LiteLLM opens a new block (same id, next index) for every delta.
+/// Only the first tool call counts; with a forced tool there is one.
+#[derive(Debug, Default)]
+pub(super) struct ToolBlocks {
+    first: Option<String>,
+    /// Block indexes of tool calls, with their ids.
+    blocks: Vec<(u64, String)>,
+}
+
+impl ToolBlocks {
+    /// Whether a delta of block `index` belongs to the critique: a text block, or the first
+    /// tool call.
+    fn counts(&self, index: Option<u64>) -> bool {
+        match self.blocks.iter().find(|(i, _)| Some(*i) == index) {
+            Some((_, id)) => self.first.as_ref() == Some(id),
+            None => true,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -151,6 +200,7 @@ struct AnDelta {
     #[serde(rename = "type")]
     kind: Option<String>,
     text: Option<String>,
+    partial_json: Option<String>,
     stop_reason: Option<String>,
 }
 
@@ -158,9 +208,31 @@ struct AnDelta {
 struct AnUsage {
     input_tokens: Option<u64>,
     output_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
 }
 
-pub(super) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Result<(), String> {
+impl AnUsage {
+    fn push(self, out: &mut Vec<Item>) {
+        out.push(Item::Usage {
+            input: self.input_tokens,
+            output: self.output_tokens,
+        });
+        if self.cache_read_input_tokens.is_some() || self.cache_creation_input_tokens.is_some() {
+            out.push(Item::Cache {
+                read: self.cache_read_input_tokens,
+                write: self.cache_creation_input_tokens,
+            });
+        }
+    }
+}
+
+pub(super) fn anthropic_event(
+    name: &str,
+    data: &str,
+    tools: &mut ToolBlocks,
+    out: &mut Vec<Item>,
+) -> Result<(), String> {
     if data.trim().is_empty() {
         return Ok(());
     }
@@ -174,19 +246,30 @@ pub(super) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Re
     match kind {
         "message_start" => {
             if let Some(u) = e.message.and_then(|m| m.usage) {
-                out.push(Item::Usage {
-                    input: u.input_tokens,
-                    output: u.output_tokens,
-                });
+                u.push(out);
+            }
+        }
+        "content_block_start" => {
+            if let (Some(b), Some(index)) = (e.content_block, e.index)
+                && b.kind.as_deref() == Some("tool_use")
+            {
+                let id = b.id.unwrap_or_else(|| format!("block {index}"));
+                tools.first.get_or_insert_with(|| id.clone());
+                tools.blocks.push((index, id));
             }
         }
         "content_block_delta" => {
             if let Some(d) = e.delta
-                && d.kind.as_deref().is_none_or(|k| k == "text_delta")
-                && let Some(text) = d.text
-                && !text.is_empty()
+                && tools.counts(e.index)
             {
-                out.push(Item::Text(text));
+                let text = match d.kind.as_deref() {
+                    None | Some("text_delta") => d.text,
+                    Some("input_json_delta") => d.partial_json,
+                    Some(_) => None,
+                };
+                if let Some(text) = text.filter(|t| !t.is_empty()) {
+                    out.push(Item::Text(text));
+                }
             }
         }
         "message_delta" => {
@@ -194,10 +277,7 @@ pub(super) fn anthropic_event(name: &str, data: &str, out: &mut Vec<Item>) -> Re
                 out.push(Item::StopReason(r));
             }
             if let Some(u) = e.usage {
-                out.push(Item::Usage {
-                    input: u.input_tokens,
-                    output: u.output_tokens,
-                });
+                u.push(out);
             }
         }
         "message_stop" => out.push(Item::Done),
@@ -268,7 +348,7 @@ pub(super) fn decode_whole(
         ProviderKind::Anthropic => {
             #[derive(Deserialize)]
             struct Whole {
-                content: Option<Vec<AnDelta>>,
+                content: Option<Vec<AnBlock>>,
                 stop_reason: Option<String>,
                 usage: Option<AnUsage>,
                 error: Option<Value>,
@@ -282,16 +362,21 @@ pub(super) fn decode_whole(
                 });
                 return Ok(());
             }
+            // Text blocks, and the first tool call's input (the structured critique).
+            let mut tool_seen = false;
             for block in w.content.into_iter().flatten() {
                 if let Some(t) = block.text {
                     out.push(Item::Text(t));
                 }
+                if block.kind.as_deref() == Some("tool_use")
+                    && !std::mem::replace(&mut tool_seen, true)
+                    && let Some(input) = block.input
+                {
+                    out.push(Item::Text(input.to_string()));
+                }
             }
             if let Some(u) = w.usage {
-                out.push(Item::Usage {
-                    input: u.input_tokens,
-                    output: u.output_tokens,
-                });
+                u.push(out);
             }
             out.push(Item::StopReason(
                 w.stop_reason.unwrap_or_else(|| "end_turn".into()),

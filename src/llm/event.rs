@@ -1,6 +1,7 @@
 //! What a critique stream reports, event by event, and the transcript the events add up to.
 
 use super::error::LlmError;
+use crate::critique_findings::{FollowUp, LlmFinding};
 
 /// What the critique thread reports: `Started` when a server accepts the request, `Text` and
 /// `Usage` as they arrive, `Retrying` when an attempt failed before any text (a `Started` may
@@ -34,6 +35,22 @@ pub enum StreamEvent {
     },
     /// Nothing usable arrived; the error says why.
     Failed(LlmError),
+    /// A structured critique's verdict, once it is complete (its text came as `Text` too).
+    Verdict(String),
+    /// A structured critique's finding, as soon as its object closed in the stream (its text
+    /// came as `Text` too). `cites` is filled in by [`to_critique`](super::to_critique).
+    Finding(LlmFinding),
+    /// A question the reviewer asks back, as soon as it closed (its text came as `Text` too).
+    FollowUp(FollowUp),
+    /// Something the user should know once: structured output refused and plain text asked
+    /// instead, or a reply that broke the schema and is kept as text.
+    Notice(String),
+    /// Prompt-cache counts, when the provider reports them: input tokens read from its cache,
+    /// and written to it (Anthropic).
+    CachedTokens {
+        read: Option<u64>,
+        written: Option<u64>,
+    },
 }
 
 /// The events of one critique added up. The TUI can keep one in its state and `apply` each
@@ -50,6 +67,14 @@ pub struct Transcript {
     /// The stream broke after some text (kept in `text`).
     pub interrupted: Option<LlmError>,
     pub failed: Option<LlmError>,
+    /// A structured critique's parts, as they arrived.
+    pub verdict: Option<String>,
+    pub findings: Vec<LlmFinding>,
+    pub follow_ups: Vec<FollowUp>,
+    /// The notices, in order.
+    pub notes: Vec<String>,
+    pub cached_input_tokens: Option<u64>,
+    pub cache_write_tokens: Option<u64>,
 }
 
 impl Transcript {
@@ -74,6 +99,14 @@ impl Transcript {
                 self.stop_reason = stop_reason.clone();
             }
             StreamEvent::Failed(e) => self.failed = Some(e.clone()),
+            StreamEvent::Verdict(v) => self.verdict = Some(v.clone()),
+            StreamEvent::Finding(f) => self.findings.push(f.clone()),
+            StreamEvent::FollowUp(f) => self.follow_ups.push(f.clone()),
+            StreamEvent::Notice(n) => self.notes.push(n.clone()),
+            StreamEvent::CachedTokens { read, written } => {
+                self.cached_input_tokens = read.or(self.cached_input_tokens);
+                self.cache_write_tokens = written.or(self.cache_write_tokens);
+            }
         }
     }
 

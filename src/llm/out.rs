@@ -12,6 +12,7 @@ use super::event::{StreamEvent, Transcript};
 use super::filter::{MAX_CRITIQUE, TextFilter};
 use super::provider::ProviderConfig;
 use super::redact::Redactor;
+use super::structured::Reader;
 
 /// How often a wait checks the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(20);
@@ -29,6 +30,8 @@ pub(super) struct Out<'a> {
     pub(super) stop_reason: Option<String>,
     /// The one way model text reaches an event.
     pub(super) filter: TextFilter,
+    /// Reads a structured reply into findings as it arrives; `None` for a text request.
+    pub(super) reader: Option<Reader>,
 }
 
 impl Out<'_> {
@@ -46,12 +49,26 @@ impl Out<'_> {
         self.filter.finish(&mut rest);
         flush_text(&mut rest, self);
     }
+
+    /// The end of a structured reply: what did not fit the schema is noted, and kept as text.
+    pub(super) fn finish_reader(&mut self, interrupted: bool) {
+        if let Some(mut reader) = self.reader.take() {
+            let mut events = Vec::new();
+            reader.finish(interrupted, &mut events);
+            for e in events {
+                self.send(e);
+            }
+        }
+    }
 }
 
 pub(super) enum Failure {
     /// Worth another attempt (no text yet); the server may have said how long to wait.
     Retryable(LlmError, Option<Duration>),
     Final(LlmError),
+    /// The server does not take the way structured output was asked for (a 400 or 422
+    /// naming the field): ask again another way.
+    Refused(LlmError),
 }
 
 /// Resolves when the flag is set.
@@ -102,6 +119,13 @@ pub(super) fn apply_items(
                     estimated: false,
                 });
             }
+            Item::Cache { read, write } => {
+                flush_text(&mut text, out);
+                out.send(StreamEvent::CachedTokens {
+                    read,
+                    written: write,
+                });
+            }
             Item::StopReason(r) => out.stop_reason = Some(redactor.message(&r)),
             Item::Done => done = true,
             Item::Error { message, retryable } => {
@@ -126,8 +150,21 @@ pub(super) fn apply_items(
     }
 }
 
+/// Sends the clean text gathered: as it is, or through the structured reader, which sends
+/// each finding (and its text) once it is complete.
 fn flush_text(text: &mut String, out: &mut Out<'_>) {
-    if !text.is_empty() {
-        out.send(StreamEvent::Text(std::mem::take(text)));
+    if text.is_empty() {
+        return;
+    }
+    match out.reader.as_mut() {
+        None => out.send(StreamEvent::Text(std::mem::take(text))),
+        Some(reader) => {
+            let mut events = Vec::new();
+            reader.push(text, &mut events);
+            text.clear();
+            for e in events {
+                out.send(e);
+            }
+        }
     }
 }

@@ -26,6 +26,12 @@ pub(super) fn builtin_price(model: &str) -> Option<Price> {
         .map(|(_, p)| p)
 }
 
+/// A rough count of the tokens in `text` before it is sent (about four characters a token
+/// in English prose and JSON), for the dry run's estimate.
+pub fn estimate_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

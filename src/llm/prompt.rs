@@ -7,20 +7,36 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::provider::ProviderConfig;
 use crate::bundle::{Bundle, Review};
+use crate::config::{Structured, Tone};
+use crate::critique_findings::answer_hashes;
 use crate::questionnaire::{Kind, Questionnaire};
 use crate::render::RenderError;
-use crate::session::{answers_hash, short_hash};
+use crate::reviewer::followup_answers;
+use crate::session::{Session, answers_hash, short_hash};
 
 const SYSTEM_TEMPLATE: &str = include_str!("../../templates/critique-system.md.j2");
 const USER_TEMPLATE: &str = include_str!("../../templates/critique-user.md.j2");
 
-/// The two prompt templates and where they came from (for error messages).
+/// The two prompt templates and where they came from (for error messages), and what they
+/// are given besides the answers: the tone setting and the conversation so far.
 #[derive(Debug, Clone)]
 pub struct Prompts {
     system: (String, String),
     user: (String, String),
+    tone: Tone,
+    follow_ups: Vec<AnsweredFollowUp>,
+}
+
+/// A question the reviewer asked in the last critique, with the team's answer if there is one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AnsweredFollowUp {
+    pub question: String,
+    pub ask: String,
+    pub answer: Option<String>,
 }
 
 impl Default for Prompts {
@@ -34,6 +50,8 @@ impl Default for Prompts {
                 "<built-in>/critique-user.md.j2".into(),
                 USER_TEMPLATE.into(),
             ),
+            tone: Tone::Auto,
+            follow_ups: Vec::new(),
         }
     }
 }
@@ -53,6 +71,37 @@ impl Prompts {
         }
         Ok(p)
     }
+
+    /// The `tone` setting: `auto` matches the answers' length.
+    pub fn with_tone(mut self, tone: Option<Tone>) -> Prompts {
+        self.tone = tone.unwrap_or_default();
+        self
+    }
+
+    /// The reviewer's follow-up questions (of every critique so far) that the team answered
+    /// in the session's `[followups]` table, so the next critique moves the conversation on.
+    /// Unanswered ones are left out: asking again with nothing new is the same prompt, and
+    /// the saved critique answers it from the cache.
+    pub fn with_follow_ups(mut self, session: &Session) -> Prompts {
+        let answers = followup_answers(session);
+        self.follow_ups.clear();
+        for f in session
+            .critiques
+            .iter()
+            .flat_map(|c| &c.follow_up_questions)
+        {
+            if let Some(answer) = answers.get(&f.ask)
+                && !self.follow_ups.iter().any(|a| a.ask == f.ask)
+            {
+                self.follow_ups.push(AnsweredFollowUp {
+                    question: f.question.clone(),
+                    ask: f.ask.clone(),
+                    answer: Some(answer.clone()),
+                });
+            }
+        }
+        self
+    }
 }
 
 /// Everything one critique needs: where to send it, what to send, and its cache key.
@@ -61,9 +110,21 @@ pub struct CritiqueRequest {
     pub provider: ProviderConfig,
     pub system: String,
     pub user: String,
+    /// The system prompt for plain text, when `system` asks for JSON: sent if the server
+    /// refuses structured output.
+    pub system_text: Option<String>,
     /// Hash of both rendered prompts; with `answers_hash` and the model, the cache key.
     pub prompt_hash: String,
     pub answers_hash: String,
+    /// The ids of the questions shown, for the schema's `enum` and reading the reply.
+    pub question_ids: Vec<String>,
+    /// Each answer sent, as the words sent, by question id: what a finding's evidence may
+    /// quote. Kept in memory only, never saved.
+    pub answer_texts: BTreeMap<String, String>,
+    /// The hash of each answer sent, saved with the critique.
+    pub answer_hashes: BTreeMap<String, String>,
+    /// The level of detail asked for (`terse`, `normal` or `full`).
+    pub tone: Tone,
 }
 
 #[derive(Serialize)]
@@ -104,6 +165,13 @@ pub fn build_request(
         .as_ref()
         .and_then(|t| review.asked.get(t))
         .map(|a| a.to_string());
+    let answer_texts: BTreeMap<String, String> = sections
+        .iter()
+        .flat_map(|s| &s.answered)
+        .map(|a| (a.id.to_string(), a.answer.clone()))
+        .collect();
+    let (tone, median_words) = pick_tone(prompts.tone, q, &review.asked, &answer_texts);
+    let structured = provider.structured != Structured::Off;
     let ctx = context! {
         project => project,
         questionnaire => context! { id => &q.id, title => &q.title, version => &q.version },
@@ -111,10 +179,17 @@ pub fn build_request(
         findings => Value::from(Serde(&review.findings)),
         readiness => Value::from(Serde(&review.readiness)),
         question_ids => Value::from(Serde(&ids)),
+        structured => structured,
+        tone => tone.name(),
+        tone_set => prompts.tone != Tone::Auto,
+        median_words => median_words,
+        follow_ups => Value::from(Serde(&prompts.follow_ups)),
     };
     // The same bounds as the doc: a user's prompt template that loops for ever stops with a
     // message naming its file and line.
-    let render = |(origin, source): &(String, String)| -> Result<String, RenderError> {
+    let render = |(origin, source): &(String, String),
+                  ctx: &Value|
+     -> Result<String, RenderError> {
         let at = |line: Option<usize>| match line {
             Some(l) => format!("{origin}:{l}"),
             None => origin.clone(),
@@ -131,16 +206,62 @@ pub fn build_request(
             })?;
         Ok(text.trim().to_string() + "\n")
     };
-    let system = render(&prompts.system)?;
-    let user = render(&prompts.user)?;
+    let system = render(&prompts.system, &ctx)?;
+    let user = render(&prompts.user, &ctx)?;
+    let system_text = if structured {
+        let text_ctx = context! { structured => false, ..ctx.clone() };
+        Some(render(&prompts.system, &text_ctx)?)
+    } else {
+        None
+    };
     let prompt_hash = short_hash(format!("{system}\u{0}{user}").as_bytes());
+    let answer_hashes = answer_hashes(&review.asked, &|id| answer_texts.contains_key(id));
     Ok(CritiqueRequest {
         provider: provider.clone(),
         system,
         user,
+        system_text,
         prompt_hash,
         answers_hash: answers_hash(&review.asked),
+        question_ids: ids.iter().map(|s| s.to_string()).collect(),
+        answer_texts,
+        answer_hashes,
+        tone,
     })
+}
+
+/// Answers shorter than this many words (the median of the free-text ones) get a terse review.
+const TERSE_BELOW: usize = 8;
+/// Answers longer than this get a full one.
+const FULL_ABOVE: usize = 40;
+
+/// The tone to ask for: the setting, or with `auto` from the median length in words of the
+/// free-text answers (also returned; 0 when there are none).
+fn pick_tone(
+    setting: Tone,
+    q: &Questionnaire,
+    asked: &crate::answer::Answers,
+    sent: &BTreeMap<String, String>,
+) -> (Tone, usize) {
+    let mut words: Vec<usize> = sent
+        .iter()
+        .filter(|(id, _)| {
+            q.get(id)
+                .is_some_and(|x| matches!(x.kind, Kind::Text | Kind::LongText | Kind::List))
+                && asked.contains_key(*id)
+        })
+        .map(|(_, text)| text.split_whitespace().count())
+        .collect();
+    words.sort_unstable();
+    let median = words.get(words.len() / 2).copied().unwrap_or(0);
+    let tone = match setting {
+        Tone::Auto if words.is_empty() => Tone::Normal,
+        Tone::Auto if median < TERSE_BELOW => Tone::Terse,
+        Tone::Auto if median > FULL_ABOVE => Tone::Full,
+        Tone::Auto => Tone::Normal,
+        fixed => fixed,
+    };
+    (tone, median)
 }
 
 /// The asked questions by section, answered or not, and their ids; `secret` ones left out.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::config::{Config, Price, check_max_tokens};
+use crate::config::{Config, Price, Structured, check_max_tokens};
 
 use super::error::LlmError;
 use super::price::builtin_price;
@@ -201,6 +201,15 @@ pub struct ProviderConfig {
     pub(super) max_retry_wait: Duration,
     /// USD per million tokens, from the config file or the built-in table.
     pub price: Option<Price>,
+    /// Whether and how to ask for JSON following the critique schema.
+    pub structured: Structured,
+}
+
+impl ProviderConfig {
+    /// The most tokens the model may write.
+    pub fn max_tokens(&self) -> u32 {
+        self.max_tokens
+    }
 }
 
 const DEFAULT_MAX_TOKENS: u32 = 1500;
@@ -277,6 +286,7 @@ pub fn resolve(
         retry_base: Duration::from_millis(config.retry.base_delay_ms.unwrap_or(1000)),
         max_retry_wait: secs(config.retry.max_wait_secs, 60.0),
         price,
+        structured: settings.structured.unwrap_or_default(),
     }))
 }
 

@@ -19,6 +19,7 @@ use super::prompt::CritiqueRequest;
 use super::provider::{ProviderConfig, ProviderKind};
 use super::redact::Redactor;
 use super::retry::{next_wait, retry_after, status_error, with_attempts};
+use super::structured::{self, Mode, Reader};
 use super::wire;
 
 /// Runs the request on a new thread (a single-threaded tokio runtime inside it) and sends
@@ -37,13 +38,7 @@ pub fn spawn_critique(
                 .enable_all()
                 .build()
             {
-                Ok(rt) => rt.block_on(run(
-                    &request.provider,
-                    &request.system,
-                    &request.user,
-                    &mut emit,
-                    &cancel,
-                )),
+                Ok(rt) => rt.block_on(run(&request, &mut emit, &cancel)),
                 Err(e) => {
                     let event = StreamEvent::Failed(LlmError::Other(format!(
                         "cannot start the I/O runtime: {e}"
@@ -61,9 +56,7 @@ pub fn spawn_critique(
 /// Runs the request to the end and returns what arrived. Every outcome is also emitted: the
 /// last event is always `Finished` or `Failed`.
 pub(crate) async fn run(
-    p: &ProviderConfig,
-    system: &str,
-    user: &str,
+    request: &CritiqueRequest,
     emit: &mut dyn FnMut(StreamEvent) -> bool,
     cancel: &AtomicBool,
 ) -> Transcript {
@@ -75,9 +68,11 @@ pub(crate) async fn run(
         deltas: 0,
         stop_reason: None,
         filter: TextFilter::default(),
+        reader: None,
     };
-    let result = attempts(p, system, user, &mut out).await;
+    let result = attempts(request, &mut out).await;
     out.finish_text();
+    out.finish_reader(result.is_err());
     if out.transcript.output_tokens.is_none() && out.deltas > 0 {
         let deltas = out.deltas;
         out.send(StreamEvent::Usage {
@@ -106,16 +101,21 @@ pub(crate) async fn run(
     out.transcript
 }
 
-async fn attempts(
-    p: &ProviderConfig,
-    system: &str,
-    user: &str,
-    out: &mut Out<'_>,
-) -> Result<(), LlmError> {
+async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), LlmError> {
+    let p = &request.provider;
     let key = resolve_key(&p.key)?;
     let redactor = Redactor::new(key.iter().map(|k| k.expose().to_string()));
     out.filter = TextFilter::new(&redactor);
-    let req = wire::build(p, key.as_ref(), system, user);
+    let schema = structured::schema(&request.question_ids);
+    let mut mode = Mode::first(p.kind, p.structured);
+    let mut req = wire::build(
+        p,
+        key.as_ref(),
+        &request.system,
+        &request.user,
+        mode,
+        &schema,
+    );
     // ring as the TLS crypto provider: smaller and quicker to start than aws-lc, whose static
     // set-up every kickoff process would pay for. Installing twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -130,11 +130,31 @@ async fn attempts(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (error, asked) = match one_attempt(p, &client, &req, &redactor, attempt, out).await {
-            Ok(()) => return Ok(()),
-            Err(Failure::Final(e)) => return Err(e),
-            Err(Failure::Retryable(e, asked)) => (e, asked),
-        };
+        // Nothing has arrived before an attempt (or there would be no other), so the reader
+        // starts afresh.
+        out.reader = mode
+            .is_structured()
+            .then(|| Reader::new(request.question_ids.clone(), redactor.clone()));
+        let (error, asked) =
+            match one_attempt(p, &client, &req, &redactor, attempt, mode, out).await {
+                Ok(()) => return Ok(()),
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Retryable(e, asked)) => (e, asked),
+                Err(Failure::Refused(e)) => {
+                    let next = mode.next(p.structured);
+                    out.send(StreamEvent::Notice(refusal_notice(p, mode, next, &e)));
+                    mode = next;
+                    // Plain text is asked for in words too, not only without the schema.
+                    let system = match (&request.system_text, mode) {
+                        (Some(text), Mode::Text) => text,
+                        _ => &request.system,
+                    };
+                    req = wire::build(p, key.as_ref(), system, &request.user, mode, &schema);
+                    // Another way of asking is not a retry of the same request.
+                    attempt -= 1;
+                    continue;
+                }
+            };
         let wait = next_wait(p, &error, attempt, asked).map_err(|e| with_attempts(e, attempt))?;
         out.send(StreamEvent::Retrying {
             attempt: attempt + 1,
@@ -148,12 +168,42 @@ async fn attempts(
     }
 }
 
+/// What the user is told, once, when a server refused a way of asking for structured output.
+fn refusal_notice(p: &ProviderConfig, refused: Mode, next: Mode, e: &LlmError) -> String {
+    let reason = match e {
+        LlmError::Rejected { status, .. } => format!("{status}: {e}"),
+        _ => e.to_string(),
+    };
+    let what = match refused {
+        Mode::JsonSchema => "response_format json_schema",
+        Mode::JsonObject => "response_format json_object",
+        Mode::Tool => "a forced tool call",
+        Mode::Format => "a format schema",
+        Mode::Text => "plain text",
+    };
+    let how = match next {
+        Mode::JsonObject => {
+            "asking with json_object and the schema (`structured = \"json_object\"` in the config skips the first try)"
+        }
+        _ => {
+            "asking for plain text instead (`structured = false` in the config skips the first try)"
+        }
+    };
+    format!(
+        "{} does not take structured output as {what} ({}); {how}",
+        p.kind.name(),
+        super::sanitize::one_line(&reason, 160)
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn one_attempt(
     p: &ProviderConfig,
     client: &reqwest::Client,
     req: &wire::HttpRequest,
     redactor: &Redactor,
     attempt: u32,
+    mode: Mode,
     out: &mut Out<'_>,
 ) -> Result<(), Failure> {
     let mut builder = client.post(&req.url).body(req.body.clone());
@@ -187,6 +237,9 @@ async fn one_attempt(
             .await
             .unwrap_or_default();
         let err = status_error(p, &req.url, status, &body, attempt, redactor);
+        if mode.is_refused_by(status, &body) {
+            return Err(Failure::Refused(err));
+        }
         return Err(if err.is_retryable() {
             Failure::Retryable(err, asked)
         } else {

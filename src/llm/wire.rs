@@ -3,11 +3,12 @@
 //! into the same small [`Item`]s. The providers' API documents are listed in
 //! `docs/references.md`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::decode::{Item, anthropic_event, ollama_line, openai_data};
+use super::decode::{Item, ToolBlocks, anthropic_event, ollama_line, openai_data};
 use super::lines::{Event, NdjsonParser, SseParser};
 use super::provider::{ApiKey, ProviderConfig, ProviderKind};
+use super::structured::{Mode, SCHEMA_NAME};
 
 /// An HTTP request ready to send. `headers` may hold the key: never print it.
 pub(super) struct HttpRequest {
@@ -16,11 +17,17 @@ pub(super) struct HttpRequest {
     pub(super) body: Vec<u8>,
 }
 
+/// The request for `mode`; `schema` is the critique schema (used unless the mode is text).
+/// The static part (the persona and the schema) comes first, so the providers' prompt caches
+/// can reuse it: OpenAI caches a repeated prefix by itself; Anthropic is told to with
+/// `cache_control` on the system block (which caches the tools before it as well).
 pub(super) fn build(
     p: &ProviderConfig,
     key: Option<&ApiKey>,
     system: &str,
     user: &str,
+    mode: Mode,
+    schema: &Value,
 ) -> HttpRequest {
     let mut headers = vec![("content-type", "application/json".to_string())];
     let (url, body) = match p.kind {
@@ -39,6 +46,16 @@ pub(super) fn build(
                 "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
             });
             body[limit] = json!(p.max_tokens);
+            match mode {
+                Mode::JsonSchema => {
+                    body["response_format"] = json!({"type": "json_schema", "json_schema": {
+                        "name": SCHEMA_NAME, "strict": true, "schema": schema}});
+                }
+                Mode::JsonObject => {
+                    body["response_format"] = json!({"type": "json_object", "schema": schema});
+                }
+                _ => {}
+            }
             if let Some(k) = key {
                 headers.push(("authorization", format!("Bearer {}", k.expose())));
             }
@@ -49,25 +66,36 @@ pub(super) fn build(
             if let Some(k) = key {
                 headers.push(("x-api-key", k.expose().to_string()));
             }
-            let body = json!({
+            let mut body = json!({
                 "model": p.model,
-                "system": system,
+                "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
                 "max_tokens": p.max_tokens,
                 "stream": true,
                 "messages": [{"role": "user", "content": user}],
             });
+            if mode == Mode::Tool {
+                body["tools"] = json!([{
+                    "name": SCHEMA_NAME,
+                    "description": "Record the review of the design: the verdict, the findings and the questions for the team.",
+                    "input_schema": schema,
+                }]);
+                body["tool_choice"] = json!({"type": "tool", "name": SCHEMA_NAME});
+            }
             (format!("{}/v1/messages", p.base_url), body)
         }
         ProviderKind::Ollama => {
             if let Some(k) = key {
                 headers.push(("authorization", format!("Bearer {}", k.expose())));
             }
-            let body = json!({
+            let mut body = json!({
                 "model": p.model,
                 "stream": true,
                 "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
                 "options": {"num_predict": p.max_tokens},
             });
+            if mode == Mode::Format {
+                body["format"] = schema.clone();
+            }
             (format!("{}/api/chat", p.base_url), body)
         }
     };
@@ -85,6 +113,7 @@ pub(super) struct Decoder {
     ndjson: NdjsonParser,
     events: Vec<Event>,
     lines: Vec<Vec<u8>>,
+    tools: ToolBlocks,
     /// The reply carried a finish reason: a close without the end marker still counts as done.
     pub(super) finished: bool,
 }
@@ -97,6 +126,7 @@ impl Decoder {
             ndjson: NdjsonParser::default(),
             events: Vec::new(),
             lines: Vec::new(),
+            tools: ToolBlocks::default(),
             finished: false,
         }
     }
@@ -122,7 +152,9 @@ impl Decoder {
         let result = (|| {
             for e in self.events.drain(..) {
                 match kind {
-                    ProviderKind::Anthropic => anthropic_event(&e.event, &e.data, out)?,
+                    ProviderKind::Anthropic => {
+                        anthropic_event(&e.event, &e.data, &mut self.tools, out)?
+                    }
                     _ => openai_data(&e.data, out)?,
                 }
             }

@@ -261,7 +261,8 @@ impl CritiqueState {
                 self.relink(q);
                 return Some(critique);
             }
-            StreamEvent::Started | StreamEvent::Usage { .. } => {}
+            // The structured parts are in the transcript; their text came as `Text`.
+            _ => {}
         }
         None
     }

@@ -437,12 +437,14 @@ fn critique_request(app: &App) -> Result<llm::CritiqueRequest, String> {
         .ok_or_else(|| {
             "No LLM is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or write a config file (docs/config.md). The offline review is on ^R.".to_string()
         })?;
+    let iv = &app.interview;
     let prompts = llm::Prompts::load(
         config.system_template.as_deref(),
         config.user_template.as_deref(),
     )
-    .map_err(|e| e.to_string())?;
-    let iv = &app.interview;
+    .map_err(|e| e.to_string())?
+    .with_tone(config.tone)
+    .with_follow_ups(&iv.session);
     llm::build_request(&iv.bundle, &iv.review, &provider, &prompts).map_err(|e| e.to_string())
 }
 
