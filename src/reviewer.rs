@@ -162,6 +162,7 @@ mod tests {
             section: "s".into(),
             message: message.into(),
             reference: String::new(),
+            response: None,
         }
     }
 
