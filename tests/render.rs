@@ -66,8 +66,8 @@ fn answers() -> Vec<(&'static str, Answer)> {
                 "warehouse.events",
             ]),
         ),
-        // Hidden: `rollout == 'ab_test'` and `label_source == 'human_annotation'` are false.
-        ("ab_unit", t("HIDDEN-AB-UNIT")),
+        // Hidden: `distributed_training` is unanswered and `label_source == 'human_annotation'` are false.
+        ("distributed_why", t("HIDDEN-AB-UNIT")),
         ("annotators_per_item", Answer::Number(7.0)),
     ]
 }
@@ -712,7 +712,7 @@ fn hidden_answers_are_left_out() {
     let dir = tempfile::tempdir().unwrap();
     let (bundle, review, md) = render_via_library(dir.path(), &builtin_session(&answers()));
     let q = &bundle.questionnaire;
-    for id in ["ab_unit", "annotators_per_item"] {
+    for id in ["distributed_why", "annotators_per_item"] {
         let i = q.index_of(id).unwrap();
         assert!(!review.visible[i], "{id} is hidden by its `when`");
         assert!(!review.asked.contains_key(id));
@@ -842,7 +842,10 @@ fn footer_hash_tracks_visible_answers_only() {
     };
     let visible_change = with("n_examples", Answer::Number(120001.0));
     assert_ne!(hash_in(&visible_change), hash, "a visible answer changed");
-    let hidden_change = with("ab_unit", Answer::Text("another hidden unit".into()));
+    let hidden_change = with(
+        "distributed_why",
+        Answer::Text("another hidden unit".into()),
+    );
     assert_eq!(
         hash_in(&hidden_change),
         hash,
