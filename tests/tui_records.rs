@@ -220,7 +220,7 @@ fn answers_converted_on_opening_are_said_in_the_banner_and_listed_in_the_review(
     app.take_load_notes(notes);
     let banner = draw(&app, 160, 40);
     assert!(
-        banner.contains("baseline_scores: converted 3 lines to rows (into column `name`); check the columns (and 2 more: ^R lists them)"),
+        banner.contains("baseline_scores: converted 3 lines to rows (into column `name`); check the columns (and 3 more: ^R lists them)"),
         "{banner}"
     );
     let items = app.review_items();

@@ -10,7 +10,8 @@ impl Session {
     /// Converts the answers whose question became a records question: a list becomes a row
     /// an item, a text a row a non-empty line, each in the first column. Rows already there
     /// are put in the order of the columns. Returns a note for each conversion; answers of
-    /// any other shape are left as they are (and reported by [`Session::problems`]).
+    /// any other shape are left as they are (and reported by [`Session::problems`]). A session
+    /// written for another version of the questionnaire takes this version, with a note.
     pub fn upgrade(&mut self, q: &Questionnaire) -> Vec<Problem> {
         let mut notes = Vec::new();
         for (id, answer) in self.answers.iter_mut() {
@@ -60,6 +61,18 @@ impl Session {
                     first.id
                 ),
             });
+        }
+        if self.questionnaire == q.id && self.questionnaire_version != q.version {
+            notes.push(Problem {
+                line: None,
+                subject: "session".into(),
+                question: None,
+                message: format!(
+                    "written for version {} of `{}`, read as version {} (saved so with the next change)",
+                    self.questionnaire_version, q.id, q.version
+                ),
+            });
+            self.questionnaire_version = q.version.clone();
         }
         notes
     }
