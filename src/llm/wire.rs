@@ -49,7 +49,7 @@ pub(super) fn build(
             match mode {
                 Mode::JsonSchema => {
                     body["response_format"] = json!({"type": "json_schema", "json_schema": {
-                        "name": SCHEMA_NAME, "strict": true, "schema": schema}});
+                        "name": SCHEMA_NAME, "strict": true, "schema": without_min_length(schema)}});
                 }
                 Mode::JsonObject => {
                     body["response_format"] = json!({"type": "json_object", "schema": schema});
@@ -172,6 +172,21 @@ impl Decoder {
             self.finished = true;
         }
         result
+    }
+}
+
+/// The schema for OpenAI's strict mode, which refuses `minLength` (grammar-based servers honour
+/// it, and it keeps a small model from answering with empty strings).
+fn without_min_length(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| k.as_str() != "minLength")
+                .map(|(k, v)| (k.clone(), without_min_length(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_min_length).collect()),
+        other => other.clone(),
     }
 }
 
