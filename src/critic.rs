@@ -363,7 +363,19 @@ impl Critic {
                 let (answers, _) = self.placeholders.strip(q, &case.answers);
                 let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
-                let fired = expr::is_true(&rule.condition, &Value::from_dyn_object(ctx));
+                let ctx = Value::from_dyn_object(ctx);
+                let fired = expr::is_true(&rule.condition, &ctx);
+                // A message that fails only on real answers (an unknown method, a division by
+                // zero) would show as an error in the finding: the case is where it shows first.
+                if fired && let Err(e) = render_message(&rule.def.message, &ctx) {
+                    failures.push(format!(
+                        "{}: rule `{}` case {}: the message cannot be rendered: {}",
+                        rule.origin.display(),
+                        rule.def.id,
+                        n + 1,
+                        e.message
+                    ));
+                }
                 if fired != case.fires {
                     failures.push(format!(
                         "{}: rule `{}` case {}: expected it to {}, it {}",

@@ -211,6 +211,33 @@ pub fn register_helpers(env: &mut Environment<'_>) {
         text_of(&v).split_whitespace().count()
     });
     env.add_test("empty", |v: Value| !is_answered(&v));
+    env.add_filter("mentioning", |v: Value, words: Rest<String>| {
+        rows_where(&v, &words, true)
+    });
+    env.add_filter("not_mentioning", |v: Value, words: Rest<String>| {
+        rows_where(&v, &words, false)
+    });
+}
+
+/// The items of a list (rows of a records answer, items of a list) whose text does (`keep`)
+/// or does not mention any of `words`, as [`mentions`] reads them. Anything else is no items.
+fn rows_where(v: &Value, words: &[String], keep: bool) -> Vec<Value> {
+    if v.kind() != ValueKind::Seq {
+        return Vec::new();
+    }
+    v.try_iter()
+        .map(|items| {
+            items
+                .filter(|item| {
+                    let text = text_of(item).to_lowercase();
+                    words
+                        .iter()
+                        .any(|w| contains_word(&text, &w.to_lowercase()))
+                        == keep
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Compiles a condition; the error message is minijinja's, which names the problem.
@@ -359,8 +386,13 @@ fn mentions(v: Value, words: Rest<String>) -> bool {
 }
 
 /// Whole-word (or whole-phrase) containment: the match must not be glued to letters or digits
-/// on either side, so "ab" does not match "lab" but does match "a/b test" for "a/b".
+/// on either side, so "ab" does not match "lab" but does match "a/b test" for "a/b". A needle
+/// ending in `*` is a word start: "refund*" matches "refunds" and "refunded", not "prerefund".
 pub fn contains_word(haystack: &str, needle: &str) -> bool {
+    let (needle, prefix) = match needle.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (needle, false),
+    };
     if needle.is_empty() {
         return false;
     }
@@ -373,7 +405,7 @@ pub fn contains_word(haystack: &str, needle: &str) -> bool {
             .chars()
             .next_back()
             .is_none_or(|c| !is_word(c));
-        let after_ok = haystack[end..].chars().next().is_none_or(|c| !is_word(c));
+        let after_ok = prefix || haystack[end..].chars().next().is_none_or(|c| !is_word(c));
         if before_ok && after_ok {
             return true;
         }
@@ -431,6 +463,17 @@ mod tests {
         assert!(t("'tenure days' in rows | map(attribute='name')"));
         assert!(t("rows | selectattr('known', 'false') | list is not empty"));
         assert!(t("rows | selectattr('score') | list | length == 1"));
+        assert!(t(
+            "rows | mentioning('refund*') | map(attribute='name') | list == ['refund flag']"
+        ));
+        assert!(t(
+            "rows | not_mentioning('refund*', 'flag') | map(attribute='name') | list == ['tenure days']"
+        ));
+        assert!(t("rows | mentioning('nothing') | list is empty"));
+        assert!(
+            t("missing | mentioning('x') | list is empty"),
+            "an unanswered question has no rows"
+        );
     }
 
     #[test]
@@ -440,6 +483,11 @@ mod tests {
         assert!(contains_word("deep learning", "deep learning"));
         assert!(!contains_word("", "x"));
         assert!(contains_word("naïve bayes", "bayes"));
+        assert!(contains_word("refunded within 30 days", "refund*"));
+        assert!(contains_word("final refund", "refund*"));
+        assert!(!contains_word("prerefund", "refund*"));
+        assert!(!contains_word("refund", "refunds"));
+        assert!(!contains_word("anything", "*"));
     }
 
     #[test]

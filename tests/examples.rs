@@ -117,6 +117,8 @@ fn fraud_flawed_gets_the_blockers_a_reviewer_would_give() {
             "pii-no-plan",           // cardholder data, privacy plan "TBD"
             "random-split-on-time",  // random split of timestamped transactions (and cards)
             "test-set-reused",       // threshold picked on the test set
+            // age and postcode in an automated decision, no results per group
+            "sensitive-no-fairness-check",
         ]),
         "{findings:#?}"
     );
@@ -144,7 +146,7 @@ fn fraud_flawed_gets_the_blockers_a_reviewer_would_give() {
         "big-bang-rollout",
         "no-retrain-plan",
         "feedback-loop",
-        "no-subgroup-eval",
+        "delayed-labels", // 60 days, and nothing monitored at all
     ] {
         assert!(
             warnings.contains(expected),

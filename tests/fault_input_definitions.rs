@@ -127,3 +127,27 @@ fn item_bounds_belong_to_list_questions() {
     let run = validate(dir.path(), &questionnaire("q", "max_items = 3\n"));
     assert_input_error(&run, &["question `a`", "`max_items`", "text"]);
 }
+
+#[test]
+fn a_rule_message_that_breaks_on_real_answers_fails_its_case() {
+    // Rendered on no answers at load, `.get` on a map looks harmless; it fails only where an
+    // answer reaches it, so the rule's firing case is where it must show.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("q.rules.toml"),
+        "questionnaire = \"q\"\n\n[[rules]]\nid = \"r\"\nseverity = \"warning\"\n\
+         questions = [\"a\"]\nwhen = \"answered(a)\"\n\
+         message = \"{{ {'x': 'y'}.get(a) }} is wrong\"\n\n\
+         [[rules.cases]]\nfires = true\nanswers = { a = \"x\" }\n",
+    )
+    .unwrap();
+    let run = validate(dir.path(), &questionnaire("q", ""));
+    assert_ne!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("rule `r` case 1: the message cannot be rendered"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("(1 cases, 1 failed)"), "{}", run.stdout);
+}

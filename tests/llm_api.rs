@@ -217,8 +217,13 @@ fn the_builtin_questionnaire_renders_both_prompts() {
         request.user
     );
     assert!(
-        request.user.contains("Not answered yet: "),
+        request.user.contains("Not answered yet:\n- ["),
         "{}",
+        request.user
+    );
+    assert!(
+        !request.user.contains("?;") && !request.user.contains("?."),
+        "one unanswered question a line, no '?;' or '?.': {}",
         request.user
     );
     assert!(

@@ -135,3 +135,128 @@ fn a_deep_model_first_without_a_simple_baseline_is_one_warning() {
         ]),
     );
 }
+
+#[test]
+fn a_gpu_run_with_hours_but_no_price_is_one_warning_at_the_price() {
+    check_pair(
+        "no-run-cost",
+        "cost-owner-missing",
+        answers(&[
+            ("uses_gpu", Answer::Bool(true)),
+            ("gpu_hours_per_run", Answer::Number(16.0)),
+            ("serving_mode", text("online")),
+        ]),
+        "Nobody owns the bill either",
+        answers(&[
+            ("uses_gpu", Answer::Bool(true)),
+            ("gpu_hours_per_run", Answer::Number(16.0)),
+            ("cost_per_run", Answer::Number(65.0)),
+            ("serving_mode", text("online")),
+        ]),
+    );
+    // The finding points at the question still to answer, not at the answered one.
+    let review = common::builtin().review(&answers(&[
+        ("uses_gpu", Answer::Bool(true)),
+        ("gpu_hours_per_run", Answer::Number(16.0)),
+    ]));
+    let f = review
+        .findings
+        .iter()
+        .find(|f| f.rule == "no-run-cost")
+        .unwrap();
+    assert_eq!(f.question, "cost_per_run");
+    assert!(
+        !review
+            .findings
+            .iter()
+            .any(|f| f.rule == "no-compute-budget"),
+        "{:?}",
+        review.findings
+    );
+}
+
+fn features(rows: &[(&str, bool)]) -> Answer {
+    Answer::Records(
+        rows.iter()
+            .map(|(name, known)| {
+                kickoff::Row(vec![
+                    ("name".into(), kickoff::Cell::Text(name.to_string())),
+                    ("known_at_prediction".into(), kickoff::Cell::Bool(*known)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_believed_feature_named_after_the_outcome_is_one_blocker_naming_it() {
+    check_pair(
+        "feature-after-prediction",
+        "serving-features-unverified",
+        answers(&[
+            ("features_at_serving", text("believed")),
+            (
+                "features",
+                features(&[("final repayment status", true), ("income", true)]),
+            ),
+        ]),
+        "final repayment status: by its name or source",
+        answers(&[
+            ("features_at_serving", text("believed")),
+            (
+                "features",
+                features(&[("repayments missed in the last 12 months", true)]),
+            ),
+        ]),
+    );
+}
+
+#[test]
+fn sensitive_features_in_an_automated_decision_without_groups_is_one_blocker() {
+    check_pair(
+        "sensitive-no-fairness-check",
+        "no-subgroup-eval",
+        answers(&[
+            ("affects_people", Answer::Bool(true)),
+            ("automation", text("automate")),
+            ("personal_data", Answer::Bool(true)),
+            ("subgroup_eval", text("none")),
+            ("sensitive_features", list(&["age", "home postcode"])),
+        ]),
+        "uses age, home postcode",
+        answers(&[
+            ("affects_people", Answer::Bool(true)),
+            ("automation", text("assist")),
+            ("personal_data", Answer::Bool(true)),
+            ("subgroup_eval", text("none")),
+            ("sensitive_features", list(&["none"])),
+        ]),
+    );
+}
+
+#[test]
+fn a_short_unbacked_claim_is_one_warning() {
+    check_pair(
+        "proxy-unlinked",
+        "claim-without-evidence",
+        answers(&[
+            ("primary_metric", text("ndcg")),
+            (
+                "metric_link",
+                text("Obviously better rankings should correlate with more bookings."),
+            ),
+            ("offline_online_check", text("none")),
+        ]),
+        "Nothing convincing ties the offline metric",
+        answers(&[
+            ("primary_metric", text("ndcg")),
+            (
+                "metric_link",
+                text(
+                    "When relevant homes rank higher, guests find a place sooner and book more often, which is what the marketplace needs.",
+                ),
+            ),
+            ("offline_online_check", text("none")),
+        ]),
+    );
+}

@@ -1307,3 +1307,21 @@ fn responses_show_under_the_finding_in_the_table_and_in_the_verdict() {
         "an accepted blocker is not listed as one"
     );
 }
+
+#[test]
+fn every_builtin_question_has_a_place_in_the_doc_outline() {
+    // The outline places each answer under a design-doc heading; a question left out of it
+    // would be missing from the doc, or land where no reader looks for it.
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/design-doc.md.j2"),
+    )
+    .unwrap();
+    let bundle = common::builtin();
+    let missing: Vec<&str> = bundle
+        .questionnaire
+        .questions()
+        .map(|q| q.id.as_str())
+        .filter(|id| !template.contains(&format!("\"{id}\"")))
+        .collect();
+    assert_eq!(missing, Vec::<&str>::new(), "not in the outline");
+}
