@@ -20,6 +20,7 @@ pub const HELPER_NAMES: &[&str] = &[
     "answered",
     "mentions",
     "has_number",
+    "has_figure",
     "word_count",
     "true",
     "false",
@@ -211,33 +212,27 @@ pub fn register_helpers(env: &mut Environment<'_>) {
         text_of(&v).split_whitespace().count()
     });
     env.add_test("empty", |v: Value| !is_answered(&v));
-    env.add_filter("mentioning", |v: Value, words: Rest<String>| {
-        rows_where(&v, &words, true)
-    });
-    env.add_filter("not_mentioning", |v: Value, words: Rest<String>| {
-        rows_where(&v, &words, false)
-    });
+    // `x is mentioning('a', 'b*')`, and so `rows | selectattr('name', 'mentioning', ...)`:
+    // picks the rows of a table (or items of a list) whose text mentions a word.
+    env.add_test("mentioning", mentions);
+    env.add_function("has_figure", |v: Value| has_figure(&text_of(&v)));
 }
 
-/// The items of a list (rows of a records answer, items of a list) whose text does (`keep`)
-/// or does not mention any of `words`, as [`mentions`] reads them. Anything else is no items.
-fn rows_where(v: &Value, words: &[String], keep: bool) -> Vec<Value> {
-    if v.kind() != ValueKind::Seq {
-        return Vec::new();
-    }
-    v.try_iter()
-        .map(|items| {
-            items
-                .filter(|item| {
-                    let text = text_of(item).to_lowercase();
-                    words
-                        .iter()
-                        .any(|w| contains_word(&text, &w.to_lowercase()))
-                        == keep
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// Whether a text holds a figure: a number that stands on its own ("42", "+4%", "$40k",
+/// "0.25", "2024"), not a digit that is part of a name ("F1", "NDCG@10", "top-5", "GPT-4").
+pub fn has_figure(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let glued = |i: usize| {
+        i > 0 && {
+            let before = chars[i - 1];
+            before.is_alphabetic()
+                || before == '@'
+                || (before == '-' && i > 1 && chars[i - 2].is_alphabetic())
+        }
+    };
+    (0..chars.len()).any(|i| {
+        chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) && !glued(i)
+    })
 }
 
 /// Compiles a condition; the error message is minijinja's, which names the problem.
@@ -464,16 +459,45 @@ mod tests {
         assert!(t("rows | selectattr('known', 'false') | list is not empty"));
         assert!(t("rows | selectattr('score') | list | length == 1"));
         assert!(t(
-            "rows | mentioning('refund*') | map(attribute='name') | list == ['refund flag']"
+            "rows | selectattr('name', 'mentioning', 'refund*') | map(attribute='name') | list == ['refund flag']"
         ));
         assert!(t(
-            "rows | not_mentioning('refund*', 'flag') | map(attribute='name') | list == ['tenure days']"
+            "rows | rejectattr('name', 'mentioning', 'refund*', 'flag') | map(attribute='name') | list == ['tenure days']"
         ));
-        assert!(t("rows | mentioning('nothing') | list is empty"));
+        assert!(t(
+            "rows | select('mentioning', 'tenure') | list | length == 1"
+        ));
+        assert!(t(
+            "rows | selectattr('name', 'mentioning', 'nothing') | list is empty"
+        ));
         assert!(
-            t("missing | mentioning('x') | list is empty"),
-            "an unanswered question has no rows"
+            t("not (missing is mentioning('x'))"),
+            "an unanswered question mentions nothing"
         );
+    }
+
+    #[test]
+    fn figures_are_numbers_that_stand_alone() {
+        for yes in [
+            "42 of 310",
+            "+4% applies",
+            "$40k a month",
+            "r = 0.83",
+            "in 2024",
+            "(3 seeds)",
+        ] {
+            assert!(has_figure(yes), "{yes}");
+        }
+        for no in [
+            "F1 goes up",
+            "NDCG@10",
+            "top-5 accuracy",
+            "GPT-4 answers",
+            "Q3 plan",
+            "",
+        ] {
+            assert!(!has_figure(no), "{no}");
+        }
     }
 
     #[test]

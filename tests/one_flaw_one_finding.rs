@@ -200,7 +200,7 @@ fn a_believed_feature_named_after_the_outcome_is_one_blocker_naming_it() {
                 features(&[("final repayment status", true), ("income", true)]),
             ),
         ]),
-        "final repayment status: by its name or source",
+        "final repayment status: by its name, computed after the prediction",
         answers(&[
             ("features_at_serving", text("believed")),
             (
