@@ -21,6 +21,7 @@ pub const HELPER_NAMES: &[&str] = &[
     "mentions",
     "has_number",
     "has_figure",
+    "figure_count",
     "word_count",
     "true",
     "false",
@@ -215,12 +216,15 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     // `x is mentioning('a', 'b*')`, and so `rows | selectattr('name', 'mentioning', ...)`:
     // picks the rows of a table (or items of a list) whose text mentions a word.
     env.add_test("mentioning", mentions);
-    env.add_function("has_figure", |v: Value| has_figure(&text_of(&v)));
+    env.add_function("has_figure", |v: Value| figure_count(&text_of(&v)) > 0);
+    env.add_function("figure_count", |v: Value| figure_count(&text_of(&v)));
 }
 
-/// Whether a text holds a figure: a number that stands on its own ("42", "+4%", "$40k",
-/// "0.25", "2024"), not a digit that is part of a name ("F1", "NDCG@10", "top-5", "GPT-4").
-pub fn has_figure(text: &str) -> bool {
+/// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
+/// "0.25" counts once, "2024"), not digits that are part of a name ("F1", "NDCG@10", "top-5",
+/// "GPT-4"). A claim backed by evidence usually relates two of them ("+5% NDCG came with +4%
+/// applies"); one alone is often a budget or a capacity.
+pub fn figure_count(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();
     let glued = |i: usize| {
         i > 0 && {
@@ -230,9 +234,18 @@ pub fn has_figure(text: &str) -> bool {
                 || (before == '-' && i > 1 && chars[i - 2].is_alphabetic())
         }
     };
-    (0..chars.len()).any(|i| {
-        chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) && !glued(i)
-    })
+    // A number's parts ("0.25", "150,000") are one figure: a digit run continues one that
+    // ends in '.' or ',' right before it.
+    let continues =
+        |i: usize| i > 1 && matches!(chars[i - 1], '.' | ',') && chars[i - 2].is_ascii_digit();
+    (0..chars.len())
+        .filter(|&i| {
+            chars[i].is_ascii_digit()
+                && (i == 0 || !chars[i - 1].is_ascii_digit())
+                && !glued(i)
+                && !continues(i)
+        })
+        .count()
 }
 
 /// Compiles a condition; the error message is minijinja's, which names the problem.
@@ -373,11 +386,17 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-fn mentions(v: Value, words: Rest<String>) -> bool {
+/// Takes the words as values, not strings: a rule's list of fifty words is then read where
+/// it lies instead of copied on each call (a condition runs on every key press).
+fn mentions(v: Value, words: Rest<Value>) -> bool {
     let text = text_of(&v).to_lowercase();
-    words
-        .iter()
-        .any(|w| contains_word(&text, &w.to_lowercase()))
+    words.iter().filter_map(Value::as_str).any(|w| {
+        if w.chars().any(char::is_uppercase) {
+            contains_word(&text, &w.to_lowercase())
+        } else {
+            contains_word(&text, w)
+        }
+    })
 }
 
 /// Whole-word (or whole-phrase) containment: the match must not be glued to letters or digits
@@ -479,14 +498,13 @@ mod tests {
     #[test]
     fn figures_are_numbers_that_stand_alone() {
         for yes in [
-            "42 of 310",
             "+4% applies",
             "$40k a month",
             "r = 0.83",
             "in 2024",
             "(3 seeds)",
         ] {
-            assert!(has_figure(yes), "{yes}");
+            assert_eq!(figure_count(yes), 1, "{yes}");
         }
         for no in [
             "F1 goes up",
@@ -496,8 +514,11 @@ mod tests {
             "Q3 plan",
             "",
         ] {
-            assert!(!has_figure(no), "{no}");
+            assert_eq!(figure_count(no), 0, "{no}");
         }
+        assert_eq!(figure_count("a 150,000 budget, 0.25 points, 1.2.3"), 3);
+        assert_eq!(figure_count("42 of 310"), 2);
+        assert_eq!(figure_count("+5% NDCG@10 came with +4% applies"), 2);
     }
 
     #[test]
