@@ -30,6 +30,13 @@ pub struct ShownFinding {
     pub response: Option<FindingResponse>,
 }
 
+impl ShownFinding {
+    /// Whether it is about question `id`: its own question, or one whose answer it quotes.
+    pub fn is_about(&self, id: &str) -> bool {
+        self.finding.question == id || self.finding.cites.iter().any(|c| c == id)
+    }
+}
+
 /// What every LLM finding's id starts with. Rule ids have no `:` (they are checked at load), so
 /// the two never meet.
 pub const ID_PREFIX: &str = "llm:";
