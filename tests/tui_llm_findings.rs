@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use common::*;
 use kickoff::tui::{App, ItemKind, Msg, Overlay, Screen};
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The interview on the reviewed churn session.
 fn reviewed_app() -> App {
@@ -151,4 +151,57 @@ fn r_answers_an_llm_finding_and_the_review_shows_the_response() {
     );
     let finding = app.llm_findings().into_iter().find(|f| f.id == id).unwrap();
     assert!(finding.response.unwrap().waives);
+}
+
+#[test]
+fn the_reviewers_questions_are_answered_on_their_own_screen() {
+    let mut app = reviewed_app();
+    // Offered in the help bar once the reviewer asked something.
+    assert!(kickoff::tui::bar(&app).contains(&("^T", "reviewer's questions")));
+    assert!(!kickoff::tui::bar(&app_with(builtin())).contains(&("^T", "reviewer's questions")));
+    press(&mut app, ctrl('t'));
+    assert_eq!(app.screen, Screen::Followups);
+    // The first is answered: its answer is in the box.
+    assert_eq!(
+        app.followups.answer.lines(),
+        ["Cancellations over the last 12 months, involuntary ones included."]
+    );
+    insta::assert_snapshot!("reviewers_questions_120x40", draw(&app, 120, 40));
+    // Tab to the second and answer it over two lines: stored and saved as typed.
+    press(&mut app, key(KeyCode::Tab));
+    assert!(app.followups.answer.is_empty());
+    type_text(&mut app, "The growth lead");
+    press(&mut app, key(KeyCode::Enter));
+    let cmds = type_text_cmds(&mut app, "(Maya).");
+    assert!(cmds.contains(&kickoff::tui::Cmd::Save));
+    let answers = kickoff::reviewer::followup_answers(&app.interview.session);
+    assert_eq!(
+        answers["Who decides whether the model launches?"],
+        "The growth lead\n(Maya)."
+    );
+    // F2 on one about the whole design stays; on the first it goes to its question.
+    press(&mut app, key(KeyCode::F(2)));
+    assert_eq!(app.screen, Screen::Followups);
+    press(
+        &mut app,
+        KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+    );
+    assert_eq!(app.followups.cursor, 0);
+    press(&mut app, key(KeyCode::F(2)));
+    assert_eq!(app.screen, Screen::Interview);
+    assert_eq!(focused_id(&app), "positive_rate");
+    // Emptied, an answer is removed again.
+    press(&mut app, ctrl('t'));
+    press(&mut app, key(KeyCode::Tab));
+    for _ in 0.."The growth lead\n(Maya).".len() {
+        press(&mut app, key(KeyCode::Backspace));
+    }
+    let answers = kickoff::reviewer::followup_answers(&app.interview.session);
+    assert!(!answers.contains_key("Who decides whether the model launches?"));
+}
+
+fn type_text_cmds(app: &mut App, text: &str) -> Vec<kickoff::tui::Cmd> {
+    text.chars()
+        .flat_map(|c| press(app, key(KeyCode::Char(c))))
+        .collect()
 }

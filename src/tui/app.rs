@@ -7,6 +7,7 @@ use ratatui_textarea::TextArea;
 
 use super::critique::CritiqueState;
 use super::field::Field;
+use super::followups::FollowupsState;
 use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
 use super::respond::RespondForm;
 use crate::bundle::Bundle;
@@ -80,6 +81,8 @@ pub struct App {
     /// Why the copy could not be written, if it was tried.
     pub copy_error: Option<String>,
     pub critique: CritiqueState,
+    /// The reviewer's questions screen: the picked question and the answer typed.
+    pub followups: FollowupsState,
     pub color: bool,
     pub quitting: bool,
     pub exit: Exit,
@@ -118,6 +121,7 @@ impl App {
             copy_path: TextArea::default(),
             copy_error: None,
             critique: CritiqueState::default(),
+            followups: FollowupsState::default(),
             color: true,
             quitting: false,
             exit: Exit::Saved,

@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 mod critique;
 mod field;
+mod followups;
 mod respond;
 mod saving;
 mod screens;
@@ -97,6 +98,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Review => screens::render_review(app, theme, frame, body),
         Screen::Export => screens::render_export(app, theme, frame, body),
         Screen::Critique => critique::render_critique(app, theme, frame, body),
+        Screen::Followups => followups::render_followups(app, theme, frame, body),
     }
     if let Some(b) = shown {
         let style = if b.is_error() {
