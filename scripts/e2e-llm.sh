@@ -144,6 +144,19 @@ for f in findings:
 assert c.get("answer_hashes"), "no answer hashes"
 print(f"e2e-llm: {len(findings)} finding(s), {len(c.get('follow_up_questions', []))} follow-up question(s); verdict: {c.get('verdict', '')[:80]!r}", file=sys.stderr)
 PY
+# Its findings reach `check --format json`, marked as the LLM reviewer's, with the model.
+# (--fail-on never: the example's own blockers are not what this checks.)
+"$KICKOFF_BIN" check "$SESSION" --format json --allow-open --fail-on never >"$WORK/check.json" \
+    || fail "kickoff check failed on the critiqued session"
+python3 - "$WORK/check.json" <<'PY' || fail "the critique's findings did not reach check --format json"
+import json, sys
+report = json.load(open(sys.argv[1]))
+llm = [f for f in report["findings"] if f.get("source") == "llm"]
+assert llm, "no finding with source llm"
+assert all(f["model"] == "gemma3-270m" and f["rule"].startswith("llm:") for f in llm), llm
+assert all(f.get("source") in ("rules", "llm") for f in report["findings"])
+print(f"e2e-llm: check --format json lists {len(llm)} LLM finding(s)", file=sys.stderr)
+PY
 grep -q 'e2e-not-a-secret' "$SESSION" "$WORK/stdout" "$WORK/stderr" && fail "the API key leaked"
 [[ -s "$WORK/stdout" ]] || fail "nothing streamed to stdout"
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::answer::Answers;
 use crate::critic::{Critic, Finding};
 use crate::questionnaire::Questionnaire;
-use crate::response::{FindingResponse, Response, Status};
+use crate::response::{Response, Status};
 use crate::score::{Readiness, Scorecard};
 use crate::source::{FileError, read};
 
@@ -170,17 +170,9 @@ impl Bundle {
     pub fn attach_responses(&self, review: &mut Review, responses: &BTreeMap<String, Response>) {
         let mut findings = std::mem::take(&mut review.findings);
         for f in &mut findings {
-            f.response = responses.get(&f.rule).map(|r| {
-                let stale = r.answers_hash != self.response_hash(review, &f.rule);
-                FindingResponse {
-                    status: r.status,
-                    reason: r.reason.clone(),
-                    owner: r.owner.clone(),
-                    date: r.date.clone(),
-                    stale,
-                    waives: !stale && r.missing().is_none() && r.status.waives(),
-                }
-            });
+            f.response = responses
+                .get(&f.rule)
+                .map(|r| r.shown(&self.response_hash(review, &f.rule)));
         }
         review.findings = findings;
     }
@@ -195,18 +187,7 @@ impl Bundle {
         reason: &str,
         owner: &str,
     ) -> Result<Response, String> {
-        let response = Response {
-            status,
-            reason: reason.trim().to_string(),
-            owner: owner.trim().to_string(),
-            date: String::new(),
-            answers_hash: self.response_hash(review, rule),
-            extra: BTreeMap::new(),
-        };
-        match response.missing() {
-            Some(m) => Err(m.to_string()),
-            None => Ok(response),
-        }
+        Response::new(status, reason, owner, self.response_hash(review, rule))
     }
 
     pub fn review(&self, answers: &Answers) -> Review {

@@ -13,6 +13,7 @@ use crate::session::{now, write_atomic};
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
 
+mod followups;
 mod rows;
 use rows::read_rows;
 
@@ -130,6 +131,7 @@ pub fn interview(
         let _ = writeln!(output, "Note: {}: {}", n.subject, n.message);
     }
     let mut history: Vec<usize> = Vec::new();
+    let mut finished = false;
     while iv.is_asked(iv.focus) {
         ask(&iv, output).map_err(io_err)?;
         let question = iv.focused().clone();
@@ -166,8 +168,13 @@ pub fn interview(
         iv.focus_on(next.unwrap_or(iv.focus));
         let _ = save(&mut iv, &mut store, input, output);
         if next.is_none() {
+            finished = true;
             break;
         }
+    }
+    // The questionnaire done, the reviewer's questions still open.
+    if finished && followups::ask_followups(&mut iv, input, output).map_err(io_err)? {
+        let _ = save(&mut iv, &mut store, input, output);
     }
     if let Err(e) = save(&mut iv, &mut store, input, output) {
         return Ok(keep_a_copy(&iv, file, &e, output));

@@ -10,6 +10,7 @@ use crate::critic::{Finding, Severity};
 use crate::expr::{DOC_LIMITS, RenderFailure};
 use crate::markdown;
 use crate::questionnaire::Kind;
+use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
 
 pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../templates/design-doc.md.j2");
@@ -48,6 +49,8 @@ struct DocQuestion<'a> {
     long: bool,
     /// The findings that point at this question, most severe first.
     findings: Vec<&'a Finding>,
+    /// The LLM reviewer's findings about this question, but for those folded into a rule's.
+    llm_findings: Vec<&'a ShownFinding>,
     /// Whether the doc shows it: answered, required, or the subject of a finding.
     shown: bool,
     /// A records question's columns (empty for other kinds), and its answer's rows: a cell
@@ -122,6 +125,14 @@ struct DocSection<'a> {
     intro: &'a str,
     questions: Vec<DocQuestion<'a>>,
     answered: usize,
+}
+
+/// A question the LLM reviewer asked back, and the team's answer (`""` while there is none).
+#[derive(Serialize)]
+struct DocFollowUp {
+    question: String,
+    ask: String,
+    answer: String,
 }
 
 #[derive(Serialize)]
@@ -206,6 +217,7 @@ fn render_measured(
 ) -> Result<(String, u64), RenderError> {
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
+    let llm = crate::reviewer::session_findings(session, &review.findings, &review.asked);
     let mut sections = Vec::new();
     let mut open = Vec::new();
     for (s, section) in q.sections.iter().enumerate() {
@@ -241,12 +253,20 @@ fn render_measured(
                 .iter()
                 .filter(|f| f.question == question.id)
                 .collect();
+            let llm_findings: Vec<&ShownFinding> = llm
+                .iter()
+                .filter(|f| f.finding.question == question.id && f.folded_into.is_none())
+                .collect();
             questions.push(DocQuestion {
                 id: &question.id,
                 prompt: &question.prompt,
                 label: question.doc_label(),
-                shown: answer.is_some() || question.required || !findings.is_empty(),
+                shown: answer.is_some()
+                    || question.required
+                    || !findings.is_empty()
+                    || !llm_findings.is_empty(),
                 findings,
+                llm_findings,
                 kind: question.kind.name(),
                 required: question.required,
                 answered: answer.is_some(),
@@ -334,6 +354,11 @@ fn render_measured(
         verdict => Value::from(Serde(Verdict::of(&review.findings, open.len()))),
         open_questions => Value::from(Serde(&open)),
         findings => Value::from(Serde(&review.findings)),
+        llm_findings => Value::from(Serde(&llm)),
+        followups => Value::from(Serde(crate::reviewer::followups(session)
+            .into_iter()
+            .map(|(f, answer)| DocFollowUp { question: f.question, ask: f.ask, answer })
+            .collect::<Vec<_>>())),
         readiness => Value::from(Serde(&review.readiness)),
         critique => Value::from(Serde(session.critiques.last())),
         session => context! { created => &session.created, updated => &session.updated },

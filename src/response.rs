@@ -53,6 +53,42 @@ pub struct Response {
 }
 
 impl Response {
+    /// A new response (undated: the caller stamps `date`), refused when the status lacks what
+    /// it needs. `answers_hash`: the hash of the answers the finding rests on, as they are now.
+    pub fn new(
+        status: Status,
+        reason: &str,
+        owner: &str,
+        answers_hash: String,
+    ) -> Result<Response, String> {
+        let response = Response {
+            status,
+            reason: reason.trim().to_string(),
+            owner: owner.trim().to_string(),
+            date: String::new(),
+            answers_hash,
+            extra: BTreeMap::new(),
+        };
+        match response.missing() {
+            Some(m) => Err(m.to_string()),
+            None => Ok(response),
+        }
+    }
+
+    /// How it stands against the answers now: `answers_hash` is the hash of the answers the
+    /// finding rests on today.
+    pub fn shown(&self, answers_hash: &str) -> FindingResponse {
+        let stale = self.answers_hash != answers_hash;
+        FindingResponse {
+            status: self.status,
+            reason: self.reason.clone(),
+            owner: self.owner.clone(),
+            date: self.date.clone(),
+            stale,
+            waives: !stale && self.missing().is_none() && self.status.waives(),
+        }
+    }
+
     /// What the status needs and the response lacks, in words (a hand-edited file).
     pub fn missing(&self) -> Option<&'static str> {
         match self.status {

@@ -1,7 +1,8 @@
 //! The LLM reviewer's findings as the front ends, `check` and the doc show them: beside the
 //! rules' findings, a finding that repeats a rule's folded into it, and each marked stale when
-//! an answer it cites changed since the critique. Also the team's answers to the reviewer's
-//! follow-up questions, kept in the session file's `[followups]` table.
+//! an answer it cites changed since the critique. Each has a stable id (`llm:QUESTION:HASH`)
+//! that the team's responses are keyed by, like a rule's id. Also the team's answers to the
+//! reviewer's follow-up questions, kept in the session file's `[followups]` table.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,8 @@ use serde::Serialize;
 
 use crate::answer::Answers;
 use crate::critic::Finding;
-use crate::critique_findings::{GENERAL, LlmFinding, answer_hash};
+use crate::critique_findings::{FollowUp, GENERAL, LlmFinding, answer_hash};
+use crate::response::{FindingResponse, Response, Status};
 use crate::session::{Critique, Session};
 
 /// One LLM finding, ready to show.
@@ -17,25 +19,150 @@ use crate::session::{Critique, Session};
 pub struct ShownFinding {
     #[serde(flatten)]
     pub finding: LlmFinding,
+    /// Its stable id ([`finding_id`]): what a response is keyed by.
+    pub id: String,
     /// The rule (its id) whose finding on the same question says the same thing: show it with
     /// that finding ("the reviewer agrees") rather than a second time.
     pub folded_into: Option<String>,
     /// An answer it cites changed since the critique: show it as stale until the next one.
     pub stale: bool,
+    /// The team's response to it, if any (set by [`attach_responses`]).
+    pub response: Option<FindingResponse>,
+}
+
+impl ShownFinding {
+    /// Whether it is about question `id`: its own question, or one whose answer it quotes.
+    pub fn is_about(&self, id: &str) -> bool {
+        self.finding.question == id || self.finding.cites.iter().any(|c| c == id)
+    }
+}
+
+/// What every LLM finding's id starts with. Rule ids have no `:` (they are checked at load), so
+/// the two never meet.
+pub const ID_PREFIX: &str = "llm:";
+
+/// Whether a finding id (as `kickoff respond` and the session's `[responses]` name it) is an
+/// LLM finding's rather than a rule's.
+pub fn is_llm_id(id: &str) -> bool {
+    id.starts_with(ID_PREFIX)
+}
+
+/// A finding's stable id: `llm:QUESTION:HASH`, the hash of its message. The same point made
+/// again in a later critique, word for word, keeps its id and so its response.
+pub fn finding_id(f: &LlmFinding) -> String {
+    let hash = crate::answer::short_hash(f.message.trim().as_bytes());
+    format!("{ID_PREFIX}{}:{}", f.question, &hash[..6])
+}
+
+/// The questions a finding rests on: its `cites`, else its own question; never [`GENERAL`].
+fn rests_on(f: &LlmFinding) -> impl Iterator<Item = &str> {
+    let own = f.cites.is_empty().then_some(f.question.as_str());
+    f.cites
+        .iter()
+        .map(String::as_str)
+        .chain(own)
+        .filter(|q| *q != GENERAL)
+}
+
+/// The hash of the answers a finding rests on, as they are in `asked`: what a response to it
+/// records, and what makes the response stale.
+pub fn response_hash(f: &LlmFinding, asked: &Answers) -> String {
+    let ids: Vec<&str> = rests_on(f).collect();
+    let read: Answers = asked
+        .iter()
+        .filter(|(id, _)| ids.contains(&id.as_str()))
+        .map(|(id, a)| (id.clone(), a.clone()))
+        .collect();
+    crate::answer::answers_hash(&read)
+}
+
+/// A new response to an LLM finding as the answers are now, after checking that the status
+/// has what it needs; the date is left for the caller to stamp.
+pub fn new_response(
+    f: &LlmFinding,
+    asked: &Answers,
+    status: Status,
+    reason: &str,
+    owner: &str,
+) -> Result<Response, String> {
+    Response::new(status, reason, owner, response_hash(f, asked))
+}
+
+/// The latest critique's finding with this id, if any.
+pub fn find<'a>(session: &'a Session, id: &str) -> Option<&'a LlmFinding> {
+    latest_critique(session)?
+        .findings
+        .iter()
+        .find(|f| finding_id(f) == id)
 }
 
 /// The latest critique's findings beside the rules' findings (`rules`, from the bundle's
 /// review) for the answers as they are now (`asked`: the review's asked answers).
 pub fn llm_findings(rules: &[Finding], critique: &Critique, asked: &Answers) -> Vec<ShownFinding> {
-    critique
-        .findings
+    shown(rules, &critique.findings, |f| is_stale(f, critique, asked))
+}
+
+/// Findings still streaming in (not saved yet): none is stale.
+pub fn streaming_findings(rules: &[Finding], findings: &[LlmFinding]) -> Vec<ShownFinding> {
+    shown(rules, findings, |_| false)
+}
+
+fn shown(
+    rules: &[Finding],
+    findings: &[LlmFinding],
+    stale: impl Fn(&LlmFinding) -> bool,
+) -> Vec<ShownFinding> {
+    findings
         .iter()
         .map(|f| ShownFinding {
+            id: finding_id(f),
             folded_into: rules.iter().find(|r| repeats(r, f)).map(|r| r.rule.clone()),
-            stale: is_stale(f, critique, asked),
+            stale: stale(f),
+            response: None,
             finding: f.clone(),
         })
         .collect()
+}
+
+/// Sets each finding's `response` from the session's responses (keyed by [`finding_id`]).
+pub fn attach_responses(
+    shown: &mut [ShownFinding],
+    responses: &BTreeMap<String, Response>,
+    asked: &Answers,
+) {
+    for f in shown {
+        f.response = responses
+            .get(&f.id)
+            .map(|r| r.shown(&response_hash(&f.finding, asked)));
+    }
+}
+
+/// A session's LLM findings as the front ends, `check` and the doc show them: the latest
+/// critique's, beside the rules' findings, stale or not, with the team's responses.
+pub fn session_findings(
+    session: &Session,
+    rules: &[Finding],
+    asked: &Answers,
+) -> Vec<ShownFinding> {
+    let Some(critique) = latest_critique(session) else {
+        return Vec::new();
+    };
+    let mut out = llm_findings(rules, critique, asked);
+    attach_responses(&mut out, &session.responses, asked);
+    out
+}
+
+/// The latest critique's follow-up questions, each with the team's answer (empty when none).
+pub fn followups(session: &Session) -> Vec<(FollowUp, String)> {
+    let answers = followup_answers(session);
+    latest_critique(session)
+        .map(|c| {
+            c.follow_up_questions
+                .iter()
+                .map(|f| (f.clone(), answers.get(&f.ask).cloned().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The latest critique of a session, if any.
@@ -152,6 +279,7 @@ mod tests {
     use crate::answer::Answer;
     use crate::critic::Severity;
     use crate::critique_findings::answer_hashes;
+    use crate::response::Status;
 
     fn rule(id: &str, question: &str, reads: &[&str], message: &str) -> Finding {
         Finding {
@@ -277,6 +405,102 @@ mod tests {
         assert!(!llm_findings(&[], &critique, &then)[0].stale);
         let now = answers(&[("metrics", "accuracy"), ("x", "y")]);
         assert!(llm_findings(&[], &critique, &now)[0].stale);
+    }
+
+    #[test]
+    fn a_finding_id_is_stable_and_names_its_question() {
+        let a = llm("metrics", "Accuracy hides the minority class.", &[]);
+        let id = finding_id(&a);
+        assert!(id.starts_with("llm:metrics:"), "{id}");
+        assert_eq!(id.len(), "llm:metrics:".len() + 6);
+        assert!(is_llm_id(&id) && !is_llm_id("group-leak"));
+        // A rule may be about LLMs; its id can never look like a finding's.
+        assert!(!is_llm_id("llm-for-non-language"));
+        assert!(!crate::questionnaire::is_valid_id(&id));
+        // The same words (but for surrounding space) and question: the same id, whatever the
+        // severity, evidence or cites; other words or another question: another id.
+        let mut again = llm(
+            "metrics",
+            "  Accuracy hides the minority class.\n",
+            &["notes"],
+        );
+        again.severity = Severity::Blocker;
+        again.evidence = "accuracy".into();
+        assert_eq!(finding_id(&again), id);
+        assert_ne!(finding_id(&llm("metrics", "Accuracy hides it.", &[])), id);
+        assert_ne!(
+            finding_id(&llm("notes", "Accuracy hides the minority class.", &[])),
+            id
+        );
+    }
+
+    #[test]
+    fn a_response_to_an_llm_finding_goes_stale_when_an_answer_it_rests_on_changes() {
+        let then = answers(&[("metrics", "accuracy"), ("notes", "x"), ("other", "y")]);
+        let f = llm(
+            "metrics",
+            "Accuracy hides the minority class.",
+            &["metrics", "notes"],
+        );
+        let critique = Critique {
+            answer_hashes: answer_hashes(&then, &|_| true),
+            findings: vec![f.clone(), llm(GENERAL, "No owner is named.", &[])],
+            ..Critique::default()
+        };
+        let q = crate::questionnaire::Questionnaire::from_str(
+            include_str!("../tests/fixtures/mini.toml"),
+            std::path::Path::new("mini.toml"),
+        )
+        .unwrap();
+        let mut session = Session::new(&q);
+        session.critiques.push(critique);
+        let r = new_response(&f, &then, Status::AcceptedRisk, " shadow only ", "Priya").unwrap();
+        assert_eq!(r.reason, "shadow only");
+        session.responses.insert(finding_id(&f), r);
+        assert!(new_response(&f, &then, Status::AcceptedRisk, "why", "").is_err());
+        let general = &session.critiques[0].findings[1];
+        let r = new_response(general, &then, Status::WontFix, "later", "").unwrap();
+        session.responses.insert(finding_id(general), r);
+
+        let shown = session_findings(&session, &[], &then);
+        let response = shown[0].response.as_ref().unwrap();
+        assert!(response.waives && !response.stale);
+        assert_eq!(find(&session, &shown[1].id), Some(general));
+        assert!(find(&session, "llm:metrics:000000").is_none());
+        // An answer it does not rest on changes: the response still counts.
+        let other = answers(&[("metrics", "accuracy"), ("notes", "x"), ("other", "z")]);
+        let shown = session_findings(&session, &[], &other);
+        assert!(shown[0].response.as_ref().unwrap().waives);
+        // One it cites changes: stale, and it no longer waives. A general finding that
+        // cites nothing rests on no answer, so its response stays.
+        let notes = answers(&[("metrics", "accuracy"), ("notes", "changed")]);
+        let shown = session_findings(&session, &[], &notes);
+        let response = shown[0].response.as_ref().unwrap();
+        assert!(response.stale && !response.waives && shown[0].stale);
+        assert!(shown[1].response.as_ref().unwrap().waives);
+    }
+
+    #[test]
+    fn streaming_findings_are_never_stale_and_fold_like_saved_ones() {
+        let r = rule(
+            "accuracy-on-imbalance",
+            "metrics",
+            &["metrics"],
+            "Accuracy rewards the majority class; use PR-AUC.",
+        );
+        let shown = streaming_findings(
+            &[r],
+            &[llm(
+                "metrics",
+                "Accuracy rewards the majority class here.",
+                &[],
+            )],
+        );
+        assert!(!shown[0].stale);
+        assert_eq!(
+            shown[0].folded_into.as_deref(),
+            Some("accuracy-on-imbalance")
+        );
     }
 
     #[test]

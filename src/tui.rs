@@ -7,6 +7,7 @@
 mod app;
 mod critique;
 mod field;
+mod followups;
 mod keys;
 mod msg;
 mod respond;
@@ -18,6 +19,7 @@ mod update;
 mod view;
 
 pub use app::{App, ItemKind, ReviewItem, default_doc_path};
+pub use followups::FollowupsState;
 pub use keys::{bar, help_groups, map_key};
 pub use msg::{
     Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,

@@ -354,11 +354,13 @@ fn check_json_for_a_blocker() {
     assert_eq!(v["fail_on"], "blocker");
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 1, "warning": 0, "info": 0, "open_questions": 0, "waived": 0})
+        serde_json::json!({"blocker": 1, "warning": 0, "info": 0, "open_questions": 0, "waived": 0,
+            "llm": {"blocker": 0, "warning": 0, "info": 0, "stale": 0}})
     );
     assert_eq!(
         v["findings"],
         serde_json::json!([{
+            "source": "rules",
             "rule": "accuracy-on-imbalance",
             "severity": "blocker",
             "question": "metrics",
@@ -402,7 +404,8 @@ fn check_json_for_a_clean_session_with_a_team_pack() {
     );
     assert_eq!(
         v["counts"],
-        serde_json::json!({"blocker": 0, "warning": 1, "info": 1, "open_questions": 0, "waived": 0})
+        serde_json::json!({"blocker": 0, "warning": 1, "info": 1, "open_questions": 0, "waived": 0,
+            "llm": {"blocker": 0, "warning": 0, "info": 0, "stale": 0}})
     );
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -591,6 +594,7 @@ fn assert_schema(v: &Value) {
             "questionnaire",
             "passed",
             "fail_on",
+            "fail_on_llm",
             "allow_open",
             "counts",
             "findings",
@@ -605,13 +609,25 @@ fn assert_schema(v: &Value) {
     assert!(is_str(&v["questionnaire"]["id"]) && is_str(&v["questionnaire"]["version"]));
     assert!(v["passed"].is_boolean());
     assert!(["blocker", "warning", "never"].contains(&v["fail_on"].as_str().unwrap()));
+    assert!(v["fail_on_llm"].is_boolean());
     assert_eq!(
         keys(&v["counts"]),
-        ["blocker", "info", "open_questions", "waived", "warning"]
+        [
+            "blocker",
+            "info",
+            "llm",
+            "open_questions",
+            "waived",
+            "warning"
+        ]
     );
     for sev in ["blocker", "warning", "info", "open_questions", "waived"] {
         assert!(v["counts"][sev].is_u64(), "{sev}");
     }
+    assert_eq!(
+        keys(&v["counts"]["llm"]),
+        ["blocker", "info", "stale", "warning"]
+    );
     assert!(v["allow_open"].is_boolean());
     let open = v["open_questions"].as_array().expect("open_questions");
     assert_eq!(
@@ -637,6 +653,14 @@ fn assert_schema(v: &Value) {
             .iter()
             .filter(|f| severities.contains(&f["severity"].as_str().unwrap()))
             .filter(|f| f["response"]["waives"] != true)
+            // An LLM finding counts only with fail_on_llm, and only when current and not
+            // folded into a rules' finding.
+            .filter(|f| {
+                f["source"] == "rules"
+                    || (v["fail_on_llm"] == true
+                        && f["stale"] == false
+                        && f["folded_into"].is_null())
+            })
             .count() as u64
     };
     let failing = match v["fail_on"].as_str().unwrap() {
@@ -655,13 +679,30 @@ fn assert_schema(v: &Value) {
     }
 }
 
-/// `findings`: each finding's fields, sorted by severity, agreeing with `counts`.
+/// `findings`: each finding's fields, the rules' sorted by severity and agreeing with
+/// `counts`, then the LLM reviewer's, agreeing with `counts.llm`.
 fn assert_findings_schema(v: &Value) {
-    let findings = v["findings"].as_array().expect("findings is an array");
+    let all = v["findings"].as_array().expect("findings is an array");
+    let rules_end = all
+        .iter()
+        .position(|f| f["source"] != "rules")
+        .unwrap_or(all.len());
+    let (findings, llm) = all.split_at(rules_end);
+    for f in llm {
+        assert_llm_finding_schema(f);
+    }
     for sev in ["blocker", "warning", "info"] {
         let n = findings.iter().filter(|f| f["severity"] == sev).count() as u64;
         assert_eq!(v["counts"][sev].as_u64(), Some(n), "counts.{sev}");
+        let n = llm.iter().filter(|f| f["severity"] == sev).count() as u64;
+        assert_eq!(
+            v["counts"]["llm"][sev].as_u64(),
+            Some(n),
+            "counts.llm.{sev}"
+        );
     }
+    let stale = llm.iter().filter(|f| f["stale"] == true).count() as u64;
+    assert_eq!(v["counts"]["llm"]["stale"].as_u64(), Some(stale));
     let rank = |s: &Value| match s.as_str() {
         Some("blocker") => 0,
         Some("warning") => 1,
@@ -675,20 +716,64 @@ fn assert_findings_schema(v: &Value) {
         );
     }
     for f in findings {
-        assert_eq!(
-            keys(f),
-            sorted(vec![
-                "rule",
-                "severity",
-                "question",
-                "questions",
-                "section",
-                "message",
-                "reference",
-                "response"
-            ])
-        );
-        let r = &f["response"];
+        assert_eq!(f["source"], "rules");
+        assert_finding_fields(f, &[]);
+    }
+}
+
+/// The fields every finding has, the rules' or the LLM's, and `extra` ones.
+fn assert_finding_fields(f: &Value, extra: &[&str]) {
+    let mut expected = vec![
+        "source",
+        "rule",
+        "severity",
+        "question",
+        "questions",
+        "section",
+        "message",
+        "reference",
+        "response",
+    ];
+    expected.extend_from_slice(extra);
+    assert_eq!(keys(f), sorted(expected));
+    assert_response_schema(&f["response"]);
+    for k in ["rule", "question", "section", "message", "reference"] {
+        assert!(is_str(&f[k]), "{k}: {f}");
+    }
+    assert!(str_array(&f["questions"]));
+    assert_eq!(
+        f["questions"][0], f["question"],
+        "question is the first of questions"
+    );
+}
+
+/// An LLM finding: a rules' finding's fields, and where it came from.
+fn assert_llm_finding_schema(f: &Value) {
+    assert_eq!(
+        f["source"], "llm",
+        "the LLM's findings come after the rules': {f}"
+    );
+    let extra = [
+        "evidence",
+        "provider",
+        "model",
+        "created",
+        "stale",
+        "folded_into",
+    ];
+    assert_finding_fields(f, &extra);
+    for k in &extra[..4] {
+        assert!(is_str(&f[*k]), "{k}: {f}");
+    }
+    assert!(f["rule"].as_str().unwrap().starts_with("llm:"));
+    assert!(["blocker", "warning", "info"].contains(&f["severity"].as_str().unwrap()));
+    assert!(f["stale"].is_boolean());
+    assert!(f["folded_into"].is_null() || is_str(&f["folded_into"]));
+}
+
+/// A finding's `response`: null, or the team's answer.
+fn assert_response_schema(r: &Value) {
+    {
         if !r.is_null() {
             assert_eq!(
                 keys(r),
@@ -699,13 +784,34 @@ fn assert_findings_schema(v: &Value) {
             );
             assert!(r["stale"].is_boolean() && r["waives"].is_boolean());
         }
-        for k in ["rule", "question", "section", "message", "reference"] {
-            assert!(is_str(&f[k]), "{k}: {f}");
-        }
-        assert!(str_array(&f["questions"]));
-        assert_eq!(
-            f["questions"][0], f["question"],
-            "question is the first of questions"
+    }
+}
+
+#[test]
+fn check_json_with_the_llm_reviewers_findings_has_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        common::reviewed_session().to_toml(None),
+    )
+    .unwrap();
+    for extra in [
+        &[][..],
+        &["--fail-on-llm"],
+        &["--fail-on-llm", "--fail-on", "warning"],
+    ] {
+        let mut args = vec!["check", "s.toml", "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = common::kickoff(dir.path(), &args);
+        let v: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_schema(&v);
+        assert_eq!(run.code, Some(if v["passed"] == true { 0 } else { 1 }));
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["source"] == "llm")
         );
     }
 }

@@ -244,3 +244,57 @@ fn an_exclusive_choice_goes_alone_in_a_reply() {
         Ok(Reply::Answer(Answer::List(v))) if v == ["constant", "linear_or_logistic"]
     ));
 }
+
+/// The reviewed churn session, resumed at its last question.
+fn reviewed_at_the_end(dir: &std::path::Path) {
+    let mut session = common::reviewed_session();
+    let bundle = common::builtin();
+    let review = bundle.review(&session.answers);
+    let q = &bundle.questionnaire;
+    let last = (0..q.len()).rev().find(|&i| review.visible[i]).unwrap();
+    session.cursor = Some(q.question(last).id.clone());
+    std::fs::write(dir.join("s.toml"), session.to_toml(None)).unwrap();
+}
+
+#[test]
+fn the_reviewers_open_questions_are_asked_after_the_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    reviewed_at_the_end(dir.path());
+    // Enter keeps the last answer; then the one open follow-up, over two lines.
+    let (code, out) = run(
+        dir.path(),
+        &["plain", "s.toml"],
+        "\nThe growth lead\n(Maya).\n.\n",
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("The LLM reviewer asked 1 question back"),
+        "{out}"
+    );
+    assert!(out.contains("about the whole design\nWho decides whether the model launches?"));
+    // The answered one is not asked again.
+    assert!(
+        !out.contains("How was the 6.1% churn rate measured?"),
+        "{out}"
+    );
+    let saved = kickoff::Session::load(&dir.path().join("s.toml")).unwrap();
+    let answers = kickoff::reviewer::followup_answers(&saved);
+    assert_eq!(
+        answers["Who decides whether the model launches?"],
+        "The growth lead\n(Maya)."
+    );
+    assert_eq!(answers.len(), 2);
+    // Nothing left open: not asked again; an empty line would have skipped it.
+    let (_, out) = run(dir.path(), &["plain", "s.toml"], "\n");
+    assert!(!out.contains("The LLM reviewer asked"), "{out}");
+}
+
+#[test]
+fn an_empty_line_skips_a_reviewers_question() {
+    let dir = tempfile::tempdir().unwrap();
+    reviewed_at_the_end(dir.path());
+    let (code, out) = run(dir.path(), &["plain", "s.toml"], "\n\n");
+    assert_eq!(code, Some(0), "{out}");
+    let saved = kickoff::Session::load(&dir.path().join("s.toml")).unwrap();
+    assert_eq!(kickoff::reviewer::followup_answers(&saved).len(), 1);
+}

@@ -1325,3 +1325,150 @@ fn every_builtin_question_has_a_place_in_the_doc_outline() {
         .collect();
     assert_eq!(missing, Vec::<&str>::new(), "not in the outline");
 }
+
+/// The doc of the reviewed churn session, with the rules' review and the team's responses.
+fn reviewed_doc(session: &Session) -> String {
+    let bundle = common::builtin();
+    let mut review = bundle.review(&session.answers);
+    bundle.attach_responses(&mut review, &session.responses);
+    render_doc(&bundle, session, &review, None).unwrap()
+}
+
+/// The text from the line holding `anchor` to the next blank line.
+fn block_at<'a>(doc: &'a str, anchor: &str) -> &'a str {
+    let start = doc
+        .find(anchor)
+        .unwrap_or_else(|| panic!("no {anchor}:\n{doc}"));
+    let start = doc[..start].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = doc[start..].find("\n\n").map_or(doc.len(), |i| start + i);
+    &doc[start..end]
+}
+
+#[test]
+fn llm_findings_are_callouts_under_their_answer_labelled_with_the_model() {
+    let session = common::reviewed_session();
+    let doc = reviewed_doc(&session);
+    let id = |q: &str| {
+        kickoff::reviewer::session_findings(&session, &[], &session.answers)
+            .into_iter()
+            .find(|f| f.finding.question == q)
+            .unwrap()
+            .id
+    };
+    // Under the positive rate's answer, a caution (a blocker), as the LLM reviewer's.
+    let positive = id("positive_rate");
+    let callout = block_at(&doc, &format!("<a id=\"f-{positive}\"></a>"));
+    assert!(callout.starts_with("> [!CAUTION]\n"), "{callout}");
+    assert!(
+        callout.contains("**LLM reviewer (gpt-4o-mini):** How the 6.1% churn rate"),
+        "{callout}"
+    );
+    let answer_at = doc.find("<a id=\"q-positive_rate\"></a>").unwrap();
+    let callout_at = doc.find(callout).unwrap();
+    let next_answer = doc[answer_at + 1..].find("<a id=\"q-").unwrap() + answer_at + 1;
+    assert!(answer_at < callout_at && callout_at < next_answer);
+    // The stale one says so.
+    let stale = block_at(
+        &doc,
+        &format!("<a id=\"f-{}\"></a>", id("label_delay_days")),
+    );
+    assert!(
+        stale.contains("**LLM reviewer (gpt-4o-mini), stale:**"),
+        "{stale}"
+    );
+    assert!(
+        stale.contains("*Stale: an answer it rests on changed since"),
+        "{stale}"
+    );
+    // The folded one is not a callout of its own: the rule's callout says the reviewer agrees.
+    let folded = id("num_runs");
+    assert!(!doc.contains(&format!("<a id=\"f-{folded}\"")), "{doc}");
+    let rule = block_at(&doc, "<a id=\"f-no-variance\"></a>");
+    assert!(
+        rule.contains("> *The LLM reviewer (gpt-4o-mini) agrees.*"),
+        "{rule}"
+    );
+    // The general one sits in the findings section.
+    let general = id("general");
+    let findings_at = doc.find("## 14. Review findings").unwrap();
+    let general_at = doc.find(&format!("<a id=\"f-{general}\"></a>")).unwrap();
+    assert!(general_at > findings_at, "{doc}");
+}
+
+#[test]
+fn the_findings_table_names_each_findings_source() {
+    let doc = reviewed_doc(&common::reviewed_session());
+    let table = block_at(&doc, "| # | Severity | Finding | About |");
+    let rows: Vec<&str> = table.lines().skip(2).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    assert!(
+        table.starts_with("| # | Severity | Finding | About | Source | \n"),
+        "{table}"
+    );
+    assert!(
+        rows[0].contains("`no-variance`")
+            && rows[0].ends_with("| rules; the LLM reviewer agrees | ")
+    );
+    assert!(
+        rows[1].starts_with("| 2 | Blocker | [`llm:positive_rate:"),
+        "{table}"
+    );
+    assert!(
+        rows[1].ends_with("| LLM reviewer (gpt-4o-mini) | "),
+        "{table}"
+    );
+    assert!(rows[2].starts_with("| 3 | Warning (stale) |"), "{table}");
+    assert!(rows[3].contains("| the whole design |"), "{table}");
+}
+
+#[test]
+fn a_response_to_an_llm_finding_shows_under_it_and_in_the_table() {
+    let mut session = common::reviewed_session();
+    let f = session.critiques[0].findings[1].clone();
+    let mut r = kickoff::reviewer::new_response(
+        &f,
+        &session.answers,
+        kickoff::response::Status::AcceptedRisk,
+        "counted as finance does",
+        "Priya",
+    )
+    .unwrap();
+    r.date = "2026-11-21T09:00:00Z".into();
+    let id = kickoff::reviewer::finding_id(&f);
+    session.responses.insert(id.clone(), r);
+    let doc = reviewed_doc(&session);
+    let callout = block_at(&doc, &format!("<a id=\"f-{id}\"></a>"));
+    assert!(
+        callout.ends_with(">\n> *Response: Accepted risk, owner Priya: counted as finance does.*"),
+        "{callout}"
+    );
+    let table = block_at(&doc, "| # | Severity | Finding | About |");
+    assert!(table.starts_with("| # | Severity | Finding | About | Response | Source | \n"));
+    assert!(
+        table.contains("| Accepted risk (Priya) | LLM reviewer (gpt-4o-mini) | "),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_reviewers_questions_are_listed_with_the_teams_answers() {
+    let doc = reviewed_doc(&common::reviewed_session());
+    assert!(doc.contains("15. [Questions from review, and the team's answers](#review-questions)"));
+    let section = doc
+        .split("## 15. Questions from review, and the team's answers\n\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{doc}"));
+    let section = &section[..section.find("\n## ").unwrap()];
+    assert!(
+        section.starts_with(
+            "**1. How was the 6.1% churn rate measured?** (about [Positive rate](#q-positive_rate))\n\n\
+             Cancellations over the last 12 months, involuntary ones included.\n\n\
+             **2. Who decides whether the model launches?**\n\n*Not answered yet.*\n"
+        ),
+        "{section}"
+    );
+    // Without a critique there is no such section, and the doc is as it was.
+    let plain = Session::load(&common::example("churn-done-well.toml")).unwrap();
+    let doc = reviewed_doc(&plain);
+    assert!(!doc.contains("Questions from review") && !doc.contains("LLM reviewer"));
+}

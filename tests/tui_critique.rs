@@ -225,3 +225,48 @@ fn the_interview_streams_a_critique_from_a_real_socket_and_saves_it() {
         "no key in the session file"
     );
 }
+
+#[test]
+fn findings_show_beside_their_question_as_each_completes_in_the_stream() {
+    let mut app = app_with(mini());
+    for (q, a) in [
+        ("name", kickoff::Answer::Text("Churn".into())),
+        ("task", kickoff::Answer::Text("classification".into())),
+    ] {
+        app.interview.set_answer(q, Some(a));
+    }
+    press(&mut app, ctrl('l'));
+    started(&mut app);
+    send(&mut app, event(StreamEvent::Started));
+    send(
+        &mut app,
+        text("{\"verdict\": \"Not yet.\", \"findings\": [{"),
+    );
+    assert!(app.llm_findings().is_empty());
+    let finding = kickoff::LlmFinding {
+        question: "task".into(),
+        severity: kickoff::Severity::Warning,
+        message: "Say what a positive is before choosing a metric.".into(),
+        evidence: String::new(),
+        cites: vec![],
+    };
+    send(&mut app, event(StreamEvent::Finding(finding)));
+    assert!(app.critique.running);
+    let shown = app.llm_findings();
+    assert_eq!(shown.len(), 1);
+    assert!(!shown[0].stale);
+    // Back to the interview while it streams (Esc would cancel): beside the question.
+    send(&mut app, Msg::Show(Screen::Interview));
+    send(&mut app, Msg::GotoQuestion("task".into()));
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("▲ LLM reviewer, warning: Say what a"),
+        "{screen}"
+    );
+    // And on the review screen, before the critique is saved.
+    assert!(
+        app.review_items()
+            .iter()
+            .any(|i| i.text == "LLM reviewer: Say what a positive is before choosing a metric.")
+    );
+}

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use std::process::ExitCode;
 
+mod llm;
+
 use clap::ValueEnum;
 use serde::Serialize;
 
@@ -34,6 +36,10 @@ pub struct CheckArgs {
     /// problems); without it such a file is an input error (exit code 2)
     #[arg(long)]
     pub(super) lenient: bool,
+    /// Let the LLM reviewer's findings (the latest critique's) fail the check like the rules'
+    /// do, at `--fail-on` and above, unless stale or waived; without it they are advisory
+    #[arg(long)]
+    pub(super) fail_on_llm: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -70,13 +76,23 @@ struct Report<'a> {
     fail_on: &'static str,
     /// Whether open questions were allowed (`--allow-open`).
     allow_open: bool,
+    /// Whether the LLM reviewer's findings can fail the check (`--fail-on-llm`).
+    fail_on_llm: bool,
     counts: Counts,
-    findings: &'a [Finding],
+    findings: Vec<FindingOut<'a>>,
     /// Required questions asked and not answered (or answered with a placeholder).
     open_questions: Vec<OpenQuestion<'a>>,
     readiness: Option<&'a Readiness>,
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
     problems: Vec<ProblemOut>,
+}
+
+/// A finding of the report: the rules' or the LLM reviewer's, told apart by `source`.
+#[derive(Serialize)]
+#[serde(tag = "source", rename_all = "lowercase")]
+enum FindingOut<'a> {
+    Rules(&'a Finding),
+    Llm(llm::LlmOut<'a>),
 }
 
 #[derive(Serialize)]
@@ -93,6 +109,17 @@ struct Counts {
     open_questions: usize,
     /// Findings a response (accepted risk, won't fix) keeps from failing the check.
     waived: usize,
+    /// The LLM reviewer's findings, by severity (not in the counts above).
+    llm: LlmCounts,
+}
+
+#[derive(Serialize)]
+struct LlmCounts {
+    blocker: usize,
+    warning: usize,
+    info: usize,
+    /// Those an answer they cite changed since: they count for nothing until the next critique.
+    stale: usize,
 }
 
 #[derive(Serialize)]
@@ -122,7 +149,15 @@ fn response_problems(
 ) -> Vec<crate::source::Problem> {
     let mut out = Vec::new();
     for (rule, r) in &session.responses {
-        let message = if bundle.critic.rule(rule).is_none() {
+        let message = if crate::reviewer::is_llm_id(rule) {
+            if crate::reviewer::find(session, rule).is_none() {
+                "no such finding in the latest critique (kept as is)"
+            } else if let Some(m) = r.missing() {
+                m
+            } else {
+                continue;
+            }
+        } else if bundle.critic.rule(rule).is_none() {
             "no such rule in the loaded rule packs (kept as is)"
         } else if let Some(m) = r.missing() {
             m
@@ -148,6 +183,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
         ref rules,
         ref questionnaire,
         lenient,
+        fail_on_llm,
     } = args;
     // Answers that do not fit would silently switch rules off: an input error unless asked.
     let (mut bundle, session, problems) =
@@ -174,9 +210,13 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
     // A finding the team accepted (or won't fix), on the answers it was about, stays in the
     // report but no longer fails the gate.
     let waived = review.findings.iter().filter(|f| is_waived(f)).count();
+    let llm = crate::reviewer::session_findings(&session, &review.findings, &review.asked);
+    let critique = crate::reviewer::latest_critique(&session);
     let failed = fail_on.threshold().is_some_and(|t| {
         let failing = |f: &&Finding| f.severity >= t && !is_waived(f);
-        review.findings.iter().any(|f| failing(&f)) || (!allow_open && !open.is_empty())
+        review.findings.iter().any(|f| failing(&f))
+            || (!allow_open && !open.is_empty())
+            || (fail_on_llm && llm.iter().any(|f| llm::fails(f, t)))
     });
     match format {
         Format::Json => {
@@ -200,8 +240,28 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
                     info: n(Severity::Info),
                     open_questions: open.len(),
                     waived,
+                    llm: {
+                        let n =
+                            |s: Severity| llm.iter().filter(|f| f.finding.severity == s).count();
+                        LlmCounts {
+                            blocker: n(Severity::Blocker),
+                            warning: n(Severity::Warning),
+                            info: n(Severity::Info),
+                            stale: llm.iter().filter(|f| f.stale).count(),
+                        }
+                    },
                 },
-                findings: &review.findings,
+                fail_on_llm,
+                findings: review
+                    .findings
+                    .iter()
+                    .map(FindingOut::Rules)
+                    .chain(
+                        critique.into_iter().flat_map(|c| {
+                            llm.iter().map(move |f| FindingOut::Llm(llm::out(f, c, q)))
+                        }),
+                    )
+                    .collect(),
                 open_questions: open,
                 readiness: review.readiness.as_ref(),
                 problems: problems
@@ -222,6 +282,9 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
                 "{}",
                 text_report(file, &bundle, &review, &open, &problems, failed)
             );
+            if let Some(c) = critique {
+                print!("{}", llm::text_block(&llm, c, fail_on_llm));
+            }
         }
     }
     Ok(if failed {

@@ -124,6 +124,7 @@ fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
         rules: args.rules.clone(),
         questionnaire: args.questionnaire.clone(),
         lenient: true,
+        fail_on_llm: false,
     })?;
     eprintln!("kickoff: {}", LlmError::NotConfigured);
     Ok(ExitCode::SUCCESS)

@@ -15,7 +15,8 @@ use crate::workspace::{self, Error, Open};
 pub struct RespondArgs {
     /// Session file
     file: PathBuf,
-    /// The rule whose finding this answers (as `check` names it, e.g. group-leak)
+    /// The finding this answers, as `check` names it: a rule (e.g. group-leak) or an LLM
+    /// reviewer's finding of the latest critique (e.g. llm:split_method:3fa2c1)
     rule: String,
     /// accepted-risk (needs --reason and --owner), wont-fix (needs --reason), fixed, or clear
     /// (removes the response)
@@ -74,21 +75,32 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
             format!("the response to `{rule}` is removed")
         }
         Some(status) => {
-            if bundle.critic.rule(rule).is_none() {
-                return Err(other(format!(
-                    "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
-                    file.display()
-                )));
-            }
             let review = bundle.review(&session.answers);
-            if !review.fired.iter().any(|f| f.rule == rule) {
-                return Err(other(format!(
-                    "rule `{rule}` does not fire on these answers: there is no finding to respond to"
-                )));
-            }
-            let mut response = bundle
-                .new_response(&review, rule, status, &args.reason, &args.owner)
-                .map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
+            let made = if crate::reviewer::is_llm_id(rule) {
+                let Some(finding) = crate::reviewer::find(&session, rule) else {
+                    return Err(other(format!(
+                        "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
+                        file.display()
+                    )));
+                };
+                let (reason, owner) = (&args.reason, &args.owner);
+                crate::reviewer::new_response(finding, &review.asked, status, reason, owner)
+            } else {
+                if bundle.critic.rule(rule).is_none() {
+                    return Err(other(format!(
+                        "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
+                        file.display()
+                    )));
+                }
+                if !review.fired.iter().any(|f| f.rule == rule) {
+                    return Err(other(format!(
+                        "rule `{rule}` does not fire on these answers: there is no finding to respond to"
+                    )));
+                }
+                bundle.new_response(&review, rule, status, &args.reason, &args.owner)
+            };
+            let mut response =
+                made.map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
             response.date = crate::session::now();
             session.responses.insert(rule.to_string(), response);
             format!("`{rule}` marked {}", status.name())

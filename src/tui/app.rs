@@ -7,11 +7,14 @@ use ratatui_textarea::TextArea;
 
 use super::critique::CritiqueState;
 use super::field::Field;
+use super::followups::FollowupsState;
 use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
 use super::respond::RespondForm;
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
+use crate::response::FindingResponse;
+use crate::reviewer::{self, ShownFinding};
 use crate::session::Session;
 use crate::source::Problem;
 
@@ -21,7 +24,7 @@ pub struct ReviewItem {
     pub kind: ItemKind,
     /// The question to jump to (none for an answer to an unknown question).
     pub question: Option<String>,
-    /// The rule of a finding (what `r` answers).
+    /// The rule of a finding, or the LLM finding's id (what `r` answers).
     pub rule: Option<String>,
     pub text: String,
 }
@@ -31,6 +34,12 @@ pub enum ItemKind {
     Problem,
     Open,
     Finding(Severity),
+    /// The LLM reviewer's finding (not folded into a rule's): `stale` when an answer it rests
+    /// on changed since the critique.
+    Llm {
+        severity: Severity,
+        stale: bool,
+    },
 }
 
 pub struct ExportState {
@@ -72,6 +81,8 @@ pub struct App {
     /// Why the copy could not be written, if it was tried.
     pub copy_error: Option<String>,
     pub critique: CritiqueState,
+    /// The reviewer's questions screen: the picked question and the answer typed.
+    pub followups: FollowupsState,
     pub color: bool,
     pub quitting: bool,
     pub exit: Exit,
@@ -110,6 +121,7 @@ impl App {
             copy_path: TextArea::default(),
             copy_error: None,
             critique: CritiqueState::default(),
+            followups: FollowupsState::default(),
             color: true,
             quitting: false,
             exit: Exit::Saved,
@@ -185,11 +197,27 @@ impl App {
                 });
             }
         }
-        let finding = |f: &Finding| ReviewItem {
-            kind: ItemKind::Finding(f.severity),
-            question: Some(f.question.clone()),
-            rule: Some(f.rule.clone()),
-            text: format!("[{}]{} {}", f.rule, response_tag(f), f.message),
+        let llm = self.llm_findings();
+        let finding = |f: &Finding| {
+            let agrees = llm
+                .iter()
+                .any(|l| l.folded_into.as_deref() == Some(f.rule.as_str()));
+            ReviewItem {
+                kind: ItemKind::Finding(f.severity),
+                question: Some(f.question.clone()),
+                rule: Some(f.rule.clone()),
+                text: format!(
+                    "[{}]{} {}{}",
+                    f.rule,
+                    response_tag(f.response.as_ref()),
+                    f.message,
+                    if agrees {
+                        " (The LLM reviewer agrees.)"
+                    } else {
+                        ""
+                    }
+                ),
+            }
         };
         let (blockers, others): (Vec<&Finding>, Vec<&Finding>) = iv
             .review
@@ -204,7 +232,39 @@ impl App {
             text: question.prompt.clone(),
         }));
         items.extend(others.into_iter().map(finding));
+        // The reviewer's own points; one about the whole design has no question to go to.
+        items.extend(llm.iter().filter(|f| f.folded_into.is_none()).map(|f| {
+            ReviewItem {
+                kind: ItemKind::Llm {
+                    severity: f.finding.severity,
+                    stale: f.stale,
+                },
+                question: Some(f.finding.question.clone())
+                    .filter(|id| iv.bundle.questionnaire.get(id).is_some()),
+                rule: Some(f.id.clone()),
+                text: format!(
+                    "LLM reviewer{}{}: {}",
+                    if f.stale { " (stale)" } else { "" },
+                    response_tag(f.response.as_ref()),
+                    f.finding.message
+                ),
+            }
+        }));
         items
+    }
+
+    /// The LLM reviewer's findings beside the rules': those of the critique streaming in, as
+    /// each one completes, else the latest saved critique's (stale or not), with the team's
+    /// responses.
+    pub fn llm_findings(&self) -> Vec<ShownFinding> {
+        let iv = &self.interview;
+        let (rules, asked) = (&iv.review.findings, &iv.review.asked);
+        if !self.critique.running {
+            return reviewer::session_findings(&iv.session, rules, asked);
+        }
+        let mut out = reviewer::streaming_findings(rules, &self.critique.transcript.findings);
+        reviewer::attach_responses(&mut out, &iv.session.responses, asked);
+        out
     }
 
     /// The path typed on the export screen.
@@ -215,8 +275,8 @@ impl App {
 
 /// A finding's response in a few words, before its message: ` (accepted risk: Priya)`,
 /// ` (won't fix)`, ` (response stale)`; nothing without one.
-fn response_tag(f: &Finding) -> String {
-    match &f.response {
+fn response_tag(response: Option<&FindingResponse>) -> String {
+    match response {
         None => String::new(),
         Some(r) if r.stale => format!(" ({}, stale: the answers changed)", r.status.name()),
         Some(r) if r.owner.is_empty() => format!(" ({})", r.status.name()),

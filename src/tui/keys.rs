@@ -23,6 +23,8 @@ pub enum Scope {
     Review,
     Export,
     Critique,
+    /// The reviewer's questions screen.
+    Followups,
     /// The help overlay (any other key closes it).
     Help,
     /// The section picker overlay.
@@ -45,6 +47,7 @@ impl Scope {
             Scope::Review => "Review",
             Scope::Export => "Export",
             Scope::Critique => "Critique",
+            Scope::Followups => "Reviewer's questions (typing answers the picked one)",
             Scope::Help => "This list",
             Scope::Picker => "Section picker",
             Scope::Conflicts => "Conflicts with the file on disk",
@@ -119,6 +122,7 @@ pub enum Action {
     Review,
     Export,
     Critique,
+    Followups,
     /// Esc away from the interview: cancels a critique that is streaming, else goes back.
     Back,
     Editor,
@@ -198,6 +202,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Global, &[ctrl('r')], "^R", A::Review, "review: open questions, problems and findings", Some("review")),
     bind(S::Global, &[ctrl('o')], "^O", A::Export, "export the design doc", Some("export")),
     bind(S::Global, &[ctrl('l')], "^L", A::Critique, "the LLM reviewer's critique (streams; Esc cancels)", Some("critique")),
+    bind(S::Global, &[ctrl('t')], "^T", A::Followups, "the LLM reviewer's questions back, to answer", Some("reviewer's questions")),
     bind(S::Global, &[key(KeyCode::F(1)), ctrl('h')], "F1", A::Help, "all keys", Some("help")),
     bind(S::Global, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "save and quit (answers are saved on every change)", Some("quit")),
     bind(S::Away, &[key(KeyCode::Esc)], "Esc", A::Back, "back to the interview (on the critique, first cancels a stream)", Some("back")),
@@ -216,6 +221,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Critique, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll", Some("scroll")),
     bind(S::Critique, &[key(KeyCode::Home)], "Home", A::Move(Motion::Home), "top", None),
     bind(S::Critique, &[key(KeyCode::End)], "End", A::Move(Motion::End), "bottom (follows the stream)", None),
+    bind(S::Followups, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }], "Tab S-Tab", A::Move(Motion::Down), "next / previous question (the answer is saved as you type)", Some("next question")),
+    bind(S::Followups, &[key(KeyCode::F(2))], "F2", A::Select, "go to the interview's question it is about", Some("go to its question")),
     bind(S::Help, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "scroll", None),
     bind(S::Help, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll a page; any other key closes", None),
     bind(S::Picker, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", None),
@@ -314,6 +321,7 @@ fn scopes(screen: Screen) -> &'static [Scope] {
         Screen::Review => &[S::Review, S::Away, S::Global],
         Screen::Export => &[S::Export, S::Away, S::Global],
         Screen::Critique => &[S::Critique, S::Away, S::Global],
+        Screen::Followups => &[S::Followups, S::Away, S::Global],
     }
 }
 
@@ -372,6 +380,7 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::Review => Msg::Show(Screen::Review),
         A::Export => Msg::Show(Screen::Export),
         A::Critique => Msg::Show(Screen::Critique),
+        A::Followups => Msg::Show(Screen::Followups),
         A::Back => Msg::Back,
         A::Editor => Msg::OpenEditor,
         A::Clear => Msg::Clear,
@@ -415,12 +424,16 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
         Screen::Review => Some(A::Review),
         Screen::Export => Some(A::Export),
         Screen::Critique => Some(A::Critique),
+        Screen::Followups => Some(A::Followups),
         Screen::Interview => None,
     };
+    // The reviewer's questions are offered once it asked some.
+    let asked = !crate::reviewer::followups(&app.interview.session).is_empty();
     for &scope in scopes(app.screen) {
         for b in BINDINGS.iter().filter(|b| b.scope == scope) {
             if let Some(name) = b.bar
                 && Some(b.action) != own
+                && (asked || b.action != A::Followups)
             {
                 out.push((b.label, name));
             }
@@ -440,6 +453,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         S::Review,
         S::Export,
         S::Critique,
+        S::Followups,
         S::Away,
         S::Picker,
         S::Help,

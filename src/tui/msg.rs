@@ -15,6 +15,8 @@ pub enum Screen {
     Review,
     Export,
     Critique,
+    /// The reviewer's follow-up questions, each answerable.
+    Followups,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

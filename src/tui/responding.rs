@@ -83,7 +83,8 @@ fn open(app: &mut App) {
     let Some(item) = items.get(app.review_cursor) else {
         return;
     };
-    let (ItemKind::Finding(_), Some(rule)) = (item.kind, item.rule.clone()) else {
+    let (ItemKind::Finding(_) | ItemKind::Llm { .. }, Some(rule)) = (item.kind, item.rule.clone())
+    else {
         app.banner = Some(super::msg::Banner::info(
             "r answers a finding: pick one of the critic's findings first.",
         ));
@@ -107,6 +108,8 @@ fn open(app: &mut App) {
 
 /// Enter: store the response (or remove it) and save; or say what is missing.
 fn save(app: &mut App) -> Vec<Cmd> {
+    // An LLM finding is answered as it is on screen, streaming or saved.
+    let llm = app.llm_findings();
     let Some(form) = app.respond.as_mut() else {
         return Vec::new();
     };
@@ -114,13 +117,22 @@ fn save(app: &mut App) -> Vec<Cmd> {
     let response = match form.chosen() {
         None => None,
         Some(status) => {
-            let made = iv.bundle.new_response(
-                &iv.review,
-                &form.rule,
-                status,
-                &text(&form.reason),
-                &text(&form.owner),
-            );
+            let (reason, owner) = (text(&form.reason), text(&form.owner));
+            let llm = crate::reviewer::is_llm_id(&form.rule)
+                .then(|| llm.into_iter().find(|f| f.id == form.rule));
+            let made = match llm {
+                Some(Some(f)) => crate::reviewer::new_response(
+                    &f.finding,
+                    &iv.review.asked,
+                    status,
+                    &reason,
+                    &owner,
+                ),
+                Some(None) => Err("the finding is no longer in the critique".into()),
+                None => iv
+                    .bundle
+                    .new_response(&iv.review, &form.rule, status, &reason, &owner),
+            };
             match made {
                 Ok(r) => Some(r),
                 Err(why) => {

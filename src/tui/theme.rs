@@ -49,6 +49,14 @@ impl Theme {
     pub fn ok(self) -> Style {
         self.fg(Color::Green)
     }
+    /// The LLM reviewer's findings: its severity's colour in italics, dimmed when stale.
+    pub fn reviewer(self, s: Severity, stale: bool) -> Style {
+        if stale {
+            self.dim().add_modifier(Modifier::ITALIC)
+        } else {
+            self.severity(s).add_modifier(Modifier::ITALIC)
+        }
+    }
     pub fn severity(self, s: Severity) -> Style {
         match s {
             Severity::Blocker => self.fg(Color::Red).add_modifier(Modifier::BOLD),

@@ -186,6 +186,7 @@ pub(super) fn show(app: &mut App, screen: Screen) -> Vec<Cmd> {
             app.critique
                 .open(iv.session.critiques.last(), &iv.bundle.questionnaire);
         }
+        Screen::Followups => app.followups.open(&app.interview.session),
         Screen::Interview => {}
     }
     Vec::new()
@@ -254,6 +255,7 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
         }
         (None, Screen::Export) => app.export.scroll = scroll(app.export.scroll, m),
         (None, Screen::Critique) => app.critique.handle_motion(m),
+        (None, Screen::Followups) => app.followups.handle_motion(m, &app.interview.session),
         (None, Screen::Interview) => {}
     }
     Vec::new()
@@ -283,6 +285,13 @@ fn select(app: &mut App) -> Vec<Cmd> {
         Screen::Critique => match app.critique.selected_question() {
             Some(id) => update(app, Msg::GotoQuestion(id.to_string())),
             None => Vec::new(),
+        },
+        // The question a follow-up is about; one about the whole design has none.
+        Screen::Followups => match app.followups.selected(&app.interview.session) {
+            Some(f) if f.question != crate::critique_findings::GENERAL => {
+                update(app, Msg::GotoQuestion(f.question))
+            }
+            _ => Vec::new(),
         },
         Screen::Interview => Vec::new(),
     }
@@ -327,6 +336,12 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 .path
                 .insert_str(text.lines().next().unwrap_or(""));
             Vec::new()
+        }
+        Msg::Input(key) if app.screen == Screen::Followups => {
+            app.followups.handle_key(key, &mut app.interview.session)
+        }
+        Msg::Paste(text) if app.screen == Screen::Followups => {
+            app.followups.paste(&text, &mut app.interview.session)
         }
         _ if app.screen != Screen::Interview => Vec::new(),
         Msg::Input(key) => {

@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 mod critique;
 mod field;
+mod followups;
 mod respond;
 mod saving;
 mod screens;
@@ -97,6 +98,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Review => screens::render_review(app, theme, frame, body),
         Screen::Export => screens::render_export(app, theme, frame, body),
         Screen::Critique => critique::render_critique(app, theme, frame, body),
+        Screen::Followups => followups::render_followups(app, theme, frame, body),
     }
     if let Some(b) = shown {
         let style = if b.is_error() {
@@ -456,7 +458,12 @@ fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         );
     }
     let findings: Vec<_> = app.findings_for(&q.id).collect();
-    if !findings.is_empty() {
+    let llm = app.llm_findings();
+    let llm_here: Vec<_> = llm
+        .iter()
+        .filter(|f| f.folded_into.is_none() && f.is_about(&q.id))
+        .collect();
+    if !findings.is_empty() || !llm_here.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Reviewer says", theme.title()));
         for f in findings {
@@ -472,6 +479,38 @@ fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     .into_iter()
                     .map(|l| Line::styled(l, theme.severity(f.severity))),
             );
+            if llm
+                .iter()
+                .any(|l| l.folded_into.as_deref() == Some(f.rule.as_str()))
+            {
+                lines.push(Line::styled(
+                    "  LLM reviewer: agrees",
+                    theme.reviewer(f.severity, false),
+                ));
+            }
+        }
+        for f in llm_here {
+            let sev = f.finding.severity;
+            let text = format!(
+                "{} LLM reviewer, {}{}: {}",
+                severity_mark(sev),
+                sev.name(),
+                if f.stale {
+                    " (stale: an answer it rests on changed)"
+                } else {
+                    ""
+                },
+                f.finding.message
+            );
+            lines.extend(
+                wrap(&text, w)
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.reviewer(sev, f.stale))),
+            );
+            if let Some(r) = &f.response {
+                let said = format!("  response: {}", r.status.name());
+                lines.push(Line::styled(said, theme.dim()));
+            }
         }
     }
     let text_area = Rect {

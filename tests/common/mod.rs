@@ -262,3 +262,80 @@ pub fn fitting_row(q: &kickoff::Question) -> kickoff::Row {
     };
     kickoff::Row(q.columns.iter().map(|c| (c.id.clone(), cell(c))).collect())
 }
+
+/// The churn example with a structured critique of it saved: a finding that repeats the
+/// rules' `no-variance` (folded into it), a blocker on `positive_rate`, a warning on
+/// `label_delay_days` whose answer changed since (stale), a general note; two follow-up
+/// questions, the first answered.
+pub fn reviewed_session() -> Session {
+    use kickoff::{Critique, FollowUp, LlmFinding, Severity};
+    let mut session = Session::load(&example("churn-done-well.toml")).expect("the example loads");
+    let finding = |question: &str, severity, message: &str, evidence: &str| LlmFinding {
+        question: question.into(),
+        severity,
+        message: message.into(),
+        evidence: evidence.into(),
+        cites: if question == kickoff::GENERAL {
+            vec![]
+        } else {
+            vec![question.into()]
+        },
+    };
+    let findings = vec![
+        finding(
+            "num_runs",
+            Severity::Warning,
+            "Single-run numbers can't be told from seed noise: report the spread over several seeds.",
+            "1",
+        ),
+        finding(
+            "positive_rate",
+            Severity::Blocker,
+            "How the 6.1% churn rate is counted decides the label: define involuntary churn before training.",
+            "0.061",
+        ),
+        finding(
+            "label_delay_days",
+            Severity::Warning,
+            "A 30-day label delay means each retrain sees month-old outcomes; say how the model copes.",
+            "30",
+        ),
+        finding(
+            kickoff::GENERAL,
+            Severity::Info,
+            "Nobody is named to sign off on the launch; name the decision owner.",
+            "",
+        ),
+    ];
+    let follow_up_questions = vec![
+        FollowUp {
+            question: "positive_rate".into(),
+            ask: "How was the 6.1% churn rate measured?".into(),
+        },
+        FollowUp {
+            question: kickoff::GENERAL.into(),
+            ask: "Who decides whether the model launches?".into(),
+        },
+    ];
+    session.critiques.push(Critique {
+        provider: "openai".into(),
+        model: "gpt-4o-mini".into(),
+        created: "2026-11-20T10:15:02Z".into(),
+        prompt_hash: "3f2a".into(),
+        answers_hash: kickoff::answers_hash(&session.answers),
+        answer_hashes: kickoff::answer_hashes(&session.answers, &|_| true),
+        text: findings.iter().map(kickoff::finding_text).collect(),
+        verdict: Some("Ready with conditions: define the label first.".into()),
+        findings,
+        follow_up_questions,
+        ..Critique::default()
+    });
+    kickoff::reviewer::set_followup_answer(
+        &mut session,
+        "How was the 6.1% churn rate measured?",
+        "Cancellations over the last 12 months, involuntary ones included.",
+    );
+    // Changed since the critique: the finding on it is stale.
+    session.set("label_delay_days", Some(kickoff::Answer::Number(21.0)));
+    session
+}

@@ -61,6 +61,17 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             None,
         )),
     ])];
+    let llm = items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Llm { .. }))
+        .count();
+    if llm > 0 {
+        lines[0].spans.push(Span::raw(" · "));
+        lines[0].spans.push(Span::styled(
+            format!("{llm} from the LLM reviewer"),
+            theme.reviewer(crate::Severity::Info, false),
+        ));
+    }
     if let Some(r) = &app.interview.review.readiness {
         let parts: Vec<String> = r
             .sections
@@ -95,6 +106,11 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 ItemKind::Problem => ("✗", "problem", theme.error()),
                 ItemKind::Open => ("○", "open", Style::default()),
                 ItemKind::Finding(s) => (severity_mark(s), s.name(), theme.severity(s)),
+                ItemKind::Llm { severity, stale } => (
+                    severity_mark(severity),
+                    severity.name(),
+                    theme.reviewer(severity, stale),
+                ),
             };
             let place = item
                 .question
@@ -107,16 +123,23 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                         q.sections[q.section_of(i)].title
                     )
                 })
-                .unwrap_or_default();
+                .unwrap_or_else(|| match item.kind {
+                    ItemKind::Llm { .. } => "the whole design".into(),
+                    _ => String::new(),
+                });
             let mut lines = vec![Line::from(vec![
                 Span::styled(format!("{mark} {label:<8}"), style),
                 Span::styled(place, theme.dim()),
             ])];
+            let text_style = match item.kind {
+                ItemKind::Llm { stale: true, .. } => theme.dim(),
+                _ => Style::default(),
+            };
             lines.extend(
                 wrap(&item.text, w)
                     .into_iter()
                     .take(4)
-                    .map(|l| Line::raw(format!("  {l}"))),
+                    .map(|l| Line::styled(format!("  {l}"), text_style)),
             );
             ListItem::new(Text::from(lines))
         })

@@ -1,0 +1,72 @@
+//! The reviewer's questions in the plain interview: after the questionnaire, each follow-up
+//! question of the latest critique the team has not answered yet, read like a long-text answer
+//! and stored in the session's `[followups]`, to go with the next critique.
+
+use std::io::{BufRead, Write};
+
+use crate::critique_findings::GENERAL;
+use crate::interview::Interview;
+use crate::reviewer::{followups, set_followup_answer};
+
+/// Asks the unanswered follow-up questions in turn. An empty first line skips one; the end of
+/// input stops, keeping the answers given. True if an answer was stored.
+pub(super) fn ask_followups(
+    iv: &mut Interview,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> std::io::Result<bool> {
+    let open: Vec<_> = followups(&iv.session)
+        .into_iter()
+        .filter(|(_, a)| a.trim().is_empty())
+        .map(|(f, _)| f)
+        .collect();
+    if open.is_empty() {
+        return Ok(false);
+    }
+    writeln!(
+        out,
+        "\nThe LLM reviewer asked {} back; your answers go with the next critique.",
+        crate::text::plural(open.len(), "question", None)
+    )?;
+    let mut stored = false;
+    for (n, f) in open.iter().enumerate() {
+        let about = match iv.bundle.questionnaire.get(&f.question) {
+            Some(q) if f.question != GENERAL => format!("about: {}", q.prompt),
+            _ => "about the whole design".into(),
+        };
+        writeln!(
+            out,
+            "\n[reviewer's question {} of {}] {about}",
+            n + 1,
+            open.len()
+        )?;
+        writeln!(out, "{}", f.ask)?;
+        writeln!(
+            out,
+            "  (several lines; end with a line holding only a dot; an empty line skips)"
+        )?;
+        write!(out, "> ")?;
+        out.flush()?;
+        let mut lines: Vec<String> = Vec::new();
+        loop {
+            let mut line = String::new();
+            if input.read_line(&mut line)? == 0 {
+                break;
+            }
+            let line = line.trim_end_matches(['\n', '\r']);
+            if (lines.is_empty() && line.trim().is_empty()) || line.trim() == "." {
+                break;
+            }
+            lines.push(line.to_string());
+            write!(out, ". ")?;
+            out.flush()?;
+        }
+        let answer = lines.join("\n");
+        if answer.trim().is_empty() {
+            continue;
+        }
+        set_followup_answer(&mut iv.session, &f.ask, answer.trim());
+        stored = true;
+    }
+    Ok(stored)
+}
