@@ -6,9 +6,10 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::answer::{Answer, Row};
+use crate::answer::{notations, read_number};
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
-use crate::questionnaire::{Kind, Question, check_answer, parse_number, parse_yes_no};
+use crate::questionnaire::{Kind, Question, check_answer, parse_yes_no};
 use crate::session::{now, write_atomic};
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
@@ -77,7 +78,7 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
             }
             Answer::List(items)
         }
-        Kind::Number => Answer::Number(parse_number(t)?),
+        Kind::Number => Answer::Number(read_number(t, q.unit.as_deref())?.value),
         Kind::YesNo => Answer::Bool(parse_yes_no(t)?),
         Kind::List => Answer::List(
             t.split(';')
@@ -379,10 +380,11 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
         }
         Kind::Number => {
             let unit = question.unit.as_deref().unwrap_or("");
+            let also = notations(question.unit.as_deref());
             match (question.min, question.max) {
-                (Some(a), Some(b)) => writeln!(out, "  (a number from {a} to {b} {unit})")?,
-                _ if !unit.is_empty() => writeln!(out, "  (a number, {unit})")?,
-                _ => {}
+                (Some(a), Some(b)) => writeln!(out, "  (a number from {a} to {b} {unit}; {also})")?,
+                _ if !unit.is_empty() => writeln!(out, "  (a number, {unit}; {also})")?,
+                _ => writeln!(out, "  (a number; {also})")?,
             }
         }
         Kind::YesNo => writeln!(out, "  (y or n)")?,
@@ -434,7 +436,17 @@ fn read_reply(
     let multi = matches!(q.kind, Kind::LongText | Kind::List | Kind::Records);
     let command = matches!(first.trim(), "" | "-" | "<" | "?" | ":q");
     if !multi || command {
-        return Ok(Some(parse_reply(q, &first)));
+        let reply = parse_reply(q, &first);
+        // A number typed in a notation (180k, 14%) is shown as it was read.
+        if q.kind == Kind::Number
+            && reply.is_ok()
+            && !command
+            && let Ok(n) = read_number(&first, q.unit.as_deref())
+            && let Some(read_as) = n.read_as
+        {
+            writeln!(out, "  (read as {read_as})")?;
+        }
+        return Ok(Some(reply));
     }
     if q.kind == Kind::Records {
         return read_rows(q, first, input, out).map(Some);

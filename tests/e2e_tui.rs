@@ -27,7 +27,17 @@ fn interview_every_kind_go_back_resume_and_export() {
     t.wait_for("▶ 2. Task?");
     t.keys(&["Enter"]); // classification: the positive rate question appears
     t.wait_for("▶ 3. Positive rate?");
-    t.text("x0.02"); // the letter is refused
+    // What is typed stays on screen with the reason it is not an answer yet.
+    t.text("180k");
+    t.wait_for("180000 is out of range");
+    t.keys(&["Enter"]); // stays: not an answer yet
+    t.keys(&["BSpace", "BSpace", "BSpace", "BSpace"]);
+    t.text("abc");
+    t.wait_for("`abc` is not a number");
+    t.keys(&["BSpace", "BSpace", "BSpace"]);
+    t.text("2%");
+    let screen = t.wait_for("= 0.02");
+    assert!(screen.contains("│2%"), "the text typed is kept:\n{screen}");
     t.keys(&["Enter"]);
     t.wait_for("▶ 1. Notes?");
     t.text("line one");

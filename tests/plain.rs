@@ -59,7 +59,15 @@ fn replies_parse_by_kind() {
         parse_reply(&q("positive_rate"), " 0.05 "),
         Ok(Reply::Answer(Answer::Number(0.05)))
     );
-    assert!(parse_reply(&q("positive_rate"), "five").is_err());
+    assert!(
+        parse_reply(&q("positive_rate"), "five")
+            .unwrap_err()
+            .contains("`five` is not a number")
+    );
+    assert_eq!(
+        parse_reply(&q("positive_rate"), "14%"),
+        Ok(Reply::Answer(Answer::Number(0.14)))
+    );
     assert_eq!(
         parse_reply(&q("ab_test"), "Yes"),
         Ok(Reply::Answer(Answer::Bool(true)))
@@ -84,7 +92,7 @@ fn a_whole_interview_on_piped_input() {
         "1",           // task: classification, so the positive rate is asked
         "lots",        // not a number: asked again
         "5",           // out of range: asked again
-        "0.02",        // positive rate
+        "2%",          // positive rate: 0.02
         "first line",  // notes (long text) ...
         "second line",
         ".",
@@ -106,6 +114,8 @@ fn a_whole_interview_on_piped_input() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("`lots` is not a number"), "{out}");
     assert!(out.contains("5 is out of range"), "{out}");
+    assert!(out.contains("14% reads as 0.14"), "the notations:\n{out}");
+    assert!(out.contains("(read as 0.02)"), "{out}");
     assert!(
         out.contains("reviewer, blocker: [accuracy-on-imbalance]"),
         "findings as you go:\n{out}"

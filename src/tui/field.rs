@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::answer::{Answer, format_number};
-use crate::questionnaire::{Kind, Question};
+use crate::questionnaire::{Kind, NumberSpec, Question};
 
 mod choice;
 mod list;
@@ -35,9 +35,12 @@ pub enum Field {
         multiline: bool,
     },
     Number {
+        /// Exactly what was typed, valid or not.
         area: TextArea<'static>,
-        /// The last text that parsed, kept while the field holds a half-typed number.
+        /// The last valid answer: it stands (and is what is saved) while the text typed is
+        /// not a number that fits.
         last: Option<f64>,
+        spec: NumberSpec,
     },
     Choice {
         filter: String,
@@ -90,6 +93,7 @@ impl Field {
                         Some(Answer::Number(n)) => Some(*n),
                         _ => None,
                     },
+                    spec: NumberSpec::of(q),
                 }
             }
             Kind::Choice | Kind::MultiChoice => {
@@ -136,18 +140,11 @@ impl Field {
     pub fn answer(&self) -> Option<Answer> {
         let answer = match self {
             Field::Text { area, .. } => Answer::Text(area.lines().join("\n")),
-            Field::Number { area, last } => {
-                let t = area.lines().join("");
-                let t = t.trim();
-                if t.is_empty() {
-                    return None;
-                }
-                match t.parse::<f64>() {
-                    Ok(n) if n.is_finite() => Answer::Number(n),
-                    // Half-typed ("1e", "-"): the last number stands until this one parses.
-                    _ => Answer::Number((*last)?),
-                }
-            }
+            // Not a valid answer yet ("1e", "abc", out of range): the last one stands.
+            Field::Number { area, last, spec } => match spec.read(&area.lines().join("")) {
+                Ok(n) => Answer::Number(n?.value),
+                Err(_) => Answer::Number((*last)?),
+            },
             Field::Choice {
                 multi: false,
                 selected,
@@ -175,15 +172,50 @@ impl Field {
         (!answer.is_empty()).then_some(answer)
     }
 
-    /// A message while the typed text is not yet a number.
+    /// Why the typed text is not a valid answer yet, and what stays saved meanwhile.
     pub fn pending_error(&self) -> Option<String> {
-        let Field::Number { area, .. } = self else {
+        let Field::Number { area, last, spec } = self else {
             return None;
         };
-        let t = area.lines().join("");
-        let t = t.trim();
-        (!t.is_empty() && t.parse::<f64>().map_or(true, |n| !n.is_finite()))
-            .then(|| format!("`{t}` is not a number yet"))
+        let why = spec.read(&area.lines().join("")).err()?;
+        Some(match last {
+            Some(n) => format!("{why} (the saved answer stays {})", format_number(*n)),
+            None => format!("{why} (not saved)"),
+        })
+    }
+
+    /// How a number typed in a notation was read (`180k` → `180,000`).
+    pub fn read_as(&self) -> Option<String> {
+        let Field::Number { area, spec, .. } = self else {
+            return None;
+        };
+        spec.read(&area.lines().join("")).ok()??.read_as
+    }
+
+    /// The text typed into a number field, when it is not a valid answer (kept while the
+    /// user is elsewhere, never saved).
+    pub fn number_draft(&self) -> Option<String> {
+        match self {
+            Field::Number { area, .. } if self.pending_error().is_some() => {
+                Some(area.lines().join(""))
+            }
+            _ => None,
+        }
+    }
+
+    /// The text in a number field, exactly as typed.
+    pub fn number_text(&self) -> Option<String> {
+        match self {
+            Field::Number { area, .. } => Some(area.lines().join("")),
+            _ => None,
+        }
+    }
+
+    /// Puts back a number's text typed earlier that was not valid.
+    pub fn set_number_draft(&mut self, text: &str) {
+        if let Field::Number { area, .. } = self {
+            *area = text_area(text, area.placeholder_text(), false);
+        }
     }
 
     /// Choices shown, after the type-to-filter text: indices into `q.choices`.
@@ -205,7 +237,7 @@ impl Field {
         let filtered = self.filtered(q);
         match self {
             Field::Text { area, multiline } => handle_text(area, *multiline, key),
-            Field::Number { area, last } => handle_number(area, last, key),
+            Field::Number { area, last, spec } => handle_number(area, last, spec, key),
             Field::Choice {
                 filter,
                 cursor,
@@ -246,24 +278,11 @@ impl Field {
                 area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
                 Outcome::Changed
             }
-            Field::Number { area, last } => {
-                // Commas are refused rather than guessed: "0,05" and "1,000" mean different
-                // things in different places.
-                let clean: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
-                let mut trial = area.clone();
-                trial.insert_str(&clean);
-                if trial
-                    .lines()
-                    .join("")
-                    .parse::<f64>()
-                    .is_ok_and(f64::is_finite)
-                {
-                    *area = trial;
-                    remember_number(area, last);
-                    Outcome::Changed
-                } else {
-                    Outcome::Ignored
-                }
+            // Pasted as it is, on one line; the check says when it is not a number.
+            Field::Number { area, last, spec } => {
+                area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
+                remember_number(area, last, spec);
+                Outcome::Changed
             }
             Field::List {
                 items,
@@ -357,24 +376,21 @@ fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> 
     edit_text(area, key)
 }
 
-fn handle_number(area: &mut TextArea<'static>, last: &mut Option<f64>, key: KeyEvent) -> Outcome {
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+/// Every key types as in a text; Enter goes on only from a valid answer (or none), so the
+/// reason stays in view while the text is not one.
+fn handle_number(
+    area: &mut TextArea<'static>,
+    last: &mut Option<f64>,
+    spec: &NumberSpec,
+    key: KeyEvent,
+) -> Outcome {
     let outcome = match key.code {
+        KeyCode::Enter if spec.read(&area.lines().join("")).is_err() => Outcome::Moved,
         KeyCode::Enter => Outcome::Submit,
         KeyCode::Up | KeyCode::Down => Outcome::Ignored,
-        KeyCode::Char(c) if plain => {
-            if is_number_char(c, &area.lines().join(""), area.cursor().1) {
-                area.insert_char(c);
-                Outcome::Changed
-            } else {
-                Outcome::Moved
-            }
-        }
         _ => edit_text(area, key),
     };
-    remember_number(area, last);
+    remember_number(area, last, spec);
     outcome
 }
 
@@ -389,27 +405,10 @@ fn handle_yes_no(value: &mut Option<bool>, key: KeyEvent) -> Outcome {
     Outcome::Changed
 }
 
-/// Whether `c` may be typed at character `at` of `current` on the way to a number.
-fn is_number_char(c: char, current: &str, at: usize) -> bool {
-    let before: String = current.chars().take(at).collect();
-    match c {
-        '0'..='9' => true,
-        '-' | '+' => (at == 0 && !current.starts_with(['-', '+'])) || before.ends_with(['e', 'E']),
-        '.' => !current.contains('.') && !before.contains(['e', 'E']),
-        'e' | 'E' => at > 0 && !current.contains(['e', 'E']),
-        _ => false,
-    }
-}
-
-fn remember_number(area: &TextArea<'static>, last: &mut Option<f64>) {
-    let text = area.lines().join("");
-    let text = text.trim();
-    if text.is_empty() {
-        *last = None;
-    } else if let Ok(n) = text.parse::<f64>()
-        && n.is_finite()
-    {
-        *last = Some(n);
+/// The text is a valid answer (or empty, no answer): it becomes the one that stands.
+fn remember_number(area: &TextArea<'static>, last: &mut Option<f64>, spec: &NumberSpec) {
+    if let Ok(n) = spec.read(&area.lines().join("")) {
+        *last = n.map(|n| n.value);
     }
 }
 

@@ -252,7 +252,7 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("^Z/^Y", "undo/redo"),
             ("^E", "editor"),
         ],
-        Kind::Number => &[("digits . - e", "number"), ("Enter", "next")],
+        Kind::Number => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
         Kind::Choice => &[
             ("↑↓", "move"),
             ("Space", "select"),

@@ -109,6 +109,9 @@ fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     app.interview.take_default();
     let q = app.interview.focused();
     app.field = Field::new(q, app.interview.session.answers.get(&q.id));
+    if let Some(draft) = app.number_drafts.get(&q.id) {
+        app.field.set_number_draft(draft);
+    }
     vec![Cmd::Save]
 }
 
@@ -362,12 +365,6 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Paste(text) => match app.field.paste(app.interview.focused(), &text) {
             Outcome::Changed => answer_changed(app),
-            Outcome::Ignored if matches!(app.field, Field::Number { .. }) => {
-                app.banner = Some(Banner::error(
-                    "Pasted text is not a number: use a dot for decimals and no thousands separators.",
-                ));
-                Vec::new()
-            }
             _ => Vec::new(),
         },
         Msg::OpenEditor => match app.field.editor_text() {
@@ -406,6 +403,10 @@ fn edit_path(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
 /// save.
 fn answer_changed(app: &mut App) -> Vec<Cmd> {
     let id = app.interview.focused().id.clone();
+    match app.field.number_draft() {
+        Some(text) => app.number_drafts.insert(id.clone(), text),
+        None => app.number_drafts.remove(&id),
+    };
     if !app.interview.set_answer(&id, app.field.answer()) {
         return Vec::new();
     }
