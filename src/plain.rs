@@ -388,7 +388,7 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
             }
         }
         Kind::YesNo => writeln!(out, "  (y or n)")?,
-        Kind::LongText => writeln!(out, "  (several lines; end with a line holding only a dot)")?,
+        Kind::LongText => writeln!(out, "  ({LONG_TEXT})")?,
         Kind::List => writeln!(
             out,
             "  (one item per line; end with a line holding only a dot)"
@@ -422,7 +422,8 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Reads one reply; long text and lists read lines until a lone `.`. `None`: end of input.
+/// Reads one reply; a long text reads on while a line ends in Alt+Enter or `\`, a list until a
+/// lone `.`. `None`: end of input.
 fn read_reply(
     q: &Question,
     input: &mut dyn BufRead,
@@ -435,6 +436,12 @@ fn read_reply(
     let first = line.trim_end_matches(['\n', '\r']).to_string();
     let multi = matches!(q.kind, Kind::LongText | Kind::List | Kind::Records);
     let command = matches!(first.trim(), "" | "-" | "<" | "?" | ":q");
+    if q.kind == Kind::LongText && !command {
+        let text = read_long_text(first, input, out)?;
+        return Ok(Some(Ok(Reply::Answer(Answer::Text(
+            text.trim().to_string(),
+        )))));
+    }
     if !multi || command {
         let reply = parse_reply(q, &first);
         // A number typed in a notation (180k, 14%) is shown as it was read.
@@ -461,9 +468,43 @@ fn read_reply(
         }
         lines.push(next.trim_end_matches(['\n', '\r']).to_string());
     }
-    lines.retain(|l| !(q.kind == Kind::List && l.trim().is_empty()));
-    Ok(Some(Ok(Reply::Answer(match q.kind {
-        Kind::List => Answer::List(lines.iter().map(|l| l.trim().to_string()).collect()),
-        _ => Answer::Text(lines.join("\n").trim().to_string()),
-    }))))
+    lines.retain(|l| !l.trim().is_empty());
+    Ok(Some(Ok(Reply::Answer(Answer::List(
+        lines.iter().map(|l| l.trim().to_string()).collect(),
+    )))))
+}
+
+/// How a long text is typed, as the full-screen interview has it: Enter ends the answer,
+/// Alt+Enter starts a new line.
+pub(crate) const LONG_TEXT: &str =
+    "Enter ends the answer; Alt+Enter, or a \\ at the end of a line, goes on to a new line";
+
+/// Reads a long text from its first line: a line ending in Alt+Enter (an escape before the
+/// newline, as a line-mode terminal passes it) or in `\` goes on to the next line; any
+/// other ends the answer.
+pub(crate) fn read_long_text(
+    first: String,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> std::io::Result<String> {
+    let mut lines = Vec::new();
+    let mut line = first;
+    loop {
+        let Some(head) = line
+            .strip_suffix('\x1b')
+            .or_else(|| line.strip_suffix('\\'))
+        else {
+            lines.push(line);
+            break;
+        };
+        lines.push(head.to_string());
+        write!(out, ". ")?;
+        out.flush()?;
+        let mut next = String::new();
+        if input.read_line(&mut next)? == 0 {
+            break;
+        }
+        line = next.trim_end_matches(['\n', '\r']).to_string();
+    }
+    Ok(lines.join("\n"))
 }

@@ -41,16 +41,16 @@ fn interview_every_kind_go_back_resume_and_export() {
     t.keys(&["Enter"]);
     t.wait_for("▶ 1. Notes?");
     t.text("line one");
-    t.keys(&["Enter"]);
+    t.keys(&["M-Enter"]); // Alt+Enter: a new line
     t.text("line two");
-    t.keys(&["Tab"]);
+    t.keys(&["Enter"]); // Enter: the next question
     t.wait_for("▶ 2. Tags?");
     t.text("a");
     t.keys(&["Enter"]);
     t.text("b");
     t.keys(&["Enter", "Enter"]);
     t.wait_for("▶ 3. A/B test?");
-    t.keys(&["y", "Enter"]);
+    t.keys(&["y"]); // answers and goes on
     t.wait_for("▶ 4. Metrics?");
     t.keys(&["Space", "Down", "Space", "Enter"]);
     t.wait_for("▶ 1. Who owns the model?");

@@ -381,7 +381,7 @@ fn list_items_are_added_edited_moved_and_removed() {
 }
 
 #[test]
-fn yes_no_starts_from_its_default_and_toggles() {
+fn yes_no_starts_from_its_default_y_and_n_answer_and_go_on() {
     let mut app = app_with(mini());
     send(&mut app, Msg::GotoQuestion("ab_test".into()));
     assert_eq!(
@@ -389,13 +389,63 @@ fn yes_no_starts_from_its_default_and_toggles() {
         Answer::Bool(false),
         "default applied when shown"
     );
-    press(&mut app, key(KeyCode::Char('y')));
-    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
+    // Space toggles in place.
     press(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(focused_id(&app), "ab_test");
+    // One key answers and moves on.
+    press(&mut app, key(KeyCode::Char('n')));
     assert_eq!(
         app.interview.session.answers["ab_test"],
         Answer::Bool(false)
     );
+    assert_eq!(focused_id(&app), "metrics");
+    send(&mut app, Msg::GotoQuestion("ab_test".into()));
+    press(&mut app, key(KeyCode::Char('y')));
+    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(focused_id(&app), "metrics");
+}
+
+#[test]
+fn a_single_choice_picked_with_enter_moves_on() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("task".into()));
+    press(&mut app, key(KeyCode::Down));
+    assert_eq!(focused_id(&app), "task", "arrows move within the choices");
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.interview.session.answers["task"],
+        Answer::Text("regression".into())
+    );
+    assert_ne!(focused_id(&app), "task");
+}
+
+#[test]
+fn long_text_enter_goes_on_alt_enter_and_ctrl_j_start_a_new_line_paste_keeps_lines() {
+    let mut app = app_with(mini());
+    send(&mut app, Msg::GotoQuestion("notes".into()));
+    type_text(&mut app, "one");
+    press(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+    type_text(&mut app, "two");
+    press(&mut app, ctrl('j'));
+    type_text(&mut app, "three");
+    send(&mut app, Msg::Paste("\nfour\nfive".into()));
+    assert_eq!(focused_id(&app), "notes", "new lines and a paste stay");
+    assert_eq!(
+        app.interview.session.answers["notes"],
+        Answer::Text("one\ntwo\nthree\nfour\nfive".into())
+    );
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(focused_id(&app), "tags", "Enter goes to the next question");
+    assert_eq!(
+        app.interview.session.answers["notes"],
+        Answer::Text("one\ntwo\nthree\nfour\nfive".into())
+    );
+    // The help bar says both.
+    send(&mut app, Msg::GotoQuestion("notes".into()));
+    let bar = kickoff::tui::bar(&app);
+    assert!(bar.contains(&("Enter", "next")), "{bar:?}");
+    assert!(bar.contains(&("Alt+Enter/^J", "new line")), "{bar:?}");
 }
 
 #[test]
@@ -414,6 +464,7 @@ fn multi_choice_toggles_and_filters() {
         app.interview.session.answers["metrics"],
         Answer::List(vec!["pr_auc".into()])
     );
+    assert_eq!(focused_id(&app), "metrics", "Space toggles in place");
     press(&mut app, key(KeyCode::Char(' ')));
     assert!(
         !app.interview.session.answers.contains_key("metrics"),

@@ -356,16 +356,24 @@ impl Field {
     }
 }
 
+/// Enter goes on, in long text too; Alt+Enter, Ctrl+J (and Shift or Ctrl+Enter where the
+/// terminal tells them apart) start a new line. A paste keeps its newlines (`paste`).
 fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> Outcome {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let new_line = match key.code {
+        KeyCode::Enter => key
+            .modifiers
+            .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL | KeyModifiers::SHIFT),
+        KeyCode::Char('j') => ctrl,
+        _ => false,
+    };
     match key.code {
-        KeyCode::Enter if !multiline => return Outcome::Submit,
-        // Alt+Enter, Ctrl+J: a new line, for terminals where Enter is taken.
-        KeyCode::Enter if !alt && !ctrl && multiline => {
+        _ if new_line && multiline => {
             area.insert_newline();
             return Outcome::Changed;
         }
+        _ if new_line && key.code != KeyCode::Enter => return Outcome::Moved,
+        KeyCode::Enter => return Outcome::Submit,
         KeyCode::Up | KeyCode::Down if !multiline => return Outcome::Ignored,
         KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
         KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => {
@@ -394,15 +402,19 @@ fn handle_number(
     outcome
 }
 
+/// `y` or `n` answers and goes on; Space and ←→ toggle in place.
 fn handle_yes_no(value: &mut Option<bool>, key: KeyEvent) -> Outcome {
-    *value = match key.code {
-        KeyCode::Char('y' | 'Y') => Some(true),
-        KeyCode::Char('n' | 'N') => Some(false),
-        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => Some(!value.unwrap_or(false)),
-        KeyCode::Enter => return Outcome::Submit,
+    match key.code {
+        KeyCode::Char('y' | 'Y') => *value = Some(true),
+        KeyCode::Char('n' | 'N') => *value = Some(false),
+        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
+            *value = Some(!value.unwrap_or(false));
+            return Outcome::Changed;
+        }
+        KeyCode::Enter => {}
         _ => return Outcome::Ignored,
-    };
-    Outcome::Changed
+    }
+    Outcome::Submit
 }
 
 /// The text is a valid answer (or empty, no answer): it becomes the one that stands.

@@ -221,7 +221,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Critique, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll", Some("scroll")),
     bind(S::Critique, &[key(KeyCode::Home)], "Home", A::Move(Motion::Home), "top", None),
     bind(S::Critique, &[key(KeyCode::End)], "End", A::Move(Motion::End), "bottom (follows the stream)", None),
-    bind(S::Followups, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }], "Tab S-Tab", A::Move(Motion::Down), "next / previous question (the answer is saved as you type)", Some("next question")),
+    bind(S::Followups, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }], "Tab S-Tab", A::Move(Motion::Down), "next / previous question (the answer is saved as you type)", None),
+    bind(S::Followups, &[key(KeyCode::Enter)], "Enter", A::Move(Motion::Down), "next question (Alt+Enter or ^J: a new line in the answer)", Some("next question")),
     bind(S::Followups, &[key(KeyCode::F(2))], "F2", A::Select, "go to the interview's question it is about", Some("go to its question")),
     bind(S::Help, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "scroll", None),
     bind(S::Help, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll a page; any other key closes", None),
@@ -248,7 +249,8 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
     match kind {
         Kind::Text => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
         Kind::LongText => &[
-            ("Enter", "new line"),
+            ("Enter", "next"),
+            ("Alt+Enter/^J", "new line"),
             ("^Z/^Y", "undo/redo"),
             ("^E", "editor"),
         ],
@@ -265,7 +267,11 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("Enter", "next"),
             ("type", "filter"),
         ],
-        Kind::YesNo => &[("y/n", "answer"), ("Space", "toggle"), ("Enter", "next")],
+        Kind::YesNo => &[
+            ("y/n", "answer, next"),
+            ("Space", "toggle"),
+            ("Enter", "next"),
+        ],
         Kind::List => &[
             ("Enter", "add item"),
             ("↑↓", "pick item"),
@@ -285,7 +291,10 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
 /// The question kinds in the help overlay, with their headings.
 pub const KINDS: &[(&str, Kind)] = &[
     ("Text", Kind::Text),
-    ("Long text (Alt+Enter also a new line)", Kind::LongText),
+    (
+        "Long text (Shift/Ctrl+Enter also a new line where the terminal sends them; a paste keeps its lines)",
+        Kind::LongText,
+    ),
     ("Number", Kind::Number),
     ("Choice", Kind::Choice),
     ("Multiple choice", Kind::MultiChoice),
