@@ -55,6 +55,19 @@ fn interview_every_kind_go_back_resume_and_export() {
     t.keys(&["Space", "Down", "Space", "Enter"]);
     t.wait_for("▶ 1. Who owns the model?");
     t.text("Ana");
+    t.wait_for("│Ana");
+    // ^X clears (and saves); ^Z brings the answer back (and saves it again).
+    t.keys(&["C-x"]);
+    let start = std::time::Instant::now();
+    while t.screen().contains("│Ana") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "^X did not clear"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.keys(&["C-z"]);
+    t.wait_for("│Ana");
     // Back two sections, change the task: the positive rate question disappears.
     t.keys(&["PageUp", "PageUp", "PageUp"]);
     t.wait_for("▶ 1. Project name?");

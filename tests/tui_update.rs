@@ -546,23 +546,6 @@ fn editor_round_trip_and_clear() {
 }
 
 #[test]
-fn undo_and_redo_in_text() {
-    let mut app = app_with(mini());
-    type_text(&mut app, "abc");
-    press(&mut app, ctrl('z'));
-    assert_eq!(
-        app.interview.session.answers["name"],
-        Answer::Text("ab".into()),
-        "one undo takes back the last key"
-    );
-    press(&mut app, ctrl('y'));
-    assert_eq!(
-        app.interview.session.answers["name"],
-        Answer::Text("abc".into())
-    );
-}
-
-#[test]
 fn quit_and_resume_returns_to_the_cursor() {
     let mut app = app_with(mini());
     send(&mut app, Msg::GotoQuestion("tags".into()));

@@ -11,6 +11,7 @@ use super::field::Field;
 use super::followups::FollowupsState;
 use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
 use super::respond::RespondForm;
+use crate::answer::Answer;
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
@@ -88,6 +89,9 @@ pub struct App {
     /// Numbers typed that are not a valid answer yet, by question id: shown again when the
     /// question is, counted as open, never saved (the last valid answer stays in the file).
     pub number_drafts: BTreeMap<String, String>,
+    /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
+    /// back until the answer changes again (a text's clear is a step of its own undo).
+    pub cleared: Option<(String, Answer)>,
     pub color: bool,
     pub quitting: bool,
     pub exit: Exit,
@@ -128,6 +132,7 @@ impl App {
             critique: CritiqueState::default(),
             followups: FollowupsState::default(),
             number_drafts: BTreeMap::new(),
+            cleared: None,
             color: true,
             quitting: false,
             exit: Exit::Saved,

@@ -10,10 +10,12 @@ use crate::questionnaire::{Kind, NumberSpec, Question};
 mod choice;
 mod list;
 mod records;
+mod undo;
 
 use choice::ChoiceState;
 use list::{commit_row, handle_list};
 pub use records::Grid;
+use undo::History;
 
 /// What a key did to the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,7 @@ pub enum Field {
     Text {
         area: TextArea<'static>,
         multiline: bool,
+        history: History,
     },
     Number {
         /// Exactly what was typed, valid or not.
@@ -41,6 +44,7 @@ pub enum Field {
         /// not a number that fits.
         last: Option<f64>,
         spec: NumberSpec,
+        history: History,
     },
     Choice {
         filter: String,
@@ -79,6 +83,7 @@ impl Field {
                 Field::Text {
                     area: text_area(&text, &q.placeholder, q.kind == Kind::LongText),
                     multiline: q.kind == Kind::LongText,
+                    history: History::default(),
                 }
             }
             Kind::Number => {
@@ -94,6 +99,7 @@ impl Field {
                         _ => None,
                     },
                     spec: NumberSpec::of(q),
+                    history: History::default(),
                 }
             }
             Kind::Choice | Kind::MultiChoice => {
@@ -141,7 +147,9 @@ impl Field {
         let answer = match self {
             Field::Text { area, .. } => Answer::Text(area.lines().join("\n")),
             // Not a valid answer yet ("1e", "abc", out of range): the last one stands.
-            Field::Number { area, last, spec } => match spec.read(&area.lines().join("")) {
+            Field::Number {
+                area, last, spec, ..
+            } => match spec.read(&area.lines().join("")) {
                 Ok(n) => Answer::Number(n?.value),
                 Err(_) => Answer::Number((*last)?),
             },
@@ -174,7 +182,10 @@ impl Field {
 
     /// Why the typed text is not a valid answer yet, and what stays saved meanwhile.
     pub fn pending_error(&self) -> Option<String> {
-        let Field::Number { area, last, spec } = self else {
+        let Field::Number {
+            area, last, spec, ..
+        } = self
+        else {
             return None;
         };
         let why = spec.read(&area.lines().join("")).err()?;
@@ -236,8 +247,17 @@ impl Field {
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
         let filtered = self.filtered(q);
         match self {
-            Field::Text { area, multiline } => handle_text(area, *multiline, key),
-            Field::Number { area, last, spec } => handle_number(area, last, spec, key),
+            Field::Text {
+                area,
+                multiline,
+                history,
+            } => handle_text(area, history, *multiline, key),
+            Field::Number {
+                area,
+                last,
+                spec,
+                history,
+            } => handle_number(area, last, spec, history, key),
             Field::Choice {
                 filter,
                 cursor,
@@ -270,17 +290,25 @@ impl Field {
             Field::Text {
                 area,
                 multiline: true,
+                history,
             } => {
-                area.insert_str(&text);
+                history.change(area, |a| a.insert_str(&text));
                 Outcome::Changed
             }
-            Field::Text { area, .. } => {
-                area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            Field::Text { area, history, .. } => {
+                let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                history.change(area, |a| a.insert_str(line));
                 Outcome::Changed
             }
             // Pasted as it is, on one line; the check says when it is not a number.
-            Field::Number { area, last, spec } => {
-                area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            Field::Number {
+                area,
+                last,
+                spec,
+                history,
+            } => {
+                let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                history.change(area, |a| a.insert_str(line));
                 remember_number(area, last, spec);
                 Outcome::Changed
             }
@@ -310,6 +338,28 @@ impl Field {
         }
     }
 
+    /// ^X on a text or a number: emptied as one step that ^Z takes back. False for the other
+    /// kinds, whose clearing the app takes back.
+    pub fn clear(&mut self) -> bool {
+        let (area, history) = match self {
+            Field::Text { area, history, .. } | Field::Number { area, history, .. } => {
+                (area, history)
+            }
+            _ => return false,
+        };
+        history.change(area, |a| {
+            a.select_all();
+            a.cut()
+        });
+        if let Field::Number {
+            area, last, spec, ..
+        } = self
+        {
+            remember_number(area, last, spec);
+        }
+        true
+    }
+
     /// Text for the external editor, for the text kinds.
     pub fn editor_text(&self) -> Option<String> {
         match self {
@@ -329,13 +379,20 @@ impl Field {
     pub fn set_editor_text(&mut self, text: &str) {
         let text = text.trim_end_matches('\n');
         match self {
-            Field::Text { area, multiline } => {
+            Field::Text {
+                area,
+                multiline,
+                history,
+            } => {
                 let t = if *multiline {
                     text.to_string()
                 } else {
                     text.split_whitespace().collect::<Vec<_>>().join(" ")
                 };
-                *area = text_area(&t, area.placeholder_text(), *multiline);
+                history.change(area, |a| {
+                    *a = text_area(&t, a.placeholder_text(), *multiline);
+                    true
+                });
             }
             Field::List {
                 items,
@@ -358,7 +415,12 @@ impl Field {
 
 /// Enter goes on, in long text too; Alt+Enter, Ctrl+J (and Shift or Ctrl+Enter where the
 /// terminal tells them apart) start a new line. A paste keeps its newlines (`paste`).
-fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> Outcome {
+fn handle_text(
+    area: &mut TextArea<'static>,
+    history: &mut History,
+    multiline: bool,
+    key: KeyEvent,
+) -> Outcome {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let new_line = match key.code {
         KeyCode::Enter => key
@@ -369,7 +431,10 @@ fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> 
     };
     match key.code {
         _ if new_line && multiline => {
-            area.insert_newline();
+            history.change(area, |a| {
+                a.insert_newline();
+                true
+            });
             return Outcome::Changed;
         }
         _ if new_line && key.code != KeyCode::Enter => return Outcome::Moved,
@@ -381,7 +446,7 @@ fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> 
         }
         _ => {}
     }
-    edit_text(area, key)
+    edit_grouped(area, history, key)
 }
 
 /// Every key types as in a text; Enter goes on only from a valid answer (or none), so the
@@ -390,13 +455,14 @@ fn handle_number(
     area: &mut TextArea<'static>,
     last: &mut Option<f64>,
     spec: &NumberSpec,
+    history: &mut History,
     key: KeyEvent,
 ) -> Outcome {
     let outcome = match key.code {
         KeyCode::Enter if spec.read(&area.lines().join("")).is_err() => Outcome::Moved,
         KeyCode::Enter => Outcome::Submit,
         KeyCode::Up | KeyCode::Down => Outcome::Ignored,
-        _ => edit_text(area, key),
+        _ => edit_grouped(area, history, key),
     };
     remember_number(area, last, spec);
     outcome
@@ -424,12 +490,23 @@ fn remember_number(area: &TextArea<'static>, last: &mut Option<f64>, spec: &Numb
     }
 }
 
-/// Text editing with undo on Ctrl+Z and redo on Ctrl+Y (besides the widget's own keys).
+/// A text answer's keys, undone by words and steps ([`History`]).
+fn edit_grouped(area: &mut TextArea<'static>, history: &mut History, key: KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Tab | KeyCode::BackTab => Outcome::Ignored,
+        _ if history.key(area, key) => Outcome::Changed,
+        _ => Outcome::Moved,
+    }
+}
+
+/// Text editing with undo on Ctrl+Z and redo on Ctrl+Y (besides the widget's own keys), and
+/// readline's ^U (clear to the start; the widget would undo).
 fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let changed = match key.code {
         KeyCode::Char('z') if ctrl => area.undo(),
         KeyCode::Char('y') if ctrl => area.redo(),
+        KeyCode::Char('u') if ctrl => area.delete_line_by_head(),
         KeyCode::Tab | KeyCode::BackTab => return Outcome::Ignored,
         // The widget says whether the text changed (a cursor move does not).
         _ => area.input(key),

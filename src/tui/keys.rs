@@ -193,8 +193,8 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(S::Interview, &[key(KeyCode::PageDown)], "PgDn", A::NextSection, "next section", Some("section")),
     bind(S::Interview, &[key(KeyCode::PageUp)], "PgUp", A::PrevSection, "previous section (first to its top)", None),
-    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR", None),
-    bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer", None),
+    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR (End: end of line)", None),
+    bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer (^Z brings it back)", None),
     bind(S::Unused, &[key(KeyCode::Up)], "↑", A::PrevQuestion, "previous question (where the answer has no use for ↑)", None),
     bind(S::Unused, &[key(KeyCode::Down)], "↓", A::NextQuestion, "next question (where the answer has no use for ↓)", None),
     bind(S::Global, &[ctrl('g')], "^G", A::SectionPicker, "go to a section", Some("sections")),
@@ -203,7 +203,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Global, &[ctrl('o')], "^O", A::Export, "export the design doc", Some("export")),
     bind(S::Global, &[ctrl('l')], "^L", A::Critique, "the LLM reviewer's critique (streams; Esc cancels)", Some("critique")),
     bind(S::Global, &[ctrl('t')], "^T", A::Followups, "the LLM reviewer's questions back, to answer", Some("reviewer's questions")),
-    bind(S::Global, &[key(KeyCode::F(1)), ctrl('h')], "F1", A::Help, "all keys", Some("help")),
+    // Not ^H: many terminals send it for Backspace.
+    bind(S::Global, &[key(KeyCode::F(1))], "F1", A::Help, "all keys (also ? where nothing is being typed)", Some("help")),
     bind(S::Global, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "save and quit (answers are saved on every change)", Some("quit")),
     bind(S::Away, &[key(KeyCode::Esc)], "Esc", A::Back, "back to the interview (on the critique, first cancels a stream)", Some("back")),
     bind(S::Review, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", Some("move")),
@@ -288,6 +289,18 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Editing keys of every text in an answer (one-line, long text, numbers), for the help
+/// overlay.
+pub const TEXT_KEYS: &[(&str, &str)] = &[
+    ("^Z / ^Y", "undo / redo, a word or a step at a time"),
+    (
+        "^U",
+        "delete to the start of the line (clears the export path)",
+    ),
+    ("^W", "delete the word before the cursor"),
+    ("^A / End", "start / end of the line (^E is the editor)"),
+];
+
 /// The question kinds in the help overlay, with their headings.
 pub const KINDS: &[(&str, Kind)] = &[
     ("Text", Kind::Text),
@@ -359,12 +372,35 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
             Overlay::Picker { .. } | Overlay::Conflicts => None,
         };
     }
+    if ev.code == KeyCode::Char('?')
+        && !ev
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && !is_typing(app)
+    {
+        return Some(Msg::OpenHelp);
+    }
     for &scope in scopes(app.screen) {
         if let Some(b) = lookup(scope, &ev) {
             return Some(action_msg(b.action, &ev));
         }
     }
     Some(Msg::Input(ev))
+}
+
+/// Whether a `?` typed now is text: in a text, a number, a list or a table, a choice's
+/// filter once started, the export path and the reviewer's questions' answers.
+fn is_typing(app: &App) -> bool {
+    use super::field::Field;
+    match app.screen {
+        Screen::Interview => match &app.field {
+            Field::YesNo { .. } => false,
+            Field::Choice { filter, .. } => !filter.is_empty(),
+            _ => true,
+        },
+        Screen::Export | Screen::Followups => true,
+        Screen::Review | Screen::Critique => false,
+    }
 }
 
 /// A key the focused answer's widget did not use: navigation, if the table says so.
@@ -481,6 +517,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
             _ => groups.push((scope.title(), rows)),
         }
     }
+    groups.push(("Editing text", TEXT_KEYS.to_vec()));
     for (title, kind) in KINDS {
         groups.push((title, field_keys(*kind).to_vec()));
     }

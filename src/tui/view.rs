@@ -253,6 +253,7 @@ fn widget_height(app: &App) -> u16 {
         Field::Text {
             area,
             multiline: true,
+            ..
         } => (area.lines().len() as u16 + 2).clamp(5, 10),
         Field::Text { .. } | Field::Number { .. } => 3,
         Field::YesNo { .. } => 1,
