@@ -6,9 +6,10 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::answer::{Answer, Row};
+use crate::answer::{notations, read_number};
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
-use crate::questionnaire::{Kind, Question, check_answer, parse_number, parse_yes_no};
+use crate::questionnaire::{Kind, Question, check_answer, parse_yes_no};
 use crate::session::{now, write_atomic};
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
@@ -77,7 +78,7 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
             }
             Answer::List(items)
         }
-        Kind::Number => Answer::Number(parse_number(t)?),
+        Kind::Number => Answer::Number(read_number(t, q.unit.as_deref())?.value),
         Kind::YesNo => Answer::Bool(parse_yes_no(t)?),
         Kind::List => Answer::List(
             t.split(';')
@@ -379,14 +380,15 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
         }
         Kind::Number => {
             let unit = question.unit.as_deref().unwrap_or("");
+            let also = notations(question.unit.as_deref());
             match (question.min, question.max) {
-                (Some(a), Some(b)) => writeln!(out, "  (a number from {a} to {b} {unit})")?,
-                _ if !unit.is_empty() => writeln!(out, "  (a number, {unit})")?,
-                _ => {}
+                (Some(a), Some(b)) => writeln!(out, "  (a number from {a} to {b} {unit}; {also})")?,
+                _ if !unit.is_empty() => writeln!(out, "  (a number, {unit}; {also})")?,
+                _ => writeln!(out, "  (a number; {also})")?,
             }
         }
         Kind::YesNo => writeln!(out, "  (y or n)")?,
-        Kind::LongText => writeln!(out, "  (several lines; end with a line holding only a dot)")?,
+        Kind::LongText => writeln!(out, "  ({LONG_TEXT})")?,
         Kind::List => writeln!(
             out,
             "  (one item per line; end with a line holding only a dot)"
@@ -420,7 +422,8 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Reads one reply; long text and lists read lines until a lone `.`. `None`: end of input.
+/// Reads one reply; a long text reads on while a line ends in Alt+Enter or `\`, a list until a
+/// lone `.`. `None`: end of input.
 fn read_reply(
     q: &Question,
     input: &mut dyn BufRead,
@@ -433,8 +436,24 @@ fn read_reply(
     let first = line.trim_end_matches(['\n', '\r']).to_string();
     let multi = matches!(q.kind, Kind::LongText | Kind::List | Kind::Records);
     let command = matches!(first.trim(), "" | "-" | "<" | "?" | ":q");
+    if q.kind == Kind::LongText && !command {
+        let text = read_long_text(first, input, out)?;
+        return Ok(Some(Ok(Reply::Answer(Answer::Text(
+            text.trim().to_string(),
+        )))));
+    }
     if !multi || command {
-        return Ok(Some(parse_reply(q, &first)));
+        let reply = parse_reply(q, &first);
+        // A number typed in a notation (180k, 14%) is shown as it was read.
+        if q.kind == Kind::Number
+            && reply.is_ok()
+            && !command
+            && let Ok(n) = read_number(&first, q.unit.as_deref())
+            && let Some(read_as) = n.read_as
+        {
+            writeln!(out, "  (read as {read_as})")?;
+        }
+        return Ok(Some(reply));
     }
     if q.kind == Kind::Records {
         return read_rows(q, first, input, out).map(Some);
@@ -449,9 +468,43 @@ fn read_reply(
         }
         lines.push(next.trim_end_matches(['\n', '\r']).to_string());
     }
-    lines.retain(|l| !(q.kind == Kind::List && l.trim().is_empty()));
-    Ok(Some(Ok(Reply::Answer(match q.kind {
-        Kind::List => Answer::List(lines.iter().map(|l| l.trim().to_string()).collect()),
-        _ => Answer::Text(lines.join("\n").trim().to_string()),
-    }))))
+    lines.retain(|l| !l.trim().is_empty());
+    Ok(Some(Ok(Reply::Answer(Answer::List(
+        lines.iter().map(|l| l.trim().to_string()).collect(),
+    )))))
+}
+
+/// How a long text is typed, as the full-screen interview has it: Enter ends the answer,
+/// Alt+Enter starts a new line.
+pub(crate) const LONG_TEXT: &str =
+    "Enter ends the answer; Alt+Enter, or a \\ at the end of a line, goes on to a new line";
+
+/// Reads a long text from its first line: a line ending in Alt+Enter (an escape before the
+/// newline, as a line-mode terminal passes it) or in `\` goes on to the next line; any
+/// other ends the answer.
+pub(crate) fn read_long_text(
+    first: String,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> std::io::Result<String> {
+    let mut lines = Vec::new();
+    let mut line = first;
+    loop {
+        let Some(head) = line
+            .strip_suffix('\x1b')
+            .or_else(|| line.strip_suffix('\\'))
+        else {
+            lines.push(line);
+            break;
+        };
+        lines.push(head.to_string());
+        write!(out, ". ")?;
+        out.flush()?;
+        let mut next = String::new();
+        if input.read_line(&mut next)? == 0 {
+            break;
+        }
+        line = next.trim_end_matches(['\n', '\r']).to_string();
+    }
+    Ok(lines.join("\n"))
 }

@@ -12,8 +12,8 @@ use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
 mod columns;
-pub use check::{ID_RULE, check_answer, is_valid_id};
-pub use columns::{Column, ColumnKind, parse_number, parse_yes_no};
+pub use check::{ID_RULE, NumberSpec, check_answer, is_valid_id};
+pub use columns::{Column, ColumnKind, parse_yes_no};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

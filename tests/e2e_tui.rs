@@ -27,24 +27,47 @@ fn interview_every_kind_go_back_resume_and_export() {
     t.wait_for("▶ 2. Task?");
     t.keys(&["Enter"]); // classification: the positive rate question appears
     t.wait_for("▶ 3. Positive rate?");
-    t.text("x0.02"); // the letter is refused
+    // What is typed stays on screen with the reason it is not an answer yet.
+    t.text("180k");
+    t.wait_for("180000 is out of range");
+    t.keys(&["Enter"]); // stays: not an answer yet
+    t.keys(&["BSpace", "BSpace", "BSpace", "BSpace"]);
+    t.text("abc");
+    t.wait_for("`abc` is not a number");
+    t.keys(&["BSpace", "BSpace", "BSpace"]);
+    t.text("2%");
+    let screen = t.wait_for("= 0.02");
+    assert!(screen.contains("│2%"), "the text typed is kept:\n{screen}");
     t.keys(&["Enter"]);
     t.wait_for("▶ 1. Notes?");
     t.text("line one");
-    t.keys(&["Enter"]);
+    t.keys(&["M-Enter"]); // Alt+Enter: a new line
     t.text("line two");
-    t.keys(&["Tab"]);
+    t.keys(&["Enter"]); // Enter: the next question
     t.wait_for("▶ 2. Tags?");
     t.text("a");
     t.keys(&["Enter"]);
     t.text("b");
     t.keys(&["Enter", "Enter"]);
     t.wait_for("▶ 3. A/B test?");
-    t.keys(&["y", "Enter"]);
+    t.keys(&["y"]); // answers and goes on
     t.wait_for("▶ 4. Metrics?");
     t.keys(&["Space", "Down", "Space", "Enter"]);
     t.wait_for("▶ 1. Who owns the model?");
     t.text("Ana");
+    t.wait_for("│Ana");
+    // ^X clears (and saves); ^Z brings the answer back (and saves it again).
+    t.keys(&["C-x"]);
+    let start = std::time::Instant::now();
+    while t.screen().contains("│Ana") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "^X did not clear"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.keys(&["C-z"]);
+    t.wait_for("│Ana");
     // Back two sections, change the task: the positive rate question disappears.
     t.keys(&["PageUp", "PageUp", "PageUp"]);
     t.wait_for("▶ 1. Project name?");

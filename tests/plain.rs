@@ -59,7 +59,15 @@ fn replies_parse_by_kind() {
         parse_reply(&q("positive_rate"), " 0.05 "),
         Ok(Reply::Answer(Answer::Number(0.05)))
     );
-    assert!(parse_reply(&q("positive_rate"), "five").is_err());
+    assert!(
+        parse_reply(&q("positive_rate"), "five")
+            .unwrap_err()
+            .contains("`five` is not a number")
+    );
+    assert_eq!(
+        parse_reply(&q("positive_rate"), "14%"),
+        Ok(Reply::Answer(Answer::Number(0.14)))
+    );
     assert_eq!(
         parse_reply(&q("ab_test"), "Yes"),
         Ok(Reply::Answer(Answer::Bool(true)))
@@ -80,17 +88,17 @@ fn a_whole_interview_on_piped_input() {
     let dir = tempfile::tempdir().unwrap();
     let mini = root().join("tests/fixtures/mini.toml");
     let input = [
-        "Plain churn", // name
-        "1",           // task: classification, so the positive rate is asked
-        "lots",        // not a number: asked again
-        "5",           // out of range: asked again
-        "0.02",        // positive rate
-        "first line",  // notes (long text) ...
-        "second line",
-        ".",
-        "<", // back to the notes...
-        "",  // ...kept as they are
-        "a", // tags (list)
+        "Plain churn",  // name
+        "1",            // task: classification, so the positive rate is asked
+        "lots",         // not a number: asked again
+        "5",            // out of range: asked again
+        "2%",           // positive rate: 0.02
+        "first line\\", // notes (long text): a \ at the end goes on to a new line...
+        "second\x1b",   // ...and so does Alt+Enter (an escape before the newline)...
+        "third line",   // ...and Enter ends it
+        "<",            // back to the notes...
+        "",             // ...kept as they are
+        "a",            // tags (list)
         "b",
         ".",
         "y", // A/B test
@@ -106,6 +114,8 @@ fn a_whole_interview_on_piped_input() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("`lots` is not a number"), "{out}");
     assert!(out.contains("5 is out of range"), "{out}");
+    assert!(out.contains("14% reads as 0.14"), "the notations:\n{out}");
+    assert!(out.contains("(read as 0.02)"), "{out}");
     assert!(
         out.contains("reviewer, blocker: [accuracy-on-imbalance]"),
         "findings as you go:\n{out}"
@@ -114,7 +124,7 @@ fn a_whole_interview_on_piped_input() {
     assert_eq!(s.answers["positive_rate"], Answer::Number(0.02));
     assert_eq!(
         s.answers["notes"],
-        Answer::Text("first line\nsecond line".into())
+        Answer::Text("first line\nsecond\nthird line".into())
     );
     assert_eq!(
         s.answers["tags"],
@@ -264,7 +274,7 @@ fn the_reviewers_open_questions_are_asked_after_the_questionnaire() {
     let (code, out) = run(
         dir.path(),
         &["plain", "s.toml"],
-        "\nThe growth lead\n(Maya).\n.\n",
+        "\nThe growth lead\\\n(Maya).\n",
     );
     assert_eq!(code, Some(0), "{out}");
     assert!(

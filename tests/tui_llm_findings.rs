@@ -171,7 +171,13 @@ fn the_reviewers_questions_are_answered_on_their_own_screen() {
     press(&mut app, key(KeyCode::Tab));
     assert!(app.followups.answer.is_empty());
     type_text(&mut app, "The growth lead");
-    press(&mut app, key(KeyCode::Enter));
+    press(
+        &mut app,
+        ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::ALT,
+        ),
+    );
     let cmds = type_text_cmds(&mut app, "(Maya).");
     assert!(cmds.contains(&kickoff::tui::Cmd::Save));
     let answers = kickoff::reviewer::followup_answers(&app.interview.session);

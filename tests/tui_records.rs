@@ -45,7 +45,16 @@ fn two_rows() -> App {
     let mut app = at_baselines();
     type_text(&mut app, "logistic");
     press(&mut app, key(KeyCode::Enter));
-    type_text(&mut app, "0.4x1"); // the letter is refused
+    type_text(&mut app, "0.4x"); // a letter stays, with the reason, until taken out
+    assert!(
+        app.field_errors()
+            .iter()
+            .any(|e| e.contains("found text (0.4x)")),
+        "{:?}",
+        app.field_errors()
+    );
+    press(&mut app, key(KeyCode::Backspace));
+    type_text(&mut app, "1");
     press(&mut app, key(KeyCode::Enter));
     press(&mut app, key(KeyCode::Char('y')));
     press(&mut app, key(KeyCode::Enter));

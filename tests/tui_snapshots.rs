@@ -76,6 +76,20 @@ fn validation_error_next_to_the_field() {
     snapshot_both("number_out_of_range", &app);
 }
 
+/// A number that is not an answer yet: the text typed stays, the reason under it, the last
+/// valid answer saved and the question counted as open in the header.
+#[test]
+fn rejected_number_keeps_the_text_typed() {
+    let mut app = mini_at("positive_rate");
+    press(&mut app, key(KeyCode::End));
+    type_text(&mut app, " percent");
+    snapshot_both("number_rejected", &app);
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(0.04)
+    );
+}
+
 #[test]
 fn choice_filter() {
     let mut app = mini_at("metrics");

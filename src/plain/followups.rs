@@ -41,27 +41,18 @@ pub(super) fn ask_followups(
             open.len()
         )?;
         writeln!(out, "{}", f.ask)?;
-        writeln!(
-            out,
-            "  (several lines; end with a line holding only a dot; an empty line skips)"
-        )?;
+        writeln!(out, "  ({}; an empty line skips)", super::LONG_TEXT)?;
         write!(out, "> ")?;
         out.flush()?;
-        let mut lines: Vec<String> = Vec::new();
-        loop {
-            let mut line = String::new();
-            if input.read_line(&mut line)? == 0 {
-                break;
-            }
-            let line = line.trim_end_matches(['\n', '\r']);
-            if (lines.is_empty() && line.trim().is_empty()) || line.trim() == "." {
-                break;
-            }
-            lines.push(line.to_string());
-            write!(out, ". ")?;
-            out.flush()?;
+        let mut first = String::new();
+        if input.read_line(&mut first)? == 0 {
+            break;
         }
-        let answer = lines.join("\n");
+        let first = first.trim_end_matches(['\n', '\r']).to_string();
+        if first.trim().is_empty() {
+            continue;
+        }
+        let answer = super::read_long_text(first, input, out)?;
         if answer.trim().is_empty() {
             continue;
         }

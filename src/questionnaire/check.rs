@@ -3,7 +3,7 @@
 use regex::Regex;
 
 use super::{Column, ColumnKind, Kind, Question};
-use crate::answer::{Answer, Cell, Row, format_number};
+use crate::answer::{Answer, Cell, ReadNumber, Row, format_number, read_number};
 
 /// Problems in a question's definition, each as a message with the index of the column it is
 /// about, if it is about one (for its line in the file).
@@ -215,6 +215,49 @@ fn check_items(q: &Question, n: usize, noun: &str, out: &mut Vec<String>) {
 
 fn check_number(q: &Question, n: f64, out: &mut Vec<String>) {
     check_range(n, (q.min, q.max), q.unit.as_deref(), q.integer, out);
+}
+
+/// What a number question takes: its bounds, unit and whole-number rule, kept by the field
+/// that reads what is typed into it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NumberSpec {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: Option<String>,
+    pub integer: bool,
+}
+
+impl NumberSpec {
+    pub fn of(q: &Question) -> NumberSpec {
+        NumberSpec {
+            min: q.min,
+            max: q.max,
+            unit: q.unit.clone(),
+            integer: q.integer,
+        }
+    }
+
+    /// Reads a typed answer: `None` for an empty text (no answer), the number when it reads
+    /// and fits, else why it is not an answer yet.
+    pub fn read(&self, text: &str) -> Result<Option<ReadNumber>, String> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let n = read_number(text, self.unit.as_deref())?;
+        let mut out = Vec::new();
+        check_range(
+            n.value,
+            (self.min, self.max),
+            self.unit.as_deref(),
+            self.integer,
+            &mut out,
+        );
+        if out.is_empty() {
+            Ok(Some(n))
+        } else {
+            Err(out.join("; "))
+        }
+    }
 }
 
 /// A number against its bounds (inclusive), unit and whole-number rule.

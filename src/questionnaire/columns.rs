@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Choice;
-use crate::answer::{Cell, format_number};
+use crate::answer::{Cell, format_number, read_number};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -82,7 +82,7 @@ impl Column {
         }
     }
 
-    /// Reads a typed cell: a number, yes/no (y, yes, true, n, no, false), a choice by its
+    /// Reads a typed cell: a number (`180k`, `12,000`, `14%` in a fraction...), yes/no (y, yes, true, n, no, false), a choice by its
     /// value, its label or its number (from 1). An empty text is no cell.
     pub fn parse_cell(&self, text: &str) -> Result<Option<Cell>, String> {
         let t = text.trim();
@@ -91,7 +91,7 @@ impl Column {
         }
         let cell = match self.kind {
             ColumnKind::Text => Cell::Text(t.to_string()),
-            ColumnKind::Number => Cell::Number(parse_number(t)?),
+            ColumnKind::Number => Cell::Number(read_number(t, self.unit.as_deref())?.value),
             ColumnKind::YesNo => Cell::Bool(parse_yes_no(t)?),
             ColumnKind::Choice => {
                 let by_number = t
@@ -125,15 +125,6 @@ impl Column {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// A number as typed: a dot for decimals, `_` allowed between digits, finite.
-pub fn parse_number(t: &str) -> Result<f64, String> {
-    t.replace('_', "")
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite())
-        .ok_or_else(|| format!("`{t}` is not a number"))
 }
 
 /// Yes or no as typed: y, yes, true, n, no, false (any case).

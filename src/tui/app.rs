@@ -1,6 +1,7 @@
 //! The interview screen's state: the interview core, the focused answer's widget, the other
 //! screens' state, and what the view asks of them. Changed only by `update`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ratatui_textarea::TextArea;
@@ -10,9 +11,11 @@ use super::field::Field;
 use super::followups::FollowupsState;
 use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
 use super::respond::RespondForm;
+use crate::answer::Answer;
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
+use crate::questionnaire::{NumberSpec, Question};
 use crate::response::FindingResponse;
 use crate::reviewer::{self, ShownFinding};
 use crate::session::Session;
@@ -83,6 +86,12 @@ pub struct App {
     pub critique: CritiqueState,
     /// The reviewer's questions screen: the picked question and the answer typed.
     pub followups: FollowupsState,
+    /// Numbers typed that are not a valid answer yet, by question id: shown again when the
+    /// question is, counted as open, never saved (the last valid answer stays in the file).
+    pub number_drafts: BTreeMap<String, String>,
+    /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
+    /// back until the answer changes again (a text's clear is a step of its own undo).
+    pub cleared: Option<(String, Answer)>,
     pub color: bool,
     pub quitting: bool,
     pub exit: Exit,
@@ -122,6 +131,8 @@ impl App {
             copy_error: None,
             critique: CritiqueState::default(),
             followups: FollowupsState::default(),
+            number_drafts: BTreeMap::new(),
+            cleared: None,
             color: true,
             quitting: false,
             exit: Exit::Saved,
@@ -148,8 +159,40 @@ impl App {
     /// Problems with the focused answer, as the user types.
     pub fn field_errors(&self) -> Vec<String> {
         let mut out: Vec<String> = self.field.pending_error().into_iter().collect();
-        out.extend(self.interview.answer_problems(self.interview.focused()));
+        for p in self.interview.answer_problems(self.interview.focused()) {
+            if !out.iter().any(|o| o.starts_with(&p)) {
+                out.push(p);
+            }
+        }
         out
+    }
+
+    /// Numbers typed that are not valid answers, on questions asked: each with its question
+    /// and why.
+    pub fn open_drafts(&self) -> Vec<(&Question, String)> {
+        let iv = &self.interview;
+        let q = &iv.bundle.questionnaire;
+        self.number_drafts
+            .iter()
+            .filter_map(|(id, text)| {
+                let i = q.index_of(id).filter(|&i| iv.is_asked(i))?;
+                let question = q.question(i);
+                let why = NumberSpec::of(question).read(text).err()?;
+                Some((question, why))
+            })
+            .collect()
+    }
+
+    /// Answered and asked questions, for the header: an answer being retyped as something
+    /// that is not valid yet counts as open.
+    pub fn answered_of_asked(&self) -> (usize, usize) {
+        let p = self.interview.progress();
+        let retyped = self
+            .open_drafts()
+            .iter()
+            .filter(|(q, _)| self.interview.review.is_answered(&q.id))
+            .count();
+        (p.answered.saturating_sub(retyped), p.asked)
     }
 
     /// The critic's findings that concern a question.
@@ -177,6 +220,14 @@ impl App {
                     text: format!("{}: {m}", question.prompt),
                 });
             }
+        }
+        for (question, why) in self.open_drafts() {
+            items.push(ReviewItem {
+                kind: ItemKind::Problem,
+                question: Some(question.id.clone()),
+                rule: None,
+                text: format!("{}: {why} (typed, not saved)", question.prompt),
+            });
         }
         for p in &self.load_notes {
             items.push(ReviewItem {

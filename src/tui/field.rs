@@ -5,15 +5,19 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::answer::{Answer, format_number};
-use crate::questionnaire::{Kind, Question};
+use crate::questionnaire::{Kind, NumberSpec, Question};
 
 mod choice;
 mod list;
+mod number;
 mod records;
+mod undo;
 
 use choice::ChoiceState;
 use list::{commit_row, handle_list};
+use number::{handle_number, remember_number};
 pub use records::Grid;
+use undo::History;
 
 /// What a key did to the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +37,16 @@ pub enum Field {
     Text {
         area: TextArea<'static>,
         multiline: bool,
+        history: History,
     },
     Number {
+        /// Exactly what was typed, valid or not.
         area: TextArea<'static>,
-        /// The last text that parsed, kept while the field holds a half-typed number.
+        /// The last valid answer: it stands (and is what is saved) while the text typed is
+        /// not a number that fits.
         last: Option<f64>,
+        spec: NumberSpec,
+        history: History,
     },
     Choice {
         filter: String,
@@ -76,6 +85,7 @@ impl Field {
                 Field::Text {
                     area: text_area(&text, &q.placeholder, q.kind == Kind::LongText),
                     multiline: q.kind == Kind::LongText,
+                    history: History::default(),
                 }
             }
             Kind::Number => {
@@ -90,6 +100,8 @@ impl Field {
                         Some(Answer::Number(n)) => Some(*n),
                         _ => None,
                     },
+                    spec: NumberSpec::of(q),
+                    history: History::default(),
                 }
             }
             Kind::Choice | Kind::MultiChoice => {
@@ -136,18 +148,13 @@ impl Field {
     pub fn answer(&self) -> Option<Answer> {
         let answer = match self {
             Field::Text { area, .. } => Answer::Text(area.lines().join("\n")),
-            Field::Number { area, last } => {
-                let t = area.lines().join("");
-                let t = t.trim();
-                if t.is_empty() {
-                    return None;
-                }
-                match t.parse::<f64>() {
-                    Ok(n) if n.is_finite() => Answer::Number(n),
-                    // Half-typed ("1e", "-"): the last number stands until this one parses.
-                    _ => Answer::Number((*last)?),
-                }
-            }
+            // Not a valid answer yet ("1e", "abc", out of range): the last one stands.
+            Field::Number {
+                area, last, spec, ..
+            } => match spec.read(&area.lines().join("")) {
+                Ok(n) => Answer::Number(n?.value),
+                Err(_) => Answer::Number((*last)?),
+            },
             Field::Choice {
                 multi: false,
                 selected,
@@ -175,17 +182,6 @@ impl Field {
         (!answer.is_empty()).then_some(answer)
     }
 
-    /// A message while the typed text is not yet a number.
-    pub fn pending_error(&self) -> Option<String> {
-        let Field::Number { area, .. } = self else {
-            return None;
-        };
-        let t = area.lines().join("");
-        let t = t.trim();
-        (!t.is_empty() && t.parse::<f64>().map_or(true, |n| !n.is_finite()))
-            .then(|| format!("`{t}` is not a number yet"))
-    }
-
     /// Choices shown, after the type-to-filter text: indices into `q.choices`.
     pub fn filtered(&self, q: &Question) -> Vec<usize> {
         let Field::Choice { filter, .. } = self else {
@@ -204,8 +200,17 @@ impl Field {
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
         let filtered = self.filtered(q);
         match self {
-            Field::Text { area, multiline } => handle_text(area, *multiline, key),
-            Field::Number { area, last } => handle_number(area, last, key),
+            Field::Text {
+                area,
+                multiline,
+                history,
+            } => handle_text(area, history, *multiline, key),
+            Field::Number {
+                area,
+                last,
+                spec,
+                history,
+            } => handle_number(area, last, spec, history, key),
             Field::Choice {
                 filter,
                 cursor,
@@ -238,32 +243,27 @@ impl Field {
             Field::Text {
                 area,
                 multiline: true,
+                history,
             } => {
-                area.insert_str(&text);
+                history.change(area, |a| a.insert_str(&text));
                 Outcome::Changed
             }
-            Field::Text { area, .. } => {
-                area.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            Field::Text { area, history, .. } => {
+                let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                history.change(area, |a| a.insert_str(line));
                 Outcome::Changed
             }
-            Field::Number { area, last } => {
-                // Commas are refused rather than guessed: "0,05" and "1,000" mean different
-                // things in different places.
-                let clean: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
-                let mut trial = area.clone();
-                trial.insert_str(&clean);
-                if trial
-                    .lines()
-                    .join("")
-                    .parse::<f64>()
-                    .is_ok_and(f64::is_finite)
-                {
-                    *area = trial;
-                    remember_number(area, last);
-                    Outcome::Changed
-                } else {
-                    Outcome::Ignored
-                }
+            // Pasted as it is, on one line; the check says when it is not a number.
+            Field::Number {
+                area,
+                last,
+                spec,
+                history,
+            } => {
+                let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                history.change(area, |a| a.insert_str(line));
+                remember_number(area, last, spec);
+                Outcome::Changed
             }
             Field::List {
                 items,
@@ -291,6 +291,28 @@ impl Field {
         }
     }
 
+    /// ^X on a text or a number: emptied as one step that ^Z takes back. False for the other
+    /// kinds, whose clearing the app takes back.
+    pub fn clear(&mut self) -> bool {
+        let (area, history) = match self {
+            Field::Text { area, history, .. } | Field::Number { area, history, .. } => {
+                (area, history)
+            }
+            _ => return false,
+        };
+        history.change(area, |a| {
+            a.select_all();
+            a.cut()
+        });
+        if let Field::Number {
+            area, last, spec, ..
+        } = self
+        {
+            remember_number(area, last, spec);
+        }
+        true
+    }
+
     /// Text for the external editor, for the text kinds.
     pub fn editor_text(&self) -> Option<String> {
         match self {
@@ -310,13 +332,20 @@ impl Field {
     pub fn set_editor_text(&mut self, text: &str) {
         let text = text.trim_end_matches('\n');
         match self {
-            Field::Text { area, multiline } => {
+            Field::Text {
+                area,
+                multiline,
+                history,
+            } => {
                 let t = if *multiline {
                     text.to_string()
                 } else {
                     text.split_whitespace().collect::<Vec<_>>().join(" ")
                 };
-                *area = text_area(&t, area.placeholder_text(), *multiline);
+                history.change(area, |a| {
+                    *a = text_area(&t, a.placeholder_text(), *multiline);
+                    true
+                });
             }
             Field::List {
                 items,
@@ -337,16 +366,32 @@ impl Field {
     }
 }
 
-fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> Outcome {
+/// Enter goes on, in long text too; Alt+Enter, Ctrl+J (and Shift or Ctrl+Enter where the
+/// terminal tells them apart) start a new line. A paste keeps its newlines (`paste`).
+fn handle_text(
+    area: &mut TextArea<'static>,
+    history: &mut History,
+    multiline: bool,
+    key: KeyEvent,
+) -> Outcome {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let new_line = match key.code {
+        KeyCode::Enter => key
+            .modifiers
+            .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL | KeyModifiers::SHIFT),
+        KeyCode::Char('j') => ctrl,
+        _ => false,
+    };
     match key.code {
-        KeyCode::Enter if !multiline => return Outcome::Submit,
-        // Alt+Enter, Ctrl+J: a new line, for terminals where Enter is taken.
-        KeyCode::Enter if !alt && !ctrl && multiline => {
-            area.insert_newline();
+        _ if new_line && multiline => {
+            history.change(area, |a| {
+                a.insert_newline();
+                true
+            });
             return Outcome::Changed;
         }
+        _ if new_line && key.code != KeyCode::Enter => return Outcome::Moved,
+        KeyCode::Enter => return Outcome::Submit,
         KeyCode::Up | KeyCode::Down if !multiline => return Outcome::Ignored,
         KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
         KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => {
@@ -354,71 +399,41 @@ fn handle_text(area: &mut TextArea<'static>, multiline: bool, key: KeyEvent) -> 
         }
         _ => {}
     }
-    edit_text(area, key)
+    edit_grouped(area, history, key)
 }
 
-fn handle_number(area: &mut TextArea<'static>, last: &mut Option<f64>, key: KeyEvent) -> Outcome {
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    let outcome = match key.code {
-        KeyCode::Enter => Outcome::Submit,
-        KeyCode::Up | KeyCode::Down => Outcome::Ignored,
-        KeyCode::Char(c) if plain => {
-            if is_number_char(c, &area.lines().join(""), area.cursor().1) {
-                area.insert_char(c);
-                Outcome::Changed
-            } else {
-                Outcome::Moved
-            }
-        }
-        _ => edit_text(area, key),
-    };
-    remember_number(area, last);
-    outcome
-}
-
+/// `y` or `n` answers and goes on; Space and ←→ toggle in place.
 fn handle_yes_no(value: &mut Option<bool>, key: KeyEvent) -> Outcome {
-    *value = match key.code {
-        KeyCode::Char('y' | 'Y') => Some(true),
-        KeyCode::Char('n' | 'N') => Some(false),
-        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => Some(!value.unwrap_or(false)),
-        KeyCode::Enter => return Outcome::Submit,
+    match key.code {
+        KeyCode::Char('y' | 'Y') => *value = Some(true),
+        KeyCode::Char('n' | 'N') => *value = Some(false),
+        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
+            *value = Some(!value.unwrap_or(false));
+            return Outcome::Changed;
+        }
+        KeyCode::Enter => {}
         _ => return Outcome::Ignored,
-    };
-    Outcome::Changed
+    }
+    Outcome::Submit
 }
 
-/// Whether `c` may be typed at character `at` of `current` on the way to a number.
-fn is_number_char(c: char, current: &str, at: usize) -> bool {
-    let before: String = current.chars().take(at).collect();
-    match c {
-        '0'..='9' => true,
-        '-' | '+' => (at == 0 && !current.starts_with(['-', '+'])) || before.ends_with(['e', 'E']),
-        '.' => !current.contains('.') && !before.contains(['e', 'E']),
-        'e' | 'E' => at > 0 && !current.contains(['e', 'E']),
-        _ => false,
+/// A text answer's keys, undone by words and steps ([`History`]).
+fn edit_grouped(area: &mut TextArea<'static>, history: &mut History, key: KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Tab | KeyCode::BackTab => Outcome::Ignored,
+        _ if history.key(area, key) => Outcome::Changed,
+        _ => Outcome::Moved,
     }
 }
 
-fn remember_number(area: &TextArea<'static>, last: &mut Option<f64>) {
-    let text = area.lines().join("");
-    let text = text.trim();
-    if text.is_empty() {
-        *last = None;
-    } else if let Ok(n) = text.parse::<f64>()
-        && n.is_finite()
-    {
-        *last = Some(n);
-    }
-}
-
-/// Text editing with undo on Ctrl+Z and redo on Ctrl+Y (besides the widget's own keys).
+/// Text editing with undo on Ctrl+Z and redo on Ctrl+Y (besides the widget's own keys), and
+/// readline's ^U (clear to the start; the widget would undo).
 fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let changed = match key.code {
         KeyCode::Char('z') if ctrl => area.undo(),
         KeyCode::Char('y') if ctrl => area.redo(),
+        KeyCode::Char('u') if ctrl => area.delete_line_by_head(),
         KeyCode::Tab | KeyCode::BackTab => return Outcome::Ignored,
         // The widget says whether the text changed (a cursor move does not).
         _ => area.input(key),

@@ -3,7 +3,7 @@
 //! is stored in the session (`[followups]`, by the question's text) and saved; the next
 //! critique is sent the answers. Its state and its part of `update`, on the session alone.
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::msg::{Cmd, Motion};
@@ -63,9 +63,18 @@ impl FollowupsState {
     }
 
     /// A key for the answer; a change is stored and saved.
+    /// Typing answers the picked question; Alt+Enter or Ctrl+J (Enter goes to the next
+    /// question, in the key table) starts a new line.
     pub fn handle_key(&mut self, key: KeyEvent, session: &mut Session) -> Vec<Cmd> {
         let before = self.answer.lines().to_vec();
-        self.answer.input(key);
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => self.answer.insert_newline(),
+            KeyCode::Char('j') if ctrl => self.answer.insert_newline(),
+            _ => {
+                self.answer.input(key);
+            }
+        }
         self.store_if_changed(before, session)
     }
 

@@ -193,8 +193,8 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(S::Interview, &[key(KeyCode::PageDown)], "PgDn", A::NextSection, "next section", Some("section")),
     bind(S::Interview, &[key(KeyCode::PageUp)], "PgUp", A::PrevSection, "previous section (first to its top)", None),
-    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR", None),
-    bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer", None),
+    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR (End: end of line)", None),
+    bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer (^Z brings it back)", None),
     bind(S::Unused, &[key(KeyCode::Up)], "↑", A::PrevQuestion, "previous question (where the answer has no use for ↑)", None),
     bind(S::Unused, &[key(KeyCode::Down)], "↓", A::NextQuestion, "next question (where the answer has no use for ↓)", None),
     bind(S::Global, &[ctrl('g')], "^G", A::SectionPicker, "go to a section", Some("sections")),
@@ -203,7 +203,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Global, &[ctrl('o')], "^O", A::Export, "export the design doc", Some("export")),
     bind(S::Global, &[ctrl('l')], "^L", A::Critique, "the LLM reviewer's critique (streams; Esc cancels)", Some("critique")),
     bind(S::Global, &[ctrl('t')], "^T", A::Followups, "the LLM reviewer's questions back, to answer", Some("reviewer's questions")),
-    bind(S::Global, &[key(KeyCode::F(1)), ctrl('h')], "F1", A::Help, "all keys", Some("help")),
+    // Not ^H: many terminals send it for Backspace.
+    bind(S::Global, &[key(KeyCode::F(1))], "F1", A::Help, "all keys (also ? where nothing is being typed)", Some("help")),
     bind(S::Global, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "save and quit (answers are saved on every change)", Some("quit")),
     bind(S::Away, &[key(KeyCode::Esc)], "Esc", A::Back, "back to the interview (on the critique, first cancels a stream)", Some("back")),
     bind(S::Review, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", Some("move")),
@@ -221,7 +222,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Critique, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll", Some("scroll")),
     bind(S::Critique, &[key(KeyCode::Home)], "Home", A::Move(Motion::Home), "top", None),
     bind(S::Critique, &[key(KeyCode::End)], "End", A::Move(Motion::End), "bottom (follows the stream)", None),
-    bind(S::Followups, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }], "Tab S-Tab", A::Move(Motion::Down), "next / previous question (the answer is saved as you type)", Some("next question")),
+    bind(S::Followups, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }], "Tab S-Tab", A::Move(Motion::Down), "next / previous question (the answer is saved as you type)", None),
+    bind(S::Followups, &[key(KeyCode::Enter)], "Enter", A::Move(Motion::Down), "next question (Alt+Enter or ^J: a new line in the answer)", Some("next question")),
     bind(S::Followups, &[key(KeyCode::F(2))], "F2", A::Select, "go to the interview's question it is about", Some("go to its question")),
     bind(S::Help, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "scroll", None),
     bind(S::Help, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll a page; any other key closes", None),
@@ -248,11 +250,12 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
     match kind {
         Kind::Text => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
         Kind::LongText => &[
-            ("Enter", "new line"),
+            ("Enter", "next"),
+            ("Alt+Enter/^J", "new line"),
             ("^Z/^Y", "undo/redo"),
             ("^E", "editor"),
         ],
-        Kind::Number => &[("digits . - e", "number"), ("Enter", "next")],
+        Kind::Number => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
         Kind::Choice => &[
             ("↑↓", "move"),
             ("Space", "select"),
@@ -265,7 +268,11 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("Enter", "next"),
             ("type", "filter"),
         ],
-        Kind::YesNo => &[("y/n", "answer"), ("Space", "toggle"), ("Enter", "next")],
+        Kind::YesNo => &[
+            ("y/n", "answer, next"),
+            ("Space", "toggle"),
+            ("Enter", "next"),
+        ],
         Kind::List => &[
             ("Enter", "add item"),
             ("↑↓", "pick item"),
@@ -282,10 +289,25 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Editing keys of every text in an answer (one-line, long text, numbers), for the help
+/// overlay.
+pub const TEXT_KEYS: &[(&str, &str)] = &[
+    ("^Z / ^Y", "undo / redo, a word or a step at a time"),
+    (
+        "^U",
+        "delete to the start of the line (clears the export path)",
+    ),
+    ("^W", "delete the word before the cursor"),
+    ("^A / End", "start / end of the line (^E is the editor)"),
+];
+
 /// The question kinds in the help overlay, with their headings.
 pub const KINDS: &[(&str, Kind)] = &[
     ("Text", Kind::Text),
-    ("Long text (Alt+Enter also a new line)", Kind::LongText),
+    (
+        "Long text (Shift/Ctrl+Enter also a new line where the terminal sends them; a paste keeps its lines)",
+        Kind::LongText,
+    ),
     ("Number", Kind::Number),
     ("Choice", Kind::Choice),
     ("Multiple choice", Kind::MultiChoice),
@@ -350,12 +372,35 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
             Overlay::Picker { .. } | Overlay::Conflicts => None,
         };
     }
+    if ev.code == KeyCode::Char('?')
+        && !ev
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && !is_typing(app)
+    {
+        return Some(Msg::OpenHelp);
+    }
     for &scope in scopes(app.screen) {
         if let Some(b) = lookup(scope, &ev) {
             return Some(action_msg(b.action, &ev));
         }
     }
     Some(Msg::Input(ev))
+}
+
+/// Whether a `?` typed now is text: in a text, a number, a list or a table, a choice's
+/// filter once started, the export path and the reviewer's questions' answers.
+fn is_typing(app: &App) -> bool {
+    use super::field::Field;
+    match app.screen {
+        Screen::Interview => match &app.field {
+            Field::YesNo { .. } => false,
+            Field::Choice { filter, .. } => !filter.is_empty(),
+            _ => true,
+        },
+        Screen::Export | Screen::Followups => true,
+        Screen::Review | Screen::Critique => false,
+    }
 }
 
 /// A key the focused answer's widget did not use: navigation, if the table says so.
@@ -472,6 +517,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
             _ => groups.push((scope.title(), rows)),
         }
     }
+    groups.push(("Editing text", TEXT_KEYS.to_vec()));
     for (title, kind) in KINDS {
         groups.push((title, field_keys(*kind).to_vec()));
     }

@@ -109,6 +109,9 @@ fn adopt(app: &mut App, merged: Session) {
     if app.interview.take_merged(merged) {
         let q = app.interview.focused();
         app.field = Field::new(q, app.interview.session.answers.get(&q.id));
+        if let Some(draft) = app.number_drafts.get(&q.id) {
+            app.field.set_number_draft(draft);
+        }
     }
 }
 

@@ -109,6 +109,9 @@ fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     app.interview.take_default();
     let q = app.interview.focused();
     app.field = Field::new(q, app.interview.session.answers.get(&q.id));
+    if let Some(draft) = app.number_drafts.get(&q.id) {
+        app.field.set_number_draft(draft);
+    }
     vec![Cmd::Save]
 }
 
@@ -344,10 +347,14 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.followups.paste(&text, &mut app.interview.session)
         }
         _ if app.screen != Screen::Interview => Vec::new(),
+        Msg::Input(key) if is_undo(&key) && restores_cleared(app) => answer_changed(app),
         Msg::Input(key) => {
             let q = app.interview.focused();
             match app.field.handle(q, key) {
-                Outcome::Changed => answer_changed(app),
+                Outcome::Changed => {
+                    app.cleared = None;
+                    answer_changed(app)
+                }
                 Outcome::Moved => Vec::new(),
                 Outcome::Submit => {
                     let mut cmds = answer_changed(app);
@@ -361,12 +368,9 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::Paste(text) => match app.field.paste(app.interview.focused(), &text) {
-            Outcome::Changed => answer_changed(app),
-            Outcome::Ignored if matches!(app.field, Field::Number { .. }) => {
-                app.banner = Some(Banner::error(
-                    "Pasted text is not a number: use a dot for decimals and no thousands separators.",
-                ));
-                Vec::new()
+            Outcome::Changed => {
+                app.cleared = None;
+                answer_changed(app)
             }
             _ => Vec::new(),
         },
@@ -378,6 +382,7 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
         },
         Msg::EditorDone(Ok(text)) => {
+            app.cleared = None;
             app.field.set_editor_text(&text);
             answer_changed(app)
         }
@@ -385,11 +390,40 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.banner = Some(Banner::error(format!("Editor: {e}")));
             Vec::new()
         }
+        // Undoable: a text's clear is a step of its undo, another kind's answer is kept for ^Z.
         Msg::Clear => {
-            app.field = Field::new(app.interview.focused(), None);
+            if !app.field.clear() {
+                let q = app.interview.focused();
+                app.cleared = app
+                    .interview
+                    .session
+                    .answers
+                    .get(&q.id)
+                    .map(|a| (q.id.clone(), a.clone()));
+                app.field = Field::new(q, None);
+            }
             answer_changed(app)
         }
         _ => Vec::new(),
+    }
+}
+
+fn is_undo(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL
+}
+
+/// ^Z after ^X on a choice, yes/no, list or table: the answer cleared comes back.
+fn restores_cleared(app: &mut App) -> bool {
+    let q = app.interview.focused();
+    match app.cleared.take() {
+        Some((id, answer)) if id == q.id => {
+            app.field = Field::new(q, Some(&answer));
+            true
+        }
+        other => {
+            app.cleared = other;
+            false
+        }
     }
 }
 
@@ -406,6 +440,10 @@ fn edit_path(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
 /// save.
 fn answer_changed(app: &mut App) -> Vec<Cmd> {
     let id = app.interview.focused().id.clone();
+    match app.field.number_draft() {
+        Some(text) => app.number_drafts.insert(id.clone(), text),
+        None => app.number_drafts.remove(&id),
+    };
     if !app.interview.set_answer(&id, app.field.answer()) {
         return Vec::new();
     }

@@ -12,7 +12,8 @@ use super::field::Field;
 use super::keys;
 use super::msg::{Banner, Overlay, Screen};
 use super::theme::{Theme, severity_mark};
-use crate::questionnaire::check_answer;
+use crate::answer::notations;
+use crate::questionnaire::{Kind, check_answer};
 use crate::text::{truncate, wrap};
 use unicode_width::UnicodeWidthStr;
 
@@ -52,6 +53,10 @@ pub fn section_progress(app: &App, section: usize) -> Progress {
     {
         total += 1;
         let question = q.question(i);
+        // A number typed that is not valid yet is a problem, whatever is saved.
+        if app.number_drafts.contains_key(&question.id) {
+            return Progress::Errors;
+        }
         if let Some(a) = app.interview.review.asked.get(&question.id) {
             if !check_answer(question, a).is_empty() {
                 return Progress::Errors;
@@ -125,8 +130,7 @@ pub fn view(app: &App, frame: &mut Frame) {
 
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let q = &app.interview.bundle.questionnaire;
-    let progress = app.interview.progress();
-    let (answered, total) = (progress.answered, progress.asked);
+    let (answered, total) = app.answered_of_asked();
     let blockers = app
         .interview
         .review
@@ -249,6 +253,7 @@ fn widget_height(app: &App) -> u16 {
         Field::Text {
             area,
             multiline: true,
+            ..
         } => (area.lines().len() as u16 + 2).clamp(5, 10),
         Field::Text { .. } | Field::Number { .. } => 3,
         Field::YesNo { .. } => 1,
@@ -311,9 +316,24 @@ fn question_rows<'a>(
     .collect();
     if focused {
         rows.push(Row::Widget(widget_height(app)));
-        for e in app.field_errors() {
+        let errors = app.field_errors();
+        for e in &errors {
             for l in wrap(&format!("✗ {e}"), width.saturating_sub(2)) {
                 rows.push(Row::Text(Line::styled(format!("  {l}"), theme.error())));
+            }
+        }
+        // A number: how a notation was read, else the notations it takes.
+        if question.kind == Kind::Number {
+            let note = match app.field.read_as() {
+                Some(n) => format!("= {n}"),
+                None if errors.is_empty() => notations(question.unit.as_deref()).to_string(),
+                None => String::new(),
+            };
+            for l in wrap(&note, width.saturating_sub(2))
+                .into_iter()
+                .filter(|l| !l.is_empty())
+            {
+                rows.push(Row::Text(Line::styled(format!("  {l}"), theme.dim())));
             }
         }
     } else {

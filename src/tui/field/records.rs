@@ -7,8 +7,8 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::{Outcome, edit_text, is_number_char, text_area};
-use crate::answer::{Answer, Cell, Row};
+use super::{Outcome, edit_text, text_area};
+use crate::answer::{Answer, Cell, Row, read_number};
 use crate::questionnaire::{Column, ColumnKind, Question};
 
 #[derive(Debug)]
@@ -91,9 +91,9 @@ impl Grid {
         let Some(c) = self.column(q) else { return };
         let text = self.area.lines().join("");
         let cell = match c.kind {
-            ColumnKind::Number => match text.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Cell::Number(n),
-                _ => Cell::Text(text),
+            ColumnKind::Number => match read_number(&text, c.unit.as_deref()) {
+                Ok(n) => Cell::Number(n.value),
+                Err(_) => Cell::Text(text),
             },
             _ => Cell::Text(text),
         };
@@ -180,19 +180,8 @@ impl Grid {
             return Outcome::Ignored;
         };
         match column.kind {
-            ColumnKind::Text => self.edit(q, key),
-            ColumnKind::Number => match key.code {
-                KeyCode::Char(c) if plain => {
-                    if is_number_char(c, &line, at) {
-                        self.area.insert_char(c);
-                        self.store_text(q);
-                        Outcome::Changed
-                    } else {
-                        Outcome::Moved
-                    }
-                }
-                _ => self.edit(q, key),
-            },
+            // A number cell keeps what is typed; the check says when it is not a number yet.
+            ColumnKind::Text | ColumnKind::Number => self.edit(q, key),
             ColumnKind::YesNo => {
                 let now = match self.cell(q) {
                     Some(Cell::Bool(b)) => Some(*b),

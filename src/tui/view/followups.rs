@@ -85,7 +85,7 @@ pub fn render_followups(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
     draw_lines(frame, list, &lines[skip..]);
     let block = Block::bordered()
         .title(Span::styled(
-            " The team's answer (saved as you type; sent with the next critique) ",
+            " The team's answer (saved as you type, sent with the next critique; Alt+Enter: a new line) ",
             theme.title(),
         ))
         .border_style(theme.focus());
