@@ -242,7 +242,7 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
             for b in BUILTINS {
                 let bundle = crate::bundle::Bundle::builtin(b.id).expect("listed")?;
                 let q = &bundle.questionnaire;
-                println!(
+                crate::outln!(
                     "{}\tversion {}\t{} sections, {} questions, {} rules\t{}",
                     q.id,
                     q.version,
@@ -256,8 +256,8 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
         }
         QuestionnaireCommand::Show { id } => {
             match BUILTINS.iter().find(|b| b.id == id) {
-                Some(b) => print!("{}", b.questionnaire),
-                None => print!("{}", crate::source::read(Path::new(&id))?),
+                Some(b) => crate::out!("{}", b.questionnaire),
+                None => crate::out!("{}", crate::source::read(Path::new(&id))?),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -272,7 +272,7 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
             }
             let q = &bundle.questionnaire;
             let cases: usize = bundle.critic.rules.iter().map(|r| r.def.cases.len()).sum();
-            println!(
+            crate::outln!(
                 "{}: `{}` version {}: {} sections, {} questions, {} rules ({} cases, {} failed){}",
                 path.display(),
                 q.id,
@@ -295,4 +295,31 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
             })
         }
     }
+}
+
+/// Writes to standard output. A reader that stopped reading (`kickoff check ... | head`) is
+/// not an error: the rest of the output is dropped and the command ends with its own exit code;
+/// any other write error is said on standard error.
+pub fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("kickoff: cannot write to standard output: {e}");
+    }
+}
+
+/// `print!` to standard output through [`cli::write_out`]: a closed pipe is not a panic.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`cli::write_out`].
+#[macro_export]
+#[doc(hidden)]
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*))) };
 }

@@ -624,3 +624,21 @@ fn a_rule_id_that_is_not_a_simple_name_is_refused_with_its_line() {
     let run = run_unchanged(dir.path(), &["questionnaire", "validate", "q.toml"]);
     assert_input_error(&run, &["q.rules.toml:4", "not a usable rule id"]);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    // `kickoff check --format json | head -c 100`: the pipe closes before the report is out.
+    // The command ends with its own exit code (1: the flawed example fails), not a panic.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kickoff"))
+        .args(["check", "--format", "json", "--allow-open"])
+        .arg(common::example("fraud-flawed.toml"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

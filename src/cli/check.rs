@@ -272,18 +272,18 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
                     })
                     .collect(),
             };
-            println!(
+            crate::outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).expect("serialisable")
             );
         }
         Format::Text => {
-            print!(
+            crate::out!(
                 "{}",
                 text_report(file, &bundle, &review, &open, &problems, failed)
             );
             if let Some(c) = critique {
-                print!("{}", llm::text_block(&llm, c, fail_on_llm));
+                crate::out!("{}", llm::text_block(&llm, c, fail_on_llm));
             }
         }
     }

@@ -73,7 +73,7 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     let config = Config::load()?;
     let env = Env::from_process();
     if args.list_providers {
-        print!("{}", list_providers(&config, &env));
+        crate::out!("{}", list_providers(&config, &env));
         return Ok(ExitCode::SUCCESS);
     }
     let file = args
@@ -96,7 +96,7 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     };
     if args.dry_run {
         let (_, _, request) = prepare(&file, &args, &config, &provider)?;
-        print!("{}", dry_run(&request));
+        crate::out!("{}", dry_run(&request));
         eprintln!("kickoff: {}", dry_run_summary(&request));
         return Ok(ExitCode::SUCCESS);
     }

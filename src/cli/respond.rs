@@ -115,6 +115,6 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
             ));
         }
     }
-    println!("{}: {done}", file.display());
+    crate::outln!("{}: {done}", file.display());
     Ok(ExitCode::SUCCESS)
 }
