@@ -122,7 +122,11 @@ pub fn render_limited(
                 message: format!("the output went over the size limit of {n} {unit}"),
             })
         }
-        Ok(fuel) => Ok((String::from_utf8_lossy(&out.bytes).into_owned(), fuel)),
+        Ok(fuel) => Ok((
+            String::from_utf8(out.bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            fuel,
+        )),
         Err(e) => {
             let mut failure = RenderFailure::from(e);
             if failure.kind == Some(ErrorKind::OutOfFuel) {

@@ -5,9 +5,16 @@
 /// For text placed mid-line (table cells, list items, after a label): one line, with every
 /// character that could start markup escaped.
 pub fn inline(s: &str) -> String {
-    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(one_line.len() + 8);
-    for (i, word) in one_line.split(' ').enumerate() {
+    if is_plain(s) {
+        return escape_line_start(s.to_string());
+    }
+    inline_escaped(s)
+}
+
+/// [`inline`] without its shortcut for text with nothing to escape.
+fn inline_escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, word) in s.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
@@ -27,13 +34,43 @@ pub fn inline(s: &str) -> String {
             out.push(c);
         }
     }
-    escape_line_start(&out)
+    escape_line_start(out)
+}
+
+/// Printable ASCII with nothing to escape and single spaces between words: what [`inline`]
+/// keeps as it is (but for the start of the line).
+fn is_plain(s: &str) -> bool {
+    !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && s.bytes().all(|b| {
+            (0x20..0x7f).contains(&b)
+                && !matches!(
+                    b,
+                    b'\\'
+                        | b'`'
+                        | b'*'
+                        | b'_'
+                        | b'['
+                        | b']'
+                        | b'<'
+                        | b'>'
+                        | b'|'
+                        | b'#'
+                        | b'~'
+                        | b'&'
+                        | b'!'
+                )
+        })
 }
 
 /// A word that GitHub turns into a link by itself (`https://...`, `www.`...).
 fn is_url(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
+    let starts = |p: &str| {
+        word.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    starts("http://") || starts("https://") || starts("www.")
 }
 
 /// Bidirectional controls (U+202A-U+202E, U+2066-U+2069) can make text read backwards; an
@@ -208,7 +245,7 @@ fn split_list_markers(line: &str) -> (&str, &str) {
     (&line[..line.len() - rest.len()], rest)
 }
 
-fn escape_line_start(s: &str) -> String {
+fn escape_line_start(mut s: String) -> String {
     let bytes = s.as_bytes();
     // A list marker only counts when followed by a space or the end of the line.
     let marker_end = |at: usize| matches!(bytes.get(at), None | Some(b' ' | b'\t'));
@@ -220,19 +257,22 @@ fn escape_line_start(s: &str) -> String {
         || bytes.first() == Some(&b'=')
         || (digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) && marker_end(digits + 1));
     if starts_list {
-        if digits > 0 {
-            format!("{}\\{}", &s[..digits], &s[digits..])
-        } else {
-            format!("\\{s}")
-        }
-    } else {
-        s.to_string()
+        s.insert(digits, '\\');
     }
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcut for plain text writes what the escaping would.
+        #[test]
+        fn plain_text_reads_as_escaped(s in "[ -~]{0,24}") {
+            proptest::prop_assert_eq!(inline(&s), inline_escaped(&s));
+        }
+    }
 
     #[test]
     fn inline_escapes_structure() {

@@ -1,0 +1,228 @@
+//! The template values of a render that are read rather than copied: a question, whose fields
+//! are made when the template reads them (a doc reads a few of each question's fields), and the
+//! set of the questionnaire's ids.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write;
+use std::sync::Arc;
+
+use minijinja::State;
+use minijinja::value::{Enumerator, Object, ObjectExt, Serde, Value};
+use serde::Serialize;
+
+use crate::markdown;
+
+/// A question as the template sees it (`questions[id]`, `sections[].questions`).
+#[derive(Debug)]
+pub(super) struct DocQuestion {
+    pub id: String,
+    pub prompt: String,
+    /// The answer's short name in the doc (`label`, or the prompt).
+    pub label: String,
+    pub kind: &'static str,
+    pub required: bool,
+    pub answered: bool,
+    /// The answer in words (choice labels, "yes"/"no", numbers with their unit).
+    pub text: String,
+    /// Items of a list or multiple choice answer.
+    pub items: Vec<String>,
+    /// Paragraph-style answer (long text).
+    pub long: bool,
+    /// The findings that point at this question, most severe first (a list value).
+    pub findings: Value,
+    /// The LLM reviewer's findings about this question, but for those folded into a rule's.
+    pub llm_findings: Value,
+    /// Whether the doc shows it: answered, required, or the subject of a finding.
+    pub shown: bool,
+    /// A records question's columns (empty for other kinds), and its answer's rows: a cell per
+    /// column in words (yes/no, choice labels, numbers with their unit; empty text for an empty
+    /// cell), for a table.
+    pub columns: Vec<DocColumn>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct DocColumn {
+    pub id: String,
+    pub label: String,
+}
+
+const FIELDS: &[&str] = &[
+    "id",
+    "prompt",
+    "label",
+    "kind",
+    "required",
+    "answered",
+    "text",
+    "items",
+    "long",
+    "findings",
+    "llm_findings",
+    "shown",
+    "columns",
+    "rows",
+    "md",
+];
+
+impl Object for DocQuestion {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        Some(match key.as_str()? {
+            "id" => Value::from(self.id.as_str()),
+            "prompt" => Value::from(self.prompt.as_str()),
+            "label" => Value::from(self.label.as_str()),
+            "kind" => Value::from(self.kind),
+            "required" => Value::from(self.required),
+            "answered" => Value::from(self.answered),
+            "text" => Value::from(self.text.as_str()),
+            "items" => self.items.iter().map(String::as_str).collect(),
+            "long" => Value::from(self.long),
+            "findings" => self.findings.clone(),
+            "llm_findings" => self.llm_findings.clone(),
+            "shown" => Value::from(self.shown),
+            "columns" => Value::from(Serde(&self.columns)),
+            "rows" => Value::from(Serde(&self.rows)),
+            "md" => Value::from(self.markdown()),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(FIELDS)
+    }
+}
+
+impl DocQuestion {
+    /// The answer as the doc shows it, its anchor first (`#q-ID`): a line `- **Label:** text`,
+    /// or for a table, a list or paragraphs, the label in bold on a line of its own and the
+    /// answer under it. Empty when the doc does not show the question; the findings' callouts
+    /// are the template's.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        if !self.shown {
+            return out;
+        }
+        let anchor = format!("<a id=\"q-{}\"></a>", self.id);
+        let label = markdown::inline(&self.label);
+        let with_colon = || {
+            if self.label.ends_with(['?', '!', ':', '.']) {
+                label.clone()
+            } else {
+                label.clone() + ":"
+            }
+        };
+        if !self.answered {
+            let required = if self.required { " (required)" } else { "" };
+            let _ = writeln!(
+                out,
+                "- {anchor}**{}** *not answered yet{required}.*",
+                with_colon()
+            );
+        } else if !self.rows.is_empty() {
+            let _ = write!(out, "\n{anchor}**{label}**\n\n|");
+            for c in &self.columns {
+                let _ = write!(out, " {} |", markdown::inline(&c.label));
+            }
+            out.push_str("\n|");
+            out.push_str(&"---|".repeat(self.columns.len()));
+            out.push('\n');
+            for row in &self.rows {
+                out.push('|');
+                for cell in row {
+                    let _ = write!(out, " {} |", markdown::inline(cell));
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        } else if !self.items.is_empty() {
+            let _ = write!(out, "\n{anchor}**{label}**\n\n");
+            for item in &self.items {
+                let _ = writeln!(out, "* {}", markdown::inline(item));
+            }
+            out.push('\n');
+        } else if self.long {
+            let _ = write!(
+                out,
+                "\n{anchor}**{label}**\n\n{}\n\n",
+                markdown::block(&self.text)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "- {anchor}**{}** {}",
+                with_colon(),
+                markdown::inline(&self.text)
+            );
+        }
+        out
+    }
+}
+
+/// The template function `known(ids)`: the ids of `ids` that are questions of the
+/// questionnaire (`question_ids`), asked or not, in that order.
+pub(super) fn known(state: &State, ids: Vec<String>) -> Value {
+    let Some(all) = state.lookup("question_ids") else {
+        return Value::from(Vec::<Value>::new());
+    };
+    ids.into_iter()
+        .filter(|id| all.get_attr(id).is_ok_and(|i| !i.is_undefined()))
+        .map(Value::from)
+        .collect()
+}
+
+/// The template function `shown(ids)`: the questions of `ids` that the doc shows (`questions`,
+/// `shown`), in that order.
+pub(super) fn shown(state: &State, ids: Vec<String>) -> Value {
+    let Some(questions) = state.lookup("questions") else {
+        return Value::from(Vec::<Value>::new());
+    };
+    ids.iter()
+        .filter_map(|id| questions.get_attr(id).ok())
+        .filter(|q| q.get_attr("shown").is_ok_and(|s| s.is_true()))
+        .collect()
+}
+
+/// The template function `unplaced(ids)`: the shown questions of `sections` whose id is not in
+/// `ids`, as `[(section title, [questions])]` in the questionnaire's order, for sections that
+/// have any.
+pub(super) fn unplaced(state: &State, ids: Vec<String>) -> Value {
+    let placed: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let attr = |v: &Value, name: &str| v.get_attr(name).unwrap_or_default();
+    let mut out = Vec::new();
+    for section in state
+        .lookup("sections")
+        .into_iter()
+        .flat_map(|s| s.try_iter().ok())
+        .flatten()
+    {
+        let rest: Vec<Value> = attr(&section, "questions")
+            .try_iter()
+            .into_iter()
+            .flatten()
+            .filter(|q| attr(q, "shown").is_true())
+            .filter(|q| !attr(q, "id").as_str().is_some_and(|id| placed.contains(id)))
+            .collect();
+        if !rest.is_empty() {
+            out.push(Value::from(vec![
+                attr(&section, "title"),
+                Value::from(rest),
+            ]));
+        }
+    }
+    Value::from(out)
+}
+
+/// Every question id of the questionnaire, asked or not: a map to their order, so that `in`
+/// is a lookup.
+#[derive(Debug)]
+pub(super) struct QuestionIds(pub BTreeMap<String, usize>);
+
+impl Object for QuestionIds {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).map(|&i| Value::from(i))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        self.mapped_enumerator(|this| Box::new(this.0.keys().map(|id| Value::from(id.as_str()))))
+    }
+}
