@@ -13,7 +13,10 @@ use crate::questionnaire::{Questionnaire, check_answer};
 use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
+mod patch;
 mod upgrade;
+
+pub use patch::patch;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {
