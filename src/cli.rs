@@ -13,12 +13,14 @@ use crate::workspace::{self, Error, Open};
 mod check;
 mod critique;
 mod exit;
+mod merge;
 mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use merge::MergeArgs;
 pub use respond::RespondArgs;
 
 #[derive(Parser, Debug)]
@@ -79,6 +81,9 @@ pub enum Command {
     Respond(RespondArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
+    /// Three-way merge of session files by question id (git's merge driver: `kickoff merge
+    /// %O %A %B`); answers changed on both sides are kept in the file for `kickoff resume`
+    Merge(MergeArgs),
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -164,6 +169,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         Command::Check(args) => check::run(args),
         Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;

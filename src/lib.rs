@@ -51,6 +51,6 @@ pub use questionnaire::{
 };
 pub use render::{RenderError, render_doc};
 pub use score::{Readiness, Scorecard};
-pub use session::{Critique, SaveError, Session, answers_hash};
+pub use session::{AnswerConflict, Critique, SaveError, Session, answers_hash};
 pub use source::{FileError, Problem};
 pub use workspace::{Error, Open, open};

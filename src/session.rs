@@ -38,9 +38,24 @@ pub struct Session {
     /// The team's responses to findings, by rule id (`[responses.RULE_ID]`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub responses: BTreeMap<String, Response>,
+    /// Answers a merge (`kickoff merge`, git's merge driver) found changed differently on both
+    /// sides, by question id (`[conflicts.ID]`): both versions kept until the user picks one in
+    /// `kickoff resume`. `answers` holds ours meanwhile; `check` and `render` refuse the file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conflicts: BTreeMap<String, AnswerConflict>,
     /// Keys this version does not know, kept so that nothing is lost on save.
     #[serde(flatten)]
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// One answer changed differently on both sides of a merge, as the file keeps it. A side
+/// that cleared the answer has no value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct AnswerConflict {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ours: Option<Answer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theirs: Option<Answer>,
 }
 
 /// A critique by an LLM, as saved.
@@ -109,6 +124,7 @@ impl Session {
             answers: Answers::new(),
             critiques: Vec::new(),
             responses: BTreeMap::new(),
+            conflicts: BTreeMap::new(),
             extra: BTreeMap::new(),
         }
     }

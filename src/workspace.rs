@@ -33,6 +33,16 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Other { path: PathBuf, message: String },
     #[error(
+        "{}: a merge left {} in conflict ({}; both sides are in its [conflicts] table); pick one side of each with `kickoff resume {0}`, then run this again",
+        path.display(),
+        crate::text::plural(questions.len(), "answer", None),
+        questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+    )]
+    Conflicted {
+        path: PathBuf,
+        questions: Vec<String>,
+    },
+    #[error(
         "the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
     )]
     NoTerminal,
@@ -91,6 +101,7 @@ pub fn open_checked(
     lenient: bool,
 ) -> Result<(Bundle, Session, Vec<Problem>), Error> {
     let (bundle, mut session) = open(path, questionnaire)?;
+    refuse_conflicts(path, &session)?;
     let mut problems = session.upgrade(&bundle.questionnaire);
     problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
@@ -100,6 +111,17 @@ pub fn open_checked(
         });
     }
     Ok((bundle, session, problems))
+}
+
+/// A session with answers a merge left undecided is not a plan to review or render yet.
+pub fn refuse_conflicts(path: &Path, session: &Session) -> Result<(), Error> {
+    if session.conflicts.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Conflicted {
+        path: path.to_path_buf(),
+        questions: session.conflicts.keys().cloned().collect(),
+    })
 }
 
 /// Whether two paths name the same file (also when one does not exist yet).

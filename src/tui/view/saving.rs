@@ -25,7 +25,22 @@ pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
         (Some(x), Some(a)) => x.answer_text(a).replace('\n', " / "),
         (None, Some(a)) => a.to_string(),
     };
-    let intro = "These answers changed here and in the file on disk. m keeps yours, t takes the file's; M and T decide all that are left.";
+    // A merge's conflicts are two branches; a save's are this screen against the file.
+    let (intro, title, [mine, theirs], [mine_mark, theirs_mark]) = if state.from_file {
+        (
+            "A merge left these answers different on the two branches (both kept in the file's [conflicts] table). m keeps ours, t takes theirs; M and T decide all that are left. To combine them, pick one, then edit it.",
+            " Merge conflicts in the file ",
+            ["ours  ", "theirs"],
+            ["[ours]", "[theirs]"],
+        )
+    } else {
+        (
+            "These answers changed here and in the file on disk. m keeps yours, t takes the file's; M and T decide all that are left.",
+            " The file changed on disk ",
+            ["yours ", "file's"],
+            ["[yours]", "[file's]"],
+        )
+    };
     let mut lines: Vec<Line> = crate::text::wrap(intro, w.max(1))
         .into_iter()
         .map(|l| Line::styled(l, theme.dim()))
@@ -40,8 +55,8 @@ pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
             theme.title()
         };
         let mark = match decision {
-            Some(Side::Mine) => "[yours]",
-            Some(Side::Theirs) => "[file's]",
+            Some(Side::Mine) => mine_mark,
+            Some(Side::Theirs) => theirs_mark,
             None => "[?]",
         };
         lines.push(Line::styled(
@@ -58,14 +73,14 @@ pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
                 ),
             ])
         };
-        lines.push(side("yours ", &c.ours, *decision == Some(Side::Mine)));
-        lines.push(side("file's", &c.theirs, *decision == Some(Side::Theirs)));
+        lines.push(side(mine, &c.ours, *decision == Some(Side::Mine)));
+        lines.push(side(theirs, &c.theirs, *decision == Some(Side::Theirs)));
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(Span::styled(" The file changed on disk ", theme.title()))
+                .title(Span::styled(title, theme.title()))
                 .border_style(theme.error()),
         ),
         rect,
