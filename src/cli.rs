@@ -12,12 +12,14 @@ use crate::workspace::{self, Error, Open};
 
 mod check;
 mod critique;
+mod diff;
 mod exit;
 mod merge;
 mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
+pub use diff::{DiffArgs, DiffFormat};
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
 pub use merge::MergeArgs;
@@ -84,6 +86,9 @@ pub enum Command {
     /// Three-way merge of session files by question id (git's merge driver: `kickoff merge
     /// %O %A %B`); answers changed on both sides are kept in the file for `kickoff resume`
     Merge(MergeArgs),
+    /// Two versions of a plan compared by question: answers, findings, readiness and open
+    /// questions (`kickoff diff A B`, or `kickoff diff FILE --rev REV` against git)
+    Diff(DiffArgs),
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -170,6 +175,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -19,6 +19,7 @@ pub mod cli;
 mod config;
 mod critic;
 mod critique_findings;
+pub mod diff;
 mod expr;
 pub mod interview;
 pub mod llm;

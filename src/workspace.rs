@@ -74,7 +74,19 @@ pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
 /// in the session (relative to it), else the built-in one with the session's id.
 pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session), Error> {
     let session = Session::load(path)?;
-    let bundle = match (questionnaire, &session.questionnaire_path) {
+    let bundle = bundle_for(&session, path, questionnaire)?;
+    Ok((bundle, session))
+}
+
+/// The questionnaire and rules of a session read from `path` (or from a revision of it: a
+/// recorded questionnaire path is relative to `path`'s directory): `-q` if given, else the
+/// recorded path, else the built-in one with the session's id.
+pub fn bundle_for(
+    session: &Session,
+    path: &Path,
+    questionnaire: Option<&str>,
+) -> Result<Bundle, Error> {
+    Ok(match (questionnaire, &session.questionnaire_path) {
         (Some(spec), _) => load_questionnaire(Some(spec))?,
         (None, Some(rel)) => {
             let base = path.parent().unwrap_or(Path::new("."));
@@ -89,8 +101,7 @@ pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session
                 });
             }
         },
-    };
-    Ok((bundle, session))
+    })
 }
 
 /// Like [`open`], with answers of an older shape converted (each conversion listed among the
