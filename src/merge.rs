@@ -306,4 +306,22 @@ mod tests {
         let err = merge_texts((&base, p), (&ours, p), ("a = 1", Path::new("t.toml")));
         assert!(err.unwrap_err().to_string().contains("t.toml"));
     }
+
+    #[test]
+    fn a_conflict_on_rows_keeps_both_tables_and_reads_back() {
+        let p = Path::new("x.toml");
+        let head = "questionnaire = \"q\"\nquestionnaire_version = \"1\"\ncreated = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\n";
+        let base = format!("{head}s = [{{ a = \"1\" }}]\n");
+        let ours = format!("{head}s = [{{ a = \"2\" }}]\n");
+        let theirs = format!("{head}s = [{{ a = \"3\" }}, {{ a = \"4\", b = 5 }}]\n");
+        let m = merge_texts((&base, p), (&ours, p), (&theirs, p)).unwrap();
+        assert!(
+            m.text.contains("[[conflicts.s.theirs]]\na = \"3\""),
+            "{}",
+            m.text
+        );
+        let back = Session::from_str(&m.text, p).unwrap();
+        let t = Session::from_str(&theirs, p).unwrap();
+        assert_eq!(back.conflicts["s"].theirs.as_ref(), t.answers.get("s"));
+    }
 }

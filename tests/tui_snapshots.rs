@@ -285,3 +285,27 @@ fn saving_overlays() {
     );
     snapshot_both("unsaved", &app);
 }
+
+/// A file a merge left in conflict, opened with `kickoff resume`: ours and theirs of each.
+#[test]
+fn merge_conflicts_overlay() {
+    let mut session = kickoff::Session::new(&mini().questionnaire);
+    session.set("name", Some(Answer::Text("Churn v2".into())));
+    session.conflicts.insert(
+        "name".into(),
+        kickoff::AnswerConflict {
+            ours: Some(Answer::Text("Churn v2".into())),
+            theirs: Some(Answer::Text("Churn and upsell".into())),
+        },
+    );
+    session.conflicts.insert(
+        "task".into(),
+        kickoff::AnswerConflict {
+            ours: None,
+            theirs: Some(Answer::Text("regression".into())),
+        },
+    );
+    let mut app = App::new(mini(), session, "kickoff.toml".into());
+    app.color = false;
+    snapshot_both("merge_conflicts", &app);
+}
