@@ -84,7 +84,7 @@ pub enum Command {
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
     /// Three-way merge of session files by question id (git's merge driver: `kickoff merge
-    /// %O %A %B`); answers changed on both sides are kept in the file for `kickoff resume`
+    /// %O %A %B %P`); answers changed on both sides are kept in the file for `kickoff resume`
     Merge(MergeArgs),
     /// Two versions of a plan compared by question: answers, findings, readiness and open
     /// questions (`kickoff diff A B`, or `kickoff diff FILE --rev REV` against git)

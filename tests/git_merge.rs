@@ -149,6 +149,8 @@ fn an_answer_changed_on_both_branches_is_kept_in_the_file_and_check_refuses_it()
     for args in [
         &["check", "plan.kickoff.toml"][..],
         &["render", "plan.kickoff.toml"],
+        &["plain", "plan.kickoff.toml"],
+        &["critique", "--dry-run", "plan.kickoff.toml"],
     ] {
         let run = kickoff(d, args);
         assert_eq!(run.code, Some(2), "{args:?}");

@@ -29,6 +29,7 @@ pub struct DiffArgs {
     /// (`git config diff.kickoff.textconv "kickoff diff --textconv"`)
     #[arg(long)]
     textconv: bool,
+    /// Read both with this questionnaire (a built-in id or a file) instead of the one each names
     #[arg(short, long)]
     questionnaire: Option<String>,
     /// Extra rule pack (repeatable)
