@@ -118,7 +118,13 @@ fn sync_value(old: &mut Value, new: &Value) {
                 }
             }
         }
-        (Value::InlineTable(o), Value::InlineTable(n)) => sync_inline(o, n),
+        // Keys added to or removed from a one-line table would leave its spacing odd
+        // (`{ a = 1 , b = 2 }`): only one with the same keys is synced key by key.
+        (Value::InlineTable(o), Value::InlineTable(n))
+            if o.iter().map(|(k, _)| k).eq(n.iter().map(|(k, _)| k)) =>
+        {
+            sync_inline(o, n)
+        }
         _ => {
             let decor = old.decor().clone();
             *old = new.clone();
@@ -222,6 +228,16 @@ baselines = [
         );
         let back: toml::Value = toml::from_str(&out).unwrap();
         assert_eq!(back, toml::from_str::<toml::Value>(fresh).unwrap());
+    }
+
+    #[test]
+    fn a_row_with_a_new_cell_is_written_anew_and_a_changed_cell_in_place() {
+        let file = "rows = [\n  { a = 1,  b = 'x' },   # the first\n  { a = 2 },\n]\n";
+        let fresh = "rows = [\n  { a = 1, b = \"y\" },\n  { a = 2, c = true },\n]\n";
+        assert_eq!(
+            patch(file, fresh).unwrap(),
+            "rows = [\n  { a = 1,  b = \"y\" },   # the first\n  { a = 2, c = true },\n]\n"
+        );
     }
 
     #[test]
