@@ -247,6 +247,19 @@ impl Session {
     /// The TOML text with the answers `secret` names left out. Rows of records answers are
     /// written as an array of inline tables, one row a line, so a file diffs by row.
     pub fn to_toml_hiding(&self, secret: &dyn Fn(&str) -> bool) -> String {
+        let text = self.to_toml_answers_inline(secret);
+        let rows_in_conflict = self.conflicts.values().any(|c| {
+            [&c.ours, &c.theirs]
+                .into_iter()
+                .any(|a| matches!(a, Some(Answer::Records(_))))
+        });
+        if rows_in_conflict {
+            return patch::inline_conflict_rows(&text).unwrap_or(text);
+        }
+        text
+    }
+
+    fn to_toml_answers_inline(&self, secret: &dyn Fn(&str) -> bool) -> String {
         let has_records = self
             .answers
             .values()

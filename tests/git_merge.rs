@@ -258,3 +258,31 @@ fn a_conflict_resolved_through_the_store_leaves_no_table_and_keeps_comments() {
     );
     assert_eq!(check.code, Some(0), "{}", check.stderr);
 }
+
+#[test]
+fn a_conflict_on_rows_stays_a_row_a_line_through_a_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = read(&example("fraud-flawed.toml"));
+    let rows = |r: &str| format!("milestones = [\n  {{ what = \"{r}\" }},\n]");
+    let old = "milestones = [{ what = \"First full training run on the GPU cluster\" }]";
+    assert!(base.contains(old));
+    std::fs::write(d.join("base.toml"), &base).unwrap();
+    std::fs::write(d.join("ours.toml"), base.replacen(old, &rows("Ours"), 1)).unwrap();
+    std::fs::write(
+        d.join("theirs.toml"),
+        base.replacen(old, &rows("Theirs"), 1),
+    )
+    .unwrap();
+    let run = kickoff(d, &["merge", "base.toml", "ours.toml", "theirs.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let merged = read(&d.join("ours.toml"));
+    let table = "[conflicts.milestones]\nours = [\n  { what = \"Ours\" },\n]\ntheirs = [\n  { what = \"Theirs\" },\n]\n";
+    assert!(merged.ends_with(table), "{merged}");
+    // A save that leaves the conflict undecided (quitting the interview) keeps it as it is.
+    let file = d.join("ours.toml");
+    let (mut store, mut session) = kickoff::store::Store::open(&file, None).unwrap();
+    session.set("task", Some(Answer::Text("ranking".into())));
+    store.save(&session).unwrap();
+    assert!(read(&file).ends_with(table), "{}", read(&file));
+}

@@ -19,6 +19,37 @@ pub fn patch(original: &str, fresh: &str) -> Option<String> {
     (values(&out)? == values(fresh)?).then_some(out)
 }
 
+/// `text` with the rows of records answers kept in `[conflicts]` written as in `[answers]`: an
+/// array of one-line tables, a row a line, rather than a `[[conflicts.ID.ours]]` section a row.
+pub fn inline_conflict_rows(text: &str) -> Option<String> {
+    let mut doc: DocumentMut = text.parse().ok()?;
+    let conflicts = doc.get_mut("conflicts")?.as_table_mut()?;
+    for (_, conflict) in conflicts.iter_mut() {
+        let Some(sides) = conflict.as_table_mut() else {
+            continue;
+        };
+        for (mut key, side) in sides.iter_mut() {
+            if let Item::ArrayOfTables(rows) = side {
+                key.leaf_decor_mut().set_suffix(" ");
+                let mut array = rows.clone().into_array();
+                for row in array.iter_mut() {
+                    if let Value::InlineTable(t) = row {
+                        t.fmt();
+                    }
+                    row.decor_mut().set_prefix("\n  ");
+                    row.decor_mut().set_suffix("");
+                }
+                array.set_trailing_comma(true);
+                array.set_trailing("\n");
+                array.decor_mut().set_prefix(" ");
+                *side = Item::Value(Value::Array(array));
+            }
+        }
+    }
+    // The blank line that came before the next `[[...]]` section ends the file now.
+    Some(format!("{}\n", doc.to_string().trim_end()))
+}
+
 fn sync_table(old: &mut Table, new: &Table) {
     let gone: Vec<String> = old
         .iter()
