@@ -305,7 +305,18 @@ fn merge_conflicts_overlay() {
             theirs: Some(Answer::Text("regression".into())),
         },
     );
+    session.conflicts.insert(
+        "notes".into(),
+        kickoff::AnswerConflict {
+            ours: Some(Answer::Text(
+                "Labels arrive 30 days late, so the last month of data is held out of training and scored when its labels land.\nWe score weekly.".into(),
+            )),
+            theirs: Some(Answer::Text("Labels arrive 45 days late.".into())),
+        },
+    );
     let mut app = App::new(mini(), session, "kickoff.toml".into());
     app.color = false;
+    // The selected answer's versions in full, the others on a line each.
+    press(&mut app, key(KeyCode::Down));
     snapshot_both("merge_conflicts", &app);
 }
