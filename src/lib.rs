@@ -5,8 +5,9 @@
 //!
 //! - **Core** (no terminal, no network, no clap): the questionnaire model, answers and
 //!   conditions (`questionnaire`, `answer`, `expr`), the rule engine and readiness score
-//!   (`critic`, `score`, `bundle`), the session file (`session`, `workspace`), the interview's
-//!   logic shared by every front end ([`interview`]), and the design doc (`render`).
+//!   (`critic`, `score`, `bundle`), the session file (`session`, `workspace`) and its merges
+//!   ([`merge`]), two plans compared ([`diff`]), the interview's logic shared by every front
+//!   end ([`interview`]), and the design doc (`render`).
 //! - **The LLM client** ([`llm`]): providers, prompts, streaming; no terminal, no clap.
 //! - **Front ends**: the full-screen interview ([`tui`]) and the line-by-line one ([`plain`]).
 //! - **The command line** ([`cli`]): the only place that knows clap and exit codes.

@@ -50,7 +50,7 @@ fn repo() -> tempfile::TempDir {
         "# The fraud plan, kept by the risk team.\n{}",
         read(&example("fraud-flawed.toml"))
     );
-    std::fs::write(d.join("plan.kickoff.toml"), plan).unwrap();
+    std::fs::write(d.join("my plan.kickoff.toml"), plan).unwrap();
     ok(d, &["add", "-A"]);
     ok(d, &["commit", "-qm", "base"]);
     ok(d, &["branch", "theirs"]);
@@ -60,7 +60,7 @@ fn repo() -> tempfile::TempDir {
 /// Replaces one line of the plan and commits it on `branch`.
 fn edit(dir: &Path, branch: &str, from: &str, to: &str) {
     ok(dir, &["checkout", "-q", branch]);
-    let file = dir.join("plan.kickoff.toml");
+    let file = dir.join("my plan.kickoff.toml");
     let text = read(&file);
     assert!(text.contains(from), "{from}");
     std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
@@ -93,7 +93,7 @@ fn two_branches_changing_different_answers_merge_cleanly() {
     edit(d, "main", "modality = \"tabular\"", "modality = \"text\"");
     let (code, out) = git(d, &["merge", "-q", "--no-edit", "theirs"]);
     assert_eq!(code, Some(0), "{out}");
-    let file = d.join("plan.kickoff.toml");
+    let file = d.join("my plan.kickoff.toml");
     let s = Session::load(&file).unwrap();
     assert_eq!(s.answers["task"], Answer::Text("ranking".into()));
     assert_eq!(s.answers["modality"], Answer::Text("text".into()));
@@ -106,7 +106,7 @@ fn two_branches_changing_different_answers_merge_cleanly() {
     );
     assert!(text.contains("# --- Problem framing ---"), "{text}");
     assert!(!text.contains("[conflicts"), "{text}");
-    let check = kickoff(d, &["check", "plan.kickoff.toml", "--fail-on", "never"]);
+    let check = kickoff(d, &["check", "my plan.kickoff.toml", "--fail-on", "never"]);
     assert_eq!(check.code, Some(0), "{}", check.stderr);
 }
 
@@ -125,10 +125,12 @@ fn an_answer_changed_on_both_branches_is_kept_in_the_file_and_check_refuses_it()
     let (code, out) = git(d, &["merge", "--no-edit", "theirs"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("plan.kickoff.toml: 1 answer changed differently on both sides: `modality`"),
+        out.contains(
+            "my plan.kickoff.toml: 1 answer changed differently on both sides: `modality`"
+        ),
         "{out}"
     );
-    let file = d.join("plan.kickoff.toml");
+    let file = d.join("my plan.kickoff.toml");
     let text = read(&file);
     assert!(
         text.ends_with("\n[conflicts.modality]\nours = \"image\"\ntheirs = \"text\"\n"),
@@ -147,16 +149,16 @@ fn an_answer_changed_on_both_branches_is_kept_in_the_file_and_check_refuses_it()
     assert_eq!(s.answers["task"], Answer::Text("ranking".into()), "merged");
 
     for args in [
-        &["check", "plan.kickoff.toml"][..],
-        &["render", "plan.kickoff.toml"],
-        &["plain", "plan.kickoff.toml"],
-        &["critique", "--dry-run", "plan.kickoff.toml"],
+        &["check", "my plan.kickoff.toml"][..],
+        &["render", "my plan.kickoff.toml"],
+        &["plain", "my plan.kickoff.toml"],
+        &["critique", "--dry-run", "my plan.kickoff.toml"],
     ] {
         let run = kickoff(d, args);
         assert_eq!(run.code, Some(2), "{args:?}");
         assert!(
             run.stderr.contains(
-                "plan.kickoff.toml: a merge left 1 answer in conflict (`modality`; both sides are in its [conflicts] table); pick one side of each with `kickoff resume plan.kickoff.toml`"
+                "my plan.kickoff.toml: a merge left 1 answer in conflict (`modality`; both sides are in its [conflicts] table); pick one side of each with `kickoff resume my plan.kickoff.toml`"
             ),
             "{}",
             run.stderr
@@ -209,7 +211,7 @@ fn conflicted() -> Session {
 
 #[test]
 fn resume_on_a_conflicted_file_opens_the_overlay_and_picking_saves_without_the_table() {
-    let mut app = kickoff::tui::App::new(builtin(), conflicted(), "plan.kickoff.toml".into());
+    let mut app = kickoff::tui::App::new(builtin(), conflicted(), "my plan.kickoff.toml".into());
     app.color = false;
     assert_eq!(app.overlay, Some(Overlay::Conflicts));
     let state = app.conflicts.as_ref().unwrap();
@@ -230,7 +232,7 @@ fn resume_on_a_conflicted_file_opens_the_overlay_and_picking_saves_without_the_t
 
 #[test]
 fn quitting_leaves_a_merges_conflicts_in_the_file() {
-    let mut app = kickoff::tui::App::new(builtin(), conflicted(), "plan.kickoff.toml".into());
+    let mut app = kickoff::tui::App::new(builtin(), conflicted(), "my plan.kickoff.toml".into());
     let cmds = press(&mut app, ctrl('q'));
     assert_eq!(cmds, [Cmd::Quit]);
     assert_eq!(app.interview.session.conflicts.len(), 2, "still to decide");
@@ -240,7 +242,7 @@ fn quitting_leaves_a_merges_conflicts_in_the_file() {
 fn a_conflict_resolved_through_the_store_leaves_no_table_and_keeps_comments() {
     // What the TUI's runtime does with the `Cmd::Save` above: the store patches the file.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("plan.kickoff.toml");
+    let file = dir.path().join("my plan.kickoff.toml");
     let mut text = format!("# kept\n{}", read(&example("fraud-flawed.toml")));
     text.push_str("\n[conflicts.modality]\nours = \"image\"\ntheirs = \"text\"\n");
     std::fs::write(&file, &text).unwrap();
@@ -254,7 +256,7 @@ fn a_conflict_resolved_through_the_store_leaves_no_table_and_keeps_comments() {
     assert!(saved.contains("modality = \"text\""), "{saved}");
     let check = kickoff(
         dir.path(),
-        &["check", "plan.kickoff.toml", "--fail-on", "never"],
+        &["check", "my plan.kickoff.toml", "--fail-on", "never"],
     );
     assert_eq!(check.code, Some(0), "{}", check.stderr);
 }
