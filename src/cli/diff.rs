@@ -160,7 +160,11 @@ fn textconv(file: &Path, questionnaire: Option<&str>) {
         crate::out!("{text}");
         return;
     };
-    let bundle = workspace::bundle_for(&session, file, questionnaire).ok();
+    // git hands over a temporary copy, beside which a questionnaire path recorded relative to
+    // the session does not resolve: then the built-in one of that id, else answers by id.
+    let bundle = workspace::bundle_for(&session, file, questionnaire)
+        .ok()
+        .or_else(|| crate::bundle::Bundle::builtin(&session.questionnaire)?.ok());
     if let Some(b) = &bundle {
         session.upgrade(&b.questionnaire);
     }
