@@ -264,3 +264,60 @@ fn an_upgraded_session_keeps_its_comments() {
         "no comment removed: {removed:?}"
     );
 }
+
+/// Every answer of every example, changed on its own through the store: the lines that go are
+/// that answer's own (and `updated`), every other line of the file stays as written.
+#[test]
+fn any_one_answer_changed_touches_only_its_own_lines() {
+    #[derive(serde::Deserialize)]
+    struct Spans {
+        answers: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.toml");
+    let mut checked = 0;
+    for name in [
+        "churn-done-well.toml",
+        "fraud-flawed.toml",
+        "demand-forecasting.toml",
+        "ticket-triage-llm.toml",
+    ] {
+        let original = read(&example(name));
+        let spans: Spans = toml::from_str(&original).unwrap();
+        let session = kickoff::Session::load(&example(name)).unwrap();
+        for (id, answer) in &session.answers {
+            let changed = match answer {
+                Answer::Text(t) => Answer::Text(format!("{t} (changed)")),
+                Answer::Number(n) => Answer::Number(n + 1.0),
+                Answer::Bool(b) => Answer::Bool(!b),
+                Answer::List(items) => {
+                    Answer::List(items.iter().cloned().chain(["added".into()]).collect())
+                }
+                Answer::Records(rows) => {
+                    Answer::Records(rows.iter().cloned().chain(rows.first().cloned()).collect())
+                }
+                Answer::Other(_) => continue,
+            };
+            std::fs::write(&file, &original).unwrap();
+            let (mut store, mut s) = Store::open(&file, None).unwrap();
+            s.set(id, Some(changed));
+            s.updated = "2026-12-01T10:00:00Z".into();
+            store.save(&s).unwrap();
+            let after = read(&file);
+            assert_eq!(kickoff::Session::load(&file).unwrap(), s, "{name}: {id}");
+            let span = spans.answers[id].span();
+            let start = original[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let own = &original[start..span.end];
+            let (removed, _) = line_changes(&original, &after);
+            for line in &removed {
+                assert!(
+                    line.starts_with("updated = ") || own.contains(line.as_str()),
+                    "{name}: changing `{id}` removed `{line}`"
+                );
+            }
+            assert_eq!(comments(&original), comments(&after), "{name}: {id}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked}");
+}
