@@ -162,6 +162,7 @@ fn repo() -> tempfile::TempDir {
     git(d, &["config", "user.name", "t"]);
     let textconv = format!("{} diff --textconv", bin().display());
     git(d, &["config", "diff.kickoff.textconv", &textconv]);
+    git(d, &["config", "diff.kickoff.xfuncname", "^## .*$"]);
     std::fs::write(d.join(".gitattributes"), "kickoff.toml diff=kickoff\n").unwrap();
     std::fs::create_dir(d.join("plan")).unwrap();
     let file = d.join("plan/kickoff.toml");
@@ -231,6 +232,10 @@ fn git_diff_and_log_show_answers_by_question() {
         "{log}"
     );
     assert!(!log.contains("task = "), "the TOML is not shown:\n{log}");
+    assert!(
+        log.contains("@@ ## Problem framing, and why ML at all\n"),
+        "the hunk is headed by its section:\n{log}"
+    );
     // An uncommitted change to a long text: one wrapped line of it changes.
     let file = d.join("plan/kickoff.toml");
     std::fs::write(
