@@ -6,13 +6,16 @@
 //! (`[followups]`) and answers still in conflict from an earlier merge are unions.
 //!
 //! [`merge_texts`] is `kickoff merge` (git's merge driver): the result is written into our
-//! file as it was, true conflicts kept in its `[conflicts]` table for `kickoff resume`.
+//! file as it was (with the comments their side added beside answers, `merge/comments.rs`),
+//! true conflicts kept in its `[conflicts]` table for `kickoff resume`.
 
 use std::path::Path;
 
 use crate::answer::Answer;
 use crate::session::{AnswerConflict, Session};
 use crate::source::FileError;
+
+mod comments;
 
 /// One answer both sides changed, differently.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +111,7 @@ pub fn merge_texts(
     (ours, ours_path): (&str, &Path),
     (theirs, theirs_path): (&str, &Path),
 ) -> Result<FileMerge, FileError> {
+    let base_text = base;
     let mine = Session::from_str(ours, ours_path)?;
     let other = Session::from_str(theirs, theirs_path)?;
     let base = if base.trim().is_empty() {
@@ -139,6 +143,7 @@ pub fn merge_texts(
     }
     let fresh = session.to_toml_hiding(&|_| false);
     let text = crate::session::patch(ours, &fresh).unwrap_or(fresh);
+    let text = comments::take_theirs(&text, ours, base_text, theirs).unwrap_or(text);
     Ok(FileMerge {
         text,
         conflicts: session.conflicts.keys().cloned().collect(),

@@ -83,6 +83,13 @@ fn two_branches_changing_different_answers_merge_cleanly() {
         "non_goals = [\"None: DeepGuard covers all card fraud\"]",
         "non_goals = [\"Chargeback disputes\"]  # agreed with risk",
     );
+    // A comment of theirs above an answer ours changes.
+    edit(
+        d,
+        "theirs",
+        "modality = \"tabular\"",
+        "# card data only, no images\nmodality = \"tabular\"",
+    );
     edit(
         d,
         "main",
@@ -105,6 +112,14 @@ fn two_branches_changing_different_answers_merge_cleanly() {
         "{text}"
     );
     assert!(text.contains("# --- Problem framing ---"), "{text}");
+    assert!(
+        text.contains("non_goals = [\"Chargeback disputes\"]  # agreed with risk\n"),
+        "their comment beside the answer they changed:\n{text}"
+    );
+    assert!(
+        text.contains("# card data only, no images\nmodality = \"text\""),
+        "their comment above an answer ours changed:\n{text}"
+    );
     assert!(!text.contains("[conflicts"), "{text}");
     let check = kickoff(d, &["check", "my plan.kickoff.toml", "--fail-on", "never"]);
     assert_eq!(check.code, Some(0), "{}", check.stderr);
