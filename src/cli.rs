@@ -12,13 +12,17 @@ use crate::workspace::{self, Error, Open};
 
 mod check;
 mod critique;
+mod diff;
 mod exit;
+mod merge;
 mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
+pub use diff::{DiffArgs, DiffFormat};
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use merge::MergeArgs;
 pub use respond::RespondArgs;
 
 #[derive(Parser, Debug)]
@@ -79,6 +83,12 @@ pub enum Command {
     Respond(RespondArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
+    /// Three-way merge of session files by question id (git's merge driver: `kickoff merge
+    /// %O %A %B %P`); answers changed on both sides are kept in the file for `kickoff resume`
+    Merge(MergeArgs),
+    /// Two versions of a plan compared by question: answers, findings, readiness and open
+    /// questions (`kickoff diff A B`, or `kickoff diff FILE --rev REV` against git)
+    Diff(DiffArgs),
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -164,6 +174,8 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         Command::Check(args) => check::run(args),
         Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -5,8 +5,9 @@
 //!
 //! - **Core** (no terminal, no network, no clap): the questionnaire model, answers and
 //!   conditions (`questionnaire`, `answer`, `expr`), the rule engine and readiness score
-//!   (`critic`, `score`, `bundle`), the session file (`session`, `workspace`), the interview's
-//!   logic shared by every front end ([`interview`]), and the design doc (`render`).
+//!   (`critic`, `score`, `bundle`), the session file (`session`, `workspace`) and its merges
+//!   ([`merge`]), two plans compared ([`diff`]), the interview's logic shared by every front
+//!   end ([`interview`]), and the design doc (`render`).
 //! - **The LLM client** ([`llm`]): providers, prompts, streaming; no terminal, no clap.
 //! - **Front ends**: the full-screen interview ([`tui`]) and the line-by-line one ([`plain`]).
 //! - **The command line** ([`cli`]): the only place that knows clap and exit codes.
@@ -19,6 +20,7 @@ pub mod cli;
 mod config;
 mod critic;
 mod critique_findings;
+pub mod diff;
 mod expr;
 pub mod interview;
 pub mod llm;
@@ -51,6 +53,6 @@ pub use questionnaire::{
 };
 pub use render::{RenderError, render_doc};
 pub use score::{Readiness, Scorecard};
-pub use session::{Critique, SaveError, Session, answers_hash};
+pub use session::{AnswerConflict, Critique, SaveError, Session, answers_hash};
 pub use source::{FileError, Problem};
 pub use workspace::{Error, Open, open};

@@ -116,6 +116,8 @@ pub fn interview(
         workspace::Open::Either,
         "a plain interview",
     )?;
+    // Picking a side of a merge conflict wants both side by side: the full-screen interview.
+    workspace::refuse_conflicts(file, &session)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     let io_err = |e: std::io::Error| Error::Other {
         path: file.to_path_buf(),

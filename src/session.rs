@@ -13,7 +13,10 @@ use crate::questionnaire::{Questionnaire, check_answer};
 use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
+mod patch;
 mod upgrade;
+
+pub use patch::patch;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {
@@ -35,9 +38,24 @@ pub struct Session {
     /// The team's responses to findings, by rule id (`[responses.RULE_ID]`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub responses: BTreeMap<String, Response>,
+    /// Answers a merge (`kickoff merge`, git's merge driver) found changed differently on both
+    /// sides, by question id (`[conflicts.ID]`): both versions kept until the user picks one in
+    /// `kickoff resume`. `answers` holds ours meanwhile; `check` and `render` refuse the file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conflicts: BTreeMap<String, AnswerConflict>,
     /// Keys this version does not know, kept so that nothing is lost on save.
     #[serde(flatten)]
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// One answer changed differently on both sides of a merge, as the file keeps it. A side
+/// that cleared the answer has no value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct AnswerConflict {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ours: Option<Answer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theirs: Option<Answer>,
 }
 
 /// A critique by an LLM, as saved.
@@ -106,6 +124,7 @@ impl Session {
             answers: Answers::new(),
             critiques: Vec::new(),
             responses: BTreeMap::new(),
+            conflicts: BTreeMap::new(),
             extra: BTreeMap::new(),
         }
     }
@@ -228,6 +247,19 @@ impl Session {
     /// The TOML text with the answers `secret` names left out. Rows of records answers are
     /// written as an array of inline tables, one row a line, so a file diffs by row.
     pub fn to_toml_hiding(&self, secret: &dyn Fn(&str) -> bool) -> String {
+        let text = self.to_toml_answers_inline(secret);
+        let rows_in_conflict = self.conflicts.values().any(|c| {
+            [&c.ours, &c.theirs]
+                .into_iter()
+                .any(|a| matches!(a, Some(Answer::Records(_))))
+        });
+        if rows_in_conflict {
+            return patch::inline_conflict_rows(&text).unwrap_or(text);
+        }
+        text
+    }
+
+    fn to_toml_answers_inline(&self, secret: &dyn Fn(&str) -> bool) -> String {
         let has_records = self
             .answers
             .values()

@@ -229,20 +229,24 @@ impl Store {
                 });
             }
         };
-        if on_disk == self.disk || on_disk.is_none() {
-            self.write(ours)?;
+        if on_disk.is_none() {
+            self.write(ours, None)?;
+            return Ok(Saved::Written);
+        }
+        if on_disk == self.disk {
+            self.write(ours, on_disk.as_deref())?;
             return Ok(Saved::Written);
         }
         let disk = on_disk.unwrap_or_default();
         let Ok(theirs) = Session::from_str(&String::from_utf8_lossy(&disk), &self.path) else {
             // Not a session any more: keep what is there beside it, then write ours.
             self.keep_aside(&disk)?;
-            self.write(ours)?;
+            self.write(ours, None)?;
             return Ok(Saved::Written);
         };
         let merged = merge(&self.base, ours, &theirs);
         if merged.conflicts.is_empty() {
-            self.write(&merged.session)?;
+            self.write(&merged.session, Some(&disk))?;
             return Ok(Saved::Merged(merged.session));
         }
         Ok(Saved::Conflicts {
@@ -260,8 +264,14 @@ impl Store {
         self.disk = Some(disk);
     }
 
-    fn write(&mut self, session: &Session) -> Result<(), SaveError> {
-        let text = session.to_toml_hiding(&|id| self.secrets.iter().any(|s| s == id));
+    /// Writes `session` into `original` (the file's bytes it replaces), changing only the values
+    /// that differ, so the user's comments and layout stay; a new file is written whole.
+    fn write(&mut self, session: &Session, original: Option<&[u8]>) -> Result<(), SaveError> {
+        let fresh = session.to_toml_hiding(&|id| self.secrets.iter().any(|s| s == id));
+        let text = original
+            .and_then(|o| std::str::from_utf8(o).ok())
+            .and_then(|o| crate::session::patch(o, &fresh))
+            .unwrap_or(fresh);
         write_atomic(&self.path, text.as_bytes())?;
         self.base = session.clone();
         self.disk = Some(text.into_bytes());

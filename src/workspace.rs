@@ -33,6 +33,16 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Other { path: PathBuf, message: String },
     #[error(
+        "{}: a merge left {} in conflict ({}; both sides are in its [conflicts] table); pick one side of each with `kickoff resume {0}`, then run this again",
+        path.display(),
+        crate::text::plural(questions.len(), "answer", None),
+        questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+    )]
+    Conflicted {
+        path: PathBuf,
+        questions: Vec<String>,
+    },
+    #[error(
         "the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
     )]
     NoTerminal,
@@ -64,7 +74,19 @@ pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
 /// in the session (relative to it), else the built-in one with the session's id.
 pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session), Error> {
     let session = Session::load(path)?;
-    let bundle = match (questionnaire, &session.questionnaire_path) {
+    let bundle = bundle_for(&session, path, questionnaire)?;
+    Ok((bundle, session))
+}
+
+/// The questionnaire and rules of a session read from `path` (or from a revision of it: a
+/// recorded questionnaire path is relative to `path`'s directory): `-q` if given, else the
+/// recorded path, else the built-in one with the session's id.
+pub fn bundle_for(
+    session: &Session,
+    path: &Path,
+    questionnaire: Option<&str>,
+) -> Result<Bundle, Error> {
+    Ok(match (questionnaire, &session.questionnaire_path) {
         (Some(spec), _) => load_questionnaire(Some(spec))?,
         (None, Some(rel)) => {
             let base = path.parent().unwrap_or(Path::new("."));
@@ -79,8 +101,7 @@ pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session
                 });
             }
         },
-    };
-    Ok((bundle, session))
+    })
 }
 
 /// Like [`open`], with answers of an older shape converted (each conversion listed among the
@@ -91,6 +112,7 @@ pub fn open_checked(
     lenient: bool,
 ) -> Result<(Bundle, Session, Vec<Problem>), Error> {
     let (bundle, mut session) = open(path, questionnaire)?;
+    refuse_conflicts(path, &session)?;
     let mut problems = session.upgrade(&bundle.questionnaire);
     problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
@@ -100,6 +122,17 @@ pub fn open_checked(
         });
     }
     Ok((bundle, session, problems))
+}
+
+/// A session with answers a merge left undecided is not a plan to review or render yet.
+pub fn refuse_conflicts(path: &Path, session: &Session) -> Result<(), Error> {
+    if session.conflicts.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Conflicted {
+        path: path.to_path_buf(),
+        questions: session.conflicts.keys().cloned().collect(),
+    })
 }
 
 /// Whether two paths name the same file (also when one does not exist yet).

@@ -285,3 +285,38 @@ fn saving_overlays() {
     );
     snapshot_both("unsaved", &app);
 }
+
+/// A file a merge left in conflict, opened with `kickoff resume`: ours and theirs of each.
+#[test]
+fn merge_conflicts_overlay() {
+    let mut session = kickoff::Session::new(&mini().questionnaire);
+    session.set("name", Some(Answer::Text("Churn v2".into())));
+    session.conflicts.insert(
+        "name".into(),
+        kickoff::AnswerConflict {
+            ours: Some(Answer::Text("Churn v2".into())),
+            theirs: Some(Answer::Text("Churn and upsell".into())),
+        },
+    );
+    session.conflicts.insert(
+        "task".into(),
+        kickoff::AnswerConflict {
+            ours: None,
+            theirs: Some(Answer::Text("regression".into())),
+        },
+    );
+    session.conflicts.insert(
+        "notes".into(),
+        kickoff::AnswerConflict {
+            ours: Some(Answer::Text(
+                "Labels arrive 30 days late, so the last month of data is held out of training and scored when its labels land.\nWe score weekly.".into(),
+            )),
+            theirs: Some(Answer::Text("Labels arrive 45 days late.".into())),
+        },
+    );
+    let mut app = App::new(mini(), session, "kickoff.toml".into());
+    app.color = false;
+    // The selected answer's versions in full, the others on a line each.
+    press(&mut app, key(KeyCode::Down));
+    snapshot_both("merge_conflicts", &app);
+}

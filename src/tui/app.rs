@@ -58,6 +58,9 @@ pub struct ConflictState {
     pub set: ConflictSet,
     pub decisions: Vec<Option<Side>>,
     pub cursor: usize,
+    /// The conflicts came in the file, left by a merge (`[conflicts]`), not from a save: the
+    /// sides are two branches, and deciding them is an ordinary save of this file.
+    pub from_file: bool,
 }
 
 pub struct App {
@@ -137,6 +140,38 @@ impl App {
             quitting: false,
             exit: Exit::Saved,
         }
+        .with_file_conflicts()
+    }
+
+    /// A file a merge left with answers in conflict opens on the conflicts overlay: ours and
+    /// theirs of each, to pick from (then edit, to combine).
+    fn with_file_conflicts(mut self) -> App {
+        let session = &self.interview.session;
+        if session.conflicts.is_empty() {
+            return self;
+        }
+        let conflicts: Vec<crate::merge::Conflict> = session
+            .conflicts
+            .iter()
+            .map(|(id, c)| crate::merge::Conflict {
+                question: id.clone(),
+                ours: c.ours.clone(),
+                theirs: c.theirs.clone(),
+            })
+            .collect();
+        self.conflicts = Some(ConflictState {
+            decisions: vec![None; conflicts.len()],
+            set: ConflictSet {
+                conflicts,
+                merged: session.clone(),
+                theirs: session.clone(),
+                disk: Vec::new(),
+            },
+            cursor: 0,
+            from_file: true,
+        });
+        self.overlay = Some(Overlay::Conflicts);
+        self
     }
 
     /// Takes the notes of answers converted on opening: listed in the review, and said once

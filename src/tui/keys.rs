@@ -231,11 +231,11 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Picker, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the section", None),
     bind(S::Picker, &DIGITS, "1..9, 0", A::SectionNumber, "go straight to section 1..9, 10", None),
     bind(S::Picker, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "close", None),
-    bind(S::Conflicts, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "pick an answer", None),
-    bind(S::Conflicts, &[ch('m')], "m", A::Keep(Side::Mine), "keep mine (the answer typed here)", None),
-    bind(S::Conflicts, &[ch('t')], "t", A::Keep(Side::Theirs), "take theirs (the answer in the file on disk)", None),
-    bind(S::Conflicts, &[key(KeyCode::Char('M'))], "M", A::KeepAll(Side::Mine), "keep mine for all still open", None),
-    bind(S::Conflicts, &[key(KeyCode::Char('T'))], "T", A::KeepAll(Side::Theirs), "take theirs for all still open", None),
+    bind(S::Conflicts, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "pick an answer", Some("pick")),
+    bind(S::Conflicts, &[ch('m')], "m", A::Keep(Side::Mine), "keep mine (the answer typed here; after a merge, ours)", Some("keep mine")),
+    bind(S::Conflicts, &[ch('t')], "t", A::Keep(Side::Theirs), "take theirs (the file on disk; after a merge, the branch merged in)", Some("take theirs")),
+    bind(S::Conflicts, &[key(KeyCode::Char('M'))], "M", A::KeepAll(Side::Mine), "keep mine for all still open", Some("all mine")),
+    bind(S::Conflicts, &[key(KeyCode::Char('T'))], "T", A::KeepAll(Side::Theirs), "take theirs for all still open", Some("all theirs")),
     bind(S::Unsaved, &[key(KeyCode::Enter)], "Enter", A::Select, "write a copy of the answers to the path typed", None),
     bind(S::Unsaved, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "quit without saving (exit code 1)", None),
     bind(S::Unsaved, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "back to the interview (^Q there tries the save again)", None),
@@ -452,11 +452,16 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
 
 /// The help bar's entries for the current screen: the widget's keys, then the bar bindings.
 pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
-    // The response form's keys, while it is open.
-    if app.overlay == Some(Overlay::Respond) {
+    // The response form's keys, or the conflicts', while it is open.
+    let overlay_scope = match app.overlay {
+        Some(Overlay::Respond) => Some(S::Respond),
+        Some(Overlay::Conflicts) => Some(S::Conflicts),
+        _ => None,
+    };
+    if let Some(scope) = overlay_scope {
         return BINDINGS
             .iter()
-            .filter(|b| b.scope == S::Respond)
+            .filter(|b| b.scope == scope)
             .filter_map(|b| Some((b.label, b.bar?)))
             .collect();
     }

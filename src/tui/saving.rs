@@ -14,6 +14,11 @@ use crate::session::Session;
 /// ^Q: quit once saved. After a failed save it first tries again; if that fails too the
 /// runtime answers with `QuitBlocked`. On the unsaved overlay, ^Q again quits without saving.
 pub fn quit(app: &mut App) -> Vec<Cmd> {
+    // A merge's conflicts stay in the file undecided: nothing is lost by leaving them there.
+    if app.conflicts.as_ref().is_some_and(|c| c.from_file) {
+        app.conflicts = None;
+        app.overlay = None;
+    }
     if app.conflicts.is_some() {
         app.overlay = Some(Overlay::Conflicts);
         app.banner = Some(Banner::error(
@@ -132,6 +137,7 @@ fn open_conflicts(app: &mut App, set: ConflictSet) {
         set,
         decisions,
         cursor: 0,
+        from_file: false,
     });
     app.overlay = Some(Overlay::Conflicts);
 }
@@ -165,9 +171,16 @@ fn keep(app: &mut App, side: Side, all: bool) -> Vec<Cmd> {
             _ => c.ours.clone(),
         };
         session.set(&c.question, chosen);
+        session.conflicts.remove(&c.question);
     }
     adopt(app, session);
     app.overlay = None;
+    if state.from_file {
+        app.banner = Some(Banner::info(
+            "Conflicts decided; saved without its [conflicts] table. Edit an answer to combine both sides.",
+        ));
+        return vec![Cmd::Save];
+    }
     app.banner = Some(Banner::info("Conflicts decided; saved."));
     vec![Cmd::SaveResolved {
         theirs: Box::new(state.set.theirs),

@@ -13,19 +13,36 @@ use super::super::theme::Theme;
 use super::screens::popup;
 use crate::text::truncate;
 
+/// At most this many lines of each version of the selected answer.
+const SIDE_LINES: usize = 8;
+
 pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(state) = &app.conflicts else {
         return;
     };
     let q = &app.interview.bundle.questionnaire;
-    let rect = popup(area, 96, (state.set.conflicts.len() as u16 * 3 + 6).max(8));
-    let w = rect.width.saturating_sub(4) as usize;
+    let w = 96.min(area.width).saturating_sub(4) as usize;
     let words = |question: &str, a: &Option<crate::Answer>| match (q.get(question), a) {
         (_, None) => "(no answer)".to_string(),
-        (Some(x), Some(a)) => x.answer_text(a).replace('\n', " / "),
+        (Some(x), Some(a)) => x.answer_text(a),
         (None, Some(a)) => a.to_string(),
     };
-    let intro = "These answers changed here and in the file on disk. m keeps yours, t takes the file's; M and T decide all that are left.";
+    // A merge's conflicts are two branches; a save's are this screen against the file.
+    let (intro, title, [mine, theirs], [mine_mark, theirs_mark]) = if state.from_file {
+        (
+            "A merge left these answers different on the two branches (both kept in the file's [conflicts] table). m keeps ours, t takes theirs; M and T decide all that are left. To combine them, pick one, then edit it.",
+            " Merge conflicts in the file ",
+            ["ours  ", "theirs"],
+            ["[ours]", "[theirs]"],
+        )
+    } else {
+        (
+            "These answers changed here and in the file on disk. m keeps yours, t takes the file's; M and T decide all that are left.",
+            " The file changed on disk ",
+            ["yours ", "file's"],
+            ["[yours]", "[file's]"],
+        )
+    };
     let mut lines: Vec<Line> = crate::text::wrap(intro, w.max(1))
         .into_iter()
         .map(|l| Line::styled(l, theme.dim()))
@@ -40,32 +57,57 @@ pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
             theme.title()
         };
         let mark = match decision {
-            Some(Side::Mine) => "[yours]",
-            Some(Side::Theirs) => "[file's]",
+            Some(Side::Mine) => mine_mark,
+            Some(Side::Theirs) => theirs_mark,
             None => "[?]",
         };
         lines.push(Line::styled(
             truncate(&format!("{mark} {prompt}"), w),
             style,
         ));
+        // The selected answer's two versions in full (up to a screenful), the others a line.
+        let width = w.saturating_sub(11).max(1);
         let side = |label: &str, a: &Option<crate::Answer>, chosen: bool| {
             let style = if chosen { theme.ok() } else { Style::default() };
-            Line::from(vec![
-                Span::styled(format!("   {label}: "), theme.dim()),
-                Span::styled(
-                    truncate(&words(&c.question, a), w.saturating_sub(14)),
-                    style,
-                ),
-            ])
+            let text = words(&c.question, a);
+            let parts = if i == state.cursor {
+                crate::text::wrap(&text, width)
+                    .into_iter()
+                    .take(SIDE_LINES)
+                    .collect()
+            } else {
+                vec![truncate(&text.replace('\n', " / "), width)]
+            };
+            let parts = if parts.is_empty() {
+                vec![String::new()]
+            } else {
+                parts
+            };
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(k, part)| {
+                    let label = if k == 0 {
+                        format!("   {label}: ")
+                    } else {
+                        " ".repeat(11)
+                    };
+                    Line::from(vec![
+                        Span::styled(label, theme.dim()),
+                        Span::styled(part, style),
+                    ])
+                })
+                .collect::<Vec<_>>()
         };
-        lines.push(side("yours ", &c.ours, *decision == Some(Side::Mine)));
-        lines.push(side("file's", &c.theirs, *decision == Some(Side::Theirs)));
+        lines.extend(side(mine, &c.ours, *decision == Some(Side::Mine)));
+        lines.extend(side(theirs, &c.theirs, *decision == Some(Side::Theirs)));
     }
+    let rect = popup(area, 96, (lines.len() as u16 + 2).max(8));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(Span::styled(" The file changed on disk ", theme.title()))
+                .title(Span::styled(title, theme.title()))
                 .border_style(theme.error()),
         ),
         rect,

@@ -1,0 +1,278 @@
+//! Saving a session into the file as the user wrote it: only the values that changed are
+//! replaced, so comments, blank lines, key order and the style of every other string stay, and
+//! a `git diff` after one answer shows that answer and `updated`.
+
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+
+/// `original` (the file as last read or written) changed into the values of `fresh` (the
+/// whole session as kickoff writes it): each value that differs is replaced in place, keeping
+/// the comment and spacing around it; keys only `fresh` has are added after the others of
+/// their table, and keys it lacks are removed. `None` if `original` is not TOML, or if the
+/// result would not read back as exactly `fresh`'s values (then the caller writes `fresh` as
+/// is: a lost comment is better than a lost answer).
+pub fn patch(original: &str, fresh: &str) -> Option<String> {
+    let mut doc: DocumentMut = original.parse().ok()?;
+    let new: DocumentMut = fresh.parse().ok()?;
+    sync_table(doc.as_table_mut(), new.as_table());
+    let out = doc.to_string();
+    let values = |text: &str| toml::from_str::<toml::Table>(text).ok();
+    (values(&out)? == values(fresh)?).then_some(out)
+}
+
+/// `text` with the rows of records answers kept in `[conflicts]` written as in `[answers]`: an
+/// array of one-line tables, a row a line, rather than a `[[conflicts.ID.ours]]` section a row.
+pub fn inline_conflict_rows(text: &str) -> Option<String> {
+    let mut doc: DocumentMut = text.parse().ok()?;
+    let conflicts = doc.get_mut("conflicts")?.as_table_mut()?;
+    for (_, conflict) in conflicts.iter_mut() {
+        let Some(sides) = conflict.as_table_mut() else {
+            continue;
+        };
+        for (mut key, side) in sides.iter_mut() {
+            if let Item::ArrayOfTables(rows) = side {
+                key.leaf_decor_mut().set_suffix(" ");
+                let mut array = rows.clone().into_array();
+                for row in array.iter_mut() {
+                    if let Value::InlineTable(t) = row {
+                        t.fmt();
+                    }
+                    row.decor_mut().set_prefix("\n  ");
+                    row.decor_mut().set_suffix("");
+                }
+                array.set_trailing_comma(true);
+                array.set_trailing("\n");
+                array.decor_mut().set_prefix(" ");
+                *side = Item::Value(Value::Array(array));
+            }
+        }
+    }
+    // The blank line that came before the next `[[...]]` section ends the file now.
+    Some(format!("{}\n", doc.to_string().trim_end()))
+}
+
+fn sync_table(old: &mut Table, new: &Table) {
+    let gone: Vec<String> = old
+        .iter()
+        .filter(|(k, _)| !new.contains_key(k))
+        .map(|(k, _)| k.to_string())
+        .collect();
+    for k in gone {
+        old.remove(&k);
+    }
+    for (k, item) in new.iter() {
+        match old.get_mut(k) {
+            Some(mine) => sync_item(mine, item),
+            None => {
+                let mut item = item.clone();
+                unplace(&mut item);
+                old.insert(k, item);
+            }
+        }
+    }
+}
+
+fn sync_item(old: &mut Item, new: &Item) {
+    match (&mut *old, new) {
+        (Item::Table(o), Item::Table(n)) => sync_table(o, n),
+        (Item::ArrayOfTables(o), Item::ArrayOfTables(n)) => sync_tables(o, n),
+        (Item::Value(o), Item::Value(n)) => sync_value(o, n),
+        // A table written inline in the file, or the other way round: the values decide.
+        (Item::Table(o), Item::Value(Value::InlineTable(n))) => {
+            sync_table(o, &n.clone().into_table());
+        }
+        (Item::Value(Value::InlineTable(o)), Item::Table(n)) => {
+            sync_inline(o, &n.clone().into_inline_table());
+        }
+        _ => {
+            let mut item = new.clone();
+            unplace(&mut item);
+            *old = item;
+        }
+    }
+}
+
+/// Arrays of tables (`[[critiques]]`) only grow at the end in practice: pairs are synced in
+/// place, new ones appended, missing ones cut from the end.
+fn sync_tables(old: &mut ArrayOfTables, new: &ArrayOfTables) {
+    while old.len() > new.len() {
+        old.remove(old.len() - 1);
+    }
+    for (i, n) in new.iter().enumerate() {
+        match old.get_mut(i) {
+            Some(o) => sync_table(o, n),
+            None => {
+                let mut t = n.clone();
+                unplace_table(&mut t);
+                old.push(t);
+            }
+        }
+    }
+}
+
+fn sync_inline(old: &mut InlineTable, new: &InlineTable) {
+    let gone: Vec<String> = old
+        .iter()
+        .filter(|(k, _)| !new.contains_key(k))
+        .map(|(k, _)| k.to_string())
+        .collect();
+    for k in gone {
+        old.remove(&k);
+    }
+    for (k, v) in new.iter() {
+        match old.get_mut(k) {
+            Some(mine) => sync_value(mine, v),
+            None => {
+                old.insert(k, v.clone());
+            }
+        }
+    }
+}
+
+/// An equal value stays as written (a `'literal'`, a `"""` block, `1_000`); a different one
+/// takes the new text with the old one's surrounding spaces and comment. Arrays of the same
+/// length and kinds (rows of a records answer, a list) are synced item by item, so one changed
+/// row is one changed line; an array that changed shape (a list become rows) is written anew.
+fn sync_value(old: &mut Value, new: &Value) {
+    if same(old, new) {
+        return;
+    }
+    match (&mut *old, new) {
+        (Value::Array(o), Value::Array(n))
+            if o.len() == n.len()
+                && o.iter()
+                    .zip(n.iter())
+                    .all(|(a, b)| std::mem::discriminant(a) == std::mem::discriminant(b)) =>
+        {
+            for (i, nv) in n.iter().enumerate() {
+                if let Some(ov) = o.get_mut(i) {
+                    sync_value(ov, nv);
+                }
+            }
+        }
+        // Keys added to or removed from a one-line table would leave its spacing odd
+        // (`{ a = 1 , b = 2 }`): only one with the same keys is synced key by key.
+        (Value::InlineTable(o), Value::InlineTable(n))
+            if o.iter().map(|(k, _)| k).eq(n.iter().map(|(k, _)| k)) =>
+        {
+            sync_inline(o, n)
+        }
+        _ => {
+            let decor = old.decor().clone();
+            *old = new.clone();
+            *old.decor_mut() = decor;
+        }
+    }
+}
+
+/// The same value, however it is written.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) => a.value() == b.value(),
+        (Value::Integer(a), Value::Integer(b)) => a.value() == b.value(),
+        (Value::Float(a), Value::Float(b)) => {
+            a.value() == b.value() || (a.value().is_nan() && b.value().is_nan())
+        }
+        (Value::Boolean(a), Value::Boolean(b)) => a.value() == b.value(),
+        (Value::Datetime(a), Value::Datetime(b)) => a.value() == b.value(),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same(x, y))
+        }
+        (Value::InlineTable(a), Value::InlineTable(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| same(x, y)))
+        }
+        _ => false,
+    }
+}
+
+/// A table taken from the fresh text has that text's place; in the user's file it goes after
+/// the table before it.
+fn unplace(item: &mut Item) {
+    match item {
+        Item::Table(t) => unplace_table(t),
+        Item::ArrayOfTables(a) => a.iter_mut().for_each(unplace_table),
+        _ => {}
+    }
+}
+
+fn unplace_table(t: &mut Table) {
+    t.set_position(None);
+    for (_, item) in t.iter_mut() {
+        unplace(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::patch;
+
+    const FILE: &str = r#"# Our churn plan: edit by hand or in kickoff.
+questionnaire = "ml-experiment"
+updated = "2026-01-01T00:00:00Z"   # kickoff stamps this
+
+[answers]
+# The name the doc is titled with.
+project_name = 'Churn v2'
+task = "classification"
+
+why_ml = """
+Two paragraphs.
+
+Stay."""
+baselines = [
+  "constant",   # first
+  "linear",
+]
+"#;
+
+    #[test]
+    fn only_changed_values_change() {
+        let fresh = "questionnaire = \"ml-experiment\"\nupdated = \"2026-01-02T00:00:00Z\"\n\n[answers]\nproject_name = \"Churn v2\"\ntask = \"regression\"\nwhy_ml = \"\"\"\nTwo paragraphs.\n\nStay.\"\"\"\nbaselines = [\"constant\", \"linear\"]\n";
+        let out = patch(FILE, fresh).unwrap();
+        let changed: Vec<(&str, &str)> = FILE
+            .lines()
+            .zip(out.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                (
+                    "updated = \"2026-01-01T00:00:00Z\"   # kickoff stamps this",
+                    "updated = \"2026-01-02T00:00:00Z\"   # kickoff stamps this"
+                ),
+                ("task = \"classification\"", "task = \"regression\"")
+            ]
+        );
+        assert_eq!(FILE.lines().count(), out.lines().count());
+    }
+
+    #[test]
+    fn added_and_removed_keys_and_tables() {
+        let fresh = "questionnaire = \"ml-experiment\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\nproject_name = \"Churn v2\"\nwhy_ml = \"\"\"\nTwo paragraphs.\n\nStay.\"\"\"\nbaselines = [\"constant\", \"linear\", \"gbm\"]\nnew_one = 3\n\n[responses.leak]\nstatus = \"fixed\"\n";
+        let out = patch(FILE, fresh).unwrap();
+        assert!(!out.contains("task ="), "{out}");
+        assert!(out.contains("# The name the doc is titled with.\nproject_name = 'Churn v2'"));
+        assert!(out.contains("new_one = 3\n"), "{out}");
+        assert!(
+            out.ends_with("[responses.leak]\nstatus = \"fixed\"\n"),
+            "{out}"
+        );
+        let back: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(back, toml::from_str::<toml::Value>(fresh).unwrap());
+    }
+
+    #[test]
+    fn a_row_with_a_new_cell_is_written_anew_and_a_changed_cell_in_place() {
+        let file = "rows = [\n  { a = 1,  b = 'x' },   # the first\n  { a = 2 },\n]\n";
+        let fresh = "rows = [\n  { a = 1, b = \"y\" },\n  { a = 2, c = true },\n]\n";
+        assert_eq!(
+            patch(file, fresh).unwrap(),
+            "rows = [\n  { a = 1,  b = \"y\" },   # the first\n  { a = 2, c = true },\n]\n"
+        );
+    }
+
+    #[test]
+    fn not_toml_is_none() {
+        assert_eq!(patch("a = ", "a = 1\n"), None);
+    }
+}
