@@ -19,6 +19,7 @@ mod update;
 mod view;
 
 pub use app::{App, ItemKind, ReviewItem, default_doc_path};
+pub use field::Field;
 pub use followups::FollowupsState;
 pub use keys::{bar, help_groups, map_key};
 pub use msg::{

@@ -1,0 +1,48 @@
+//! The interview's feel: fuzzy filtering that keeps the place, progress that holds still,
+//! panes that give way to the answer, and the mouse.
+
+mod common;
+
+use common::*;
+use kickoff::tui::{App, Msg};
+use ratatui::crossterm::event::KeyCode;
+
+/// The choice under the cursor, by id.
+fn under_cursor(app: &App) -> String {
+    let q = app.interview.focused().clone();
+    let kickoff::tui::Field::Choice { cursor, .. } = &app.field else {
+        panic!("not a choice: {}", q.id);
+    };
+    q.choices[app.field.filtered(&q)[*cursor]].value.clone()
+}
+
+#[test]
+fn fuzzy_filter_ranks_by_score_and_matches_ids() {
+    let mut app = app_with(builtin());
+    send(&mut app, Msg::GotoQuestion("primary_metric".into()));
+    let q = app.interview.focused().clone();
+    // Letters in order, not a substring: "prauc" finds PR-AUC.
+    type_text(&mut app, "prauc");
+    let shown = app.field.filtered(&q);
+    assert!(!shown.is_empty());
+    assert_eq!(q.choices[shown[0]].value, "pr_auc", "best match first");
+    assert!(shown.len() < q.choices.len(), "the filter leaves fewer");
+    // Esc clears the filter; the choice stays under the cursor in the whole list.
+    press(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.field.filtered(&q).len(), q.choices.len());
+    assert_eq!(under_cursor(&app), "pr_auc", "the place is kept");
+}
+
+#[test]
+fn backspace_widens_the_filter_and_keeps_the_choice() {
+    let mut app = app_with(builtin());
+    send(&mut app, Msg::GotoQuestion("primary_metric".into()));
+    type_text(&mut app, "rec");
+    press(&mut app, key(KeyCode::Down));
+    let picked = under_cursor(&app);
+    press(&mut app, key(KeyCode::Backspace));
+    assert_eq!(under_cursor(&app), picked);
+    press(&mut app, key(KeyCode::Backspace));
+    press(&mut app, key(KeyCode::Backspace));
+    assert_eq!(under_cursor(&app), picked, "an empty filter still keeps it");
+}
