@@ -53,6 +53,7 @@ pub fn interview(
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     app.take_load_notes(notes);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    app.critique.unconfigured = runtime::llm_unavailable();
     let (app, terminal) = runtime::run(app, store);
     // The terminal may be gone: what cannot be printed is not worth a panic.
     let mut out = std::io::stdout();

@@ -5,7 +5,15 @@ mod common;
 
 use common::*;
 use kickoff::tui::{App, Msg};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
+    terminal.backend().to_string()
+}
 
 /// The choice under the cursor, by id.
 fn under_cursor(app: &App) -> String {
@@ -45,4 +53,34 @@ fn backspace_widens_the_filter_and_keeps_the_choice() {
     press(&mut app, key(KeyCode::Backspace));
     press(&mut app, key(KeyCode::Backspace));
     assert_eq!(under_cursor(&app), picked, "an empty filter still keeps it");
+}
+
+#[test]
+fn cancelling_a_critique_is_not_shown_as_a_failure() {
+    use kickoff::llm::{LlmError, StreamEvent};
+    let mut app = app_with(mini());
+    press(&mut app, ctrl('l'));
+    for event in [
+        StreamEvent::Failed(LlmError::Cancelled),
+        StreamEvent::Failed(LlmError::Other("boom".into())),
+    ] {
+        let failure = !matches!(event, StreamEvent::Failed(LlmError::Cancelled));
+        let at = "2026-12-01T00:00:00Z".to_string();
+        send(&mut app, Msg::CritiqueEvent { event, at });
+        let (text, is_error) = app.critique.note.clone().expect("a note");
+        assert_eq!(is_error, failure, "{text}");
+    }
+}
+
+#[test]
+fn with_no_llm_configured_the_critique_screen_says_how_to_set_one_up() {
+    let mut app = app_with(mini());
+    app.critique.unconfigured = Some("No API key is set: set OPENAI_API_KEY".into());
+    press(&mut app, ctrl('l'));
+    let bar = kickoff::tui::bar(&app);
+    assert!(
+        !bar.iter().any(|(_, what)| what.starts_with("ask")),
+        "nothing to ask: {bar:?}"
+    );
+    assert!(draw(&app, 100, 30).contains("No API key is set: set OPENAI_API_KEY"));
 }

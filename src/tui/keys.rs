@@ -474,11 +474,14 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
     };
     // The reviewer's questions are offered once it asked some.
     let asked = !crate::reviewer::followups(&app.interview.session).is_empty();
+    // With no LLM configured the critique screen says how to set one up; asking would fail.
+    let cannot_ask = app.critique.unconfigured.is_some() && app.critique.shown.is_none();
     for &scope in scopes(app.screen) {
         for b in BINDINGS.iter().filter(|b| b.scope == scope) {
             if let Some(name) = b.bar
                 && Some(b.action) != own
                 && (asked || b.action != A::Followups)
+                && !(cannot_ask && matches!(b.action, A::Ask | A::AskFresh))
             {
                 out.push((b.label, name));
             }

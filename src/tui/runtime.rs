@@ -430,13 +430,27 @@ fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
     Msg::CritiqueStarted(Box::new(request))
 }
 
+/// What the critique screen says when nothing is configured.
+const NO_LLM: &str = "No API key is set, so the LLM reviewer cannot be asked. Set OPENAI_API_KEY or ANTHROPIC_API_KEY (or OLLAMA_HOST for a local Ollama) and start again, or write `provider` and `api_key_cmd` in ~/.config/kickoff/config.toml (docs/config.md). The offline critic's review is on ^R.";
+
+/// Why no LLM can be asked, if none can (nothing configured, no key for the provider), as
+/// the critique screen should say it; `None` when one is configured.
+pub(super) fn llm_unavailable() -> Option<String> {
+    let config = crate::config::Config::load().ok()?;
+    match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
+        Ok(None) => Some(NO_LLM.to_string()),
+        Err(e @ llm::LlmError::MissingKey { .. }) => {
+            Some(format!("{e}. The offline critic's review is on ^R."))
+        }
+        _ => None,
+    }
+}
+
 fn critique_request(app: &App) -> Result<llm::CritiqueRequest, String> {
     let config = crate::config::Config::load().map_err(|e| e.to_string())?;
     let provider = llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default())
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            "No LLM is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or write a config file (docs/config.md). The offline review is on ^R.".to_string()
-        })?;
+        .ok_or_else(|| NO_LLM.to_string())?;
     let iv = &app.interview;
     let prompts = llm::Prompts::load(
         config.system_template.as_deref(),
