@@ -9,6 +9,8 @@ mod critique;
 mod field;
 mod followups;
 mod keys;
+mod layout;
+mod mouse;
 mod msg;
 mod respond;
 mod responding;
@@ -18,10 +20,11 @@ mod theme;
 mod update;
 mod view;
 
-pub use app::{App, ItemKind, ReviewItem, default_doc_path};
+pub use app::{App, ItemKind, ReviewItem, Steady, default_doc_path};
 pub use field::Field;
 pub use followups::FollowupsState;
 pub use keys::{bar, help_groups, map_key};
+pub use layout::{MIN_ANSWER, Pane, Panes, interview_panes};
 pub use msg::{
     Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,
 };

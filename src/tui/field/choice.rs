@@ -46,6 +46,27 @@ pub fn matching(q: &Question, filter: &str) -> Vec<usize> {
     })
 }
 
+/// The characters of `label` that `filter` matched (char indices, ascending), to highlight.
+pub fn matched_chars(label: &str, filter: &str) -> Vec<u32> {
+    if filter.trim().is_empty() {
+        return Vec::new();
+    }
+    let pattern = Pattern::new(
+        filter,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    MATCHER.with_borrow_mut(|matcher| {
+        let mut buf = Vec::new();
+        let mut indices = Vec::new();
+        pattern.indices(Utf32Str::new(label, &mut buf), matcher, &mut indices);
+        indices.sort_unstable();
+        indices.dedup();
+        indices
+    })
+}
+
 /// A choice widget's parts, borrowed from the field while it handles a key.
 pub(super) struct ChoiceState<'a> {
     pub filter: &'a mut String,
