@@ -383,3 +383,37 @@ fn snapshot_choices_picked_with_the_mouse() {
         insta::assert_snapshot!(format!("choices_clicked_{w}x{h}"), draw(&app, w, h));
     }
 }
+
+/// A long text's placeholder wraps whole, where the text widget would cut it at the edge.
+#[test]
+fn a_long_texts_placeholder_shows_all_its_lines() {
+    let mut app = app_with(builtin());
+    let q = app
+        .interview
+        .bundle
+        .questionnaire
+        .questions()
+        .find(|q| q.kind == kickoff::Kind::LongText && q.placeholder.len() > 120)
+        .expect("a long placeholder")
+        .clone();
+    send(&mut app, Msg::GotoQuestion(q.id.clone()));
+    let screen = draw(&app, 80, 30);
+    let last_word = q.placeholder.split_whitespace().last().unwrap();
+    assert!(screen.contains(last_word), "{last_word:?}:\n{screen}");
+}
+
+/// A multiple choice answered reads as its labels wherever it is summarised.
+#[test]
+fn a_multiple_choice_summary_shows_labels_not_ids() {
+    let mut app = app_with(builtin());
+    send(&mut app, Msg::GotoQuestion("baselines".into()));
+    let q = app.interview.focused().clone();
+    let (a, b) = (&q.choices[2], &q.choices[3]);
+    let answer = Answer::List(vec![a.value.clone(), b.value.clone()]);
+    app.interview.set_answer("baselines", Some(answer));
+    send(&mut app, Msg::NextQuestion);
+    let screen = draw(&app, 120, 40);
+    let summary = format!("↳ {}; {}", a.label(), b.label());
+    assert!(screen.contains(&summary), "{summary}:\n{screen}");
+    assert!(!screen.contains(&format!("↳ {}", a.value)));
+}
