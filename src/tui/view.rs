@@ -145,12 +145,28 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
     let name = app.interview.project().unwrap_or_else(|| q.title.clone());
     let left_full = format!(" kickoff · {name}");
-    // The total is detail: it shows while the project's name keeps some room.
+    // The total is detail: it shows while the project's name keeps some room; on a narrow
+    // screen the section's progress shortens before the name goes.
     let detailed = format!("{answered} of {total} answered · {essential}");
-    let right = if (area.width as usize) > detailed.width() + left_full.width().min(24) {
+    let compact = format!(
+        "§{}/{} {}/{} · required {}/{}{opened} · {blockers} blocker{} ",
+        s + 1,
+        q.sections.len(),
+        here.answered,
+        here.counted,
+        req.answered,
+        req.counted,
+        if blockers == 1 { "" } else { "s" }
+    );
+    let fits = |right: &str, keep: usize| {
+        (area.width as usize) > right.width() + left_full.width().min(keep)
+    };
+    let right = if fits(&detailed, 24) {
         detailed
-    } else {
+    } else if fits(&essential, 16) {
         essential
+    } else {
+        compact
     };
     let left_w = (area.width as usize).saturating_sub(right.width() + 1);
     let left = truncate(&left_full, left_w);
