@@ -458,17 +458,25 @@ fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
     Msg::CritiqueStarted(Box::new(request))
 }
 
-/// What the critique screen says when nothing is configured.
-const NO_LLM: &str = "No API key is set, so the LLM reviewer cannot be asked. Set OPENAI_API_KEY or ANTHROPIC_API_KEY (or OLLAMA_HOST for a local Ollama) and start again, or write `provider` and `api_key_cmd` in ~/.config/kickoff/config.toml (docs/config.md). The offline critic's review is on ^R.";
+/// What the critique screen says when nothing is configured: that no key is set, where one
+/// goes (the environment, or the config file where it is looked for), and what works without.
+fn no_llm() -> String {
+    let file = crate::config::Config::default_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the config file".into());
+    format!(
+        "No API key is set, so the LLM reviewer cannot be asked: set OPENAI_API_KEY or ANTHROPIC_API_KEY (OLLAMA_HOST: a local Ollama) and restart, or `provider` and `api_key_cmd` in {file}. ^R has the offline review."
+    )
+}
 
 /// Why no LLM can be asked, if none can (nothing configured, no key for the provider), as
 /// the critique screen should say it; `None` when one is configured.
 pub(super) fn llm_unavailable() -> Option<String> {
     let config = crate::config::Config::load().ok()?;
     match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
-        Ok(None) => Some(NO_LLM.to_string()),
+        Ok(None) => Some(no_llm()),
         Err(e @ llm::LlmError::MissingKey { .. }) => {
-            Some(format!("{e}. The offline critic's review is on ^R."))
+            Some(format!("{e}. ^R has the offline review."))
         }
         _ => None,
     }
@@ -478,7 +486,7 @@ fn critique_request(app: &App) -> Result<llm::CritiqueRequest, String> {
     let config = crate::config::Config::load().map_err(|e| e.to_string())?;
     let provider = llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default())
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| NO_LLM.to_string())?;
+        .ok_or_else(no_llm)?;
     let iv = &app.interview;
     let prompts = llm::Prompts::load(
         config.system_template.as_deref(),
