@@ -79,6 +79,45 @@ fn bench(c: &mut Criterion) {
         });
     });
 
+    // The longest choice list of the questionnaire, filtered fuzzily on every key: a letter
+    // typed, then taken back, so the filter keeps its length.
+    c.bench_function(
+        "key press: fuzzy filter the longest choice list (update + draw 120x40)",
+        |b| {
+            let bundle = builtin();
+            let longest = bundle
+                .questionnaire
+                .questions()
+                .filter(|q| matches!(q.kind, Kind::Choice | Kind::MultiChoice))
+                .max_by_key(|q| q.choices.len())
+                .map(|q| q.id.clone())
+                .unwrap();
+            let mut app = App::new(bundle, session.clone(), PathBuf::from("kickoff.toml"));
+            update(&mut app, Msg::GotoQuestion(longest));
+            for c in "re".chars() {
+                update(
+                    &mut app,
+                    Msg::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+                );
+            }
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            let mut flip = false;
+            b.iter(|| {
+                let key = if flip {
+                    KeyCode::Backspace
+                } else {
+                    KeyCode::Char('c')
+                };
+                flip = !flip;
+                black_box(update(
+                    &mut app,
+                    Msg::Input(KeyEvent::new(key, KeyModifiers::NONE)),
+                ));
+                terminal.draw(|f| view(&app, f)).unwrap();
+            });
+        },
+    );
+
     c.bench_function("parts: update only, type a character", |b| {
         let mut app = App::new(builtin(), session.clone(), PathBuf::from("kickoff.toml"));
         update(&mut app, Msg::GotoQuestion("project_name".into()));

@@ -139,7 +139,11 @@ pub fn interview(
         ask(&iv, output).map_err(io_err)?;
         let question = iv.focused().clone();
         let reply = match read_reply(&question, input, output).map_err(io_err)? {
-            None => break, // end of input: what was answered is saved
+            // End of input (^D): what was answered is saved; the prompt's line is ended first.
+            None => {
+                let _ = writeln!(output);
+                break;
+            }
             Some(Err(e)) => {
                 let _ = writeln!(output, "  ✗ {e}");
                 continue;

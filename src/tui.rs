@@ -9,6 +9,8 @@ mod critique;
 mod field;
 mod followups;
 mod keys;
+mod layout;
+mod mouse;
 mod msg;
 mod respond;
 mod responding;
@@ -18,9 +20,11 @@ mod theme;
 mod update;
 mod view;
 
-pub use app::{App, ItemKind, ReviewItem, default_doc_path};
+pub use app::{App, ItemKind, ReviewItem, Steady, default_doc_path};
+pub use field::Field;
 pub use followups::FollowupsState;
 pub use keys::{bar, help_groups, map_key};
+pub use layout::{MIN_ANSWER, Pane, Panes, interview_panes};
 pub use msg::{
     Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,
 };
@@ -52,6 +56,7 @@ pub fn interview(
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     app.take_load_notes(notes);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    app.critique.unconfigured = runtime::llm_unavailable();
     let (app, terminal) = runtime::run(app, store);
     // The terminal may be gone: what cannot be printed is not worth a panic.
     let mut out = std::io::stdout();

@@ -191,6 +191,21 @@ fn a_401_is_not_retried_and_the_key_is_not_shown() {
     assert_no_key(&fx, &out);
 }
 
+/// A server that wants a key, and none is set: not "the key was rejected", but where to set
+/// one.
+#[test]
+fn a_401_without_a_key_says_no_key_is_set_and_where_to_set_it() {
+    let fx = Fixture::new();
+    let server = Server::start(vec![Reply::json(401, r#"{"error":{"message":"no key"}}"#)]);
+    let env = [("OPENAI_BASE_URL", server.url("/v1"))];
+    let (out, _) = kickoff(&fx, &env, &["--provider", "openai", "--model", "m"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).lines().last().unwrap(),
+        "kickoff: openai: no API key is set: set OPENAI_API_KEY, or `api_key_cmd` in the config file (see docs/config.md)"
+    );
+}
+
 #[test]
 fn quota_403_and_404_each_get_a_clear_message_and_no_retry() {
     let cases = [

@@ -182,6 +182,8 @@ fn no_provider_runs_the_offline_critic_and_says_how_to_configure() {
         "{}",
         stdout(&out)
     );
+    // The verdict is `kickoff check`'s: blockers fail, never a "passed" beside them.
+    assert!(stdout(&out).lines().next().unwrap().ends_with(": FAILED"));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
@@ -219,7 +221,8 @@ fn an_explicit_provider_without_its_key_is_a_usage_error() {
     let (out, _) = kickoff(&fx, &[], &["--provider", "anthropic"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("anthropic: no API key: set ANTHROPIC_API_KEY or `api_key_cmd`"),
+        stderr(&out)
+            .contains("anthropic: no API key is set: set ANTHROPIC_API_KEY, or `api_key_cmd`"),
         "{}",
         stderr(&out)
     );

@@ -308,3 +308,21 @@ fn an_empty_line_skips_a_reviewers_question() {
     let saved = kickoff::Session::load(&dir.path().join("s.toml")).unwrap();
     assert_eq!(kickoff::reviewer::followup_answers(&saved).len(), 1);
 }
+
+/// ^D at a question ends the prompt's line: "Saved…" starts a line of its own.
+#[test]
+fn end_of_input_ends_the_prompts_line_before_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let (code, out) = run(
+        dir.path(),
+        &["plain", "-q", mini.to_str().unwrap(), "s.toml"],
+        "Churn\n",
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let saved = out
+        .lines()
+        .find(|l| l.contains("Saved"))
+        .unwrap_or_default();
+    assert!(saved.starts_with("Saved"), "{out}");
+}

@@ -114,13 +114,15 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
     save_and_report(&file, &bundle, &request, &transcript, lock)
 }
 
-/// Useful without a network or a key: the offline critique, and how to get more.
+/// Useful without a network or a key: the offline critique, and how to get more. Its verdict
+/// is `kickoff check`'s (FAILED with blockers or open questions), never a contradicting
+/// "passed"; the exit code stays 0, as a critique is not a gate.
 fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
     check::run(CheckArgs {
         file: file.to_path_buf(),
         format: Format::Text,
-        fail_on: FailOn::Never,
-        allow_open: true,
+        fail_on: FailOn::Blocker,
+        allow_open: false,
         rules: args.rules.clone(),
         questionnaire: args.questionnaire.clone(),
         lenient: true,

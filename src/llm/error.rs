@@ -8,11 +8,11 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LlmError {
     #[error(
-        "no LLM provider configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, pass --provider, or write a config file (see docs/config.md)"
+        "no LLM provider configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY (no API key is set), or OLLAMA_HOST for a local Ollama, pass --provider, or write `provider` and `api_key_cmd` in the config file (see docs/config.md)"
     )]
     NotConfigured,
     #[error(
-        "{provider}: no API key: set {env} or `api_key_cmd` in the config file (see docs/config.md)"
+        "{provider}: no API key is set: set {env}, or `api_key_cmd` in the config file (see docs/config.md)"
     )]
     MissingKey {
         provider: &'static str,

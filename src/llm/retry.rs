@@ -65,6 +65,11 @@ pub(super) fn status_error(
     let provider = p.kind.name();
     let quota = kind.as_deref() == Some("insufficient_quota") || raw.contains("insufficient_quota");
     match status {
+        // Nothing was sent to reject: say so, and where a key goes.
+        401 if p.key == super::KeySource::None => LlmError::MissingKey {
+            provider,
+            env: p.kind.key_env(),
+        },
         401 => LlmError::Unauthorized {
             provider,
             env: p.kind.key_env(),

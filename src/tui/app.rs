@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use super::critique::CritiqueState;
 use super::field::Field;
 use super::followups::FollowupsState;
-use super::msg::{Banner, ConflictSet, Exit, Overlay, Screen, Side};
+use super::msg::{Banner, ConflictSet, Exit, Overlay, Pane, Screen, Side};
 use super::respond::RespondForm;
 use crate::answer::Answer;
 use crate::bundle::Bundle;
@@ -20,6 +21,15 @@ use crate::response::FindingResponse;
 use crate::reviewer::{self, ShownFinding};
 use crate::session::Session;
 use crate::source::Problem;
+
+/// Progress that holds still as conditions open questions ([`App::steady_progress`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Steady {
+    pub answered: usize,
+    pub counted: usize,
+    /// Questions a condition opened, not answered yet (not in `counted`).
+    pub opened: usize,
+}
 
 /// One line of the review screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +105,11 @@ pub struct App {
     /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
     /// back until the answer changes again (a text's clear is a step of its own undo).
     pub cleared: Option<(String, Answer)>,
+    /// Whether the sections sidebar and the "Why this matters" pane show (F2, F3).
+    pub sidebar: Pane,
+    pub help_pane: Pane,
+    /// The terminal's size as last heard (`Msg::Resize`), for placing a mouse click.
+    pub size: Rect,
     pub color: bool,
     pub quitting: bool,
     pub exit: Exit,
@@ -136,6 +151,9 @@ impl App {
             followups: FollowupsState::default(),
             number_drafts: BTreeMap::new(),
             cleared: None,
+            sidebar: Pane::Auto,
+            help_pane: Pane::Auto,
+            size: Rect::default(),
             color: true,
             quitting: false,
             exit: Exit::Saved,
@@ -228,6 +246,43 @@ impl App {
             .filter(|(q, _)| self.interview.review.is_answered(&q.id))
             .count();
         (p.answered.saturating_sub(retyped), p.asked)
+    }
+
+    /// Progress that holds still, for the header: of the questions `among` (indices), those
+    /// answered, of those counted. Counted: the questions asked whatever the answers (no
+    /// `when`), and those a condition opened once they are answered. A condition opening a
+    /// question does not move the figure back (5/10 stays 5/10); answering it moves both sides
+    /// (6/11). The third number: questions a condition opened that are still open (the
+    /// review lists them). A number typed that is not valid yet counts as open.
+    pub fn steady_progress(&self, among: impl Iterator<Item = usize>) -> Steady {
+        let iv = &self.interview;
+        let q = &iv.bundle.questionnaire;
+        let mut p = Steady::default();
+        for i in among.filter(|&i| iv.is_asked(i)) {
+            let question = q.question(i);
+            let answered = iv.is_answered(i) && !self.number_drafts.contains_key(&question.id);
+            match (question.when.is_some(), answered) {
+                (_, true) => {
+                    p.answered += 1;
+                    p.counted += 1;
+                }
+                (false, false) => p.counted += 1,
+                (true, false) => p.opened += 1,
+            }
+        }
+        p
+    }
+
+    /// [`Self::steady_progress`] of the required questions.
+    pub fn required_progress(&self) -> Steady {
+        let q = &self.interview.bundle.questionnaire;
+        self.steady_progress((0..q.len()).filter(|&i| q.question(i).required))
+    }
+
+    /// [`Self::steady_progress`] of the questions of section `s`.
+    pub fn section_steady(&self, s: usize) -> Steady {
+        let q = &self.interview.bundle.questionnaire;
+        self.steady_progress(q.section_range(s))
     }
 
     /// The critic's findings that concern a question.

@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use super::msg::{Cmd, Motion};
-use crate::llm::{CritiqueRequest, StreamEvent, Transcript, linked_questions, to_critique};
+use crate::llm::{
+    CritiqueRequest, LlmError, StreamEvent, Transcript, linked_questions, to_critique,
+};
 use crate::questionnaire::Questionnaire;
 use crate::session::Critique;
 
@@ -45,6 +47,9 @@ pub struct CritiqueState {
     pub selected: usize,
     /// `None`: follow the stream while it runs, else start at the top.
     pub scroll: Option<Scroll>,
+    /// Why no LLM can be asked (no provider, no API key) and how to set one up, as the
+    /// runtime found at start: said on opening the screen instead of offering to ask.
+    pub unconfigured: Option<String>,
 }
 
 /// The critique's text wrapped to `width`: the rows, and the first row of each text line.
@@ -233,6 +238,10 @@ impl CritiqueState {
                     false,
                 ));
             }
+            StreamEvent::Failed(LlmError::Cancelled) => {
+                self.running = false;
+                self.note = Some(("Cancelled; nothing was saved. a asks again.".into(), false));
+            }
             StreamEvent::Failed(e) => {
                 self.running = false;
                 self.note = Some((
@@ -249,6 +258,10 @@ impl CritiqueState {
                 }
                 let critique = to_critique(request, &self.transcript, at);
                 self.note = Some(match interrupted {
+                    Some(LlmError::Cancelled) => (
+                        "Cancelled; the text so far is saved, marked interrupted.".into(),
+                        false,
+                    ),
                     Some(e) => (
                         format!(
                             "Interrupted ({e}); the partial text is saved, marked interrupted."

@@ -7,7 +7,7 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use crate::answer::{Answer, format_number};
 use crate::questionnaire::{Kind, NumberSpec, Question};
 
-mod choice;
+pub mod choice;
 mod list;
 mod number;
 mod records;
@@ -182,19 +182,13 @@ impl Field {
         (!answer.is_empty()).then_some(answer)
     }
 
-    /// Choices shown, after the type-to-filter text: indices into `q.choices`.
+    /// Choices shown, after the type-to-filter text, best match first: indices into
+    /// `q.choices`.
     pub fn filtered(&self, q: &Question) -> Vec<usize> {
-        let Field::Choice { filter, .. } = self else {
-            return Vec::new();
-        };
-        let f = filter.to_lowercase();
-        (0..q.choices.len())
-            .filter(|&i| {
-                f.is_empty()
-                    || q.choices[i].label().to_lowercase().contains(&f)
-                    || q.choices[i].value.to_lowercase().contains(&f)
-            })
-            .collect()
+        match self {
+            Field::Choice { filter, .. } => choice::matching(q, filter),
+            _ => Vec::new(),
+        }
     }
 
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {

@@ -127,6 +127,8 @@ pub enum Action {
     Back,
     Editor,
     Clear,
+    ToggleSidebar,
+    ToggleHelpPane,
     Help,
     Quit,
     Move(Motion),
@@ -195,6 +197,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Interview, &[key(KeyCode::PageUp)], "PgUp", A::PrevSection, "previous section (first to its top)", None),
     bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR (End: end of line)", None),
     bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer (^Z brings it back)", None),
+    bind(S::Interview, &[key(KeyCode::F(2))], "F2", A::ToggleSidebar, "show / hide the sections (they give way on a narrow screen)", Some("show sections")),
+    bind(S::Interview, &[key(KeyCode::F(3))], "F3", A::ToggleHelpPane, "show / hide \"Why this matters\" (it gives way on a small screen)", Some("show why")),
     bind(S::Unused, &[key(KeyCode::Up)], "↑", A::PrevQuestion, "previous question (where the answer has no use for ↑)", None),
     bind(S::Unused, &[key(KeyCode::Down)], "↓", A::NextQuestion, "next question (where the answer has no use for ↓)", None),
     bind(S::Global, &[ctrl('g')], "^G", A::SectionPicker, "go to a section", Some("sections")),
@@ -299,6 +303,18 @@ pub const TEXT_KEYS: &[(&str, &str)] = &[
     ),
     ("^W", "delete the word before the cursor"),
     ("^A / End", "start / end of the line (^E is the editor)"),
+];
+
+/// What the mouse does, for the help overlay.
+pub const MOUSE: &[(&str, &str)] = &[
+    (
+        "click",
+        "a section: go there; a question: answer it; a choice: pick it (toggle it in a multiple choice); Yes / No",
+    ),
+    (
+        "wheel",
+        "scrolls what is under the pointer: the questions, the sections, a choice list, the review, a preview",
+    ),
 ];
 
 /// The question kinds in the help overlay, with their headings.
@@ -429,6 +445,8 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::Back => Msg::Back,
         A::Editor => Msg::OpenEditor,
         A::Clear => Msg::Clear,
+        A::ToggleSidebar => Msg::ToggleSidebar,
+        A::ToggleHelpPane => Msg::ToggleHelpPane,
         A::Help => Msg::OpenHelp,
         A::Quit => Msg::Quit,
         // One binding lists a pair of keys (↑↓, PgUp/PgDn): the key says which way.
@@ -477,17 +495,36 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
         Screen::Followups => Some(A::Followups),
         Screen::Interview => None,
     };
+    // F2 / F3 are offered where a pane gave way, after the rest.
+    let panes = super::layout::interview_panes(app, app.size);
+    let gave_way = |a: Action| match a {
+        A::ToggleSidebar => !matches!(panes.sidebar, Some((_, false))),
+        A::ToggleHelpPane => panes.help.is_none(),
+        _ => false,
+    };
     // The reviewer's questions are offered once it asked some.
     let asked = !crate::reviewer::followups(&app.interview.session).is_empty();
+    // With no LLM configured the critique screen says how to set one up; asking would fail.
+    let cannot_ask = app.critique.unconfigured.is_some() && app.critique.shown.is_none();
     for &scope in scopes(app.screen) {
         for b in BINDINGS.iter().filter(|b| b.scope == scope) {
             if let Some(name) = b.bar
                 && Some(b.action) != own
                 && (asked || b.action != A::Followups)
+                && !(cannot_ask && matches!(b.action, A::Ask | A::AskFresh))
+                && !matches!(b.action, A::ToggleSidebar | A::ToggleHelpPane)
             {
                 out.push((b.label, name));
             }
         }
+    }
+    if app.screen == Screen::Interview {
+        out.extend(
+            BINDINGS
+                .iter()
+                .filter(|b| gave_way(b.action))
+                .filter_map(|b| Some((b.label, b.bar?))),
+        );
     }
     out
 }
@@ -523,6 +560,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         }
     }
     groups.push(("Editing text", TEXT_KEYS.to_vec()));
+    groups.push(("Mouse", MOUSE.to_vec()));
     for (title, kind) in KINDS {
         groups.push((title, field_keys(*kind).to_vec()));
     }

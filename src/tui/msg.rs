@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::llm::{CritiqueRequest, StreamEvent};
 use crate::merge::Conflict;
@@ -34,6 +34,16 @@ pub enum Overlay {
     Unsaved,
     /// The team's response to the finding picked on the review screen.
     Respond,
+}
+
+/// Whether a pane of the interview screen shows: as room allows, or as the user said
+/// (F2, F3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Auto,
+    Shown,
+    Hidden,
 }
 
 /// A move in a list or a scrolled text.
@@ -73,6 +83,17 @@ pub enum Msg {
     Input(KeyEvent),
     /// Bracketed paste.
     Paste(String),
+    /// A click or a turn of the wheel (the runtime passes no pointer moves).
+    Mouse(MouseEvent),
+    /// The terminal's size, at start and on every change: where a click lands depends on it.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// F2: show or hide the sections sidebar.
+    ToggleSidebar,
+    /// F3: show or hide the "Why this matters" pane.
+    ToggleHelpPane,
     /// Open the response form on the finding picked on the review screen.
     OpenRespond,
     /// On the response form: the next (or previous) status.

@@ -11,7 +11,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{self as term, DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::event::{
+    self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
+    EnableMouseCapture, MouseEventKind,
+};
 use ratatui::crossterm::execute;
 
 use super::app::App;
@@ -63,6 +66,9 @@ impl Input {
                 match term::poll(Duration::from_millis(100))
                     .and_then(|ready| ready.then(term::read).transpose())
                 {
+                    // A pointer moving or dragging means nothing here: no wake-up, no draw.
+                    Ok(Some(term::Event::Mouse(m)))
+                        if matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => {}
                     Ok(Some(ev)) => {
                         if events.send(Event::Terminal(ev)).is_err() {
                             return;
@@ -210,13 +216,17 @@ fn report(stamp: String, saved: Saved, sent: Box<Session>) -> SaveReport {
 /// Gives the terminal back. Errors are ignored: when the terminal is gone there is nothing
 /// to restore, and nowhere to say so.
 fn restore_terminal() {
-    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture
+    );
     let _ = ratatui::try_restore();
 }
 
 fn init_terminal() -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
-    execute!(std::io::stdout(), EnableBracketedPaste)?;
+    execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
     Ok(terminal)
 }
 
@@ -235,7 +245,11 @@ struct Runtime {
 pub fn run(mut app: App, store: Store) -> (App, std::io::Result<()>) {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture
+        );
         hook(info);
     }));
     let (sender, events) = mpsc::channel();
@@ -269,6 +283,16 @@ fn event_loop(
     app: &mut App,
     rt: &mut Runtime,
 ) -> std::io::Result<()> {
+    // Where a click lands depends on the size: `update` hears it before any click.
+    if let Ok(size) = terminal.size() {
+        update(
+            app,
+            Msg::Resize {
+                width: size.width,
+                height: size.height,
+            },
+        );
+    }
     loop {
         terminal.draw(|f| view(app, f))?;
         // Sleep until something happens, then take everything already queued, so a burst
@@ -283,7 +307,11 @@ fn event_loop(
             let msg = match event {
                 Event::Terminal(term::Event::Key(key)) => map_key(app, key),
                 Event::Terminal(term::Event::Paste(text)) => Some(Msg::Paste(text)),
-                Event::Terminal(_) => None, // a resize: the draw below uses the new size
+                Event::Terminal(term::Event::Mouse(m)) => Some(Msg::Mouse(m)),
+                Event::Terminal(term::Event::Resize(width, height)) => {
+                    Some(Msg::Resize { width, height })
+                }
+                Event::Terminal(_) => None,
                 Event::Saved(r) => Some(Msg::Saved(r)),
                 Event::Stream(event) => Some(Msg::CritiqueEvent { event, at: now() }),
                 // SIGTERM, SIGHUP: nobody is there to answer a question; save and go.
@@ -430,13 +458,35 @@ fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
     Msg::CritiqueStarted(Box::new(request))
 }
 
+/// What the critique screen says when nothing is configured: that no key is set, where one
+/// goes (the environment, or the config file where it is looked for), and what works without.
+fn no_llm() -> String {
+    let file = crate::config::Config::default_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the config file".into());
+    format!(
+        "No API key is set, so the LLM reviewer cannot be asked: set OPENAI_API_KEY or ANTHROPIC_API_KEY (OLLAMA_HOST: a local Ollama) and restart, or `provider` and `api_key_cmd` in {file}. ^R has the offline review."
+    )
+}
+
+/// Why no LLM can be asked, if none can (nothing configured, no key for the provider), as
+/// the critique screen should say it; `None` when one is configured.
+pub(super) fn llm_unavailable() -> Option<String> {
+    let config = crate::config::Config::load().ok()?;
+    match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
+        Ok(None) => Some(no_llm()),
+        Err(e @ llm::LlmError::MissingKey { .. }) => {
+            Some(format!("{e}. ^R has the offline review."))
+        }
+        _ => None,
+    }
+}
+
 fn critique_request(app: &App) -> Result<llm::CritiqueRequest, String> {
     let config = crate::config::Config::load().map_err(|e| e.to_string())?;
     let provider = llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default())
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            "No LLM is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST, or write a config file (docs/config.md). The offline review is on ^R.".to_string()
-        })?;
+        .ok_or_else(no_llm)?;
     let iv = &app.interview;
     let prompts = llm::Prompts::load(
         config.system_template.as_deref(),

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::app::App;
 use super::field::{Field, Outcome};
 use super::keys;
+use super::mouse::Effect;
 use super::msg::{Banner, Cmd, Motion, Msg, Overlay, Screen};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
@@ -58,6 +59,22 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             edit(app, msg)
         }
         Msg::OpenRespond | Msg::ResponseStatus { .. } => Vec::new(),
+        Msg::Mouse(ev) => match super::mouse::handle(app, ev) {
+            Effect::Run(msg) => update(app, *msg),
+            Effect::AnswerChanged => {
+                app.cleared = None;
+                answer_changed(app)
+            }
+            Effect::None => Vec::new(),
+        },
+        Msg::Resize { width, height } => {
+            app.size = ratatui::layout::Rect::new(0, 0, width, height);
+            Vec::new()
+        }
+        Msg::ToggleSidebar | Msg::ToggleHelpPane => {
+            super::mouse::toggle_pane(app, matches!(msg, Msg::ToggleSidebar));
+            Vec::new()
+        }
         Msg::Saved(_)
         | Msg::QuitBlocked { .. }
         | Msg::CopySaved(_)

@@ -1,9 +1,71 @@
-//! The choice widget's keys: move, filter by typing, select or toggle.
+//! The choice widget's keys: move, filter by typing (fuzzy, best match first), select or
+//! toggle.
 
+use std::cell::RefCell;
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Outcome;
 use crate::questionnaire::Question;
+
+thread_local! {
+    /// The matcher's scratch space, allocated once: the filter runs on every key press and
+    /// every frame.
+    static MATCHER: RefCell<Matcher> = RefCell::new(Matcher::new(Config::DEFAULT));
+}
+
+/// The choices `filter` leaves, best match first (ties in the questionnaire's order), as
+/// indices into `q.choices`: a fuzzy match (fzf's rules) of the label or the id, the words of
+/// the filter each matching. Every choice, in order, for an empty filter.
+pub fn matching(q: &Question, filter: &str) -> Vec<usize> {
+    if filter.trim().is_empty() {
+        return (0..q.choices.len()).collect();
+    }
+    let pattern = Pattern::new(
+        filter,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    MATCHER.with_borrow_mut(|matcher| {
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, usize)> = q
+            .choices
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let label = pattern.score(Utf32Str::new(c.label(), &mut buf), matcher);
+                let id = pattern.score(Utf32Str::new(&c.value, &mut buf), matcher);
+                Some((label.max(id)?, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i)| i).collect()
+    })
+}
+
+/// The characters of `label` that `filter` matched (char indices, ascending), to highlight.
+pub fn matched_chars(label: &str, filter: &str) -> Vec<u32> {
+    if filter.trim().is_empty() {
+        return Vec::new();
+    }
+    let pattern = Pattern::new(
+        filter,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    MATCHER.with_borrow_mut(|matcher| {
+        let mut buf = Vec::new();
+        let mut indices = Vec::new();
+        pattern.indices(Utf32Str::new(label, &mut buf), matcher, &mut indices);
+        indices.sort_unstable();
+        indices.dedup();
+        indices
+    })
+}
 
 /// A choice widget's parts, borrowed from the field while it handles a key.
 pub(super) struct ChoiceState<'a> {
@@ -30,11 +92,18 @@ impl ChoiceState<'_> {
                 return self.pick(q, value, key.code == KeyCode::Enter);
             }
             KeyCode::Enter => return Outcome::Submit,
+            // A shorter filter keeps the choice under the cursor under it.
             KeyCode::Backspace if !self.filter.is_empty() => {
+                let at = shown.get(*self.cursor).copied();
                 self.filter.pop();
-                *self.cursor = 0;
+                self.keep_place(q, at);
             }
-            KeyCode::Esc if !self.filter.is_empty() => self.filter.clear(),
+            KeyCode::Esc if !self.filter.is_empty() => {
+                let at = shown.get(*self.cursor).copied();
+                self.filter.clear();
+                self.keep_place(q, at);
+            }
+            // A longer filter: its best match first.
             KeyCode::Char(c) if plain && c != ' ' => {
                 self.filter.push(c);
                 *self.cursor = 0;
@@ -42,6 +111,15 @@ impl ChoiceState<'_> {
             _ => return Outcome::Ignored,
         }
         Outcome::Moved
+    }
+
+    /// Puts the cursor back on choice `at` (an index into `q.choices`) in the list the filter
+    /// now leaves; the top if it is not there.
+    fn keep_place(&mut self, q: &Question, at: Option<usize>) {
+        let shown = matching(q, self.filter);
+        *self.cursor = at
+            .and_then(|c| shown.iter().position(|&s| s == c))
+            .unwrap_or(0);
     }
 
     /// Space toggles (multiple choice) or selects; Enter selects and moves on (a multiple

@@ -16,6 +16,9 @@ pub fn render_critique(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let c = &app.critique;
     let (note_text, is_error) = match &c.note {
         Some((text, e)) => (text.as_str(), *e),
+        None if c.shown.is_none() && c.unconfigured.is_some() => {
+            (c.unconfigured.as_deref().unwrap_or_default(), false)
+        }
         None if c.shown.is_some() => (
             "The last saved critique. a asks again (the same answers reuse it), f asks afresh.",
             false,

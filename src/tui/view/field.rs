@@ -9,7 +9,8 @@ use ratatui_textarea::TextArea;
 use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
-use super::super::field::{Field, Grid};
+use super::super::field::{Field, Grid, choice};
+use super::super::layout;
 use super::super::theme::Theme;
 use crate::answer::{Cell, format_number};
 use crate::questionnaire::{ColumnKind, Kind, Question};
@@ -24,19 +25,10 @@ pub fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Field::YesNo { value } => render_yes_no(*value, theme, frame, area),
         Field::Choice {
             filter,
-            cursor,
             multi,
             selected,
-        } => {
-            let choice = ChoiceView {
-                filter,
-                cursor: *cursor,
-                multi: *multi,
-                selected,
-                shown: app.field.filtered(q),
-            };
-            choice.render(q, theme, frame, area)
-        }
+            ..
+        } => render_choices(q, app, filter, *multi, selected, theme, frame, area),
         Field::List {
             items,
             cursor,
@@ -78,6 +70,24 @@ fn render_text(q: &Question, text: &TextArea, theme: Theme, frame: &mut Frame, a
         .title(Span::styled(title, theme.dim()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // The widget cuts a placeholder at the edge; a long text's shows whole, wrapped.
+    if q.kind == Kind::LongText && text.is_empty() && !text.placeholder_text().is_empty() {
+        let w = inner.width.saturating_sub(1) as usize;
+        let lines: Vec<Line> = crate::text::wrap(text.placeholder_text(), w)
+            .into_iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let cursor = if k == 0 { " " } else { "" };
+                let lead = if k == 0 { "" } else { " " };
+                Line::from(vec![
+                    Span::styled(cursor, Style::default().reversed()),
+                    Span::styled(format!("{lead}{l}"), theme.dim()),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
     frame.render_widget(text, inner);
 }
 
@@ -98,58 +108,88 @@ fn render_yes_no(value: Option<bool>, theme: Theme, frame: &mut Frame, area: Rec
     frame.render_widget(Paragraph::new(line), area);
 }
 
-struct ChoiceView<'a> {
-    filter: &'a str,
-    cursor: usize,
+/// The choices, each label wrapped under itself, the characters the filter matched
+/// highlighted; the list scrolls by whole choices ([`layout::choices`]).
+#[allow(clippy::too_many_arguments)]
+fn render_choices(
+    q: &Question,
+    app: &App,
+    filter: &str,
     multi: bool,
-    selected: &'a [String],
-    /// The choices the filter leaves, as indices into `q.choices`.
-    shown: Vec<usize>,
+    selected: &[String],
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let rows = layout::choices(q, &app.field, area.width, area.height);
+    let mut lines = Vec::new();
+    if rows.filter_line {
+        let f = if filter.is_empty() {
+            "type to filter".to_string()
+        } else {
+            format!("filter: {filter}")
+        };
+        lines.push(Line::styled(f, theme.dim()));
+    }
+    for (pos, _, label_lines) in &rows.items {
+        let ci = rows.shown[*pos];
+        let c = &q.choices[ci];
+        let on = selected.contains(&c.value);
+        let mark = match (multi, on) {
+            (true, true) => "[x]",
+            (true, false) => "[ ]",
+            (false, true) => "(•)",
+            (false, false) => "( )",
+        };
+        let here = *pos == rows.cursor;
+        let (pointer, style) = if here {
+            ("›", theme.selected())
+        } else {
+            (" ", Style::default())
+        };
+        let hit = highlight(&layout::choice_text(q, ci, multi), filter, label_lines);
+        for (k, (text, matched)) in label_lines.iter().zip(hit).enumerate() {
+            let lead = if k == 0 {
+                format!("{pointer} {mark} ")
+            } else {
+                " ".repeat(layout::CHOICE_INDENT)
+            };
+            let mut spans = vec![Span::styled(lead, style)];
+            for (ch, m) in text.chars().zip(matched) {
+                let s = if m { style.patch(theme.key()) } else { style };
+                spans.push(Span::styled(ch.to_string(), s));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    if rows.shown.is_empty() {
+        lines.push(Line::styled(
+            "no choice matches; Backspace to edit the filter",
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
-impl ChoiceView<'_> {
-    fn render(&self, q: &Question, theme: Theme, frame: &mut Frame, area: Rect) {
-        let mut lines = Vec::new();
-        if !self.filter.is_empty() || q.choices.len() > 10 {
-            let f = if self.filter.is_empty() {
-                "type to filter".to_string()
-            } else {
-                format!("filter: {}", self.filter)
-            };
-            lines.push(Line::styled(f, theme.dim()));
-        }
-        let rows = (area.height as usize).saturating_sub(lines.len());
-        let first = self.cursor.saturating_sub(rows.saturating_sub(1));
-        for (k, &ci) in self.shown.iter().enumerate().skip(first).take(rows) {
-            let c = &q.choices[ci];
-            let on = self.selected.contains(&c.value);
-            let mark = match (self.multi, on) {
-                (true, true) => "[x]",
-                (true, false) => "[ ]",
-                (false, true) => "(•)",
-                (false, false) => "( )",
-            };
-            let (pointer, style) = if k == self.cursor {
-                ("›", theme.selected())
-            } else {
-                (" ", Style::default())
-            };
-            let alone = if self.multi && c.exclusive {
-                " (only on its own)"
-            } else {
-                ""
-            };
-            let text = format!("{pointer} {mark} {}{alone}", c.label());
-            lines.push(Line::styled(truncate(&text, area.width as usize), style));
-        }
-        if self.shown.is_empty() {
-            lines.push(Line::styled(
-                "no choice matches; Backspace to edit the filter",
-                theme.dim(),
-            ));
-        }
-        frame.render_widget(Paragraph::new(lines), area);
-    }
+/// For each wrapped line of `text`, which of its characters the filter matched: the lines
+/// are `text`'s characters in order, less the spaces the wrap dropped.
+fn highlight(text: &str, filter: &str, lines: &[String]) -> Vec<Vec<bool>> {
+    let matched = choice::matched_chars(text, filter);
+    let mut source = text.chars().enumerate().peekable();
+    lines
+        .iter()
+        .map(|line| {
+            line.chars()
+                .map(|ch| {
+                    // Skip what the wrap dropped (spaces at a break) to this character.
+                    while source.next_if(|&(_, c)| c != ch).is_some() {}
+                    source
+                        .next()
+                        .is_some_and(|(i, _)| matched.binary_search(&(i as u32)).is_ok())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The items, one per row, with the row being edited as a text field and a last "+" row for
