@@ -64,7 +64,16 @@ pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
 /// in the session (relative to it), else the built-in one with the session's id.
 pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session), Error> {
     let session = Session::load(path)?;
-    let bundle = match (questionnaire, &session.questionnaire_path) {
+    let bundle = bundle_for(path, questionnaire, &session)?;
+    Ok((bundle, session))
+}
+
+fn bundle_for(
+    path: &Path,
+    questionnaire: Option<&str>,
+    session: &Session,
+) -> Result<Bundle, Error> {
+    Ok(match (questionnaire, &session.questionnaire_path) {
         (Some(spec), _) => load_questionnaire(Some(spec))?,
         (None, Some(rel)) => {
             let base = path.parent().unwrap_or(Path::new("."));
@@ -79,8 +88,50 @@ pub fn open(path: &Path, questionnaire: Option<&str>) -> Result<(Bundle, Session
                 });
             }
         },
-    };
-    Ok((bundle, session))
+    })
+}
+
+/// Which bundle [`bundle_for`] loads, as a key: sessions with the same key share it.
+fn bundle_key(path: &Path, questionnaire: Option<&str>, session: &Session) -> String {
+    match (questionnaire, &session.questionnaire_path) {
+        (Some(spec), _) => format!("spec:{spec}"),
+        (None, Some(rel)) => {
+            let file = path.parent().unwrap_or(Path::new(".")).join(rel);
+            let file = std::fs::canonicalize(&file).unwrap_or(file);
+            format!("file:{}", file.display())
+        }
+        (None, None) => format!("builtin:{}", session.questionnaire),
+    }
+}
+
+/// Bundles already loaded: checking many sessions loads each questionnaire (with the rule packs
+/// added to it) once.
+#[derive(Default)]
+pub struct Bundles {
+    loaded: std::collections::HashMap<String, Bundle>,
+}
+
+impl Bundles {
+    /// [`open_checked`] with the bundle loaded once per questionnaire and reused; `prepare`
+    /// runs on each newly loaded one (to add rule packs).
+    pub fn open_checked(
+        &mut self,
+        path: &Path,
+        questionnaire: Option<&str>,
+        lenient: bool,
+        prepare: impl FnOnce(&mut Bundle) -> Result<(), Error>,
+    ) -> Result<(&Bundle, Session, Vec<Problem>), Error> {
+        let session = Session::load(path)?;
+        let key = bundle_key(path, questionnaire, &session);
+        if !self.loaded.contains_key(&key) {
+            let mut bundle = bundle_for(path, questionnaire, &session)?;
+            prepare(&mut bundle)?;
+            self.loaded.insert(key.clone(), bundle);
+        }
+        let bundle = &self.loaded[&key];
+        let (session, problems) = checked(path, bundle, session, lenient)?;
+        Ok((bundle, session, problems))
+    }
 }
 
 /// Like [`open`], with answers of an older shape converted (each conversion listed among the
@@ -90,7 +141,17 @@ pub fn open_checked(
     questionnaire: Option<&str>,
     lenient: bool,
 ) -> Result<(Bundle, Session, Vec<Problem>), Error> {
-    let (bundle, mut session) = open(path, questionnaire)?;
+    let (bundle, session) = open(path, questionnaire)?;
+    let (session, problems) = checked(path, &bundle, session, lenient)?;
+    Ok((bundle, session, problems))
+}
+
+fn checked(
+    path: &Path,
+    bundle: &Bundle,
+    mut session: Session,
+    lenient: bool,
+) -> Result<(Session, Vec<Problem>), Error> {
     let mut problems = session.upgrade(&bundle.questionnaire);
     problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
@@ -99,7 +160,7 @@ pub fn open_checked(
             problems,
         });
     }
-    Ok((bundle, session, problems))
+    Ok((session, problems))
 }
 
 /// Whether two paths name the same file (also when one does not exist yet).

@@ -117,7 +117,7 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
 /// Useful without a network or a key: the offline critique, and how to get more.
 fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
     check::run(CheckArgs {
-        file: file.to_path_buf(),
+        paths: vec![file.to_path_buf()],
         format: Format::Text,
         fail_on: FailOn::Never,
         allow_open: true,
