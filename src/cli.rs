@@ -13,6 +13,7 @@ use crate::workspace::{self, Error, Open};
 mod check;
 mod critique;
 mod exit;
+mod init;
 mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
@@ -79,6 +80,15 @@ pub enum Command {
     Respond(RespondArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
+    /// Set a repository up for a team: a starting session (kickoff.toml), the team's config
+    /// with an empty rule pack and a copy of the doc template (kickoff/), the .gitattributes
+    /// lines for the diff and merge drivers, and a CI workflow. Refuses, writing nothing, if
+    /// any of these files exists
+    Init {
+        /// The repository (default: the current directory)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -164,6 +174,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         Command::Check(args) => check::run(args),
         Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
+        Command::Init { dir } => init::run(&dir),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -20,6 +20,7 @@ mod config;
 mod critic;
 mod critique_findings;
 mod expr;
+mod init;
 pub mod interview;
 pub mod llm;
 mod locate;
