@@ -14,12 +14,14 @@ mod check;
 mod critique;
 mod exit;
 mod init;
+mod report;
 mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
 pub use critique::CritiqueArgs;
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use report::ReportArgs;
 pub use respond::RespondArgs;
 
 #[derive(Parser, Debug)]
@@ -80,6 +82,9 @@ pub enum Command {
     Respond(RespondArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
+    /// A portfolio of every plan under the paths: project, questionnaire, status, owner,
+    /// readiness, blockers, open questions, last updated, days since the last critique
+    Report(ReportArgs),
     /// Set a repository up for a team: a starting session (kickoff.toml), the team's config
     /// with an empty rule pack and a copy of the doc template (kickoff/), the .gitattributes
     /// lines for the diff and merge drivers, and a CI workflow. Refuses, writing nothing, if
@@ -175,6 +180,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         Command::Respond(args) => respond::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Init { dir } => init::run(&dir),
+        Command::Report(args) => report::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -29,6 +29,7 @@ pub mod merge;
 mod placeholder;
 pub mod plain;
 mod plans;
+mod portfolio;
 mod questionnaire;
 mod render;
 pub mod response;
