@@ -261,6 +261,11 @@ fn junit_has_a_suite_per_file_and_a_failure_per_failing_rule() {
     );
     let run = kickoff(dir.path(), &["check", "plans", "--format", "junit"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("kickoff: plans/broken.toml:2:"),
+        "{}",
+        run.stderr
+    );
     let xml = &run.stdout;
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
     assert_eq!(xml.matches("<testsuite ").count(), 4, "{xml}");

@@ -31,6 +31,12 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         0
     };
     let summary = summary(reports.len(), failed, errors.len());
+    // The documents hold the errors too; standard error has them for the CI log.
+    if matches!(args.format, Format::Json | Format::Sarif | Format::Junit) {
+        for (_, message) in &errors {
+            eprintln!("kickoff: {message}");
+        }
+    }
     match args.format {
         Format::Text => {
             for r in &reports {
@@ -87,7 +93,7 @@ fn summary(checked: usize, failed: usize, errors: usize) -> String {
         checked - failed
     );
     if errors > 0 {
-        s.push_str(&format!("; {errors} could not be checked (said above)"));
+        s.push_str(&format!("; {errors} could not be checked"));
     }
     s
 }
