@@ -17,6 +17,11 @@ echo "== cargo test"
 export KICKOFF_REQUIRE_TMUX=1
 cargo test --all-targets
 
+if [ "${KICKOFF_SKIP_PRE_COMMIT:-0}" != 1 ]; then
+  echo "== the pre-commit hook through pre-commit try-repo (a release build of kickoff)"
+  bash scripts/pre-commit-try.sh
+fi
+
 if [ "${KICKOFF_SKIP_DIAGRAMS:-0}" != 1 ]; then
   echo "== the doc's Mermaid diagrams through a real renderer (mermaid-cli)"
   bash scripts/check-diagrams.sh

@@ -19,6 +19,10 @@ pub struct Builtin {
     pub questionnaire: &'static str,
     pub rules: &'static str,
     pub score: &'static str,
+    /// The three files as JSON (build.rs), what is parsed on start.
+    pub questionnaire_json: &'static str,
+    pub rules_json: &'static str,
+    pub score_json: &'static str,
 }
 
 pub const BUILTINS: &[Builtin] = &[Builtin {
@@ -26,6 +30,9 @@ pub const BUILTINS: &[Builtin] = &[Builtin {
     questionnaire: include_str!("../questionnaires/ml-experiment.toml"),
     rules: include_str!("../questionnaires/ml-experiment.rules.toml"),
     score: include_str!("../questionnaires/ml-experiment.score.toml"),
+    questionnaire_json: include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.json")),
+    rules_json: include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.rules.json")),
+    score_json: include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.score.json")),
 }];
 
 pub const DEFAULT_QUESTIONNAIRE: &str = "ml-experiment";
@@ -80,10 +87,10 @@ impl Bundle {
     pub fn builtin(id: &str) -> Option<Result<Bundle, FileError>> {
         let b = BUILTINS.iter().find(|b| b.id == id)?;
         Some(Self::from_sources(
-            b.questionnaire,
+            b.questionnaire_json,
             &builtin_path(b.id, ""),
-            Some((b.rules, builtin_path(b.id, ".rules"))),
-            Some((b.score, builtin_path(b.id, ".score"))),
+            Some((b.rules_json, builtin_path(b.id, ".rules"))),
+            Some((b.score_json, builtin_path(b.id, ".score"))),
             None,
         ))
     }
@@ -239,4 +246,34 @@ impl Bundle {
 
 fn builtin_path(id: &str, suffix: &str) -> PathBuf {
     PathBuf::from(format!("<built-in>/{id}{suffix}.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_files_read_the_same_as_json_and_as_toml() {
+        for b in BUILTINS {
+            for (toml, json) in [
+                (b.questionnaire, b.questionnaire_json),
+                (b.rules, b.rules_json),
+                (b.score, b.score_json),
+            ] {
+                assert!(json.starts_with('{'), "build.rs converted it");
+                let from_toml: toml::Value =
+                    crate::source::parse_toml(toml, Path::new("t")).unwrap();
+                let from_json: toml::Value =
+                    crate::source::parse_toml(json, Path::new("j")).unwrap();
+                assert_eq!(from_toml, from_json);
+            }
+        }
+        let toml = include_str!("../questionnaires/placeholders.toml");
+        let json = include_str!(concat!(env!("OUT_DIR"), "/placeholders.json"));
+        let from_toml: toml::Value = crate::source::parse_toml(toml, Path::new("t")).unwrap();
+        assert_eq!(
+            from_toml,
+            crate::source::parse_toml::<toml::Value>(json, Path::new("j")).unwrap()
+        );
+    }
 }

@@ -15,6 +15,8 @@ mod critique;
 mod diff;
 mod exit;
 mod merge;
+mod init;
+mod report;
 mod respond;
 
 pub use check::{CheckArgs, FailOn, Format};
@@ -23,6 +25,7 @@ pub use diff::{DiffArgs, DiffFormat};
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
 pub use merge::MergeArgs;
+pub use report::ReportArgs;
 pub use respond::RespondArgs;
 
 #[derive(Parser, Debug)]
@@ -89,6 +92,18 @@ pub enum Command {
     /// Two versions of a plan compared by question: answers, findings, readiness and open
     /// questions (`kickoff diff A B`, or `kickoff diff FILE --rev REV` against git)
     Diff(DiffArgs),
+    /// A portfolio of every plan under the paths: project, questionnaire, status, owner,
+    /// readiness, blockers, open questions, last updated, days since the last critique
+    Report(ReportArgs),
+    /// Set a repository up for a team: a starting session (kickoff.toml), the team's config
+    /// with an empty rule pack and a copy of the doc template (kickoff/), the .gitattributes
+    /// lines for the diff and merge drivers, and a CI workflow. Refuses, writing nothing, if
+    /// any of these files exists
+    Init {
+        /// The repository (default: the current directory)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// List, show or validate questionnaires
     Questionnaire {
         #[command(subcommand)]
@@ -176,6 +191,8 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         Command::Critique(args) => critique::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Init { dir } => init::run(&dir),
+        Command::Report(args) => report::run(args),
         Command::Questionnaire { command } => questionnaire(command),
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -104,6 +104,49 @@ pub fn bundle_for(
     })
 }
 
+/// Which bundle [`bundle_for`] loads, as a key: sessions with the same key share it.
+fn bundle_key(path: &Path, questionnaire: Option<&str>, session: &Session) -> String {
+    match (questionnaire, &session.questionnaire_path) {
+        (Some(spec), _) => format!("spec:{spec}"),
+        (None, Some(rel)) => {
+            let file = path.parent().unwrap_or(Path::new(".")).join(rel);
+            let file = std::fs::canonicalize(&file).unwrap_or(file);
+            format!("file:{}", file.display())
+        }
+        (None, None) => format!("builtin:{}", session.questionnaire),
+    }
+}
+
+/// Bundles already loaded: checking many sessions loads each questionnaire (with the rule packs
+/// added to it) once.
+#[derive(Default)]
+pub struct Bundles {
+    loaded: std::collections::HashMap<String, Bundle>,
+}
+
+impl Bundles {
+    /// [`open_checked`] with the bundle loaded once per questionnaire and reused; `prepare`
+    /// runs on each newly loaded one (to add rule packs).
+    pub fn open_checked(
+        &mut self,
+        path: &Path,
+        questionnaire: Option<&str>,
+        lenient: bool,
+        prepare: impl FnOnce(&mut Bundle) -> Result<(), Error>,
+    ) -> Result<(&Bundle, Session, Vec<Problem>), Error> {
+        let session = Session::load(path)?;
+        let key = bundle_key(path, questionnaire, &session);
+        if !self.loaded.contains_key(&key) {
+            let mut bundle = bundle_for(&session, path, questionnaire)?;
+            prepare(&mut bundle)?;
+            self.loaded.insert(key.clone(), bundle);
+        }
+        let bundle = &self.loaded[&key];
+        let (session, problems) = checked(path, bundle, session, lenient)?;
+        Ok((bundle, session, problems))
+    }
+}
+
 /// Like [`open`], with answers of an older shape converted (each conversion listed among the
 /// problems); fails when there are problems, unless `lenient`.
 pub fn open_checked(
@@ -111,7 +154,17 @@ pub fn open_checked(
     questionnaire: Option<&str>,
     lenient: bool,
 ) -> Result<(Bundle, Session, Vec<Problem>), Error> {
-    let (bundle, mut session) = open(path, questionnaire)?;
+    let (bundle, session) = open(path, questionnaire)?;
+    let (session, problems) = checked(path, &bundle, session, lenient)?;
+    Ok((bundle, session, problems))
+}
+
+fn checked(
+    path: &Path,
+    bundle: &Bundle,
+    mut session: Session,
+    lenient: bool,
+) -> Result<(Session, Vec<Problem>), Error> {
     refuse_conflicts(path, &session)?;
     let mut problems = session.upgrade(&bundle.questionnaire);
     problems.extend(session.problems(&bundle.questionnaire));
@@ -121,7 +174,7 @@ pub fn open_checked(
             problems,
         });
     }
-    Ok((bundle, session, problems))
+    Ok((session, problems))
 }
 
 /// A session with answers a merge left undecided is not a plan to review or render yet.

@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 
 use std::process::ExitCode;
 
+mod ci;
 mod llm;
+mod many;
+mod sarif;
+mod text;
 
 use clap::ValueEnum;
 use serde::Serialize;
@@ -12,13 +16,17 @@ use serde::Serialize;
 use super::exit::EXIT_FAILED;
 use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
-use crate::text::wrap;
 use crate::workspace::{self, Error};
 
 /// `kickoff check`'s arguments.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    pub(super) file: PathBuf,
+    /// Session files, directories (searched recursively for session files: `*.toml` files
+    /// with a top-level `questionnaire_version`; questionnaires, rule packs and config files
+    /// are skipped) and glob patterns (`'plans/**/*.toml'`, expanded by kickoff, so quoting
+    /// works on every shell). Checked in parallel; the exit code is the worst file's
+    #[arg(required = true, value_name = "PATHS")]
+    pub(super) paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(super) format: Format,
     /// Lowest severity that makes the check fail (exit code 1); `never` only reports
@@ -46,6 +54,12 @@ pub struct CheckArgs {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers)
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the session files' lines
+    Github,
+    /// JUnit XML (GitLab, Jenkins): a test suite per file, a test case per rule
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -175,8 +189,44 @@ fn response_problems(
 }
 
 pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
+    // One file named as it is: its report exactly as it always was, and its error as the
+    // command's.
+    if let [file] = args.paths.as_slice()
+        && !file.is_dir()
+        && !crate::plans::has_glob_chars(&file.to_string_lossy())
+        && matches!(args.format, Format::Text | Format::Json)
+    {
+        let report = check_file(file, &args, &mut workspace::Bundles::default())?;
+        crate::out!("{}", report.printed);
+        return Ok(ExitCode::from(if report.failed { EXIT_FAILED } else { 0 }));
+    }
+    Ok(ExitCode::from(many::run(&args)))
+}
+
+/// What one file's check gives: whether it failed, its report as `check FILE` prints it (text
+/// and JSON), and its findings located in the file (the CI formats).
+pub(super) struct FileReport {
+    path: PathBuf,
+    failed: bool,
+    printed: String,
+    items: Vec<ci::Item>,
+    rules: Vec<ci::RuleInfo>,
+}
+
+fn fail_on_name(fail_on: FailOn) -> &'static str {
+    match fail_on {
+        FailOn::Blocker => "blocker",
+        FailOn::Warning => "warning",
+        FailOn::Never => "never",
+    }
+}
+
+pub(super) fn check_file(
+    file: &Path,
+    args: &CheckArgs,
+    bundles: &mut workspace::Bundles,
+) -> Result<FileReport, Error> {
     let CheckArgs {
-        ref file,
         format,
         fail_on,
         allow_open,
@@ -184,15 +234,17 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
         ref questionnaire,
         lenient,
         fail_on_llm,
-    } = args;
+        ..
+    } = *args;
     // Answers that do not fit would silently switch rules off: an input error unless asked.
-    let (mut bundle, session, problems) =
-        workspace::open_checked(file, questionnaire.as_deref(), lenient)?;
-    workspace::add_rule_packs(&mut bundle, rules)?;
+    let (bundle, session, problems) =
+        bundles.open_checked(file, questionnaire.as_deref(), lenient, |b| {
+            workspace::add_rule_packs(b, rules)
+        })?;
     let mut review = bundle.review(&session.answers);
     bundle.attach_responses(&mut review, &session.responses);
     let mut problems = problems;
-    problems.extend(response_problems(&bundle, &session));
+    problems.extend(response_problems(bundle, &session));
     let q = &bundle.questionnaire;
     let open: Vec<OpenQuestion> = review
         .open_required(q)
@@ -212,12 +264,19 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
     let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let llm = crate::reviewer::session_findings(&session, &review.findings, &review.asked);
     let critique = crate::reviewer::latest_critique(&session);
+    let failing = |f: &Finding| {
+        fail_on
+            .threshold()
+            .is_some_and(|t| f.severity >= t && !is_waived(f))
+    };
     let failed = fail_on.threshold().is_some_and(|t| {
-        let failing = |f: &&Finding| f.severity >= t && !is_waived(f);
-        review.findings.iter().any(|f| failing(&f))
+        review.findings.iter().any(failing)
             || (!allow_open && !open.is_empty())
             || (fail_on_llm && llm.iter().any(|f| llm::fails(f, t)))
     });
+    let mut printed = String::new();
+    let mut items = Vec::new();
+    let mut rule_infos = Vec::new();
     match format {
         Format::Json => {
             let report = Report {
@@ -229,11 +288,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
                 },
                 passed: !failed,
                 allow_open,
-                fail_on: match fail_on {
-                    FailOn::Blocker => "blocker",
-                    FailOn::Warning => "warning",
-                    FailOn::Never => "never",
-                },
+                fail_on: fail_on_name(fail_on),
                 counts: Counts {
                     blocker: n(Severity::Blocker),
                     warning: n(Severity::Warning),
@@ -272,142 +327,38 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
                     })
                     .collect(),
             };
-            crate::outln!(
-                "{}",
-                serde_json::to_string_pretty(&report).expect("serialisable")
-            );
+            printed = serde_json::to_string_pretty(&report).expect("serialisable") + "\n";
         }
         Format::Text => {
-            crate::out!(
-                "{}",
-                text_report(file, &bundle, &review, &open, &problems, failed)
-            );
+            printed = text::text_report(file, bundle, &review, &open, &problems, failed);
             if let Some(c) = critique {
-                crate::out!("{}", llm::text_block(&llm, c, fail_on_llm));
+                printed.push_str(&llm::text_block(&llm, c, fail_on_llm));
             }
         }
+        Format::Sarif | Format::Github | Format::Junit => {
+            let source = crate::source::read(file)?;
+            let lines = crate::locate::Lines::of(&source);
+            let open_fails = !allow_open && fail_on != FailOn::Never;
+            items = ci::items(ci::Inputs {
+                lines: &lines,
+                findings: &review.findings,
+                failing: &failing,
+                open: &open,
+                open_fails,
+                problems: &problems,
+                llm: &llm,
+                llm_fails: &|f| {
+                    fail_on_llm && fail_on.threshold().is_some_and(|t| llm::fails(f, t))
+                },
+            });
+            rule_infos = ci::rules(bundle);
+        }
     }
-    Ok(if failed {
-        ExitCode::from(EXIT_FAILED)
-    } else {
-        ExitCode::SUCCESS
+    Ok(FileReport {
+        path: file.to_path_buf(),
+        failed,
+        printed,
+        items,
+        rules: rule_infos,
     })
-}
-
-fn text_report(
-    file: &Path,
-    bundle: &crate::bundle::Bundle,
-    review: &crate::bundle::Review,
-    open: &[OpenQuestion],
-    problems: &[crate::source::Problem],
-    failed: bool,
-) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let c = counts(&review.findings);
-    let n = |s| *c.get(&s).unwrap_or(&0);
-    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
-    let count = |k: usize, word: &str| crate::text::plural(k, word, None);
-    let _ = writeln!(
-        out,
-        "{}: {}, {}, {}, {}{}: {}",
-        file.display(),
-        count(n(Severity::Blocker), "blocker"),
-        count(n(Severity::Warning), "warning"),
-        count(n(Severity::Info), "note"),
-        count(open.len(), "open question"),
-        if waived > 0 {
-            format!(", {waived} waived by a response")
-        } else {
-            String::new()
-        },
-        if failed { "FAILED" } else { "passed" }
-    );
-    if let Some(r) = &review.readiness {
-        let parts: Vec<String> = r
-            .sections
-            .iter()
-            .map(|s| format!("{} {}", s.name, s.score))
-            .collect();
-        let _ = writeln!(
-            out,
-            "Readiness (ML Test Score): {} ({}); {}",
-            r.score,
-            r.band,
-            parts.join(", ")
-        );
-    }
-    for p in problems {
-        let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
-    }
-    if !open.is_empty() {
-        let _ = writeln!(out, "\nOpen questions (required, not answered yet):");
-        for o in open {
-            let _ = writeln!(out, "  open `{}` ({}): {}", o.id, o.section, o.prompt);
-        }
-    }
-    for (severity, title) in [
-        (Severity::Blocker, "Blockers"),
-        (Severity::Warning, "Warnings"),
-        (Severity::Info, "Worth a thought"),
-    ] {
-        let group: Vec<&Finding> = review
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "\n{title}:");
-        for f in group {
-            let section = bundle
-                .questionnaire
-                .sections
-                .iter()
-                .find(|s| s.id == f.section)
-                .map_or("", |s| s.title.as_str());
-            let _ = writeln!(
-                out,
-                "  {} [{}] at `{}` ({section})",
-                severity.name(),
-                f.rule,
-                f.question
-            );
-            for line in wrap(&f.message, 90) {
-                let _ = writeln!(out, "      {line}");
-            }
-            if !f.reference.is_empty() {
-                let _ = writeln!(out, "      ref: {}", f.reference);
-            }
-            if let Some(r) = &f.response {
-                let _ = writeln!(out, "      {}", response_line(r));
-            }
-        }
-    }
-    out
-}
-
-/// A response under its finding: what the team said, and whether it still counts.
-fn response_line(r: &crate::response::FindingResponse) -> String {
-    let mut parts = vec![r.status.name().to_string()];
-    if !r.owner.is_empty() {
-        parts.push(format!("owner {}", r.owner));
-    }
-    if !r.date.is_empty() {
-        parts.push(r.date.clone());
-    }
-    let said = if r.reason.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", r.reason)
-    };
-    let state = if r.stale {
-        " (STALE: the answers it was about changed since, so it no longer counts)"
-    } else if r.waives {
-        " (waived)"
-    } else {
-        ""
-    };
-    format!("response: {}{said}{state}", parts.join(", "))
 }

@@ -119,7 +119,7 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
 /// "passed"; the exit code stays 0, as a critique is not a gate.
 fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
     check::run(CheckArgs {
-        file: file.to_path_buf(),
+        paths: vec![file.to_path_buf()],
         format: Format::Text,
         fail_on: FailOn::Blocker,
         allow_open: false,

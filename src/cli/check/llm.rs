@@ -118,7 +118,7 @@ pub(super) fn text_block(shown: &[ShownFinding], critique: &Critique, may_fail: 
             let _ = writeln!(out, "      {line}");
         }
         if let Some(r) = &f.response {
-            let _ = writeln!(out, "      {}", super::response_line(r));
+            let _ = writeln!(out, "      {}", super::text::response_line(r));
         }
     }
     out

@@ -1,0 +1,30 @@
+//! The built-in questionnaire, rule pack, scorecard and placeholder list, converted from TOML
+//! to JSON at build time: the binary parses JSON several times faster, and these files are
+//! parsed on every start (`kickoff check` and `render` are whole processes of a few
+//! milliseconds). The TOML files stay the source people read and edit.
+
+use std::path::Path;
+
+const FILES: &[&str] = &[
+    "questionnaires/ml-experiment.toml",
+    "questionnaires/ml-experiment.rules.toml",
+    "questionnaires/ml-experiment.score.toml",
+    "questionnaires/placeholders.toml",
+];
+
+fn main() {
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    for file in FILES {
+        println!("cargo:rerun-if-changed={file}");
+        let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        // A file that does not parse is left as TOML: the build goes on and loading it reports
+        // the error with its line and column, as for any other file.
+        let json = match toml::from_str::<toml::Value>(&source) {
+            Ok(value) => serde_json::to_string(&value).expect("TOML values are JSON values"),
+            Err(_) => source,
+        };
+        let name = Path::new(file).file_name().expect("a file name");
+        let name = name.to_string_lossy().replace(".toml", ".json");
+        std::fs::write(Path::new(&out).join(name), json).expect("OUT_DIR is writable");
+    }
+}

@@ -1,0 +1,215 @@
+//! `kickoff check PATHS...`: every session file the paths name, checked in parallel (a thread
+//! a core, each loading a questionnaire once), reported in one output with one summary; the
+//! exit code is the worst file's (2 for a file or path that could not be checked).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::super::exit::{EXIT_FAILED, EXIT_INPUT};
+use super::{CheckArgs, FileReport, Format, check_file, ci, sarif};
+
+/// Checks every plan under `args.paths` and prints the reports; returns the exit code.
+pub(super) fn run(args: &CheckArgs) -> u8 {
+    let found = crate::plans::find(&args.paths);
+    let mut errors: Vec<(String, String)> = Vec::new();
+    for e in &found.errors {
+        errors.push((path_of(e), e.to_string()));
+    }
+    let mut reports = Vec::new();
+    for (path, result) in found.files.iter().zip(check_all(&found.files, args)) {
+        match result {
+            Ok(r) => reports.push(r),
+            Err(message) => errors.push((path.display().to_string(), message)),
+        }
+    }
+    let failed = reports.iter().filter(|r| r.failed).count();
+    let code = if !errors.is_empty() {
+        EXIT_INPUT
+    } else if failed > 0 {
+        EXIT_FAILED
+    } else {
+        0
+    };
+    let summary = summary(reports.len(), failed, errors.len());
+    // The documents hold the errors too; standard error has them for the CI log.
+    if matches!(args.format, Format::Json | Format::Sarif | Format::Junit) {
+        for (_, message) in &errors {
+            eprintln!("kickoff: {message}");
+        }
+    }
+    match args.format {
+        Format::Text => {
+            for r in &reports {
+                crate::out!("{}", r.printed);
+            }
+            for (_, message) in &errors {
+                eprintln!("kickoff: {message}");
+            }
+            crate::outln!("{summary}");
+        }
+        Format::Github => {
+            crate::out!("{}", ci::github(&reports, |r| uri(&r.path)));
+            for (path, message) in &errors {
+                crate::outln!(
+                    "::error file={},title=kickoff check::{}",
+                    uri(Path::new(path)),
+                    message.replace('%', "%25").replace('\n', "%0A")
+                );
+            }
+            crate::outln!("{summary}");
+        }
+        Format::Json => {
+            crate::out!("{}", json(&reports, &errors, code == 0, failed));
+            eprintln!("{summary}");
+        }
+        Format::Sarif => {
+            crate::out!(
+                "{}",
+                sarif::sarif(&reports, &errors, |r| uri(&r.path), |p| uri(Path::new(p)))
+            );
+            eprintln!("{summary}");
+        }
+        Format::Junit => {
+            crate::out!("{}", ci::junit(&reports, &errors, |r| uri(&r.path)));
+            eprintln!("{summary}");
+        }
+    }
+    code
+}
+
+fn path_of(e: &crate::plans::PathError) -> String {
+    use crate::plans::PathError::*;
+    match e {
+        Missing(p) | EmptyDir(p) | NoMatch(p) => p.clone(),
+        BadPattern { pattern, .. } => pattern.clone(),
+        Unreadable { path, .. } => path.clone(),
+    }
+}
+
+fn summary(checked: usize, failed: usize, errors: usize) -> String {
+    let mut s = format!(
+        "kickoff check: checked {}: {} passed, {failed} failed",
+        crate::text::plural(checked, "file", None),
+        checked - failed
+    );
+    if errors > 0 {
+        s.push_str(&format!("; {errors} could not be checked"));
+    }
+    s
+}
+
+/// Each file's report, in the order given; a thread a core takes the next file until none is
+/// left, with bundles of its own (a questionnaire is not shared across threads).
+fn check_all(files: &[PathBuf], args: &CheckArgs) -> Vec<Result<FileReport, String>> {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, files.len().max(1));
+    let mut results: Vec<Option<Result<FileReport, String>>> =
+        std::iter::repeat_with(|| None).take(files.len()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut bundles = crate::workspace::Bundles::default();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let result =
+                            check_file(file, args, &mut bundles).map_err(|e| e.to_string());
+                        done.push((i, result));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().expect("a check thread panicked") {
+                results[i] = Some(r);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every file checked"))
+        .collect()
+}
+
+/// A path as a URI relative to the directory kickoff runs in (the repository root in CI), with
+/// `/` separators and the characters a URI can't hold percent-encoded.
+fn uri(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = match (path.is_absolute(), &cwd) {
+        (true, Some(cwd)) => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The JSON of several files: each file's report as `check FILE --format json` prints it, the
+/// paths that could not be checked, and the counts.
+fn json(
+    reports: &[FileReport],
+    errors: &[(String, String)],
+    passed: bool,
+    failed: usize,
+) -> String {
+    let indent = |s: &str| {
+        s.trim_end()
+            .lines()
+            .map(|l| format!("    {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let reports: Vec<String> = reports.iter().map(|r| indent(&r.printed)).collect();
+    let errors: Vec<String> = errors
+        .iter()
+        .map(|(path, message)| {
+            indent(
+                &serde_json::to_string_pretty(&serde_json::json!({
+                    "path": path, "message": message
+                }))
+                .expect("serialisable"),
+            )
+        })
+        .collect();
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            "[]".to_string()
+        } else {
+            format!("[\n{}\n  ]", items.join(",\n"))
+        }
+    };
+    let checked = reports.len();
+    let unchecked = errors.len();
+    format!(
+        "{{\n  \"schema\": \"kickoff.check-many/1\",\n  \"passed\": {passed},\n  \"counts\": {{\n    \"files\": {checked},\n    \"passed\": {},\n    \"failed\": {failed},\n    \"not_checked\": {unchecked}\n  }},\n  \"reports\": {},\n  \"errors\": {}\n}}\n",
+        checked - failed,
+        list(reports),
+        list(errors)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(uri(&cwd.join("plans/a b.toml")), "plans/a%20b.toml");
+        assert_eq!(uri(Path::new("./x/y.toml")), "x/y.toml");
+    }
+}

@@ -1,0 +1,126 @@
+//! The text report of one checked file: the counts, the readiness, the open questions, then the
+//! findings grouped by severity.
+
+use std::path::Path;
+
+use super::{OpenQuestion, is_waived};
+use crate::critic::{Finding, Severity, counts};
+use crate::text::wrap;
+
+pub(super) fn text_report(
+    file: &Path,
+    bundle: &crate::bundle::Bundle,
+    review: &crate::bundle::Review,
+    open: &[OpenQuestion],
+    problems: &[crate::source::Problem],
+    failed: bool,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let c = counts(&review.findings);
+    let n = |s| *c.get(&s).unwrap_or(&0);
+    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
+    let count = |k: usize, word: &str| crate::text::plural(k, word, None);
+    let _ = writeln!(
+        out,
+        "{}: {}, {}, {}, {}{}: {}",
+        file.display(),
+        count(n(Severity::Blocker), "blocker"),
+        count(n(Severity::Warning), "warning"),
+        count(n(Severity::Info), "note"),
+        count(open.len(), "open question"),
+        if waived > 0 {
+            format!(", {waived} waived by a response")
+        } else {
+            String::new()
+        },
+        if failed { "FAILED" } else { "passed" }
+    );
+    if let Some(r) = &review.readiness {
+        let parts: Vec<String> = r
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.score))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Readiness (ML Test Score): {} ({}); {}",
+            r.score,
+            r.band,
+            parts.join(", ")
+        );
+    }
+    for p in problems {
+        let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
+    }
+    if !open.is_empty() {
+        let _ = writeln!(out, "\nOpen questions (required, not answered yet):");
+        for o in open {
+            let _ = writeln!(out, "  open `{}` ({}): {}", o.id, o.section, o.prompt);
+        }
+    }
+    for (severity, title) in [
+        (Severity::Blocker, "Blockers"),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Worth a thought"),
+    ] {
+        let group: Vec<&Finding> = review
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        for f in group {
+            let section = bundle
+                .questionnaire
+                .sections
+                .iter()
+                .find(|s| s.id == f.section)
+                .map_or("", |s| s.title.as_str());
+            let _ = writeln!(
+                out,
+                "  {} [{}] at `{}` ({section})",
+                severity.name(),
+                f.rule,
+                f.question
+            );
+            for line in wrap(&f.message, 90) {
+                let _ = writeln!(out, "      {line}");
+            }
+            if !f.reference.is_empty() {
+                let _ = writeln!(out, "      ref: {}", f.reference);
+            }
+            if let Some(r) = &f.response {
+                let _ = writeln!(out, "      {}", response_line(r));
+            }
+        }
+    }
+    out
+}
+
+/// A response under its finding: what the team said, and whether it still counts.
+pub(super) fn response_line(r: &crate::response::FindingResponse) -> String {
+    let mut parts = vec![r.status.name().to_string()];
+    if !r.owner.is_empty() {
+        parts.push(format!("owner {}", r.owner));
+    }
+    if !r.date.is_empty() {
+        parts.push(r.date.clone());
+    }
+    let said = if r.reason.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", r.reason)
+    };
+    let state = if r.stale {
+        " (STALE: the answers it was about changed since, so it no longer counts)"
+    } else if r.waives {
+        " (waived)"
+    } else {
+        ""
+    };
+    format!("response: {}{said}{state}", parts.join(", "))
+}
