@@ -3,8 +3,7 @@
 # team's repository would (`pre-commit try-repo`, which builds kickoff with cargo): on a
 # temporary repository with a sound plan, a plan with blockers and a rule pack, it checks the
 # two plans (not the rule pack) and fails on the blockers. pre-commit comes from PyPI at the version pinned in
-# scripts/requirements-ci.txt, into a venv cached outside the clone (the hook's release build
-# is not reused across runs: try-repo makes a new clone each time). KICKOFF_SKIP_PRE_COMMIT=1 skips it.
+# scripts/requirements-ci.txt, into a venv cached outside the clone. KICKOFF_SKIP_PRE_COMMIT=1 skips it.
 set -euo pipefail
 [ "${KICKOFF_SKIP_PRE_COMMIT:-}" = 1 ] && { echo "pre-commit hook test skipped"; exit 0; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,6 +14,13 @@ if [ ! -x "$venv/bin/pre-commit" ]; then
     "$venv/bin/pip" install -q -r "$root/scripts/requirements-ci.txt"
 fi
 export PRE_COMMIT_HOME="$cache/pre-commit"
+# The hook's `cargo install` builds in a target directory kept beside the venv, without
+# optimisation: the test is of the hook, not of kickoff's speed, and a second run rebuilds only
+# kickoff itself.
+export CARGO_TARGET_DIR="$cache/pre-commit-target"
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0
+export CARGO_PROFILE_RELEASE_DEBUG=false
+export CARGO_PROFILE_RELEASE_INCREMENTAL=true
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"

@@ -18,7 +18,7 @@ export KICKOFF_REQUIRE_TMUX=1
 cargo test --all-targets
 
 if [ "${KICKOFF_SKIP_PRE_COMMIT:-0}" != 1 ]; then
-  echo "== the pre-commit hook through pre-commit try-repo (a release build of kickoff)"
+  echo "== the pre-commit hook through pre-commit try-repo (it builds kickoff)"
   bash scripts/pre-commit-try.sh
 fi
 
