@@ -14,8 +14,8 @@ mod check;
 mod critique;
 mod diff;
 mod exit;
-mod merge;
 mod init;
+mod merge;
 mod report;
 mod respond;
 

@@ -5,7 +5,8 @@
 //! A plan found in a directory or by a pattern is a `*.toml` file with a top-level
 //! `questionnaire_version` key: every session file has one, while questionnaires, rule packs,
 //! scorecards and config files do not. The test reads the text, not the TOML, so a session
-//! file that no longer parses is still found, and reported.
+//! file that no longer parses is still found, and reported; so is a file named `kickoff.toml`
+//! or `*.kickoff.toml` whatever its text.
 
 use std::path::{Path, PathBuf};
 
@@ -55,9 +56,15 @@ pub fn is_session_text(text: &str) -> bool {
     false
 }
 
+/// A session file by its text, or by its name (`kickoff.toml`, `*.kickoff.toml`, the names
+/// `kickoff init` and the pre-commit hook use): one so named that has lost its key or no longer
+/// reads is still a plan, to be reported rather than skipped.
 fn is_session_file(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
     path.extension().is_some_and(|e| e == "toml")
-        && std::fs::read_to_string(path).is_ok_and(|t| is_session_text(&t))
+        && (name == "kickoff.toml"
+            || name.ends_with(".kickoff.toml")
+            || std::fs::read(path).is_ok_and(|t| is_session_text(&String::from_utf8_lossy(&t))))
 }
 
 /// Whether an argument is a glob pattern rather than a path.
@@ -184,10 +191,16 @@ mod tests {
         std::fs::write(d.join("a/rules.toml"), "questionnaire = \"q\"\n").unwrap();
         std::fs::write(d.join("a/notes.md"), session).unwrap();
         std::fs::write(d.join(".git/three.toml"), session).unwrap();
+        // Named as a plan, it is one even when its text no longer says so.
+        std::fs::write(d.join("a/broken.kickoff.toml"), "not toml [").unwrap();
         let found = find(&[d.join("a")]);
         assert_eq!(
             found.files,
-            vec![d.join("a/b/two.toml"), d.join("a/one.toml")]
+            vec![
+                d.join("a/b/two.toml"),
+                d.join("a/broken.kickoff.toml"),
+                d.join("a/one.toml")
+            ]
         );
         assert!(found.errors.is_empty());
         // The same file twice is checked once; a pattern is expanded here.
@@ -195,7 +208,11 @@ mod tests {
         let found = find(&[d.join("a/one.toml"), PathBuf::from(pattern)]);
         assert_eq!(
             found.files,
-            vec![d.join("a/one.toml"), d.join("a/b/two.toml")]
+            vec![
+                d.join("a/one.toml"),
+                d.join("a/b/two.toml"),
+                d.join("a/broken.kickoff.toml")
+            ]
         );
         let found = find(&[
             d.join("empty"),

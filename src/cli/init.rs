@@ -16,6 +16,7 @@ pub(super) fn run(dir: &Path) -> Result<ExitCode, Error> {
     crate::outln!(
         "\nNext:\n  \
          git config merge.kickoff.driver \"kickoff merge %O %A %B %P\"   # once per clone (see .gitattributes)\n  \
+         git config diff.kickoff.textconv \"kickoff diff --textconv\"     # git diff by question\n  \
          export KICKOFF_CONFIG=kickoff/config.toml                    # the team's rule pack joins every check\n  \
          kickoff resume kickoff.toml                                  # answer the questions\n  \
          kickoff render kickoff.toml --template kickoff/design-doc.md.j2 -o design.md\n  \
