@@ -166,15 +166,21 @@ fn checked(
     lenient: bool,
 ) -> Result<(Session, Vec<Problem>), Error> {
     refuse_conflicts(path, &session)?;
-    let mut problems = session.upgrade(&bundle.questionnaire);
+    // A session of an older version whose answers all still fit is read as it is; the note
+    // that it will be saved as the new version is no reason to refuse it.
+    let (version, mut problems): (Vec<Problem>, Vec<Problem>) = session
+        .upgrade(&bundle.questionnaire)
+        .into_iter()
+        .partition(|p| p.question.is_none() && p.subject == "session");
     problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
+        problems.extend(version);
         return Err(Error::InvalidAnswers {
             path: path.to_path_buf(),
             problems,
         });
     }
-    Ok((session, problems))
+    Ok((session, version.into_iter().chain(problems).collect()))
 }
 
 /// A session with answers a merge left undecided is not a plan to review or render yet.

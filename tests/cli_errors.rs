@@ -393,7 +393,7 @@ fn unknown_multi_choice_value_and_too_many_items() {
 }
 
 #[test]
-fn other_questionnaire_version_is_reported() {
+fn other_questionnaire_version_is_read_with_a_note() {
     let text = mini_session(GOOD_ANSWERS).replace(
         &format!(
             "questionnaire_version = \"{}\"",
@@ -401,7 +401,30 @@ fn other_questionnaire_version_is_reported() {
         ),
         "questionnaire_version = \"0-old\"",
     );
-    render_fails(&text, &["s.toml", "version 0-old"]);
+    // Its answers all fit this version: it renders, and says which version it was written for.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.toml", &text);
+    let mini = mini_path();
+    let run = kickoff(
+        dir.path(),
+        &["render", "s.toml", "-q", &mini, "-o", "doc.md"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("written for version 0-old"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("s.toml")).unwrap(),
+        text
+    );
+    // With an answer that no longer fits, the note comes with the refusal.
+    let bad = text.replace(
+        GOOD_ANSWERS,
+        &format!("{GOOD_ANSWERS}favourite_colour = \"teal\"\n"),
+    );
+    render_fails(&bad, &["s.toml", "favourite_colour", "version 0-old"]);
 }
 
 #[test]

@@ -51,7 +51,13 @@ pub(super) fn text_report(
         );
     }
     for p in problems {
-        let _ = writeln!(out, "problem: {}: {}", p.subject, p.message);
+        // The session's own notes (read as a newer version) are not problems with answers.
+        let what = if p.question.is_none() && p.subject == "session" {
+            "note"
+        } else {
+            "problem"
+        };
+        let _ = writeln!(out, "{what}: {}: {}", p.subject, p.message);
     }
     if !open.is_empty() {
         let _ = writeln!(out, "\nOpen questions (required, not answered yet):");
