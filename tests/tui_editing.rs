@@ -176,3 +176,37 @@ fn help_is_on_f1_and_on_question_mark_only_where_nothing_is_typed() {
     let editing = groups.iter().find(|(t, _)| *t == "Editing text").unwrap();
     assert!(editing.1.iter().any(|(k, _)| *k == "^W"));
 }
+
+#[test]
+fn the_export_says_which_typed_numbers_are_not_in_the_doc() {
+    let mut app = app_with(mini());
+    app.interview
+        .session
+        .set("task", Some(Answer::Text("classification".into())));
+    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
+    send(&mut app, Msg::GotoQuestion("positive_rate".into()));
+    type_text(&mut app, "0.05");
+    press(&mut app, KeyCode::Tab.into());
+    send(&mut app, Msg::GotoQuestion("positive_rate".into()));
+    press(&mut app, ctrl('u'));
+    type_text(&mut app, "14 percent");
+    press(&mut app, KeyCode::Tab.into());
+    press(&mut app, ctrl('o'));
+    assert_eq!(app.screen, Screen::Export);
+    let screen = {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).unwrap();
+        terminal.draw(|f| kickoff::tui::view(&app, f)).unwrap();
+        terminal.backend().to_string()
+    };
+    assert!(
+        screen.contains("Not in the doc, typed but not valid: Positive rate? (`14 percent`"),
+        "{screen}"
+    );
+    // The doc holds the last valid answer saved while typing, not the text typed.
+    assert!(matches!(
+        answer(&app, "positive_rate"),
+        Some(Answer::Number(_))
+    ));
+    assert!(!app.export.preview.contains("14 percent"));
+}

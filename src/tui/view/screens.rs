@@ -170,11 +170,26 @@ pub fn render_export(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(field);
     frame.render_widget(block, field);
     frame.render_widget(&app.export.path, inner);
-    let line = match &app.export.result {
+    let mut line = match &app.export.result {
         Some(Ok(p)) => Line::styled(format!(" Wrote {}", p.display()), theme.ok()),
         Some(Err(e)) => Line::styled(format!(" Not written: {e}"), theme.error()),
         None => Line::styled(" Preview below; PgUp/PgDn scroll.", theme.dim()),
     };
+    // A number typed that is not valid is not in the doc: the doc shows the answer saved.
+    let drafts = app.open_drafts();
+    if !drafts.is_empty() {
+        let left_out: Vec<String> = drafts
+            .iter()
+            .map(|(q, why)| format!("{} ({why})", q.doc_label()))
+            .collect();
+        line.push_span(Span::styled(
+            format!(
+                " Not in the doc, typed but not valid: {}",
+                left_out.join("; ")
+            ),
+            theme.severity(crate::critic::Severity::Warning),
+        ));
+    }
     frame.render_widget(Paragraph::new(line), result);
     let block = Block::bordered()
         .title(Span::styled(" Preview ", theme.title()))
