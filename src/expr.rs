@@ -209,6 +209,7 @@ fn unguarded_order(source: &str) -> Option<String> {
 /// them too).
 pub fn register_helpers(env: &mut Environment<'_>) {
     env.add_function("answered", |v: Value| is_answered(&v));
+    env.add_filter("grouped", crate::answer::format_grouped);
     env.add_function("mentions", mentions);
     env.add_function("has_number", |v: Value| {
         text_of(&v).chars().any(|c| c.is_ascii_digit())
@@ -453,6 +454,17 @@ mod tests {
             t("missing is empty or true"),
             "a missing answer does not poison `or`"
         );
+    }
+
+    #[test]
+    fn grouped_writes_large_whole_numbers_as_answers_are_shown() {
+        let out = environment()
+            .render_str(
+                "{{ 626667.4 | round | grouped }} {{ 40000 | grouped }} {{ 9000 | grouped }} {{ 0.06 | grouped }}",
+                minijinja::context! {},
+            )
+            .unwrap();
+        assert_eq!(out, "626,667 40,000 9000 0.06");
     }
 
     #[test]
