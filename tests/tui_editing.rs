@@ -57,14 +57,20 @@ fn clearing_a_text_is_one_step_that_undo_takes_back_and_saves() {
     assert_eq!(answer(&app, "notes"), None, "redo clears again");
 }
 
-#[test]
-fn clearing_a_number_is_undone_too() {
+/// The mini questionnaire on a classification task, focused on its positive rate (a fraction).
+fn at_positive_rate() -> App {
     let mut app = app_with(mini());
     app.interview
         .session
         .set("task", Some(Answer::Text("classification".into())));
     app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));
+    app
+}
+
+#[test]
+fn clearing_a_number_is_undone_too() {
+    let mut app = at_positive_rate();
     type_text(&mut app, "0.05");
     press(&mut app, ctrl('x'));
     assert_eq!(answer(&app, "positive_rate"), None);
@@ -179,12 +185,7 @@ fn help_is_on_f1_and_on_question_mark_only_where_nothing_is_typed() {
 
 #[test]
 fn the_export_says_which_typed_numbers_are_not_in_the_doc() {
-    let mut app = app_with(mini());
-    app.interview
-        .session
-        .set("task", Some(Answer::Text("classification".into())));
-    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
-    send(&mut app, Msg::GotoQuestion("positive_rate".into()));
+    let mut app = at_positive_rate();
     type_text(&mut app, "0.05");
     press(&mut app, KeyCode::Tab.into());
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));

@@ -2,7 +2,7 @@
 //! replaced, so comments, blank lines, key order and the style of every other string stay, and
 //! a `git diff` after one answer shows that answer and `updated`.
 
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 /// `original` (the file as last read or written) changed into the values of `fresh` (the
 /// whole session as kickoff writes it): each value that differs is replaced in place, keeping
@@ -50,15 +50,20 @@ pub fn inline_conflict_rows(text: &str) -> Option<String> {
     Some(format!("{}\n", doc.to_string().trim_end()))
 }
 
-fn sync_table(old: &mut Table, new: &Table) {
+/// Removes the keys of `old` that `kept` says are gone.
+fn remove_gone(old: &mut dyn TableLike, kept: impl Fn(&str) -> bool) {
     let gone: Vec<String> = old
         .iter()
-        .filter(|(k, _)| !new.contains_key(k))
+        .filter(|(k, _)| !kept(k))
         .map(|(k, _)| k.to_string())
         .collect();
     for k in gone {
         old.remove(&k);
     }
+}
+
+fn sync_table(old: &mut Table, new: &Table) {
+    remove_gone(old, |k| new.contains_key(k));
     for (k, item) in new.iter() {
         match old.get_mut(k) {
             Some(mine) => sync_item(mine, item),
@@ -110,14 +115,7 @@ fn sync_tables(old: &mut ArrayOfTables, new: &ArrayOfTables) {
 }
 
 fn sync_inline(old: &mut InlineTable, new: &InlineTable) {
-    let gone: Vec<String> = old
-        .iter()
-        .filter(|(k, _)| !new.contains_key(k))
-        .map(|(k, _)| k.to_string())
-        .collect();
-    for k in gone {
-        old.remove(&k);
-    }
+    remove_gone(old, |k| new.contains_key(k));
     for (k, v) in new.iter() {
         match old.get_mut(k) {
             Some(mine) => sync_value(mine, v),

@@ -133,15 +133,17 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         0 => String::new(),
         n => format!(" +{n} opened"),
     };
-    let essential = format!(
-        "Section {}/{}: {} of {} · required {}/{}{opened} · {blockers} blocker{} ",
-        s + 1,
-        q.sections.len(),
-        here.answered,
-        here.counted,
+    // What is the same in the full and the compact header: the required and the blockers.
+    let rest = format!(
+        "required {}/{}{opened} · {blockers} blocker{} ",
         req.answered,
         req.counted,
         if blockers == 1 { "" } else { "s" }
+    );
+    let (n, sections) = (s + 1, q.sections.len());
+    let essential = format!(
+        "Section {n}/{sections}: {} of {} · {rest}",
+        here.answered, here.counted
     );
     let name = app.interview.project().unwrap_or_else(|| q.title.clone());
     let left_full = format!(" kickoff · {name}");
@@ -149,14 +151,8 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     // screen the section's progress shortens before the name goes.
     let detailed = format!("{answered} of {total} answered · {essential}");
     let compact = format!(
-        "§{}/{} {}/{} · required {}/{}{opened} · {blockers} blocker{} ",
-        s + 1,
-        q.sections.len(),
-        here.answered,
-        here.counted,
-        req.answered,
-        req.counted,
-        if blockers == 1 { "" } else { "s" }
+        "§{n}/{sections} {}/{} · {rest}",
+        here.answered, here.counted
     );
     let fits = |right: &str, keep: usize| {
         (area.width as usize) > right.width() + left_full.width().min(keep)

@@ -23,12 +23,7 @@ pub fn matching(q: &Question, filter: &str) -> Vec<usize> {
     if filter.trim().is_empty() {
         return (0..q.choices.len()).collect();
     }
-    let pattern = Pattern::new(
-        filter,
-        CaseMatching::Ignore,
-        Normalization::Smart,
-        AtomKind::Fuzzy,
-    );
+    let pattern = fuzzy(filter);
     MATCHER.with_borrow_mut(|matcher| {
         let mut buf = Vec::new();
         let mut scored: Vec<(u32, usize)> = q
@@ -46,17 +41,22 @@ pub fn matching(q: &Question, filter: &str) -> Vec<usize> {
     })
 }
 
+/// The filter as a pattern: fzf's rules, case ignored, each word matching.
+fn fuzzy(filter: &str) -> Pattern {
+    Pattern::new(
+        filter,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    )
+}
+
 /// The characters of `label` that `filter` matched (char indices, ascending), to highlight.
 pub fn matched_chars(label: &str, filter: &str) -> Vec<u32> {
     if filter.trim().is_empty() {
         return Vec::new();
     }
-    let pattern = Pattern::new(
-        filter,
-        CaseMatching::Ignore,
-        Normalization::Smart,
-        AtomKind::Fuzzy,
-    );
+    let pattern = fuzzy(filter);
     MATCHER.with_borrow_mut(|matcher| {
         let mut buf = Vec::new();
         let mut indices = Vec::new();
