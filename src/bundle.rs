@@ -11,6 +11,7 @@ use crate::critic::{Critic, Finding};
 use crate::questionnaire::Questionnaire;
 use crate::response::{Response, Status};
 use crate::score::{Readiness, Scorecard};
+use crate::session::{Depth, Session};
 use crate::source::{FileError, read};
 
 /// A questionnaire shipped inside the binary, with its rules and score files.
@@ -48,8 +49,13 @@ pub struct Bundle {
 /// Everything the critic and the score say about a set of answers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
+    /// Which questions are asked: their condition holds and, in a quick session, they are
+    /// essential or answered.
     #[serde(skip)]
     pub visible: Vec<bool>,
+    /// Which questions a quick session leaves for the full interview (`depth::pending`).
+    #[serde(skip)]
+    pub pending: Vec<bool>,
     /// The answers of asked questions, as given (placeholders included, for the doc).
     #[serde(skip)]
     pub asked: Answers,
@@ -58,6 +64,10 @@ pub struct Review {
     #[serde(skip)]
     pub placeholders: BTreeSet<String>,
     pub findings: Vec<Finding>,
+    /// Findings of a quick session that rest on questions it did not ask: they wait for the
+    /// full interview.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<Finding>,
     /// Every finding that fired, superseded ones included: what an incremental review reuses.
     #[serde(skip)]
     pub fired: Vec<Finding>,
@@ -155,9 +165,15 @@ impl Bundle {
 
     /// The review after an answer changed: the rules and score tests that do not read that
     /// answer, nor any question whose visibility flipped, keep their `previous` results.
-    /// The same as [`Bundle::review`], in a fraction of the time.
-    pub fn review_after(&self, previous: &Review, answers: &Answers, changed: &str) -> Review {
-        self.review_with(answers, Some((previous, changed)))
+    /// The same as [`Bundle::review_at`], in a fraction of the time.
+    pub fn review_after(
+        &self,
+        previous: &Review,
+        answers: &Answers,
+        depth: Depth,
+        changed: &str,
+    ) -> Review {
+        self.review_with(answers, depth, Some((previous, changed)))
     }
 
     /// The hash of the answers `rule` reads (its questions, condition and message), as they are
@@ -197,16 +213,37 @@ impl Bundle {
         Response::new(status, reason, owner, self.response_hash(review, rule))
     }
 
+    /// The review of every question's answers, as a full interview asks them.
     pub fn review(&self, answers: &Answers) -> Review {
-        self.review_with(answers, None)
+        self.review_with(answers, Depth::Full, None)
     }
 
-    fn review_with(&self, answers: &Answers, previous: Option<(&Review, &str)>) -> Review {
+    /// The review of a session at its depth, with the team's responses attached.
+    pub fn review_of(&self, session: &Session) -> Review {
+        let mut review = self.review_at(&session.answers, session.depth);
+        self.attach_responses(&mut review, &session.responses);
+        review
+    }
+
+    pub fn review_at(&self, answers: &Answers, depth: Depth) -> Review {
+        self.review_with(answers, depth, None)
+    }
+
+    fn review_with(
+        &self,
+        answers: &Answers,
+        depth: Depth,
+        previous: Option<(&Review, &str)>,
+    ) -> Review {
         let q = &self.questionnaire;
         // Placeholders ("TBD") are unanswered for conditions, rules and the score alike.
         let (effective, mut placeholders) = self.critic.placeholders.strip(q, answers);
         let ctx = crate::answer::AnswerContext::new(&effective);
-        let visible = q.visibility_in(&ctx);
+        let mut visible = q.visibility_in(&ctx);
+        let pending = crate::depth::pending(q, depth, answers, &visible);
+        for (v, p) in visible.iter_mut().zip(&pending) {
+            *v &= !p;
+        }
         placeholders.retain(|id| q.index_of(id).is_some_and(|i| visible[i]));
         // What may have changed: the edited answer and every question shown or hidden by it.
         let previous = previous
@@ -220,13 +257,20 @@ impl Bundle {
                 (before, ids)
             });
         let asked = q.visible_answers(answers, &visible);
+        let answers_ctx = ctx.clone();
         let ctx = minijinja::Value::from_dyn_object(ctx);
         let fired = self.critic.run_after(
             q,
             &ctx,
             previous.as_ref().map(|(b, ids)| (b.fired.as_slice(), ids)),
         );
-        let findings = self.critic.shown(&fired);
+        let (findings, deferred) = crate::depth::defer(
+            &self.critic,
+            q,
+            &answers_ctx,
+            &pending,
+            self.critic.shown(&fired),
+        );
         let readiness = self.scorecard.as_ref().map(|s| {
             let before = previous
                 .as_ref()
@@ -235,9 +279,11 @@ impl Bundle {
         });
         Review {
             visible,
+            pending,
             asked,
             placeholders,
             findings,
+            deferred,
             fired,
             readiness,
         }

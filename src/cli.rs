@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::bundle::BUILTINS;
 use crate::critic::{Severity, counts};
+use crate::session::Depth;
 use crate::workspace::{self, Error, Open};
 
 mod check;
@@ -42,6 +43,13 @@ pub enum Command {
         /// Questionnaire: a built-in id or a TOML file
         #[arg(short, long)]
         questionnaire: Option<String>,
+        /// Ask only the essential questions (about 20, 15 minutes); `resume --full` asks the
+        /// rest later, keeping every answer. Without it or --full, the first screen asks
+        #[arg(long, conflicts_with = "full")]
+        quick: bool,
+        /// Ask every question (the first screen does not ask)
+        #[arg(long)]
+        full: bool,
         /// Session file to create
         #[arg(default_value = "kickoff.toml")]
         file: PathBuf,
@@ -51,6 +59,12 @@ pub enum Command {
         file: PathBuf,
         #[arg(short, long)]
         questionnaire: Option<String>,
+        /// From now on ask only the essential questions (answers to the others stay)
+        #[arg(long, conflicts_with = "full")]
+        quick: bool,
+        /// From now on ask every question: a quick session goes on with the full interview
+        #[arg(long)]
+        full: bool,
     },
     /// The interview one question at a time on plain standard input and output (screen
     /// readers, simple terminals, scripts)
@@ -59,6 +73,12 @@ pub enum Command {
         file: PathBuf,
         #[arg(short, long)]
         questionnaire: Option<String>,
+        /// Ask only the essential questions (a new session, or from now on)
+        #[arg(long, conflicts_with = "full")]
+        quick: bool,
+        /// Ask every question (a quick session goes on with the full interview)
+        #[arg(long)]
+        full: bool,
     },
     /// Render the markdown design doc from a session file
     Render {
@@ -150,23 +170,42 @@ fn ended(e: crate::tui::Ended) -> ExitCode {
 
 fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
     let Some(command) = command else {
-        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either).map(ended);
+        return crate::tui::interview(None, "kickoff.toml".as_ref(), Open::Either, None).map(ended);
     };
     match command {
         Command::New {
             questionnaire,
             file,
-        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::New).map(ended),
+            quick,
+            full,
+        } => crate::tui::interview(
+            questionnaire.as_deref(),
+            &file,
+            Open::New,
+            depth(quick, full),
+        )
+        .map(ended),
         Command::Resume {
             file,
             questionnaire,
-        } => crate::tui::interview(questionnaire.as_deref(), &file, Open::Resume).map(ended),
+            quick,
+            full,
+        } => crate::tui::interview(
+            questionnaire.as_deref(),
+            &file,
+            Open::Resume,
+            depth(quick, full),
+        )
+        .map(ended),
         Command::Plain {
             file,
             questionnaire,
+            quick,
+            full,
         } => crate::plain::interview(
             questionnaire.as_deref(),
             &file,
+            depth(quick, full),
             &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
         )
@@ -207,6 +246,15 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
     }
 }
 
+/// The depth `--quick` or `--full` asks for, if either.
+fn depth(quick: bool, full: bool) -> Option<Depth> {
+    match (quick, full) {
+        (true, _) => Some(Depth::Quick),
+        (_, true) => Some(Depth::Full),
+        _ => None,
+    }
+}
+
 fn render(
     file: &Path,
     output: Option<&Path>,
@@ -237,8 +285,7 @@ fn render(
         },
         None => None,
     };
-    let mut review = bundle.review(&session.answers);
-    bundle.attach_responses(&mut review, &session.responses);
+    let review = bundle.review_of(&session);
     let doc = crate::render::render_doc(
         &bundle,
         &session,

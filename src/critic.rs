@@ -291,6 +291,11 @@ impl Critic {
         self.rules.iter().find(|r| r.def.id == id)
     }
 
+    /// Whether rule `id`'s condition holds on `ctx`; `None` for an unknown rule.
+    pub fn fires(&self, id: &str, ctx: &Value) -> Option<bool> {
+        self.rule(id).map(|r| expr::is_true(&r.condition, ctx))
+    }
+
     /// Every question a rule reads (its `questions`, condition and message), sorted: what a
     /// response to its finding is about.
     pub fn inputs(&self, id: &str) -> Vec<String> {

@@ -167,10 +167,7 @@ impl PlanDiff {
 }
 
 fn review(plan: &Plan) -> Review {
-    let mut review = plan.bundle.review(&plan.session.answers);
-    plan.bundle
-        .attach_responses(&mut review, &plan.session.responses);
-    review
+    plan.bundle.review_of(plan.session)
 }
 
 fn change(id: &str, q: Option<&Question>, b: Option<&Answer>, a: Option<&Answer>) -> AnswerChange {

@@ -7,7 +7,7 @@ use crate::answer::Answer;
 use crate::bundle::{Bundle, Review};
 use crate::questionnaire::{Question, check_answer};
 use crate::response::Response;
-use crate::session::Session;
+use crate::session::{Depth, Session};
 
 /// A session being answered against its questionnaire and rules, with the question in focus.
 pub struct Interview {
@@ -40,8 +40,7 @@ impl Interview {
     /// Opens the interview where the user was (the saved cursor, if that question is still
     /// asked), else at the first question asked and not answered, else at the first asked.
     pub fn new(bundle: Bundle, session: Session) -> Interview {
-        let mut review = bundle.review(&session.answers);
-        bundle.attach_responses(&mut review, &session.responses);
+        let review = bundle.review_of(&session);
         let mut interview = Interview {
             bundle,
             session,
@@ -133,11 +132,43 @@ impl Interview {
             return false;
         }
         self.session.set(id, answer);
-        self.review = self
-            .bundle
-            .review_after(&self.review, &self.session.answers, id);
+        self.review =
+            self.bundle
+                .review_after(&self.review, &self.session.answers, self.session.depth, id);
         self.attach_responses();
         true
+    }
+
+    /// Asks the quick path's questions or all of them, keeping every answer. Focuses the
+    /// first question asked and not answered (switching to full: the first the quick path
+    /// left). True if the depth changed.
+    pub fn set_depth(&mut self, depth: Depth) -> bool {
+        if self.session.depth == depth {
+            return false;
+        }
+        self.session.depth = depth;
+        self.review = self.bundle.review_of(&self.session);
+        let n = self.bundle.questionnaire.len();
+        let to = (0..n)
+            .find(|&i| self.is_asked(i) && !self.is_answered(i))
+            .or_else(|| (0..n).find(|&i| self.is_asked(i)))
+            .unwrap_or(0);
+        self.focus = usize::MAX;
+        self.focus_on(to);
+        true
+    }
+
+    /// How many questions each depth asks with the answers as they are: (quick, full).
+    pub fn depth_sizes(&self) -> (usize, usize) {
+        let count = |depth| {
+            self.bundle
+                .review_at(&self.session.answers, depth)
+                .visible
+                .iter()
+                .filter(|&&v| v)
+                .count()
+        };
+        (count(Depth::Quick), count(Depth::Full))
     }
 
     /// Sets (or with `None` removes) the team's response to a rule's finding.
@@ -167,8 +198,7 @@ impl Interview {
         let focused = &self.focused().id;
         let changed = merged.answers.get(focused) != self.session.answers.get(focused);
         self.session = merged;
-        self.review = self.bundle.review(&self.session.answers);
-        self.attach_responses();
+        self.review = self.bundle.review_of(&self.session);
         changed
     }
 

@@ -20,6 +20,7 @@ pub mod cli;
 mod config;
 mod critic;
 mod critique_findings;
+pub mod depth;
 pub mod diff;
 mod expr;
 mod init;
@@ -57,6 +58,6 @@ pub use questionnaire::{
 };
 pub use render::{RenderError, render_doc};
 pub use score::{Readiness, Scorecard};
-pub use session::{AnswerConflict, Critique, SaveError, Session, answers_hash};
+pub use session::{AnswerConflict, Critique, Depth, SaveError, Session, answers_hash};
 pub use source::{FileError, Problem};
 pub use workspace::{Error, Open, open};

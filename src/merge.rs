@@ -34,9 +34,13 @@ pub struct Merged {
 }
 
 /// Merges `ours` and `theirs`, both descended from `base`. Where only the session's own
-/// fields differ (the cursor, the times), ours win: they say where this user is.
+/// fields differ (the cursor, the times), ours win: they say where this user is. The depth
+/// is the plan's: a side that switched to the full interview takes the merge with it.
 pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
     let mut session = ours.clone();
+    if ours.depth == base.depth {
+        session.depth = theirs.depth;
+    }
     let mut conflicts = Vec::new();
     let ids: std::collections::BTreeSet<&String> = base
         .answers

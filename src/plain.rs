@@ -10,7 +10,7 @@ use crate::answer::{notations, read_number};
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
 use crate::questionnaire::{Kind, Question, check_answer, parse_yes_no};
-use crate::session::{now, write_atomic};
+use crate::session::{Depth, now, write_atomic};
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
 
@@ -107,15 +107,17 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
 pub fn interview(
     questionnaire: Option<&str>,
     file: &Path,
+    depth: Option<Depth>,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<Ended, Error> {
-    let (mut bundle, session, mut store, notes) = workspace::open_for_writing(
+    let (mut bundle, mut session, mut store, notes) = workspace::open_for_writing(
         questionnaire,
         file,
         workspace::Open::Either,
         "a plain interview",
     )?;
+    workspace::set_depth(&bundle, &mut session, &mut store, depth)?;
     // Picking a side of a merge conflict wants both side by side: the full-screen interview.
     workspace::refuse_conflicts(file, &session)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
@@ -126,8 +128,13 @@ pub fn interview(
     let mut iv = Interview::new(bundle, session);
     let _ = writeln!(
         output,
-        "{} ({} questions as things stand). {HOW}",
+        "{}{} ({} questions as things stand). {HOW}",
         iv.bundle.questionnaire.title,
+        if iv.session.depth.is_full() {
+            ""
+        } else {
+            ", quick kickoff: the essential questions (`--full` asks the rest)"
+        },
         iv.progress().asked
     );
     for n in &notes {
@@ -228,7 +235,7 @@ fn save(
                     iv.session
                         .set(&c.question, if keep_theirs { c.theirs } else { c.ours });
                 }
-                iv.review = iv.bundle.review(&iv.session.answers);
+                iv.review = iv.bundle.review_of(&iv.session);
                 store.resolved(*theirs, disk);
             }
             Err(e) => {

@@ -90,8 +90,7 @@ fn plan(
 ) -> Result<Plan, Error> {
     let (bundle, session, _problems) = bundles.open_checked(file, None, true, prepare)?;
     let q = &bundle.questionnaire;
-    let mut review = bundle.review(&session.answers);
-    bundle.attach_responses(&mut review, &session.responses);
+    let review = bundle.review_of(&session);
     let answer = |id: &str| {
         let question = q.get(id)?;
         let a = review.asked.get(id)?;

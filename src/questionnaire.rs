@@ -88,6 +88,10 @@ pub struct Question {
     pub default: Option<toml::Value>,
     #[serde(default)]
     pub required: bool,
+    /// Asked on the quick path too (`kickoff new --quick`): the few answers a kickoff meeting
+    /// needs, and those the blocker rules read.
+    #[serde(default)]
+    pub essential: bool,
     /// A condition over earlier answers; the question is asked only when it is true.
     #[serde(default)]
     pub when: Option<String>,
@@ -337,6 +341,11 @@ impl Questionnaire {
 
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         (0..self.len()).map(|i| self.question(i))
+    }
+
+    /// Whether a quick interview can be had: some question is marked `essential`.
+    pub fn has_quick_path(&self) -> bool {
+        self.questions().any(|q| q.essential)
     }
 
     /// Which questions are asked, given the answers. A question's condition sees only the

@@ -9,7 +9,7 @@ use crate::bundle::{Bundle, Review};
 use crate::critic::{Finding, Severity};
 use crate::expr::{DOC_LIMITS, RenderFailure};
 use crate::markdown;
-use crate::questionnaire::Kind;
+use crate::questionnaire::{Kind, Question, Questionnaire};
 use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
 
@@ -48,7 +48,8 @@ fn list<T: Serialize>(items: &[T]) -> Value {
 /// The reviewer's verdict, from the findings and the open questions.
 #[derive(Serialize)]
 struct Verdict {
-    /// `not_ready` (blockers or open required questions), `conditions` (warnings) or `ready`.
+    /// `not_ready` (blockers or open required questions), `kickoff` (a quick session with
+    /// questions still to be written), `conditions` (warnings) or `ready`.
     status: &'static str,
     title: &'static str,
     blockers: usize,
@@ -62,7 +63,7 @@ struct Verdict {
 impl Verdict {
     /// A finding the team waived (accepted risk, won't fix, not stale) is listed but does not
     /// hold the plan back.
-    fn of(findings: &[Finding], open: usize) -> Verdict {
+    fn of(findings: &[Finding], open: usize, pending: usize) -> Verdict {
         let count = |s: Severity| {
             findings
                 .iter()
@@ -76,6 +77,8 @@ impl Verdict {
         );
         let (status, title) = if blockers > 0 || open > 0 {
             ("not_ready", "Not ready")
+        } else if pending > 0 {
+            ("kickoff", "A quick kickoff, not yet a full review")
         } else if warnings > 0 {
             ("conditions", "Ready with conditions")
         } else {
@@ -104,6 +107,32 @@ struct DocSection<'a> {
     /// [`DocQuestion`] values.
     questions: Vec<Value>,
     answered: usize,
+}
+
+/// What a quick session leaves to the full interview, for the doc: the questions not asked
+/// yet (ids, and their labels by id) and the findings that wait for them.
+#[derive(Serialize)]
+struct DocQuick<'a> {
+    pending: Vec<&'a str>,
+    labels: std::collections::BTreeMap<&'a str, &'a str>,
+    deferred: &'a [Finding],
+}
+
+impl<'a> DocQuick<'a> {
+    fn of(q: &'a Questionnaire, review: &'a Review) -> DocQuick<'a> {
+        let pending: Vec<&Question> = (0..q.len())
+            .filter(|&i| review.pending.get(i).copied().unwrap_or(false))
+            .map(|i| q.question(i))
+            .collect();
+        DocQuick {
+            pending: pending.iter().map(|x| x.id.as_str()).collect(),
+            labels: pending
+                .iter()
+                .map(|x| (x.id.as_str(), x.doc_label()))
+                .collect(),
+            deferred: &review.deferred,
+        }
+    }
 }
 
 /// A question the LLM reviewer asked back, and the team's answer (`""` while there is none).
@@ -203,6 +232,7 @@ fn render_measured(
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
     let llm = crate::reviewer::session_findings(session, &review.findings, &review.asked);
+    let quick = DocQuick::of(q, review);
     let mut sections = Vec::new();
     let mut open = Vec::new();
     for (s, section) in q.sections.iter().enumerate() {
@@ -348,7 +378,8 @@ fn render_measured(
         questions => by_id,
         question_ids => Value::from_object(QuestionIds(all_ids)),
         section_titles => Value::from(Serde(&section_titles)),
-        verdict => Value::from(Serde(Verdict::of(&review.findings, open.len()))),
+        verdict => Value::from(Serde(Verdict::of(&review.findings, open.len(), quick.pending.len()))),
+        quick => if session.depth.is_full() { Value::from(()) } else { Value::from(Serde(&quick)) },
         open_questions => Value::from(Serde(&open)),
         findings => Value::from(Serde(&review.findings)),
         llm_findings => Value::from(Serde(&llm)),

@@ -28,6 +28,10 @@ pub struct Session {
     pub questionnaire_path: Option<String>,
     pub created: String,
     pub updated: String,
+    /// How much of the questionnaire the interview asks: everything, or only the questions
+    /// marked `essential` (`kickoff new --quick`). Written only when quick.
+    #[serde(default, skip_serializing_if = "Depth::is_full")]
+    pub depth: Depth,
     /// The question the user was on, so a resumed interview starts there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -46,6 +50,31 @@ pub struct Session {
     /// Keys this version does not know, kept so that nothing is lost on save.
     #[serde(flatten)]
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// How much of the questionnaire a session's interview asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Depth {
+    /// Every question whose condition holds.
+    #[default]
+    Full,
+    /// Only the questions marked `essential`, and any other already answered: a 15-minute
+    /// kickoff. The rest is asked when the session is switched to full; no answer is lost.
+    Quick,
+}
+
+impl Depth {
+    pub fn is_full(&self) -> bool {
+        *self == Depth::Full
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Depth::Full => "full",
+            Depth::Quick => "quick",
+        }
+    }
 }
 
 /// One answer changed differently on both sides of a merge, as the file keeps it. A side
@@ -120,6 +149,7 @@ impl Session {
             questionnaire_path: None,
             created: t.clone(),
             updated: t,
+            depth: Depth::Full,
             cursor: None,
             answers: Answers::new(),
             critiques: Vec::new(),

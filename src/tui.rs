@@ -37,6 +37,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 pub use crate::interview::Ended;
+use crate::session::Depth;
 use crate::workspace::{self, Error};
 
 /// Opens the interview on `file`: resumes it if it exists, creates it otherwise. `new` refuses
@@ -46,14 +47,22 @@ pub fn interview(
     questionnaire: Option<&str>,
     file: &Path,
     mode: workspace::Open,
+    depth: Option<Depth>,
 ) -> Result<Ended, Error> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let (mut bundle, session, store, notes) =
+    let new = !file.exists();
+    let (mut bundle, mut session, mut store, notes) =
         workspace::open_for_writing(questionnaire, file, mode, "the interview")?;
+    workspace::set_depth(&bundle, &mut session, &mut store, depth)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
+    // A new session, with no depth given, starts by asking how deep to go.
+    let ask_depth = new && depth.is_none() && bundle.questionnaire.has_quick_path();
     let mut app = app::App::new(bundle, session, file.to_path_buf());
+    if ask_depth {
+        app.overlay = Some(msg::Overlay::Depth { cursor: 0 });
+    }
     app.take_load_notes(notes);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     app.critique.unconfigured = runtime::llm_unavailable();

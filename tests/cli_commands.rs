@@ -593,6 +593,7 @@ fn assert_schema(v: &Value) {
             "file",
             "questionnaire",
             "passed",
+            "depth",
             "fail_on",
             "fail_on_llm",
             "allow_open",
@@ -608,6 +609,7 @@ fn assert_schema(v: &Value) {
     assert_eq!(keys(&v["questionnaire"]), ["id", "version"]);
     assert!(is_str(&v["questionnaire"]["id"]) && is_str(&v["questionnaire"]["version"]));
     assert!(v["passed"].is_boolean());
+    assert!(["full", "quick"].contains(&v["depth"].as_str().unwrap()));
     assert!(["blocker", "warning", "never"].contains(&v["fail_on"].as_str().unwrap()));
     assert!(v["fail_on_llm"].is_boolean());
     assert_eq!(

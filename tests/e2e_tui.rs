@@ -142,6 +142,9 @@ fn sigkill_mid_interview_leaves_a_parseable_file() {
     let Some(t) = Tmux::start(dir.path(), "") else {
         return;
     };
+    // A new session asks how deep to go first.
+    t.wait_for("How deep today?");
+    t.keys(&["f"]);
     t.wait_for("What is the project called?");
     t.text("Killed mid-sentence");
     t.wait_for("Killed mid-sentence");

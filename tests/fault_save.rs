@@ -308,7 +308,7 @@ fn conflicts_in_the_interview_are_decided_one_by_one() {
 #[test]
 fn two_interviews_on_one_file_the_second_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(first) = Tmux::start(dir.path(), "new s.toml") else {
+    let Some(first) = Tmux::start(dir.path(), "new --full s.toml") else {
         return;
     };
     first.wait_for("What is the project called?");
@@ -333,7 +333,7 @@ fn an_unwritable_session_offers_a_copy_and_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     let copy = dir.path().join("copy.toml");
-    let Some(t) = Tmux::start_shell(dir.path(), "new sub/s.toml") else {
+    let Some(t) = Tmux::start_shell(dir.path(), "new --full sub/s.toml") else {
         return;
     };
     t.wait_for("What is the project called?");
@@ -357,7 +357,7 @@ fn an_unwritable_session_offers_a_copy_and_exits_non_zero() {
 #[test]
 fn a_closed_terminal_saves_and_ends_the_process() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(t) = Tmux::start(dir.path(), "new s.toml") else {
+    let Some(t) = Tmux::start(dir.path(), "new --full s.toml") else {
         return;
     };
     t.wait_for("What is the project called?");

@@ -4,35 +4,14 @@ mod common;
 #[path = "records/v1.rs"]
 mod v1;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use common::*;
 use kickoff::Answer;
 use kickoff::plain::{Reply, parse_reply};
 use v1::V1_SESSION;
 
 fn run(dir: &std::path::Path, args: &[&str], input: &str) -> (Option<i32>, String) {
-    std::fs::write(dir.join("no-config.toml"), "").unwrap();
-    let mut child = Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .env("KICKOFF_CONFIG", dir.join("no-config.toml"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code(), text)
+    let r = kickoff_input(dir, args, Some(input));
+    (r.code, r.stdout + &r.stderr)
 }
 
 #[test]

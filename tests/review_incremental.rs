@@ -80,7 +80,12 @@ fn incremental_review_equals_a_full_review_over_random_edits() {
             let options = variants(question);
             let answer = options[next(options.len())].clone();
             session.set(&question.id, answer);
-            let incremental = bundle.review_after(&review, &session.answers, &question.id);
+            let incremental = bundle.review_after(
+                &review,
+                &session.answers,
+                kickoff::Depth::Full,
+                &question.id,
+            );
             let full = bundle.review(&session.answers);
             assert_eq!(
                 incremental.visible, full.visible,

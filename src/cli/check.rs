@@ -87,6 +87,8 @@ struct Report<'a> {
     file: String,
     questionnaire: Questionnaire<'a>,
     passed: bool,
+    /// `full`, or `quick`: only the questions marked essential were asked.
+    depth: &'static str,
     fail_on: &'static str,
     /// Whether open questions were allowed (`--allow-open`).
     allow_open: bool,
@@ -97,6 +99,12 @@ struct Report<'a> {
     /// Required questions asked and not answered (or answered with a placeholder).
     open_questions: Vec<OpenQuestion<'a>>,
     readiness: Option<&'a Readiness>,
+    /// A quick session's questions not asked yet (they wait for the full interview).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pending_questions: Vec<&'a str>,
+    /// A quick session's findings that rest on those questions: not counted, not failing.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    deferred: &'a [Finding],
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
     problems: Vec<ProblemOut>,
 }
@@ -241,8 +249,7 @@ pub(super) fn check_file(
         bundles.open_checked(file, questionnaire.as_deref(), lenient, |b| {
             workspace::add_rule_packs(b, rules)
         })?;
-    let mut review = bundle.review(&session.answers);
-    bundle.attach_responses(&mut review, &session.responses);
+    let review = bundle.review_of(&session);
     let mut problems = problems;
     problems.extend(response_problems(bundle, &session));
     let q = &bundle.questionnaire;
@@ -287,6 +294,7 @@ pub(super) fn check_file(
                     version: &bundle.questionnaire.version,
                 },
                 passed: !failed,
+                depth: session.depth.name(),
                 allow_open,
                 fail_on: fail_on_name(fail_on),
                 counts: Counts {
@@ -319,6 +327,11 @@ pub(super) fn check_file(
                     .collect(),
                 open_questions: open,
                 readiness: review.readiness.as_ref(),
+                pending_questions: (0..q.len())
+                    .filter(|&i| review.pending[i])
+                    .map(|i| q.question(i).id.as_str())
+                    .collect(),
+                deferred: &review.deferred,
                 problems: problems
                     .iter()
                     .map(|p| ProblemOut {

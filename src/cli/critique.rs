@@ -146,7 +146,7 @@ fn prepare(
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
     }
     workspace::add_rule_packs(&mut bundle, &args.rules)?;
-    let review = bundle.review(&session.answers);
+    let review = bundle.review_of(&session);
     let prompts = Prompts::load(
         args.system_template
             .as_deref()

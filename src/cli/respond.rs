@@ -75,7 +75,7 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
             format!("the response to `{rule}` is removed")
         }
         Some(status) => {
-            let review = bundle.review(&session.answers);
+            let review = bundle.review_of(&session);
             let made = if crate::reviewer::is_llm_id(rule) {
                 let Some(finding) = crate::reviewer::find(&session, rule) else {
                     return Err(other(format!(

@@ -184,6 +184,7 @@ pub fn build_request(
         tone_set => prompts.tone != Tone::Auto,
         median_words => median_words,
         follow_ups => Value::from(Serde(&prompts.follow_ups)),
+        quick => review.pending.iter().filter(|&&p| p).count(),
     };
     // The same bounds as the doc: a user's prompt template that loops for ever stops with a
     // message naming its file and line.

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::app::App;
 use super::msg::{Motion, Msg, Overlay, Screen, Side};
 use crate::questionnaire::Kind;
+use crate::session::Depth;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub enum Scope {
     Unsaved,
     /// The response form over the review screen.
     Respond,
+    /// A new session's first choice: the quick kickoff or the full interview.
+    Depth,
 }
 
 impl Scope {
@@ -53,6 +56,7 @@ impl Scope {
             Scope::Conflicts => "Conflicts with the file on disk",
             Scope::Unsaved => "Quitting when the file cannot be written",
             Scope::Respond => "Responding to a finding",
+            Scope::Depth => "Starting a new session",
         }
     }
 }
@@ -142,6 +146,8 @@ pub enum Action {
     Respond,
     /// On the response form: ← the previous status, → the next.
     ResponseStatus,
+    /// Ask the quick path's questions, or all of them.
+    Depth(Depth),
 }
 
 pub struct Binding {
@@ -209,6 +215,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Global, &[ctrl('t')], "^T", A::Followups, "the LLM reviewer's questions back, to answer", Some("reviewer's questions")),
     // Not ^H: many terminals send it for Backspace.
     bind(S::Global, &[key(KeyCode::F(1))], "F1", A::Help, "all keys (also ? where nothing is being typed)", Some("help")),
+    bind(S::Global, &[key(KeyCode::F(4))], "F4", A::Depth(Depth::Full), "quick session: on to the full interview (answers stay)", Some("full interview")),
     bind(S::Global, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "save and quit (answers are saved on every change)", Some("quit")),
     bind(S::Away, &[key(KeyCode::Esc)], "Esc", A::Back, "back to the interview (on the critique, first cancels a stream)", Some("back")),
     bind(S::Review, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", Some("move")),
@@ -243,6 +250,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Unsaved, &[key(KeyCode::Enter)], "Enter", A::Select, "write a copy of the answers to the path typed", None),
     bind(S::Unsaved, &[ctrl('q'), ctrl('c')], "^Q", A::Quit, "quit without saving (exit code 1)", None),
     bind(S::Unsaved, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "back to the interview (^Q there tries the save again)", None),
+    bind(S::Depth, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", Some("move")),
+    bind(S::Depth, &[key(KeyCode::Enter)], "Enter", A::Select, "start with the one picked", Some("start")),
+    bind(S::Depth, &[ch('q')], "q", A::Depth(Depth::Quick), "the quick kickoff: the essential questions only", Some("quick")),
+    bind(S::Depth, &[ch('f'), key(KeyCode::Esc)], "f", A::Depth(Depth::Full), "the full interview (also Esc)", Some("full")),
     bind(S::Respond, &[key(KeyCode::Left), key(KeyCode::Right)], "←→", A::ResponseStatus, "change the status (on the status line)", Some("status")),
     bind(S::Respond, &[key(KeyCode::Tab), key(KeyCode::BackTab), Key { code: KeyCode::BackTab, mods: KeyModifiers::SHIFT }, key(KeyCode::Up), key(KeyCode::Down)], "Tab ↑↓", A::Move(Motion::Down), "next / previous field: status, reason, owner", Some("field")),
     bind(S::Respond, &[key(KeyCode::Enter)], "Enter", A::Select, "save the response (dated at the save)", Some("save")),
@@ -375,6 +386,7 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
             Overlay::Conflicts => S::Conflicts,
             Overlay::Unsaved => S::Unsaved,
             Overlay::Respond => S::Respond,
+            Overlay::Depth { .. } => S::Depth,
         };
         if let Some(b) = lookup(scope, &ev) {
             return Some(action_msg(b.action, &ev));
@@ -385,7 +397,7 @@ pub fn map_key(app: &App, ev: KeyEvent) -> Option<Msg> {
         return match overlay {
             Overlay::Help { .. } => Some(Msg::CloseOverlay),
             Overlay::Unsaved | Overlay::Respond => Some(Msg::Input(ev)),
-            Overlay::Picker { .. } | Overlay::Conflicts => None,
+            Overlay::Picker { .. } | Overlay::Conflicts | Overlay::Depth { .. } => None,
         };
     }
     if ev.code == KeyCode::Char('?')
@@ -465,6 +477,7 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::ResponseStatus => Msg::ResponseStatus {
             forward: ev.code != KeyCode::Left,
         },
+        A::Depth(depth) => Msg::SetDepth(depth),
     }
 }
 
@@ -473,6 +486,7 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
     // The response form's keys, or the conflicts', while it is open.
     let overlay_scope = match app.overlay {
         Some(Overlay::Respond) => Some(S::Respond),
+        Some(Overlay::Depth { .. }) => Some(S::Depth),
         Some(Overlay::Conflicts) => Some(S::Conflicts),
         _ => None,
     };
@@ -504,6 +518,8 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
     };
     // The reviewer's questions are offered once it asked some.
     let asked = !crate::reviewer::followups(&app.interview.session).is_empty();
+    // The full interview is offered to a quick session.
+    let quick = !app.interview.session.depth.is_full();
     // With no LLM configured the critique screen says how to set one up; asking would fail.
     let cannot_ask = app.critique.unconfigured.is_some() && app.critique.shown.is_none();
     for &scope in scopes(app.screen) {
@@ -512,6 +528,7 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
                 && Some(b.action) != own
                 && (asked || b.action != A::Followups)
                 && !(cannot_ask && matches!(b.action, A::Ask | A::AskFresh))
+                && (quick || b.action != A::Depth(Depth::Full))
                 && !matches!(b.action, A::ToggleSidebar | A::ToggleHelpPane)
             {
                 out.push((b.label, name));
@@ -547,6 +564,7 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         S::Respond,
         S::Conflicts,
         S::Unsaved,
+        S::Depth,
     ];
     for scope in order {
         let rows: Vec<(&str, &str)> = BINDINGS

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::llm::{CritiqueRequest, StreamEvent};
 use crate::merge::Conflict;
-use crate::session::{Critique, Session};
+use crate::session::{Critique, Depth, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -34,6 +34,10 @@ pub enum Overlay {
     Unsaved,
     /// The team's response to the finding picked on the review screen.
     Respond,
+    /// A new session: the quick kickoff (0) or the full interview (1).
+    Depth {
+        cursor: usize,
+    },
 }
 
 /// Whether a pane of the interview screen shows: as room allows, or as the user said
@@ -90,6 +94,8 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// Ask the quick path's questions, or all of them (every answer stays).
+    SetDepth(Depth),
     /// F2: show or hide the sections sidebar.
     ToggleSidebar,
     /// F3: show or hide the "Why this matters" pane.

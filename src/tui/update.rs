@@ -10,6 +10,7 @@ use super::field::{Field, Outcome};
 use super::keys;
 use super::mouse::Effect;
 use super::msg::{Banner, Cmd, Motion, Msg, Overlay, Screen};
+use crate::session::Depth;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     // The response form takes the keys while it is open.
@@ -30,6 +31,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         | Msg::PrevSection
         | Msg::GotoSection(_)
         | Msg::GotoQuestion(_) => navigate(app, msg),
+        Msg::SetDepth(depth) => set_depth(app, depth),
         Msg::OpenPicker => {
             app.overlay = Some(Overlay::Picker {
                 cursor: app.interview.section(),
@@ -123,12 +125,42 @@ fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     if !app.interview.focus_on(index) {
         return Vec::new();
     }
+    load_field(app);
+    vec![Cmd::Save]
+}
+
+/// The focused question's widget, after the focus moved: its default taken, a number typed
+/// and not yet valid kept.
+fn load_field(app: &mut App) {
     app.interview.take_default();
     let q = app.interview.focused();
     app.field = Field::new(q, app.interview.session.answers.get(&q.id));
     if let Some(draft) = app.number_drafts.get(&q.id) {
         app.field.set_number_draft(draft);
     }
+}
+
+/// The quick path or the full interview: every answer stays; the focus goes to the first
+/// question asked and not answered.
+fn set_depth(app: &mut App, depth: Depth) -> Vec<Cmd> {
+    app.overlay = None;
+    let before = app.interview.progress().asked;
+    if !app.interview.set_depth(depth) {
+        return Vec::new();
+    }
+    app.screen = Screen::Interview;
+    load_field(app);
+    let after = app.interview.progress().asked;
+    app.banner = Some(Banner::info(match depth {
+        Depth::Quick => format!(
+            "Quick kickoff: {after} essential questions (more if your answers call for them). \
+             F4 goes on with the full interview at any time; every answer stays."
+        ),
+        Depth::Full => format!(
+            "Full interview: {} more questions; here is the first one not answered.",
+            after.saturating_sub(before)
+        ),
+    }));
     vec![Cmd::Save]
 }
 
@@ -148,9 +180,12 @@ fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::NextQuestion => match iv.step_from(iv.focus, true) {
             Some(i) => focus_on(app, i),
             None => {
-                app.banner = Some(Banner::info(
-                    "That was the last question: ^R reviews what is open, ^O exports the doc.",
-                ));
+                app.banner = Some(Banner::info(if iv.session.depth.is_full() {
+                    "That was the last question: ^R reviews what is open, ^O exports the doc."
+                } else {
+                    "That was the quick kickoff's last question: ^R reviews what is open, ^O \
+                     exports the doc, F4 goes on with the full interview (every answer stays)."
+                }));
                 Vec::new()
             }
         },
@@ -264,6 +299,11 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
             }
         }
         (Some(Overlay::Unsaved | Overlay::Respond), _) => {}
+        (Some(Overlay::Depth { cursor }), _) => {
+            app.overlay = Some(Overlay::Depth {
+                cursor: step(cursor, 2, m),
+            });
+        }
         (Some(Overlay::Picker { cursor }), _) => {
             let n = app.interview.bundle.questionnaire.sections.len();
             app.overlay = Some(Overlay::Picker {
@@ -285,6 +325,14 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
 fn select(app: &mut App) -> Vec<Cmd> {
     match app.overlay {
         Some(Overlay::Picker { cursor }) => return update(app, Msg::GotoSection(cursor)),
+        Some(Overlay::Depth { cursor }) => {
+            let depth = if cursor == 0 {
+                Depth::Quick
+            } else {
+                Depth::Full
+            };
+            return set_depth(app, depth);
+        }
         Some(Overlay::Unsaved) => return super::saving::save_copy(app),
         Some(_) => return Vec::new(),
         None => {}

@@ -109,6 +109,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Conflicts) => saving::render_conflicts(app, theme, frame, area),
         Some(Overlay::Unsaved) => saving::render_unsaved(app, theme, frame, area),
         Some(Overlay::Respond) => respond::render_respond(app, theme, frame, area),
+        Some(Overlay::Depth { cursor }) => screens::render_depth(app, theme, frame, area, cursor),
         None => {}
     }
 }
@@ -146,7 +147,12 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         here.answered, here.counted
     );
     let name = app.interview.project().unwrap_or_else(|| q.title.clone());
-    let left_full = format!(" kickoff · {name}");
+    let depth = if app.interview.session.depth.is_full() {
+        ""
+    } else {
+        " · quick"
+    };
+    let left_full = format!(" kickoff{depth} · {name}");
     // The total is detail: it shows while the project's name keeps some room; on a narrow
     // screen the section's progress shortens before the name goes.
     let detailed = format!("{answered} of {total} answered · {essential}");

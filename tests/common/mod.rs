@@ -232,15 +232,34 @@ pub struct Run {
 /// Runs `kickoff ARGS` in `dir` with no terminal, no colour and no user config file; a panic
 /// fails the test whatever the exit code.
 pub fn kickoff(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kickoff"))
+    kickoff_input(dir, args, None)
+}
+
+/// [`kickoff`] with `input` on its standard input (none: an empty one).
+pub fn kickoff_input(dir: &Path, args: &[&str], input: Option<&str>) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kickoff"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("KICKOFF_CONFIG")
         .env("XDG_CONFIG_HOME", dir.join(".no-config"))
-        .stdin(std::process::Stdio::null())
-        .output()
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("the binary runs");
+    if let Some(text) = input {
+        let mut stdin = child.stdin.take().expect("piped");
+        // The binary may stop reading early (an error at start): not the test's failure.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    let out = child.wait_with_output().expect("the binary runs");
     let run = Run {
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -50,6 +50,13 @@ pub(super) fn text_report(
             parts.join(", ")
         );
     }
+    if let Some(note) = crate::depth::summary(
+        &review.pending,
+        &review.deferred,
+        &file.display().to_string(),
+    ) {
+        let _ = writeln!(out, "{note}");
+    }
     for p in problems {
         // The session's own notes (read as a newer version) are not problems with answers.
         let what = if p.question.is_none() && p.subject == "session" {

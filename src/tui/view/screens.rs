@@ -291,3 +291,57 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cur
         rect,
     );
 }
+
+/// A new session's first choice: the quick kickoff or the full interview, with how many
+/// questions each asks.
+pub fn render_depth(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cursor: usize) {
+    let (quick, full) = app.interview.depth_sizes();
+    // About 45 seconds a question, typing real answers.
+    let minutes = |n: usize| (n * 3).div_ceil(4).max(1);
+    let options = [
+        (
+            "Quick kickoff (q)",
+            format!(
+                "The essential questions only: {quick} to start, a few more if your answers \
+                 call for them; about {} minutes. The critique, the doc and `check` work on it, \
+                 and the doc names what is still to be written.",
+                minutes(quick)
+            ),
+        ),
+        (
+            "Full interview (f)",
+            format!(
+                "Every question that applies: {full} to start; about {} minutes. A quick \
+                 session can switch to it at any time (F4), keeping every answer.",
+                minutes(full)
+            ),
+        ),
+    ];
+    let rect = popup(area, 64, 14);
+    let width = rect.width.saturating_sub(6) as usize;
+    let mut lines = Vec::new();
+    for (n, (title, about)) in options.iter().enumerate() {
+        let picked = n == cursor;
+        let pointer = if picked { "›" } else { " " };
+        let style = if picked {
+            theme.selected()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(format!("{pointer} {title}"), style));
+        for l in crate::text::wrap(about, width.max(10)) {
+            lines.push(Line::styled(format!("    {l}"), theme.dim()));
+        }
+        lines.push(Line::raw(""));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(" How deep today? ", theme.title()))
+                .title_bottom(Span::styled(" ↑↓ Enter · q quick · f full ", theme.dim()))
+                .border_style(theme.focus()),
+        ),
+        rect,
+    );
+}
