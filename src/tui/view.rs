@@ -30,6 +30,8 @@ pub enum Progress {
     Partly,
     Done,
     Errors,
+    /// Nothing asked yet on a quick session's path: its questions wait for the full interview.
+    Later,
 }
 
 impl Progress {
@@ -39,6 +41,7 @@ impl Progress {
             Progress::Partly => "◐",
             Progress::Done => "●",
             Progress::Errors => "!",
+            Progress::Later => "·",
         }
     }
 }
@@ -63,7 +66,9 @@ pub fn section_progress(app: &App, section: usize) -> Progress {
             answered += 1;
         }
     }
+    let review = &app.interview.review;
     match answered {
+        0 if total == 0 && q.section_range(section).any(|i| review.pending[i]) => Progress::Later,
         0 => Progress::Empty,
         n if n == total => Progress::Done,
         _ => Progress::Partly,

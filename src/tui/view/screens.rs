@@ -87,6 +87,21 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             theme.dim(),
         ));
     }
+    // A quick session: what waits for the full interview, in place of the band.
+    let review = &app.interview.review;
+    let pending = review.pending.iter().filter(|&&p| p).count();
+    if pending > 0 {
+        let text = format!(
+            "Quick kickoff: {} and {} wait for the full interview (F4)",
+            plural(pending, "question", None),
+            plural(review.deferred.len(), "finding", None)
+        );
+        lines.truncate(2);
+        lines.push(Line::styled(
+            truncate(&text, summary.width as usize),
+            theme.focus(),
+        ));
+    }
     frame.render_widget(Paragraph::new(lines), summary);
 
     if items.is_empty() {
