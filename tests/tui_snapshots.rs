@@ -84,6 +84,8 @@ fn rejected_number_keeps_the_text_typed() {
     press(&mut app, key(KeyCode::End));
     type_text(&mut app, " percent");
     snapshot_both("number_rejected", &app);
+    // And at the middle size the tests name, where the panes give way.
+    insta::assert_snapshot!("number_rejected_100x30", draw(&app, 100, 30));
     assert_eq!(
         app.interview.session.answers["positive_rate"],
         Answer::Number(0.04)

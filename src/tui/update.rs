@@ -125,6 +125,10 @@ fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     if !app.interview.focus_on(index) {
         return Vec::new();
     }
+    // A note has been read once the user moves on; an error stays until it is resolved.
+    if app.banner.as_ref().is_some_and(|b| !b.is_error()) {
+        app.banner = None;
+    }
     load_field(app);
     vec![Cmd::Save]
 }

@@ -332,8 +332,7 @@ pub fn render_depth(app: &App, theme: Theme, frame: &mut Frame, area: Rect, curs
             ),
         ),
     ];
-    let rect = popup(area, 64, 14);
-    let width = rect.width.saturating_sub(6) as usize;
+    let width = popup(area, 64, 1).width.saturating_sub(6) as usize;
     let mut lines = Vec::new();
     for (n, (title, about)) in options.iter().enumerate() {
         let picked = n == cursor;
@@ -349,6 +348,8 @@ pub fn render_depth(app: &App, theme: Theme, frame: &mut Frame, area: Rect, curs
         }
         lines.push(Line::raw(""));
     }
+    lines.pop();
+    let rect = popup(area, 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
