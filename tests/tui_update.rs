@@ -134,13 +134,27 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     assert!(!app.interview.session.answers.contains_key("positive_rate"));
     type_text(&mut app, "abc");
     assert_eq!(typed(&app), "abc", "what was typed is kept");
-    assert!(!app.interview.session.answers.contains_key("positive_rate"));
+    // Not saved: the answer the field opened with stands, not the empty text on the way.
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(0.04)
+    );
     let errors = app.field_errors();
     assert!(
         errors
             .iter()
-            .any(|e| e.contains("`abc` is not a number") && e.contains("(not saved)")),
+            .any(|e| e.contains("`abc` is not a number")
+                && e.contains("(the saved answer stays 0.04)")),
         "{errors:?}"
+    );
+    // ^X clears on purpose: then nothing stands.
+    press(&mut app, ctrl('x'));
+    type_text(&mut app, "abc");
+    assert!(!app.interview.session.answers.contains_key("positive_rate"));
+    assert!(
+        app.field_errors().iter().any(|e| e.contains("(not saved)")),
+        "{:?}",
+        app.field_errors()
     );
     // Enter does not go on from a text that is not an answer.
     press(&mut app, key(KeyCode::Enter));
@@ -153,17 +167,24 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     );
     type_text(&mut app, "x");
     assert_eq!(typed(&app), "0.3x");
-    assert_eq!(
-        app.interview.session.answers["positive_rate"],
-        Answer::Number(0.3),
-        "the last valid answer stays"
-    );
+    // "0.3" was a valid start on the way, not an answer given: after ^X nothing stands.
+    assert!(!app.interview.session.answers.contains_key("positive_rate"));
     assert!(
         app.field_errors()
             .iter()
-            .any(|e| e.contains("`x` is not a suffix") && e.contains("stays 0.3")),
+            .any(|e| e.contains("`x` is not a suffix") && e.contains("(not saved)")),
         "{:?}",
         app.field_errors()
+    );
+    // Leaving and coming back: 0.3 typed again is the answer the field opens with.
+    clear_typed(&mut app);
+    type_text(&mut app, "0.3");
+    press(&mut app, key(KeyCode::Enter));
+    send(&mut app, Msg::GotoQuestion("positive_rate".into()));
+    type_text(&mut app, "x");
+    assert_eq!(
+        app.interview.session.answers["positive_rate"],
+        Answer::Number(0.3)
     );
 }
 
@@ -257,10 +278,10 @@ fn counts_take_suffixes_and_thousands_separators() {
         "{:?}",
         app.field_errors()
     );
-    assert_eq!(
-        app.interview.session.answers["num_runs"],
-        Answer::Number(2500.0)
-    );
+    // What stands is the answer the field opened with, not a valid start typed on the way
+    // ("2,500" of "2,5000").
+    // It opened with none.
+    assert!(!app.interview.session.answers.contains_key("num_runs"));
     // Pasted, as typed.
     clear_typed(&mut app);
     send(&mut app, Msg::Paste("180k\n".into()));
@@ -581,4 +602,24 @@ fn export_renders_and_asks_the_runtime_to_write() {
     }
     send(&mut app, Msg::Exported(Err("read-only".into())));
     assert!(matches!(app.export.result, Some(Err(_))));
+}
+
+#[test]
+fn quitting_with_a_number_not_valid_says_so_once() {
+    let mut app = at_positive_rate();
+    type_text(&mut app, "x");
+    press(&mut app, key(KeyCode::Tab));
+    let cmds = press(&mut app, ctrl('q'));
+    assert!(!cmds.contains(&kickoff::tui::Cmd::Quit), "{cmds:?}");
+    let banner = app.banner.clone().expect("a banner");
+    assert!(
+        banner.is_error()
+            && banner
+                .text
+                .contains("Not valid, so not saved: Positive rate? (`0.04x`)")
+            && banner.text.contains("^Q again quits"),
+        "{}",
+        banner.text
+    );
+    assert!(press(&mut app, ctrl('q')).contains(&kickoff::tui::Cmd::Quit));
 }

@@ -102,6 +102,8 @@ pub struct App {
     /// Numbers typed that are not a valid answer yet, by question id: shown again when the
     /// question is, counted as open, never saved (the last valid answer stays in the file).
     pub number_drafts: BTreeMap<String, String>,
+    /// ^Q was pressed once with numbers typed that are not valid, and told so.
+    pub quit_warned: bool,
     /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
     /// back until the answer changes again (a text's clear is a step of its own undo).
     pub cleared: Option<(String, Answer)>,
@@ -150,6 +152,7 @@ impl App {
             critique: CritiqueState::default(),
             followups: FollowupsState::default(),
             number_drafts: BTreeMap::new(),
+            quit_warned: false,
             cleared: None,
             sidebar: Pane::Auto,
             help_pane: Pane::Auto,

@@ -15,7 +15,7 @@ mod undo;
 
 use choice::ChoiceState;
 use list::{commit_row, handle_list};
-use number::{handle_number, remember_number};
+use number::handle_number;
 pub use records::Grid;
 use undo::History;
 
@@ -42,8 +42,10 @@ pub enum Field {
     Number {
         /// Exactly what was typed, valid or not.
         area: TextArea<'static>,
-        /// The last valid answer: it stands (and is what is saved) while the text typed is
-        /// not a number that fits.
+        /// The answer when the field opened (none after ^X): it stands, and is what is saved,
+        /// while the text typed is not a number that fits. Never a valid start typed on the
+        /// way ("1" of "14" in a fraction, or the empty text before it): no answer the user
+        /// gave.
         last: Option<f64>,
         spec: NumberSpec,
         history: History,
@@ -201,10 +203,10 @@ impl Field {
             } => handle_text(area, history, *multiline, key),
             Field::Number {
                 area,
-                last,
                 spec,
                 history,
-            } => handle_number(area, last, spec, history, key),
+                ..
+            } => handle_number(area, spec, history, key),
             Field::Choice {
                 filter,
                 cursor,
@@ -248,15 +250,9 @@ impl Field {
                 Outcome::Changed
             }
             // Pasted as it is, on one line; the check says when it is not a number.
-            Field::Number {
-                area,
-                last,
-                spec,
-                history,
-            } => {
+            Field::Number { area, history, .. } => {
                 let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 history.change(area, |a| a.insert_str(line));
-                remember_number(area, last, spec);
                 Outcome::Changed
             }
             Field::List {
@@ -298,11 +294,9 @@ impl Field {
             a.select_all();
             a.cut()
         });
-        if let Field::Number {
-            area, last, spec, ..
-        } = self
-        {
-            remember_number(area, last, spec);
+        // Cleared on purpose: no answer is the one that stands now.
+        if let Field::Number { last, .. } = self {
+            *last = None;
         }
         true
     }

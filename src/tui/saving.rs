@@ -26,6 +26,20 @@ pub fn quit(app: &mut App) -> Vec<Cmd> {
         ));
         return Vec::new();
     }
+    // A number typed that is not valid is not in the file: say so once before leaving.
+    let names: Vec<String> = app
+        .open_drafts()
+        .iter()
+        .map(|(q, _)| format!("{} (`{}`)", q.doc_label(), app.number_drafts[&q.id]))
+        .collect();
+    if !names.is_empty() && !app.quit_warned && app.overlay != Some(Overlay::Unsaved) {
+        app.quit_warned = true;
+        app.banner = Some(Banner::error(format!(
+            "Not valid, so not saved: {}. ^Q again quits without them; ^R lists why.",
+            names.join(", ")
+        )));
+        return Vec::new();
+    }
     app.quitting = true;
     if app.overlay == Some(Overlay::Unsaved) {
         app.exit = Exit::Unsaved;

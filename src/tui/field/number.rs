@@ -64,24 +64,14 @@ impl Field {
 /// reason stays in view while the text is not one.
 pub(super) fn handle_number(
     area: &mut TextArea<'static>,
-    last: &mut Option<f64>,
     spec: &NumberSpec,
     history: &mut History,
     key: KeyEvent,
 ) -> Outcome {
-    let outcome = match key.code {
+    match key.code {
         KeyCode::Enter if spec.read(&area.lines().join("")).is_err() => Outcome::Moved,
         KeyCode::Enter => Outcome::Submit,
         KeyCode::Up | KeyCode::Down => Outcome::Ignored,
         _ => edit_grouped(area, history, key),
-    };
-    remember_number(area, last, spec);
-    outcome
-}
-
-/// The text is a valid answer (or empty, no answer): it becomes the one that stands.
-pub(super) fn remember_number(area: &TextArea<'static>, last: &mut Option<f64>, spec: &NumberSpec) {
-    if let Ok(n) = spec.read(&area.lines().join("")) {
-        *last = n.map(|n| n.value);
     }
 }
