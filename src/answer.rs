@@ -30,7 +30,39 @@ pub enum Answer {
     Other(toml::Value),
 }
 
+/// `text` without control characters other than a newline and a tab: no escape sequence,
+/// carriage return, bell or NUL reaches a file, a doc or a terminal through an answer (an ESC
+/// goes, so `ESC [31m` shows as the harmless text `[31m`).
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if text.chars().any(control) {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !control(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl Answer {
+    /// The answer with [`without_controls`] applied to every text in it.
+    pub fn strip_controls(&mut self) {
+        let clean = |s: &mut String| {
+            if let std::borrow::Cow::Owned(c) = without_controls(s) {
+                *s = c;
+            }
+        };
+        match self {
+            Answer::Text(s) => clean(s),
+            Answer::List(items) => items.iter_mut().for_each(clean),
+            Answer::Records(rows) => {
+                for (_, cell) in rows.iter_mut().flat_map(|r| r.0.iter_mut()) {
+                    if let Cell::Text(s) = cell {
+                        clean(s);
+                    }
+                }
+            }
+            Answer::Number(_) | Answer::Bool(_) | Answer::Other(_) => {}
+        }
+    }
     /// An empty text or list, or rows with nothing in them, are the same as no answer.
     pub fn is_empty(&self) -> bool {
         match self {

@@ -127,7 +127,11 @@ impl Interview {
 
     /// Stores (or clears, with `None` or an empty answer) the answer to `id` and re-runs what
     /// the critic reads of it. False if nothing changed.
-    pub fn set_answer(&mut self, id: &str, answer: Option<Answer>) -> bool {
+    pub fn set_answer(&mut self, id: &str, mut answer: Option<Answer>) -> bool {
+        // Whatever typed, pasted or edited it, no control character is stored.
+        if let Some(a) = answer.as_mut() {
+            a.strip_controls();
+        }
         if self.session.answers.get(id) == answer.as_ref() {
             return false;
         }

@@ -162,7 +162,8 @@ impl Session {
     /// Parses a session file; `created` and `updated` must be times (RFC 3339), so a doc's
     /// dates and the file's history mean something.
     pub fn from_str(source: &str, path: &Path) -> Result<Session, FileError> {
-        let session: Session = parse_toml(source, path)?;
+        let mut session: Session = parse_toml(source, path)?;
+        session.strip_controls();
         #[derive(Deserialize)]
         struct TimeLines {
             created: toml::Spanned<String>,
@@ -193,6 +194,26 @@ impl Session {
                 path: path.to_path_buf(),
                 problems,
             })
+        }
+    }
+
+    /// Takes control characters (escape sequences, carriage returns, NUL) out of every text a
+    /// person wrote into the file: answers, both sides of a conflict, responses. A file edited
+    /// by hand or by a hostile change cannot reach a terminal through `check`, `diff` or `git
+    /// diff`'s textconv, nor the doc.
+    fn strip_controls(&mut self) {
+        let answers = self.answers.values_mut();
+        let sides = self
+            .conflicts
+            .values_mut()
+            .flat_map(|c| c.ours.iter_mut().chain(c.theirs.iter_mut()));
+        answers.chain(sides).for_each(Answer::strip_controls);
+        for r in self.responses.values_mut() {
+            for s in [&mut r.reason, &mut r.owner] {
+                if let std::borrow::Cow::Owned(c) = crate::answer::without_controls(s) {
+                    *s = c;
+                }
+            }
         }
     }
 

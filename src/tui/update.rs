@@ -390,6 +390,15 @@ fn export(app: &mut App) -> Vec<Cmd> {
 
 /// The focused answer's widget: keys, paste, the external editor, clearing.
 fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    // What is pasted or comes back from the editor shows as it will be saved: without
+    // control characters (a pasted escape sequence would look clean and be stored raw).
+    let msg = match msg {
+        Msg::Paste(t) => Msg::Paste(crate::answer::without_controls(&t).into_owned()),
+        Msg::EditorDone(Ok(t)) => {
+            Msg::EditorDone(Ok(crate::answer::without_controls(&t).into_owned()))
+        }
+        other => other,
+    };
     match msg {
         Msg::Input(key) if app.overlay == Some(Overlay::Unsaved) => {
             edit_path(&mut app.copy_path, key);
