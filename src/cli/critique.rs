@@ -116,7 +116,8 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
 
 /// Useful without a network or a key: the offline critique, and how to get more. Its verdict
 /// is `kickoff check`'s (FAILED with blockers or open questions), never a contradicting
-/// "passed"; the exit code stays 0, as a critique is not a gate.
+/// "passed". The exit code is 2, as when a provider is named but has no key: the LLM
+/// critique asked for did not happen, and a script must not take it for one.
 fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
     check::run(CheckArgs {
         paths: vec![file.to_path_buf()],
@@ -129,7 +130,7 @@ fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
         fail_on_llm: false,
     })?;
     eprintln!("kickoff: {}", LlmError::NotConfigured);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::from(EXIT_INPUT))
 }
 
 /// Opens the session (answers that do not fit are warnings), reviews it and renders the
