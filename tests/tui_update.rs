@@ -623,3 +623,40 @@ fn quitting_with_a_number_not_valid_says_so_once() {
     );
     assert!(press(&mut app, ctrl('q')).contains(&kickoff::tui::Cmd::Quit));
 }
+
+#[test]
+fn a_text_with_a_length_limit_takes_no_more_than_it_may_keep() {
+    let mut app = app_with(builtin());
+    send(&mut app, Msg::GotoQuestion("plan_version".into()));
+    let max = app.interview.focused().max_length.expect("a limit");
+    press(&mut app, ctrl('x'));
+    send(&mut app, Msg::Paste("x".repeat(max + 25)));
+    let saved = app.interview.session.answers["plan_version"].to_string();
+    assert_eq!(saved.chars().count(), max, "what fits is kept and saved");
+    let banner = app.banner.clone().expect("a banner").text;
+    assert!(
+        banner.contains("25 characters of the paste did not fit"),
+        "{banner}"
+    );
+    type_text(&mut app, "y");
+    assert_eq!(
+        app.interview.session.answers["plan_version"].to_string(),
+        saved
+    );
+    assert!(
+        app.banner
+            .clone()
+            .unwrap()
+            .text
+            .contains("that one was not typed")
+    );
+    // Below the limit, typing goes on as usual; the answer is always one `render` takes.
+    press(&mut app, key(KeyCode::Backspace));
+    type_text(&mut app, "z");
+    assert!(
+        app.interview.session.answers["plan_version"]
+            .to_string()
+            .ends_with('z')
+    );
+    assert!(app.field_errors().is_empty(), "{:?}", app.field_errors());
+}

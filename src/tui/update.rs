@@ -393,7 +393,10 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
     // What is pasted or comes back from the editor shows as it will be saved: without
     // control characters (a pasted escape sequence would look clean and be stored raw).
     let msg = match msg {
-        Msg::Paste(t) => Msg::Paste(crate::answer::without_controls(&t).into_owned()),
+        Msg::Paste(t) => {
+            let t = t.replace("\r\n", "\n").replace('\r', "\n");
+            Msg::Paste(crate::answer::without_controls(&t).into_owned())
+        }
         Msg::EditorDone(Ok(t)) => {
             Msg::EditorDone(Ok(crate::answer::without_controls(&t).into_owned()))
         }
@@ -426,6 +429,13 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         _ if app.screen != Screen::Interview => Vec::new(),
         Msg::Input(key) if is_undo(&key) && restores_cleared(app) => answer_changed(app),
+        Msg::Input(key) if typed_char(&key) && text_room(app) == Some(0) => {
+            let max = app.interview.focused().max_length.unwrap_or_default();
+            app.banner = Some(Banner::error(format!(
+                "At most {max} characters here: that one was not typed."
+            )));
+            Vec::new()
+        }
         Msg::Input(key) => {
             let q = app.interview.focused();
             match app.field.handle(q, key) {
@@ -445,13 +455,26 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 },
             }
         }
-        Msg::Paste(text) => match app.field.paste(app.interview.focused(), &text) {
-            Outcome::Changed => {
-                app.cleared = None;
-                answer_changed(app)
+        Msg::Paste(mut text) => {
+            // A paste longer than the answer may be keeps what fits, and says so.
+            if let Some(room) = text_room(app)
+                && text.chars().count() > room
+            {
+                let max = app.interview.focused().max_length.unwrap_or_default();
+                app.banner = Some(Banner::error(format!(
+                    "At most {max} characters here: {} of the paste did not fit.",
+                    crate::text::plural(text.chars().count() - room, "character", None)
+                )));
+                text = text.chars().take(room).collect();
             }
-            _ => Vec::new(),
-        },
+            match app.field.paste(app.interview.focused(), &text) {
+                Outcome::Changed => {
+                    app.cleared = None;
+                    answer_changed(app)
+                }
+                _ => Vec::new(),
+            }
+        }
         Msg::OpenEditor => match app.field.editor_text() {
             Some(text) => vec![Cmd::Edit(text)],
             None => {
@@ -512,6 +535,26 @@ fn edit_path(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
     } else {
         area.input(key);
     }
+}
+
+/// A key that types a character (not a command with Ctrl or Alt).
+fn typed_char(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+/// How many more characters a text answer with a `max_length` may take; `None` for other
+/// answers. A longer one would be kept on screen, saved, and then refused by `render`.
+fn text_room(app: &App) -> Option<usize> {
+    let q = app.interview.focused();
+    let max = q.max_length?;
+    if !matches!(app.field, Field::Text { .. }) {
+        return None;
+    }
+    let len = app.field.editor_text()?.chars().count();
+    Some(max.saturating_sub(len))
 }
 
 /// The focused widget's answer changed: store it (the critic re-runs), remember the cursor,
