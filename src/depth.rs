@@ -93,6 +93,22 @@ pub fn defer(
     })
 }
 
+/// The pending questions a deferred finding waits for: its own question if pending, and the
+/// pending ones its rule reads, in the questionnaire's order.
+pub fn waits_on<'a>(
+    critic: &Critic,
+    q: &'a Questionnaire,
+    pending: &[bool],
+    finding: &Finding,
+) -> Vec<&'a Question> {
+    let inputs = critic.inputs(&finding.rule);
+    (0..q.len())
+        .filter(|&i| pending.get(i).copied().unwrap_or(false))
+        .map(|i| q.question(i))
+        .filter(|x| x.id == finding.question || inputs.contains(&x.id))
+        .collect()
+}
+
 /// A few answers of `question`'s kind, enough to tell whether a finding depends on it being
 /// empty or on the value it will get: every choice, both yes and no, the ends of a number's
 /// range, and a plain written answer with figures in it.

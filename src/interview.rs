@@ -152,6 +152,12 @@ impl Interview {
         }
         self.session.depth = depth;
         self.review = self.bundle.review_of(&self.session);
+        self.focus_first_open();
+        true
+    }
+
+    /// Focuses the first question asked and not answered (else the first asked).
+    pub fn focus_first_open(&mut self) {
         let n = self.bundle.questionnaire.len();
         let to = (0..n)
             .find(|&i| self.is_asked(i) && !self.is_answered(i))
@@ -159,7 +165,6 @@ impl Interview {
             .unwrap_or(0);
         self.focus = usize::MAX;
         self.focus_on(to);
-        true
     }
 
     /// How many questions each depth asks with the answers as they are: (quick, full).

@@ -111,6 +111,7 @@ pub fn interview(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<Ended, Error> {
+    let new = !file.exists();
     let (mut bundle, mut session, mut store, notes) = workspace::open_for_writing(
         questionnaire,
         file,
@@ -130,10 +131,12 @@ pub fn interview(
         output,
         "{}{} ({} questions as things stand). {HOW}",
         iv.bundle.questionnaire.title,
-        if iv.session.depth.is_full() {
-            ""
-        } else {
+        if !iv.session.depth.is_full() {
             ", quick kickoff: the essential questions (`--full` asks the rest)"
+        } else if new && depth.is_none() && iv.bundle.questionnaire.has_quick_path() {
+            ", the full interview (`--quick` asks only the essential questions)"
+        } else {
+            ""
         },
         iv.progress().asked
     );

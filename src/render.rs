@@ -9,7 +9,7 @@ use crate::bundle::{Bundle, Review};
 use crate::critic::{Finding, Severity};
 use crate::expr::{DOC_LIMITS, RenderFailure};
 use crate::markdown;
-use crate::questionnaire::{Kind, Question, Questionnaire};
+use crate::questionnaire::{Kind, Question};
 use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
 
@@ -115,11 +115,20 @@ struct DocSection<'a> {
 struct DocQuick<'a> {
     pending: Vec<&'a str>,
     labels: std::collections::BTreeMap<&'a str, &'a str>,
-    deferred: &'a [Finding],
+    deferred: Vec<DocDeferred<'a>>,
+}
+
+/// A finding that waits: its rule, and the labels of the questions it waits for.
+#[derive(Serialize)]
+struct DocDeferred<'a> {
+    rule: &'a str,
+    severity: Severity,
+    waits_on: Vec<&'a str>,
 }
 
 impl<'a> DocQuick<'a> {
-    fn of(q: &'a Questionnaire, review: &'a Review) -> DocQuick<'a> {
+    fn of(bundle: &'a Bundle, review: &'a Review) -> DocQuick<'a> {
+        let q = &bundle.questionnaire;
         let pending: Vec<&Question> = (0..q.len())
             .filter(|&i| review.pending.get(i).copied().unwrap_or(false))
             .map(|i| q.question(i))
@@ -130,7 +139,18 @@ impl<'a> DocQuick<'a> {
                 .iter()
                 .map(|x| (x.id.as_str(), x.doc_label()))
                 .collect(),
-            deferred: &review.deferred,
+            deferred: review
+                .deferred
+                .iter()
+                .map(|f| DocDeferred {
+                    rule: &f.rule,
+                    severity: f.severity,
+                    waits_on: crate::depth::waits_on(&bundle.critic, q, &review.pending, f)
+                        .into_iter()
+                        .map(Question::doc_label)
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }
@@ -232,7 +252,7 @@ fn render_measured(
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
     let llm = crate::reviewer::session_findings(session, &review.findings, &review.asked);
-    let quick = DocQuick::of(q, review);
+    let quick = DocQuick::of(bundle, review);
     let mut sections = Vec::new();
     let mut open = Vec::new();
     for (s, section) in q.sections.iter().enumerate() {

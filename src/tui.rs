@@ -55,6 +55,7 @@ pub fn interview(
     let new = !file.exists();
     let (mut bundle, mut session, mut store, notes) =
         workspace::open_for_writing(questionnaire, file, mode, "the interview")?;
+    let before = session.depth;
     workspace::set_depth(&bundle, &mut session, &mut store, depth)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
     // A new session, with no depth given, starts by asking how deep to go.
@@ -62,6 +63,11 @@ pub fn interview(
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     if ask_depth {
         app.overlay = Some(msg::Overlay::Depth { cursor: 0 });
+    }
+    // `resume --full` lands where F4 would: the first question not answered, with a note.
+    if !new && app.interview.session.depth != before {
+        app.interview.focus_first_open();
+        update::announce_depth(&mut app);
     }
     app.take_load_notes(notes);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

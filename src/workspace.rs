@@ -55,8 +55,17 @@ pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
         return Ok(b?);
     }
     let path = Path::new(spec);
-    if path.exists() || spec.ends_with(".toml") {
+    if path.exists() {
         return Ok(Bundle::load(path)?);
+    }
+    // `-q` is the questionnaire; `kickoff new -q plan.toml` meant --quick more often than not.
+    if spec.ends_with(".toml") {
+        return Err(Error::Other {
+            path: path.to_path_buf(),
+            message: "no such questionnaire file (-q is --questionnaire; --quick asks only the \
+                      essential questions)"
+                .into(),
+        });
     }
     if !crate::questionnaire::is_valid_id(spec) {
         return Err(Error::Other {

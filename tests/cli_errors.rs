@@ -517,7 +517,10 @@ fn questionnaire_option_naming_nothing() {
     let run = run_unchanged(dir.path(), &["render", "s.toml", "-q", "no-such-builtin"]);
     assert_input_error(&run, &["no-such-builtin", "questionnaire list"]);
     let run = run_unchanged(dir.path(), &["render", "s.toml", "-q", "missing.toml"]);
-    assert_input_error(&run, &["missing.toml", "cannot read"]);
+    assert_input_error(
+        &run,
+        &["missing.toml", "no such questionnaire file", "--quick"],
+    );
 }
 
 #[test]

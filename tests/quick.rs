@@ -230,8 +230,9 @@ fn the_doc_of_a_quick_session_says_what_is_still_to_be_written() {
         .find(|l| l.starts_with("*Waiting for the full interview: "))
         .expect("the findings that wait are named");
     assert!(
-        waiting.contains("`no-kill-criteria` (Kill criteria)"),
-        "{waiting}"
+        waiting.contains("`no-kill-criteria` (on Kill criteria; Kill date)")
+            && waiting.contains("`no-subgroup-eval` (on Subgroups)"),
+        "the questions each waits for, not the one it points at: {waiting}"
     );
     // The full plan's doc says none of it.
     let run = kickoff(&root(), &["render", "examples/churn-done-well.toml"]);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use kickoff::tui::{App, Cmd, Field, Msg, Overlay};
+use kickoff::tui::{App, Cmd, Field, Overlay};
 use kickoff::{Answer, Depth, Kind, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -88,6 +88,9 @@ fn f_or_esc_on_the_first_screen_keeps_the_full_interview() {
         press(&mut app, key(k));
         assert_eq!(app.overlay, None, "{k:?}");
         assert_eq!(app.interview.session.depth, Depth::Full);
+        // Not silently: how to get the quick path later is said.
+        let banner = app.banner.clone().expect("a note").text;
+        assert!(banner.contains("kickoff resume --quick"), "{banner}");
     }
     // ↓ Enter picks the second, the full interview; Enter alone the first.
     let mut app = new_session();
@@ -281,5 +284,18 @@ fn the_quick_path_typed_in_a_real_terminal() {
     // `check` judges it as a quick session.
     let run = kickoff(dir.path(), &["check", "s.toml"]);
     assert!(run.stdout.contains("Quick kickoff: "), "{}", run.stdout);
-    let _ = Msg::Quit;
+    // `resume --full` lands where F4 would, and says so.
+    drop(t);
+    let Some(t) = Tmux::start(dir.path(), "resume --full s.toml") else {
+        return;
+    };
+    t.wait_for("Full interview: ");
+    t.keys(&["C-q"]);
+    t.wait_exit();
+    let saved = Session::load(&dir.path().join("s.toml")).unwrap();
+    assert_eq!(saved.depth, Depth::Full);
+    assert_eq!(
+        saved.answers.len(),
+        expected.interview.session.answers.len()
+    );
 }

@@ -147,25 +147,37 @@ fn load_field(app: &mut App) {
 /// The quick path or the full interview: every answer stays; the focus goes to the first
 /// question asked and not answered.
 fn set_depth(app: &mut App, depth: Depth) -> Vec<Cmd> {
+    let from_choice = matches!(app.overlay, Some(Overlay::Depth { .. }));
     app.overlay = None;
-    let before = app.interview.progress().asked;
     if !app.interview.set_depth(depth) {
+        if from_choice {
+            app.banner = Some(Banner::info(
+                "The full interview: every question that applies. `kickoff resume --quick FILE` \
+                 asks only the essential ones.",
+            ));
+        }
         return Vec::new();
     }
+    announce_depth(app);
+    vec![Cmd::Save]
+}
+
+/// After the depth changed (here, or by `resume --full`/`--quick`): the interview screen on
+/// the first question not answered, and a note of what is asked now.
+pub(super) fn announce_depth(app: &mut App) {
     app.screen = Screen::Interview;
     load_field(app);
-    let after = app.interview.progress().asked;
-    app.banner = Some(Banner::info(match depth {
+    let (quick, full) = app.interview.depth_sizes();
+    app.banner = Some(Banner::info(match app.interview.session.depth {
         Depth::Quick => format!(
-            "Quick kickoff: {after} essential questions (more if your answers call for them). \
+            "Quick kickoff: {quick} essential questions (more if your answers call for them). \
              F4 goes on with the full interview at any time; every answer stays."
         ),
         Depth::Full => format!(
             "Full interview: {} more questions; here is the first one not answered.",
-            after.saturating_sub(before)
+            full.saturating_sub(quick)
         ),
     }));
-    vec![Cmd::Save]
 }
 
 fn goto_section(app: &mut App, section: usize) -> Vec<Cmd> {
