@@ -417,3 +417,19 @@ fn a_multiple_choice_summary_shows_labels_not_ids() {
     assert!(screen.contains(&summary), "{summary}:\n{screen}");
     assert!(!screen.contains(&format!("↳ {}", a.value)));
 }
+
+#[test]
+fn a_choice_holding_the_filter_as_typed_comes_first_and_ctrl_u_clears_the_filter() {
+    let mut app = app_with(builtin());
+    send(&mut app, Msg::GotoQuestion("primary_metric".into()));
+    let q = app.interview.focused().clone();
+    type_text(&mut app, "ape");
+    let shown = app.field.filtered(&q);
+    assert_eq!(
+        q.choices[shown[0]].value, "mape",
+        "MAPE holds `ape` as typed"
+    );
+    press(&mut app, ctrl('u'));
+    assert_eq!(app.field.filtered(&q).len(), q.choices.len());
+    assert_eq!(under_cursor(&app), "mape", "the place is kept");
+}

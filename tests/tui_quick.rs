@@ -299,3 +299,21 @@ fn the_quick_path_typed_in_a_real_terminal() {
         expected.interview.session.answers.len()
     );
 }
+
+#[test]
+fn a_section_the_quick_path_does_not_ask_says_why_nothing_happens() {
+    let mut app = new_session();
+    press(&mut app, key(KeyCode::Char('q')));
+    let q = &app.interview.bundle.questionnaire;
+    let later = (0..q.sections.len())
+        .find(|&s| app.interview.first_in(s).is_none())
+        .expect("a section with nothing on the quick path");
+    let before = focused_id(&app);
+    kickoff::tui::update(&mut app, kickoff::tui::Msg::GotoSection(later));
+    assert_eq!(focused_id(&app), before);
+    let banner = app.banner.clone().expect("a note").text;
+    assert!(
+        banner.contains("waits for the full interview: F4"),
+        "{banner}"
+    );
+}

@@ -16,7 +16,7 @@ pub struct ReadNumber {
 /// The notations [`read_number`] takes, for the hint beside a number's field.
 pub fn notations(unit: Option<&str>) -> &'static str {
     if is_fraction(unit) {
-        "180k, 1.2M, 12,000, 1e5 also work; 14% reads as 0.14"
+        "14% reads as 0.14"
     } else {
         "180k, 1.2M, 12,000, 1e5 also work"
     }

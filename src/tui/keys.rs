@@ -271,11 +271,12 @@ pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("^E", "editor"),
         ],
         Kind::Number => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
+        // The bar keeps the first two on a narrow screen: Enter is the one that answers.
         Kind::Choice => &[
-            ("↑↓", "move"),
-            ("Space", "select"),
             ("Enter", "select, next"),
+            ("↑↓", "move"),
             ("type", "filter"),
+            ("Space", "select"),
         ],
         Kind::MultiChoice => &[
             ("↑↓", "move"),

@@ -182,9 +182,22 @@ pub(super) fn announce_depth(app: &mut App) {
 
 fn goto_section(app: &mut App, section: usize) -> Vec<Cmd> {
     app.screen = Screen::Interview;
-    match app.interview.first_in(section) {
+    app.overlay = None;
+    let iv = &app.interview;
+    match iv.first_in(section) {
         Some(i) => focus_on(app, i),
-        None => Vec::new(),
+        None => {
+            // A section the quick path does not ask: say why nothing happened, and how.
+            let q = &iv.bundle.questionnaire;
+            if q.section_range(section).any(|i| iv.review.pending[i]) {
+                app.banner = Some(Banner::info(format!(
+                    "\"{}\" waits for the full interview: F4 asks its questions (every answer \
+                     stays).",
+                    q.sections[section].title
+                )));
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -515,7 +528,11 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     .map(|a| (q.id.clone(), a.clone()));
                 app.field = Field::new(q, None);
             }
-            answer_changed(app)
+            let cmds = answer_changed(app);
+            if !cmds.is_empty() {
+                app.banner = Some(Banner::info("Cleared: ^Z brings it back."));
+            }
+            cmds
         }
         _ => Vec::new(),
     }

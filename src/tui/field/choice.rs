@@ -24,20 +24,28 @@ pub fn matching(q: &Question, filter: &str) -> Vec<usize> {
         return (0..q.choices.len()).collect();
     }
     let pattern = fuzzy(filter);
+    // A choice holding each word of the filter as typed ("ape" in "MAPE") comes before the
+    // scattered matches, whatever their scores.
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    let holds = |text: &str| {
+        let text = text.to_lowercase();
+        words.iter().all(|w| text.contains(w.as_str()))
+    };
     MATCHER.with_borrow_mut(|matcher| {
         let mut buf = Vec::new();
-        let mut scored: Vec<(u32, usize)> = q
+        let mut scored: Vec<(bool, u32, usize)> = q
             .choices
             .iter()
             .enumerate()
             .filter_map(|(i, c)| {
                 let label = pattern.score(Utf32Str::new(c.label(), &mut buf), matcher);
                 let id = pattern.score(Utf32Str::new(&c.value, &mut buf), matcher);
-                Some((label.max(id)?, i))
+                let exact = holds(c.label()) || holds(&c.value);
+                Some((exact, label.max(id)?, i))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        scored.into_iter().map(|(_, _, i)| i).collect()
     })
 }
 
@@ -98,7 +106,15 @@ impl ChoiceState<'_> {
                 self.filter.pop();
                 self.keep_place(q, at);
             }
+            // Esc, or ^U as in every other text typed, clears the filter.
             KeyCode::Esc if !self.filter.is_empty() => {
+                let at = shown.get(*self.cursor).copied();
+                self.filter.clear();
+                self.keep_place(q, at);
+            }
+            KeyCode::Char('u')
+                if key.modifiers == KeyModifiers::CONTROL && !self.filter.is_empty() =>
+            {
                 let at = shown.get(*self.cursor).copied();
                 self.filter.clear();
                 self.keep_place(q, at);
