@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,11 +12,14 @@ use crate::expr::{self, Condition};
 use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
 use crate::response::FindingResponse;
-use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
+use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
 
 mod checks;
-use checks::{check_message, message_line, render_message, supersede_problems};
+use checks::{
+    message_line, message_variables, pack_problems, render_message, rule_problems,
+    supersede_problems,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,13 +92,21 @@ pub struct Rule {
     pub origin: PathBuf,
     condition: Condition,
     /// Every answer the rule reads (condition and message): a rule whose answers did not
-    /// change keeps its last result.
-    reads: Vec<String>,
+    /// change keeps its last result. Worked out when first needed for a trusted pack.
+    reads: OnceLock<Vec<String>>,
 }
 
 impl Rule {
+    fn reads(&self) -> &[String] {
+        self.reads.get_or_init(|| {
+            let mut reads = expr::variables(&self.condition);
+            reads.extend(message_variables(self.def.message.trim()));
+            reads
+        })
+    }
+
     fn reads_any(&self, changed: &HashSet<String>) -> bool {
-        self.reads.iter().any(|v| changed.contains(v))
+        self.reads().iter().any(|v| changed.contains(v))
     }
 }
 
@@ -133,31 +145,23 @@ impl Critic {
         path: &Path,
         q: &Questionnaire,
     ) -> Result<(), FileError> {
+        self.add_pack_checked(source, path, q, Checks::All)
+    }
+
+    /// Adds a rule pack, checked as `checks` says: a trusted (built-in) pack only has its
+    /// conditions compiled, and what each rule reads is worked out when first asked for.
+    pub fn add_pack_checked(
+        &mut self,
+        source: &str,
+        path: &Path,
+        q: &Questionnaire,
+        checks: Checks,
+    ) -> Result<(), FileError> {
         let file: RuleFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
         let lines = Lines::<RuleLines>::new(source);
-        if file.questionnaire != q.id {
-            problems.push(Problem {
-                line: lines.of(|l| Some(&l.questionnaire)),
-                question: None,
-                subject: "rule pack".into(),
-                message: format!(
-                    "is for questionnaire `{}`, not `{}`",
-                    file.questionnaire, q.id
-                ),
-            });
-        }
-        for phrase in file
-            .placeholders
-            .iter()
-            .filter(|p| !crate::placeholder::is_usable_phrase(p))
-        {
-            problems.push(Problem {
-                line: None,
-                question: None,
-                subject: "`placeholders`".into(),
-                message: format!("`{phrase}` has no letter or digit, so it matches nothing"),
-            });
+        if checks == Checks::All {
+            pack_problems(&file, q, &lines, &mut problems);
         }
         let mut problem = |n: usize, id: &str, message: String| {
             problems.push(Problem {
@@ -170,71 +174,27 @@ impl Critic {
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.def.id.clone()).collect();
         let mut rules = Vec::new();
         for (n, def) in file.rules.into_iter().enumerate() {
-            if !ids.insert(def.id.clone()) {
-                problem(n, &def.id, "duplicate rule id".into());
-            }
-            // Rule ids appear in the doc, in CI annotations and on the command line.
-            if !crate::questionnaire::is_valid_id(&def.id) {
-                problem(
-                    n,
-                    &def.id,
-                    format!("not a usable rule id: {}", crate::questionnaire::ID_RULE),
-                );
-            }
-            if def.questions.is_empty() {
-                problem(
-                    n,
-                    &def.id,
-                    "`questions` must name at least one question".into(),
-                );
-            }
-            for name in &def.questions {
-                if q.get(name).is_none() {
-                    problem(
-                        n,
-                        &def.id,
-                        format!("`questions` names `{name}`, which is not a question"),
-                    );
+            let message_reads = (checks == Checks::All).then(|| {
+                let (messages, reads) = rule_problems(&def, q, &mut ids);
+                for message in messages {
+                    problem(n, &def.id, message);
                 }
-            }
-            let mut message_reads = Vec::new();
-            if def.message.trim().is_empty() {
-                problem(n, &def.id, "`message` is empty".into());
-            } else {
-                match check_message(def.message.trim()) {
-                    Ok(vars) => message_reads = vars,
-                    Err(e) => problem(n, &def.id, format!("`message` {e}")),
-                }
-            }
-            for name in message_reads.iter().filter(|v| q.get(v).is_none()) {
-                let message = format!("`message` names `{name}`, which is not a question");
-                problem(n, &def.id, message);
-            }
-            for (c, case) in def.cases.iter().enumerate() {
-                for name in case.answers.keys() {
-                    if q.get(name).is_none() {
-                        problem(
-                            n,
-                            &def.id,
-                            format!("case {}: `{name}` is not a question", c + 1),
-                        );
-                    }
-                }
-            }
-            match expr::compile(&def.when) {
+                reads
+            });
+            let compiled = expr::compile_checked(&def.when, checks);
+            match compiled {
                 Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
                 Ok(condition) => {
-                    let mut reads = expr::variables(&condition);
-                    for name in &reads {
-                        if q.get(name).is_none() {
-                            problem(
-                                n,
-                                &def.id,
-                                format!("`when` names `{name}`, which is not a question"),
-                            );
+                    let reads = OnceLock::new();
+                    if let Some(message_reads) = message_reads {
+                        let mut all = expr::variables(&condition);
+                        for name in all.iter().filter(|v| q.get(v).is_none()) {
+                            let message = format!("`when` names `{name}`, which is not a question");
+                            problem(n, &def.id, message);
                         }
+                        all.extend(message_reads);
+                        reads.get_or_init(|| all);
                     }
-                    reads.extend(message_reads);
                     rules.push(Rule {
                         def,
                         origin: path.to_path_buf(),
@@ -244,14 +204,10 @@ impl Critic {
                 }
             }
         }
-        for message in supersede_problems(&self.rules, &rules) {
-            let (n, id, message) = message;
-            problems.push(Problem {
-                line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
-                question: None,
-                subject: format!("rule `{id}`"),
-                message,
-            });
+        if checks == Checks::All {
+            for (n, id, message) in supersede_problems(&self.rules, &rules) {
+                problem(n, &id, message);
+            }
         }
         if !problems.is_empty() {
             return Err(FileError::Invalid {
@@ -296,7 +252,7 @@ impl Critic {
     pub fn inputs(&self, id: &str) -> Vec<String> {
         let mut out: Vec<String> = self
             .rule(id)
-            .map(|r| r.def.questions.iter().chain(&r.reads).cloned().collect())
+            .map(|r| r.def.questions.iter().chain(r.reads()).cloned().collect())
             .unwrap_or_default();
         out.sort();
         out.dedup();
@@ -406,6 +362,7 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::checks::check_message;
     use super::*;
 
     const Q: &str = "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\n\
@@ -505,6 +462,25 @@ mod tests {
             err.unwrap_err()
                 .contains("(line 2 of the message): it went over the work limit")
         );
+    }
+
+    /// A trusted pack works out what each rule reads when asked: the same as a checked one.
+    #[test]
+    fn trusted_rules_read_what_checked_ones_do() {
+        let q = include_str!("../questionnaires/ml-experiment.toml");
+        let q = Questionnaire::from_str(q, Path::new("q")).unwrap();
+        let (mut checked, mut trusted) = (Critic::default(), Critic::default());
+        let toml = include_str!("../questionnaires/ml-experiment.rules.toml");
+        checked.add_pack(toml, Path::new("r"), &q).unwrap();
+        let json = include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.rules.json"));
+        trusted
+            .add_pack_checked(json, Path::new("r"), &q, Checks::Trusted)
+            .unwrap();
+        assert_eq!(checked.rules.len(), trusted.rules.len());
+        for (c, t) in checked.rules.iter().zip(&trusted.rules) {
+            assert!(c.reads.get().is_some() && t.reads.get().is_none());
+            assert_eq!(c.reads(), t.reads(), "{}", c.def.id);
+        }
     }
 
     /// The message limits leave the built-in rules ample room on the examples: the most any

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AnswerContext, Answers, Row};
 use crate::expr::{self, Condition};
-use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
+use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
 mod columns;
@@ -291,8 +291,18 @@ pub struct Questionnaire {
 impl Questionnaire {
     /// Parses and checks a questionnaire. `path` is only used in messages.
     pub fn from_str(source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+        Self::from_str_checked(source, path, Checks::All)
+    }
+
+    /// Parses a questionnaire checked as `checks` says: a trusted (built-in) one only has its
+    /// conditions compiled.
+    pub fn from_str_checked(
+        source: &str,
+        path: &Path,
+        checks: Checks,
+    ) -> Result<Questionnaire, FileError> {
         let file: QuestionnaireFile = parse_toml(source, path)?;
-        build(file, source, path)
+        build(file, source, path, checks)
     }
 
     pub fn load(path: &Path) -> Result<Questionnaire, FileError> {
@@ -393,7 +403,13 @@ struct QuestionLines {
     columns: Vec<IdSpan>,
 }
 
-fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+fn build(
+    file: QuestionnaireFile,
+    source: &str,
+    path: &Path,
+    checks: Checks,
+) -> Result<Questionnaire, FileError> {
+    let all = checks == Checks::All;
     let lines = Lines::<QuestionnaireLines>::new(source);
     let section_line = |s: usize| lines.of(|l| l.sections.get(s).map(|x| &x.id));
     let question_line =
@@ -413,11 +429,11 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             message,
         });
     };
-    if !is_valid_id(&file.id) {
+    if all && !is_valid_id(&file.id) {
         let message = format!("`id` `{}` is not usable: {ID_RULE}", file.id);
         problem(lines.of(|l| l.id.as_ref()), "questionnaire".into(), message);
     }
-    if file.sections.is_empty() {
+    if all && file.sections.is_empty() {
         problem(None, "questionnaire".into(), "has no sections".into());
     }
 
@@ -425,14 +441,14 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     let mut by_id = HashMap::new();
     let mut section_ids = HashSet::new();
     for (s, section) in file.sections.iter().enumerate() {
-        if !section_ids.insert(section.id.as_str()) {
+        if all && !section_ids.insert(section.id.as_str()) {
             problem(
                 section_line(s),
                 format!("section `{}`", section.id),
                 "duplicate section id".into(),
             );
         }
-        if section.questions.is_empty() {
+        if all && section.questions.is_empty() {
             problem(
                 section_line(s),
                 format!("section `{}`", section.id),
@@ -440,8 +456,13 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             );
         }
         for (q, question) in section.questions.iter().enumerate() {
+            let duplicate = by_id.insert(question.id.clone(), order.len()).is_some();
+            order.push((s, q));
+            if !all {
+                continue;
+            }
             let subject = format!("question `{}`", question.id);
-            if by_id.insert(question.id.clone(), order.len()).is_some() {
+            if duplicate {
                 problem(
                     question_line(s, q),
                     subject.clone(),
@@ -454,19 +475,19 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                     .or_else(|| question_line(s, q));
                 problem(line, subject.clone(), message);
             }
-            order.push((s, q));
         }
     }
 
     let mut conditions = Vec::with_capacity(order.len());
     for (i, &(s, q)) in order.iter().enumerate() {
         let question = &file.sections[s].questions[q];
-        let subject = format!("question `{}`", question.id);
         let Some(when) = question.when.as_deref() else {
             conditions.push(None);
             continue;
         };
-        match expr::compile(when) {
+        let subject = format!("question `{}`", question.id);
+        let compiled = expr::compile_checked(when, checks);
+        match compiled {
             Err(e) => {
                 problem(
                     question_line(s, q),
@@ -476,7 +497,12 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                 conditions.push(None);
             }
             Ok(cond) => {
-                for name in expr::variables(&cond) {
+                let names = if all {
+                    expr::variables(&cond)
+                } else {
+                    Vec::new()
+                };
+                for name in names {
                     match by_id.get(&name) {
                         None => problem(
                             question_line(s, q),
@@ -498,6 +524,7 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         }
     }
     if let Some(t) = &file.title_question
+        && all
         && !by_id.contains_key(t)
     {
         problem(
