@@ -145,70 +145,78 @@ impl Critic {
         path: &Path,
         q: &Questionnaire,
     ) -> Result<(), FileError> {
-        self.add_pack_checked(source, path, q, Checks::All)
-    }
-
-    /// Adds a rule pack, checked as `checks` says: a trusted (built-in) pack only has its
-    /// conditions compiled, and what each rule reads is worked out when first asked for.
-    pub fn add_pack_checked(
-        &mut self,
-        source: &str,
-        path: &Path,
-        q: &Questionnaire,
-        checks: Checks,
-    ) -> Result<(), FileError> {
         let file: RuleFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
         let lines = Lines::<RuleLines>::new(source);
-        if checks == Checks::All {
-            pack_problems(&file, q, &lines, &mut problems);
-        }
+        pack_problems(&file, q, &lines, &mut problems);
         let mut problem = |n: usize, id: &str, message: String| {
-            problems.push(Problem {
-                line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
-                question: None,
-                subject: format!("rule `{id}`"),
-                message,
-            })
+            problems.push(rule_problem(&lines, n, id, message));
         };
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.def.id.clone()).collect();
         let mut rules = Vec::new();
         for (n, def) in file.rules.into_iter().enumerate() {
-            let message_reads = (checks == Checks::All).then(|| {
-                let (messages, reads) = rule_problems(&def, q, &mut ids);
-                for message in messages {
-                    problem(n, &def.id, message);
-                }
-                reads
-            });
-            let compiled = expr::compile_checked(&def.when, checks);
-            match compiled {
+            let (messages, message_reads) = rule_problems(&def, q, &mut ids);
+            for message in messages {
+                problem(n, &def.id, message);
+            }
+            match expr::compile(&def.when) {
                 Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
                 Ok(condition) => {
-                    let reads = OnceLock::new();
-                    if let Some(message_reads) = message_reads {
-                        let mut all = expr::variables(&condition);
-                        for name in all.iter().filter(|v| q.get(v).is_none()) {
-                            let message = format!("`when` names `{name}`, which is not a question");
-                            problem(n, &def.id, message);
-                        }
-                        all.extend(message_reads);
-                        reads.get_or_init(|| all);
+                    let mut reads = expr::variables(&condition);
+                    for name in reads.iter().filter(|v| q.get(v).is_none()) {
+                        let message = format!("`when` names `{name}`, which is not a question");
+                        problem(n, &def.id, message);
                     }
+                    reads.extend(message_reads);
                     rules.push(Rule {
                         def,
                         origin: path.to_path_buf(),
                         condition,
-                        reads,
+                        reads: OnceLock::from(reads),
                     });
                 }
             }
         }
-        if checks == Checks::All {
-            for (n, id, message) in supersede_problems(&self.rules, &rules) {
-                problem(n, &id, message);
+        for (n, id, message) in supersede_problems(&self.rules, &rules) {
+            problem(n, &id, message);
+        }
+        self.extend(path, problems, rules, &file.placeholders)
+    }
+
+    /// Adds a trusted rule pack (a built-in one, which the tests hold to every check of
+    /// [`Critic::add_pack`]): its conditions are compiled, nothing is checked, and what each
+    /// rule reads is worked out when first asked for. It needs no questionnaire, so it can
+    /// load beside it.
+    pub fn add_trusted_pack(&mut self, source: &str, path: &Path) -> Result<(), FileError> {
+        let file: RuleFile = parse_toml(source, path)?;
+        let lines = Lines::<RuleLines>::new(source);
+        let mut problems = Vec::new();
+        let mut rules = Vec::new();
+        for (n, def) in file.rules.into_iter().enumerate() {
+            match expr::compile_checked(&def.when, Checks::Trusted) {
+                Ok(condition) => rules.push(Rule {
+                    def,
+                    origin: path.to_path_buf(),
+                    condition,
+                    reads: OnceLock::new(),
+                }),
+                Err(e) => {
+                    let message = format!("`when` does not compile: {e}");
+                    problems.push(rule_problem(&lines, n, &def.id, message));
+                }
             }
         }
+        self.extend(path, problems, rules, &file.placeholders)
+    }
+
+    /// Takes a loaded pack's rules and phrases in, unless it had problems.
+    fn extend(
+        &mut self,
+        path: &Path,
+        problems: Vec<Problem>,
+        rules: Vec<Rule>,
+        placeholders: &[String],
+    ) -> Result<(), FileError> {
         if !problems.is_empty() {
             return Err(FileError::Invalid {
                 path: path.to_path_buf(),
@@ -216,7 +224,7 @@ impl Critic {
             });
         }
         self.rules.extend(rules);
-        self.placeholders.add_phrases(&file.placeholders);
+        self.placeholders.add_phrases(placeholders);
         Ok(())
     }
 
@@ -351,6 +359,16 @@ impl Critic {
     }
 }
 
+/// A problem of the `n`th rule of a pack, `id`, at its line.
+fn rule_problem(lines: &Lines<'_, RuleLines>, n: usize, id: &str, message: String) -> Problem {
+    Problem {
+        line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
+        question: None,
+        subject: format!("rule `{id}`"),
+        message,
+    }
+}
+
 /// Counts of findings by severity.
 pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
     let mut out = BTreeMap::new();
@@ -473,9 +491,7 @@ mod tests {
         let toml = include_str!("../questionnaires/ml-experiment.rules.toml");
         checked.add_pack(toml, Path::new("r"), &q).unwrap();
         let json = include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.rules.json"));
-        trusted
-            .add_pack_checked(json, Path::new("r"), &q, Checks::Trusted)
-            .unwrap();
+        trusted.add_trusted_pack(json, Path::new("r")).unwrap();
         assert_eq!(checked.rules.len(), trusted.rules.len());
         for (c, t) in checked.rules.iter().zip(&trusted.rules) {
             assert!(c.reads.get().is_some() && t.reads.get().is_none());
