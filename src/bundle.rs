@@ -153,33 +153,13 @@ impl Bundle {
         origin: Option<PathBuf>,
         checks: Checks,
     ) -> Result<Bundle, FileError> {
-        let load_rules = |q: Option<&Questionnaire>| {
-            let mut critic = Critic::default();
-            match (rules.as_ref(), q) {
-                (None, _) => {}
-                (Some((src, p)), Some(q)) => critic.add_pack(src, p, q)?,
-                (Some((src, p)), None) => critic.add_trusted_pack(src, p)?,
-            }
-            Ok::<_, FileError>(critic)
-        };
-        let (questionnaire, critic) = match checks {
-            Checks::All => {
-                let questionnaire = Questionnaire::from_str(questionnaire, path)?;
-                let critic = load_rules(Some(&questionnaire));
-                (Ok(questionnaire), critic)
-            }
-            // Trusted rules need nothing of the questionnaire: they load on another core
-            // meanwhile (a check or render of one plan is mostly this loading).
-            Checks::Trusted => std::thread::scope(|s| {
-                let critic = s.spawn(|| load_rules(None));
-                let questionnaire = Questionnaire::from_str_checked(questionnaire, path, checks);
-                (
-                    questionnaire,
-                    critic.join().expect("loading rules does not panic"),
-                )
-            }),
-        };
-        let (questionnaire, critic) = (questionnaire?, critic?);
+        let questionnaire = Questionnaire::from_str_checked(questionnaire, path, checks)?;
+        let mut critic = Critic::default();
+        match (rules, checks) {
+            (None, _) => {}
+            (Some((src, p)), Checks::All) => critic.add_pack(src, &p, &questionnaire)?,
+            (Some((src, p)), Checks::Trusted) => critic.add_trusted_pack(src, &p)?,
+        }
         let scorecard = match score {
             Some((src, p)) => Some(Scorecard::from_str_checked(
                 src,
