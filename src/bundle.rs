@@ -301,6 +301,29 @@ mod tests {
         }
     }
 
+    /// A trusted bundle evaluates the conditions of its rules and score tests as one list
+    /// each: the same findings and score as each condition evaluated alone, on every example
+    /// and every rule's cases (which include answers that make some condition fail).
+    #[test]
+    fn batched_conditions_say_what_each_says_alone() {
+        let checked = Bundle::builtin_checked(DEFAULT_QUESTIONNAIRE).unwrap().unwrap();
+        let trusted = Bundle::builtin(DEFAULT_QUESTIONNAIRE).unwrap().unwrap();
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        let sessions = std::fs::read_dir(examples).unwrap().map(|e| {
+            let path = e.unwrap().path();
+            crate::Session::load(&path).unwrap().answers
+        });
+        let cases = checked.critic.rules.iter().flat_map(|r| &r.def.cases);
+        let mut count = 0;
+        for answers in sessions.chain(cases.map(|c| c.answers.clone())) {
+            let (a, b) = (checked.review(&answers), trusted.review(&answers));
+            assert_eq!(a.fired, b.fired, "{answers:?}");
+            assert_eq!(a.readiness, b.readiness, "{answers:?}");
+            count += 1;
+        }
+        assert!(count > 300, "{count} answer sets");
+    }
+
     #[test]
     fn the_built_in_files_read_the_same_as_json_and_as_toml() {
         for b in BUILTINS {

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{AnswerContext, Answers};
-use crate::expr::{self, Condition};
+use crate::batch::{ConditionBatch, LazyCondition};
+use crate::expr;
 use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
 use crate::response::FindingResponse;
@@ -90,7 +91,7 @@ pub struct Rule {
     pub def: RuleDef,
     /// The file the rule came from, for messages.
     pub origin: PathBuf,
-    condition: Condition,
+    condition: LazyCondition,
     /// Every answer the rule reads (condition and message): a rule whose answers did not
     /// change keeps its last result. Worked out when first needed for a trusted pack.
     reads: OnceLock<Vec<String>>,
@@ -99,7 +100,7 @@ pub struct Rule {
 impl Rule {
     fn reads(&self) -> &[String] {
         self.reads.get_or_init(|| {
-            let mut reads = expr::variables(&self.condition);
+            let mut reads = self.condition.variables();
             reads.extend(message_variables(self.def.message.trim()));
             reads
         })
@@ -135,6 +136,9 @@ pub struct Critic {
     pub rules: Vec<Rule>,
     /// What counts as a placeholder answer: the built-in list and the packs' phrases.
     pub placeholders: Placeholders,
+    /// The conditions of each trusted pack as one expression, with the index of its first
+    /// rule: what a full review evaluates.
+    batches: Vec<(usize, ConditionBatch)>,
 }
 
 impl Critic {
@@ -169,9 +173,9 @@ impl Critic {
                     }
                     reads.extend(message_reads);
                     rules.push(Rule {
+                        condition: LazyCondition::compiled(&def.when, condition),
                         def,
                         origin: path.to_path_buf(),
-                        condition,
                         reads: OnceLock::from(reads),
                     });
                 }
@@ -189,22 +193,32 @@ impl Critic {
     /// load beside it.
     pub fn add_trusted_pack(&mut self, source: &str, path: &Path) -> Result<(), FileError> {
         let file: RuleFile = parse_toml(source, path)?;
+        let batch = ConditionBatch::compile(file.rules.iter().map(|r| r.when.as_str()));
         let lines = Lines::<RuleLines>::new(source);
         let mut problems = Vec::new();
         let mut rules = Vec::new();
         for (n, def) in file.rules.into_iter().enumerate() {
-            match expr::compile_checked(&def.when, Checks::Trusted) {
-                Ok(condition) => rules.push(Rule {
-                    def,
-                    origin: path.to_path_buf(),
-                    condition,
-                    reads: OnceLock::new(),
-                }),
-                Err(e) => {
-                    let message = format!("`when` does not compile: {e}");
-                    problems.push(rule_problem(&lines, n, &def.id, message));
-                }
-            }
+            // Compiled alone only when the list did not compile (to say which one is wrong).
+            let condition = match &batch {
+                Some(_) => LazyCondition::lazy(&def.when),
+                None => match expr::compile_checked(&def.when, Checks::Trusted) {
+                    Ok(condition) => LazyCondition::compiled(&def.when, condition),
+                    Err(e) => {
+                        let message = format!("`when` does not compile: {e}");
+                        problems.push(rule_problem(&lines, n, &def.id, message));
+                        continue;
+                    }
+                },
+            };
+            rules.push(Rule {
+                def,
+                origin: path.to_path_buf(),
+                condition,
+                reads: OnceLock::new(),
+            });
+        }
+        if let Some(batch) = batch {
+            self.batches.push((self.rules.len(), batch));
         }
         self.extend(path, problems, rules, &file.placeholders)
     }
@@ -280,12 +294,18 @@ impl Critic {
         // (severity, question index, rule index): blockers first, then in questionnaire order,
         // then in the order of the packs.
         let mut findings: Vec<(Order, Finding)> = Vec::new();
+        let batched = match previous {
+            None => self.batched(ctx),
+            Some(_) => vec![None; self.rules.len()],
+        };
         for (n, r) in self.rules.iter().enumerate() {
             let finding = match previous {
                 Some((before, changed)) if !r.reads_any(changed) => {
                     before.iter().find(|f| f.rule == r.def.id).cloned()
                 }
-                _ => expr::is_true(&r.condition, ctx).then(|| self.finding(q, r, ctx)),
+                _ => batched[n]
+                    .unwrap_or_else(|| r.condition.is_true(ctx))
+                    .then(|| self.finding(q, r, ctx)),
             };
             if let Some(f) = finding {
                 let index = q.index_of(&f.question).unwrap_or(usize::MAX);
@@ -294,6 +314,20 @@ impl Critic {
         }
         findings.sort_by_key(|(key, _)| *key);
         findings.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// Whether each rule's condition holds, for the rules of a batch that evaluates on `ctx`;
+    /// `None` for the others, which are evaluated alone.
+    fn batched(&self, ctx: &Value) -> Vec<Option<bool>> {
+        let mut out = vec![None; self.rules.len()];
+        for (start, batch) in &self.batches {
+            if let Some(results) = batch.eval(ctx) {
+                for (slot, fired) in out[*start..].iter_mut().zip(results) {
+                    *slot = Some(fired);
+                }
+            }
+        }
+        out
     }
 
     fn finding(&self, q: &Questionnaire, r: &Rule, ctx: &Value) -> Finding {
@@ -331,7 +365,7 @@ impl Critic {
                 let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
                 let ctx = Value::from_dyn_object(ctx);
-                let fired = expr::is_true(&rule.condition, &ctx);
+                let fired = rule.condition.is_true(&ctx);
                 // A message that fails only on real answers (an unknown method, a division by
                 // zero) would show as an error in the finding: the case is where it shows first.
                 if fired && let Err(e) = render_message(&rule.def.message, &ctx) {
@@ -525,7 +559,7 @@ mod tests {
                 };
                 let when = run(&format!("{{{{ {} }}}}", r.def.when));
                 condition_fuel = condition_fuel.max(when.map_or(0, |w| w.1));
-                if expr::is_true(&r.condition, &ctx) {
+                if r.condition.is_true(&ctx) {
                     let (text, fuel) = run(r.def.message.trim()).expect("a finding's message");
                     message_fuel = message_fuel.max(fuel);
                     bytes = bytes.max(text.len());

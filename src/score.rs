@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::expr::{self, Condition};
+use crate::batch::{ConditionBatch, LazyCondition};
+use crate::expr;
 use crate::questionnaire::Questionnaire;
 use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
@@ -43,17 +44,19 @@ struct Test {
     title: String,
     section: usize,
     question: Option<String>,
-    automated: Condition,
-    manual: Condition,
+    automated: LazyCondition,
+    manual: LazyCondition,
     /// The answers both conditions read (worked out when first needed for a trusted file).
     reads: OnceLock<Vec<String>>,
+    /// Where the test is in the file: its conditions are items `2n` and `2n + 1` of the batch.
+    n: usize,
 }
 
 impl Test {
     fn reads(&self) -> &[String] {
         self.reads.get_or_init(|| {
-            let mut reads = expr::variables(&self.automated);
-            reads.extend(expr::variables(&self.manual));
+            let mut reads = self.automated.variables();
+            reads.extend(self.manual.variables());
             reads
         })
     }
@@ -62,6 +65,9 @@ impl Test {
 #[derive(Debug)]
 pub struct Scorecard {
     tests: Vec<Test>,
+    /// A trusted file's conditions as one expression (automated, manual, test by test): what
+    /// a full review evaluates.
+    batch: Option<ConditionBatch>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -108,6 +114,12 @@ impl Scorecard {
         let mut problems = Vec::new();
         let mut tests = Vec::new();
         let lines = Lines::<ScoreLines>::new(source);
+        let batch = (!all)
+            .then(|| {
+                let conditions = file.tests.iter();
+                ConditionBatch::compile(conditions.flat_map(|t| [&*t.automated, &*t.manual]))
+            })
+            .flatten();
         for (n, def) in file.tests.into_iter().enumerate() {
             let mut problem = |message: String| {
                 problems.push(Problem {
@@ -132,18 +144,22 @@ impl Scorecard {
                     ));
                 }
             }
-            let mut compile = |what: &str, src: &str| match expr::compile_checked(src, checks) {
-                Ok(c) => {
-                    let vars = all.then(|| expr::variables(&c));
-                    for name in vars.iter().flatten().filter(|n| q.get(n).is_none()) {
-                        problem(format!("`{what}` names `{name}`, which is not a question"));
+            let mut compile = |what: &str, src: &str| match batch {
+                // Compiled alone when first evaluated alone.
+                Some(_) => Some((LazyCondition::lazy(src), None)),
+                None => match expr::compile_checked(src, checks) {
+                    Ok(c) => {
+                        let vars = all.then(|| expr::variables(&c));
+                        for name in vars.iter().flatten().filter(|n| q.get(n).is_none()) {
+                            problem(format!("`{what}` names `{name}`, which is not a question"));
+                        }
+                        Some((LazyCondition::compiled(src, c), vars))
                     }
-                    Some((c, vars))
-                }
-                Err(e) => {
-                    problem(format!("`{what}` does not compile: {e}"));
-                    None
-                }
+                    Err(e) => {
+                        problem(format!("`{what}` does not compile: {e}"));
+                        None
+                    }
+                },
             };
             let automated = compile("automated", &def.automated);
             let manual = compile("manual", &def.manual);
@@ -165,6 +181,7 @@ impl Scorecard {
                     section,
                     automated,
                     manual,
+                    n,
                 });
             }
         }
@@ -174,7 +191,7 @@ impl Scorecard {
                 problems,
             });
         }
-        Ok(Scorecard { tests })
+        Ok(Scorecard { tests, batch })
     }
 
     pub fn len(&self) -> usize {
@@ -214,14 +231,20 @@ impl Scorecard {
                 tests: Vec::new(),
             })
             .collect();
+        // A full review evaluates the batch; one after a change, the tests it reaches alone.
+        let batched = match previous {
+            None => self.batch.as_ref().and_then(|b| b.eval(ctx)),
+            Some(_) => None,
+        };
+        let batched = batched.as_deref();
         for t in &self.tests {
             let unchanged =
                 previous.is_some_and(|(_, changed)| !t.reads().iter().any(|v| changed.contains(v)));
             let score = if let Some(s) = before(&t.id).filter(|_| unchanged) {
                 s
-            } else if expr::is_true(&t.automated, ctx) {
+            } else if batched.map_or_else(|| t.automated.is_true(ctx), |b| b[2 * t.n]) {
                 1.0
-            } else if expr::is_true(&t.manual, ctx) {
+            } else if batched.map_or_else(|| t.manual.is_true(ctx), |b| b[2 * t.n + 1]) {
                 0.5
             } else {
                 0.0
