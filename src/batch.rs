@@ -49,6 +49,50 @@ impl ConditionBatch {
     }
 }
 
+/// A batch's conditions taken in order, each seeing the answers the ones before it hid (a
+/// questionnaire's `when`s): the batch's result stands for a condition that names none of the
+/// hidden questions (it reads the same answers as in the batch); one that names one, even
+/// only in a string, is evaluated alone.
+pub struct InOrder<'a> {
+    results: Option<Vec<bool>>,
+    hidden: Vec<&'a str>,
+}
+
+impl<'a> InOrder<'a> {
+    pub fn new(batch: Option<&ConditionBatch>, ctx: &Value) -> InOrder<'a> {
+        InOrder {
+            results: batch.and_then(|b| b.eval(ctx)),
+            hidden: Vec::new(),
+        }
+    }
+
+    /// Whether condition `i` of the batch, `condition`, holds on `ctx` as it is now.
+    pub fn is_true(&self, i: usize, condition: &LazyCondition, ctx: &Value) -> bool {
+        match &self.results {
+            Some(results) if !self.hidden.iter().any(|id| names(&condition.source, id)) => {
+                results[i]
+            }
+            _ => condition.is_true(ctx),
+        }
+    }
+
+    /// The answer `id` is about to be hidden from the conditions after this one (in `ctx`);
+    /// hiding a question without an answer changes nothing they read.
+    pub fn hide(&mut self, id: &'a str, ctx: &Value) {
+        if ctx.get_attr(id).is_ok_and(|v| !v.is_undefined()) {
+            self.hidden.push(id);
+        }
+    }
+}
+
+/// Whether `source` holds `id` as a whole word.
+fn names(source: &str, id: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    source.match_indices(id).any(|(at, _)| {
+        !source[..at].ends_with(is_word) && !source[at + id.len()..].starts_with(is_word)
+    })
+}
+
 /// A condition compiled when first needed: at once for a checked file (the checks compile
 /// it), on first use alone for a trusted file whose conditions also form a [`ConditionBatch`].
 #[derive(Debug)]
@@ -95,6 +139,17 @@ impl LazyCondition {
 mod tests {
     use super::*;
     use minijinja::context;
+
+    #[test]
+    fn a_condition_names_a_question_as_a_whole_word() {
+        assert!(names("answered(rate) and x", "rate"));
+        assert!(names("rate", "rate"));
+        assert!(!names("base_rate > 1 or rates", "rate"));
+        assert!(
+            names("x == 'rate'", "rate"),
+            "a string counts too: it only costs time"
+        );
+    }
 
     #[test]
     fn a_batch_says_what_each_condition_says_alone() {

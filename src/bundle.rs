@@ -301,12 +301,15 @@ mod tests {
         }
     }
 
-    /// A trusted bundle evaluates the conditions of its rules and score tests as one list
-    /// each: the same findings and score as each condition evaluated alone, on every example
-    /// and every rule's cases (which include answers that make some condition fail).
+    /// A trusted bundle evaluates the conditions of its questions, rules and score tests as
+    /// one list each: the same questions asked, findings and score as each condition evaluated
+    /// alone, on every example and every rule's cases (which include answers that make some
+    /// condition fail, and answers that hide questions).
     #[test]
     fn batched_conditions_say_what_each_says_alone() {
-        let checked = Bundle::builtin_checked(DEFAULT_QUESTIONNAIRE).unwrap().unwrap();
+        let checked = Bundle::builtin_checked(DEFAULT_QUESTIONNAIRE)
+            .unwrap()
+            .unwrap();
         let trusted = Bundle::builtin(DEFAULT_QUESTIONNAIRE).unwrap().unwrap();
         let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
         let sessions = std::fs::read_dir(examples).unwrap().map(|e| {
@@ -317,6 +320,7 @@ mod tests {
         let mut count = 0;
         for answers in sessions.chain(cases.map(|c| c.answers.clone())) {
             let (a, b) = (checked.review(&answers), trusted.review(&answers));
+            assert_eq!(a.visible, b.visible, "{answers:?}");
             assert_eq!(a.fired, b.fired, "{answers:?}");
             assert_eq!(a.readiness, b.readiness, "{answers:?}");
             count += 1;

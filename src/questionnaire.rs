@@ -7,7 +7,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AnswerContext, Answers, Row};
-use crate::expr::{self, Condition};
+use crate::batch::{ConditionBatch, InOrder, LazyCondition};
+use crate::expr;
 use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
@@ -285,7 +286,9 @@ pub struct Questionnaire {
     /// (section index, question index) in asking order.
     order: Vec<(usize, usize)>,
     by_id: HashMap<String, usize>,
-    conditions: Vec<Option<Condition>>,
+    conditions: Vec<Option<LazyCondition>>,
+    /// A trusted file's conditions as one expression (`true` for a question without one).
+    batch: Option<ConditionBatch>,
 }
 
 impl Questionnaire {
@@ -361,10 +364,12 @@ impl Questionnaire {
     pub fn visibility_in(&self, ctx: &std::sync::Arc<AnswerContext>) -> Vec<bool> {
         let mut visible = vec![true; self.len()];
         let value = minijinja::Value::from_dyn_object(ctx.clone());
+        let mut in_order = InOrder::new(self.batch.as_ref(), &value);
         for (i, cond) in self.conditions.iter().enumerate() {
             let Some(cond) = cond else { continue };
-            if !expr::is_true(cond, &value) {
+            if !in_order.is_true(i, cond, &value) {
                 visible[i] = false;
+                in_order.hide(&self.question(i).id, &value);
                 ctx.hide(&self.question(i).id);
             }
         }
@@ -478,6 +483,10 @@ fn build(
         }
     }
 
+    let when = |&(s, q): &(usize, usize)| file.sections[s].questions[q].when.as_deref();
+    let batch = (!all)
+        .then(|| ConditionBatch::compile(order.iter().map(|at| when(at).unwrap_or("true"))))
+        .flatten();
     let mut conditions = Vec::with_capacity(order.len());
     for (i, &(s, q)) in order.iter().enumerate() {
         let question = &file.sections[s].questions[q];
@@ -485,6 +494,11 @@ fn build(
             conditions.push(None);
             continue;
         };
+        if batch.is_some() {
+            // Compiled alone when first evaluated alone.
+            conditions.push(Some(LazyCondition::lazy(when)));
+            continue;
+        }
         let subject = format!("question `{}`", question.id);
         let compiled = expr::compile_checked(when, checks);
         match compiled {
@@ -519,7 +533,7 @@ fn build(
                         Some(_) => {}
                     }
                 }
-                conditions.push(Some(cond));
+                conditions.push(Some(LazyCondition::compiled(when, cond)));
             }
         }
     }
@@ -550,5 +564,6 @@ fn build(
         order,
         by_id,
         conditions,
+        batch,
     })
 }
