@@ -20,11 +20,28 @@ fn main() {
         // A file that does not parse is left as TOML: the build goes on and loading it reports
         // the error with its line and column, as for any other file.
         let json = match toml::from_str::<toml::Value>(&source) {
-            Ok(value) => serde_json::to_string(&value).expect("TOML values are JSON values"),
+            Ok(mut value) => {
+                if file.ends_with(".rules.toml") {
+                    leave_out_cases(&mut value);
+                }
+                serde_json::to_string(&value).expect("TOML values are JSON values")
+            }
             Err(_) => source,
         };
         let name = Path::new(file).file_name().expect("a file name");
         let name = name.to_string_lossy().replace(".toml", ".json");
         std::fs::write(Path::new(&out).join(name), json).expect("OUT_DIR is writable");
+    }
+}
+
+/// Takes each rule's `cases` out of a rule pack: they are run by the tests and by
+/// `questionnaire validate`, which read the TOML (`Bundle::builtin_checked`), never on start,
+/// and they are two fifths of the file.
+fn leave_out_cases(pack: &mut toml::Value) {
+    let rules = pack.get_mut("rules").and_then(|r| r.as_array_mut());
+    for rule in rules.into_iter().flatten() {
+        if let Some(rule) = rule.as_table_mut() {
+            rule.remove("cases");
+        }
     }
 }

@@ -12,7 +12,7 @@ use crate::questionnaire::Questionnaire;
 use crate::response::{Response, Status};
 use crate::score::{Readiness, Scorecard};
 use crate::session::{Depth, Session};
-use crate::source::{FileError, read};
+use crate::source::{Checks, FileError, read};
 
 /// A questionnaire shipped inside the binary, with its rules and score files.
 pub struct Builtin {
@@ -20,7 +20,8 @@ pub struct Builtin {
     pub questionnaire: &'static str,
     pub rules: &'static str,
     pub score: &'static str,
-    /// The three files as JSON (build.rs), what is parsed on start.
+    /// The three files as JSON (build.rs), what is parsed on start; the rules' `cases` are
+    /// left out (see [`Bundle::builtin_checked`]).
     pub questionnaire_json: &'static str,
     pub rules_json: &'static str,
     pub score_json: &'static str,
@@ -94,14 +95,32 @@ impl Review {
 }
 
 impl Bundle {
+    /// A built-in bundle as the binary loads it on start: from the JSON build.rs made, trusted
+    /// (no load-time checks) and without the rules' `cases`.
     pub fn builtin(id: &str) -> Option<Result<Bundle, FileError>> {
+        Self::builtin_as(id, Checks::Trusted)
+    }
+
+    /// A built-in bundle read from its TOML files with every check, the rules' `cases`
+    /// included: what the tests hold the built-in files to, and what lets
+    /// [`Bundle::builtin`] skip the checks and the cases on every start.
+    pub fn builtin_checked(id: &str) -> Option<Result<Bundle, FileError>> {
+        Self::builtin_as(id, Checks::All)
+    }
+
+    fn builtin_as(id: &str, checks: Checks) -> Option<Result<Bundle, FileError>> {
         let b = BUILTINS.iter().find(|b| b.id == id)?;
+        let (questionnaire, rules, score) = match checks {
+            Checks::Trusted => (b.questionnaire_json, b.rules_json, b.score_json),
+            Checks::All => (b.questionnaire, b.rules, b.score),
+        };
         Some(Self::from_sources(
-            b.questionnaire_json,
+            questionnaire,
             &builtin_path(b.id, ""),
-            Some((b.rules_json, builtin_path(b.id, ".rules"))),
-            Some((b.score_json, builtin_path(b.id, ".score"))),
+            Some((rules, builtin_path(b.id, ".rules"))),
+            Some((score, builtin_path(b.id, ".score"))),
             None,
+            checks,
         ))
     }
 
@@ -130,23 +149,34 @@ impl Bundle {
             rules.as_ref().map(|(s, p)| (s.as_str(), p.clone())),
             score.as_ref().map(|(s, p)| (s.as_str(), p.clone())),
             Some(path.to_path_buf()),
+            Checks::All,
         )
     }
 
+    /// The three files checked as `checks` says: a built-in bundle is trusted, because a test
+    /// (`the_built_in_files_pass_every_check`) loads its files with every check.
     fn from_sources(
         questionnaire: &str,
         path: &Path,
         rules: Option<(&str, PathBuf)>,
         score: Option<(&str, PathBuf)>,
         origin: Option<PathBuf>,
+        checks: Checks,
     ) -> Result<Bundle, FileError> {
-        let questionnaire = Questionnaire::from_str(questionnaire, path)?;
+        let questionnaire = Questionnaire::from_str_checked(questionnaire, path, checks)?;
         let mut critic = Critic::default();
-        if let Some((src, p)) = rules {
-            critic.add_pack(src, &p, &questionnaire)?;
+        match (rules, checks) {
+            (None, _) => {}
+            (Some((src, p)), Checks::All) => critic.add_pack(src, &p, &questionnaire)?,
+            (Some((src, p)), Checks::Trusted) => critic.add_trusted_pack(src, &p)?,
         }
         let scorecard = match score {
-            Some((src, p)) => Some(Scorecard::from_str(src, &p, &questionnaire)?),
+            Some((src, p)) => Some(Scorecard::from_str_checked(
+                src,
+                &p,
+                &questionnaire,
+                checks,
+            )?),
             None => None,
         };
         Ok(Bundle {
@@ -298,6 +328,52 @@ fn builtin_path(id: &str, suffix: &str) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// What lets [`Bundle::builtin`] skip the load-time checks: every built-in file passes
+    /// them all, and loads the same either way (what each rule reads included).
+    #[test]
+    fn the_built_in_files_pass_every_check() {
+        for b in BUILTINS {
+            let checked = Bundle::builtin_checked(b.id).unwrap();
+            let checked = checked.unwrap_or_else(|e| panic!("{}: {e}", b.id));
+            let trusted = Bundle::builtin(b.id).unwrap().unwrap();
+            assert_eq!(checked.questionnaire.len(), trusted.questionnaire.len());
+            assert_eq!(checked.critic.rules.len(), trusted.critic.rules.len());
+            for (c, t) in checked.critic.rules.iter().zip(&trusted.critic.rules) {
+                let id = &c.def.id;
+                assert_eq!(id, &t.def.id);
+                assert!(!c.def.cases.is_empty() && t.def.cases.is_empty(), "{id}");
+                assert_eq!(checked.critic.inputs(id), trusted.critic.inputs(id), "{id}");
+            }
+        }
+    }
+
+    /// A trusted bundle evaluates the conditions of its questions, rules and score tests as
+    /// one list each: the same questions asked, findings and score as each condition evaluated
+    /// alone, on every example and every rule's cases (which include answers that make some
+    /// condition fail, and answers that hide questions).
+    #[test]
+    fn batched_conditions_say_what_each_says_alone() {
+        let checked = Bundle::builtin_checked(DEFAULT_QUESTIONNAIRE)
+            .unwrap()
+            .unwrap();
+        let trusted = Bundle::builtin(DEFAULT_QUESTIONNAIRE).unwrap().unwrap();
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        let sessions = std::fs::read_dir(examples).unwrap().map(|e| {
+            let path = e.unwrap().path();
+            crate::Session::load(&path).unwrap().answers
+        });
+        let cases = checked.critic.rules.iter().flat_map(|r| &r.def.cases);
+        let mut count = 0;
+        for answers in sessions.chain(cases.map(|c| c.answers.clone())) {
+            let (a, b) = (checked.review(&answers), trusted.review(&answers));
+            assert_eq!(a.visible, b.visible, "{answers:?}");
+            assert_eq!(a.fired, b.fired, "{answers:?}");
+            assert_eq!(a.readiness, b.readiness, "{answers:?}");
+            count += 1;
+        }
+        assert!(count > 300, "{count} answer sets");
+    }
+
     #[test]
     fn the_built_in_files_read_the_same_as_json_and_as_toml() {
         for b in BUILTINS {
@@ -307,8 +383,13 @@ mod tests {
                 (b.score, b.score_json),
             ] {
                 assert!(json.starts_with('{'), "build.rs converted it");
-                let from_toml: toml::Value =
+                let mut from_toml: toml::Value =
                     crate::source::parse_toml(toml, Path::new("t")).unwrap();
+                // The JSON leaves the rules' cases out.
+                let rules = from_toml.get_mut("rules").and_then(|r| r.as_array_mut());
+                for rule in rules.into_iter().flatten() {
+                    rule.as_table_mut().unwrap().remove("cases");
+                }
                 let from_json: toml::Value =
                     crate::source::parse_toml(json, Path::new("j")).unwrap();
                 assert_eq!(from_toml, from_json);

@@ -309,6 +309,8 @@ fn render(
             crate::text::plural(n(Severity::Warning), "warning", None),
         );
     }
+    // The process ends here: freeing the questionnaire and rules would only cost time.
+    std::mem::forget(bundle);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,19 +3,24 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{AnswerContext, Answers};
-use crate::expr::{self, Condition};
+use crate::batch::{ConditionBatch, LazyCondition};
+use crate::expr;
 use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
 use crate::response::FindingResponse;
-use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
+use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
 
 mod checks;
-use checks::{check_message, message_line, render_message, supersede_problems};
+use checks::{
+    message_line, message_variables, pack_problems, render_message, rule_problems,
+    supersede_problems,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -86,15 +91,23 @@ pub struct Rule {
     pub def: RuleDef,
     /// The file the rule came from, for messages.
     pub origin: PathBuf,
-    condition: Condition,
+    condition: LazyCondition,
     /// Every answer the rule reads (condition and message): a rule whose answers did not
-    /// change keeps its last result.
-    reads: Vec<String>,
+    /// change keeps its last result. Worked out when first needed for a trusted pack.
+    reads: OnceLock<Vec<String>>,
 }
 
 impl Rule {
+    fn reads(&self) -> &[String] {
+        self.reads.get_or_init(|| {
+            let mut reads = self.condition.variables();
+            reads.extend(message_variables(self.def.message.trim()));
+            reads
+        })
+    }
+
     fn reads_any(&self, changed: &HashSet<String>) -> bool {
-        self.reads.iter().any(|v| changed.contains(v))
+        self.reads().iter().any(|v| changed.contains(v))
     }
 }
 
@@ -123,6 +136,9 @@ pub struct Critic {
     pub rules: Vec<Rule>,
     /// What counts as a placeholder answer: the built-in list and the packs' phrases.
     pub placeholders: Placeholders,
+    /// The conditions of each trusted pack as one expression, with the index of its first
+    /// rule: what a full review evaluates.
+    batches: Vec<(usize, ConditionBatch)>,
 }
 
 impl Critic {
@@ -136,123 +152,85 @@ impl Critic {
         let file: RuleFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
         let lines = Lines::<RuleLines>::new(source);
-        if file.questionnaire != q.id {
-            problems.push(Problem {
-                line: lines.of(|l| Some(&l.questionnaire)),
-                question: None,
-                subject: "rule pack".into(),
-                message: format!(
-                    "is for questionnaire `{}`, not `{}`",
-                    file.questionnaire, q.id
-                ),
-            });
-        }
-        for phrase in file
-            .placeholders
-            .iter()
-            .filter(|p| !crate::placeholder::is_usable_phrase(p))
-        {
-            problems.push(Problem {
-                line: None,
-                question: None,
-                subject: "`placeholders`".into(),
-                message: format!("`{phrase}` has no letter or digit, so it matches nothing"),
-            });
-        }
+        pack_problems(&file, q, &lines, &mut problems);
         let mut problem = |n: usize, id: &str, message: String| {
-            problems.push(Problem {
-                line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
-                question: None,
-                subject: format!("rule `{id}`"),
-                message,
-            })
+            problems.push(rule_problem(&lines, n, id, message));
         };
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.def.id.clone()).collect();
         let mut rules = Vec::new();
         for (n, def) in file.rules.into_iter().enumerate() {
-            if !ids.insert(def.id.clone()) {
-                problem(n, &def.id, "duplicate rule id".into());
-            }
-            // Rule ids appear in the doc, in CI annotations and on the command line.
-            if !crate::questionnaire::is_valid_id(&def.id) {
-                problem(
-                    n,
-                    &def.id,
-                    format!("not a usable rule id: {}", crate::questionnaire::ID_RULE),
-                );
-            }
-            if def.questions.is_empty() {
-                problem(
-                    n,
-                    &def.id,
-                    "`questions` must name at least one question".into(),
-                );
-            }
-            for name in &def.questions {
-                if q.get(name).is_none() {
-                    problem(
-                        n,
-                        &def.id,
-                        format!("`questions` names `{name}`, which is not a question"),
-                    );
-                }
-            }
-            let mut message_reads = Vec::new();
-            if def.message.trim().is_empty() {
-                problem(n, &def.id, "`message` is empty".into());
-            } else {
-                match check_message(def.message.trim()) {
-                    Ok(vars) => message_reads = vars,
-                    Err(e) => problem(n, &def.id, format!("`message` {e}")),
-                }
-            }
-            for name in message_reads.iter().filter(|v| q.get(v).is_none()) {
-                let message = format!("`message` names `{name}`, which is not a question");
+            let (messages, message_reads) = rule_problems(&def, q, &mut ids);
+            for message in messages {
                 problem(n, &def.id, message);
-            }
-            for (c, case) in def.cases.iter().enumerate() {
-                for name in case.answers.keys() {
-                    if q.get(name).is_none() {
-                        problem(
-                            n,
-                            &def.id,
-                            format!("case {}: `{name}` is not a question", c + 1),
-                        );
-                    }
-                }
             }
             match expr::compile(&def.when) {
                 Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
                 Ok(condition) => {
                     let mut reads = expr::variables(&condition);
-                    for name in &reads {
-                        if q.get(name).is_none() {
-                            problem(
-                                n,
-                                &def.id,
-                                format!("`when` names `{name}`, which is not a question"),
-                            );
-                        }
+                    for name in reads.iter().filter(|v| q.get(v).is_none()) {
+                        let message = format!("`when` names `{name}`, which is not a question");
+                        problem(n, &def.id, message);
                     }
                     reads.extend(message_reads);
                     rules.push(Rule {
+                        condition: LazyCondition::compiled(&def.when, condition),
                         def,
                         origin: path.to_path_buf(),
-                        condition,
-                        reads,
+                        reads: OnceLock::from(reads),
                     });
                 }
             }
         }
-        for message in supersede_problems(&self.rules, &rules) {
-            let (n, id, message) = message;
-            problems.push(Problem {
-                line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
-                question: None,
-                subject: format!("rule `{id}`"),
-                message,
+        for (n, id, message) in supersede_problems(&self.rules, &rules) {
+            problem(n, &id, message);
+        }
+        self.extend(path, problems, rules, &file.placeholders)
+    }
+
+    /// Adds a trusted rule pack (a built-in one, which the tests hold to every check of
+    /// [`Critic::add_pack`]): its conditions are compiled, nothing is checked, and what each
+    /// rule reads is worked out when first asked for. It needs no questionnaire, so it can
+    /// load beside it.
+    pub fn add_trusted_pack(&mut self, source: &str, path: &Path) -> Result<(), FileError> {
+        let file: RuleFile = parse_toml(source, path)?;
+        let batch = ConditionBatch::compile(file.rules.iter().map(|r| r.when.as_str()));
+        let lines = Lines::<RuleLines>::new(source);
+        let mut problems = Vec::new();
+        let mut rules = Vec::new();
+        for (n, def) in file.rules.into_iter().enumerate() {
+            // Compiled alone only when the list did not compile (to say which one is wrong).
+            let condition = match &batch {
+                Some(_) => LazyCondition::lazy(&def.when),
+                None => match expr::compile_checked(&def.when, Checks::Trusted) {
+                    Ok(condition) => LazyCondition::compiled(&def.when, condition),
+                    Err(e) => {
+                        let message = format!("`when` does not compile: {e}");
+                        problems.push(rule_problem(&lines, n, &def.id, message));
+                        continue;
+                    }
+                },
+            };
+            rules.push(Rule {
+                def,
+                origin: path.to_path_buf(),
+                condition,
+                reads: OnceLock::new(),
             });
         }
+        if let Some(batch) = batch {
+            self.batches.push((self.rules.len(), batch));
+        }
+        self.extend(path, problems, rules, &file.placeholders)
+    }
+
+    /// Takes a loaded pack's rules and phrases in, unless it had problems.
+    fn extend(
+        &mut self,
+        path: &Path,
+        problems: Vec<Problem>,
+        rules: Vec<Rule>,
+        placeholders: &[String],
+    ) -> Result<(), FileError> {
         if !problems.is_empty() {
             return Err(FileError::Invalid {
                 path: path.to_path_buf(),
@@ -260,7 +238,7 @@ impl Critic {
             });
         }
         self.rules.extend(rules);
-        self.placeholders.add_phrases(&file.placeholders);
+        self.placeholders.add_phrases(placeholders);
         Ok(())
     }
 
@@ -293,7 +271,7 @@ impl Critic {
 
     /// Whether rule `id`'s condition holds on `ctx`; `None` for an unknown rule.
     pub fn fires(&self, id: &str, ctx: &Value) -> Option<bool> {
-        self.rule(id).map(|r| expr::is_true(&r.condition, ctx))
+        self.rule(id).map(|r| r.condition.is_true(ctx))
     }
 
     /// Every question a rule reads (its `questions`, condition and message), sorted: what a
@@ -301,7 +279,7 @@ impl Critic {
     pub fn inputs(&self, id: &str) -> Vec<String> {
         let mut out: Vec<String> = self
             .rule(id)
-            .map(|r| r.def.questions.iter().chain(&r.reads).cloned().collect())
+            .map(|r| r.def.questions.iter().chain(r.reads()).cloned().collect())
             .unwrap_or_default();
         out.sort();
         out.dedup();
@@ -321,12 +299,18 @@ impl Critic {
         // (severity, question index, rule index): blockers first, then in questionnaire order,
         // then in the order of the packs.
         let mut findings: Vec<(Order, Finding)> = Vec::new();
+        let batched = match previous {
+            None => self.batched(ctx),
+            Some(_) => vec![None; self.rules.len()],
+        };
         for (n, r) in self.rules.iter().enumerate() {
             let finding = match previous {
                 Some((before, changed)) if !r.reads_any(changed) => {
                     before.iter().find(|f| f.rule == r.def.id).cloned()
                 }
-                _ => expr::is_true(&r.condition, ctx).then(|| self.finding(q, r, ctx)),
+                _ => batched[n]
+                    .unwrap_or_else(|| r.condition.is_true(ctx))
+                    .then(|| self.finding(q, r, ctx)),
             };
             if let Some(f) = finding {
                 let index = q.index_of(&f.question).unwrap_or(usize::MAX);
@@ -335,6 +319,20 @@ impl Critic {
         }
         findings.sort_by_key(|(key, _)| *key);
         findings.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// Whether each rule's condition holds, for the rules of a batch that evaluates on `ctx`;
+    /// `None` for the others, which are evaluated alone.
+    fn batched(&self, ctx: &Value) -> Vec<Option<bool>> {
+        let mut out = vec![None; self.rules.len()];
+        for (start, batch) in &self.batches {
+            if let Some(results) = batch.eval(ctx) {
+                for (slot, fired) in out[*start..].iter_mut().zip(results) {
+                    *slot = Some(fired);
+                }
+            }
+        }
+        out
     }
 
     fn finding(&self, q: &Questionnaire, r: &Rule, ctx: &Value) -> Finding {
@@ -372,7 +370,7 @@ impl Critic {
                 let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
                 let ctx = Value::from_dyn_object(ctx);
-                let fired = expr::is_true(&rule.condition, &ctx);
+                let fired = rule.condition.is_true(&ctx);
                 // A message that fails only on real answers (an unknown method, a division by
                 // zero) would show as an error in the finding: the case is where it shows first.
                 if fired && let Err(e) = render_message(&rule.def.message, &ctx) {
@@ -400,6 +398,16 @@ impl Critic {
     }
 }
 
+/// A problem of the `n`th rule of a pack, `id`, at its line.
+fn rule_problem(lines: &Lines<'_, RuleLines>, n: usize, id: &str, message: String) -> Problem {
+    Problem {
+        line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
+        question: None,
+        subject: format!("rule `{id}`"),
+        message,
+    }
+}
+
 /// Counts of findings by severity.
 pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
     let mut out = BTreeMap::new();
@@ -411,6 +419,7 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::checks::check_message;
     use super::*;
 
     const Q: &str = "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\n\
@@ -512,6 +521,23 @@ mod tests {
         );
     }
 
+    /// A trusted pack works out what each rule reads when asked: the same as a checked one.
+    #[test]
+    fn trusted_rules_read_what_checked_ones_do() {
+        let q = include_str!("../questionnaires/ml-experiment.toml");
+        let q = Questionnaire::from_str(q, Path::new("q")).unwrap();
+        let (mut checked, mut trusted) = (Critic::default(), Critic::default());
+        let toml = include_str!("../questionnaires/ml-experiment.rules.toml");
+        checked.add_pack(toml, Path::new("r"), &q).unwrap();
+        let json = include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.rules.json"));
+        trusted.add_trusted_pack(json, Path::new("r")).unwrap();
+        assert_eq!(checked.rules.len(), trusted.rules.len());
+        for (c, t) in checked.rules.iter().zip(&trusted.rules) {
+            assert!(c.reads.get().is_some() && t.reads.get().is_none());
+            assert_eq!(c.reads(), t.reads(), "{}", c.def.id);
+        }
+    }
+
     /// The message limits leave the built-in rules ample room on the examples: the most any
     /// finding's message (or condition, rendered as a template) uses.
     #[test]
@@ -538,7 +564,7 @@ mod tests {
                 };
                 let when = run(&format!("{{{{ {} }}}}", r.def.when));
                 condition_fuel = condition_fuel.max(when.map_or(0, |w| w.1));
-                if expr::is_true(&r.condition, &ctx) {
+                if r.condition.is_true(&ctx) {
                     let (text, fuel) = run(r.def.message.trim()).expect("a finding's message");
                     message_fuel = message_fuel.max(fuel);
                     bytes = bytes.max(text.len());

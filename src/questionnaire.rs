@@ -7,8 +7,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AnswerContext, Answers, Row};
-use crate::expr::{self, Condition};
-use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
+use crate::batch::{ConditionBatch, InOrder, LazyCondition};
+use crate::expr;
+use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
 mod columns;
@@ -289,14 +290,26 @@ pub struct Questionnaire {
     /// (section index, question index) in asking order.
     order: Vec<(usize, usize)>,
     by_id: HashMap<String, usize>,
-    conditions: Vec<Option<Condition>>,
+    conditions: Vec<Option<LazyCondition>>,
+    /// A trusted file's conditions as one expression (`true` for a question without one).
+    batch: Option<ConditionBatch>,
 }
 
 impl Questionnaire {
     /// Parses and checks a questionnaire. `path` is only used in messages.
     pub fn from_str(source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+        Self::from_str_checked(source, path, Checks::All)
+    }
+
+    /// Parses a questionnaire checked as `checks` says: a trusted (built-in) one only has its
+    /// conditions compiled.
+    pub fn from_str_checked(
+        source: &str,
+        path: &Path,
+        checks: Checks,
+    ) -> Result<Questionnaire, FileError> {
         let file: QuestionnaireFile = parse_toml(source, path)?;
-        build(file, source, path)
+        build(file, source, path, checks)
     }
 
     pub fn load(path: &Path) -> Result<Questionnaire, FileError> {
@@ -360,10 +373,12 @@ impl Questionnaire {
     pub fn visibility_in(&self, ctx: &std::sync::Arc<AnswerContext>) -> Vec<bool> {
         let mut visible = vec![true; self.len()];
         let value = minijinja::Value::from_dyn_object(ctx.clone());
+        let mut in_order = InOrder::new(self.batch.as_ref(), &value);
         for (i, cond) in self.conditions.iter().enumerate() {
             let Some(cond) = cond else { continue };
-            if !expr::is_true(cond, &value) {
+            if !in_order.is_true(i, cond, &value) {
                 visible[i] = false;
+                in_order.hide(&self.question(i).id, &value);
                 ctx.hide(&self.question(i).id);
             }
         }
@@ -402,7 +417,13 @@ struct QuestionLines {
     columns: Vec<IdSpan>,
 }
 
-fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionnaire, FileError> {
+fn build(
+    file: QuestionnaireFile,
+    source: &str,
+    path: &Path,
+    checks: Checks,
+) -> Result<Questionnaire, FileError> {
+    let all = checks == Checks::All;
     let lines = Lines::<QuestionnaireLines>::new(source);
     let section_line = |s: usize| lines.of(|l| l.sections.get(s).map(|x| &x.id));
     let question_line =
@@ -422,11 +443,11 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             message,
         });
     };
-    if !is_valid_id(&file.id) {
+    if all && !is_valid_id(&file.id) {
         let message = format!("`id` `{}` is not usable: {ID_RULE}", file.id);
         problem(lines.of(|l| l.id.as_ref()), "questionnaire".into(), message);
     }
-    if file.sections.is_empty() {
+    if all && file.sections.is_empty() {
         problem(None, "questionnaire".into(), "has no sections".into());
     }
 
@@ -434,14 +455,14 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
     let mut by_id = HashMap::new();
     let mut section_ids = HashSet::new();
     for (s, section) in file.sections.iter().enumerate() {
-        if !section_ids.insert(section.id.as_str()) {
+        if all && !section_ids.insert(section.id.as_str()) {
             problem(
                 section_line(s),
                 format!("section `{}`", section.id),
                 "duplicate section id".into(),
             );
         }
-        if section.questions.is_empty() {
+        if all && section.questions.is_empty() {
             problem(
                 section_line(s),
                 format!("section `{}`", section.id),
@@ -449,8 +470,13 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
             );
         }
         for (q, question) in section.questions.iter().enumerate() {
+            let duplicate = by_id.insert(question.id.clone(), order.len()).is_some();
+            order.push((s, q));
+            if !all {
+                continue;
+            }
             let subject = format!("question `{}`", question.id);
-            if by_id.insert(question.id.clone(), order.len()).is_some() {
+            if duplicate {
                 problem(
                     question_line(s, q),
                     subject.clone(),
@@ -463,19 +489,28 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                     .or_else(|| question_line(s, q));
                 problem(line, subject.clone(), message);
             }
-            order.push((s, q));
         }
     }
 
+    let when = |&(s, q): &(usize, usize)| file.sections[s].questions[q].when.as_deref();
+    let batch = (!all)
+        .then(|| ConditionBatch::compile(order.iter().map(|at| when(at).unwrap_or("true"))))
+        .flatten();
     let mut conditions = Vec::with_capacity(order.len());
     for (i, &(s, q)) in order.iter().enumerate() {
         let question = &file.sections[s].questions[q];
-        let subject = format!("question `{}`", question.id);
         let Some(when) = question.when.as_deref() else {
             conditions.push(None);
             continue;
         };
-        match expr::compile(when) {
+        if batch.is_some() {
+            // Compiled alone when first evaluated alone.
+            conditions.push(Some(LazyCondition::lazy(when)));
+            continue;
+        }
+        let subject = format!("question `{}`", question.id);
+        let compiled = expr::compile_checked(when, checks);
+        match compiled {
             Err(e) => {
                 problem(
                     question_line(s, q),
@@ -485,7 +520,12 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                 conditions.push(None);
             }
             Ok(cond) => {
-                for name in expr::variables(&cond) {
+                let names = if all {
+                    expr::variables(&cond)
+                } else {
+                    Vec::new()
+                };
+                for name in names {
                     match by_id.get(&name) {
                         None => problem(
                             question_line(s, q),
@@ -502,11 +542,12 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
                         Some(_) => {}
                     }
                 }
-                conditions.push(Some(cond));
+                conditions.push(Some(LazyCondition::compiled(when, cond)));
             }
         }
     }
     if let Some(t) = &file.title_question
+        && all
         && !by_id.contains_key(t)
     {
         problem(
@@ -532,5 +573,6 @@ fn build(file: QuestionnaireFile, source: &str, path: &Path) -> Result<Questionn
         order,
         by_id,
         conditions,
+        batch,
     })
 }

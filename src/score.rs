@@ -3,12 +3,14 @@
 //! final score is the weakest of the four sections.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::expr::{self, Condition};
+use crate::batch::{ConditionBatch, LazyCondition};
+use crate::expr;
 use crate::questionnaire::Questionnaire;
-use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
+use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
 pub const SECTIONS: [&str; 4] = ["Data", "Model", "Infra", "Monitor"];
 
@@ -42,15 +44,30 @@ struct Test {
     title: String,
     section: usize,
     question: Option<String>,
-    automated: Condition,
-    manual: Condition,
-    /// The answers both conditions read.
-    reads: Vec<String>,
+    automated: LazyCondition,
+    manual: LazyCondition,
+    /// The answers both conditions read (worked out when first needed for a trusted file).
+    reads: OnceLock<Vec<String>>,
+    /// Where the test is in the file: its conditions are items `2n` and `2n + 1` of the batch.
+    n: usize,
+}
+
+impl Test {
+    fn reads(&self) -> &[String] {
+        self.reads.get_or_init(|| {
+            let mut reads = self.automated.variables();
+            reads.extend(self.manual.variables());
+            reads
+        })
+    }
 }
 
 #[derive(Debug)]
 pub struct Scorecard {
     tests: Vec<Test>,
+    /// A trusted file's conditions as one expression (automated, manual, test by test): what
+    /// a full review evaluates.
+    batch: Option<ConditionBatch>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -81,10 +98,28 @@ pub struct Readiness {
 
 impl Scorecard {
     pub fn from_str(source: &str, path: &Path, q: &Questionnaire) -> Result<Scorecard, FileError> {
+        Self::from_str_checked(source, path, q, Checks::All)
+    }
+
+    /// Parses a scorecard checked as `checks` says: a trusted (built-in) one only has its
+    /// conditions compiled, and what each test reads is worked out when first asked for.
+    pub fn from_str_checked(
+        source: &str,
+        path: &Path,
+        q: &Questionnaire,
+        checks: Checks,
+    ) -> Result<Scorecard, FileError> {
+        let all = checks == Checks::All;
         let file: ScoreFile = parse_toml(source, path)?;
         let mut problems = Vec::new();
         let mut tests = Vec::new();
         let lines = Lines::<ScoreLines>::new(source);
+        let batch = (!all)
+            .then(|| {
+                let conditions = file.tests.iter();
+                ConditionBatch::compile(conditions.flat_map(|t| [&*t.automated, &*t.manual]))
+            })
+            .flatten();
         for (n, def) in file.tests.into_iter().enumerate() {
             let mut problem = |message: String| {
                 problems.push(Problem {
@@ -99,37 +134,45 @@ impl Scorecard {
                     .strip_prefix(s)
                     .is_some_and(|rest| rest.trim().parse::<u8>().is_ok())
             });
-            if section.is_none() {
+            if all && section.is_none() {
                 problem("id must be `Data N`, `Model N`, `Infra N` or `Monitor N`".into());
             }
-            for name in &def.questions {
+            for name in def.questions.iter().filter(|_| all) {
                 if q.get(name).is_none() {
                     problem(format!(
                         "`questions` names `{name}`, which is not a question"
                     ));
                 }
             }
-            let mut compile = |what: &str, src: &str| match expr::compile(src) {
-                Ok(c) => {
-                    let vars = expr::variables(&c);
-                    for name in &vars {
-                        if q.get(name).is_none() {
+            let mut compile = |what: &str, src: &str| match batch {
+                // Compiled alone when first evaluated alone.
+                Some(_) => Some((LazyCondition::lazy(src), None)),
+                None => match expr::compile_checked(src, checks) {
+                    Ok(c) => {
+                        let vars = all.then(|| expr::variables(&c));
+                        for name in vars.iter().flatten().filter(|n| q.get(n).is_none()) {
                             problem(format!("`{what}` names `{name}`, which is not a question"));
                         }
+                        Some((LazyCondition::compiled(src, c), vars))
                     }
-                    Some((c, vars))
-                }
-                Err(e) => {
-                    problem(format!("`{what}` does not compile: {e}"));
-                    None
-                }
+                    Err(e) => {
+                        problem(format!("`{what}` does not compile: {e}"));
+                        None
+                    }
+                },
             };
             let automated = compile("automated", &def.automated);
             let manual = compile("manual", &def.manual);
-            if let (Some(section), Some((automated, mut reads)), Some((manual, manual_reads))) =
+            if let (Some(section), Some((automated, reads)), Some((manual, manual_reads))) =
                 (section, automated, manual)
             {
-                reads.extend(manual_reads);
+                let reads = match (reads, manual_reads) {
+                    (Some(mut reads), Some(manual_reads)) => {
+                        reads.extend(manual_reads);
+                        OnceLock::from(reads)
+                    }
+                    _ => OnceLock::new(),
+                };
                 tests.push(Test {
                     reads,
                     question: def.questions.first().cloned(),
@@ -138,6 +181,7 @@ impl Scorecard {
                     section,
                     automated,
                     manual,
+                    n,
                 });
             }
         }
@@ -147,7 +191,7 @@ impl Scorecard {
                 problems,
             });
         }
-        Ok(Scorecard { tests })
+        Ok(Scorecard { tests, batch })
     }
 
     pub fn len(&self) -> usize {
@@ -187,14 +231,20 @@ impl Scorecard {
                 tests: Vec::new(),
             })
             .collect();
+        // A full review evaluates the batch; one after a change, the tests it reaches alone.
+        let batched = match previous {
+            None => self.batch.as_ref().and_then(|b| b.eval(ctx)),
+            Some(_) => None,
+        };
+        let batched = batched.as_deref();
         for t in &self.tests {
             let unchanged =
-                previous.is_some_and(|(_, changed)| !t.reads.iter().any(|v| changed.contains(v)));
+                previous.is_some_and(|(_, changed)| !t.reads().iter().any(|v| changed.contains(v)));
             let score = if let Some(s) = before(&t.id).filter(|_| unchanged) {
                 s
-            } else if expr::is_true(&t.automated, ctx) {
+            } else if batched.map_or_else(|| t.automated.is_true(ctx), |b| b[2 * t.n]) {
                 1.0
-            } else if expr::is_true(&t.manual, ctx) {
+            } else if batched.map_or_else(|| t.manual.is_true(ctx), |b| b[2 * t.n + 1]) {
                 0.5
             } else {
                 0.0
@@ -235,7 +285,24 @@ pub fn band(score: f64) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::band;
+    use super::*;
+
+    /// A trusted scorecard works out what each test reads when asked: the same as a checked one.
+    #[test]
+    fn trusted_tests_read_what_checked_ones_do() {
+        let q = include_str!("../questionnaires/ml-experiment.toml");
+        let q = Questionnaire::from_str(q, Path::new("q")).unwrap();
+        let toml = include_str!("../questionnaires/ml-experiment.score.toml");
+        let checked = Scorecard::from_str(toml, Path::new("s"), &q).unwrap();
+        let json = include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.score.json"));
+        let trusted =
+            Scorecard::from_str_checked(json, Path::new("s"), &q, Checks::Trusted).unwrap();
+        assert_eq!(checked.len(), trusted.len());
+        for (c, t) in checked.tests.iter().zip(&trusted.tests) {
+            assert!(c.reads.get().is_some() && t.reads.get().is_none());
+            assert_eq!(c.reads(), t.reads(), "{}", c.id);
+        }
+    }
 
     #[test]
     fn bands_follow_the_paper() {

@@ -68,6 +68,17 @@ impl Problem {
     }
 }
 
+/// How closely a definition file (questionnaire, rule pack, scorecard) is checked as it loads.
+/// The built-in files are checked by the test suite before they are built in, so loading them
+/// on every start skips the checks that only catch authoring mistakes; a team's files get all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// Every check: a file a person wrote, told back with its line.
+    All,
+    /// Only what loading needs (the conditions compile): a built-in file, already checked.
+    Trusted,
+}
+
 pub fn read(path: &Path) -> Result<String, FileError> {
     std::fs::read_to_string(path).map_err(|source| FileError::Read {
         path: path.to_path_buf(),

@@ -204,7 +204,10 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
         && !crate::plans::has_glob_chars(&file.to_string_lossy())
         && matches!(args.format, Format::Text | Format::Json)
     {
-        let report = check_file(file, &args, &mut workspace::Bundles::default())?;
+        let mut bundles = workspace::Bundles::default();
+        let report = check_file(file, &args, &mut bundles)?;
+        // The process ends here: freeing the questionnaire and rules would only cost time.
+        std::mem::forget(bundles);
         crate::out!("{}", report.printed);
         return Ok(ExitCode::from(if report.failed { EXIT_FAILED } else { 0 }));
     }

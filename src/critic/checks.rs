@@ -1,4 +1,5 @@
-//! What a rule pack is checked for as it loads, and how a rule's message is rendered: a
+//! What a rule pack is checked for as it loads (a team's: the built-in pack is checked by the
+//! tests, see `Checks`), and how a rule's message is rendered: a
 //! message that compiles and renders within its limits, `supersedes` lists that name real
 //! rules and never go round in a cycle.
 
@@ -6,8 +7,10 @@ use std::collections::HashSet;
 
 use minijinja::Value;
 
-use super::Rule;
+use super::{Rule, RuleDef, RuleFile, RuleLines};
 use crate::expr::{self, MESSAGE_LIMITS, RenderFailure};
+use crate::questionnaire::Questionnaire;
+use crate::source::{Lines, Problem};
 
 /// Checks that a message template compiles and can be rendered within [`MESSAGE_LIMITS`];
 /// returns the variables it reads other than the helpers and minijinja's own functions (none
@@ -33,13 +36,108 @@ pub(super) fn check_message(source: &str) -> Result<Vec<String>, String> {
             Some(_) => {}
         }
     }
+    Ok(template_variables(&template))
+}
+
+/// The variables a message reads, as [`check_message`] returns them, for a message known to
+/// pass it (a built-in rule's).
+pub(super) fn message_variables(source: &str) -> Vec<String> {
+    if !source.contains("{{") && !source.contains("{%") {
+        return Vec::new();
+    }
+    expr::environment()
+        .template_from_str(source)
+        .map(|t| template_variables(&t))
+        .unwrap_or_default()
+}
+
+/// The variables a template reads other than the helpers and minijinja's own functions, sorted.
+fn template_variables(template: &minijinja::Template<'_, '_>) -> Vec<String> {
     let mut names: Vec<String> = template
         .undeclared_variables(false)
         .into_iter()
         .filter(|n| !expr::is_builtin_name(n))
         .collect();
     names.sort();
-    Ok(names)
+    names
+}
+
+/// What is wrong with a pack as a whole: the questionnaire it names, its placeholder phrases.
+pub(super) fn pack_problems(
+    file: &RuleFile,
+    q: &Questionnaire,
+    lines: &Lines<'_, RuleLines>,
+    problems: &mut Vec<Problem>,
+) {
+    if file.questionnaire != q.id {
+        problems.push(Problem {
+            line: lines.of(|l| Some(&l.questionnaire)),
+            question: None,
+            subject: "rule pack".into(),
+            message: format!(
+                "is for questionnaire `{}`, not `{}`",
+                file.questionnaire, q.id
+            ),
+        });
+    }
+    for phrase in file
+        .placeholders
+        .iter()
+        .filter(|p| !crate::placeholder::is_usable_phrase(p))
+    {
+        problems.push(Problem {
+            line: None,
+            question: None,
+            subject: "`placeholders`".into(),
+            message: format!("`{phrase}` has no letter or digit, so it matches nothing"),
+        });
+    }
+}
+
+/// What is wrong with one rule before its condition is compiled (its id, questions, message
+/// and cases), and the variables its message reads. `ids` holds the rule ids seen so far.
+pub(super) fn rule_problems(
+    def: &RuleDef,
+    q: &Questionnaire,
+    ids: &mut HashSet<String>,
+) -> (Vec<String>, Vec<String>) {
+    let mut problems = Vec::new();
+    if !ids.insert(def.id.clone()) {
+        problems.push("duplicate rule id".into());
+    }
+    // Rule ids appear in the doc, in CI annotations and on the command line.
+    if !crate::questionnaire::is_valid_id(&def.id) {
+        problems.push(format!(
+            "not a usable rule id: {}",
+            crate::questionnaire::ID_RULE
+        ));
+    }
+    if def.questions.is_empty() {
+        problems.push("`questions` must name at least one question".into());
+    }
+    for name in def.questions.iter().filter(|n| q.get(n).is_none()) {
+        problems.push(format!(
+            "`questions` names `{name}`, which is not a question"
+        ));
+    }
+    let mut message_reads = Vec::new();
+    if def.message.trim().is_empty() {
+        problems.push("`message` is empty".into());
+    } else {
+        match check_message(def.message.trim()) {
+            Ok(vars) => message_reads = vars,
+            Err(e) => problems.push(format!("`message` {e}")),
+        }
+    }
+    for name in message_reads.iter().filter(|v| q.get(v).is_none()) {
+        problems.push(format!("`message` names `{name}`, which is not a question"));
+    }
+    for (c, case) in def.cases.iter().enumerate() {
+        for name in case.answers.keys().filter(|n| q.get(n).is_none()) {
+            problems.push(format!("case {}: `{name}` is not a question", c + 1));
+        }
+    }
+    (problems, message_reads)
 }
 
 /// ` (line N of the message)` for a message of several lines; nothing otherwise.
