@@ -43,7 +43,7 @@ pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Answer {
-    /// The answer with [`without_controls`] applied to every text in it.
+    /// The answer with `without_controls` applied to every text in it.
     pub fn strip_controls(&mut self) {
         let clean = |s: &mut String| {
             if let std::borrow::Cow::Owned(c) = without_controls(s) {

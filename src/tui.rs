@@ -6,6 +6,7 @@
 
 mod app;
 mod critique;
+mod depth;
 mod field;
 mod followups;
 mod keys;
@@ -67,7 +68,7 @@ pub fn interview(
     // `resume --full` lands where F4 would: the first question not answered, with a note.
     if !new && app.interview.session.depth != before {
         app.interview.focus_first_open();
-        update::announce_depth(&mut app);
+        depth::announce_depth(&mut app);
     }
     app.take_load_notes(notes);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -118,6 +118,17 @@ pub struct App {
 }
 
 impl App {
+    /// The focused question's widget, after the focus moved: its default taken, a number
+    /// typed and not yet valid kept.
+    pub(super) fn load_field(&mut self) {
+        self.interview.take_default();
+        let q = self.interview.focused();
+        self.field = Field::new(q, self.interview.session.answers.get(&q.id));
+        if let Some(draft) = self.number_drafts.get(&q.id) {
+            self.field.set_number_draft(draft);
+        }
+    }
+
     pub fn new(bundle: Bundle, session: Session, path: PathBuf) -> App {
         let load_problems = session.problems(&bundle.questionnaire);
         let mut interview = Interview::new(bundle, session);

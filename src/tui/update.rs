@@ -31,7 +31,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         | Msg::PrevSection
         | Msg::GotoSection(_)
         | Msg::GotoQuestion(_) => navigate(app, msg),
-        Msg::SetDepth(depth) => set_depth(app, depth),
+        Msg::SetDepth(depth) => super::depth::set_depth(app, depth),
         Msg::OpenPicker => {
             app.overlay = Some(Overlay::Picker {
                 cursor: app.interview.section(),
@@ -129,55 +129,8 @@ fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     if app.banner.as_ref().is_some_and(|b| !b.is_error()) {
         app.banner = None;
     }
-    load_field(app);
+    app.load_field();
     vec![Cmd::Save]
-}
-
-/// The focused question's widget, after the focus moved: its default taken, a number typed
-/// and not yet valid kept.
-fn load_field(app: &mut App) {
-    app.interview.take_default();
-    let q = app.interview.focused();
-    app.field = Field::new(q, app.interview.session.answers.get(&q.id));
-    if let Some(draft) = app.number_drafts.get(&q.id) {
-        app.field.set_number_draft(draft);
-    }
-}
-
-/// The quick path or the full interview: every answer stays; the focus goes to the first
-/// question asked and not answered.
-fn set_depth(app: &mut App, depth: Depth) -> Vec<Cmd> {
-    let from_choice = matches!(app.overlay, Some(Overlay::Depth { .. }));
-    app.overlay = None;
-    if !app.interview.set_depth(depth) {
-        if from_choice {
-            app.banner = Some(Banner::info(
-                "The full interview: every question that applies. `kickoff resume --quick FILE` \
-                 asks only the essential ones.",
-            ));
-        }
-        return Vec::new();
-    }
-    announce_depth(app);
-    vec![Cmd::Save]
-}
-
-/// After the depth changed (here, or by `resume --full`/`--quick`): the interview screen on
-/// the first question not answered, and a note of what is asked now.
-pub(super) fn announce_depth(app: &mut App) {
-    app.screen = Screen::Interview;
-    load_field(app);
-    let (quick, full) = app.interview.depth_sizes();
-    app.banner = Some(Banner::info(match app.interview.session.depth {
-        Depth::Quick => format!(
-            "Quick kickoff: {quick} essential questions (more if your answers call for them). \
-             F4 goes on with the full interview at any time; every answer stays."
-        ),
-        Depth::Full => format!(
-            "Full interview: {} more questions; here is the first one not answered.",
-            full.saturating_sub(quick)
-        ),
-    }));
 }
 
 fn goto_section(app: &mut App, section: usize) -> Vec<Cmd> {
@@ -360,7 +313,7 @@ fn select(app: &mut App) -> Vec<Cmd> {
             } else {
                 Depth::Full
             };
-            return set_depth(app, depth);
+            return super::depth::set_depth(app, depth);
         }
         Some(Overlay::Unsaved) => return super::saving::save_copy(app),
         Some(_) => return Vec::new(),
