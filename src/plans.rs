@@ -61,10 +61,19 @@ pub fn is_session_text(text: &str) -> bool {
 /// reads is still a plan, to be reported rather than skipped.
 fn is_session_file(path: &Path) -> bool {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
+    // Only regular files: a FIFO or a link to /dev/zero named `x.toml` must not hang a scan.
     path.extension().is_some_and(|e| e == "toml")
-        && (name == "kickoff.toml"
-            || name.ends_with(".kickoff.toml")
-            || std::fs::read(path).is_ok_and(|t| is_session_text(&String::from_utf8_lossy(&t))))
+        && path.is_file()
+        && (name == "kickoff.toml" || name.ends_with(".kickoff.toml") || starts_as_session(path))
+}
+
+/// Whether the file's first 64 KiB read as a session's (its keys come first).
+fn starts_as_session(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+        .is_ok_and(|_| is_session_text(&String::from_utf8_lossy(&head)))
 }
 
 /// Whether an argument is a glob pattern rather than a path.

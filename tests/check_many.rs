@@ -308,3 +308,27 @@ fn one_file_keeps_its_report_as_it_was() {
     );
     assert_eq!(json(&run)["schema"], "kickoff.check/1");
 }
+
+/// A FIFO or a link to /dev/zero named like a plan cannot hang a scan (anyone who can add a
+/// file to the repository could otherwise stall CI): they are not regular files, so not plans.
+#[test]
+fn a_fifo_or_a_device_named_like_a_plan_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("examples/churn-done-well.toml"),
+        dir.path().join("good.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.toml")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.kickoff.toml"))
+        .status();
+    assert!(fifo.is_ok_and(|s| s.success()), "mkfifo");
+    let run = kickoff(dir.path(), &["check", "."]);
+    assert!(run.stdout.contains("good.toml"), "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("zero.toml") && !run.stdout.contains("pipe"));
+    // Named on the command line, it is refused with a reason, not read.
+    let run = kickoff(dir.path(), &["render", "zero.toml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
