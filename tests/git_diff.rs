@@ -204,6 +204,19 @@ fn a_file_against_a_git_revision() {
         "{}",
         bad.stderr
     );
+    // A revision that git would read as an option is refused before git runs.
+    let out = d.join("written-by-git");
+    let option = format!("--rev=--output={}", out.display());
+    let bad = kickoff(d, &["diff", "plan/kickoff.toml", &option]);
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.stderr.contains("is not a git revision"), "{}", bad.stderr);
+    assert!(
+        std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().starts_with("written-by-git")),
+        "git wrote a file"
+    );
     let outside = tempfile::tempdir().unwrap();
     std::fs::copy(example("fraud-flawed.toml"), outside.path().join("k.toml")).unwrap();
     let bad = kickoff(outside.path(), &["diff", "k.toml", "--rev", "HEAD"]);

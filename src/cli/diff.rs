@@ -129,6 +129,13 @@ fn at_revision(file: &Path, rev: &str, args: &DiffArgs) -> Result<Side, Error> {
         .file_name()
         .ok_or_else(|| err("not a file path".into()))?
         .to_string_lossy();
+    // A revision that starts with `-` would reach git as an option (`--output=...` writes a
+    // file): none names a commit.
+    if rev.starts_with('-') {
+        return Err(err(format!(
+            "`{rev}` is not a git revision (it would be read as an option)"
+        )));
+    }
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(dir)
