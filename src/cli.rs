@@ -154,7 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kickoff: {e}");
+            eprintln!("kickoff: {}", crate::text::terminal_safe(&e.to_string()));
             ExitCode::from(EXIT_INPUT)
         }
     }
@@ -380,8 +380,13 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
 /// any other write error is said on standard error.
 pub fn write_out(args: std::fmt::Arguments) {
     use std::io::Write;
+    // Names, paths and saved texts from a file may hold escapes: only colours get through.
+    let text = args.to_string();
+    let text = crate::text::terminal_safe(&text);
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush())
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("kickoff: cannot write to standard output: {e}");

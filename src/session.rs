@@ -136,6 +136,25 @@ pub struct Critique {
     pub note: Option<String>,
 }
 
+/// Every string and key of `v` without control characters (but newline and tab).
+fn clean_value(v: &mut toml::Value) {
+    let clean = |s: &str| crate::answer::without_controls(s).into_owned();
+    match v {
+        toml::Value::String(s) => *s = clean(s),
+        toml::Value::Array(items) => items.iter_mut().for_each(clean_value),
+        toml::Value::Table(t) => {
+            *t = std::mem::take(t)
+                .into_iter()
+                .map(|(k, mut v)| {
+                    clean_value(&mut v);
+                    (clean(&k), v)
+                })
+                .collect();
+        }
+        _ => {}
+    }
+}
+
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
@@ -163,7 +182,7 @@ impl Session {
     /// dates and the file's history mean something.
     pub fn from_str(source: &str, path: &Path) -> Result<Session, FileError> {
         let mut session: Session = parse_toml(source, path)?;
-        session.strip_controls();
+        session.strip_controls(source);
         #[derive(Deserialize)]
         struct TimeLines {
             created: toml::Spanned<String>,
@@ -197,23 +216,24 @@ impl Session {
         }
     }
 
-    /// Takes control characters (escape sequences, carriage returns, NUL) out of every text a
-    /// person wrote into the file: answers, both sides of a conflict, responses. A file edited
-    /// by hand or by a hostile change cannot reach a terminal through `check`, `diff` or `git
-    /// diff`'s textconv, nor the doc.
-    fn strip_controls(&mut self) {
-        let answers = self.answers.values_mut();
-        let sides = self
-            .conflicts
-            .values_mut()
-            .flat_map(|c| c.ours.iter_mut().chain(c.theirs.iter_mut()));
-        answers.chain(sides).for_each(Answer::strip_controls);
-        for r in self.responses.values_mut() {
-            for s in [&mut r.reason, &mut r.owner] {
-                if let std::borrow::Cow::Owned(c) = crate::answer::without_controls(s) {
-                    *s = c;
-                }
-            }
+    /// Takes control characters (escape sequences, carriage returns, NUL) out of every text in
+    /// the file, names included: answers and their ids, both sides of a conflict, responses,
+    /// saved critiques, unknown keys. A file edited by hand or by a hostile change cannot reach
+    /// a terminal through `check`, `diff` or `git diff`'s textconv, nor the doc. A TOML string
+    /// holds a control character only through an escape, so a file without one is left as is.
+    fn strip_controls(&mut self, source: &str) {
+        const ESCAPES: [&str; 7] = ["\\u", "\\U", "\\b", "\\f", "\\e", "\\r", "\\x"];
+        if !ESCAPES.iter().any(|e| source.contains(e)) {
+            return;
+        }
+        let cleaned = toml::Value::try_from(&*self).ok().and_then(|mut v| {
+            clean_value(&mut v);
+            v.try_into::<Session>().ok()
+        });
+        match cleaned {
+            Some(s) => *self = s,
+            // Not expected; the answers at least.
+            None => self.answers.values_mut().for_each(Answer::strip_controls),
         }
     }
 

@@ -161,9 +161,59 @@ pub fn usd(amount: f64) -> String {
     format!("${}", s.trim_end_matches('0'))
 }
 
+/// `text` as it may reach a terminal: control characters other than newline and tab are
+/// dropped, and escape sequences with them, but for colours (`ESC [ digits ; m`), which
+/// kickoff's own output uses. What a file or a name smuggled in cannot clear the screen, move
+/// the cursor, set the title or write the clipboard.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\u{1b}' {
+            if !bad(c) {
+                out.push(c);
+            }
+            continue;
+        }
+        // A colour: ESC [ then digits and `;`, then `m`.
+        let rest = &text[i + 1..];
+        let params = rest.strip_prefix('[').map(|r| {
+            r.len()
+                - r.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .len()
+        });
+        if let Some(n) = params
+            && rest[1 + n..].starts_with('m')
+        {
+            out.push_str(&text[i..i + 1 + 1 + n + 1]);
+            for _ in 0..n + 2 {
+                chars.next();
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_colours_reach_the_terminal() {
+        let text = "ok \u{1b}[31mred\u{1b}[0m \u{1b}]52;c;eA==\u{7}\u{1b}[2J\u{0}\r\u{9b}x\ty\n";
+        assert_eq!(
+            terminal_safe(text),
+            "ok \u{1b}[31mred\u{1b}[0m ]52;c;eA==[2Jx\ty\n"
+        );
+        assert!(matches!(
+            terminal_safe("plain\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn wraps_by_display_width() {

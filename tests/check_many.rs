@@ -325,7 +325,12 @@ fn a_fifo_or_a_device_named_like_a_plan_is_not_read() {
         .status();
     assert!(fifo.is_ok_and(|s| s.success()), "mkfifo");
     let run = kickoff(dir.path(), &["check", "."]);
-    assert!(run.stdout.contains("good.toml"), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("good.toml"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
     assert!(!run.stdout.contains("zero.toml") && !run.stdout.contains("pipe"));
     // Named on the command line, it is refused with a reason, not read.
     let run = kickoff(dir.path(), &["render", "zero.toml"]);

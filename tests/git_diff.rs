@@ -209,12 +209,16 @@ fn a_file_against_a_git_revision() {
     let option = format!("--rev=--output={}", out.display());
     let bad = kickoff(d, &["diff", "plan/kickoff.toml", &option]);
     assert_eq!(bad.code, Some(2));
-    assert!(bad.stderr.contains("is not a git revision"), "{}", bad.stderr);
     assert!(
-        std::fs::read_dir(d)
-            .unwrap()
-            .flatten()
-            .all(|e| !e.file_name().to_string_lossy().starts_with("written-by-git")),
+        bad.stderr.contains("is not a git revision"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        std::fs::read_dir(d).unwrap().flatten().all(|e| !e
+            .file_name()
+            .to_string_lossy()
+            .starts_with("written-by-git")),
         "git wrote a file"
     );
     let outside = tempfile::tempdir().unwrap();

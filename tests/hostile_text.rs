@@ -20,10 +20,24 @@ decision = "Hold orders\u001B[2J for review\r\nby two analysts."
 data_sources = ["orders\u001B[1A table", "refunds"]
 baseline_scores = [{ name = "rules\u001B[5m", score = 0.3, split = "May" }]
 
+"evil\u001B[31mkey" = "x"
+
 [responses.no-kill-criteria]
 status = "wont_fix"
 reason = "later\u001B[31m"
 date = "2026-12-01T10:00:00Z"
+
+[responses."split-random\u001B[31m"]
+status = "fixed"
+date = "2026-12-01T10:00:00Z"
+
+[[critiques]]
+provider = "openai\u001B[31m"
+model = "gpt\u001B]0;X\u0007"
+created = "2026-12-01T10:00:00Z"
+prompt_hash = "a"
+answers_hash = "b"
+text = "Looks fine.\u001B[2J"
 "#;
 
 fn controls(text: &str) -> Vec<char> {
@@ -59,6 +73,14 @@ fn no_command_prints_a_control_character_from_an_answer() {
         );
         assert!(!out.contains("RED\u{1b}"), "{args:?}");
     }
+    // Read, the session holds none anywhere (names, critiques, responses), and saves none.
+    let session = kickoff::Session::from_str(HOSTILE, "p.toml".as_ref()).unwrap();
+    let text = session.to_toml(None);
+    assert!(controls(&text).is_empty(), "{text}");
+    assert!(
+        text.contains("evil[31mkey") && text.contains("gpt]0;X"),
+        "{text}"
+    );
     // What the escapes tried to say stays visible as text.
     let run = kickoff(dir.path(), &["diff", "--textconv", "plan.toml"]);
     assert!(run.stdout.contains("[31mRED[0m"), "{}", run.stdout);

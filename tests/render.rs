@@ -1476,7 +1476,12 @@ fn the_reviewers_questions_are_listed_with_the_teams_answers() {
 /// A summary sentence built in a loop keeps what the loop built: no "The baselines to beat: ."
 #[test]
 fn the_summary_names_the_baselines_and_their_scores() {
-    for name in ["churn-done-well", "demand-forecasting", "fraud-flawed", "ticket-triage-llm"] {
+    for name in [
+        "churn-done-well",
+        "demand-forecasting",
+        "fraud-flawed",
+        "ticket-triage-llm",
+    ] {
         let path = common::root().join(format!("examples/{name}.toml"));
         let run = common::kickoff(&common::root(), &["render", &path.display().to_string()]);
         let summary = run
