@@ -337,3 +337,22 @@ fn a_fifo_or_a_device_named_like_a_plan_is_not_read() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
 }
+
+/// GitHub reads an annotation's file as the path, with only the workflow-command escapes: a
+/// space or a non-ASCII letter stays as it is (percent-encoding it sent the note nowhere).
+#[test]
+fn github_annotations_name_a_path_with_spaces_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("my plans")).unwrap();
+    std::fs::copy(
+        root().join("examples/fraud-flawed.toml"),
+        dir.path().join("my plans/café plan.toml"),
+    )
+    .unwrap();
+    let run = kickoff(dir.path(), &["check", "--format", "github", "my plans"]);
+    assert!(
+        run.stdout.contains("file=my plans/café plan.toml,line="),
+        "{}",
+        run.stdout
+    );
+}

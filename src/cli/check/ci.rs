@@ -377,7 +377,8 @@ fn xml(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\n' | '\t' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
+            // C0 controls, and U+FFFE and U+FFFF, are not XML 1.0 characters.
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -401,6 +402,11 @@ mod tests {
             "Split by … now."
         );
         assert_eq!(without_expressions("a { b"), "a { b");
+    }
+
+    #[test]
+    fn xml_drops_the_noncharacters_xml_forbids() {
+        assert_eq!(xml("a\u{fffe}b\u{ffff}c"), "abc");
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             crate::outln!("{summary}");
         }
         Format::Github => {
-            crate::out!("{}", ci::github(&reports, |r| uri(&r.path)));
+            crate::out!("{}", ci::github(&reports, |r| relative(&r.path)));
             for (path, message) in &errors {
                 crate::outln!(
                     "::error file={},title=kickoff check::{}",
@@ -70,7 +70,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             eprintln!("{summary}");
         }
         Format::Junit => {
-            crate::out!("{}", ci::junit(&reports, &errors, |r| uri(&r.path)));
+            crate::out!("{}", ci::junit(&reports, &errors, |r| relative(&r.path)));
             eprintln!("{summary}");
         }
     }
@@ -136,16 +136,22 @@ fn check_all(files: &[PathBuf], args: &CheckArgs) -> Vec<Result<FileReport, Stri
         .collect()
 }
 
-/// A path as a URI relative to the directory kickoff runs in (the repository root in CI), with
-/// `/` separators and the characters a URI can't hold percent-encoded.
-fn uri(path: &Path) -> String {
+/// A path relative to the directory kickoff runs in (the repository root in CI), with `/`
+/// separators: what GitHub's annotations and JUnit name a file by (they escape it their own
+/// way).
+fn relative(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let relative = match (path.is_absolute(), &cwd) {
         (true, Some(cwd)) => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,
     };
     let text = relative.to_string_lossy().replace('\\', "/");
-    let text = text.strip_prefix("./").unwrap_or(&text);
+    text.strip_prefix("./").unwrap_or(&text).to_string()
+}
+
+/// [`relative`] as a URI (SARIF): the characters a URI can't hold percent-encoded.
+fn uri(path: &Path) -> String {
+    let text = relative(path);
     let mut out = String::new();
     for b in text.bytes() {
         match b {
