@@ -88,3 +88,31 @@ fn a_table_and_markdown_with_a_bad_file_named() {
             .contains("| plans/churn.toml | FreshBox churn risk scoring v1 |")
     );
 }
+
+/// A project's name cannot inject markup into a PR comment, nor break the terminal table.
+#[test]
+fn names_are_escaped_in_markdown_and_kept_to_one_line_in_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join("examples/fraud-flawed.toml"))
+        .unwrap()
+        .replace(
+            "project_name = \"DeepGuard: real-time card fraud detection\"",
+            "project_name = \"a | b <img src=x onerror=alert(1)> [x](javascript:alert(1))\\n# H\"",
+        );
+    assert!(text.contains("onerror"), "the example's name changed");
+    std::fs::write(dir.path().join("p.toml"), text).unwrap();
+    let md = common::kickoff(dir.path(), &["report", "--format", "markdown", "."]).stdout;
+    let row = md.lines().find(|l| l.contains("p.toml")).expect("a row");
+    assert!(
+        row.contains("\\<img") && row.contains("\\[x\\](javascript") && row.contains("\\# H"),
+        "markup shows as text: {row}"
+    );
+    assert_eq!(row.matches(" | ").count(), 9, "ten cells: {row}");
+    let table = common::kickoff(dir.path(), &["report", "."]).stdout;
+    assert_eq!(
+        table.lines().filter(|l| l.contains("p.toml")).count(),
+        1,
+        "{table}"
+    );
+    assert!(!table.lines().any(|l| l.starts_with("# H")), "{table}");
+}

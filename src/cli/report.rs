@@ -140,8 +140,12 @@ fn table(plans: &[Plan], markdown: bool) -> String {
         .map(|p| {
             let mut c = cells(p);
             if markdown {
-                c = c.map(|s| s.replace('|', "\\|").replace('\n', " "));
+                // Escaped as the doc escapes an answer: no link, image, HTML or heading
+                // gets into a PR comment through a project's name.
+                c = c.map(|s| crate::markdown::inline(&s));
             } else {
+                // One line a plan, whatever a name holds.
+                c = c.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
                 c[1] = cut(&c[1], 32);
                 c[4] = cut(&c[4], 24);
             }
