@@ -240,7 +240,7 @@ pub fn is_stale(f: &LlmFinding, critique: &Critique, asked: &Answers) -> bool {
 /// [followups]
 /// "How was the 2% positive rate measured?" = "On the last 90 days of orders."
 /// ```
-pub const FOLLOWUPS_KEY: &str = "followups";
+pub use crate::session::FOLLOWUPS_KEY;
 
 /// The team's answers to follow-up questions, by the question's text; empty answers left out.
 pub fn followup_answers(session: &Session) -> BTreeMap<String, String> {

@@ -53,7 +53,7 @@ pub struct Session {
 }
 
 /// How much of the questionnaire a session's interview asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Depth {
     /// Every question whose condition holds.
@@ -62,6 +62,21 @@ pub enum Depth {
     /// Only the questions marked `essential`, and any other already answered: a 15-minute
     /// kickoff. The rest is asked when the session is switched to full; no answer is lost.
     Quick,
+}
+
+/// Read from `depth = "quick"` or `"full"`; anything else is named in the error, whatever
+/// its type.
+impl<'de> Deserialize<'de> for Depth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Depth, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        match v.as_str() {
+            Some("full") => Ok(Depth::Full),
+            Some("quick") => Ok(Depth::Quick),
+            _ => Err(serde::de::Error::custom(format!(
+                "`depth` is \"quick\" or \"full\", not {v}"
+            ))),
+        }
+    }
 }
 
 impl Depth {
@@ -155,6 +170,10 @@ fn clean_value(v: &mut toml::Value) {
     }
 }
 
+/// The table of the answers to the LLM reviewer's questions (`[followups]`), kept among the
+/// keys this module does not read itself (`crate::reviewer` does).
+pub const FOLLOWUPS_KEY: &str = "followups";
+
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
@@ -235,6 +254,41 @@ impl Session {
             // Not expected; the answers at least.
             None => self.answers.values_mut().for_each(Answer::strip_controls),
         }
+    }
+
+    /// A note for each top-level key kickoff does not read (kept as written, so a newer
+    /// version's keys survive a save): a typo such as `dpeth` would otherwise pass unseen.
+    pub fn unknown_keys(&self) -> Vec<Problem> {
+        const KNOWN: &[&str] = &[
+            "questionnaire",
+            "questionnaire_version",
+            "questionnaire_path",
+            "created",
+            "updated",
+            "depth",
+            "cursor",
+            "answers",
+            "critiques",
+            "responses",
+            "conflicts",
+        ];
+        self.extra
+            .keys()
+            .filter(|k| k.as_str() != FOLLOWUPS_KEY)
+            .map(|k| {
+                let near = KNOWN.iter().find(|known| crate::text::close(k, known));
+                Problem {
+                    line: None,
+                    subject: "session".into(),
+                    question: None,
+                    message: format!(
+                        "unknown key `{k}`: kept as written, not read{}",
+                        near.map(|n| format!(" (did you mean `{n}`?)"))
+                            .unwrap_or_default()
+                    ),
+                }
+            })
+            .collect()
     }
 
     pub fn load(path: &Path) -> Result<Session, FileError> {

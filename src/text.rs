@@ -161,6 +161,34 @@ pub fn usd(amount: f64) -> String {
     format!("${}", s.trim_end_matches('0'))
 }
 
+/// Whether `a` is a slip of `b`: at most two letters inserted, dropped, changed or swapped.
+pub fn close(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    // Optimal string alignment distance (a swap of neighbours counts once).
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()] <= 2
+}
+
 /// `text` as it may reach a terminal: control characters other than newline and tab are
 /// dropped, and escape sequences with them, but for colours (`ESC [ digits ; m`), which
 /// kickoff's own output uses. What a file or a name smuggled in cannot clear the screen, move
@@ -201,6 +229,12 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slips_are_close_and_other_words_are_not() {
+        assert!(close("dpeth", "depth") && close("cursr", "cursor") && close("answer", "answers"));
+        assert!(!close("notes", "depth") && !close("followups", "responses"));
+    }
 
     #[test]
     fn only_colours_reach_the_terminal() {

@@ -181,6 +181,8 @@ fn checked(
         .upgrade(&bundle.questionnaire)
         .into_iter()
         .partition(|p| p.question.is_none() && p.subject == "session");
+    let mut version = version;
+    version.extend(session.unknown_keys());
     problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
         problems.extend(version);

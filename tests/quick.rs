@@ -443,3 +443,36 @@ fn the_summary_counts_and_names_what_waits() {
         None
     );
 }
+
+#[test]
+fn a_misspelt_or_wrong_depth_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"3\"\n\
+                created = \"2026-12-01T10:00:00Z\"\nupdated = \"2026-12-01T10:00:00Z\"\n";
+    let file = |line: &str| {
+        let text = format!("{head}{line}\n\n[answers]\nproject_name = \"x\"\n");
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    };
+    // A typo is a note (the key is kept, newer versions' keys must survive), not silence.
+    file("dpeth = \"quick\"");
+    let run = kickoff(dir.path(), &["check", "--allow-open", "s.toml"]);
+    assert!(
+        run.stdout.contains(
+            "note: session: unknown key `dpeth`: kept as written, not read (did you mean `depth`?)"
+        ),
+        "{}",
+        run.stdout
+    );
+    for (value, shown) in [("3", "not 3"), ("\"bogus\"", "not \"bogus\"")] {
+        file(&format!("depth = {value}"));
+        let run = kickoff(dir.path(), &["check", "s.toml"]);
+        assert_eq!(run.code, Some(2));
+        assert!(
+            run.stderr
+                .contains("s.toml:5:9: `depth` is \"quick\" or \"full\", ")
+                && run.stderr.contains(shown),
+            "{}",
+            run.stderr
+        );
+    }
+}
