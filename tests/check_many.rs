@@ -356,3 +356,54 @@ fn github_annotations_name_a_path_with_spaces_as_it_is() {
         run.stdout
     );
 }
+
+/// A quick session says so in every CI format: a note on its first line that names what waits.
+#[test]
+fn a_quick_session_is_a_note_in_sarif_github_and_junit() {
+    let dir = tempfile::tempdir().unwrap();
+    // The example's answers to the essential questions only, at the quick depth.
+    let bundle = common::builtin();
+    let mut session =
+        kickoff::Session::load(&root().join("examples/churn-done-well.toml")).unwrap();
+    session
+        .answers
+        .retain(|id, _| bundle.questionnaire.get(id).is_some_and(|q| q.essential));
+    session.depth = kickoff::Depth::Quick;
+    session
+        .save(&dir.path().join("q.toml"), Some(&bundle.questionnaire))
+        .unwrap();
+    let run = kickoff(dir.path(), &["check", "q.toml", "--format", "sarif"]);
+    let v = json(&run);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/sarif-2.1.0-rtm.4.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let note = results
+        .iter()
+        .find(|r| r["ruleId"] == "quick-kickoff")
+        .expect("a quick-kickoff result");
+    assert_eq!(note["level"], "note");
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("no-kill-criteria")
+    );
+    let run = kickoff(dir.path(), &["check", "q.toml", "--format", "github"]);
+    assert!(
+        run.stdout
+            .contains("::notice file=q.toml,line=1,title=quick kickoff::Quick kickoff: "),
+        "{}",
+        run.stdout
+    );
+    let run = kickoff(dir.path(), &["check", "q.toml", "--format", "junit"]);
+    assert!(
+        run.stdout.contains("name=\"quick-kickoff: quick kickoff\""),
+        "{}",
+        run.stdout
+    );
+}

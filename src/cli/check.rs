@@ -367,6 +367,22 @@ pub(super) fn check_file(
                     fail_on_llm && fail_on.threshold().is_some_and(|t| llm::fails(f, t))
                 },
             });
+            // A quick session says so in CI too: a note on the file's first line.
+            if let Some(summary) = crate::depth::summary(
+                &review.pending,
+                &review.deferred,
+                &file.display().to_string(),
+            ) {
+                items.push(ci::Item {
+                    rule: ci::QUICK.into(),
+                    level: ci::Level::Note,
+                    title: "quick kickoff".into(),
+                    message: summary,
+                    line: 1,
+                    waived: None,
+                    fails: false,
+                });
+            }
             rule_infos = ci::rules(bundle);
         }
     }

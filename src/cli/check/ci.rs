@@ -18,6 +18,8 @@ pub(super) const OPEN_QUESTION: &str = "open-question";
 pub(super) const PROBLEM: &str = "answer-problem";
 /// The rule id of the LLM reviewer's findings.
 pub(super) const LLM: &str = "llm-reviewer";
+/// The rule id of a quick session's note: what waits for the full interview.
+pub(super) const QUICK: &str = "quick-kickoff";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Level {
@@ -156,7 +158,7 @@ pub(super) fn items(i: Inputs) -> Vec<Item> {
     out
 }
 
-/// The rules of `bundle`, and the three of kickoff's own.
+/// The rules of `bundle`, and the four of kickoff's own.
 pub(super) fn rules(bundle: &Bundle) -> Vec<RuleInfo> {
     let own = [
         (
@@ -176,6 +178,12 @@ pub(super) fn rules(bundle: &Bundle) -> Vec<RuleInfo> {
             Level::Warning,
             "A finding of the LLM reviewer",
             "From the latest `kickoff critique`; advisory unless `--fail-on-llm`.",
+        ),
+        (
+            QUICK,
+            Level::Note,
+            "A quick kickoff: questions and checks wait for the full interview",
+            "Only the essential questions were asked; `kickoff resume --full FILE` asks the rest, keeping every answer.",
         ),
     ];
     let mut out: Vec<RuleInfo> = own
@@ -332,7 +340,7 @@ pub(super) fn junit(
         };
         for rule in r.rules.iter().filter(|x| x.id != OPEN_QUESTION) {
             let of_rule: Vec<&Item> = r.items.iter().filter(|i| i.rule == rule.id).collect();
-            if rule.id == PROBLEM || rule.id == LLM {
+            if rule.id == PROBLEM || rule.id == LLM || rule.id == QUICK {
                 for i in of_rule {
                     case(&format!("{}: {}", rule.id, i.title), &[i], &mut cases);
                 }
