@@ -45,16 +45,18 @@ pub fn summary(pending: &[bool], deferred: &[Finding], file: &str) -> Option<Str
                 names.push(format!("{} more", n - names.len()));
             }
             format!(
-                ", and {} wait for their answers ({})",
+                ", and {} {} for their answers ({})",
                 crate::text::plural(n, "finding", None),
+                if n == 1 { "waits" } else { "wait" },
                 names.join(", ")
             )
         }
     };
     Some(format!(
-        "Quick kickoff: {} of the full interview are not asked yet{waiting}. Go on with \
+        "Quick kickoff: {} of the full interview {} not asked yet{waiting}. Go on with \
          `kickoff resume --full {file}`.",
-        crate::text::plural(questions, "question", None)
+        crate::text::plural(questions, "question", None),
+        if questions == 1 { "is" } else { "are" }
     ))
 }
 

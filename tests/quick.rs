@@ -442,6 +442,17 @@ fn the_summary_counts_and_names_what_waits() {
         kickoff::depth::summary(&full.pending, &full.deferred, "p.toml"),
         None
     );
+    // One of each, in the singular.
+    let a = answers(&[
+        ("split", Answer::Text("random".into())),
+        ("why", Answer::Text("Because.".into())),
+    ]);
+    let quick = b.review_at(&a, Depth::Quick);
+    let text = kickoff::depth::summary(&quick.pending, &quick.deferred, "p.toml").unwrap();
+    assert!(
+        text.contains("1 question of the full interview is not asked yet, and 1 finding waits"),
+        "{text}"
+    );
 }
 
 #[test]
