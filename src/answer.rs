@@ -162,9 +162,11 @@ impl fmt::Display for Answer {
 pub fn format_number(n: f64) -> String {
     if is_integral(n) {
         format!("{}", n as i64)
+    } else if n != 0.0 && !(1e-6..1e16).contains(&n.abs()) {
+        // 1e308 is not written out in 309 digits.
+        format!("{n:e}")
     } else {
-        let s = format!("{n}");
-        s
+        format!("{n}")
     }
 }
 
@@ -312,6 +314,15 @@ mod tests {
             out.contains("o = { k = 1 }") || out.contains("[a.o]"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn huge_and_tiny_numbers_are_written_with_an_exponent() {
+        assert_eq!(format_number(1e308), "1e308");
+        assert_eq!(format_number(2.5e-9), "2.5e-9");
+        assert_eq!(format_number(0.04), "0.04");
+        assert_eq!(format_number(626_667.0), "626667");
+        assert_eq!(format_number(0.0), "0");
     }
 
     #[test]

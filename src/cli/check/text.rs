@@ -107,7 +107,10 @@ pub(super) fn text_report(
                 let _ = writeln!(out, "      ref: {}", f.reference);
             }
             if let Some(r) = &f.response {
-                let _ = writeln!(out, "      {}", response_line(r));
+                // A reason of several lines stays under its finding.
+                for line in wrap(&response_line(r), 90) {
+                    let _ = writeln!(out, "      {line}");
+                }
             }
         }
     }
