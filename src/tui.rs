@@ -63,7 +63,7 @@ pub fn interview(
     let ask_depth = new && depth.is_none() && bundle.questionnaire.has_quick_path();
     let mut app = app::App::new(bundle, session, file.to_path_buf());
     if ask_depth {
-        app.overlay = Some(msg::Overlay::Depth { cursor: 0 });
+        app.ask_depth();
     }
     // `resume --full` lands where F4 would: the first question not answered, with a note.
     if !new && app.interview.session.depth != before {

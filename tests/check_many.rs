@@ -164,18 +164,23 @@ fn a_quoted_glob_is_expanded_by_kickoff() {
     );
 }
 
+/// What the vendored SARIF 2.1.0 schema finds wrong with `v`.
+fn sarif_errors(v: &Value) -> Vec<String> {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/sarif-2.1.0-rtm.4.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    validator.iter_errors(v).map(|e| e.to_string()).collect()
+}
+
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0_and_points_at_the_answers() {
     let dir = repo();
     let run = kickoff(dir.path(), &["check", "plans", "--format", "sarif"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let v = json(&run);
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/fixtures/sarif-2.1.0-rtm.4.json")).unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    let errors = sarif_errors(&v);
     assert!(errors.is_empty(), "{errors:#?}");
 
     let run0 = &v["runs"][0];
@@ -361,25 +366,10 @@ fn github_annotations_name_a_path_with_spaces_as_it_is() {
 #[test]
 fn a_quick_session_is_a_note_in_sarif_github_and_junit() {
     let dir = tempfile::tempdir().unwrap();
-    // The example's answers to the essential questions only, at the quick depth.
-    let bundle = common::builtin();
-    let mut session =
-        kickoff::Session::load(&root().join("examples/churn-done-well.toml")).unwrap();
-    session
-        .answers
-        .retain(|id, _| bundle.questionnaire.get(id).is_some_and(|q| q.essential));
-    session.depth = kickoff::Depth::Quick;
-    session
-        .save(&dir.path().join("q.toml"), Some(&bundle.questionnaire))
-        .unwrap();
+    common::quick_copy("churn-done-well.toml", dir.path(), "q.toml");
     let run = kickoff(dir.path(), &["check", "q.toml", "--format", "sarif"]);
     let v = json(&run);
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/fixtures/sarif-2.1.0-rtm.4.json")).unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    let errors = sarif_errors(&v);
     assert!(errors.is_empty(), "{errors:#?}");
     let results = v["runs"][0]["results"].as_array().unwrap();
     let note = results

@@ -153,16 +153,8 @@ fn switching_a_quick_session_to_full_keeps_every_answer_and_asks_the_rest() {
 
 /// A quick session file of the example's essential answers, in a temporary directory.
 fn quick_file(example_name: &str) -> (tempfile::TempDir, PathBuf) {
-    let bundle = builtin();
-    let session = Session::load(&example(example_name)).unwrap();
-    let mut quick = session.clone();
-    quick.answers = quick_answers(&bundle, &session);
-    quick.depth = Depth::Quick;
-    quick.critiques.clear();
-    quick.responses.clear();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plan.toml");
-    quick.save(&path, Some(&bundle.questionnaire)).unwrap();
+    let path = quick_copy(example_name, dir.path(), "plan.toml");
     (dir, path)
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use kickoff::tui::{App, Cmd, Field, Overlay};
+use kickoff::tui::{App, Cmd, Field};
 use kickoff::{Answer, Depth, Kind, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -22,7 +22,7 @@ fn draw(app: &App, w: u16, h: u16) -> String {
 /// A new session of the built-in questionnaire, on its first screen's choice.
 fn new_session() -> App {
     let mut app = app_with(builtin());
-    app.overlay = Some(Overlay::Depth { cursor: 0 });
+    app.ask_depth();
     app
 }
 

@@ -118,6 +118,14 @@ pub struct App {
 }
 
 impl App {
+    /// A new session's first screen: how deep to go, with the questions each depth asks.
+    pub fn ask_depth(&mut self) {
+        self.overlay = Some(Overlay::Depth {
+            cursor: 0,
+            sizes: self.interview.depth_sizes(),
+        });
+    }
+
     /// The focused question's widget, after the focus moved: its default taken, a number
     /// typed and not yet valid kept.
     pub(super) fn load_field(&mut self) {

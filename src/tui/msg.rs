@@ -34,9 +34,11 @@ pub enum Overlay {
     Unsaved,
     /// The team's response to the finding picked on the review screen.
     Respond,
-    /// A new session: the quick kickoff (0) or the full interview (1).
+    /// A new session: the quick kickoff (0) or the full interview (1), with the questions
+    /// each asks (counted once, when it opens).
     Depth {
         cursor: usize,
+        sizes: (usize, usize),
     },
 }
 

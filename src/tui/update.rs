@@ -281,9 +281,10 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
             }
         }
         (Some(Overlay::Unsaved | Overlay::Respond), _) => {}
-        (Some(Overlay::Depth { cursor }), _) => {
+        (Some(Overlay::Depth { cursor, sizes }), _) => {
             app.overlay = Some(Overlay::Depth {
                 cursor: step(cursor, 2, m),
+                sizes,
             });
         }
         (Some(Overlay::Picker { cursor }), _) => {
@@ -307,7 +308,7 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
 fn select(app: &mut App) -> Vec<Cmd> {
     match app.overlay {
         Some(Overlay::Picker { cursor }) => return update(app, Msg::GotoSection(cursor)),
-        Some(Overlay::Depth { cursor }) => {
+        Some(Overlay::Depth { cursor, .. }) => {
             let depth = if cursor == 0 {
                 Depth::Quick
             } else {

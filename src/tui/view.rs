@@ -114,7 +114,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Conflicts) => saving::render_conflicts(app, theme, frame, area),
         Some(Overlay::Unsaved) => saving::render_unsaved(app, theme, frame, area),
         Some(Overlay::Respond) => respond::render_respond(app, theme, frame, area),
-        Some(Overlay::Depth { cursor }) => screens::render_depth(app, theme, frame, area, cursor),
+        Some(Overlay::Depth { cursor, sizes }) => {
+            screens::render_depth(theme, frame, area, cursor, sizes)
+        }
         None => {}
     }
 }

@@ -269,6 +269,22 @@ pub fn kickoff_input(dir: &Path, args: &[&str], input: Option<&str>) -> Run {
     run
 }
 
+/// `example_name`'s answers to the essential questions only, as a quick session saved at
+/// `dir/file` (no critiques, no responses): what a quick kickoff of that plan would hold.
+pub fn quick_copy(example_name: &str, dir: &Path, file: &str) -> PathBuf {
+    let bundle = builtin();
+    let mut quick = Session::load(&example(example_name)).unwrap();
+    quick
+        .answers
+        .retain(|id, _| bundle.questionnaire.get(id).is_some_and(|q| q.essential));
+    quick.depth = kickoff::Depth::Quick;
+    quick.critiques.clear();
+    quick.responses.clear();
+    let path = dir.join(file);
+    quick.save(&path, Some(&bundle.questionnaire)).unwrap();
+    path
+}
+
 /// A row that fits a records question: every column filled (text, its minimum or 1, yes, its
 /// first choice).
 pub fn fitting_row(q: &kickoff::Question) -> kickoff::Row {

@@ -309,8 +309,13 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cur
 
 /// A new session's first choice: the quick kickoff or the full interview, with how many
 /// questions each asks.
-pub fn render_depth(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cursor: usize) {
-    let (quick, full) = app.interview.depth_sizes();
+pub fn render_depth(
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    cursor: usize,
+    (quick, full): (usize, usize),
+) {
     // About 45 seconds a question, typing real answers.
     let minutes = |n: usize| (n * 3).div_ceil(4).max(1);
     let options = [
