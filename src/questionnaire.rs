@@ -13,8 +13,10 @@ use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
 mod columns;
+mod upgrades;
 pub use check::{ID_RULE, NumberSpec, check_answer, is_valid_id};
 pub use columns::{Column, ColumnKind, parse_yes_no};
+pub use upgrades::{Upgrade, is_older};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -276,6 +278,9 @@ struct QuestionnaireFile {
     title_question: Option<String>,
     #[serde(default)]
     sections: Vec<Section>,
+    /// How answers written for older versions read in this one.
+    #[serde(default, skip_serializing)]
+    upgrades: Vec<Upgrade>,
 }
 
 /// A loaded, checked questionnaire with its conditions compiled.
@@ -287,6 +292,8 @@ pub struct Questionnaire {
     pub description: String,
     pub title_question: Option<String>,
     pub sections: Vec<Section>,
+    /// How answers written for older versions read in this one, in the file's order.
+    pub upgrades: Vec<Upgrade>,
     /// (section index, question index) in asking order.
     order: Vec<(usize, usize)>,
     by_id: HashMap<String, usize>,
@@ -557,22 +564,37 @@ fn build(
         );
     }
 
-    if !problems.is_empty() {
-        return Err(FileError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
-    }
-    Ok(Questionnaire {
+    let questionnaire = Questionnaire {
         id: file.id,
         version: file.version,
         title: file.title,
         description: file.description,
         title_question: file.title_question,
         sections: file.sections,
+        upgrades: file.upgrades,
         order,
         by_id,
         conditions,
         batch,
-    })
+    };
+    if all {
+        for upgrade in &questionnaire.upgrades {
+            for message in upgrade.problems(&questionnaire, checks) {
+                let subject = format!("upgrade of `{}`", upgrade.question);
+                problems.push(Problem {
+                    line: None,
+                    question: None,
+                    subject,
+                    message,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(FileError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    Ok(questionnaire)
 }

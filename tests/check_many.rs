@@ -90,7 +90,7 @@ fn a_bad_file_or_path_is_named_and_the_others_are_still_checked() {
     write(
         d,
         "plans/broken.toml",
-        "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"3\"\n[answers\n",
+        "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"4\"\n[answers\n",
     );
     let run = kickoff(
         d,
@@ -231,7 +231,7 @@ fn an_open_question_points_at_the_answers_table() {
     write(
         d,
         "draft.toml",
-        "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"3\"\ncreated = \"2026-11-20T09:00:00Z\"\nupdated = \"2026-11-20T09:00:00Z\"\n\n# what we know so far\n[answers]\nproject_name = \"Churn\"\n",
+        "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"4\"\ncreated = \"2026-11-20T09:00:00Z\"\nupdated = \"2026-11-20T09:00:00Z\"\n\n# what we know so far\n[answers]\nproject_name = \"Churn\"\n",
     );
     let run = kickoff(d, &["check", "draft.toml", "--format", "github"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
@@ -262,7 +262,7 @@ fn junit_has_a_suite_per_file_and_a_failure_per_failing_rule() {
     write(
         dir.path(),
         "plans/broken.toml",
-        "questionnaire_version = \"3\"\nx = [\n",
+        "questionnaire_version = \"4\"\nx = [\n",
     );
     let run = kickoff(dir.path(), &["check", "plans", "--format", "junit"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);

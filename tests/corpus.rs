@@ -418,3 +418,83 @@ fn recall_of_expected_findings_meets_the_floor() {
         totals.summary()
     );
 }
+
+/// The questions for other kinds of plans than a supervised one on tabular data, each with the
+/// kind of plan it is for, read from the plan's answers here rather than from the
+/// questionnaire's conditions: a condition widened by mistake makes every plain tabular plan's
+/// interview longer, and this test says which question and which plan.
+#[test]
+fn questions_for_other_kinds_of_plans_stay_out_of_a_tabular_plans_interview() {
+    let bundle = kickoff::Bundle::builtin("ml-experiment").unwrap().unwrap();
+    let q = &bundle.questionnaire;
+    let mut paths: Vec<PathBuf> = plan_paths();
+    paths.extend(
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    let mut tabular = 0;
+    for path in paths {
+        let session = kickoff::Session::load(&path).unwrap();
+        let text = |id: &str| {
+            session
+                .answers
+                .get(id)
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        };
+        let yes = |id: &str| text(id) == "yes";
+        let llm = text("task") == "generation" || text("model_family").starts_with("llm_");
+        let unlabelled = text("task") == "anomaly" || text("label_source") == "none_yet";
+        let no_threshold =
+            text("task") == "anomaly" || text("threshold_method") == "not_applicable";
+        let probability =
+            text("scores_used_as") == "probability" || text("threshold_method") == "cost_based";
+        let neural = [
+            "deep_tabular",
+            "cnn",
+            "transformer",
+            "llm_prompting",
+            "llm_finetune",
+        ]
+        .contains(&text("model_family").as_str());
+        let special_hardware = text("serving_mode") == "edge" || yes("uses_gpu") || neural;
+        let cycles = text("seasonality");
+        let for_kind: &[(&str, bool)] = &[
+            ("llm_eval_set", llm),
+            ("llm_grounding_check", llm),
+            ("llm_provider", llm),
+            ("prompt_injection", llm),
+            ("llm_live_review", llm),
+            ("detection_success", unlabelled),
+            ("alert_budget_per_day", unlabelled),
+            ("training_contamination", unlabelled),
+            ("scores_used_as", no_threshold),
+            ("calibration_checked", probability),
+            ("training_resampled", probability),
+            ("latency_measured_on", special_hardware),
+            (
+                "new_segments",
+                text("representative_sample") == "new_segments",
+            ),
+            ("ab_units_per_arm", text("rollout") == "ab_test"),
+            (
+                "training_window_days",
+                cycles.contains("weekly") || cycles.contains("yearly"),
+            ),
+        ];
+        let review = bundle.review(&session.answers);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for &(id, applies) in for_kind {
+            let asked = q.index_of(id).is_some_and(|i| review.visible[i]);
+            assert!(
+                !asked || applies,
+                "{name}: `{id}` is asked, but the plan is not of the kind it is for"
+            );
+        }
+        if !llm && !unlabelled && !no_threshold && !probability && !special_hardware {
+            tabular += 1;
+        }
+    }
+    assert!(tabular >= 8, "only {tabular} plain tabular plans to check");
+}

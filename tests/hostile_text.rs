@@ -10,7 +10,7 @@ use kickoff::tui::Msg;
 
 /// A session whose answers and response carry terminal escapes and other controls.
 const HOSTILE: &str = r#"questionnaire = "ml-experiment"
-questionnaire_version = "3"
+questionnaire_version = "4"
 created = "2026-12-01T10:00:00Z"
 updated = "2026-12-01T10:00:00Z"
 

@@ -208,7 +208,7 @@ fn a_version_1_session_is_converted_said_once_and_saved_as_rows() {
     );
     assert!(saved.contains("milestones = 3"), "kept as is:\n{saved}");
     assert!(
-        saved.contains("questionnaire_version = \"3\""),
+        saved.contains("questionnaire_version = \"4\""),
         "saved as the version it was read as:\n{saved}"
     );
     let (_, again) = run(dir.path(), &["plain", "old.toml"], ":q\n");

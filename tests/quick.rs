@@ -450,7 +450,7 @@ fn the_summary_counts_and_names_what_waits() {
 #[test]
 fn a_misspelt_or_wrong_depth_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let head = "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"3\"\n\
+    let head = "questionnaire = \"ml-experiment\"\nquestionnaire_version = \"4\"\n\
                 created = \"2026-12-01T10:00:00Z\"\nupdated = \"2026-12-01T10:00:00Z\"\n";
     let file = |line: &str| {
         let text = format!("{head}{line}\n\n[answers]\nproject_name = \"x\"\n");

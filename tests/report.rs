@@ -58,7 +58,7 @@ fn a_table_and_markdown_with_a_bad_file_named() {
     let dir = repo();
     std::fs::write(
         dir.path().join("plans/bad.toml"),
-        "questionnaire_version = \"3\"\nanswers = [\n",
+        "questionnaire_version = \"4\"\nanswers = [\n",
     )
     .unwrap();
     let run = kickoff(dir.path(), &["report", "plans", "--sort", "blockers"]);

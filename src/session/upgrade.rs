@@ -1,9 +1,11 @@
 //! Answers of an older shape read into the shape their question has now: a list or a text
-//! where a records question now stands becomes rows, each noted once; nothing is dropped.
+//! where a records question now stands becomes rows, each noted once; the questionnaire's own
+//! `[[upgrades]]` read the answers of an older version into the questions of this one. Nothing
+//! is dropped in silence.
 
 use super::Session;
 use crate::answer::{Answer, Cell, Row};
-use crate::questionnaire::{Kind, Question, Questionnaire};
+use crate::questionnaire::{Kind, Question, Questionnaire, is_older};
 use crate::source::Problem;
 
 impl Session {
@@ -61,6 +63,23 @@ impl Session {
                     first.id
                 ),
             });
+        }
+        if self.questionnaire == q.id {
+            for upgrade in &q.upgrades {
+                if !is_older(&self.questionnaire_version, &upgrade.version) {
+                    continue;
+                }
+                // The questionnaire says how: a note, like the version's, and no reason to
+                // refuse the file.
+                if let Some(message) = upgrade.apply(&mut self.answers) {
+                    notes.push(Problem {
+                        line: None,
+                        subject: "session".into(),
+                        question: None,
+                        message: format!("answer `{}`: {message}", upgrade.question),
+                    });
+                }
+            }
         }
         if self.questionnaire == q.id && self.questionnaire_version != q.version {
             notes.push(Problem {
