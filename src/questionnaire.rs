@@ -296,7 +296,8 @@ pub struct Questionnaire {
     pub upgrades: Vec<Upgrade>,
     /// (section index, question index) in asking order.
     order: Vec<(usize, usize)>,
-    by_id: HashMap<String, usize>,
+    /// Shared with the doc's `question_ids`, which a render would otherwise copy.
+    by_id: std::sync::Arc<HashMap<String, usize>>,
     conditions: Vec<Option<LazyCondition>>,
     /// A trusted file's conditions as one expression (`true` for a question without one).
     batch: Option<ConditionBatch>,
@@ -346,6 +347,11 @@ impl Questionnaire {
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// Every question id with its index in asking order, shared (not copied).
+    pub fn ids(&self) -> std::sync::Arc<HashMap<String, usize>> {
+        self.by_id.clone()
     }
 
     pub fn get(&self, id: &str) -> Option<&Question> {
@@ -573,7 +579,7 @@ fn build(
         sections: file.sections,
         upgrades: file.upgrades,
         order,
-        by_id,
+        by_id: std::sync::Arc::new(by_id),
         conditions,
         batch,
     };

@@ -174,6 +174,16 @@ struct OpenQuestion<'a> {
 /// An environment with the built-in template `name` compiled in, made once and only when that
 /// template is used; `None` if it does not compile (then each render compiles it and reports
 /// the error). Its nesting is not checked here: `built_in_templates_pass_the_nesting_check`.
+/// Starts compiling built-in template `name` on a thread of its own, so that a render later in
+/// the process finds it compiled (or waits for the rest): `kickoff render` does this first and
+/// reads and reviews the session meanwhile. Not a built-in name: nothing.
+pub fn prepare_builtin(name: &str) {
+    if let Some((origin, _)) = builtin_template(name) {
+        let name = &origin["<built-in>/".len()..origin.len() - ".md.j2".len()];
+        std::thread::spawn(move || builtin_environment(name));
+    }
+}
+
 fn builtin_environment(name: &str) -> Option<&'static Environment<'static>> {
     type Slot = std::sync::OnceLock<Option<Environment<'static>>>;
     static SLOTS: [Slot; 2] = [Slot::new(), Slot::new()];
@@ -256,6 +266,8 @@ fn render_measured(
     let quick = DocQuick::of(bundle, review);
     let mut sections = Vec::new();
     let mut open = Vec::new();
+    // The asked questions by id (`questions`), sharing their values with the sections.
+    let mut by_id = std::collections::BTreeMap::new();
     for (s, section) in q.sections.iter().enumerate() {
         let mut questions = Vec::new();
         let mut answered = 0;
@@ -318,7 +330,7 @@ fn render_measured(
                 })
                 .collect();
             answered += usize::from(answer.is_some());
-            questions.push(Value::from_object(DocQuestion {
+            let value = Value::from_object(DocQuestion {
                 id: question.id.clone(),
                 prompt: question.prompt.clone(),
                 label: question.doc_label().to_string(),
@@ -333,7 +345,9 @@ fn render_measured(
                 shown,
                 columns,
                 rows,
-            }));
+            });
+            by_id.insert(question.id.as_str(), value.clone());
+            questions.push(value);
         }
         sections.push(DocSection {
             number: s + 1,
@@ -345,11 +359,6 @@ fn render_measured(
         });
     }
     // Every question of the questionnaire, asked or not, by id (a map, so `in` is a lookup).
-    let all_ids = q
-        .questions()
-        .enumerate()
-        .map(|(i, x)| (x.id.clone(), i))
-        .collect();
     let project = q
         .title_question
         .as_ref()
@@ -366,15 +375,6 @@ fn render_measured(
         .iter()
         .filter(|(id, _)| !q.get(id).is_some_and(|x| x.secret))
         .map(|(id, a)| (id.clone(), a.clone()))
-        .collect();
-    // The sections are made into template values once; `questions` shares their questions.
-    let by_id: std::collections::BTreeMap<String, Value> = sections
-        .iter()
-        .flat_map(|s| &s.questions)
-        .map(|q| {
-            let id = q.get_attr("id").map(|v| v.to_string()).unwrap_or_default();
-            (id, q.clone())
-        })
         .collect();
     let sections_value: Value = sections
         .into_iter()
@@ -397,7 +397,7 @@ fn render_measured(
         answers => crate::answer::context_of(&public),
         sections => sections_value,
         questions => by_id,
-        question_ids => Value::from_object(QuestionIds(all_ids)),
+        question_ids => Value::from_object(QuestionIds(q.ids())),
         section_titles => Value::from(Serde(&section_titles)),
         verdict => Value::from(Serde(Verdict::of(&review.findings, open.len(), quick.pending.len()))),
         quick => if session.depth.is_full() { Value::from(()) } else { Value::from(Serde(&quick)) },

@@ -2,12 +2,12 @@
 //! are made when the template reads them (a doc reads a few of each question's fields), and the
 //! set of the questionnaire's ids.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
 use minijinja::State;
-use minijinja::value::{Enumerator, Object, ObjectExt, Serde, Value};
+use minijinja::value::{Enumerator, Object, Serde, Value};
 use serde::Serialize;
 
 use crate::markdown;
@@ -213,9 +213,9 @@ pub(super) fn unplaced(state: &State, ids: Vec<String>) -> Value {
 }
 
 /// Every question id of the questionnaire, asked or not: a map to their order, so that `in`
-/// is a lookup.
+/// is a lookup; iterated in asking order.
 #[derive(Debug)]
-pub(super) struct QuestionIds(pub BTreeMap<String, usize>);
+pub(super) struct QuestionIds(pub Arc<HashMap<String, usize>>);
 
 impl Object for QuestionIds {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
@@ -223,6 +223,12 @@ impl Object for QuestionIds {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        self.mapped_enumerator(|this| Box::new(this.0.keys().map(|id| Value::from(id.as_str()))))
+        let mut ids: Vec<(&String, &usize)> = self.0.iter().collect();
+        ids.sort_by_key(|(_, i)| **i);
+        let ids: Vec<Value> = ids
+            .into_iter()
+            .map(|(id, _)| Value::from(id.as_str()))
+            .collect();
+        Enumerator::Values(ids)
     }
 }
