@@ -9,10 +9,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kickoff::Bundle;
 use kickoff::{Answer, Kind, Session};
 
-/// The allocator the `kickoff` binary uses, so that the figures are the program's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn builtin() -> Bundle {
     Bundle::builtin("ml-experiment")
         .expect("built in")

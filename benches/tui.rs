@@ -12,10 +12,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// The allocator the `kickoff` binary uses, so that the figures are the program's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A session answering every question with a valid answer of its kind.
 fn full_session(bundle: &Bundle) -> Session {
     let q = &bundle.questionnaire;
