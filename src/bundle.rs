@@ -163,29 +163,13 @@ impl Bundle {
         origin: Option<PathBuf>,
         checks: Checks,
     ) -> Result<Bundle, FileError> {
-        let (questionnaire, critic) = match (rules, checks) {
-            (None, _) => (
-                Questionnaire::from_str_checked(questionnaire, path, checks)?,
-                Critic::default(),
-            ),
-            (Some((src, p)), Checks::All) => {
-                let questionnaire = Questionnaire::from_str_checked(questionnaire, path, checks)?;
-                let mut critic = Critic::default();
-                critic.add_pack(src, &p, &questionnaire)?;
-                (questionnaire, critic)
-            }
-            // A trusted pack needs no questionnaire to load: the two compile their conditions
-            // on two cores (about half of a one-file `check`'s work).
-            (Some((src, p)), Checks::Trusted) => std::thread::scope(|scope| {
-                let critic = scope.spawn(move || {
-                    let mut critic = Critic::default();
-                    critic.add_trusted_pack(src, &p).map(|()| critic)
-                });
-                let questionnaire = Questionnaire::from_str_checked(questionnaire, path, checks);
-                let critic = critic.join().expect("loading a rule pack does not panic");
-                Ok::<_, FileError>((questionnaire?, critic?))
-            })?,
-        };
+        let questionnaire = Questionnaire::from_str_checked(questionnaire, path, checks)?;
+        let mut critic = Critic::default();
+        match (rules, checks) {
+            (None, _) => {}
+            (Some((src, p)), Checks::All) => critic.add_pack(src, &p, &questionnaire)?,
+            (Some((src, p)), Checks::Trusted) => critic.add_trusted_pack(src, &p)?,
+        }
         let scorecard = match score {
             Some((src, p)) => Some(Scorecard::from_str_checked(
                 src,

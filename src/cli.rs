@@ -272,12 +272,6 @@ fn render(
             message: "is the session file itself; the doc would overwrite the answers".into(),
         });
     }
-    // The built-in template compiles on another core while the files are read and reviewed.
-    match template {
-        None => crate::render::prepare_builtin("design-doc"),
-        Some(t) if !t.exists() => crate::render::prepare_builtin(&t.to_string_lossy()),
-        Some(_) => {}
-    }
     let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
     for p in &problems {
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
