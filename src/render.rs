@@ -174,16 +174,6 @@ struct OpenQuestion<'a> {
 /// An environment with the built-in template `name` compiled in, made once and only when that
 /// template is used; `None` if it does not compile (then each render compiles it and reports
 /// the error). Its nesting is not checked here: `built_in_templates_pass_the_nesting_check`.
-/// Starts compiling built-in template `name` on a thread of its own, so that a render later in
-/// the process finds it compiled (or waits for the rest): `kickoff render` does this first and
-/// reads and reviews the session meanwhile. Not a built-in name: nothing.
-pub fn prepare_builtin(name: &str) {
-    if let Some((origin, _)) = builtin_template(name) {
-        let name = &origin["<built-in>/".len()..origin.len() - ".md.j2".len()];
-        std::thread::spawn(move || builtin_environment(name));
-    }
-}
-
 fn builtin_environment(name: &str) -> Option<&'static Environment<'static>> {
     type Slot = std::sync::OnceLock<Option<Environment<'static>>>;
     static SLOTS: [Slot; 2] = [Slot::new(), Slot::new()];
