@@ -55,6 +55,11 @@ impl Lines {
             .unwrap_or_else(|| self.answers_table())
     }
 
+    /// The line of the answer to `question`, if the file has one.
+    pub fn answer_line(&self, question: &str) -> Option<usize> {
+        self.answers.get(question).copied()
+    }
+
     /// The `[answers]` table's line (the first line if the file has none).
     pub fn answers_table(&self) -> usize {
         self.answers_table.unwrap_or(1)

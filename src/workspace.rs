@@ -25,7 +25,10 @@ pub enum Error {
     )]
     NoSuchBuiltin(String),
     #[error("{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
-        path.display(), problems.iter().map(|p| format!("  {}: {}", p.subject, p.message)).collect::<Vec<_>>().join("\n"))]
+        path.display(), problems.iter().map(|p| match p.line {
+            Some(l) => format!("  line {l}: {}: {}", p.subject, p.message),
+            None => format!("  {}: {}", p.subject, p.message),
+        }).collect::<Vec<_>>().join("\n"))]
     InvalidAnswers {
         path: PathBuf,
         problems: Vec<Problem>,
@@ -186,6 +189,15 @@ fn checked(
     problems.extend(session.problems(&bundle.questionnaire));
     if !problems.is_empty() && !lenient {
         problems.extend(version);
+        // Each answer's line, read again from the file only now that it is refused.
+        if let Ok(text) = crate::source::read(path) {
+            let lines = crate::locate::Lines::of(&text);
+            for p in problems.iter_mut().filter(|p| p.line.is_none()) {
+                p.line = p.question.as_deref().and_then(|q| lines.answer_line(q));
+            }
+            // In the file's order; what has no line (the version's note) last.
+            problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        }
         return Err(Error::InvalidAnswers {
             path: path.to_path_buf(),
             problems,

@@ -353,13 +353,14 @@ fn session_field_of_the_wrong_type_shows_line_and_column() {
     assert_line_column(&run.stderr, "s.toml", 3);
 }
 
+/// The answer's line comes first (line 9: the third answer under `[answers]` on line 6).
 #[test]
 fn number_answer_given_as_text() {
     render_fails(
         &mini_session("name = \"Churn\"\ntask = \"classification\"\npositive_rate = \"lots\"\n"),
         &[
             "s.toml",
-            "answer `positive_rate`",
+            "line 9: answer `positive_rate`",
             "expected a number",
             "--lenient",
         ],
@@ -370,7 +371,7 @@ fn number_answer_given_as_text() {
 fn out_of_range_number() {
     render_fails(
         &mini_session("name = \"Churn\"\ntask = \"classification\"\npositive_rate = 3\n"),
-        &["s.toml", "answer `positive_rate`", "out of range"],
+        &["s.toml", "line 9: answer `positive_rate`", "out of range"],
     );
 }
 
