@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -297,7 +298,7 @@ pub struct Questionnaire {
     /// (section index, question index) in asking order.
     order: Vec<(usize, usize)>,
     /// Shared with the doc's `question_ids`, which a render would otherwise copy.
-    by_id: std::sync::Arc<HashMap<String, usize>>,
+    by_id: Arc<HashMap<String, usize>>,
     conditions: Vec<Option<LazyCondition>>,
     /// A trusted file's conditions as one expression (`true` for a question without one).
     batch: Option<ConditionBatch>,
@@ -350,7 +351,7 @@ impl Questionnaire {
     }
 
     /// Every question id with its index in asking order, shared (not copied).
-    pub fn ids(&self) -> std::sync::Arc<HashMap<String, usize>> {
+    pub fn ids(&self) -> Arc<HashMap<String, usize>> {
         self.by_id.clone()
     }
 
@@ -579,22 +580,12 @@ fn build(
         sections: file.sections,
         upgrades: file.upgrades,
         order,
-        by_id: std::sync::Arc::new(by_id),
+        by_id: Arc::new(by_id),
         conditions,
         batch,
     };
     if all {
-        for upgrade in &questionnaire.upgrades {
-            for message in upgrade.problems(&questionnaire, checks) {
-                let subject = format!("upgrade of `{}`", upgrade.question);
-                problems.push(Problem {
-                    line: None,
-                    question: None,
-                    subject,
-                    message,
-                });
-            }
-        }
+        problems.extend(upgrades::problems_in(&questionnaire, checks));
     }
     if !problems.is_empty() {
         return Err(FileError::Invalid {

@@ -348,7 +348,6 @@ fn render_measured(
             questions,
         });
     }
-    // Every question of the questionnaire, asked or not, by id (a map, so `in` is a lookup).
     let project = q
         .title_question
         .as_ref()
@@ -387,6 +386,7 @@ fn render_measured(
         answers => crate::answer::context_of(&public),
         sections => sections_value,
         questions => by_id,
+        // Every question of the questionnaire, asked or not (a map, so `in` is a lookup).
         question_ids => Value::from_object(QuestionIds(q.ids())),
         section_titles => Value::from(Serde(&section_titles)),
         verdict => Value::from(Serde(Verdict::of(&review.findings, open.len(), quick.pending.len()))),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::answer::{Answer, Answers, context_of};
 use crate::expr;
-use crate::source::Checks;
+use crate::source::{Checks, Problem};
 
 use super::{Questionnaire, check_answer};
 
@@ -46,6 +46,22 @@ pub fn is_older(a: &str, b: &str) -> bool {
         (Some(a), Some(b)) => a < b,
         _ => a != b,
     }
+}
+
+/// What is wrong with each of questionnaire `q`'s upgrades, each naming its question.
+pub(super) fn problems_in(q: &Questionnaire, checks: Checks) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for upgrade in &q.upgrades {
+        for message in upgrade.problems(q, checks) {
+            out.push(Problem {
+                line: None,
+                question: None,
+                subject: format!("upgrade of `{}`", upgrade.question),
+                message,
+            });
+        }
+    }
+    out
 }
 
 impl Upgrade {
