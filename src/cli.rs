@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::bundle::BUILTINS;
 use crate::critic::{Severity, counts};
 use crate::session::Depth;
+use crate::text::plural;
 use crate::workspace::{self, Error, Open};
 
 mod check;
@@ -321,12 +322,12 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
                 let bundle = crate::bundle::Bundle::builtin(b.id).expect("listed")?;
                 let q = &bundle.questionnaire;
                 crate::outln!(
-                    "{}\tversion {}\t{} sections, {} questions, {} rules\t{}",
+                    "{}\tversion {}\t{}, {}, {}\t{}",
                     q.id,
                     q.version,
-                    q.sections.len(),
-                    q.len(),
-                    bundle.critic.rules.len(),
+                    plural(q.sections.len(), "section", None),
+                    plural(q.len(), "question", None),
+                    plural(bundle.critic.rules.len(), "rule", None),
                     q.title
                 );
             }
@@ -351,19 +352,19 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
             let q = &bundle.questionnaire;
             let cases: usize = bundle.critic.rules.iter().map(|r| r.def.cases.len()).sum();
             crate::outln!(
-                "{}: `{}` version {}: {} sections, {} questions, {} rules ({} cases, {} failed){}",
+                "{}: `{}` version {}: {}, {}, {} ({}, {} failed){}",
                 path.display(),
                 q.id,
                 q.version,
-                q.sections.len(),
-                q.len(),
-                bundle.critic.rules.len(),
-                cases,
+                plural(q.sections.len(), "section", None),
+                plural(q.len(), "question", None),
+                plural(bundle.critic.rules.len(), "rule", None),
+                plural(cases, "case", None),
                 failures.len(),
                 bundle
                     .scorecard
                     .as_ref()
-                    .map(|s| format!(", {} readiness tests", s.len()))
+                    .map(|s| format!(", {}", plural(s.len(), "readiness test", None)))
                     .unwrap_or_default()
             );
             Ok(if failures.is_empty() {

@@ -66,6 +66,62 @@ impl Lines {
     }
 }
 
+/// The subject of a problem with a response to rule `rule` (`[responses.RULE]`).
+pub fn response_subject(rule: &str) -> String {
+    format!("response to `{rule}`")
+}
+
+/// The subject of a problem with a key of the session file itself (not an answer).
+pub fn key_subject(key: &str) -> String {
+    format!("key `{key}`")
+}
+
+/// Gives each of `problems` without a line the line of what it is about in `text`, the session
+/// file: an answer's line, a response's `[responses.RULE]` table, a key's line, or else the
+/// `[answers]` table; and puts them in the file's order. Read only when there is something to
+/// report, so a file that fits pays nothing for it.
+pub fn place(text: &str, problems: &mut [crate::source::Problem]) {
+    if problems.iter().all(|p| p.line.is_some()) {
+        return;
+    }
+    let lines = Lines::of(text);
+    let quoted = |subject: &str, before: &str| {
+        subject
+            .strip_prefix(before)
+            .and_then(|r| r.strip_prefix('`'))
+            .and_then(|r| r.strip_suffix('`'))
+            .map(str::to_string)
+    };
+    for p in problems.iter_mut().filter(|p| p.line.is_none()) {
+        p.line = match &p.question {
+            Some(q) => lines.answer_line(q),
+            None => quoted(&p.subject, "response to ")
+                .and_then(|rule| {
+                    header_line(text, &format!("responses.{rule}"))
+                        .or_else(|| header_line(text, &format!("responses.\"{rule}\"")))
+                        .or_else(|| header_line(text, "responses"))
+                })
+                .or_else(|| quoted(&p.subject, "key ").and_then(|k| key_line(text, &k))),
+        };
+    }
+    problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+}
+
+/// The line of a top-level `key = ...` (before the first table), as written.
+fn key_line(source: &str, key: &str) -> Option<usize> {
+    source
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| {
+            let l = l.trim_start();
+            let rest = l
+                .strip_prefix(key)
+                .or_else(|| l.strip_prefix(&format!("\"{key}\"")));
+            rest.is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
 /// The line of a `[name]` table header, as written (a comment may follow it).
 fn header_line(source: &str, name: &str) -> Option<usize> {
     source
@@ -101,6 +157,38 @@ mod tests {
         assert_eq!(lines.answer("task"), 1);
         let lines = Lines::of("not toml [");
         assert_eq!(lines.answer("task"), 1);
+    }
+
+    #[test]
+    fn problems_find_their_answer_response_or_key() {
+        use crate::source::Problem;
+        let text = format!("odd = 1\n{SESSION}");
+        let problem = |subject: String, question: Option<&str>| Problem {
+            line: None,
+            subject,
+            question: question.map(str::to_string),
+            message: "m".into(),
+        };
+        let mut problems = vec![
+            problem(response_subject("no-baseline"), None),
+            problem("answer `rate`".into(), Some("rate")),
+            problem(key_subject("odd"), None),
+            problem("session".into(), None),
+        ];
+        place(&text, &mut problems);
+        let lines: Vec<_> = problems
+            .iter()
+            .map(|p| (p.subject.as_str(), p.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("key `odd`", Some(1)),
+                ("answer `rate`", Some(10)),
+                ("response to `no-baseline`", Some(12)),
+                ("session", None),
+            ]
+        );
     }
 
     #[test]

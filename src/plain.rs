@@ -129,7 +129,7 @@ pub fn interview(
     let mut iv = Interview::new(bundle, session);
     let _ = writeln!(
         output,
-        "{}{} ({} questions as things stand). {HOW}",
+        "{}{} ({} as things stand). {HOW}",
         iv.bundle.questionnaire.title,
         if !iv.session.depth.is_full() {
             ", quick kickoff: the essential questions (`--full` asks the rest)"
@@ -138,10 +138,11 @@ pub fn interview(
         } else {
             ""
         },
-        iv.progress().asked
+        crate::text::plural(iv.progress().asked, "question", None)
     );
     for n in &notes {
-        let _ = writeln!(output, "Note: {}: {}", n.subject, n.message);
+        let line = n.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let _ = writeln!(output, "Note: {line}{}: {}", n.subject, n.message);
     }
     let mut history: Vec<usize> = Vec::new();
     let mut finished = false;
@@ -199,11 +200,11 @@ pub fn interview(
     let progress = iv.progress();
     let _ = writeln!(
         output,
-        "Saved {} ({} of {} answered, {} findings). The doc: kickoff render {}",
+        "Saved {} ({} of {} answered, {}). The doc: kickoff render {}",
         file.display(),
         progress.answered,
         progress.asked,
-        iv.review.findings.len(),
+        crate::text::plural(iv.review.findings.len(), "finding", None),
         file.display()
     );
     Ok(Ended::Saved)

@@ -279,10 +279,10 @@ impl Session {
                 let near = KNOWN.iter().find(|known| crate::text::close(k, known));
                 Problem {
                     line: None,
-                    subject: "session".into(),
+                    subject: crate::locate::key_subject(k),
                     question: None,
                     message: format!(
-                        "unknown key `{k}`: kept as written, not read{}",
+                        "unknown, kept as written but not read{}",
                         near.map(|n| format!(" (did you mean `{n}`?)"))
                             .unwrap_or_default()
                     ),

@@ -121,9 +121,11 @@ pub fn parse_toml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<T, F
         });
     }
     toml::from_str(source).map_err(|e| {
+        // A key path too deep to read (`a.b.c...` or `[a.b.c...]`) comes without a span.
         let (line, column) = e
             .span()
             .map(|s| line_column(source, s.start))
+            .or_else(|| deepest_key(source))
             .unwrap_or((1, 1));
         FileError::Syntax {
             path: path.to_path_buf(),
@@ -132,6 +134,38 @@ pub fn parse_toml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<T, F
             message: e.message().trim().to_string(),
         }
     })
+}
+
+/// The line and column of the key path with the most parts (`a.b.c = 1`, `[a.b.c]`), if any
+/// has more than one.
+fn deepest_key(source: &str) -> Option<(usize, usize)> {
+    let dots = |key: &str| {
+        let mut quote = None;
+        let mut n = 0;
+        for c in key.chars() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '.') => n += 1,
+                _ => {}
+            }
+        }
+        n
+    };
+    source
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let t = l.trim_start();
+            let key = match t.strip_prefix('[') {
+                Some(header) => header.split(']').next()?,
+                None => t.split('=').next()?,
+            };
+            Some((dots(key), i + 1, l.len() - t.len() + 1))
+        })
+        .filter(|(n, ..)| *n > 0)
+        .max_by_key(|(n, ..)| *n)
+        .map(|(_, line, column)| (line, column))
 }
 
 /// 1-based line and column (in characters) of a byte offset.

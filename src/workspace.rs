@@ -191,12 +191,7 @@ fn checked(
         problems.extend(version);
         // Each answer's line, read again from the file only now that it is refused.
         if let Ok(text) = crate::source::read(path) {
-            let lines = crate::locate::Lines::of(&text);
-            for p in problems.iter_mut().filter(|p| p.line.is_none()) {
-                p.line = p.question.as_deref().and_then(|q| lines.answer_line(q));
-            }
-            // In the file's order; what has no line (the version's note) last.
-            problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+            crate::locate::place(&text, &mut problems);
         }
         return Err(Error::InvalidAnswers {
             path: path.to_path_buf(),
@@ -313,11 +308,20 @@ pub fn open_for_writing(
         path: file.to_path_buf(),
         source,
     })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     // The base of later merges is the file as read: a change made to it on disk meanwhile
     // merges with the converted answers instead of bringing the old shape back.
     let store = Store::new(file, session.clone(), Some(bytes), Some(lock))
         .hiding_secrets_of(&bundle.questionnaire);
-    let notes = session.upgrade(&bundle.questionnaire);
+    let mut notes = session.upgrade(&bundle.questionnaire);
+    // What `check` and `render` refuse, the interview opens with, each answer kept as written
+    // and named with its line, so it can be fixed here or in the file.
+    let mut problems = session.unknown_keys();
+    problems.extend(session.problems(&bundle.questionnaire));
+    if !problems.is_empty() {
+        crate::locate::place(&text, &mut problems);
+        notes.extend(problems);
+    }
     Ok((bundle, session, store, notes))
 }
 

@@ -461,7 +461,8 @@ fn responses_the_check_cannot_use_are_listed_as_problems() {
         .iter()
         .map(|p| {
             format!(
-                "{}: {}",
+                "line {}: {}: {}",
+                p["line"],
                 p["subject"].as_str().unwrap(),
                 p["message"].as_str().unwrap()
             )
@@ -470,9 +471,28 @@ fn responses_the_check_cannot_use_are_listed_as_problems() {
     assert_eq!(
         problems,
         [
-            "response to `accuracy-on-imbalance`: an accepted risk needs a reason and an owner",
-            "response to `gone-rule`: no such rule in the loaded rule packs (kept as is)",
+            // In the file's order, each at its `[responses.RULE]` table.
+            "line 12: response to `gone-rule`: no such rule in the loaded rule packs (kept as is)",
+            "line 15: response to `accuracy-on-imbalance`: an accepted risk needs a reason and an owner",
         ]
+    );
+    // The CI formats point at the same lines.
+    let run = mini_check(dir.path(), "s.toml", &["--format", "github"]);
+    for (line, rule) in [(12, "gone-rule"), (15, "accuracy-on-imbalance")] {
+        assert!(
+            run.stdout.lines().any(|l| l
+                .starts_with(&format!("::warning file=s.toml,line={line},"))
+                && l.contains(&format!("response to `{rule}`"))),
+            "no annotation at line {line}:\n{}",
+            run.stdout
+        );
+    }
+    let run = mini_check(dir.path(), "s.toml", &["--format", "junit"]);
+    assert!(
+        run.stdout
+            .contains("s.toml:12: response to `gone-rule`: no such rule in the loaded rule packs"),
+        "{}",
+        run.stdout
     );
     // A bad status is an input error naming the file and line.
     mini_session(

@@ -676,7 +676,14 @@ fn assert_schema(v: &Value) {
         "passed agrees with fail_on and counts"
     );
     for p in v["problems"].as_array().expect("problems") {
-        assert_eq!(keys(p), ["message", "subject"]);
+        // `line` where the problem has one in the file (not the session's version).
+        match p.get("line") {
+            Some(line) => {
+                assert!(line.as_u64().is_some_and(|l| l > 0), "{p}");
+                assert_eq!(keys(p), ["line", "message", "subject"]);
+            }
+            None => assert_eq!(keys(p), ["message", "subject"]),
+        }
         assert!(is_str(&p["subject"]) && is_str(&p["message"]));
     }
 }

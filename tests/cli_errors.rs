@@ -344,6 +344,16 @@ fn malformed_toml_in_a_session_shows_line_and_column() {
     assert_line_column(&run.stderr, "s.toml", 7);
 }
 
+/// A key path too deep to read (dotted, or a table header) is named at its line, not at 1:1.
+#[test]
+fn a_key_path_too_deep_to_read_shows_its_line() {
+    let parts = vec!["a"; 300].join(".");
+    for deep in [format!("{parts} = 1\n"), format!("[{parts}]\nb = 1\n")] {
+        let run = render_fails(&mini_session(&format!("{GOOD_ANSWERS}{deep}")), &["s.toml"]);
+        assert_line_column(&run.stderr, "s.toml", 10);
+    }
+}
+
 #[test]
 fn session_field_of_the_wrong_type_shows_line_and_column() {
     let text = mini_session(GOOD_ANSWERS)
@@ -496,6 +506,51 @@ fn unknown_answers_and_keys_survive_a_load_and_save() {
     );
     assert_eq!(saved.answers, session.answers);
     assert_eq!(common::read(&src), text, "the source is untouched");
+}
+
+/// The interview opens what `check` refuses, so the answers can be fixed there: it names each
+/// answer that does not fit with its line, and keeps it, and an unknown key, as written.
+#[test]
+fn the_plain_interview_names_answers_that_do_not_fit_by_line_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = mini_session(&format!("{GOOD_ANSWERS}favourite_colour = \"teal\"\n"))
+        .replace("positive_rate = 0.2", "positive_rate = \"lots\"")
+        .replace("created =", "future_key = 1\ncreated =");
+    write(dir.path(), "s.toml", &text);
+    let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let mini = mini_path();
+    let run = common::kickoff_input(dir.path(), &["plain", "s.toml", "-q", &mini], Some(":q\n"));
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    for (key, what) in [
+        ("positive_rate", "answer `positive_rate`: expected a number"),
+        (
+            "favourite_colour",
+            "answer `favourite_colour`: no such question",
+        ),
+    ] {
+        let note = format!("Note: line {}: {what}", line_of(key));
+        assert!(
+            run.stdout.contains(&note),
+            "no {note:?} in:\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout.contains(&format!(
+            "Note: line {}: key `future_key`: unknown",
+            line_of("future_key")
+        )),
+        "{}",
+        run.stdout
+    );
+    let saved = common::read(&dir.path().join("s.toml"));
+    for kept in [
+        "favourite_colour = \"teal\"",
+        "positive_rate = \"lots\"",
+        "future_key = 1",
+    ] {
+        assert!(saved.contains(kept), "{kept:?} lost:\n{saved}");
+    }
 }
 
 #[test]

@@ -149,5 +149,10 @@ fn a_rule_message_that_breaks_on_real_answers_fails_its_case() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.contains("(1 cases, 1 failed)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("1 section, 1 question, 1 rule (1 case, 1 failed)"),
+        "{}",
+        run.stdout
+    );
 }

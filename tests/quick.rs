@@ -461,7 +461,7 @@ fn a_misspelt_or_wrong_depth_is_named() {
     let run = kickoff(dir.path(), &["check", "--allow-open", "s.toml"]);
     assert!(
         run.stdout.contains(
-            "note: session: unknown key `dpeth`: kept as written, not read (did you mean `depth`?)"
+            "note: line 5: key `dpeth`: unknown, kept as written but not read (did you mean `depth`?)"
         ),
         "{}",
         run.stdout

@@ -153,6 +153,8 @@ struct OpenQuestion<'a> {
 
 #[derive(Serialize)]
 struct ProblemOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
     subject: String,
     message: String,
 }
@@ -188,7 +190,7 @@ fn response_problems(
         };
         out.push(crate::source::Problem {
             line: None,
-            subject: format!("response to `{rule}`"),
+            subject: crate::locate::response_subject(rule),
             question: None,
             message: message.into(),
         });
@@ -255,6 +257,12 @@ pub(super) fn check_file(
     let review = bundle.review_of(&session);
     let mut problems = problems;
     problems.extend(response_problems(bundle, &session));
+    // Each problem at its line: read again only when there are some.
+    if problems.iter().any(|p| p.line.is_none())
+        && let Ok(text) = crate::source::read(file)
+    {
+        crate::locate::place(&text, &mut problems);
+    }
     let q = &bundle.questionnaire;
     let open: Vec<OpenQuestion> = review
         .open_required(q)
@@ -338,6 +346,7 @@ pub(super) fn check_file(
                 problems: problems
                     .iter()
                     .map(|p| ProblemOut {
+                        line: p.line,
                         subject: p.subject.clone(),
                         message: p.message.clone(),
                     })

@@ -268,11 +268,11 @@ pub fn answers_by_question(bundle: Option<&Bundle>, session: &Session) -> String
         for c in &session.critiques {
             let _ = writeln!(
                 out,
-                "critique: {} {} at {} ({} findings)",
+                "critique: {} {} at {} ({})",
                 c.provider,
                 c.model,
                 c.created,
-                c.findings.len()
+                crate::text::plural(c.findings.len(), "finding", None)
             );
         }
     }

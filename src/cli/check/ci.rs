@@ -318,7 +318,12 @@ pub(super) fn junit(
             cases.push_str(">\n");
             let text: Vec<String> = items
                 .iter()
-                .map(|i| format!("{}:{}: {}: {}", file, i.line, i.title, i.message))
+                .map(|i| {
+                    // A problem's message starts with its subject, the title: said once.
+                    let message = i.message.strip_prefix(&format!("{}: ", i.title));
+                    let message = message.unwrap_or(&i.message);
+                    format!("{}:{}: {}: {}", file, i.line, i.title, message)
+                })
                 .collect();
             if let Some(first) = items.iter().find(|i| i.fails) {
                 failed += 1;

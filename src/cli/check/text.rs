@@ -58,13 +58,16 @@ pub(super) fn text_report(
         let _ = writeln!(out, "{note}");
     }
     for p in problems {
-        // The session's own notes (read as a newer version) are not problems with answers.
-        let what = if p.question.is_none() && p.subject == "session" {
-            "note"
-        } else {
-            "problem"
-        };
-        let _ = writeln!(out, "{what}: {}: {}", p.subject, p.message);
+        // The session's own notes (read as a newer version, a key kept but not read) are not
+        // problems with answers.
+        let what =
+            if p.question.is_none() && (p.subject == "session" || p.subject.starts_with("key `")) {
+                "note"
+            } else {
+                "problem"
+            };
+        let line = p.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let _ = writeln!(out, "{what}: {line}{}: {}", p.subject, p.message);
     }
     if !open.is_empty() {
         let _ = writeln!(out, "\nOpen questions (required, not answered yet):");
