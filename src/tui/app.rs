@@ -102,6 +102,10 @@ pub struct App {
     /// Numbers typed that are not a valid answer yet, by question id: shown again when the
     /// question is, counted as open, never saved (the last valid answer stays in the file).
     pub number_drafts: BTreeMap<String, String>,
+    /// The focused question had the reviewer's findings when the focus came to it: the help
+    /// pane below the questions is then taller. Decided on arrival, so that answering does not
+    /// move the questions under the mouse.
+    pub help_tall: bool,
     /// ^Q was pressed once with numbers typed that are not valid, and told so.
     pub quit_warned: bool,
     /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
@@ -135,6 +139,14 @@ impl App {
         if let Some(draft) = self.number_drafts.get(&q.id) {
             self.field.set_number_draft(draft);
         }
+        self.help_tall = self.reviewed_here();
+    }
+
+    /// Whether the reviewer (the rules or the LLM) has findings on the focused question.
+    pub fn reviewed_here(&self) -> bool {
+        let id = &self.interview.focused().id;
+        self.findings_for(id).next().is_some()
+            || (self.llm_findings().iter()).any(|f| f.folded_into.is_none() && f.is_about(id))
     }
 
     pub fn new(bundle: Bundle, session: Session, path: PathBuf) -> App {
@@ -147,7 +159,7 @@ impl App {
         );
         let mut export_path = TextArea::new(vec![default_doc_path(&path).display().to_string()]);
         export_path.move_cursor(ratatui_textarea::CursorMove::End);
-        App {
+        let mut app = App {
             interview,
             path,
             field,
@@ -171,6 +183,7 @@ impl App {
             critique: CritiqueState::default(),
             followups: FollowupsState::default(),
             number_drafts: BTreeMap::new(),
+            help_tall: false,
             quit_warned: false,
             cleared: None,
             sidebar: Pane::Auto,
@@ -180,7 +193,9 @@ impl App {
             quitting: false,
             exit: Exit::Saved,
         }
-        .with_file_conflicts()
+        .with_file_conflicts();
+        app.help_tall = app.reviewed_here();
+        app
     }
 
     /// A file a merge left with answers in conflict opens on the conflicts overlay: ours and
@@ -341,7 +356,11 @@ impl App {
                 text: format!("{}: {why} (typed, not saved)", question.prompt),
             });
         }
-        for p in &self.load_notes {
+        // An answer that does not fit is listed below (or above, live): not twice.
+        let listed = |p: &Problem| {
+            (self.load_problems.iter()).any(|l| l.subject == p.subject && l.message == p.message)
+        };
+        for p in self.load_notes.iter().filter(|p| !listed(p)) {
             items.push(ReviewItem {
                 kind: ItemKind::Problem,
                 question: p.question.clone(),

@@ -35,8 +35,8 @@ pub(super) fn announce_depth(app: &mut App) {
              F4 goes on with the full interview at any time; every answer stays."
         ),
         Depth::Full => format!(
-            "Full interview: {} more questions; here is the first one not answered.",
-            full.saturating_sub(quick)
+            "Full interview: {} more; here is the first one not answered.",
+            crate::text::plural(full.saturating_sub(quick), "question", None)
         ),
     }));
 }

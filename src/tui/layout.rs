@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use super::app::App;
 use super::field::Field;
 pub use super::msg::Pane;
-use super::theme::Theme;
+use super::theme::{Theme, severity_mark};
 use crate::answer::notations;
 use crate::questionnaire::{Kind, Question, check_answer};
 use crate::text::{truncate, wrap};
@@ -126,7 +126,17 @@ pub fn panes(app: &App, body: Rect) -> Panes {
             (q, Some(h))
         }
         Some(true) => {
-            let help_h = (main.height / 3).clamp(5, 9);
+            // The reviewer's findings on the focused answer take lines of their own: the pane
+            // then grows to hold them, up to half the height.
+            let normal = (main.height / 3).clamp(5, 9);
+            let help_h = if app.help_tall {
+                let theme = Theme { color: false };
+                let (lines, _) = help_lines(app, theme, main.width.saturating_sub(1).into());
+                let need = u16::try_from(lines.len() + 1).unwrap_or(u16::MAX);
+                need.clamp(normal, (main.height / 2).clamp(normal, 12))
+            } else {
+                normal
+            };
             let [q, h] = main.layout(&Layout::vertical([
                 Constraint::Min(0),
                 Constraint::Length(help_h),
@@ -139,6 +149,84 @@ pub fn panes(app: &App, body: Rect) -> Panes {
         questions,
         help,
     }
+}
+
+/// The help pane's lines at width `w`: the question's why and reference, then the reviewer's
+/// findings on its answer; and how many of them are the why.
+pub fn help_lines(app: &App, theme: Theme, w: usize) -> (Vec<Line<'static>>, usize) {
+    let q = app.interview.focused();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let help = if q.help.is_empty() {
+        "No help for this question."
+    } else {
+        q.help.as_str()
+    };
+    lines.extend(wrap(help, w).into_iter().map(Line::raw));
+    if !q.reference.is_empty() {
+        lines.extend(
+            wrap(&format!("Ref: {}", q.reference), w)
+                .into_iter()
+                .map(|l| Line::styled(l, theme.dim())),
+        );
+    }
+    let help_lines = lines.len();
+    let findings: Vec<_> = app.findings_for(&q.id).collect();
+    let llm = app.llm_findings();
+    let llm_here: Vec<_> = llm
+        .iter()
+        .filter(|f| f.folded_into.is_none() && f.is_about(&q.id))
+        .collect();
+    if !findings.is_empty() || !llm_here.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Reviewer says", theme.title()));
+        for f in findings {
+            let text = format!(
+                "{} {} [{}] {}",
+                severity_mark(f.severity),
+                f.severity.name(),
+                f.rule,
+                f.message
+            );
+            lines.extend(
+                wrap(&text, w)
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.severity(f.severity))),
+            );
+            if llm
+                .iter()
+                .any(|l| l.folded_into.as_deref() == Some(f.rule.as_str()))
+            {
+                lines.push(Line::styled(
+                    "  LLM reviewer: agrees",
+                    theme.reviewer(f.severity, false),
+                ));
+            }
+        }
+        for f in llm_here {
+            let sev = f.finding.severity;
+            let text = format!(
+                "{} LLM reviewer, {}{}: {}",
+                severity_mark(sev),
+                sev.name(),
+                if f.stale {
+                    " (stale: an answer it rests on changed)"
+                } else {
+                    ""
+                },
+                f.finding.message
+            );
+            lines.extend(
+                wrap(&text, w)
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.reviewer(sev, f.stale))),
+            );
+            if let Some(r) = &f.response {
+                let said = format!("  response: {}", r.status.name());
+                lines.push(Line::styled(said, theme.dim()));
+            }
+        }
+    }
+    (lines, help_lines)
 }
 
 /// The panes of the interview screen when it fills `area` (the whole terminal).

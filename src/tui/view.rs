@@ -11,9 +11,9 @@ use super::app::App;
 use super::keys;
 use super::layout::{self, Row};
 use super::msg::{Banner, Overlay, Screen};
-use super::theme::{Theme, severity_mark};
+use super::theme::Theme;
 use crate::questionnaire::check_answer;
-use crate::text::{truncate, wrap};
+use crate::text::truncate;
 use unicode_width::UnicodeWidthStr;
 
 mod critique;
@@ -141,18 +141,48 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         0 => String::new(),
         n => format!(" +{n} opened"),
     };
-    // What is the same in the full and the compact header: the required and the blockers.
-    let rest = format!(
-        "required {}/{}{opened} · {blockers} blocker{} ",
+    let (n, sections) = (s + 1, q.sections.len());
+    // The header in its three widths, for these counts: with the total, with the section's
+    // progress, compact.
+    let texts = |[
+        here_answered,
+        here_counted,
+        req_answered,
+        req_counted,
+        blockers,
+        answered,
+        total,
+    ]: [usize; 7]| {
+        // What is the same in each: the required and the blockers.
+        let rest = format!(
+            "required {req_answered}/{req_counted}{opened} · {blockers} blocker{} ",
+            if blockers == 1 { "" } else { "s" }
+        );
+        let essential =
+            format!("Section {n}/{sections}: {here_answered} of {here_counted} · {rest}");
+        [
+            format!("{answered} of {total} answered · {essential}"),
+            essential,
+            format!("§{n}/{sections} {here_answered}/{here_counted} · {rest}"),
+        ]
+    };
+    let now = texts([
+        here.answered,
+        here.counted,
         req.answered,
         req.counted,
-        if blockers == 1 { "" } else { "s" }
-    );
-    let (n, sections) = (s + 1, q.sections.len());
-    let essential = format!(
-        "Section {n}/{sections}: {} of {} · {rest}",
-        here.answered, here.counted
-    );
+        blockers,
+        answered,
+        total,
+    ]);
+    // The room the counts take at their largest: the project's name keeps one width while
+    // they change as the user answers.
+    let most = q.len();
+    let section = (0..sections).map(|s| q.section_range(s).len()).max();
+    let section = section.unwrap_or(0);
+    let required = (0..most).filter(|&i| q.question(i).required).count();
+    let rules = app.interview.bundle.critic.rules.len();
+    let widest = texts([section, section, required, required, rules, most, most]);
     let name = app.interview.project().unwrap_or_else(|| q.title.clone());
     let depth = if app.interview.session.depth.is_full() {
         ""
@@ -162,28 +192,24 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let left_full = format!(" kickoff{depth} · {name}");
     // The total is detail: it shows while the project's name keeps some room; on a narrow
     // screen the section's progress shortens before the name goes.
-    let detailed = format!("{answered} of {total} answered · {essential}");
-    let compact = format!(
-        "§{n}/{sections} {}/{} · {rest}",
-        here.answered, here.counted
-    );
     let fits = |right: &str, keep: usize| {
         (area.width as usize) > right.width() + left_full.width().min(keep)
     };
-    let right = if fits(&detailed, 24) {
-        detailed
-    } else if fits(&essential, 16) {
-        essential
+    let pick = if fits(&widest[0], 24) {
+        0
+    } else if fits(&widest[1], 16) {
+        1
     } else {
-        compact
+        2
     };
-    let left_w = (area.width as usize).saturating_sub(right.width() + 1);
+    let right = &now[pick];
+    let left_w = (area.width as usize).saturating_sub(widest[pick].width() + 1);
     let left = truncate(&left_full, left_w);
     let pad = (area.width as usize).saturating_sub(left.width() + right.width());
     let line = Line::from(vec![
         Span::styled(left, theme.title()),
         Span::raw(" ".repeat(pad)),
-        Span::styled(right, theme.dim()),
+        Span::styled(right.as_str(), theme.dim()),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
@@ -300,7 +326,6 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = app.interview.focused();
     let block = Block::new()
         .borders(Borders::TOP)
         .title(Span::styled(" Why this matters ", theme.title()))
@@ -308,81 +333,34 @@ fn render_help_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width.saturating_sub(1) as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    let help = if q.help.is_empty() {
-        "No help for this question."
-    } else {
-        q.help.as_str()
-    };
-    lines.extend(wrap(help, w).into_iter().map(Line::raw));
-    if !q.reference.is_empty() {
-        lines.extend(
-            wrap(&format!("Ref: {}", q.reference), w)
-                .into_iter()
-                .map(|l| Line::styled(l, theme.dim())),
-        );
-    }
-    let findings: Vec<_> = app.findings_for(&q.id).collect();
-    let llm = app.llm_findings();
-    let llm_here: Vec<_> = llm
-        .iter()
-        .filter(|f| f.folded_into.is_none() && f.is_about(&q.id))
-        .collect();
-    if !findings.is_empty() || !llm_here.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Reviewer says", theme.title()));
-        for f in findings {
-            let text = format!(
-                "{} {} [{}] {}",
-                severity_mark(f.severity),
-                f.severity.name(),
-                f.rule,
-                f.message
-            );
-            lines.extend(
-                wrap(&text, w)
-                    .into_iter()
-                    .map(|l| Line::styled(l, theme.severity(f.severity))),
-            );
-            if llm
-                .iter()
-                .any(|l| l.folded_into.as_deref() == Some(f.rule.as_str()))
-            {
-                lines.push(Line::styled(
-                    "  LLM reviewer: agrees",
-                    theme.reviewer(f.severity, false),
-                ));
-            }
-        }
-        for f in llm_here {
-            let sev = f.finding.severity;
-            let text = format!(
-                "{} LLM reviewer, {}{}: {}",
-                severity_mark(sev),
-                sev.name(),
-                if f.stale {
-                    " (stale: an answer it rests on changed)"
-                } else {
-                    ""
-                },
-                f.finding.message
-            );
-            lines.extend(
-                wrap(&text, w)
-                    .into_iter()
-                    .map(|l| Line::styled(l, theme.reviewer(sev, f.stale))),
-            );
-            if let Some(r) = &f.response {
-                let said = format!("  response: {}", r.status.name());
-                lines.push(Line::styled(said, theme.dim()));
-            }
-        }
-    }
+    let (mut lines, help_lines) = layout::help_lines(app, theme, w);
     let text_area = Rect {
         x: inner.x + 1,
         width: inner.width.saturating_sub(1),
         ..inner
     };
+    // What does not fit: the why gives way to the reviewer's findings first, down to its first
+    // line; what is cut then is said to be there, not cut without a word.
+    let room = usize::from(text_area.height);
+    let reviewed = lines.len() > help_lines;
+    if lines.len() > room && reviewed {
+        let mut review = lines.split_off(help_lines);
+        review.remove(0); // the blank line between them
+        lines.truncate(
+            room.saturating_sub(review.len())
+                .clamp(1, help_lines.max(1)),
+        );
+        lines.extend(review);
+    }
+    if lines.len() > room && room > 0 {
+        lines.truncate(room - 1);
+        let more = if reviewed {
+            "… more: ^R lists each finding in full"
+        } else {
+            "… more in a taller window"
+        };
+        lines.push(Line::styled(truncate(more, w), theme.dim()));
+    }
     draw_lines(frame, text_area, &lines);
 }
 

@@ -10,7 +10,7 @@ use super::super::app::{App, ItemKind};
 use super::super::keys::help_groups;
 use super::super::theme::{Theme, severity_mark};
 use super::section_progress;
-use crate::text::{truncate, wrap};
+use crate::text::{plural, truncate, wrap};
 
 pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let items = app.review_items();
@@ -114,9 +114,11 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let q = &app.interview.bundle.questionnaire;
     let w = list.width.saturating_sub(4) as usize;
+    let selected = app.review_cursor.min(items.len() - 1);
     let list_items: Vec<ListItem> = items
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(i, item)| {
             let (mark, label, style) = match item.kind {
                 ItemKind::Problem => ("✗", "problem", theme.error()),
                 ItemKind::Open => ("○", "open", Style::default()),
@@ -150,17 +152,20 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 ItemKind::Llm { stale: true, .. } => theme.dim(),
                 _ => Style::default(),
             };
+            // The selected item in full; the others in four lines, a cut one ending in "…".
+            let mut text = wrap(&item.text, w);
+            if i != selected && text.len() > 4 {
+                text.truncate(4);
+                text[3] = truncate(&format!("{} …", text[3]), w);
+            }
             lines.extend(
-                wrap(&item.text, w)
-                    .into_iter()
-                    .take(4)
+                text.into_iter()
                     .map(|l| Line::styled(format!("  {l}"), text_style)),
             );
             ListItem::new(Text::from(lines))
         })
         .collect();
-    let mut state =
-        ListState::default().with_selected(Some(app.review_cursor.min(items.len() - 1)));
+    let mut state = ListState::default().with_selected(Some(selected));
     frame.render_stateful_widget(
         List::new(list_items)
             .highlight_style(theme.selected())
@@ -323,17 +328,17 @@ pub fn render_depth(
             "Quick kickoff (q)",
             format!(
                 "The essential questions only: {quick} to start, a few more if your answers \
-                 call for them; about {} minutes. The critique, the doc and `check` work on it, \
+                 call for them; about {}. The critique, the doc and `check` work on it, \
                  and the doc names what is still to be written.",
-                minutes(quick)
+                plural(minutes(quick), "minute", None)
             ),
         ),
         (
             "Full interview (f)",
             format!(
-                "Every question that applies: {full} to start; about {} minutes. A quick \
+                "Every question that applies: {full} to start; about {}. A quick \
                  session can switch to it at any time (F4), keeping every answer.",
-                minutes(full)
+                plural(minutes(full), "minute", None)
             ),
         ),
     ];
