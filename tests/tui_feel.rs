@@ -433,3 +433,62 @@ fn a_choice_holding_the_filter_as_typed_comes_first_and_ctrl_u_clears_the_filter
     assert_eq!(app.field.filtered(&q).len(), q.choices.len());
     assert_eq!(under_cursor(&app), "mape", "the place is kept");
 }
+
+/// The project's name keeps one width in the header whatever the counts beside it.
+#[test]
+fn the_header_keeps_the_name_at_one_width_as_counts_change() {
+    let mut app = sized(builtin(), 80, 24);
+    let name_part = |app: &App| {
+        let screen = draw(app, 80, 24);
+        let header = screen.lines().next().unwrap().to_string();
+        let at = header.find("Section").expect("the section's progress");
+        (header[..at].trim_end().to_string(), header)
+    };
+    let (first, header) = name_part(&app);
+    assert!(
+        first.ends_with('…'),
+        "the name is cut at 80 columns: {header}"
+    );
+    // Section 2 has ten questions (two digits), section 1 six.
+    send(&mut app, Msg::GotoQuestion("non_goals".into()));
+    let (second, header) = name_part(&app);
+    assert!(header.contains("of 10"), "{header}");
+    assert_eq!(first, second);
+}
+
+/// The review's selected item is shown in full; another, cut at four lines, ends in "…".
+#[test]
+fn the_selected_review_item_is_shown_in_full() {
+    let session = kickoff::Session::load(&example("fraud-flawed.toml")).unwrap();
+    let mut app = App::new(builtin(), session, "f.toml".into());
+    app.color = false;
+    send(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    press(&mut app, ctrl('r'));
+    let items = app.review_items();
+    // The first item whose text takes more than four lines at this width.
+    let long = items
+        .iter()
+        .position(|i| i.text.chars().count() > 5 * 76)
+        .expect("a long finding");
+    let tail: String = {
+        let text = &items[long].text;
+        let words: Vec<&str> = text.split_whitespace().collect();
+        words[words.len() - 3..].join(" ")
+    };
+    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    app.review_cursor = long;
+    assert!(
+        flat(draw(&app, 80, 24)).contains(&tail),
+        "selected: {tail:?} shown"
+    );
+    app.review_cursor = if long == 0 { 1 } else { long - 1 };
+    let screen = draw(&app, 80, 24);
+    assert!(!flat(screen.clone()).contains(&tail), "not selected: cut");
+    assert!(screen.contains(" …"), "{screen}");
+}
