@@ -11,11 +11,13 @@ use minijinja::Value;
 use crate::expr::{self, Condition};
 use crate::source::Checks;
 
-/// Many conditions as one list expression.
+/// Many conditions as one list expression, each distinct one compiled once.
 #[derive(Debug)]
 pub struct ConditionBatch {
     list: Condition,
-    len: usize,
+    /// For each condition given, its item in the list.
+    items: Vec<usize>,
+    distinct: usize,
 }
 
 impl ConditionBatch {
@@ -23,20 +25,31 @@ impl ConditionBatch {
     /// file that is not trusted.
     pub fn compile<'a>(sources: impl IntoIterator<Item = &'a str>) -> Option<ConditionBatch> {
         let mut list = String::from("[");
-        let mut len = 0;
+        // A questionnaire's `true` for each question without a `when`, a scorecard's repeated
+        // tests: each distinct source once.
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let mut items = Vec::new();
         for source in sources {
-            if len > 0 {
-                list.push_str(", ");
+            let next = seen.len();
+            let item = *seen.entry(source).or_insert(next);
+            if item == next {
+                if next > 0 {
+                    list.push_str(", ");
+                }
+                // In brackets, each stays one item whatever it holds.
+                list.push('(');
+                list.push_str(source);
+                list.push(')');
             }
-            // In brackets, each stays one item whatever it holds.
-            list.push('(');
-            list.push_str(source);
-            list.push(')');
-            len += 1;
+            items.push(item);
         }
         list.push(']');
         let list = expr::compile_checked(&list, Checks::Trusted).ok()?;
-        Some(ConditionBatch { list, len })
+        Some(ConditionBatch {
+            list,
+            items,
+            distinct: seen.len(),
+        })
     }
 
     /// Whether each condition holds on `ctx`, as [`expr::is_true`] says of it alone; `None` when
@@ -44,8 +57,8 @@ impl ConditionBatch {
     /// counts as false, the others as they are.
     pub fn eval(&self, ctx: &Value) -> Option<Vec<bool>> {
         let list = self.list.eval(ctx.clone()).ok()?;
-        let items: Vec<bool> = list.try_iter().ok()?.map(|v| v.is_true()).collect();
-        (items.len() == self.len).then_some(items)
+        let values: Vec<bool> = list.try_iter().ok()?.map(|v| v.is_true()).collect();
+        (values.len() == self.distinct).then(|| self.items.iter().map(|&i| values[i]).collect())
     }
 }
 
@@ -153,12 +166,15 @@ mod tests {
 
     #[test]
     fn a_batch_says_what_each_condition_says_alone() {
+        // Repeated ones too: compiled once, each still answered in its place.
         let sources = [
             "x == 1",
             "y is empty",
+            "z == 1",
             "answered(x) and x > 0",
             "'a' in z",
             "z == 1",
+            "x == 1",
         ];
         let batch = ConditionBatch::compile(sources).unwrap();
         let ctx = context! { x => 1, z => ["a"] };
@@ -167,7 +183,8 @@ mod tests {
             .map(|s| LazyCondition::lazy(s).is_true(&ctx))
             .collect();
         assert_eq!(batch.eval(&ctx).unwrap(), alone);
-        assert_eq!(alone, [true, true, true, true, false]);
+        assert_eq!(alone, [true, true, false, true, true, false, true]);
+        assert_eq!(batch.distinct, 5);
     }
 
     #[test]
