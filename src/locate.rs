@@ -77,9 +77,10 @@ pub fn key_subject(key: &str) -> String {
 }
 
 /// Gives each of `problems` without a line the line of what it is about in `text`, the session
-/// file: an answer's line, a response's `[responses.RULE]` table, a key's line, or else the
-/// `[answers]` table; and puts them in the file's order. Read only when there is something to
-/// report, so a file that fits pays nothing for it.
+/// file: an answer's line, a response's `[responses.RULE]` table or a key's line (what has
+/// none, like the session's version, keeps none); and puts them in the file's order, those
+/// without a line last. Called only when there is something to report, so a file that fits
+/// pays nothing for it.
 pub fn place(text: &str, problems: &mut [crate::source::Problem]) {
     if problems.iter().all(|p| p.line.is_some()) {
         return;
