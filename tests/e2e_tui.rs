@@ -232,3 +232,28 @@ fn a_table_typed_as_two_rows_of_the_grid() {
     let rows = answers(&file)["baselines"].as_array().unwrap().len();
     assert_eq!(rows, 2);
 }
+
+/// `resume` on answers that `check` refuses opens them, names the first with its line, keeps
+/// each as written on save.
+#[test]
+fn resume_names_answers_that_do_not_fit_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(&example("churn-done-well.toml")).replacen(
+        "[answers]\n",
+        "[answers]\nnot_a_question = \"hello\"\n",
+        1,
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("not_a_question"))
+        .unwrap()
+        + 1;
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    let Some(t) = Tmux::start(dir.path(), "resume s.toml") else {
+        return;
+    };
+    t.wait_for(&format!("line {line}: not_a_question: no such question"));
+    t.keys(&["C-q"]);
+    t.wait_exit();
+    assert!(read(&dir.path().join("s.toml")).contains("not_a_question = \"hello\""));
+}

@@ -237,8 +237,12 @@ impl App {
                 1 => String::new(),
                 n => format!(" (and {} more: ^R lists them)", n - 1),
             };
+            let line = first
+                .line
+                .map(|l| format!("line {l}: "))
+                .unwrap_or_default();
             self.banner = Some(Banner::info(format!(
-                "{}: {}{more}",
+                "{line}{}: {}{more}",
                 first.question.as_deref().unwrap_or(&first.subject),
                 first.message
             )));
