@@ -1,9 +1,16 @@
-//! The built-in questionnaire, rule pack, scorecard and placeholder list, converted from TOML
-//! to JSON at build time: the binary parses JSON several times faster, and these files are
-//! parsed on every start (`kickoff check` and `render` are whole processes of a few
-//! milliseconds). The TOML files stay the source people read and edit.
+//! What makes a start of `kickoff` fast (`kickoff check` and `render` are whole processes of a
+//! few milliseconds, run once per plan in CI):
+//! - the built-in questionnaire, rule pack, scorecard and placeholder list, converted from
+//!   TOML to JSON: the binary parses JSON several times faster, and these files are parsed on
+//!   every start. The TOML files stay the source people read and edit.
+//! - their conditions compiled by minijinja ([`conditions`]), so that they are not parsed on
+//!   every start;
+//! - on Linux, how the binary is linked ([`link_for_a_fast_start`]).
 
 use std::path::Path;
+
+#[path = "build/conditions.rs"]
+mod conditions;
 
 const FILES: &[&str] = &[
     "questionnaires/ml-experiment.toml",
@@ -13,15 +20,10 @@ const FILES: &[&str] = &[
 ];
 
 fn main() {
-    // On Linux the binary is linked at a fixed address (not position independent): the loader
-    // then has no relocations to apply to its 400 KiB of constant tables, each page of which
-    // was a copy-on-write page fault on every start, about half a millisecond of a
-    // `kickoff check`. The cost is address randomisation of the binary's own code; the
-    // libraries, heap and stack are still randomised.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-link-arg-bin=kickoff=-no-pie");
-    }
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    link_for_a_fast_start(Path::new(&out));
+    // A question without a `when` counts as `true` in the questionnaire's batch.
+    let mut whens = vec!["true".to_string()];
     for file in FILES {
         println!("cargo:rerun-if-changed={file}");
         let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -29,6 +31,7 @@ fn main() {
         // the error with its line and column, as for any other file.
         let json = match toml::from_str::<toml::Value>(&source) {
             Ok(mut value) => {
+                conditions::collect(&value, &mut whens);
                 if file.ends_with(".rules.toml") {
                     leave_out_cases(&mut value);
                 }
@@ -39,6 +42,20 @@ fn main() {
         let name = Path::new(file).file_name().expect("a file name");
         let name = name.to_string_lossy().replace(".toml", ".json");
         std::fs::write(Path::new(&out).join(name), json).expect("OUT_DIR is writable");
+    }
+    println!("cargo:rerun-if-changed=build/conditions.rs");
+    let code = conditions::generate(whens);
+    std::fs::write(Path::new(&out).join("conditions.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// On Linux the binary is linked at a fixed address (not position independent): the loader
+/// then has no relocations to apply to its 400 KiB of constant tables, each page of which was
+/// a copy-on-write page fault on every start, about half a millisecond of a `kickoff check`.
+/// The cost is address randomisation of the binary's own code; the libraries, heap and stack
+/// are still randomised.
+fn link_for_a_fast_start(_out: &Path) {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bin=kickoff=-no-pie");
     }
 }
 

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use minijinja::Value;
 
 use crate::expr::{self, Condition};
+use crate::precompiled;
 use crate::source::Checks;
 
 /// Many conditions as one list expression, each distinct one compiled once.
@@ -24,31 +25,31 @@ impl ConditionBatch {
     /// `None` if the list does not compile; then each condition is compiled alone, as for a
     /// file that is not trusted.
     pub fn compile<'a>(sources: impl IntoIterator<Item = &'a str>) -> Option<ConditionBatch> {
-        let mut list = String::from("[");
         // A questionnaire's `true` for each question without a `when`, a scorecard's repeated
         // tests: each distinct source once.
         let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let mut distinct = Vec::new();
         let mut items = Vec::new();
         for source in sources {
             let next = seen.len();
             let item = *seen.entry(source).or_insert(next);
             if item == next {
-                if next > 0 {
-                    list.push_str(", ");
-                }
-                // In brackets, each stays one item whatever it holds.
-                list.push('(');
-                list.push_str(source);
-                list.push(')');
+                distinct.push(source);
             }
             items.push(item);
         }
-        list.push(']');
-        let list = expr::compile_checked(&list, Checks::Trusted).ok()?;
+        let list = match precompiled::list(&distinct) {
+            Some(built) => Condition::Built(built),
+            // In brackets, each stays one item whatever it holds.
+            None => {
+                let list = format!("[({})]", distinct.join("), ("));
+                expr::compile_checked(&list, Checks::Trusted).ok()?
+            }
+        };
         Some(ConditionBatch {
             list,
             items,
-            distinct: seen.len(),
+            distinct: distinct.len(),
         })
     }
 

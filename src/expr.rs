@@ -10,11 +10,14 @@
 //! - `word_count(text)`: number of whitespace-separated words.
 //! - `x is empty`: undefined, none, an empty string or an empty list.
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
+use crate::precompiled;
 use crate::source::Checks;
+use minijinja::machinery::{self, Instructions};
 use minijinja::value::{Rest, Value, ValueKind};
-use minijinja::{Environment, ErrorKind, Expression, Template};
+use minijinja::{AutoEscape, Environment, ErrorKind, Expression, Template};
 
 /// Names the helpers add; conditions may use them without them being questions.
 pub const HELPER_NAMES: &[&str] = &[
@@ -32,8 +35,45 @@ pub const HELPER_NAMES: &[&str] = &[
     "None",
 ];
 
-/// A compiled condition with its source, for messages.
-pub type Condition = Expression<'static, 'static>;
+/// A compiled condition: by minijinja when it was read, or at build time (a built-in file's,
+/// [`crate::precompiled`]).
+#[derive(Debug)]
+pub enum Condition {
+    Parsed(Expression<'static, 'static>),
+    Built(Instructions<'static>),
+}
+
+impl Condition {
+    /// The condition's value on `ctx`, as minijinja's `Expression::eval` gives it.
+    pub fn eval(&self, ctx: Value) -> Result<Value, minijinja::Error> {
+        match self {
+            Condition::Parsed(expr) => expr.eval(ctx),
+            Condition::Built(instructions) => {
+                let mut out = String::new();
+                let (value, _) = machinery::eval(
+                    &ENV,
+                    instructions,
+                    ctx,
+                    &BTreeMap::new(),
+                    &mut machinery::make_string_output(&mut out),
+                    AutoEscape::None,
+                )?;
+                Ok(value.unwrap_or_default())
+            }
+        }
+    }
+
+    /// The variables it reads, helpers included (minijinja's `undeclared_variables`).
+    fn undeclared_variables(&self) -> HashSet<String> {
+        match self {
+            Condition::Parsed(expr) => expr.undeclared_variables(false),
+            Condition::Built(instructions) => ENV
+                .compile_expression(instructions.source())
+                .map(|e| e.undeclared_variables(false))
+                .unwrap_or_default(),
+        }
+    }
+}
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // Lenient: an unanswered question is undefined, so `x == 'a'` and `'a' in x` are false,
@@ -265,9 +305,13 @@ pub fn compile(source: &str) -> Result<Condition, String> {
 pub fn compile_checked(source: &str, checks: Checks) -> Result<Condition, String> {
     match checks {
         Checks::All => compile(source),
-        Checks::Trusted => ENV
-            .compile_expression_owned(source.to_string())
-            .map_err(|e| describe_error(&e)),
+        Checks::Trusted => match precompiled::single(source) {
+            Some(built) => Ok(Condition::Built(built)),
+            None => ENV
+                .compile_expression_owned(source.to_string())
+                .map(Condition::Parsed)
+                .map_err(|e| describe_error(&e)),
+        },
     }
 }
 
@@ -343,7 +387,7 @@ pub fn check_template_nesting(source: &str) -> Result<(), String> {
 /// The variables a condition reads, excluding the helpers.
 pub fn variables(expr: &Condition) -> Vec<String> {
     let mut names: Vec<String> = expr
-        .undeclared_variables(false)
+        .undeclared_variables()
         .into_iter()
         .filter(|n| !HELPER_NAMES.contains(&n.as_str()))
         .collect();

@@ -34,6 +34,7 @@ mod placeholder;
 pub mod plain;
 mod plans;
 mod portfolio;
+mod precompiled;
 mod questionnaire;
 mod render;
 pub mod response;
