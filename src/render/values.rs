@@ -158,36 +158,62 @@ impl DocQuestion {
     }
 }
 
+/// An id given to a template function, as text.
+fn id_text(id: &Value) -> std::borrow::Cow<'_, str> {
+    match id.as_str() {
+        Some(s) => s.into(),
+        None => id.to_string().into(),
+    }
+}
+
+/// Whether the doc shows `q`, a value of `questions`: read straight from the question when it
+/// is one (it always is, unless a template has replaced it).
+fn is_shown(q: &Value) -> bool {
+    match q.downcast_object_ref::<DocQuestion>() {
+        Some(q) => q.shown,
+        None => q.get_attr("shown").is_ok_and(|s| s.is_true()),
+    }
+}
+
 /// The template function `known(ids)`: the ids of `ids` that are questions of the
 /// questionnaire (`question_ids`), asked or not, in that order.
-pub(super) fn known(state: &State, ids: Vec<String>) -> Value {
+pub(super) fn known(state: &State, ids: Vec<Value>) -> Value {
     let Some(all) = state.lookup("question_ids") else {
         return Value::from(Vec::<Value>::new());
     };
+    let ours = all.downcast_object_ref::<QuestionIds>();
     ids.into_iter()
-        .filter(|id| all.get_attr(id).is_ok_and(|i| !i.is_undefined()))
-        .map(Value::from)
+        .filter(|id| match ours {
+            Some(ours) => ours.0.contains_key(&*id_text(id)),
+            None => all.get_attr(&id_text(id)).is_ok_and(|i| !i.is_undefined()),
+        })
+        .map(|id| Value::from(id_text(&id).into_owned()))
         .collect()
 }
 
 /// The template function `shown(ids)`: the questions of `ids` that the doc shows (`questions`,
 /// `shown`), in that order.
-pub(super) fn shown(state: &State, ids: Vec<String>) -> Value {
+pub(super) fn shown(state: &State, ids: Vec<Value>) -> Value {
     let Some(questions) = state.lookup("questions") else {
         return Value::from(Vec::<Value>::new());
     };
     ids.iter()
-        .filter_map(|id| questions.get_attr(id).ok())
-        .filter(|q| q.get_attr("shown").is_ok_and(|s| s.is_true()))
+        .filter_map(|id| questions.get_attr(&id_text(id)).ok())
+        .filter(is_shown)
         .collect()
 }
 
 /// The template function `unplaced(ids)`: the shown questions of `sections` whose id is not in
 /// `ids`, as `[(section title, [questions])]` in the questionnaire's order, for sections that
 /// have any.
-pub(super) fn unplaced(state: &State, ids: Vec<String>) -> Value {
-    let placed: HashSet<&str> = ids.iter().map(String::as_str).collect();
+pub(super) fn unplaced(state: &State, ids: Vec<Value>) -> Value {
+    let ids: Vec<std::borrow::Cow<'_, str>> = ids.iter().map(id_text).collect();
+    let placed: HashSet<&str> = ids.iter().map(|id| &**id).collect();
     let attr = |v: &Value, name: &str| v.get_attr(name).unwrap_or_default();
+    let is_placed = |q: &Value| match q.downcast_object_ref::<DocQuestion>() {
+        Some(q) => placed.contains(q.id.as_str()),
+        None => attr(q, "id").as_str().is_some_and(|id| placed.contains(id)),
+    };
     let mut out = Vec::new();
     for section in state
         .lookup("sections")
@@ -199,8 +225,7 @@ pub(super) fn unplaced(state: &State, ids: Vec<String>) -> Value {
             .try_iter()
             .into_iter()
             .flatten()
-            .filter(|q| attr(q, "shown").is_true())
-            .filter(|q| !attr(q, "id").as_str().is_some_and(|id| placed.contains(id)))
+            .filter(|q| is_shown(q) && !is_placed(q))
             .collect();
         if !rest.is_empty() {
             out.push(Value::from(vec![
