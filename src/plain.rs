@@ -450,7 +450,12 @@ fn read_reply(
     if input.read_line(&mut line)? == 0 {
         return Ok(None);
     }
-    let first = line.trim_end_matches(['\n', '\r']).to_string();
+    let mut first = line.trim_end_matches(['\n', '\r']).to_string();
+    // A list ended before its first item (a lone `.`) has nothing typed: as an empty line, it
+    // keeps the answer there is, or skips.
+    if q.kind == Kind::List && first.trim() == "." {
+        first.clear();
+    }
     let multi = matches!(q.kind, Kind::LongText | Kind::List | Kind::Records);
     let command = matches!(first.trim(), "" | "-" | "<" | "?" | ":q");
     if q.kind == Kind::LongText && !command {

@@ -126,6 +126,51 @@ fn a_whole_interview_on_piped_input() {
 }
 
 #[test]
+fn a_lone_dot_first_ends_a_list_with_nothing_typed() {
+    // Read as the list's end, as the prompt says, not as an item ".": the answer there is
+    // stays, and an unanswered list stays unanswered.
+    let dir = tempfile::tempdir().unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let fresh = ["Plain churn", "1", "2%", "", ".", "y", ":q"].join("\n");
+    let args = ["plain", "-q", mini.to_str().unwrap(), "s.toml"];
+    let (code, out) = run(dir.path(), &args, &fresh);
+    assert_eq!(code, Some(0), "{out}");
+    let s = kickoff::Session::load(&dir.path().join("s.toml")).unwrap();
+    assert!(
+        !s.answers.contains_key("tags"),
+        "{:?}",
+        s.answers.get("tags")
+    );
+    assert_eq!(s.answers["ab_test"], Answer::Bool(true), "went on past it");
+
+    // Typed, then back to it: a lone dot keeps the items.
+    let typed = [
+        "Plain churn",
+        "1",
+        "2%",
+        "",
+        "a",
+        "b",
+        ".",
+        "<",
+        ".",
+        "y",
+        ":q",
+    ]
+    .join("\n");
+    let args = ["plain", "-q", mini.to_str().unwrap(), "t.toml"];
+    let (code, out) = run(dir.path(), &args, &typed);
+    assert_eq!(code, Some(0), "{out}");
+    let s = kickoff::Session::load(&dir.path().join("t.toml")).unwrap();
+    assert_eq!(
+        s.answers.get("tags"),
+        Some(&Answer::List(vec!["a".into(), "b".into()])),
+        "{out}"
+    );
+    assert_eq!(s.answers["ab_test"], Answer::Bool(true));
+}
+
+#[test]
 fn a_table_is_asked_row_by_row_and_a_bad_cell_again() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = root().join("tests/fixtures/records.toml");
