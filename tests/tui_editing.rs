@@ -211,3 +211,50 @@ fn the_export_says_which_typed_numbers_are_not_in_the_doc() {
     ));
     assert!(!app.export.preview.contains("14 percent"));
 }
+
+#[test]
+fn the_quit_warning_goes_once_the_number_is_fixed_and_comes_back_for_a_new_one() {
+    let mut app = at_positive_rate();
+    type_text(&mut app, "0.04x");
+    let cmds = press(&mut app, ctrl('q'));
+    assert!(!cmds.contains(&Cmd::Quit), "warned first: {cmds:?}");
+    assert!(
+        app.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("`0.04x`"))
+    );
+
+    // Fixed: the warning is no longer true, so it goes.
+    press(&mut app, key(KeyCode::Backspace));
+    assert_eq!(answer(&app, "positive_rate"), Some(Answer::Number(0.04)));
+    assert_eq!(app.banner, None, "a warning about a number since fixed");
+
+    // A new number that is not valid is warned about again, not dropped at the first ^Q.
+    type_text(&mut app, "z");
+    let cmds = press(&mut app, ctrl('q'));
+    assert!(!cmds.contains(&Cmd::Quit), "{cmds:?}");
+    assert!(
+        app.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("`0.04z`"))
+    );
+    assert!(
+        press(&mut app, ctrl('q')).contains(&Cmd::Quit),
+        "^Q again quits"
+    );
+}
+
+#[test]
+fn the_cleared_note_goes_once_undone() {
+    let mut app = at_positive_rate();
+    type_text(&mut app, "0.05");
+    press(&mut app, ctrl('x'));
+    assert!(
+        app.banner
+            .as_ref()
+            .is_some_and(|b| b.text.starts_with("Cleared"))
+    );
+    press(&mut app, ctrl('z'));
+    assert_eq!(answer(&app, "positive_rate"), Some(Answer::Number(0.05)));
+    assert_eq!(app.banner, None, "^Z has brought it back");
+}

@@ -100,14 +100,17 @@ pub struct App {
     /// The reviewer's questions screen: the picked question and the answer typed.
     pub followups: FollowupsState,
     /// Numbers typed that are not a valid answer yet, by question id: shown again when the
-    /// question is, counted as open, never saved (the last valid answer stays in the file).
+    /// question is, counted as open, never saved (the answer the question had before stays in
+    /// the file).
     pub number_drafts: BTreeMap<String, String>,
     /// The focused question had the reviewer's findings when the focus came to it: the help
     /// pane below the questions is then taller. Decided on arrival, so that answering does not
     /// move the questions under the mouse.
     pub help_tall: bool,
-    /// ^Q was pressed once with numbers typed that are not valid, and told so.
-    pub quit_warned: bool,
+    /// ^Q was pressed with numbers typed that are not valid, and told so: the warning given.
+    /// Once those numbers change (fixed, or others typed), it is taken down and a ^Q warns
+    /// again.
+    pub quit_warned: Option<String>,
     /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
     /// back until the answer changes again (a text's clear is a step of its own undo).
     pub cleared: Option<(String, Answer)>,
@@ -184,7 +187,7 @@ impl App {
             followups: FollowupsState::default(),
             number_drafts: BTreeMap::new(),
             help_tall: false,
-            quit_warned: false,
+            quit_warned: None,
             cleared: None,
             sidebar: Pane::Auto,
             help_pane: Pane::Auto,

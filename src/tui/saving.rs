@@ -27,17 +27,12 @@ pub fn quit(app: &mut App) -> Vec<Cmd> {
         return Vec::new();
     }
     // A number typed that is not valid is not in the file: say so once before leaving.
-    let names: Vec<String> = app
-        .open_drafts()
-        .iter()
-        .map(|(q, _)| format!("{} (`{}`)", q.doc_label(), app.number_drafts[&q.id]))
-        .collect();
-    if !names.is_empty() && !app.quit_warned && app.overlay != Some(Overlay::Unsaved) {
-        app.quit_warned = true;
-        app.banner = Some(Banner::error(format!(
-            "Not valid, so not saved: {}. ^Q again quits without them; ^R lists why.",
-            names.join(", ")
-        )));
+    if let Some(warning) = unsaved_numbers_warning(app)
+        && app.quit_warned.as_ref() != Some(&warning)
+        && app.overlay != Some(Overlay::Unsaved)
+    {
+        app.banner = Some(Banner::error(warning.clone()));
+        app.quit_warned = Some(warning);
         return Vec::new();
     }
     app.quitting = true;
@@ -49,6 +44,32 @@ pub fn quit(app: &mut App) -> Vec<Cmd> {
         return vec![Cmd::Save, Cmd::Quit];
     }
     vec![Cmd::Quit]
+}
+
+/// What ^Q says of the numbers typed that are not valid, if there are any.
+fn unsaved_numbers_warning(app: &App) -> Option<String> {
+    let names: Vec<String> = app
+        .open_drafts()
+        .iter()
+        .map(|(q, _)| format!("{} (`{}`)", q.doc_label(), app.number_drafts[&q.id]))
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "Not valid, so not saved: {}. ^Q again quits without them; ^R lists why.",
+            names.join(", ")
+        )
+    })
+}
+
+/// The numbers typed that are not valid changed: a ^Q warning about others is no longer true.
+/// It is taken down, and the next ^Q warns about these.
+pub fn numbers_changed(app: &mut App) {
+    if app.quit_warned.is_some() && app.quit_warned != unsaved_numbers_warning(app) {
+        if app.banner.as_ref().map(|b| &b.text) == app.quit_warned.as_ref() {
+            app.banner = None;
+        }
+        app.quit_warned = None;
+    }
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {

@@ -484,7 +484,7 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             let cmds = answer_changed(app);
             if !cmds.is_empty() {
-                app.banner = Some(Banner::info("Cleared: ^Z brings it back."));
+                app.banner = Some(Banner::info(CLEARED));
             }
             cmds
         }
@@ -542,12 +542,20 @@ fn text_room(app: &App) -> Option<usize> {
 
 /// The focused widget's answer changed: store it (the critic re-runs), remember the cursor,
 /// save.
+/// The note after ^X.
+const CLEARED: &str = "Cleared: ^Z brings it back.";
+
 fn answer_changed(app: &mut App) -> Vec<Cmd> {
     let id = app.interview.focused().id.clone();
     match app.field.number_draft() {
         Some(text) => app.number_drafts.insert(id.clone(), text),
         None => app.number_drafts.remove(&id),
     };
+    super::saving::numbers_changed(app);
+    // What "Cleared" offered is done or moot once the answer changes again.
+    if app.banner.as_ref().is_some_and(|b| b.text == CLEARED) {
+        app.banner = None;
+    }
     if !app.interview.set_answer(&id, app.field.answer()) {
         return Vec::new();
     }
