@@ -51,6 +51,20 @@ pub enum Error {
     NoTerminal,
 }
 
+impl Error {
+    /// The line in `file` the error is at, when it is about that file and knows one: a syntax
+    /// error, or the first problem with a line (for a report that points at a line).
+    pub fn line_in(&self, file: &Path) -> Option<usize> {
+        let first = |problems: &[Problem]| problems.iter().find_map(|p| p.line);
+        match self {
+            Error::File(FileError::Syntax { path, line, .. }) if path == file => Some(*line),
+            Error::File(FileError::Invalid { path, problems }) if path == file => first(problems),
+            Error::InvalidAnswers { path, problems } if path == file => first(problems),
+            _ => None,
+        }
+    }
+}
+
 /// A questionnaire given on the command line: a built-in id or a file path.
 pub fn load_questionnaire(spec: Option<&str>) -> Result<Bundle, Error> {
     let spec = spec.unwrap_or(DEFAULT_QUESTIONNAIRE);

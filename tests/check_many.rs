@@ -397,3 +397,59 @@ fn a_quick_session_is_a_note_in_sarif_github_and_junit() {
         run.stdout
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_read_as_a_session_is_pointed_at_its_line_in_every_format() {
+    // A merge's conflict markers left in a plan, line 41: SARIF, GitHub and JSON point there,
+    // as the message does, not at line 1.
+    let dir = repo();
+    let d = dir.path();
+    let mut lines: Vec<String> = std::fs::read_to_string(d.join("plans/churn.toml"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines[40] = "<<<<<<< HEAD".into();
+    write(d, "plans/merged.toml", &(lines.join("\n") + "\n"));
+
+    let run = kickoff(d, &["check", "plans", "--format", "sarif"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    let v = json(&run);
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let note = notes
+        .iter()
+        .find(|n| {
+            n["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("merged.toml:41:")
+        })
+        .unwrap_or_else(|| panic!("{notes:?}"));
+    let region = &note["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 41, "{note}");
+
+    let run = kickoff(d, &["check", "plans", "--format", "github"]);
+    assert!(
+        run.stdout
+            .contains("::error file=plans/merged.toml,line=41,title=kickoff check::"),
+        "{}",
+        run.stdout
+    );
+
+    let run = kickoff(d, &["check", "plans", "--format", "json"]);
+    let errors = json(&run)["errors"].as_array().unwrap().clone();
+    let error = errors
+        .iter()
+        .find(|e| e["path"] == "plans/merged.toml")
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    assert_eq!(error["line"], 41, "{error}");
+
+    // A path with nothing to read has no line to point at: line 1, and none in JSON.
+    let args = ["check", "gone.toml", "plans/churn.toml", "--format", "json"];
+    let run = kickoff(d, &args);
+    let errors = json(&run)["errors"].as_array().unwrap().clone();
+    assert_eq!(errors[0]["path"], "gone.toml", "{errors:?}");
+    assert_eq!(errors[0].get("line"), None, "{errors:?}");
+}

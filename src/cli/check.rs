@@ -216,6 +216,14 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::from(many::run(&args)))
 }
 
+/// A path that could not be checked: why, and the line of the file that says so when there
+/// is one (a syntax error, an answer that does not fit).
+pub(super) struct Unchecked {
+    pub path: String,
+    pub message: String,
+    pub line: Option<usize>,
+}
+
 /// What one file's check gives: whether it failed, its report as `check FILE` prints it (text
 /// and JSON), and its findings located in the file (the CI formats).
 pub(super) struct FileReport {

@@ -10,7 +10,7 @@ use crate::locate::Lines;
 use crate::reviewer::ShownFinding;
 use crate::source::Problem;
 
-use super::{FileReport, OpenQuestion, is_waived};
+use super::{FileReport, OpenQuestion, Unchecked, is_waived};
 
 /// The rule id of a required question left open.
 pub(super) const OPEN_QUESTION: &str = "open-question";
@@ -293,7 +293,7 @@ fn escape_property(s: &str) -> String {
 /// checked is a suite with one erroring case.
 pub(super) fn junit(
     reports: &[FileReport],
-    errors: &[(String, String)],
+    errors: &[Unchecked],
     uri: impl Fn(&FileReport) -> String,
 ) -> String {
     let mut suites = String::new();
@@ -364,7 +364,7 @@ pub(super) fn junit(
             xml(&file)
         );
     }
-    for (path, message) in errors {
+    for Unchecked { path, message, .. } in errors {
         tests += 1;
         let _ = write!(
             suites,

@@ -6,20 +6,28 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::super::exit::{EXIT_FAILED, EXIT_INPUT};
-use super::{CheckArgs, FileReport, Format, check_file, ci, sarif};
+use super::{CheckArgs, FileReport, Format, Unchecked, check_file, ci, sarif};
 
 /// Checks every plan under `args.paths` and prints the reports; returns the exit code.
 pub(super) fn run(args: &CheckArgs) -> u8 {
     let found = crate::plans::find(&args.paths);
-    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut errors: Vec<Unchecked> = Vec::new();
     for e in &found.errors {
-        errors.push((path_of(e), e.to_string()));
+        errors.push(Unchecked {
+            path: path_of(e),
+            message: e.to_string(),
+            line: None,
+        });
     }
     let mut reports = Vec::new();
     for (path, result) in found.files.iter().zip(check_all(&found.files, args)) {
         match result {
             Ok(r) => reports.push(r),
-            Err(message) => errors.push((path.display().to_string(), message)),
+            Err((message, line)) => errors.push(Unchecked {
+                path: path.display().to_string(),
+                message,
+                line,
+            }),
         }
     }
     let failed = reports.iter().filter(|r| r.failed).count();
@@ -33,8 +41,8 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     let summary = summary(reports.len(), failed, errors.len());
     // The documents hold the errors too; standard error has them for the CI log.
     if matches!(args.format, Format::Json | Format::Sarif | Format::Junit) {
-        for (_, message) in &errors {
-            eprintln!("kickoff: {message}");
+        for e in &errors {
+            eprintln!("kickoff: {}", e.message);
         }
     }
     match args.format {
@@ -42,18 +50,19 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             for r in &reports {
                 crate::out!("{}", r.printed);
             }
-            for (_, message) in &errors {
-                eprintln!("kickoff: {message}");
+            for e in &errors {
+                eprintln!("kickoff: {}", e.message);
             }
             crate::outln!("{summary}");
         }
         Format::Github => {
             crate::out!("{}", ci::github(&reports, |r| relative(&r.path)));
-            for (path, message) in &errors {
+            for e in &errors {
+                let line = e.line.map(|l| format!(",line={l}")).unwrap_or_default();
                 crate::outln!(
-                    "::error file={},title=kickoff check::{}",
-                    uri(Path::new(path)),
-                    message.replace('%', "%25").replace('\n', "%0A")
+                    "::error file={}{line},title=kickoff check::{}",
+                    uri(Path::new(&e.path)),
+                    e.message.replace('%', "%25").replace('\n', "%0A")
                 );
             }
             crate::outln!("{summary}");
@@ -100,12 +109,15 @@ fn summary(checked: usize, failed: usize, errors: usize) -> String {
 
 /// Each file's report, in the order given; a thread a core takes the next file until none is
 /// left, with bundles of its own (a questionnaire is not shared across threads).
-fn check_all(files: &[PathBuf], args: &CheckArgs) -> Vec<Result<FileReport, String>> {
+/// Each file's report, or why it could not be checked and the line that says so.
+type Checked = Result<FileReport, (String, Option<usize>)>;
+
+fn check_all(files: &[PathBuf], args: &CheckArgs) -> Vec<Checked> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, files.len().max(1));
-    let mut results: Vec<Option<Result<FileReport, String>>> =
+    let mut results: Vec<Option<Checked>> =
         std::iter::repeat_with(|| None).take(files.len()).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -116,8 +128,8 @@ fn check_all(files: &[PathBuf], args: &CheckArgs) -> Vec<Result<FileReport, Stri
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        let result =
-                            check_file(file, args, &mut bundles).map_err(|e| e.to_string());
+                        let result = check_file(file, args, &mut bundles)
+                            .map_err(|e| (e.to_string(), e.line_in(file)));
                         done.push((i, result));
                     }
                     done
@@ -166,12 +178,7 @@ fn uri(path: &Path) -> String {
 
 /// The JSON of several files: each file's report as `check FILE --format json` prints it, the
 /// paths that could not be checked, and the counts.
-fn json(
-    reports: &[FileReport],
-    errors: &[(String, String)],
-    passed: bool,
-    failed: usize,
-) -> String {
+fn json(reports: &[FileReport], errors: &[Unchecked], passed: bool, failed: usize) -> String {
     let indent = |s: &str| {
         s.trim_end()
             .lines()
@@ -182,13 +189,12 @@ fn json(
     let reports: Vec<String> = reports.iter().map(|r| indent(&r.printed)).collect();
     let errors: Vec<String> = errors
         .iter()
-        .map(|(path, message)| {
-            indent(
-                &serde_json::to_string_pretty(&serde_json::json!({
-                    "path": path, "message": message
-                }))
-                .expect("serialisable"),
-            )
+        .map(|e| {
+            let mut error = serde_json::json!({ "path": e.path, "message": e.message });
+            if let Some(line) = e.line {
+                error["line"] = line.into();
+            }
+            indent(&serde_json::to_string_pretty(&error).expect("serialisable"))
         })
         .collect();
     let list = |items: Vec<String>| {

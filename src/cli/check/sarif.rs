@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::FileReport;
+use super::{FileReport, Unchecked};
 
 pub(super) fn sarif(
     reports: &[FileReport],
-    errors: &[(String, String)],
+    errors: &[Unchecked],
     uri: impl Fn(&FileReport) -> String,
     error_uri: impl Fn(&str) -> String,
 ) -> String {
@@ -59,11 +59,11 @@ pub(super) fn sarif(
     }
     let notifications: Vec<Value> = errors
         .iter()
-        .map(|(path, message)| {
+        .map(|e| {
             json!({
                 "level": "error",
-                "message": { "text": message },
-                "locations": [location(&error_uri(path), 1)],
+                "message": { "text": e.message },
+                "locations": [location(&error_uri(&e.path), e.line.unwrap_or(1))],
             })
         })
         .collect();
