@@ -4,13 +4,21 @@
 //!   TOML to JSON: the binary parses JSON several times faster, and these files are parsed on
 //!   every start. The TOML files stay the source people read and edit.
 //! - their conditions compiled by minijinja ([`conditions`]), so that they are not parsed on
-//!   every start;
+//!   every start, and the built-in doc templates too ([`templates`]);
 //! - on Linux, how the binary is linked ([`link_for_a_fast_start`]).
 
 use std::path::Path;
 
 #[path = "build/conditions.rs"]
 mod conditions;
+#[path = "build/templates.rs"]
+mod templates;
+
+/// The built-in doc templates, and the names the program gives them.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("templates/design-doc.md.j2", "<built-in>/design-doc.md.j2"),
+    ("templates/brief.md.j2", "<built-in>/brief.md.j2"),
+];
 
 const FILES: &[&str] = &[
     "questionnaires/ml-experiment.toml",
@@ -46,6 +54,13 @@ fn main() {
     println!("cargo:rerun-if-changed=build/conditions.rs");
     let code = conditions::generate(whens);
     std::fs::write(Path::new(&out).join("conditions.rs"), code).expect("OUT_DIR is writable");
+    println!("cargo:rerun-if-changed=build/templates.rs");
+    for (path, _) in TEMPLATES {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let code = templates::generate(&manifest, TEMPLATES);
+    std::fs::write(Path::new(&out).join("templates.rs"), code).expect("OUT_DIR is writable");
 }
 
 /// `kickoff check` and `render` are whole processes of a few milliseconds, run once per plan

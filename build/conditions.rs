@@ -112,17 +112,30 @@ fn instruction_code(instruction: &Instruction) -> Option<String> {
     })
 }
 
-/// Rust code that makes a value equal to `value`: a constant of a condition is none, a
-/// boolean, a number, a string, a list of them, or a call's keyword arguments.
-fn value_code(value: &Value) -> Option<String> {
+/// Rust code that makes a value equal to `value`: a constant of a condition or template is
+/// none, undefined (a macro's argument with no default), a boolean, a number, a string, a list or map of them, or a call's keyword arguments.
+pub fn value_code(value: &Value) -> Option<String> {
     Some(match value.kind() {
         ValueKind::None => "Value::from(())".to_string(),
+        ValueKind::Undefined => "Value::UNDEFINED".to_string(),
         ValueKind::Bool => format!("Value::from({})", value.is_true()),
         ValueKind::Number if value.is_integer() => {
             format!("Value::from({}i64)", i64::try_from(value.clone()).ok()?)
         }
         ValueKind::Number => format!("Value::from({:?}f64)", f64::try_from(value.clone()).ok()?),
         ValueKind::String => format!("Value::from({:?})", value.as_str()?),
+        // A constant map, `{'a': 1}`, as minijinja makes it (without `preserve_order`).
+        ValueKind::Map if !value.is_kwargs() => {
+            let mut pairs = Vec::new();
+            for key in value.try_iter().ok()? {
+                let item = value.get_item(&key).ok()?;
+                pairs.push(format!("({}, {})", value_code(&key)?, value_code(&item)?));
+            }
+            format!(
+                "Value::from(std::collections::BTreeMap::<Value, Value>::from([{}]))",
+                pairs.join(", ")
+            )
+        }
         // A call's constant keyword arguments, `map(attribute='score')`.
         ValueKind::Map => {
             let kwargs = Kwargs::try_from(value.clone()).ok()?;

@@ -76,7 +76,7 @@ impl Condition {
 }
 
 mod limits;
-pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_limited};
+pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_instructions, render_limited};
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // Lenient: an unanswered question is undefined, so `x == 'a'` and `'a' in x` are false,

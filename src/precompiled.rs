@@ -18,6 +18,17 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/conditions.rs"));
 }
 
+#[allow(clippy::all)]
+mod generated_templates {
+    use super::template::{Built, Loc, Op};
+    use minijinja::machinery::{Instruction as I, Span};
+    use minijinja::value::{Kwargs, Value};
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+mod template;
+pub use template::{Template, template};
+
 /// How many filters and tests one program caches by number (minijinja's `MAX_LOCALS`); the
 /// others it looks up by name.
 const MAX_LOCALS: usize = 50;

@@ -15,6 +15,9 @@ use crate::session::{Session, answers_hash};
 
 mod values;
 
+#[cfg(test)]
+mod compiled_tests;
+
 use values::{DocColumn, DocQuestion, QuestionIds};
 
 pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../templates/design-doc.md.j2");
@@ -171,11 +174,19 @@ struct OpenQuestion<'a> {
     section_title: &'a str,
 }
 
-/// An environment with the built-in template `name` compiled in, made once and only when that
-/// template is used; `None` if it does not compile (then each render compiles it and reports
-/// the error). Its nesting is not checked here: `built_in_templates_pass_the_nesting_check`.
-fn builtin_environment(name: &str) -> Option<&'static Environment<'static>> {
-    type Slot = std::sync::OnceLock<Option<Environment<'static>>>;
+/// A built-in template, ready to render.
+enum Ready {
+    /// Compiled when kickoff was built (`precompiled::template`).
+    Built(Environment<'static>, crate::precompiled::Template),
+    /// Compiled into the environment on first use.
+    Compiled(Environment<'static>),
+}
+
+/// The built-in template `name`, made ready once and only when it is used; `None` if it does
+/// not compile (then each render compiles it and reports the error). Its nesting is not checked
+/// here: `built_in_templates_pass_the_nesting_check`.
+fn builtin_ready(name: &str) -> Option<&'static Ready> {
+    type Slot = std::sync::OnceLock<Option<Ready>>;
     static SLOTS: [Slot; 2] = [Slot::new(), Slot::new()];
     let slot = ["design-doc", "brief"].iter().position(|n| *n == name)?;
     SLOTS[slot]
@@ -185,8 +196,11 @@ fn builtin_environment(name: &str) -> Option<&'static Environment<'static>> {
             // tenth of the render. The output's size limit still holds.
             env.set_fuel(None);
             let (origin, source) = builtin_template(name)?;
+            if let Some(template) = crate::precompiled::template(origin, source) {
+                return Some(Ready::Built(env, template));
+            }
             env.add_template(origin, source).ok()?;
-            Some(env)
+            Some(Ready::Compiled(env))
         })
         .as_ref()
 }
@@ -409,26 +423,32 @@ fn render_measured(
         },
         message: f.message,
     };
-    // A built-in template is compiled once; another is checked and compiled on each call.
-    let compiled = origin
+    // A built-in template is compiled once (or when kickoff is built); another is checked and
+    // compiled on each call.
+    let ready = origin
         .strip_prefix("<built-in>/")
         .and_then(|o| o.strip_suffix(".md.j2"))
         .filter(|name| builtin_template(name).is_some_and(|(_, s)| s == source))
-        .and_then(builtin_environment)
-        .and_then(|env| env.get_template(origin).ok());
-    let env;
-    let tmpl = match compiled {
-        Some(t) => t,
+        .and_then(builtin_ready);
+    let (mut out, fuel) = match ready {
+        Some(Ready::Built(env, t)) => {
+            crate::expr::render_instructions(env, &t.instructions, t.size_hint, ctx, DOC_LIMITS)
+        }
+        Some(Ready::Compiled(env)) => {
+            let tmpl = env.get_template(origin).map_err(|e| err(e.into()))?;
+            crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS)
+        }
         None => {
             crate::expr::check_template_nesting(source).map_err(|message| RenderError {
                 origin: origin.to_string(),
                 message,
             })?;
-            env = environment();
-            env.template_from_str(source).map_err(|e| err(e.into()))?
+            let env = environment();
+            let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
+            crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS)
         }
-    };
-    let (mut out, fuel) = crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS).map_err(err)?;
+    }
+    .map_err(err)?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -445,7 +465,10 @@ mod tests {
         for name in ["design-doc", "brief"] {
             let (_, source) = builtin_template(name).unwrap();
             crate::expr::check_template_nesting(source).unwrap();
-            assert!(builtin_environment(name).is_some(), "{name} compiles");
+            assert!(
+                matches!(builtin_ready(name), Some(Ready::Built(..))),
+                "{name} was compiled when kickoff was built"
+            );
         }
     }
 
@@ -475,6 +498,27 @@ mod tests {
         }
     }
 
+    /// The built-in templates, compiled when kickoff was built, render each example as
+    /// minijinja's compile of them does.
+    #[test]
+    fn built_in_templates_render_as_when_compiled_on_start() {
+        let bundle = Bundle::builtin("ml-experiment").unwrap().unwrap();
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        for path in std::fs::read_dir(examples).unwrap() {
+            let path = path.unwrap().path();
+            let session = Session::load(&path).unwrap();
+            let review = bundle.review(&session.answers);
+            for name in ["design-doc", "brief"] {
+                let (origin, source) = builtin_template(name).unwrap();
+                let built = render_doc(&bundle, &session, &review, Some((origin, source))).unwrap();
+                let elsewhere = Some(("elsewhere.md.j2", source));
+                let compiled = render_doc(&bundle, &session, &review, elsewhere).unwrap();
+                assert!(built.len() > 500, "{name}, {}", path.display());
+                assert_eq!(built, compiled, "{name}, {}", path.display());
+            }
+        }
+    }
+
     /// A doc made big by long answers meets the size limit before it runs out of fuel.
     #[test]
     fn long_answers_meet_the_size_limit_first() {
@@ -498,5 +542,12 @@ mod tests {
         ));
         let err = render_doc(&bundle, &session, &review, big).unwrap_err();
         assert!(err.message.contains("size limit"), "{err}");
+        // The built-in template (compiled when kickoff was built) has the same limit.
+        let longer = crate::Answer::Text(paragraph.repeat(DOC_LIMITS.output / paragraph.len()));
+        session.set("decision", Some(longer));
+        let review = bundle.review(&session.answers);
+        let err = render_doc(&bundle, &session, &review, None).unwrap_err();
+        assert_eq!(err.origin, "<built-in>/design-doc.md.j2");
+        assert!(err.message.contains("size limit of 8 MiB"), "{err}");
     }
 }

@@ -1,8 +1,9 @@
 //! What one render of a template may cost, and rendering within it: a work budget (fuel)
 //! and a size limit on the output.
 
+use minijinja::machinery::{self, Instructions};
 use minijinja::value::Value;
-use minijinja::{ErrorKind, Template};
+use minijinja::{AutoEscape, Environment, ErrorKind, Template};
 
 use super::describe_error;
 
@@ -54,34 +55,60 @@ pub fn render_limited(
     let result = template
         .render_captured_to(ctx, &mut out)
         .map(|done| done.state().fuel_levels().map_or(0, |(used, _)| used));
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    };
     match result {
-        _ if out.over => {
-            let (n, unit) = match limits.output >> 20 {
-                0 => (limits.output >> 10, "KiB"),
-                mib => (mib, "MiB"),
-            };
-            Err(RenderFailure {
-                line: None,
-                kind: None,
-                message: format!("the output went over the size limit of {n} {unit}"),
-            })
-        }
-        Ok(fuel) => Ok((
-            String::from_utf8(out.bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            fuel,
-        )),
-        Err(e) => {
-            let mut failure = RenderFailure::from(e);
-            if failure.kind == Some(ErrorKind::OutOfFuel) {
-                failure.message = format!(
-                    "it went over the work limit of {} steps (a loop that does not end, or loops nested too deep?)",
-                    limits.fuel
-                );
-            }
-            Err(failure)
-        }
+        _ if out.over => Err(over_size(limits)),
+        Ok(fuel) => Ok((text(out.bytes), fuel)),
+        Err(e) => Err(failure(e, limits)),
     }
+}
+
+/// [`render_limited`] for a template's instructions (a built-in template compiled when kickoff
+/// was built, `precompiled::template`), with no auto-escaping, as a markdown template has.
+/// The output's size is checked once it is written.
+pub fn render_instructions(
+    env: &Environment<'static>,
+    instructions: &Instructions<'static>,
+    size_hint: usize,
+    ctx: Value,
+    limits: Limits,
+) -> Result<(String, u64), RenderFailure> {
+    let mut text = String::with_capacity(size_hint.min(limits.output));
+    let blocks = Default::default();
+    let mut out = machinery::make_string_output(&mut text);
+    let result = machinery::eval(env, instructions, ctx, &blocks, &mut out, AutoEscape::None)
+        .map(|(_, state)| state.fuel_levels().map_or(0, |(used, _)| used));
+    match result {
+        Ok(_) if text.len() > limits.output => Err(over_size(limits)),
+        Ok(fuel) => Ok((text, fuel)),
+        Err(e) => Err(failure(e, limits)),
+    }
+}
+
+fn over_size(limits: Limits) -> RenderFailure {
+    let (n, unit) = match limits.output >> 20 {
+        0 => (limits.output >> 10, "KiB"),
+        mib => (mib, "MiB"),
+    };
+    RenderFailure {
+        line: None,
+        kind: None,
+        message: format!("the output went over the size limit of {n} {unit}"),
+    }
+}
+
+fn failure(e: minijinja::Error, limits: Limits) -> RenderFailure {
+    let mut failure = RenderFailure::from(e);
+    if failure.kind == Some(ErrorKind::OutOfFuel) {
+        failure.message = format!(
+            "it went over the work limit of {} steps (a loop that does not end, or loops nested too deep?)",
+            limits.fuel
+        );
+    }
+    failure
 }
 
 impl From<minijinja::Error> for RenderFailure {
