@@ -27,6 +27,7 @@ struct PlaceholderFile {
     whole: Vec<String>,
     phrases: Vec<String>,
     filler: Vec<String>,
+    deferred_until: Vec<String>,
 }
 
 /// The placeholder list, as token sequences.
@@ -36,6 +37,9 @@ pub struct Placeholders {
     /// Longest first, so "not decided yet" wins over "not decided".
     phrases: Vec<Vec<String>>,
     filler: Vec<Vec<String>>,
+    /// Words that, right after a phrase, say when the answer will come ("we'll see *after*
+    /// the first training run"): the rest of the sentence is the deferral's.
+    until: Vec<Vec<String>>,
     max_other_words: usize,
 }
 
@@ -57,8 +61,10 @@ impl Placeholders {
             whole: file.whole.iter().map(|w| tokens(w).join(" ")).collect(),
             phrases: Vec::new(),
             filler: file.filler.iter().map(|f| tokens(f)).collect(),
+            until: file.deferred_until.iter().map(|u| tokens(u)).collect(),
             max_other_words: file.max_other_words,
         };
+        p.until.sort_by_key(|u| std::cmp::Reverse(u.len()));
         p.add_phrases(&file.phrases);
         Ok(p)
     }
@@ -85,27 +91,43 @@ impl Placeholders {
         if t.is_empty() || self.whole.contains(&t.join(" ")) {
             return true;
         }
-        let (mut i, mut phrase_seen, mut others) = (0, false, 0);
-        while i < t.len() {
-            if let Some(n) = match_at(&self.phrases, &t[i..]) {
-                phrase_seen = true;
-                i += n;
-            } else if let Some(n) = match_at(&self.filler, &t[i..]) {
-                i += n;
-            } else {
-                // The gist must lead: a word of substance before any placeholder, or a number
-                // anywhere, means the answer says something.
-                if !phrase_seen || t[i].chars().any(|c| c.is_ascii_digit()) {
-                    return false;
+        let (mut phrase_seen, mut others, mut deferred) = (false, 0, 0);
+        for sentence in text.split(['.', ';', '!', '?', '\n']) {
+            let t = tokens(sentence);
+            // Whether the last word of note was a phrase, and whether a deferral's "after ..."
+            // has begun.
+            let (mut i, mut after_phrase, mut in_deferral) = (0, false, false);
+            while i < t.len() {
+                if let Some(n) = match_at(&self.phrases, &t[i..]) {
+                    (phrase_seen, after_phrase) = (true, true);
+                    i += n;
+                } else if let Some(n) = match_at(&self.until, &t[i..]).filter(|_| after_phrase) {
+                    in_deferral = true;
+                    i += n;
+                } else if let Some(n) = match_at(&self.filler, &t[i..]) {
+                    i += n;
+                } else {
+                    // The gist must lead: a word of substance before any placeholder, or a
+                    // number anywhere, means the answer says something.
+                    if !phrase_seen || t[i].chars().any(|c| c.is_ascii_digit()) {
+                        return false;
+                    }
+                    if in_deferral {
+                        deferred += 1;
+                    } else {
+                        others += 1;
+                        after_phrase = false;
+                        if others > self.max_other_words {
+                            return false;
+                        }
+                    }
+                    i += 1;
                 }
-                others += 1;
-                if others > self.max_other_words {
-                    return false;
-                }
-                i += 1;
             }
         }
-        phrase_seen
+        // What the deferral waits for says nothing of the answer; it counts only beside words
+        // that say something.
+        phrase_seen && (others == 0 || others + deferred <= self.max_other_words)
     }
 
     /// The answers as rules see them: free-text answers (text, long text, list items) that
@@ -199,6 +221,9 @@ mod tests {
             "Not defined yet",
             "not decided yet, we will see",
             "Not decided. We'll see after the first full training run.",
+            "Not decided yet. We'll see after the first full training run on the new GPU cluster.",
+            "TBD until legal signs off the data processing agreement with the vendor",
+            "Pending, once the analytics team has rebuilt the attribution pipeline end to end",
             "To be decided",
             "TBD with legal",
             "TBD with the product owner",
@@ -237,6 +262,11 @@ mod tests {
              roughly $3 in lost orders and a missed fraud costs the chargeback.",
             "To be decided by the steering committee with the fraud analysts, the payments \
              team, legal and the head of risk after the pilot results are analysed in depth",
+            // Something said beside the deferral, or a clause that is not one.
+            "TBD: XGBoost on session features, revisit after the pilot with the fraud team",
+            "Not decided. When in doubt the rules engine declines and an analyst reviews it",
+            "TBD after the pilot; gradient boosting on session and device features likely wins",
+            "We'll see after the pilot, in 2 weeks",
         ] {
             assert!(!p.is_placeholder(text), "{text:?} is an answer");
         }
