@@ -15,6 +15,7 @@
 //! What an embedding program or a test uses is re-exported here; the rest is crate-private.
 
 mod answer;
+pub mod arena;
 mod batch;
 mod bundle;
 pub mod cli;
