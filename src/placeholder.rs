@@ -92,7 +92,10 @@ impl Placeholders {
             return true;
         }
         let (mut phrase_seen, mut others, mut deferred) = (false, 0, 0);
-        for sentence in text.split(['.', ';', '!', '?', '\n']) {
+        for sentence in sentences(text) {
+            if self.says_something_after_intro(sentence) {
+                return false;
+            }
             let t = tokens(sentence);
             // Whether the last word of note was a phrase, and whether a deferral's "after ..."
             // has begun.
@@ -108,8 +111,10 @@ impl Placeholders {
                     i += n;
                 } else {
                     // The gist must lead: a word of substance before any placeholder, or a
-                    // number anywhere, means the answer says something.
-                    if !phrase_seen || t[i].chars().any(|c| c.is_ascii_digit()) {
+                    // number anywhere but in what a deferral waits for ("TBD until Q3"),
+                    // means the answer says something.
+                    let number = t[i].chars().any(|c| c.is_ascii_digit());
+                    if !phrase_seen || number && !in_deferral {
                         return false;
                     }
                     if in_deferral {
@@ -128,6 +133,43 @@ impl Placeholders {
         // What the deferral waits for says nothing of the answer; it counts only beside words
         // that say something.
         phrase_seen && (others == 0 || others + deferred <= self.max_other_words)
+    }
+
+    /// Whether `sentence` is placeholder words, then a colon or a dash, then a word of
+    /// substance: "TBD: XGBoost for now", "N/A - no automated decision". What follows the colon
+    /// is the answer, unless it is what a deferral waits for ("TBD: after the pilot").
+    fn says_something_after_intro(&self, sentence: &str) -> bool {
+        let Some((head, tail)) = [":", " - ", " \u{2013} ", " \u{2014} "]
+            .iter()
+            .filter_map(|mark| sentence.split_once(mark))
+            .min_by_key(|(head, _)| head.len())
+        else {
+            return false;
+        };
+        let (head, tail) = (tokens(head), tokens(tail));
+        let mut i = 0;
+        let mut phrase = false;
+        while i < head.len() {
+            if let Some(n) = match_at(&self.phrases, &head[i..]) {
+                (phrase, i) = (true, i + n);
+            } else if let Some(n) = match_at(&self.filler, &head[i..]) {
+                i += n;
+            } else {
+                return false;
+            }
+        }
+        if !phrase || match_at(&self.until, &tail).is_some() {
+            return false;
+        }
+        let mut i = 0;
+        while i < tail.len() {
+            let known = match_at(&self.phrases, &tail[i..]);
+            match known.or_else(|| match_at(&self.filler, &tail[i..])) {
+                Some(n) => i += n,
+                None => return true,
+            }
+        }
+        false
     }
 
     /// The answers as rules see them: free-text answers (text, long text, list items) that
@@ -186,6 +228,27 @@ fn match_at(list: &[Vec<String>], t: &[String]) -> Option<usize> {
     list.iter().find(|p| t.starts_with(p)).map(Vec::len)
 }
 
+/// The sentences of `text`: a full stop ends one when a space or the end follows ("T.B.D."
+/// and "0.2" are not split), and so do `;`, `!`, `?` and a line break.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let ends = match c {
+            ';' | '!' | '?' | '\n' => true,
+            '.' => chars.peek().is_none_or(|&(_, next)| next.is_whitespace()),
+            _ => false,
+        };
+        if ends {
+            out.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
 /// Lowercase words: letters and digits, with `'`, `/` and `-` inside a word kept ("we'll",
 /// "n/a", "go-live"); everything else separates.
 fn tokens(text: &str) -> Vec<String> {
@@ -224,6 +287,17 @@ mod tests {
             "Not decided yet. We'll see after the first full training run on the new GPU cluster.",
             "TBD until legal signs off the data processing agreement with the vendor",
             "Pending, once the analytics team has rebuilt the attribution pipeline end to end",
+            "TBD until Q3",
+            "Not decided yet. We'll see after 2 weeks of shadow mode",
+            "We'll see after the pilot, in 2 weeks",
+            "TBD: after the pilot",
+            "We'll decide after the first offline evaluation",
+            "We have not decided yet",
+            "Haven't decided yet",
+            "T.B.D.",
+            "To be discussed",
+            "Will fill in later",
+            "Nobody knows",
             "To be decided",
             "TBD with legal",
             "TBD with the product owner",
@@ -266,7 +340,10 @@ mod tests {
             "TBD: XGBoost on session features, revisit after the pilot with the fraud team",
             "Not decided. When in doubt the rules engine declines and an analyst reviews it",
             "TBD after the pilot; gradient boosting on session and device features likely wins",
-            "We'll see after the pilot, in 2 weeks",
+            "TBD: XGBoost, revisit after the pilot with the fraud team",
+            "TBD - XGBoost for now",
+            "N/A: no automated decision, analysts review everything",
+            "Not sure: stop if precision drops",
         ] {
             assert!(!p.is_placeholder(text), "{text:?} is an answer");
         }
