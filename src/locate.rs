@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use toml::Spanned;
 
-use crate::source::line_column;
+use crate::source::LineStarts;
 
 /// The lines of a session file's answers (1-based).
 #[derive(Debug, Default, Clone)]
@@ -29,7 +29,8 @@ impl Lines {
         let Ok(spans) = toml::from_str::<Spans>(source) else {
             return Lines::default();
         };
-        let line = |start: usize| line_column(source, start).0;
+        let starts = LineStarts::of(source);
+        let line = |start: usize| starts.line(start);
         let key_lines = |m: BTreeMap<Spanned<String>, IgnoredAny>| -> BTreeMap<String, usize> {
             m.into_keys()
                 .map(|k| (line(k.span().start), k.into_inner()))

@@ -177,11 +177,28 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where each line of a text starts: the line of many offsets, each found by a binary search
+/// rather than by counting the line breaks before it.
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub fn of(text: &str) -> LineStarts {
+        let breaks = text.match_indices('\n').map(|(i, _)| i + 1);
+        LineStarts(std::iter::once(0).chain(breaks).collect())
+    }
+
+    /// The line (1-based) of the byte at `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
+    }
+}
+
 /// The lines of a file's definitions, from a second parse that keeps toml's spans. It is
 /// made only when a problem needs a line, so loading a good file never pays for it.
 pub struct Lines<'a, T> {
     source: &'a str,
     parsed: std::cell::OnceCell<Option<T>>,
+    starts: std::cell::OnceCell<LineStarts>,
 }
 
 impl<'a, T: DeserializeOwned> Lines<'a, T> {
@@ -189,6 +206,7 @@ impl<'a, T: DeserializeOwned> Lines<'a, T> {
         Lines {
             source,
             parsed: std::cell::OnceCell::new(),
+            starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -198,7 +216,8 @@ impl<'a, T: DeserializeOwned> Lines<'a, T> {
             .parsed
             .get_or_init(|| toml::from_str(self.source).ok())
             .as_ref()?;
-        find(parsed).map(|v| line_column(self.source, v.span().start).0)
+        let starts = || self.starts.get_or_init(|| LineStarts::of(self.source));
+        find(parsed).map(|v| starts().line(v.span().start))
     }
 }
 
@@ -218,6 +237,10 @@ mod tests {
         assert_eq!(line_column(s, 0), (1, 1));
         assert_eq!(line_column(s, 6), (2, 1));
         assert_eq!(line_column(s, 9), (2, 4));
+        let starts = LineStarts::of(s);
+        for offset in 0..=s.len() {
+            assert_eq!(starts.line(offset), line_column(s, offset).0, "{offset}");
+        }
     }
 
     #[test]

@@ -25,10 +25,7 @@ pub enum Error {
     )]
     NoSuchBuiltin(String),
     #[error("{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
-        path.display(), problems.iter().map(|p| match p.line {
-            Some(l) => format!("  line {l}: {}: {}", p.subject, p.message),
-            None => format!("  {}: {}", p.subject, p.message),
-        }).collect::<Vec<_>>().join("\n"))]
+        path.display(), problem_list(problems))]
     InvalidAnswers {
         path: PathBuf,
         problems: Vec<Problem>,
@@ -49,6 +46,29 @@ pub enum Error {
         "the interview needs a terminal. Without one, use `kickoff render FILE` for the design doc, `kickoff check FILE` for the review, or `kickoff plain FILE` for a line-by-line interview."
     )]
     NoTerminal,
+}
+
+/// How many problems an error lists; a file with more (a generated one, or an attack on a
+/// CI job's log) gets a count of the others.
+const LISTED_PROBLEMS: usize = 50;
+
+/// The problems of a file, one per line, the first [`LISTED_PROBLEMS`] of them.
+fn problem_list(problems: &[Problem]) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .take(LISTED_PROBLEMS)
+        .map(|p| match p.line {
+            Some(l) => format!("  line {l}: {}: {}", p.subject, p.message),
+            None => format!("  {}: {}", p.subject, p.message),
+        })
+        .collect();
+    if problems.len() > LISTED_PROBLEMS {
+        lines.push(format!(
+            "  ... and {} more",
+            crate::answer::format_grouped((problems.len() - LISTED_PROBLEMS) as f64)
+        ));
+    }
+    lines.join("\n")
 }
 
 impl Error {

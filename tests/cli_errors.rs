@@ -724,3 +724,28 @@ fn a_reader_that_stops_early_is_not_a_crash() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A file with thousands of answers that fit no question (generated, or written to flood a CI
+/// log): each listed one points at its own line, and the list stops at fifty with a count.
+#[test]
+fn thousands_of_unknown_answers_are_listed_fifty_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown: String = (0..3000).map(|n| format!("k{n} = \"v\"\n")).collect();
+    write(
+        dir.path(),
+        "s.toml",
+        &mini_session(&(unknown + GOOD_ANSWERS)),
+    );
+    let run = run_unchanged(dir.path(), &["check", "s.toml", "-q", &mini_path()]);
+    // The `[answers]` table is on line 6: `k0` on line 7, `k49` on line 56.
+    assert_input_error(
+        &run,
+        &[
+            "line 7: answer `k0`: no such question",
+            "line 56: answer `k49`: no such question",
+            "  ... and 2950 more\n",
+        ],
+    );
+    assert!(!run.stderr.contains("`k50`"), "{}", run.stderr);
+    assert!(run.stderr.lines().count() < 60, "{}", run.stderr);
+}
