@@ -153,6 +153,10 @@ pub enum QuestionnaireCommand {
 /// stderr and exit code 2 (`EXIT_INPUT`).
 pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli.command) {
+        // A report that could not be written (a full disk, a closed output) is not a pass.
+        Ok(_) if OUTPUT_FAILED.load(std::sync::atomic::Ordering::Relaxed) => {
+            ExitCode::from(EXIT_INPUT)
+        }
         Ok(code) => code,
         Err(e) => {
             eprintln!("kickoff: {}", crate::text::terminal_safe(&e.to_string()));
@@ -378,7 +382,7 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
 
 /// Writes to standard output. A reader that stopped reading (`kickoff check ... | head`) is
 /// not an error: the rest of the output is dropped and the command ends with its own exit code;
-/// any other write error is said on standard error.
+/// any other write error is said once on standard error, and the command ends with 2.
 pub fn write_out(args: std::fmt::Arguments) {
     use std::io::Write;
     // Names, paths and saved texts from a file may hold escapes: only colours get through.
@@ -389,10 +393,15 @@ pub fn write_out(args: std::fmt::Arguments) {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
+        && !OUTPUT_FAILED.swap(true, std::sync::atomic::Ordering::Relaxed)
     {
         eprintln!("kickoff: cannot write to standard output: {e}");
     }
 }
+
+/// Whether writing to standard output failed (other than a closed pipe): the command then
+/// ends with exit code 2.
+static OUTPUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `print!` to standard output through [`cli::write_out`]: a closed pipe is not a panic.
 #[macro_export]

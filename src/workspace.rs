@@ -279,8 +279,17 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(text.as_bytes());
-            Ok(())
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // The reader stopped early (`| head`): what it wanted, it has.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Other {
+                    path: PathBuf::from("standard output"),
+                    message: format!("cannot write the doc: {e}"),
+                }),
+                _ => Ok(()),
+            }
         }
         Some(p) if p.as_os_str() == "-" => write_output(None, text),
         Some(p) => {

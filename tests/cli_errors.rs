@@ -749,3 +749,45 @@ fn thousands_of_unknown_answers_are_listed_fifty_and_counted() {
     assert!(!run.stderr.contains("`k50`"), "{}", run.stderr);
     assert!(run.stderr.lines().count() < 60, "{}", run.stderr);
 }
+
+/// Output that cannot be written (a full disk) is an error, exit code 2, not a silent pass.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_standard_output_is_an_error() {
+    use std::os::unix::fs::FileTypeExt;
+    let full = Path::new("/dev/full");
+    let kind = std::fs::metadata(full)
+        .expect("/dev/full exists on Linux")
+        .file_type();
+    assert!(kind.is_char_device(), "/dev/full is not the device");
+    let example = root().join("examples/churn-done-well.toml");
+    for (args, needle) in [
+        (
+            vec!["render"],
+            "standard output: cannot write the doc: No space left",
+        ),
+        (
+            vec!["check"],
+            "cannot write to standard output: No space left",
+        ),
+        (
+            vec!["check", "--format", "sarif"],
+            "cannot write to standard output",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kickoff"))
+            .args(&args)
+            .arg(&example)
+            .stdout(std::fs::OpenOptions::new().write(true).open(full).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.matches("cannot write").count(),
+            1,
+            "{args:?}: {stderr}"
+        );
+    }
+}
