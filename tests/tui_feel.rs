@@ -42,6 +42,53 @@ fn fuzzy_filter_ranks_by_score_and_matches_ids() {
     assert_eq!(under_cursor(&app), "pr_auc", "the place is kept");
 }
 
+/// A space typed in a filter is part of it: nothing is picked, nothing saved, until Enter.
+#[test]
+fn a_space_in_a_filter_picks_nothing() {
+    let mut app = app_with(builtin());
+    send(&mut app, Msg::GotoQuestion("primary_metric".into()));
+    let q = app.interview.focused().clone();
+    type_text(&mut app, "pr auc");
+    assert_eq!(app.interview.session.answers.get("primary_metric"), None);
+    assert_eq!(q.choices[app.field.filtered(&q)[0]].value, "pr_auc");
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.interview.session.answers.get("primary_metric"),
+        Some(&Answer::Text("pr_auc".into()))
+    );
+    // A multiple choice: the filter's words, then Enter ticks the match and clears the filter;
+    // Space on the whole list still ticks.
+    send(&mut app, Msg::GotoQuestion("baselines".into()));
+    let q = app.interview.focused().clone();
+    type_text(&mut app, "gradient boosted");
+    assert_eq!(app.interview.session.answers.get("baselines"), None);
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.interview.focused().id,
+        "baselines",
+        "Enter ticked, did not move on"
+    );
+    assert_eq!(
+        app.field.filtered(&q).len(),
+        q.choices.len(),
+        "the filter is cleared"
+    );
+    assert_eq!(
+        under_cursor(&app),
+        "gradient_boosted_trees",
+        "the place is kept"
+    );
+    press(&mut app, key(KeyCode::Up));
+    press(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(
+        app.interview.session.answers.get("baselines"),
+        Some(&Answer::List(vec![
+            "linear_or_logistic".into(),
+            "gradient_boosted_trees".into()
+        ]))
+    );
+}
+
 #[test]
 fn backspace_widens_the_filter_and_keeps_the_choice() {
     let mut app = app_with(builtin());

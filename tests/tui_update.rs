@@ -480,12 +480,20 @@ fn multi_choice_toggles_and_filters() {
         vec![1],
         "typing filters the choices"
     );
+    // Space while filtering is part of the filter; Enter ticks the match in place.
     press(&mut app, key(KeyCode::Char(' ')));
+    assert!(!app.interview.session.answers.contains_key("metrics"));
+    press(&mut app, key(KeyCode::Enter));
     assert_eq!(
         app.interview.session.answers["metrics"],
         Answer::List(vec!["pr_auc".into()])
     );
-    assert_eq!(focused_id(&app), "metrics", "Space toggles in place");
+    assert_eq!(
+        focused_id(&app),
+        "metrics",
+        "Enter ticks in place while filtering"
+    );
+    // The filter is gone and the cursor still on the choice: Space toggles it.
     press(&mut app, key(KeyCode::Char(' ')));
     assert!(
         !app.interview.session.answers.contains_key("metrics"),

@@ -95,8 +95,23 @@ impl ChoiceState<'_> {
             KeyCode::Down if n > 0 => *self.cursor = (*self.cursor + 1) % n,
             KeyCode::Home => *self.cursor = 0,
             KeyCode::End => *self.cursor = n.saturating_sub(1),
+            // While a filter is typed, Space is part of it ("pr auc"): picking what happens to
+            // be on top would save an answer nobody chose. Enter picks.
+            KeyCode::Char(' ') if plain && !self.filter.is_empty() => {
+                if !self.filter.ends_with(' ') {
+                    self.filter.push(' ');
+                }
+            }
             KeyCode::Char(' ') | KeyCode::Enter if n > 0 => {
                 let value = q.choices[shown[(*self.cursor).min(n - 1)]].value.clone();
+                // Enter on a filtered multiple choice ticks the match, as Space does unfiltered.
+                let filtered = key.code == KeyCode::Enter && !self.filter.is_empty();
+                if filtered && self.multi {
+                    let outcome = self.pick(q, value, false);
+                    self.filter.clear();
+                    self.keep_place(q, shown.get(*self.cursor).copied());
+                    return outcome;
+                }
                 return self.pick(q, value, key.code == KeyCode::Enter);
             }
             KeyCode::Enter => return Outcome::Submit,
