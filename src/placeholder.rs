@@ -41,6 +41,9 @@ pub struct Placeholders {
     /// the first training run"): the rest of the sentence is the deferral's.
     until: Vec<Vec<String>>,
     max_other_words: usize,
+    /// The first word of each of `whole`, `phrases` and `filler`: a placeholder starts with
+    /// one, so an answer that does not is not looked at further.
+    starts: BTreeSet<String>,
 }
 
 static BUILTIN: LazyLock<Placeholders> = LazyLock::new(|| {
@@ -63,6 +66,7 @@ impl Placeholders {
             filler: file.filler.iter().map(|f| tokens(f)).collect(),
             until: file.deferred_until.iter().map(|u| tokens(u)).collect(),
             max_other_words: file.max_other_words,
+            starts: BTreeSet::new(),
         };
         p.until.sort_by_key(|u| std::cmp::Reverse(u.len()));
         p.add_phrases(&file.phrases);
@@ -80,6 +84,12 @@ impl Placeholders {
         }
         self.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
         self.filler.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let whole = self.whole.iter().filter_map(|w| w.split(' ').next());
+        let lists = self.phrases.iter().chain(&self.filler);
+        self.starts = whole
+            .chain(lists.filter_map(|p| p.first()).map(String::as_str))
+            .map(str::to_string)
+            .collect();
     }
 
     /// Whether a free-text answer (or list item) is only a placeholder.
@@ -87,8 +97,14 @@ impl Placeholders {
         if text.trim().is_empty() || text.split_whitespace().nth(MAX_WORDS).is_some() {
             return false;
         }
+        // The gist must lead: an answer starting with a word of no list says something.
         let t = tokens(text);
-        if t.is_empty() || self.whole.contains(&t.join(" ")) {
+        match t.first() {
+            None => return true,
+            Some(first) if !self.starts.contains(first) => return false,
+            Some(_) => {}
+        }
+        if self.whole.contains(&t.join(" ")) {
             return true;
         }
         let (mut phrase_seen, mut others, mut deferred) = (false, 0, 0);
