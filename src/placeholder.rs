@@ -163,29 +163,27 @@ impl Placeholders {
             return false;
         };
         let (head, tail) = (tokens(head), tokens(tail));
-        let mut i = 0;
-        let mut phrase = false;
-        while i < head.len() {
-            if let Some(n) = match_at(&self.phrases, &head[i..]) {
-                (phrase, i) = (true, i + n);
-            } else if let Some(n) = match_at(&self.filler, &head[i..]) {
-                i += n;
-            } else {
-                return false;
-            }
-        }
-        if !phrase || match_at(&self.until, &tail).is_some() {
+        let (known, phrase) = self.known_prefix(&head);
+        if known < head.len() || !phrase || match_at(&self.until, &tail).is_some() {
             return false;
         }
-        let mut i = 0;
-        while i < tail.len() {
-            let known = match_at(&self.phrases, &tail[i..]);
-            match known.or_else(|| match_at(&self.filler, &tail[i..])) {
-                Some(n) => i += n,
-                None => return true,
+        self.known_prefix(&tail).0 < tail.len()
+    }
+
+    /// How many of the words `t` starts with are phrases and filler, and whether a phrase is
+    /// among them.
+    fn known_prefix(&self, t: &[String]) -> (usize, bool) {
+        let (mut i, mut phrase) = (0, false);
+        while i < t.len() {
+            if let Some(n) = match_at(&self.phrases, &t[i..]) {
+                (phrase, i) = (true, i + n);
+            } else if let Some(n) = match_at(&self.filler, &t[i..]) {
+                i += n;
+            } else {
+                break;
             }
         }
-        false
+        (i, phrase)
     }
 
     /// The answers as rules see them: free-text answers (text, long text, list items) that

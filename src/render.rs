@@ -174,33 +174,29 @@ struct OpenQuestion<'a> {
     section_title: &'a str,
 }
 
-/// A built-in template, ready to render.
-enum Ready {
-    /// Compiled when kickoff was built (`precompiled::template`).
-    Built(Environment<'static>, crate::precompiled::Template),
-    /// Compiled into the environment on first use.
-    Compiled(Environment<'static>),
+/// A built-in template as compiled when kickoff was built (`precompiled::template`), with the
+/// environment it renders in.
+struct Ready {
+    env: Environment<'static>,
+    template: crate::precompiled::Template,
 }
 
-/// The built-in template `name`, made ready once and only when it is used; `None` if it does
-/// not compile (then each render compiles it and reports the error). Its nesting is not checked
-/// here: `built_in_templates_pass_the_nesting_check`.
+/// The built-in template `name`, made ready once and only when it is used; `None` if the build
+/// could not compile it (then each render compiles it, as it does any other template). Its
+/// nesting is not checked here: `built_in_templates_pass_the_nesting_check`.
 fn builtin_ready(name: &str) -> Option<&'static Ready> {
     type Slot = std::sync::OnceLock<Option<Ready>>;
     static SLOTS: [Slot; 2] = [Slot::new(), Slot::new()];
     let slot = ["design-doc", "brief"].iter().position(|n| *n == name)?;
     SLOTS[slot]
         .get_or_init(|| {
+            let (origin, source) = builtin_template(name)?;
+            let template = crate::precompiled::template(origin, source)?;
             let mut env = environment();
             // Ours, and its loops are bounded by the answers: counting its steps would cost a
             // tenth of the render. The output's size limit still holds.
             env.set_fuel(None);
-            let (origin, source) = builtin_template(name)?;
-            if let Some(template) = crate::precompiled::template(origin, source) {
-                return Some(Ready::Built(env, template));
-            }
-            env.add_template(origin, source).ok()?;
-            Some(Ready::Compiled(env))
+            Some(Ready { env, template })
         })
         .as_ref()
 }
@@ -423,7 +419,7 @@ fn render_measured(
         },
         message: f.message,
     };
-    // A built-in template is compiled once (or when kickoff is built); another is checked and
+    // A built-in template, unchanged, runs as the build compiled it; another is checked and
     // compiled on each call.
     let ready = origin
         .strip_prefix("<built-in>/")
@@ -431,12 +427,8 @@ fn render_measured(
         .filter(|name| builtin_template(name).is_some_and(|(_, s)| s == source))
         .and_then(builtin_ready);
     let (mut out, fuel) = match ready {
-        Some(Ready::Built(env, t)) => {
+        Some(Ready { env, template: t }) => {
             crate::expr::render_instructions(env, &t.instructions, t.size_hint, ctx, DOC_LIMITS)
-        }
-        Some(Ready::Compiled(env)) => {
-            let tmpl = env.get_template(origin).map_err(|e| err(e.into()))?;
-            crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS)
         }
         None => {
             crate::expr::check_template_nesting(source).map_err(|message| RenderError {
@@ -466,7 +458,7 @@ mod tests {
             let (_, source) = builtin_template(name).unwrap();
             crate::expr::check_template_nesting(source).unwrap();
             assert!(
-                matches!(builtin_ready(name), Some(Ready::Built(..))),
+                builtin_ready(name).is_some(),
                 "{name} was compiled when kickoff was built"
             );
         }
