@@ -20,11 +20,6 @@ pub struct Builtin {
     pub questionnaire: &'static str,
     pub rules: &'static str,
     pub score: &'static str,
-    /// The three files as JSON (build.rs), what is parsed on start; the rules' `cases` are
-    /// left out (see [`Bundle::builtin_checked`]).
-    pub questionnaire_json: &'static str,
-    pub rules_json: &'static str,
-    pub score_json: &'static str,
 }
 
 pub const BUILTINS: &[Builtin] = &[Builtin {
@@ -32,9 +27,6 @@ pub const BUILTINS: &[Builtin] = &[Builtin {
     questionnaire: include_str!("../questionnaires/ml-experiment.toml"),
     rules: include_str!("../questionnaires/ml-experiment.rules.toml"),
     score: include_str!("../questionnaires/ml-experiment.score.toml"),
-    questionnaire_json: include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.json")),
-    rules_json: include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.rules.json")),
-    score_json: include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.score.json")),
 }];
 
 pub const DEFAULT_QUESTIONNAIRE: &str = "ml-experiment";
@@ -95,25 +87,22 @@ impl Review {
 }
 
 impl Bundle {
-    /// A built-in bundle as the binary loads it on start: from the JSON build.rs made, trusted
-    /// (no load-time checks) and without the rules' `cases`.
+    /// A built-in bundle as the binary loads it on start: trusted (no load-time checks; the
+    /// tests hold the files to them, [`Bundle::builtin_checked`]).
     pub fn builtin(id: &str) -> Option<Result<Bundle, FileError>> {
         Self::builtin_as(id, Checks::Trusted)
     }
 
     /// A built-in bundle read from its TOML files with every check, the rules' `cases`
     /// included: what the tests hold the built-in files to, and what lets
-    /// [`Bundle::builtin`] skip the checks and the cases on every start.
+    /// [`Bundle::builtin`] skip the checks on every start.
     pub fn builtin_checked(id: &str) -> Option<Result<Bundle, FileError>> {
         Self::builtin_as(id, Checks::All)
     }
 
     fn builtin_as(id: &str, checks: Checks) -> Option<Result<Bundle, FileError>> {
         let b = BUILTINS.iter().find(|b| b.id == id)?;
-        let (questionnaire, rules, score) = match checks {
-            Checks::Trusted => (b.questionnaire_json, b.rules_json, b.score_json),
-            Checks::All => (b.questionnaire, b.rules, b.score),
-        };
+        let (questionnaire, rules, score) = (b.questionnaire, b.rules, b.score);
         Some(Self::from_sources(
             questionnaire,
             &builtin_path(b.id, ""),
@@ -341,18 +330,18 @@ mod tests {
             for (c, t) in checked.critic.rules.iter().zip(&trusted.critic.rules) {
                 let id = &c.def.id;
                 assert_eq!(id, &t.def.id);
-                assert!(!c.def.cases.is_empty() && t.def.cases.is_empty(), "{id}");
+                assert!(!c.def.cases.is_empty(), "{id} has its cases");
                 assert_eq!(checked.critic.inputs(id), trusted.critic.inputs(id), "{id}");
             }
         }
     }
 
-    /// A trusted bundle evaluates the conditions of its questions, rules and score tests as
-    /// one list each: the same questions asked, findings and score as each condition evaluated
-    /// alone, on every example and every rule's cases (which include answers that make some
-    /// condition fail, and answers that hide questions).
+    /// A trusted bundle (conditions compiled when first evaluated, nothing checked) reviews
+    /// as a checked one: the same questions asked, findings and score, on every example and
+    /// every rule's cases (which include answers that make some condition fail, and answers
+    /// that hide questions).
     #[test]
-    fn batched_conditions_say_what_each_says_alone() {
+    fn a_trusted_bundle_reviews_as_a_checked_one() {
         let checked = Bundle::builtin_checked(DEFAULT_QUESTIONNAIRE)
             .unwrap()
             .unwrap();
@@ -372,35 +361,5 @@ mod tests {
             count += 1;
         }
         assert!(count > 300, "{count} answer sets");
-    }
-
-    #[test]
-    fn the_built_in_files_read_the_same_as_json_and_as_toml() {
-        for b in BUILTINS {
-            for (toml, json) in [
-                (b.questionnaire, b.questionnaire_json),
-                (b.rules, b.rules_json),
-                (b.score, b.score_json),
-            ] {
-                assert!(json.starts_with('{'), "build.rs converted it");
-                let mut from_toml: toml::Value =
-                    crate::source::parse_toml(toml, Path::new("t")).unwrap();
-                // The JSON leaves the rules' cases out.
-                let rules = from_toml.get_mut("rules").and_then(|r| r.as_array_mut());
-                for rule in rules.into_iter().flatten() {
-                    rule.as_table_mut().unwrap().remove("cases");
-                }
-                let from_json: toml::Value =
-                    crate::source::parse_toml(json, Path::new("j")).unwrap();
-                assert_eq!(from_toml, from_json);
-            }
-        }
-        let toml = include_str!("../questionnaires/placeholders.toml");
-        let json = include_str!(concat!(env!("OUT_DIR"), "/placeholders.json"));
-        let from_toml: toml::Value = crate::source::parse_toml(toml, Path::new("t")).unwrap();
-        assert_eq!(
-            from_toml,
-            crate::source::parse_toml::<toml::Value>(json, Path::new("j")).unwrap()
-        );
     }
 }

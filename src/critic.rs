@@ -8,12 +8,12 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{AnswerContext, Answers};
-use crate::batch::{ConditionBatch, LazyCondition};
 use crate::expr;
+use crate::expr::LazyCondition;
 use crate::placeholder::Placeholders;
 use crate::questionnaire::Questionnaire;
 use crate::response::FindingResponse;
-use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
+use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
 
 mod checks;
@@ -136,9 +136,6 @@ pub struct Critic {
     pub rules: Vec<Rule>,
     /// What counts as a placeholder answer: the built-in list and the packs' phrases.
     pub placeholders: Placeholders,
-    /// The conditions of each trusted pack as one expression, with the index of its first
-    /// rule: what a full review evaluates.
-    batches: Vec<(usize, ConditionBatch)>,
 }
 
 impl Critic {
@@ -193,34 +190,17 @@ impl Critic {
     /// load beside it.
     pub fn add_trusted_pack(&mut self, source: &str, path: &Path) -> Result<(), FileError> {
         let file: RuleFile = parse_toml(source, path)?;
-        let batch = ConditionBatch::compile(file.rules.iter().map(|r| r.when.as_str()));
-        let lines = Lines::<RuleLines>::new(source);
-        let mut problems = Vec::new();
-        let mut rules = Vec::new();
-        for (n, def) in file.rules.into_iter().enumerate() {
-            // Compiled alone only when the list did not compile (to say which one is wrong).
-            let condition = match &batch {
-                Some(_) => LazyCondition::lazy(&def.when),
-                None => match expr::compile_checked(&def.when, Checks::Trusted) {
-                    Ok(condition) => LazyCondition::compiled(&def.when, condition),
-                    Err(e) => {
-                        let message = format!("`when` does not compile: {e}");
-                        problems.push(rule_problem(&lines, n, &def.id, message));
-                        continue;
-                    }
-                },
-            };
-            rules.push(Rule {
+        let rules = file
+            .rules
+            .into_iter()
+            .map(|def| Rule {
+                condition: LazyCondition::lazy(&def.when),
                 def,
                 origin: path.to_path_buf(),
-                condition,
                 reads: OnceLock::new(),
-            });
-        }
-        if let Some(batch) = batch {
-            self.batches.push((self.rules.len(), batch));
-        }
-        self.extend(path, problems, rules, &file.placeholders)
+            })
+            .collect();
+        self.extend(path, Vec::new(), rules, &file.placeholders)
     }
 
     /// Takes a loaded pack's rules and phrases in, unless it had problems.
@@ -299,18 +279,12 @@ impl Critic {
         // (severity, question index, rule index): blockers first, then in questionnaire order,
         // then in the order of the packs.
         let mut findings: Vec<(Order, Finding)> = Vec::new();
-        let batched = match previous {
-            None => self.batched(ctx),
-            Some(_) => vec![None; self.rules.len()],
-        };
         for (n, r) in self.rules.iter().enumerate() {
             let finding = match previous {
                 Some((before, changed)) if !r.reads_any(changed) => {
                     before.iter().find(|f| f.rule == r.def.id).cloned()
                 }
-                _ => batched[n]
-                    .unwrap_or_else(|| r.condition.is_true(ctx))
-                    .then(|| self.finding(q, r, ctx)),
+                _ => r.condition.is_true(ctx).then(|| self.finding(q, r, ctx)),
             };
             if let Some(f) = finding {
                 let index = q.index_of(&f.question).unwrap_or(usize::MAX);
@@ -319,20 +293,6 @@ impl Critic {
         }
         findings.sort_by_key(|(key, _)| *key);
         findings.into_iter().map(|(_, f)| f).collect()
-    }
-
-    /// Whether each rule's condition holds, for the rules of a batch that evaluates on `ctx`;
-    /// `None` for the others, which are evaluated alone.
-    fn batched(&self, ctx: &Value) -> Vec<Option<bool>> {
-        let mut out = vec![None; self.rules.len()];
-        for (start, batch) in &self.batches {
-            if let Some(results) = batch.eval(ctx) {
-                for (slot, fired) in out[*start..].iter_mut().zip(results) {
-                    *slot = Some(fired);
-                }
-            }
-        }
-        out
     }
 
     fn finding(&self, q: &Questionnaire, r: &Rule, ctx: &Value) -> Finding {
@@ -529,8 +489,7 @@ mod tests {
         let (mut checked, mut trusted) = (Critic::default(), Critic::default());
         let toml = include_str!("../questionnaires/ml-experiment.rules.toml");
         checked.add_pack(toml, Path::new("r"), &q).unwrap();
-        let json = include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.rules.json"));
-        trusted.add_trusted_pack(json, Path::new("r")).unwrap();
+        trusted.add_trusted_pack(toml, Path::new("r")).unwrap();
         assert_eq!(checked.rules.len(), trusted.rules.len());
         for (c, t) in checked.rules.iter().zip(&trusted.rules) {
             assert!(c.reads.get().is_some() && t.reads.get().is_none());

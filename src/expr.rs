@@ -10,14 +10,12 @@
 //! - `word_count(text)`: number of whitespace-separated words.
 //! - `x is empty`: undefined, none, an empty string or an empty list.
 
-use std::collections::{BTreeMap, HashSet};
-use std::sync::LazyLock;
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock};
 
-use crate::precompiled;
 use crate::source::Checks;
-use minijinja::machinery::{self, Instructions};
 use minijinja::value::{Rest, Value, ValueKind};
-use minijinja::{AutoEscape, Environment, Expression};
+use minijinja::{Environment, Expression};
 
 /// Names the helpers add; conditions may use them without them being questions.
 pub const HELPER_NAMES: &[&str] = &[
@@ -35,48 +33,66 @@ pub const HELPER_NAMES: &[&str] = &[
     "None",
 ];
 
-/// A compiled condition: by minijinja when it was read, or at build time (a built-in file's,
-/// [`crate::precompiled`]).
+/// A compiled condition.
 #[derive(Debug)]
-pub enum Condition {
-    Parsed(Expression<'static, 'static>),
-    Built(Instructions<'static>),
-}
+pub struct Condition(Expression<'static, 'static>);
 
 impl Condition {
     /// The condition's value on `ctx`, as minijinja's `Expression::eval` gives it.
     pub fn eval(&self, ctx: Value) -> Result<Value, minijinja::Error> {
-        match self {
-            Condition::Parsed(expr) => expr.eval(ctx),
-            Condition::Built(instructions) => {
-                let mut out = String::new();
-                let (value, _) = machinery::eval(
-                    &ENV,
-                    instructions,
-                    ctx,
-                    &BTreeMap::new(),
-                    &mut machinery::make_string_output(&mut out),
-                    AutoEscape::None,
-                )?;
-                Ok(value.unwrap_or_default())
-            }
-        }
+        self.0.eval(ctx)
     }
 
     /// The variables it reads, helpers included (minijinja's `undeclared_variables`).
     fn undeclared_variables(&self) -> HashSet<String> {
-        match self {
-            Condition::Parsed(expr) => expr.undeclared_variables(false),
-            Condition::Built(instructions) => ENV
-                .compile_expression(instructions.source())
-                .map(|e| e.undeclared_variables(false))
-                .unwrap_or_default(),
+        self.0.undeclared_variables(false)
+    }
+}
+
+/// A condition compiled when first needed: at once for a checked file (the checks compile
+/// it), on first use for a trusted (built-in) one.
+#[derive(Debug)]
+pub struct LazyCondition {
+    source: String,
+    compiled: OnceLock<Option<Condition>>,
+}
+
+impl LazyCondition {
+    pub fn compiled(source: &str, condition: Condition) -> LazyCondition {
+        LazyCondition {
+            source: source.to_string(),
+            compiled: OnceLock::from(Some(condition)),
         }
+    }
+
+    pub fn lazy(source: &str) -> LazyCondition {
+        LazyCondition {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled condition; `None` if it does not compile alone (a trusted file's never
+    /// fails to: the tests load them with every check).
+    pub fn get(&self) -> Option<&Condition> {
+        self.compiled
+            .get_or_init(|| compile_checked(&self.source, Checks::Trusted).ok())
+            .as_ref()
+    }
+
+    /// [`is_true`]; a condition that does not compile counts as false.
+    pub fn is_true(&self, ctx: &Value) -> bool {
+        self.get().is_some_and(|c| is_true(c, ctx))
+    }
+
+    /// The variables it reads, excluding the helpers ([`variables`]).
+    pub fn variables(&self) -> Vec<String> {
+        self.get().map(variables).unwrap_or_default()
     }
 }
 
 mod limits;
-pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_instructions, render_limited};
+pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_limited};
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // Lenient: an unanswered question is undefined, so `x == 'a'` and `'a' in x` are false,
@@ -198,13 +214,10 @@ pub fn compile(source: &str) -> Result<Condition, String> {
 pub fn compile_checked(source: &str, checks: Checks) -> Result<Condition, String> {
     match checks {
         Checks::All => compile(source),
-        Checks::Trusted => match precompiled::single(source) {
-            Some(built) => Ok(Condition::Built(built)),
-            None => ENV
-                .compile_expression_owned(source.to_string())
-                .map(Condition::Parsed)
-                .map_err(|e| describe_error(&e)),
-        },
+        Checks::Trusted => ENV
+            .compile_expression_owned(source.to_string())
+            .map(Condition)
+            .map_err(|e| describe_error(&e)),
     }
 }
 

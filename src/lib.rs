@@ -15,8 +15,6 @@
 //! What an embedding program or a test uses is re-exported here; the rest is crate-private.
 
 mod answer;
-pub mod arena;
-mod batch;
 mod bundle;
 pub mod cli;
 mod config;
@@ -35,7 +33,6 @@ mod placeholder;
 pub mod plain;
 mod plans;
 mod portfolio;
-mod precompiled;
 mod questionnaire;
 mod render;
 pub mod response;

@@ -14,8 +14,7 @@ use crate::questionnaire::{Kind, Questionnaire};
 use crate::source::{FileError, parse_toml};
 
 /// The built-in list's source.
-/// `questionnaires/placeholders.toml` as JSON (build.rs), what is parsed on start.
-const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/placeholders.json"));
+const BUILTIN_SOURCE: &str = include_str!("../questionnaires/placeholders.toml");
 
 /// Answers longer than this many words are never placeholders (and are not looked at further).
 const MAX_WORDS: usize = 20;
@@ -47,7 +46,7 @@ pub struct Placeholders {
 }
 
 static BUILTIN: LazyLock<Placeholders> = LazyLock::new(|| {
-    Placeholders::from_str(BUILTIN_JSON, Path::new("<built-in>/placeholders.toml"))
+    Placeholders::from_str(BUILTIN_SOURCE, Path::new("<built-in>/placeholders.toml"))
         .expect("the built-in placeholder list is valid")
 });
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AnswerContext, Answers, Row};
-use crate::batch::{ConditionBatch, InOrder, LazyCondition};
 use crate::expr;
+use crate::expr::LazyCondition;
 use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
 mod check;
@@ -300,8 +300,6 @@ pub struct Questionnaire {
     /// Shared with the doc's `question_ids`, which a render would otherwise copy.
     by_id: Arc<HashMap<String, usize>>,
     conditions: Vec<Option<LazyCondition>>,
-    /// A trusted file's conditions as one expression (`true` for a question without one).
-    batch: Option<ConditionBatch>,
 }
 
 impl Questionnaire {
@@ -387,12 +385,10 @@ impl Questionnaire {
     pub fn visibility_in(&self, ctx: &std::sync::Arc<AnswerContext>) -> Vec<bool> {
         let mut visible = vec![true; self.len()];
         let value = minijinja::Value::from_dyn_object(ctx.clone());
-        let mut in_order = InOrder::new(self.batch.as_ref(), &value);
         for (i, cond) in self.conditions.iter().enumerate() {
             let Some(cond) = cond else { continue };
-            if !in_order.is_true(i, cond, &value) {
+            if !cond.is_true(&value) {
                 visible[i] = false;
-                in_order.hide(&self.question(i).id, &value);
                 ctx.hide(&self.question(i).id);
             }
         }
@@ -506,10 +502,6 @@ fn build(
         }
     }
 
-    let when = |&(s, q): &(usize, usize)| file.sections[s].questions[q].when.as_deref();
-    let batch = (!all)
-        .then(|| ConditionBatch::compile(order.iter().map(|at| when(at).unwrap_or("true"))))
-        .flatten();
     let mut conditions = Vec::with_capacity(order.len());
     for (i, &(s, q)) in order.iter().enumerate() {
         let question = &file.sections[s].questions[q];
@@ -517,8 +509,8 @@ fn build(
             conditions.push(None);
             continue;
         };
-        if batch.is_some() {
-            // Compiled alone when first evaluated alone.
+        if !all {
+            // A trusted file's: compiled when first evaluated.
             conditions.push(Some(LazyCondition::lazy(when)));
             continue;
         }
@@ -582,7 +574,6 @@ fn build(
         order,
         by_id: Arc::new(by_id),
         conditions,
-        batch,
     };
     if all {
         problems.extend(upgrades::problems_in(&questionnaire, checks));

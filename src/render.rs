@@ -15,9 +15,6 @@ use crate::session::{Session, answers_hash};
 
 mod values;
 
-#[cfg(test)]
-mod compiled_tests;
-
 use values::{DocColumn, DocQuestion, QuestionIds};
 
 pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../templates/design-doc.md.j2");
@@ -172,33 +169,6 @@ struct OpenQuestion<'a> {
     prompt: &'a str,
     section: &'a str,
     section_title: &'a str,
-}
-
-/// A built-in template as compiled when kickoff was built (`precompiled::template`), with the
-/// environment it renders in.
-struct Ready {
-    env: Environment<'static>,
-    template: crate::precompiled::Template,
-}
-
-/// The built-in template `name`, made ready once and only when it is used; `None` if the build
-/// could not compile it (then each render compiles it, as it does any other template). Its
-/// nesting is not checked here: `built_in_templates_pass_the_nesting_check`.
-fn builtin_ready(name: &str) -> Option<&'static Ready> {
-    type Slot = std::sync::OnceLock<Option<Ready>>;
-    static SLOTS: [Slot; 2] = [Slot::new(), Slot::new()];
-    let slot = ["design-doc", "brief"].iter().position(|n| *n == name)?;
-    SLOTS[slot]
-        .get_or_init(|| {
-            let (origin, source) = builtin_template(name)?;
-            let template = crate::precompiled::template(origin, source)?;
-            let mut env = environment();
-            // Ours, and its loops are bounded by the answers: counting its steps would cost a
-            // tenth of the render. The output's size limit still holds.
-            env.set_fuel(None);
-            Some(Ready { env, template })
-        })
-        .as_ref()
 }
 
 /// The doc's environment: the answer filters and the condition helpers.
@@ -419,28 +389,13 @@ fn render_measured(
         },
         message: f.message,
     };
-    // A built-in template, unchanged, runs as the build compiled it; another is checked and
-    // compiled on each call.
-    let ready = origin
-        .strip_prefix("<built-in>/")
-        .and_then(|o| o.strip_suffix(".md.j2"))
-        .filter(|name| builtin_template(name).is_some_and(|(_, s)| s == source))
-        .and_then(builtin_ready);
-    let (mut out, fuel) = match ready {
-        Some(Ready { env, template: t }) => {
-            crate::expr::render_instructions(env, &t.instructions, t.size_hint, ctx, DOC_LIMITS)
-        }
-        None => {
-            crate::expr::check_template_nesting(source).map_err(|message| RenderError {
-                origin: origin.to_string(),
-                message,
-            })?;
-            let env = environment();
-            let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
-            crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS)
-        }
-    }
-    .map_err(err)?;
+    crate::expr::check_template_nesting(source).map_err(|message| RenderError {
+        origin: origin.to_string(),
+        message,
+    })?;
+    let env = environment();
+    let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
+    let (mut out, fuel) = crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS).map_err(err)?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -450,19 +405,6 @@ fn render_measured(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What lets the built-in templates compile without [`crate::expr::check_template_nesting`].
-    #[test]
-    fn built_in_templates_pass_the_nesting_check() {
-        for name in ["design-doc", "brief"] {
-            let (_, source) = builtin_template(name).unwrap();
-            crate::expr::check_template_nesting(source).unwrap();
-            assert!(
-                builtin_ready(name).is_some(),
-                "{name} was compiled when kickoff was built"
-            );
-        }
-    }
 
     /// The limits leave the built-in template ample room on the examples, the biggest included.
     #[test]

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::batch::{ConditionBatch, LazyCondition};
 use crate::expr;
+use crate::expr::LazyCondition;
 use crate::questionnaire::Questionnaire;
 use crate::source::{Checks, FileError, IdSpan, Lines, Problem, parse_toml};
 
@@ -48,8 +48,6 @@ struct Test {
     manual: LazyCondition,
     /// The answers both conditions read (worked out when first needed for a trusted file).
     reads: OnceLock<Vec<String>>,
-    /// Where the test is in the file: its conditions are items `2n` and `2n + 1` of the batch.
-    n: usize,
 }
 
 impl Test {
@@ -65,9 +63,6 @@ impl Test {
 #[derive(Debug)]
 pub struct Scorecard {
     tests: Vec<Test>,
-    /// A trusted file's conditions as one expression (automated, manual, test by test): what
-    /// a full review evaluates.
-    batch: Option<ConditionBatch>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -114,12 +109,6 @@ impl Scorecard {
         let mut problems = Vec::new();
         let mut tests = Vec::new();
         let lines = Lines::<ScoreLines>::new(source);
-        let batch = (!all)
-            .then(|| {
-                let conditions = file.tests.iter();
-                ConditionBatch::compile(conditions.flat_map(|t| [&*t.automated, &*t.manual]))
-            })
-            .flatten();
         for (n, def) in file.tests.into_iter().enumerate() {
             let mut problem = |message: String| {
                 problems.push(Problem {
@@ -144,10 +133,10 @@ impl Scorecard {
                     ));
                 }
             }
-            let mut compile = |what: &str, src: &str| match batch {
-                // Compiled alone when first evaluated alone.
-                Some(_) => Some((LazyCondition::lazy(src), None)),
-                None => match expr::compile_checked(src, checks) {
+            let mut compile = |what: &str, src: &str| match all {
+                // A trusted file's: compiled when first evaluated.
+                false => Some((LazyCondition::lazy(src), None)),
+                true => match expr::compile_checked(src, checks) {
                     Ok(c) => {
                         let vars = all.then(|| expr::variables(&c));
                         for name in vars.iter().flatten().filter(|n| q.get(n).is_none()) {
@@ -181,7 +170,6 @@ impl Scorecard {
                     section,
                     automated,
                     manual,
-                    n,
                 });
             }
         }
@@ -191,7 +179,7 @@ impl Scorecard {
                 problems,
             });
         }
-        Ok(Scorecard { tests, batch })
+        Ok(Scorecard { tests })
     }
 
     pub fn len(&self) -> usize {
@@ -231,20 +219,14 @@ impl Scorecard {
                 tests: Vec::new(),
             })
             .collect();
-        // A full review evaluates the batch; one after a change, the tests it reaches alone.
-        let batched = match previous {
-            None => self.batch.as_ref().and_then(|b| b.eval(ctx)),
-            Some(_) => None,
-        };
-        let batched = batched.as_deref();
         for t in &self.tests {
             let unchanged =
                 previous.is_some_and(|(_, changed)| !t.reads().iter().any(|v| changed.contains(v)));
             let score = if let Some(s) = before(&t.id).filter(|_| unchanged) {
                 s
-            } else if batched.map_or_else(|| t.automated.is_true(ctx), |b| b[2 * t.n]) {
+            } else if t.automated.is_true(ctx) {
                 1.0
-            } else if batched.map_or_else(|| t.manual.is_true(ctx), |b| b[2 * t.n + 1]) {
+            } else if t.manual.is_true(ctx) {
                 0.5
             } else {
                 0.0
@@ -294,9 +276,8 @@ mod tests {
         let q = Questionnaire::from_str(q, Path::new("q")).unwrap();
         let toml = include_str!("../questionnaires/ml-experiment.score.toml");
         let checked = Scorecard::from_str(toml, Path::new("s"), &q).unwrap();
-        let json = include_str!(concat!(env!("OUT_DIR"), "/ml-experiment.score.json"));
         let trusted =
-            Scorecard::from_str_checked(json, Path::new("s"), &q, Checks::Trusted).unwrap();
+            Scorecard::from_str_checked(toml, Path::new("s"), &q, Checks::Trusted).unwrap();
         assert_eq!(checked.len(), trusted.len());
         for (c, t) in checked.tests.iter().zip(&trusted.tests) {
             assert!(c.reads.get().is_some() && t.reads.get().is_none());

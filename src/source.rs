@@ -103,21 +103,11 @@ pub fn read(path: &Path) -> Result<String, FileError> {
 /// The largest file kickoff reads.
 const MAX_FILE: u64 = 64 * 1024 * 1024;
 
-/// Parses TOML into `T`, turning toml's byte span into a line and column. The built-in files
-/// come as JSON (converted by build.rs, it parses faster): a TOML document never starts with
-/// `{`, so the first character tells them apart.
+/// Parses TOML into `T`, turning toml's byte span into a line and column.
 pub fn parse_toml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<T, FileError> {
     if source.trim().is_empty() {
         return Err(FileError::Empty {
             path: path.to_path_buf(),
-        });
-    }
-    if source.starts_with('{') {
-        return serde_json::from_str(source).map_err(|e| FileError::Syntax {
-            path: path.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
         });
     }
     toml::from_str(source).map_err(|e| {

@@ -1,9 +1,8 @@
 //! What one render of a template may cost, and rendering within it: a work budget (fuel)
 //! and a size limit on the output.
 
-use minijinja::machinery::{self, Instructions};
 use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, ErrorKind, Template};
+use minijinja::{ErrorKind, Template};
 
 use super::describe_error;
 
@@ -62,28 +61,6 @@ pub fn render_limited(
     match result {
         _ if out.over => Err(over_size(limits)),
         Ok(fuel) => Ok((text(out.bytes), fuel)),
-        Err(e) => Err(failure(e, limits)),
-    }
-}
-
-/// [`render_limited`] for a template's instructions (a built-in template compiled when kickoff
-/// was built, `precompiled::template`), with no auto-escaping, as a markdown template has.
-/// The output's size is checked once it is written.
-pub fn render_instructions(
-    env: &Environment<'static>,
-    instructions: &Instructions<'static>,
-    size_hint: usize,
-    ctx: Value,
-    limits: Limits,
-) -> Result<(String, u64), RenderFailure> {
-    let mut text = String::with_capacity(size_hint.min(limits.output));
-    let blocks = Default::default();
-    let mut out = machinery::make_string_output(&mut text);
-    let result = machinery::eval(env, instructions, ctx, &blocks, &mut out, AutoEscape::None)
-        .map(|(_, state)| state.fuel_levels().map_or(0, |(used, _)| used));
-    match result {
-        Ok(_) if text.len() > limits.output => Err(over_size(limits)),
-        Ok(fuel) => Ok((text, fuel)),
         Err(e) => Err(failure(e, limits)),
     }
 }
