@@ -15,7 +15,7 @@ fi
 echo "== cargo test"
 # tmux is installed above: its end-to-end tests must run, not skip.
 export KICKOFF_REQUIRE_TMUX=1
-cargo test --all-targets
+cargo test --workspace --all-targets
 
 if [ "${KICKOFF_SKIP_PRE_COMMIT:-0}" != 1 ]; then
   echo "== the pre-commit hook through pre-commit try-repo (it builds kickoff)"

@@ -1,0 +1,539 @@
+//! The offline critic: rules over the answers, loaded from TOML rule packs. Runs in
+//! microseconds, so the TUI runs it on every key press.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{AnswerContext, Answers};
+use crate::expr;
+use crate::expr::LazyCondition;
+use crate::placeholder::Placeholders;
+use crate::questionnaire::Questionnaire;
+use crate::response::FindingResponse;
+use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
+use minijinja::Value;
+
+mod checks;
+use checks::{
+    message_line, message_variables, pack_problems, render_message, rule_problems,
+    supersede_problems,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Blocker,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Blocker => "blocker",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    questionnaire: String,
+    /// Phrases added to the shared placeholder list (see `placeholder`).
+    #[serde(default)]
+    placeholders: Vec<String>,
+    #[serde(default)]
+    rules: Vec<RuleDef>,
+}
+
+/// Where the pack's parts are defined, for error lines.
+#[derive(Deserialize)]
+struct RuleLines {
+    questionnaire: toml::Spanned<String>,
+    #[serde(default)]
+    rules: Vec<IdSpan>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub severity: Severity,
+    pub questions: Vec<String>,
+    pub when: String,
+    pub message: String,
+    #[serde(default)]
+    pub reference: String,
+    /// Rules this one stands for when both fire: one flaw, one finding (this one's message
+    /// carries the whole advice).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    #[serde(default)]
+    pub cases: Vec<Case>,
+}
+
+/// An answer set in which a rule must (or must not) fire.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub fires: bool,
+    #[serde(default)]
+    pub answers: Answers,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub def: RuleDef,
+    /// The file the rule came from, for messages.
+    pub origin: PathBuf,
+    condition: LazyCondition,
+    /// Every answer the rule reads (condition and message): a rule whose answers did not
+    /// change keeps its last result. Worked out when first needed for a trusted pack.
+    reads: OnceLock<Vec<String>>,
+}
+
+impl Rule {
+    fn reads(&self) -> &[String] {
+        self.reads.get_or_init(|| {
+            let mut reads = self.condition.variables();
+            reads.extend(message_variables(self.def.message.trim()));
+            reads
+        })
+    }
+
+    fn reads_any(&self, changed: &HashSet<String>) -> bool {
+        self.reads().iter().any(|v| changed.contains(v))
+    }
+}
+
+/// One thing the critic found: stable fields, documented in the README (`check --format json`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    /// The question the finding points at.
+    pub question: String,
+    /// All the questions the rule reads (the first is `question`).
+    pub questions: Vec<String>,
+    pub section: String,
+    pub message: String,
+    pub reference: String,
+    /// The team's response to it, if any (set from the session by `response::attach`).
+    pub response: Option<FindingResponse>,
+}
+
+/// How findings are sorted: severity (highest first), question index, rule index.
+type Order = (std::cmp::Reverse<Severity>, usize, usize);
+
+/// All loaded rules, for one questionnaire.
+#[derive(Debug, Default)]
+pub struct Critic {
+    pub rules: Vec<Rule>,
+    /// What counts as a placeholder answer: the built-in list and the packs' phrases.
+    pub placeholders: Placeholders,
+}
+
+impl Critic {
+    /// Adds a rule pack, checked against the questionnaire. Rule ids must be unique across packs.
+    pub fn add_pack(
+        &mut self,
+        source: &str,
+        path: &Path,
+        q: &Questionnaire,
+    ) -> Result<(), FileError> {
+        let file: RuleFile = parse_toml(source, path)?;
+        let mut problems = Vec::new();
+        let lines = Lines::<RuleLines>::new(source);
+        pack_problems(&file, q, &lines, &mut problems);
+        let mut problem = |n: usize, id: &str, message: String| {
+            problems.push(rule_problem(&lines, n, id, message));
+        };
+        let mut ids: HashSet<String> = self.rules.iter().map(|r| r.def.id.clone()).collect();
+        let mut rules = Vec::new();
+        for (n, def) in file.rules.into_iter().enumerate() {
+            let (messages, message_reads) = rule_problems(&def, q, &mut ids);
+            for message in messages {
+                problem(n, &def.id, message);
+            }
+            match expr::compile(&def.when) {
+                Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
+                Ok(condition) => {
+                    let mut reads = expr::variables(&condition);
+                    for name in reads.iter().filter(|v| q.get(v).is_none()) {
+                        let message = format!("`when` names `{name}`, which is not a question");
+                        problem(n, &def.id, message);
+                    }
+                    reads.extend(message_reads);
+                    rules.push(Rule {
+                        condition: LazyCondition::compiled(&def.when, condition),
+                        def,
+                        origin: path.to_path_buf(),
+                        reads: OnceLock::from(reads),
+                    });
+                }
+            }
+        }
+        for (n, id, message) in supersede_problems(&self.rules, &rules) {
+            problem(n, &id, message);
+        }
+        self.extend(path, problems, rules, &file.placeholders)
+    }
+
+    /// Adds a trusted rule pack (a built-in one, which the tests hold to every check of
+    /// [`Critic::add_pack`]): its conditions are compiled, nothing is checked, and what each
+    /// rule reads is worked out when first asked for. It needs no questionnaire, so it can
+    /// load beside it.
+    pub fn add_trusted_pack(&mut self, source: &str, path: &Path) -> Result<(), FileError> {
+        let file: RuleFile = parse_toml(source, path)?;
+        let rules = file
+            .rules
+            .into_iter()
+            .map(|def| Rule {
+                condition: LazyCondition::lazy(&def.when),
+                def,
+                origin: path.to_path_buf(),
+                reads: OnceLock::new(),
+            })
+            .collect();
+        self.extend(path, Vec::new(), rules, &file.placeholders)
+    }
+
+    /// Takes a loaded pack's rules and phrases in, unless it had problems.
+    fn extend(
+        &mut self,
+        path: &Path,
+        problems: Vec<Problem>,
+        rules: Vec<Rule>,
+        placeholders: &[String],
+    ) -> Result<(), FileError> {
+        if !problems.is_empty() {
+            return Err(FileError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
+        }
+        self.rules.extend(rules);
+        self.placeholders.add_phrases(placeholders);
+        Ok(())
+    }
+
+    /// Runs every rule on the answers. Findings come sorted: blockers first, then by the order
+    /// of their questions in the questionnaire; a finding another one supersedes is left out.
+    pub fn run(&self, q: &Questionnaire, answers: &Answers) -> Vec<Finding> {
+        let (answers, _) = self.placeholders.strip(q, answers);
+        let ctx = AnswerContext::new(&answers);
+        q.visibility_in(&ctx);
+        self.shown(&self.run_after(q, &Value::from_dyn_object(ctx), None))
+    }
+
+    /// The findings to show: those no other fired finding supersedes.
+    pub fn shown(&self, fired: &[Finding]) -> Vec<Finding> {
+        let hidden: HashSet<&str> = fired
+            .iter()
+            .filter_map(|f| self.rule(&f.rule))
+            .flat_map(|r| r.def.supersedes.iter().map(String::as_str))
+            .collect();
+        fired
+            .iter()
+            .filter(|f| !hidden.contains(f.rule.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.def.id == id)
+    }
+
+    /// Whether rule `id`'s condition holds on `ctx`; `None` for an unknown rule.
+    pub fn fires(&self, id: &str, ctx: &Value) -> Option<bool> {
+        self.rule(id).map(|r| r.condition.is_true(ctx))
+    }
+
+    /// Every question a rule reads (its `questions`, condition and message), sorted: what a
+    /// response to its finding is about.
+    pub fn inputs(&self, id: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .rule(id)
+            .map(|r| r.def.questions.iter().chain(r.reads()).cloned().collect())
+            .unwrap_or_default();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Runs every rule on a context whose hidden questions are already taken out, and returns
+    /// every finding that fired (superseded ones included: see [`Critic::shown`]). With
+    /// `previous` (all that fired before), rules that read none of the `changed` answers keep
+    /// their earlier finding: after one answer changes, only the rules that read it run again.
+    pub fn run_after(
+        &self,
+        q: &Questionnaire,
+        ctx: &Value,
+        previous: Option<(&[Finding], &HashSet<String>)>,
+    ) -> Vec<Finding> {
+        // (severity, question index, rule index): blockers first, then in questionnaire order,
+        // then in the order of the packs.
+        let mut findings: Vec<(Order, Finding)> = Vec::new();
+        for (n, r) in self.rules.iter().enumerate() {
+            let finding = match previous {
+                Some((before, changed)) if !r.reads_any(changed) => {
+                    before.iter().find(|f| f.rule == r.def.id).cloned()
+                }
+                _ => r.condition.is_true(ctx).then(|| self.finding(q, r, ctx)),
+            };
+            if let Some(f) = finding {
+                let index = q.index_of(&f.question).unwrap_or(usize::MAX);
+                findings.push(((std::cmp::Reverse(f.severity), index, n), f));
+            }
+        }
+        findings.sort_by_key(|(key, _)| *key);
+        findings.into_iter().map(|(_, f)| f).collect()
+    }
+
+    fn finding(&self, q: &Questionnaire, r: &Rule, ctx: &Value) -> Finding {
+        let question = r.def.questions[0].clone();
+        let section = q
+            .index_of(&question)
+            .map(|i| q.sections[q.section_of(i)].id.clone())
+            .unwrap_or_default();
+        Finding {
+            rule: r.def.id.clone(),
+            severity: r.def.severity,
+            question,
+            questions: r.def.questions.clone(),
+            section,
+            message: render_message(r.def.message.trim(), ctx).unwrap_or_else(|f| {
+                format!(
+                    "[rule `{}` in {}: the message could not be rendered{}: {}]",
+                    r.def.id,
+                    r.origin.display(),
+                    message_line(r.def.message.trim(), f.line),
+                    f.message
+                )
+            }),
+            reference: r.def.reference.clone(),
+            response: None,
+        }
+    }
+
+    /// Runs each rule's own cases; returns a description of every case that went wrong.
+    pub fn run_cases(&self, q: &Questionnaire) -> Vec<String> {
+        let mut failures = Vec::new();
+        for rule in &self.rules {
+            for (n, case) in rule.def.cases.iter().enumerate() {
+                let (answers, _) = self.placeholders.strip(q, &case.answers);
+                let ctx = AnswerContext::new(&answers);
+                q.visibility_in(&ctx);
+                let ctx = Value::from_dyn_object(ctx);
+                let fired = rule.condition.is_true(&ctx);
+                // A message that fails only on real answers (an unknown method, a division by
+                // zero) would show as an error in the finding: the case is where it shows first.
+                if fired && let Err(e) = render_message(&rule.def.message, &ctx) {
+                    failures.push(format!(
+                        "{}: rule `{}` case {}: the message cannot be rendered: {}",
+                        rule.origin.display(),
+                        rule.def.id,
+                        n + 1,
+                        e.message
+                    ));
+                }
+                if fired != case.fires {
+                    failures.push(format!(
+                        "{}: rule `{}` case {}: expected it to {}, it {}",
+                        rule.origin.display(),
+                        rule.def.id,
+                        n + 1,
+                        if case.fires { "fire" } else { "stay quiet" },
+                        if fired { "fired" } else { "did not fire" },
+                    ));
+                }
+            }
+        }
+        failures
+    }
+}
+
+/// A problem of the `n`th rule of a pack, `id`, at its line.
+fn rule_problem(lines: &Lines<'_, RuleLines>, n: usize, id: &str, message: String) -> Problem {
+    Problem {
+        line: lines.of(|l| l.rules.get(n).map(|r| &r.id)),
+        question: None,
+        subject: format!("rule `{id}`"),
+        message,
+    }
+}
+
+/// Counts of findings by severity.
+pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
+    let mut out = BTreeMap::new();
+    for f in findings {
+        *out.entry(f.severity).or_insert(0) += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checks::check_message;
+    use super::*;
+
+    const Q: &str = "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\n\
+                     title = \"S\"\n[[sections.questions]]\nid = \"x\"\nkind = \"yes_no\"\n\
+                     prompt = \"X?\"\n";
+
+    /// A pack of rules `(id, supersedes)` that all fire when `x` is true.
+    fn pack(rules: &[(&str, &[&str])]) -> String {
+        let mut out = String::from("questionnaire = \"q\"\n");
+        for (id, supersedes) in rules {
+            out.push_str(&format!(
+                "\n[[rules]]\nid = \"{id}\"\nseverity = \"warning\"\nquestions = [\"x\"]\n\
+                 when = \"x\"\nmessage = \"{id} fired\"\nsupersedes = {supersedes:?}\n"
+            ));
+        }
+        out
+    }
+
+    fn load(packs: &[String]) -> Result<Critic, String> {
+        let q = Questionnaire::from_str(Q, Path::new("q.toml")).unwrap();
+        let mut critic = Critic::default();
+        for (n, p) in packs.iter().enumerate() {
+            critic
+                .add_pack(p, Path::new(&format!("pack{n}.toml")), &q)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(critic)
+    }
+
+    #[test]
+    fn a_superseded_finding_is_left_out_only_when_the_other_fires() {
+        let critic = load(&[pack(&[("wide", &["narrow"]), ("narrow", &[])])]).unwrap();
+        let q = Questionnaire::from_str(Q, Path::new("q.toml")).unwrap();
+        let yes: Answers = [("x".to_string(), crate::Answer::Bool(true))].into();
+        let shown: Vec<String> = critic.run(&q, &yes).into_iter().map(|f| f.rule).collect();
+        assert_eq!(shown, ["wide"]);
+        let fired = |ids: &[&str]| -> Vec<Finding> {
+            ids.iter()
+                .map(|id| Finding {
+                    rule: id.to_string(),
+                    severity: Severity::Warning,
+                    question: "x".into(),
+                    questions: vec!["x".into()],
+                    section: "s".into(),
+                    message: String::new(),
+                    reference: String::new(),
+                    response: None,
+                })
+                .collect()
+        };
+        let rules = |f: Vec<Finding>| f.into_iter().map(|f| f.rule).collect::<Vec<_>>();
+        assert_eq!(rules(critic.shown(&fired(&["narrow"]))), ["narrow"]);
+        assert_eq!(rules(critic.shown(&fired(&["wide", "narrow"]))), ["wide"]);
+    }
+
+    #[test]
+    fn supersedes_is_checked_at_load() {
+        let err = load(&[pack(&[("a", &["nosuch"])])]).unwrap_err();
+        assert!(
+            err.contains("rule `a`: `supersedes` names `nosuch`, which is not a rule"),
+            "{err}"
+        );
+        let err = load(&[pack(&[("a", &["a"])])]).unwrap_err();
+        assert!(
+            err.contains("rule `a`: `supersedes` names the rule itself"),
+            "{err}"
+        );
+        let err = load(&[pack(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"])])]).unwrap_err();
+        for id in ["a", "b", "c"] {
+            assert!(
+                err.contains(&format!("rule `{id}`: `supersedes` goes round in a cycle")),
+                "{err}"
+            );
+        }
+        assert!(err.contains("pack0.toml:"), "the line is named: {err}");
+        // A team's pack may stand for a built-in rule; not the other way round (it loads first).
+        assert!(load(&[pack(&[("built_in", &[])]), pack(&[("team", &["built_in"])])]).is_ok());
+        let err = load(&[pack(&[("built_in", &["team"])]), pack(&[("team", &[])])]).unwrap_err();
+        assert!(err.contains("`team`, which is not a rule"), "{err}");
+    }
+
+    #[test]
+    fn messages_are_checked_at_load() {
+        assert!(check_message(&"{{ ".repeat(3000)).is_err());
+        let err = check_message("{{ task | nosuchfilter }}").unwrap_err();
+        assert!(err.starts_with("does not compile") && err.contains("unknown filter"));
+        assert_eq!(
+            check_message("Rate {{ positive_rate }}").unwrap(),
+            ["positive_rate"]
+        );
+        let loops = "{% for x in items %}{{ loop.index }} {{ x }}{% endfor %}{{ range(3) | list }}";
+        assert_eq!(check_message(loops).unwrap(), ["items"]);
+        let err = check_message(
+            "a\n{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+        );
+        assert!(
+            err.unwrap_err()
+                .contains("(line 2 of the message): it went over the work limit")
+        );
+    }
+
+    /// A trusted pack works out what each rule reads when asked: the same as a checked one.
+    #[test]
+    fn trusted_rules_read_what_checked_ones_do() {
+        let q = include_str!("../../questionnaires/ml-experiment.toml");
+        let q = Questionnaire::from_str(q, Path::new("q")).unwrap();
+        let (mut checked, mut trusted) = (Critic::default(), Critic::default());
+        let toml = include_str!("../../questionnaires/ml-experiment.rules.toml");
+        checked.add_pack(toml, Path::new("r"), &q).unwrap();
+        trusted.add_trusted_pack(toml, Path::new("r")).unwrap();
+        assert_eq!(checked.rules.len(), trusted.rules.len());
+        for (c, t) in checked.rules.iter().zip(&trusted.rules) {
+            assert!(c.reads.get().is_some() && t.reads.get().is_none());
+            assert_eq!(c.reads(), t.reads(), "{}", c.def.id);
+        }
+    }
+
+    /// The message limits leave the built-in rules ample room on the examples: the most any
+    /// finding's message (or condition, rendered as a template) uses.
+    #[test]
+    fn the_built_in_rules_use_a_small_part_of_the_limits() {
+        let bundle = crate::Bundle::builtin("ml-experiment").unwrap().unwrap();
+        let q = &bundle.questionnaire;
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+        for path in std::fs::read_dir(examples)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+        {
+            let name = path.file_stem().unwrap().to_string_lossy();
+            let session = crate::Session::load(&path).unwrap();
+            let ctx = AnswerContext::new(&session.answers);
+            q.visibility_in(&ctx);
+            let ctx = Value::from_dyn_object(ctx);
+            let (mut message_fuel, mut condition_fuel, mut bytes) = (0, 0, 0);
+            for r in &bundle.critic.rules {
+                let env = expr::environment();
+                // A condition that fails to evaluate counts as false; it is not measured.
+                let run = |source: &str| {
+                    let t = env.template_from_str(source).unwrap();
+                    expr::render_limited(&t, ctx.clone(), expr::MESSAGE_LIMITS).ok()
+                };
+                let when = run(&format!("{{{{ {} }}}}", r.def.when));
+                condition_fuel = condition_fuel.max(when.map_or(0, |w| w.1));
+                if r.condition.is_true(&ctx) {
+                    let (text, fuel) = run(r.def.message.trim()).expect("a finding's message");
+                    message_fuel = message_fuel.max(fuel);
+                    bytes = bytes.max(text.len());
+                }
+            }
+            eprintln!(
+                "{name}: messages {message_fuel} fuel, {bytes} bytes; conditions {condition_fuel} fuel"
+            );
+            assert!(message_fuel.max(condition_fuel) * 50 < expr::MESSAGE_LIMITS.fuel);
+            assert!(bytes * 50 < expr::MESSAGE_LIMITS.output);
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The expression language shared by `when` conditions, rule conditions and templates:
+//! minijinja, with a few helpers that make conditions on free text robust.
+//!
+//! Helpers (usable in any condition or template):
+//! - `answered(x)`: the answer exists and is not empty.
+//! - `mentions(text, "word", ...)`: case-insensitive, whole-word match of any of the words
+//!   (a word may be a phrase; `text` may be a list, then any item counts, or the rows of a
+//!   records answer, then any text or number cell counts).
+//! - `has_number(text)`: the text contains a digit.
+//! - `word_count(text)`: number of whitespace-separated words.
+//! - `x is empty`: undefined, none, an empty string or an empty list.
+
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock};
+
+use crate::source::Checks;
+use minijinja::value::{Rest, Value, ValueKind};
+use minijinja::{Environment, Expression};
+
+/// Names the helpers add; conditions may use them without them being questions.
+pub const HELPER_NAMES: &[&str] = &[
+    "answered",
+    "mentions",
+    "has_number",
+    "has_figure",
+    "figure_count",
+    "word_count",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+];
+
+/// A compiled condition.
+#[derive(Debug)]
+pub struct Condition(Expression<'static, 'static>);
+
+impl Condition {
+    /// The condition's value on `ctx`, as minijinja's `Expression::eval` gives it.
+    pub fn eval(&self, ctx: Value) -> Result<Value, minijinja::Error> {
+        self.0.eval(ctx)
+    }
+
+    /// The variables it reads, helpers included (minijinja's `undeclared_variables`).
+    fn undeclared_variables(&self) -> HashSet<String> {
+        self.0.undeclared_variables(false)
+    }
+}
+
+/// A condition compiled when first needed: at once for a checked file (the checks compile
+/// it), on first use for a trusted (built-in) one.
+#[derive(Debug)]
+pub struct LazyCondition {
+    source: String,
+    compiled: OnceLock<Option<Condition>>,
+}
+
+impl LazyCondition {
+    pub fn compiled(source: &str, condition: Condition) -> LazyCondition {
+        LazyCondition {
+            source: source.to_string(),
+            compiled: OnceLock::from(Some(condition)),
+        }
+    }
+
+    pub fn lazy(source: &str) -> LazyCondition {
+        LazyCondition {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled condition; `None` if it does not compile alone (a trusted file's never
+    /// fails to: the tests load them with every check).
+    pub fn get(&self) -> Option<&Condition> {
+        self.compiled
+            .get_or_init(|| compile_checked(&self.source, Checks::Trusted).ok())
+            .as_ref()
+    }
+
+    /// [`is_true`]; a condition that does not compile counts as false.
+    pub fn is_true(&self, ctx: &Value) -> bool {
+        self.get().is_some_and(|c| is_true(c, ctx))
+    }
+
+    /// The variables it reads, excluding the helpers ([`variables`]).
+    pub fn variables(&self) -> Vec<String> {
+        self.get().map(variables).unwrap_or_default()
+    }
+}
+
+mod limits;
+pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_limited};
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    // Lenient: an unanswered question is undefined, so `x == 'a'` and `'a' in x` are false,
+    // `x != 'a'` and `not x` are true. Only `x < 1` would be true too, which is why
+    // `compile` rejects an ordering comparison that is not guarded.
+    let mut env = Environment::new();
+    register_helpers(&mut env);
+    env
+});
+
+/// Rule messages may loop, so they run on a budget; conditions are single expressions (no
+/// loops), evaluated on every key press, and are spared the cost of counting it.
+static MESSAGE_ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = ENV.clone();
+    env.set_fuel(Some(MESSAGE_LIMITS.fuel));
+    env
+});
+
+/// The environment of rule messages (with the work budget of [`MESSAGE_LIMITS`]).
+pub fn environment() -> &'static Environment<'static> {
+    &MESSAGE_ENV
+}
+
+/// Whether `name` is a helper or one of minijinja's own functions (`range`, `dict`...): a name
+/// a template may use without it being a question.
+pub fn is_builtin_name(name: &str) -> bool {
+    HELPER_NAMES.contains(&name) || ENV.globals().any(|(g, _)| g == name)
+}
+
+static ORDER_LEFT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b([a-z][a-z0-9_]*)\s*(<=|<|>=|>)\s*[-+]?[0-9.]").expect("valid")
+});
+static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"[0-9.]\s*(<=|<|>=|>)\s*([a-z][a-z0-9_]*)\b").expect("valid")
+});
+
+/// An ordering comparison with a variable that may be unanswered must be guarded, because an
+/// undefined value sorts below every number (`x < 0.1` would be true for an unanswered `x`).
+/// The result of a filter (`rows | length > 2`) is no answer, and needs no guard.
+fn unguarded_order(source: &str) -> Option<String> {
+    let is_filter = |at: usize| source[..at].trim_end().ends_with('|');
+    let vars = ORDER_LEFT
+        .captures_iter(source)
+        .filter(|c| !c.get(1).is_some_and(|m| is_filter(m.start())))
+        .map(|c| c[1].to_string())
+        .chain(ORDER_RIGHT.captures_iter(source).map(|c| c[2].to_string()));
+    for var in vars {
+        if HELPER_NAMES.contains(&var.as_str()) || var == "word_count" {
+            continue;
+        }
+        let guarded = source.contains(&format!("answered({var})"))
+            || source.contains(&format!("{var} is number"))
+            || source.contains(&format!("{var} is defined"));
+        if !guarded {
+            return Some(format!(
+                "`{var}` is compared with a number but may be unanswered (then it counts as lower than any number); write `answered({var}) and ...` or `{var} is number and ...`"
+            ));
+        }
+    }
+    None
+}
+
+/// Adds the helper functions and tests to an environment (the template environment uses
+/// them too).
+pub fn register_helpers(env: &mut Environment<'_>) {
+    env.add_function("answered", |v: Value| is_answered(&v));
+    env.add_filter("grouped", crate::answer::format_grouped);
+    env.add_function("mentions", mentions);
+    env.add_function("has_number", |v: Value| {
+        text_of(&v).chars().any(|c| c.is_ascii_digit())
+    });
+    env.add_function("word_count", |v: Value| {
+        text_of(&v).split_whitespace().count()
+    });
+    env.add_test("empty", |v: Value| !is_answered(&v));
+    // `x is mentioning('a', 'b*')`, and so `rows | selectattr('name', 'mentioning', ...)`:
+    // picks the rows of a table (or items of a list) whose text mentions a word.
+    env.add_test("mentioning", mentions);
+    env.add_function("has_figure", |v: Value| figure_count(&text_of(&v)) > 0);
+    env.add_function("figure_count", |v: Value| figure_count(&text_of(&v)));
+}
+
+/// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
+/// "0.25" counts once, "2024"), not digits that are part of a name ("F1", "NDCG@10", "top-5",
+/// "GPT-4"). A claim backed by evidence usually relates two of them ("+5% NDCG came with +4%
+/// applies"); one alone is often a budget or a capacity.
+pub fn figure_count(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let glued = |i: usize| {
+        i > 0 && {
+            let before = chars[i - 1];
+            before.is_alphabetic()
+                || before == '@'
+                || (before == '-' && i > 1 && chars[i - 2].is_alphabetic())
+        }
+    };
+    // A number's parts ("0.25", "150,000") are one figure: a digit run continues one that
+    // ends in '.' or ',' right before it.
+    let continues =
+        |i: usize| i > 1 && matches!(chars[i - 1], '.' | ',') && chars[i - 2].is_ascii_digit();
+    (0..chars.len())
+        .filter(|&i| {
+            chars[i].is_ascii_digit()
+                && (i == 0 || !chars[i - 1].is_ascii_digit())
+                && !glued(i)
+                && !continues(i)
+        })
+        .count()
+}
+
+/// Compiles a condition; the error message is minijinja's, which names the problem.
+pub fn compile(source: &str) -> Result<Condition, String> {
+    check_nesting(source)?;
+    let expr = compile_checked(source, Checks::Trusted)?;
+    unguarded_order(source).map_or(Ok(expr), Err)
+}
+
+/// [`compile`] as `checks` says: a trusted (built-in, tested) condition skips the checks.
+pub fn compile_checked(source: &str, checks: Checks) -> Result<Condition, String> {
+    match checks {
+        Checks::All => compile(source),
+        Checks::Trusted => ENV
+            .compile_expression_owned(source.to_string())
+            .map(Condition)
+            .map_err(|e| describe_error(&e)),
+    }
+}
+
+/// Deepest nesting of brackets, and longest chain of unary operators (`not`, `-`, `+`),
+/// that a condition or template may have. The parser recurses on both; far beyond any real
+/// condition, a file could otherwise overflow the stack and abort the process.
+pub const MAX_NESTING: usize = 64;
+
+/// Rejects sources nested deeper than [`MAX_NESTING`].
+pub fn check_nesting(source: &str) -> Result<(), String> {
+    let (mut depth, mut max_depth, mut chain, mut max_chain) = (0usize, 0, 0usize, 0);
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                chain = 0;
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                chain = 0;
+            }
+            '-' | '+' => {
+                chain += 1;
+                max_chain = max_chain.max(chain);
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut end = at + c.len_utf8();
+                while let Some(&(i, d)) = chars.peek() {
+                    if !(d.is_alphanumeric() || d == '_') {
+                        break;
+                    }
+                    end = i + d.len_utf8();
+                    chars.next();
+                }
+                if &source[at..end] == "not" {
+                    chain += 1;
+                    max_chain = max_chain.max(chain);
+                } else {
+                    chain = 0;
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => chain = 0,
+        }
+    }
+    if max_depth > MAX_NESTING || max_chain > MAX_NESTING {
+        return Err(format!(
+            "nested too deeply (more than {MAX_NESTING} levels of brackets or of `not`/`-`)"
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_nesting`] on the code of a template: what stands between `{{`/`{%` and the end of
+/// the tag, not the text around it (a markdown rule of dashes is fine).
+pub fn check_template_nesting(source: &str) -> Result<(), String> {
+    let mut rest = source;
+    while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        let code = &rest[start + 2..];
+        let end = [code.find("}}"), code.find("%}")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(code.len());
+        check_nesting(&code[..end])?;
+        rest = &code[end..];
+    }
+    Ok(())
+}
+
+/// The variables a condition reads, excluding the helpers.
+pub fn variables(expr: &Condition) -> Vec<String> {
+    let mut names: Vec<String> = expr
+        .undeclared_variables()
+        .into_iter()
+        .filter(|n| !HELPER_NAMES.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Evaluates a condition; an evaluation error (e.g. comparing text with a number) counts as
+/// false, so a condition never hides a crash.
+pub fn is_true(expr: &Condition, ctx: &Value) -> bool {
+    expr.eval(ctx.clone()).map(|v| v.is_true()).unwrap_or(false)
+}
+
+/// One-line description of a minijinja error, including its detail.
+pub fn describe_error(e: &minijinja::Error) -> String {
+    match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.to_string(),
+    }
+}
+
+fn is_answered(v: &Value) -> bool {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => false,
+        ValueKind::String => !v.as_str().unwrap_or("").trim().is_empty(),
+        ValueKind::Seq | ValueKind::Map => v.len().unwrap_or(0) > 0,
+        _ => true,
+    }
+}
+
+/// The words of a value: a text, a list's items a line each, a map's (a row's) cells; the
+/// cells of a row are its texts and numbers, not its yes/no values or its column names.
+fn text_of(v: &Value) -> String {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => String::new(),
+        ValueKind::Seq => v
+            .try_iter()
+            .map(|it| it.map(|x| text_of(&x)).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default(),
+        ValueKind::Map => v
+            .try_iter()
+            .map(|keys| {
+                keys.filter_map(|k| v.get_item(&k).ok())
+                    .filter(|x| x.kind() != ValueKind::Bool)
+                    .map(|x| text_of(&x))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default(),
+        _ => v.to_string(),
+    }
+}
+
+/// Takes the words as values, not strings: a rule's list of fifty words is then read where
+/// it lies instead of copied on each call (a condition runs on every key press).
+fn mentions(v: Value, words: Rest<Value>) -> bool {
+    let text = text_of(&v).to_lowercase();
+    words.iter().filter_map(Value::as_str).any(|w| {
+        if w.chars().any(char::is_uppercase) {
+            contains_word(&text, &w.to_lowercase())
+        } else {
+            contains_word(&text, w)
+        }
+    })
+}
+
+/// Whole-word (or whole-phrase) containment: the match must not be glued to letters or digits
+/// on either side, so "ab" does not match "lab" but does match "a/b test" for "a/b". A needle
+/// ending in `*` is a word start: "refund*" matches "refunds" and "refunded", not "prerefund".
+pub fn contains_word(haystack: &str, needle: &str) -> bool {
+    let (needle, prefix) = match needle.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (needle, false),
+    };
+    if needle.is_empty() {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric();
+    let mut start = 0;
+    while let Some(pos) = haystack[start..].find(needle) {
+        let at = start + pos;
+        let end = at + needle.len();
+        let before_ok = haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word(c));
+        let after_ok = prefix || haystack[end..].chars().next().is_none_or(|c| !is_word(c));
+        if before_ok && after_ok {
+            return true;
+        }
+        start = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn helpers_work_in_conditions() {
+        let ctx = context! { notes => "We use an A/B test on 10% of users", list => vec!["x"], empty => "" };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(t("mentions(notes, 'a/b')"));
+        assert!(!t("mentions(notes, 'ab')"));
+        assert!(t("has_number(notes)"));
+        assert!(t("word_count(notes) == 9"));
+        assert!(t(
+            "answered(list) and not answered(empty) and missing is empty"
+        ));
+        assert!(t("missing != 'a'") && !t("missing == 'a'") && !t("'a' in missing"));
+        assert!(
+            t("missing is empty or true"),
+            "a missing answer does not poison `or`"
+        );
+    }
+
+    #[test]
+    fn grouped_writes_large_whole_numbers_as_answers_are_shown() {
+        let t = "{{ 626667.4 | round | grouped }} {{ 40000 | grouped }} {{ 9000 | grouped }}";
+        let out = environment().render_str(&(t.to_string() + " {{ 0.06 | grouped }}"), context! {});
+        assert_eq!(out.unwrap(), "626,667 40,000 9000 0.06");
+    }
+
+    #[test]
+    fn helpers_read_the_cells_of_rows() {
+        let rows = crate::answer::Answer::from_toml(
+            toml::from_str::<toml::Table>(
+                "x = [{ name = \"tenure days\", known = true }, { name = \"refund flag\", score = 0.31, known = false }]",
+            )
+            .unwrap()["x"]
+                .clone(),
+        );
+        let ctx = context! { rows => rows.to_value() };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(t("mentions(rows, 'refund')"));
+        assert!(
+            !t("mentions(rows, 'name')"),
+            "column names are not words of the answer"
+        );
+        assert!(!t("mentions(rows, 'true')"), "nor are yes/no cells");
+        assert!(t("has_number(rows)"));
+        assert!(t("word_count(rows) == 5"));
+        assert!(t("answered(rows) and rows is not empty"));
+        assert!(t(
+            "rows | selectattr('known', 'false') | map(attribute='name') | list == ['refund flag']"
+        ));
+        assert!(t("'tenure days' in rows | map(attribute='name')"));
+        assert!(t("rows | selectattr('known', 'false') | list is not empty"));
+        assert!(t("rows | selectattr('score') | list | length == 1"));
+        assert!(t(
+            "rows | selectattr('name', 'mentioning', 'refund*') | map(attribute='name') | list == ['refund flag']"
+        ));
+        assert!(t(
+            "rows | rejectattr('name', 'mentioning', 'refund*', 'flag') | map(attribute='name') | list == ['tenure days']"
+        ));
+        assert!(t(
+            "rows | select('mentioning', 'tenure') | list | length == 1"
+        ));
+        assert!(t(
+            "rows | selectattr('name', 'mentioning', 'nothing') | list is empty"
+        ));
+        assert!(
+            t("not (missing is mentioning('x'))"),
+            "an unanswered question mentions nothing"
+        );
+    }
+
+    #[test]
+    fn figures_are_numbers_that_stand_alone() {
+        for yes in [
+            "+4% applies",
+            "$40k a month",
+            "r = 0.83",
+            "in 2024",
+            "(3 seeds)",
+        ] {
+            assert_eq!(figure_count(yes), 1, "{yes}");
+        }
+        for no in [
+            "F1 goes up",
+            "NDCG@10",
+            "top-5 accuracy",
+            "GPT-4 answers",
+            "Q3 plan",
+            "",
+        ] {
+            assert_eq!(figure_count(no), 0, "{no}");
+        }
+        assert_eq!(figure_count("a 150,000 budget, 0.25 points, 1.2.3"), 3);
+        assert_eq!(figure_count("42 of 310"), 2);
+        assert_eq!(figure_count("+5% NDCG@10 came with +4% applies"), 2);
+    }
+
+    #[test]
+    fn whole_word_matching() {
+        assert!(contains_word("we train a cnn.", "cnn"));
+        assert!(!contains_word("scnnr", "cnn"));
+        assert!(contains_word("deep learning", "deep learning"));
+        assert!(!contains_word("", "x"));
+        assert!(contains_word("naïve bayes", "bayes"));
+        assert!(contains_word("refunded within 30 days", "refund*"));
+        assert!(contains_word("final refund", "refund*"));
+        assert!(!contains_word("prerefund", "refund*"));
+        assert!(!contains_word("refund", "refunds"));
+        assert!(!contains_word("anything", "*"));
+    }
+
+    #[test]
+    fn variables_exclude_helpers() {
+        let e = compile("mentions(a, 'x') and answered(b) and b > 1 and answered(c)").unwrap();
+        assert_eq!(variables(&e), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn unguarded_ordering_comparisons_are_rejected() {
+        assert!(compile("rate < 0.1").unwrap_err().contains("`rate`"));
+        assert!(compile("0.1 > rate").is_err());
+        assert!(compile("answered(rate) and rate < 0.1").is_ok());
+        assert!(compile("rate is number and rate >= 3").is_ok());
+        assert!(compile("word_count(notes) < 5").is_ok());
+        assert!(compile("rows | selectattr('x') | list | length > 2").is_ok());
+        assert!(
+            compile("rows | length > n").is_ok() && compile("rows | length > 2 or n > 1").is_err()
+        );
+        let guarded = compile("answered(rate) and rate < 0.1").unwrap();
+        assert!(!is_true(&guarded, &context! {}));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        assert!(
+            compile(&format!("{}a", "not ".repeat(5000)))
+                .unwrap_err()
+                .contains("nested too deeply")
+        );
+        assert!(compile(&format!("{}1", "-".repeat(5000))).is_err());
+        assert!(compile(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_err());
+        assert!(check_template_nesting(&"{{ ".repeat(3000)).is_err());
+        assert!(check_template_nesting(&format!("{}\n{{{{ x }}}}", "-".repeat(200))).is_ok());
+        assert!(compile("not not (a and (b or not c))").is_ok());
+        assert!(
+            compile("x != 'a-b-c-d-e'").is_ok(),
+            "minus signs in strings interleave with words"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_described() {
+        let err = compile("task == ").unwrap_err();
+        assert!(err.contains("syntax error"), "{err}");
+    }
+}

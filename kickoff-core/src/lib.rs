@@ -1,0 +1,61 @@
+//! kickoff's library: everything about a plan that needs no terminal, network or command line.
+//!
+//! - The questionnaire and its answers: `questionnaire`, `answer`, conditions in `expr`, answers
+//!   that say nothing yet in `placeholder`.
+//! - The review: the offline rules (`critic`), the readiness score (`score`), both with their
+//!   questionnaire in a [`Bundle`]; the LLM reviewer's saved findings (`critique_findings`,
+//!   `reviewer`); the team's responses (`response`).
+//! - The session file: `session` (the format, saves that change only what changed), `store`
+//!   (one writer, saves that merge), `merge`, `workspace` (a session opened with its
+//!   questionnaire), `source` and `locate` (errors at their line).
+//! - What is made from plans: the design doc (`render`, `markdown`, `text`), two plans compared
+//!   (`diff`), a team's plans side by side (`portfolio`), the files of `kickoff init` (`init`).
+//! - The interview's logic shared by every front end: `interview`, `depth` (the quick path).
+//!
+//! The front ends (the TUI, the line-by-line interview, the command line) and the LLM client
+//! live in the `kickoff` crate; this one depends on none of their crates, so the compiler keeps
+//! the layers.
+
+pub mod answer;
+pub mod bundle;
+pub mod config;
+pub mod critic;
+pub mod critique_findings;
+pub mod depth;
+pub mod diff;
+pub mod expr;
+pub mod init;
+pub mod interview;
+pub mod locate;
+pub mod markdown;
+pub mod merge;
+pub mod placeholder;
+pub mod plans;
+pub mod portfolio;
+pub mod questionnaire;
+pub mod render;
+pub mod response;
+pub mod reviewer;
+pub mod score;
+pub mod session;
+pub mod source;
+pub mod store;
+pub mod text;
+pub mod workspace;
+
+pub use answer::{Answer, Answers, Cell, Row};
+pub use bundle::{BUILTINS, Builtin, Bundle, Review};
+pub use config::{Config, Retry, Timeouts};
+pub use critic::{Critic, Finding, Severity};
+pub use critique_findings::{
+    FOLLOW_UPS_HEADING, FollowUp, GENERAL, LlmFinding, answer_hash, answer_hashes, cited_questions,
+    finding_text, follow_up_text,
+};
+pub use questionnaire::{
+    Choice, Column, ColumnKind, Kind, Question, Questionnaire, Section, check_answer,
+};
+pub use render::{RenderError, render_doc};
+pub use score::{Readiness, Scorecard};
+pub use session::{AnswerConflict, Critique, Depth, SaveError, Session, answers_hash};
+pub use source::{FileError, Problem};
+pub use workspace::{Error, Open, open};

@@ -1,0 +1,98 @@
+//! The layers ARCHITECTURE.md draws. The compiler keeps the main one: `kickoff-core` cannot
+//! name the front ends, and these tests check it depends on none of their crates, even
+//! through another crate. Inside the `kickoff` crate, clap and exit codes stay in `cli/`.
+
+use std::path::Path;
+
+/// The crates `kickoff-core` is built with (normal dependencies, transitively), from cargo.
+fn core_dependencies() -> Vec<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "kickoff-core",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .args(["--format", "{p}", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo tree: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(String::from))
+        .collect()
+}
+
+#[test]
+fn the_library_knows_no_terminal_network_or_command_line_crate() {
+    let deps = core_dependencies();
+    assert!(deps.iter().any(|d| d == "minijinja"), "{deps:?}");
+    for forbidden in [
+        "ratatui",
+        "crossterm",
+        "reqwest",
+        "hyper",
+        "tokio",
+        "clap",
+        "ctrlc",
+        "kickoff",
+    ] {
+        assert!(
+            !deps.iter().any(|d| d == forbidden),
+            "kickoff-core depends on `{forbidden}`: that belongs in the kickoff crate"
+        );
+    }
+}
+
+/// Every source file of the `kickoff` crate but `cli/`, with its code (comment lines left out).
+fn front_end_files() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.to_string_lossy().into_owned();
+            if path.is_dir() && !name.ends_with("/src/cli") {
+                walk(&path, out);
+            } else if name.ends_with(".rs") && !name.ends_with("/cli.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                out.push((name, code));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut out,
+    );
+    out
+}
+
+#[test]
+fn only_the_command_line_knows_clap_and_exit_codes() {
+    let files = front_end_files();
+    assert!(files.iter().any(|(n, _)| n.ends_with("/tui/update.rs")));
+    for (name, code) in files {
+        if name.ends_with("/main.rs") {
+            continue;
+        }
+        for forbidden in ["clap", "crate::cli", "ExitCode", "EXIT_"] {
+            assert!(
+                !code.contains(forbidden),
+                "{name} mentions `{forbidden}`: that belongs in cli/"
+            );
+        }
+    }
+}

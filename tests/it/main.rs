@@ -1,0 +1,54 @@
+//! Every integration test, in one binary: one link instead of one per file. Each module is
+//! one area of kickoff, tried from the outside (its public API, or the `kickoff` binary).
+
+mod common;
+mod llm_support;
+mod records_v1;
+
+mod architecture;
+mod check_gate;
+mod check_many;
+mod cli_commands;
+mod cli_errors;
+mod comments_survive;
+mod corpus;
+mod e2e_feel;
+mod e2e_git;
+mod e2e_tui;
+mod examples;
+mod fault_input_definitions;
+mod fault_input_markdown;
+mod fault_input_templates;
+mod fault_llm_config;
+mod fault_llm_http;
+mod fault_llm_text;
+mod fault_save;
+mod git_diff;
+mod git_merge;
+mod hostile_text;
+mod init_repo;
+mod llm_api;
+mod llm_bench;
+mod llm_findings;
+mod llm_openai;
+mod llm_providers;
+mod llm_structured;
+mod one_flaw_one_finding;
+mod parsers_never_panic;
+mod plain;
+mod quick;
+mod records;
+mod render;
+mod render_other_answers;
+mod report;
+mod review_incremental;
+mod tui_critique;
+mod tui_editing;
+mod tui_feel;
+mod tui_llm_findings;
+mod tui_quick;
+mod tui_records;
+mod tui_review_responses;
+mod tui_snapshots;
+mod tui_update;
+mod upgrades;
