@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::bundle::BUILTINS;
-use crate::critic::{Severity, counts};
+
 use crate::session::Depth;
 use crate::text::plural;
 use crate::workspace::{self, Error, Open};
@@ -291,13 +291,15 @@ fn render(
         None => None,
     };
     let review = bundle.review_of(&session);
-    let doc = crate::render::render_doc(
+    let policy = crate::config::Config::load()?.review.llm;
+    let doc = crate::render::render_doc_as(
         &bundle,
         &session,
         &review,
         template_source
             .as_ref()
             .map(|(o, s)| (o.as_str(), s.as_str())),
+        policy,
     )
     .map_err(|e| Error::Other {
         path: file.to_path_buf(),
@@ -305,13 +307,13 @@ fn render(
     })?;
     workspace::write_output(output, &doc)?;
     if let Some(out) = output.filter(|o| o.as_os_str() != "-") {
-        let c = counts(&review.findings);
-        let n = |s: Severity| *c.get(&s).unwrap_or(&0);
+        let verdict = crate::verdict::Verdict::of_plan(&bundle, &session, &review, policy);
         eprintln!(
-            "wrote {} ({}, {})",
+            "wrote {} ({}, {}; reviewed by {})",
             out.display(),
-            crate::text::plural(n(Severity::Blocker), "blocker", None),
-            crate::text::plural(n(Severity::Warning), "warning", None),
+            crate::text::plural(verdict.blockers, "blocker", None),
+            crate::text::plural(verdict.warnings, "warning", None),
+            verdict.reviewed_by(),
         );
     }
     // The process ends here: freeing the questionnaire and rules would only cost time.

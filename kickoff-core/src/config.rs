@@ -91,6 +91,10 @@ pub struct Config {
     pub structured: Option<Structured>,
     /// How much the reviewer writes: matched to the answers' length (`auto`), or fixed.
     pub tone: Option<Tone>,
+    /// How the review is judged: `[review] llm = "advisory"` keeps the LLM reviewer's
+    /// findings out of the verdict and the gate (they count by default).
+    #[serde(default)]
+    pub review: ReviewSettings,
     /// The file this came from, if any.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -178,6 +182,15 @@ pub struct Timeouts {
     /// Longest silence from the server, waiting for the reply or between chunks. There is no
     /// total deadline: a long critique that keeps arriving is never cut. Default 120 s.
     pub read_secs: Option<f64>,
+}
+
+/// The config file's `[review]` table.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewSettings {
+    /// `count` (the default) or `advisory`.
+    #[serde(default)]
+    pub llm: crate::verdict::LlmPolicy,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

@@ -4,6 +4,7 @@
 //! readiness and the open required questions before and after. Plain data, drawn as text,
 //! markdown or JSON by `diff/show.rs`.
 
+use crate::verdict::{LlmPolicy, Verdict};
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -42,6 +43,9 @@ pub struct PlanDiff {
     /// Required questions asked and not answered, by id.
     pub open_before: Vec<String>,
     pub open_after: Vec<String>,
+    /// The verdict's title on each side ([`crate::verdict::Verdict`]).
+    pub verdict_before: String,
+    pub verdict_after: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -133,7 +137,7 @@ pub fn diff(before: &Plan, after: &Plan) -> PlanDiff {
         });
     }
     // A finding is the same while its rule fires on the same question, whatever its words.
-    let (fb, fa) = (findings(&rb), findings(&ra));
+    let (fb, fa) = (findings(before, &rb), findings(after, &ra));
     let key = |f: &FindingRef| (f.rule.clone(), f.question.clone());
     let only = |x: &BTreeSet<FindingRef>, y: &BTreeSet<FindingRef>| -> Vec<FindingRef> {
         let other: BTreeSet<_> = y.iter().map(key).collect();
@@ -152,6 +156,8 @@ pub fn diff(before: &Plan, after: &Plan) -> PlanDiff {
         readiness_after: readiness(&ra),
         open_before: open(before, &rb),
         open_after: open(after, &ra),
+        verdict_before: verdict(before, &rb).title.to_string(),
+        verdict_after: verdict(after, &ra).title.to_string(),
     }
 }
 
@@ -163,6 +169,7 @@ impl PlanDiff {
             && self.findings_new.is_empty()
             && self.readiness_before == self.readiness_after
             && self.open_before == self.open_after
+            && self.verdict_before == self.verdict_after
     }
 }
 
@@ -193,19 +200,35 @@ fn change(id: &str, q: Option<&Question>, b: Option<&Answer>, a: Option<&Answer>
     }
 }
 
-/// The findings that count: those a response has not waived.
-fn findings(review: &Review) -> BTreeSet<FindingRef> {
-    review
+/// The verdict on one side, with the LLM reviewer's findings counted (the default policy).
+fn verdict(plan: &Plan, review: &Review) -> Verdict {
+    Verdict::of_plan(plan.bundle, plan.session, review, LlmPolicy::Count)
+}
+
+/// The findings the verdict counts: the rules' and the LLM reviewer's current ones, not
+/// waived (an LLM finding by its id, `llm:QUESTION:HASH`).
+fn findings(plan: &Plan, review: &Review) -> BTreeSet<FindingRef> {
+    let rules = review
         .findings
         .iter()
-        .filter(|f| f.response.as_ref().is_none_or(|r| !r.waives))
+        .filter(|f| crate::verdict::rule_counts(f))
         .map(|f| FindingRef {
             rule: f.rule.clone(),
             severity: f.severity.name().to_string(),
             question: f.question.clone(),
             message: f.message.clone(),
-        })
-        .collect()
+        });
+    let llm = crate::reviewer::session_findings(plan.session, &review.findings, &review.asked);
+    let llm = llm
+        .into_iter()
+        .filter(|f| crate::verdict::llm_counts(f, LlmPolicy::Count))
+        .map(|f| FindingRef {
+            rule: f.id,
+            severity: f.finding.severity.name().to_string(),
+            question: f.finding.question,
+            message: f.finding.message,
+        });
+    rules.chain(llm).collect()
 }
 
 fn readiness(review: &Review) -> Option<ReadinessRef> {

@@ -41,6 +41,7 @@ pub mod session;
 pub mod source;
 pub mod store;
 pub mod text;
+pub mod verdict;
 pub mod workspace;
 
 pub use answer::{Answer, Answers, Cell, Row};
@@ -54,8 +55,9 @@ pub use critique_findings::{
 pub use questionnaire::{
     Choice, Column, ColumnKind, Kind, Question, Questionnaire, Section, check_answer,
 };
-pub use render::{RenderError, render_doc};
+pub use render::{RenderError, render_doc, render_doc_as};
 pub use score::{Readiness, Scorecard};
 pub use session::{AnswerConflict, Critique, Depth, SaveError, Session, answers_hash};
 pub use source::{FileError, Problem};
+pub use verdict::{LlmPolicy, Verdict};
 pub use workspace::{Error, Open, open};

@@ -11,7 +11,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::critic::Severity;
+use crate::verdict::LlmPolicy;
 use crate::workspace::{Bundles, Error};
 
 /// One plan of the portfolio.
@@ -65,13 +65,14 @@ pub enum Sort {
 pub fn survey(
     files: &[PathBuf],
     now: SystemTime,
+    policy: LlmPolicy,
     prepare: &dyn Fn(&mut crate::bundle::Bundle) -> Result<(), Error>,
 ) -> (Vec<Plan>, Vec<Unreadable>) {
     let mut bundles = Bundles::default();
     let mut plans = Vec::new();
     let mut unreadable = Vec::new();
     for file in files {
-        match plan(file, now, &mut bundles, prepare) {
+        match plan(file, now, policy, &mut bundles, prepare) {
             Ok(p) => plans.push(p),
             Err(e) => unreadable.push(Unreadable {
                 path: file.display().to_string(),
@@ -85,6 +86,7 @@ pub fn survey(
 fn plan(
     file: &Path,
     now: SystemTime,
+    policy: LlmPolicy,
     bundles: &mut Bundles,
     prepare: &dyn Fn(&mut crate::bundle::Bundle) -> Result<(), Error>,
 ) -> Result<Plan, Error> {
@@ -101,13 +103,7 @@ fn plan(
         .and_then(|question| Some(question.answer_items(review.asked.get("authors")?)))
         .and_then(|items| items.into_iter().next())
         .unwrap_or_default();
-    let count = |s: Severity| {
-        review
-            .findings
-            .iter()
-            .filter(|f| f.severity == s && !f.response.as_ref().is_some_and(|r| r.waives))
-            .count()
-    };
+    let verdict = crate::verdict::Verdict::of_plan(bundle, &session, &review, policy);
     let days_since_critique = crate::reviewer::latest_critique(&session)
         .and_then(|c| humantime::parse_rfc3339_weak(&c.created).ok())
         .map(|at| now.duration_since(at).map_or(0, |d| d.as_secs() / 86_400));
@@ -123,9 +119,9 @@ fn plan(
         owner,
         readiness: review.readiness.as_ref().map(|r| r.score),
         readiness_band: review.readiness.as_ref().map(|r| r.band.clone()),
-        blockers: count(Severity::Blocker),
-        warnings: count(Severity::Warning),
-        open_questions: review.open_required(q).count(),
+        blockers: verdict.blockers,
+        warnings: verdict.warnings,
+        open_questions: verdict.open,
         updated: session.updated.clone(),
         days_since_critique,
     })
@@ -200,7 +196,7 @@ mod tests {
             root.join("README.md"),
         ];
         let now = humantime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
-        let (plans, unreadable) = survey(&files, now, &|_| Ok(()));
+        let (plans, unreadable) = survey(&files, now, LlmPolicy::Count, &|_| Ok(()));
         assert_eq!(unreadable.len(), 1, "{unreadable:?}");
         let p = &plans[0];
         assert_eq!(p.project, "FreshBox churn risk scoring v1");

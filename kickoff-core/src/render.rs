@@ -12,6 +12,7 @@ use crate::markdown;
 use crate::questionnaire::{Kind, Question};
 use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
+use crate::verdict::{LlmPolicy, Verdict};
 
 mod values;
 
@@ -45,58 +46,55 @@ fn list<T: Serialize>(items: &[T]) -> Value {
     }
 }
 
-/// The reviewer's verdict, from the findings and the open questions.
+/// A finding the verdict counts, the rules' or the LLM reviewer's, as the doc lists it.
 #[derive(Serialize)]
-struct Verdict {
-    /// `not_ready` (blockers or open required questions), `kickoff` (a quick session with
-    /// questions still to be written), `conditions` (warnings) or `ready`.
-    status: &'static str,
-    title: &'static str,
-    blockers: usize,
-    warnings: usize,
-    infos: usize,
-    /// Findings the team waived (accepted risk or won't fix, not stale).
-    waived: usize,
-    open: usize,
+struct Counted<'a> {
+    id: &'a str,
+    severity: Severity,
+    question: &'a str,
+    section: &'a str,
+    message: &'a str,
+    /// `rules` or `llm`.
+    source: &'static str,
 }
 
-impl Verdict {
-    /// A finding the team waived (accepted risk, won't fix, not stale) is listed but does not
-    /// hold the plan back.
-    fn of(findings: &[Finding], open: usize, pending: usize) -> Verdict {
-        let count = |s: Severity| {
-            findings
-                .iter()
-                .filter(|f| f.severity == s && !f.response.as_ref().is_some_and(|r| r.waives))
-                .count()
-        };
-        let (blockers, warnings, infos) = (
-            count(Severity::Blocker),
-            count(Severity::Warning),
-            count(Severity::Info),
-        );
-        let (status, title) = if blockers > 0 || open > 0 {
-            ("not_ready", "Not ready")
-        } else if pending > 0 {
-            ("kickoff", "A quick kickoff, not yet a full review")
-        } else if warnings > 0 {
-            ("conditions", "Ready with conditions")
-        } else {
-            ("ready", "Ready for review")
-        };
-        Verdict {
-            status,
-            title,
-            blockers,
-            warnings,
-            infos,
-            waived: findings
-                .iter()
-                .filter(|f| f.response.as_ref().is_some_and(|r| r.waives))
-                .count(),
-            open,
-        }
-    }
+/// The findings `verdict` counts, blockers first, each kind in its order.
+fn counted<'a>(
+    q: &'a crate::questionnaire::Questionnaire,
+    rules: &'a [Finding],
+    llm: &'a [ShownFinding],
+    policy: LlmPolicy,
+) -> Vec<Counted<'a>> {
+    let section_of = |question: &str| {
+        q.index_of(question)
+            .map_or("", |i| q.sections[q.section_of(i)].id.as_str())
+    };
+    let mut out: Vec<Counted> = rules
+        .iter()
+        .filter(|f| crate::verdict::rule_counts(f))
+        .map(|f| Counted {
+            id: &f.rule,
+            severity: f.severity,
+            question: &f.question,
+            section: &f.section,
+            message: &f.message,
+            source: "rules",
+        })
+        .chain(
+            llm.iter()
+                .filter(|f| crate::verdict::llm_counts(f, policy))
+                .map(|f| Counted {
+                    id: &f.id,
+                    severity: f.finding.severity,
+                    question: &f.finding.question,
+                    section: section_of(&f.finding.question),
+                    message: &f.finding.message,
+                    source: "llm",
+                }),
+        )
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    out
 }
 
 struct DocSection<'a> {
@@ -220,7 +218,18 @@ pub fn render_doc(
     review: &Review,
     template: Option<(&str, &str)>,
 ) -> Result<String, RenderError> {
-    render_measured(bundle, session, review, template).map(|(doc, _)| doc)
+    render_doc_as(bundle, session, review, template, LlmPolicy::default())
+}
+
+/// [`render_doc`] with the LLM reviewer's findings counted in the verdict or not (`policy`).
+pub fn render_doc_as(
+    bundle: &Bundle,
+    session: &Session,
+    review: &Review,
+    template: Option<(&str, &str)>,
+    policy: LlmPolicy,
+) -> Result<String, RenderError> {
+    render_measured(bundle, session, review, template, policy).map(|(doc, _)| doc)
 }
 
 /// [`render_doc`], also returning the fuel the template used.
@@ -229,6 +238,7 @@ fn render_measured(
     session: &Session,
     review: &Review,
     template: Option<(&str, &str)>,
+    policy: LlmPolicy,
 ) -> Result<(String, u64), RenderError> {
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
@@ -369,7 +379,15 @@ fn render_measured(
         // Every question of the questionnaire, asked or not (a map, so `in` is a lookup).
         question_ids => Value::from_object(QuestionIds(q.ids())),
         section_titles => Value::from(Serde(&section_titles)),
-        verdict => Value::from(Serde(Verdict::of(&review.findings, open.len(), quick.pending.len()))),
+        verdict => Value::from(Serde(Verdict::new(
+            &review.findings,
+            &llm,
+            crate::reviewer::latest_critique(session),
+            open.len(),
+            quick.pending.len(),
+            policy,
+        ))),
+        counted => Value::from(Serde(counted(q, &review.findings, &llm, policy))),
         quick => if session.depth.is_full() { Value::from(()) } else { Value::from(Serde(&quick)) },
         open_questions => Value::from(Serde(&open)),
         findings => Value::from(Serde(&review.findings)),
@@ -420,7 +438,8 @@ mod tests {
             let review = bundle.review(&session.answers);
             // Under another name, so that it runs with the fuel counted.
             let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
-            let (doc, fuel) = render_measured(&bundle, &session, &review, counted).unwrap();
+            let (doc, fuel) =
+                render_measured(&bundle, &session, &review, counted, LlmPolicy::Count).unwrap();
             eprintln!("{name}: {fuel} fuel, {} bytes", doc.len());
             assert!(fuel > 1000, "{name}: the fuel was not counted");
             assert!(fuel * 50 < DOC_LIMITS.fuel, "{name}: {fuel} fuel");
@@ -469,7 +488,8 @@ mod tests {
         }
         let review = bundle.review(&session.answers);
         let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
-        let (doc, fuel) = render_measured(&bundle, &session, &review, counted).unwrap();
+        let (doc, fuel) =
+            render_measured(&bundle, &session, &review, counted, LlmPolicy::Count).unwrap();
         eprintln!("{} bytes, {fuel} fuel", doc.len());
         assert!(fuel > 1000, "the fuel was not counted");
         assert!(fuel * 2 < DOC_LIMITS.fuel, "{fuel} fuel");

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::exit::EXIT_FAILED;
 use crate::critic::{Finding, Severity, counts};
 use crate::score::Readiness;
+use crate::verdict::{LlmPolicy, Verdict};
 use crate::workspace::{self, Error};
 
 /// `kickoff check`'s arguments.
@@ -44,10 +45,17 @@ pub struct CheckArgs {
     /// problems); without it such a file is an input error (exit code 2)
     #[arg(long)]
     pub(super) lenient: bool,
-    /// Let the LLM reviewer's findings (the latest critique's) fail the check like the rules'
-    /// do, at `--fail-on` and above, unless stale or waived; without it they are advisory
+    /// Leave the LLM reviewer's findings (the latest critique's) out of the counts and the
+    /// gate: shown, advisory. By default they count like the rules' findings, unless stale or
+    /// waived (the config file's `[review] llm = "advisory"` makes advisory the default)
+    #[arg(long, conflicts_with = "fail_on_llm")]
+    pub(super) ignore_llm: bool,
+    /// Count the LLM reviewer's findings even where the config file makes them advisory
     #[arg(long)]
     pub(super) fail_on_llm: bool,
+    /// What the two flags above and the config file decide (set by `run`).
+    #[arg(skip)]
+    pub(super) llm_policy: LlmPolicy,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -92,8 +100,12 @@ struct Report<'a> {
     fail_on: &'static str,
     /// Whether open questions were allowed (`--allow-open`).
     allow_open: bool,
-    /// Whether the LLM reviewer's findings can fail the check (`--fail-on-llm`).
+    /// Whether the LLM reviewer's findings count in the verdict and the gate (the default;
+    /// `--ignore-llm` or the config file make them advisory).
     fail_on_llm: bool,
+    /// The one verdict: what counts (the rules' and the LLM reviewer's current findings, not
+    /// waived), what is stale or waived, and who reviewed the plan.
+    verdict: &'a Verdict,
     counts: Counts,
     findings: Vec<FindingOut<'a>>,
     /// Required questions asked and not answered (or answered with a placeholder).
@@ -198,7 +210,14 @@ fn response_problems(
     out
 }
 
-pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Error> {
+pub(super) fn run(mut args: CheckArgs) -> Result<ExitCode, Error> {
+    args.llm_policy = if args.ignore_llm {
+        LlmPolicy::Advisory
+    } else if args.fail_on_llm {
+        LlmPolicy::Count
+    } else {
+        crate::config::Config::load()?.review.llm
+    };
     // One file named as it is: its report exactly as it always was, and its error as the
     // command's.
     if let [file] = args.paths.as_slice()
@@ -254,9 +273,10 @@ pub(super) fn check_file(
         ref rules,
         ref questionnaire,
         lenient,
-        fail_on_llm,
+        llm_policy,
         ..
     } = *args;
+    let fail_on_llm = llm_policy == LlmPolicy::Count;
     // Answers that do not fit would silently switch rules off: an input error unless asked.
     let (bundle, session, problems) =
         bundles.open_checked(file, questionnaire.as_deref(), lenient, |b| {
@@ -290,16 +310,13 @@ pub(super) fn check_file(
     let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let llm = crate::reviewer::session_findings(&session, &review.findings, &review.asked);
     let critique = crate::reviewer::latest_critique(&session);
+    let verdict = Verdict::of_session(&session, &review, open.len(), &llm, llm_policy);
     let failing = |f: &Finding| {
         fail_on
             .threshold()
-            .is_some_and(|t| f.severity >= t && !is_waived(f))
+            .is_some_and(|t| f.severity >= t && crate::verdict::rule_counts(f))
     };
-    let failed = fail_on.threshold().is_some_and(|t| {
-        review.findings.iter().any(failing)
-            || (!allow_open && !open.is_empty())
-            || (fail_on_llm && llm.iter().any(|f| llm::fails(f, t)))
-    });
+    let failed = verdict.fails(fail_on.threshold(), allow_open);
     let mut printed = String::new();
     let mut items = Vec::new();
     let mut rule_infos = Vec::new();
@@ -334,6 +351,7 @@ pub(super) fn check_file(
                     },
                 },
                 fail_on_llm,
+                verdict: &verdict,
                 findings: review
                     .findings
                     .iter()
@@ -363,7 +381,7 @@ pub(super) fn check_file(
             printed = serde_json::to_string_pretty(&report).expect("serialisable") + "\n";
         }
         Format::Text => {
-            printed = text::text_report(file, bundle, &review, &open, &problems, failed);
+            printed = text::text_report(file, bundle, &review, &verdict, &open, &problems, failed);
             if let Some(c) = critique {
                 printed.push_str(&llm::text_block(&llm, c, fail_on_llm));
             }
@@ -381,7 +399,8 @@ pub(super) fn check_file(
                 problems: &problems,
                 llm: &llm,
                 llm_fails: &|f| {
-                    fail_on_llm && fail_on.threshold().is_some_and(|t| llm::fails(f, t))
+                    fail_on.threshold().is_some_and(|t| f.finding.severity >= t)
+                        && crate::verdict::llm_counts(f, llm_policy)
                 },
             });
             // A quick session says so in CI too: a note on the file's first line.

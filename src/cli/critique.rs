@@ -128,6 +128,8 @@ fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
         questionnaire: args.questionnaire.clone(),
         lenient: true,
         fail_on_llm: false,
+        ignore_llm: false,
+        llm_policy: Default::default(),
     })?;
     eprintln!("kickoff: {}", LlmError::NotConfigured);
     Ok(ExitCode::from(EXIT_INPUT))

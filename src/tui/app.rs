@@ -1,6 +1,7 @@
 //! The interview screen's state: the interview core, the focused answer's widget, the other
 //! screens' state, and what the view asks of them. Changed only by `update`.
 
+use crate::verdict::{LlmPolicy, Verdict};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -122,6 +123,8 @@ pub struct App {
     pub color: bool,
     pub quitting: bool,
     pub exit: Exit,
+    /// Whether the LLM reviewer's findings count in the verdict (the config file's `[review]`).
+    pub llm_policy: LlmPolicy,
 }
 
 impl App {
@@ -195,6 +198,7 @@ impl App {
             color: true,
             quitting: false,
             exit: Exit::Saved,
+            llm_policy: LlmPolicy::default(),
         }
         .with_file_conflicts();
         app.help_tall = app.reviewed_here();
@@ -454,6 +458,15 @@ impl App {
         let mut out = reviewer::streaming_findings(rules, &self.critique.transcript.findings);
         reviewer::attach_responses(&mut out, &iv.session.responses, asked);
         out
+    }
+
+    /// The one verdict on the plan as it stands (what the header, the review screen, `check`
+    /// and the doc count): the rules' findings and the LLM reviewer's current ones.
+    pub fn verdict(&self) -> Verdict {
+        let iv = &self.interview;
+        let open = iv.review.open_required(&iv.bundle.questionnaire).count();
+        let llm = self.llm_findings();
+        Verdict::of_session(&iv.session, &iv.review, open, &llm, self.llm_policy)
     }
 
     /// The path typed on the export screen.

@@ -130,13 +130,8 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let here = app.section_steady(s);
     let req = app.required_progress();
     let (answered, total) = app.answered_of_asked();
-    let blockers = app
-        .interview
-        .review
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::Severity::Blocker)
-        .count();
+    // The verdict's count: waived, stale and advisory findings do not hold the plan back.
+    let blockers = app.verdict().blockers;
     let opened = match req.opened {
         0 => String::new(),
         n => format!(" +{n} opened"),

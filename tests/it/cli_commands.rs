@@ -601,10 +601,25 @@ fn assert_schema(v: &Value) {
             "findings",
             "open_questions",
             "readiness",
-            "problems"
+            "problems",
+            "verdict"
         ])
     );
     assert_eq!(v["schema"], "kickoff.check/1");
+    // The one verdict: counts that agree with `passed`.
+    let verdict = &v["verdict"];
+    assert!(
+        ["not_ready", "kickoff", "conditions", "ready"]
+            .contains(&verdict["status"].as_str().unwrap()),
+        "{verdict}"
+    );
+    for k in ["blockers", "warnings", "infos", "waived", "stale", "open"] {
+        assert!(verdict[k].is_u64(), "verdict.{k}: {verdict}");
+    }
+    if v["fail_on"] == "blocker" && v["allow_open"] == false {
+        let holds = verdict["blockers"].as_u64() > Some(0) || verdict["open"].as_u64() > Some(0);
+        assert_eq!(v["passed"], !holds, "{verdict}");
+    }
     assert!(is_str(&v["file"]));
     assert_eq!(keys(&v["questionnaire"]), ["id", "version"]);
     assert!(is_str(&v["questionnaire"]["id"]) && is_str(&v["questionnaire"]["version"]));

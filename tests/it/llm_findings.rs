@@ -1,6 +1,7 @@
 //! The LLM reviewer's findings outside the interview, on the real binary: `check` reports them
-//! beside the rules' (`"source": "llm"`, the model and time of the critique, stale, folded), they
-//! fail it only with `--fail-on-llm`, and `kickoff respond` answers them like a rule's finding.
+//! beside the rules' (`"source": "llm"`, the model and time of the critique, stale, folded), the
+//! current ones count in the one verdict (check, the doc, the brief, report, diff) unless the
+//! LLM review is made advisory, and `kickoff respond` answers them like a rule's finding.
 
 use crate::common;
 
@@ -60,15 +61,20 @@ fn check_json_tells_the_rules_findings_from_the_llm_reviewers() {
         report["counts"]["llm"],
         serde_json::json!({"blocker": 1, "warning": 2, "info": 1, "stale": 1})
     );
-    // The rules' counts are the rules' alone; LLM findings are advisory by default.
+    // `counts` are the rules' alone; the verdict counts the LLM reviewer's current blocker
+    // beside them (its stale warning and the one folded into a rule's do not count).
     assert_eq!(report["counts"]["blocker"], 0);
-    assert_eq!(report["fail_on_llm"], false);
-    assert_eq!(report["passed"], true);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(report["fail_on_llm"], true);
+    assert_eq!(report["verdict"]["blockers"], 1);
+    assert_eq!(report["verdict"]["llm_blockers"], 1);
+    assert_eq!(report["verdict"]["stale"], 1);
+    assert_eq!(report["verdict"]["llm"]["model"], "gpt-4o-mini");
+    assert_eq!(report["passed"], false);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
 }
 
 #[test]
-fn llm_findings_fail_the_check_only_when_asked_and_only_when_current() {
+fn llm_findings_fail_the_check_only_when_current() {
     let dir = tempfile::tempdir().unwrap();
     write_reviewed(dir.path());
     // The blocker on positive_rate fails the gate with --fail-on-llm.
@@ -106,6 +112,14 @@ fn llm_findings_fail_the_check_only_when_asked_and_only_when_current() {
     assert_eq!(llm_findings(&json(&run)).len(), 2);
 }
 
+/// Writes the user's config file, where `kickoff` (run with XDG_CONFIG_HOME in `dir`) finds
+/// it, with the LLM reviewer made advisory.
+fn make_the_llm_advisory(dir: &Path) {
+    let config = dir.join(".no-config/kickoff");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[review]\nllm = \"advisory\"\n").unwrap();
+}
+
 /// The rules' one warning on the churn example, waived by a won't-fix.
 fn waive_no_variance(dir: &Path) {
     let reason = "one run is all we can pay for";
@@ -122,7 +136,7 @@ fn waive_no_variance(dir: &Path) {
 }
 
 #[test]
-fn a_current_llm_warning_fails_at_fail_on_warning_with_fail_on_llm() {
+fn a_current_llm_warning_fails_at_fail_on_warning_unless_the_llm_is_advisory() {
     let dir = tempfile::tempdir().unwrap();
     let mut session = reviewed_session();
     // The rules' warning is waived, so only the LLM's can fail the check.
@@ -133,9 +147,29 @@ fn a_current_llm_warning_fails_at_fail_on_warning_with_fail_on_llm() {
     std::fs::write(dir.path().join("s.toml"), session.to_toml(None)).unwrap();
     waive_no_variance(dir.path());
     let args = ["check", "s.toml", "--fail-on", "warning"];
-    assert_eq!(kickoff(dir.path(), &args).code, Some(0));
+    // The LLM reviewer's findings count by default, and with --fail-on-llm.
+    let run = kickoff(dir.path(), &args);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
     let run = kickoff(dir.path(), &[&args[..], &["--fail-on-llm"]].concat());
     assert_eq!(run.code, Some(1), "{}", run.stdout);
+    // --ignore-llm, or the config file's `[review] llm = "advisory"`, keeps them advisory.
+    let run = kickoff(dir.path(), &[&args[..], &["--ignore-llm"]].concat());
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1 advisory LLM finding"),
+        "{}",
+        run.stdout
+    );
+    make_the_llm_advisory(dir.path());
+    let run = kickoff(dir.path(), &args);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let run = kickoff(dir.path(), &[&args[..], &["--fail-on-llm"]].concat());
+    assert_eq!(
+        run.code,
+        Some(1),
+        "--fail-on-llm wins over the config: {}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -145,7 +179,7 @@ fn check_text_lists_the_llm_findings_in_a_block_of_their_own() {
     let run = kickoff(dir.path(), &["check", "s.toml"]);
     let out = &run.stdout;
     let block = out
-        .split("\nLLM reviewer (openai / gpt-4o-mini, 2026-11-20T10:15:02Z; advisory")
+        .split("\nLLM reviewer (openai / gpt-4o-mini, 2026-11-20T10:15:02Z; counted in the verdict")
         .nth(1)
         .unwrap_or_else(|| panic!("{out}"));
     assert!(block.contains("blocker [llm:positive_rate:"), "{out}");
@@ -154,8 +188,16 @@ fn check_text_lists_the_llm_findings_in_a_block_of_their_own() {
         block.contains("(STALE: an answer it cites changed since)"),
         "{out}"
     );
-    // The rules' part is as it was: the first line counts the rules' findings alone.
-    assert!(out.starts_with("s.toml: 0 blockers, 1 warning,"), "{out}");
+    // The first line is the one verdict: the LLM reviewer's current blocker counts, its
+    // stale finding does not, and it says who reviewed.
+    assert!(
+        out.starts_with("s.toml: 1 blocker, 1 warning, 1 note, 0 open questions, 1 of them the LLM reviewer's, 1 stale LLM finding not counted: FAILED\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Reviewed by the offline rules and gpt-4o-mini (2026-11-20)."),
+        "{out}"
+    );
 }
 
 #[test]
@@ -245,5 +287,81 @@ fn a_response_to_a_finding_no_critique_has_any_more_is_a_problem_kept_as_is() {
             .as_str()
             .unwrap()
             .contains("latest critique")
+    );
+}
+
+/// A plan the rules pass and the LLM reviewer blocks: every place that reads the state of the
+/// plan says "not ready" and names the LLM's blocker, and never "nothing to flag".
+#[test]
+fn the_llm_reviewers_blocker_makes_the_doc_the_brief_and_report_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    write_reviewed(dir.path());
+    waive_no_variance(dir.path());
+    let doc = kickoff(dir.path(), &["render", "s.toml"]);
+    assert_eq!(doc.code, Some(0), "{}", doc.stderr);
+    let verdict = doc.stdout.split("## Reviewer's verdict").nth(1).unwrap();
+    let verdict = verdict.split("## Contents").next().unwrap();
+    assert!(verdict.contains("**Not ready.**"), "{verdict}");
+    assert!(
+        verdict.contains("the LLM reviewer (gpt-4o-mini, 2026-11-20) raises 1 blocker"),
+        "{verdict}"
+    );
+    assert!(verdict.contains("[`llm:positive_rate:"), "{verdict}");
+    assert!(verdict.contains(", LLM reviewer):"), "{verdict}");
+    assert!(
+        verdict.contains("rests on answers changed since"),
+        "{verdict}"
+    );
+    assert!(!verdict.contains("nothing to flag"), "{verdict}");
+    let brief = kickoff(dir.path(), &["render", "s.toml", "--template", "brief"]);
+    assert!(
+        brief.stdout.contains("**Verdict: Not ready** (1 blocker"),
+        "{}",
+        brief.stdout
+    );
+    assert!(
+        brief.stdout.contains(", LLM reviewer):"),
+        "{}",
+        brief.stdout
+    );
+    let report = kickoff(dir.path(), &["report", ".", "--format", "json"]);
+    assert!(
+        report.stdout.contains("\"blockers\": 1"),
+        "{}",
+        report.stdout
+    );
+    // Advisory: the rules alone decide, and the doc says the LLM's findings are not counted.
+    make_the_llm_advisory(dir.path());
+    let doc = kickoff(dir.path(), &["render", "s.toml"]);
+    assert!(
+        doc.stdout.contains("**Ready for review.**"),
+        "{}",
+        doc.stdout
+    );
+    assert!(
+        doc.stdout.contains("are advisory here and not counted"),
+        "{}",
+        doc.stdout
+    );
+}
+
+/// A plan no model has reviewed says so, instead of "nothing to flag".
+#[test]
+fn a_plan_never_reviewed_by_a_model_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = reviewed_session();
+    session.critiques.clear();
+    std::fs::write(dir.path().join("s.toml"), session.to_toml(None)).unwrap();
+    let run = kickoff(dir.path(), &["check", "s.toml"]);
+    assert!(
+        run.stdout.contains("Reviewed by the offline rules only."),
+        "{}",
+        run.stdout
+    );
+    let doc = kickoff(dir.path(), &["render", "s.toml"]);
+    assert!(
+        doc.stdout.contains("No LLM review has been run"),
+        "{}",
+        doc.stdout
     );
 }

@@ -94,6 +94,9 @@ pub fn to_text(d: &PlanDiff, color: bool) -> String {
             }
         }
     }
+    if d.verdict_before != d.verdict_after {
+        let _ = writeln!(out, "\nVerdict: {} → {}", d.verdict_before, d.verdict_after);
+    }
     let _ = writeln!(
         out,
         "\nReadiness: {} → {}",
@@ -127,7 +130,9 @@ pub fn to_markdown(d: &PlanDiff) -> String {
     );
     let _ = writeln!(
         out,
-        "**Readiness** {} → {} · **Open questions** {} → {} · **Findings** {} fixed, {} new",
+        "**Verdict** {} → {} · **Readiness** {} → {} · **Open questions** {} → {} · **Findings** {} fixed, {} new",
+        d.verdict_before,
+        d.verdict_after,
         readiness(&d.readiness_before),
         readiness(&d.readiness_after),
         d.open_before.len(),

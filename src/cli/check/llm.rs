@@ -1,6 +1,7 @@
 //! The LLM reviewer's findings in `check`: the latest critique's, in the JSON report beside the
 //! rules' findings (`"source": "llm"`) and in a short block of their own in the text report.
-//! Advisory: they fail the check only with `--fail-on-llm`.
+//! They count in the verdict and the gate like the rules' findings (`verdict::llm_counts`),
+//! unless stale, waived or made advisory (`--ignore-llm`, or the config file).
 
 use std::fmt::Write;
 
@@ -67,15 +68,6 @@ pub(super) fn out<'a>(
     }
 }
 
-/// Whether the finding fails the check at `threshold` when LLM findings may: not stale, not
-/// folded into a rule's finding (that one, and its response, decide), not waived.
-pub(super) fn fails(f: &ShownFinding, threshold: Severity) -> bool {
-    f.finding.severity >= threshold
-        && !f.stale
-        && f.folded_into.is_none()
-        && !f.response.as_ref().is_some_and(|r| r.waives)
-}
-
 /// The text report's block: the critique it came from, then a finding a few lines each.
 pub(super) fn text_block(shown: &[ShownFinding], critique: &Critique, may_fail: bool) -> String {
     let mut out = String::new();
@@ -89,9 +81,9 @@ pub(super) fn text_block(shown: &[ShownFinding], critique: &Critique, may_fail: 
         critique.model,
         critique.created,
         if may_fail {
-            "fails the check with --fail-on-llm"
+            "counted in the verdict; --ignore-llm makes it advisory"
         } else {
-            "advisory; --fail-on-llm makes it count"
+            "advisory: not counted"
         }
     );
     for f in shown {

@@ -3,39 +3,51 @@
 
 use std::path::Path;
 
-use super::{OpenQuestion, is_waived};
-use crate::critic::{Finding, Severity, counts};
+use super::OpenQuestion;
+use crate::critic::{Finding, Severity};
 use crate::text::wrap;
 
 pub(super) fn text_report(
     file: &Path,
     bundle: &crate::bundle::Bundle,
     review: &crate::bundle::Review,
+    verdict: &crate::verdict::Verdict,
     open: &[OpenQuestion],
     problems: &[crate::source::Problem],
     failed: bool,
 ) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let c = counts(&review.findings);
-    let n = |s| *c.get(&s).unwrap_or(&0);
-    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let count = |k: usize, word: &str| crate::text::plural(k, word, None);
+    let mut also = Vec::new();
+    if verdict.llm_blockers + verdict.llm_warnings > 0 {
+        also.push(format!(
+            "{} of them the LLM reviewer's",
+            verdict.llm_blockers + verdict.llm_warnings
+        ));
+    }
+    if verdict.waived > 0 {
+        also.push(format!("{} waived by a response", verdict.waived));
+    }
+    if verdict.stale > 0 {
+        let stale = count(verdict.stale, "stale LLM finding");
+        also.push(format!("{stale} not counted"));
+    }
+    if verdict.advisory > 0 {
+        also.push(count(verdict.advisory, "advisory LLM finding"));
+    }
+    let also: String = also.iter().map(|a| format!(", {a}")).collect();
     let _ = writeln!(
         out,
-        "{}: {}, {}, {}, {}{}: {}",
+        "{}: {}, {}, {}, {}{also}: {}",
         file.display(),
-        count(n(Severity::Blocker), "blocker"),
-        count(n(Severity::Warning), "warning"),
-        count(n(Severity::Info), "note"),
+        count(verdict.blockers, "blocker"),
+        count(verdict.warnings, "warning"),
+        count(verdict.infos, "note"),
         count(open.len(), "open question"),
-        if waived > 0 {
-            format!(", {waived} waived by a response")
-        } else {
-            String::new()
-        },
         if failed { "FAILED" } else { "passed" }
     );
+    let _ = writeln!(out, "Reviewed by {}.", verdict.reviewed_by());
     if let Some(r) = &review.readiness {
         let parts: Vec<String> = r
             .sections

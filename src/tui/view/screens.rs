@@ -20,10 +20,11 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [summary, list] = inner.layout(&Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Min(1),
     ]));
     let count = |k: ItemKind| items.iter().filter(|i| i.kind == k).count();
+    let verdict = app.verdict();
     let plural = crate::text::plural;
     let mut lines = vec![Line::from(vec![
         Span::styled(
@@ -32,11 +33,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ),
         Span::raw(" · "),
         Span::styled(
-            plural(
-                count(ItemKind::Finding(crate::Severity::Blocker)),
-                "blocker",
-                None,
-            ),
+            plural(verdict.blockers, "blocker", None),
             theme.severity(crate::Severity::Blocker),
         ),
         Span::raw(" · "),
@@ -47,31 +44,28 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         )),
         Span::raw(" · "),
         Span::styled(
-            plural(
-                count(ItemKind::Finding(crate::Severity::Warning)),
-                "warning",
-                None,
-            ),
+            plural(verdict.warnings, "warning", None),
             theme.severity(crate::Severity::Warning),
         ),
         Span::raw(" · "),
-        Span::raw(plural(
-            count(ItemKind::Finding(crate::Severity::Info)),
-            "note",
-            None,
-        )),
+        Span::raw(plural(verdict.infos, "note", None)),
     ])];
-    let llm = items
-        .iter()
-        .filter(|i| matches!(i.kind, ItemKind::Llm { .. }))
-        .count();
-    if llm > 0 {
-        lines[0].spans.push(Span::raw(" · "));
-        lines[0].spans.push(Span::styled(
-            format!("{llm} from the LLM reviewer"),
-            theme.reviewer(crate::Severity::Info, false),
-        ));
+    // What is listed but not counted, and who reviewed.
+    let mut aside = Vec::new();
+    if verdict.waived > 0 {
+        aside.push(format!("{} waived", verdict.waived));
     }
+    if verdict.stale > 0 {
+        aside.push(format!("{} stale", verdict.stale));
+    }
+    if verdict.advisory > 0 {
+        aside.push(format!("{} advisory", verdict.advisory));
+    }
+    aside.insert(0, format!("Reviewed by {}", verdict.reviewed_by()));
+    let reviewed = Line::styled(
+        truncate(&aside.join(" · "), summary.width as usize),
+        theme.dim(),
+    );
     if let Some(r) = &app.interview.review.readiness {
         let parts: Vec<String> = r
             .sections
@@ -102,6 +96,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             theme.focus(),
         ));
     }
+    lines.push(reviewed);
     frame.render_widget(Paragraph::new(lines), summary);
 
     if items.is_empty() {
