@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod number;
 mod records;
-pub use number::{ReadNumber, notations, read_number};
+pub use number::{NumberError, ReadNumber, notations, read_number};
 pub use records::{Cell, Row, rows_to_toml_inline};
 
 /// Answers by question id. Sorted, so files diff well and hashes are stable.

@@ -228,7 +228,7 @@ impl Bundle {
         status: Status,
         reason: &str,
         owner: &str,
-    ) -> Result<Response, String> {
+    ) -> Result<Response, crate::response::Incomplete> {
         Response::new(status, reason, owner, self.response_hash(review, rule))
     }
 

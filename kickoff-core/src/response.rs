@@ -52,6 +52,15 @@ pub struct Response {
     pub extra: BTreeMap<String, toml::Value>,
 }
 
+/// What a response lacks for its status (a hand-edited file, or a form left half filled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Incomplete {
+    #[error("an accepted risk needs a reason and an owner")]
+    AcceptedRisk,
+    #[error("won't fix needs a reason")]
+    WontFix,
+}
+
 impl Response {
     /// A new response (undated: the caller stamps `date`), refused when the status lacks what
     /// it needs. `answers_hash`: the hash of the answers the finding rests on, as they are now.
@@ -60,7 +69,7 @@ impl Response {
         reason: &str,
         owner: &str,
         answers_hash: String,
-    ) -> Result<Response, String> {
+    ) -> Result<Response, Incomplete> {
         let response = Response {
             status,
             reason: reason.trim().to_string(),
@@ -70,7 +79,7 @@ impl Response {
             extra: BTreeMap::new(),
         };
         match response.missing() {
-            Some(m) => Err(m.to_string()),
+            Some(m) => Err(m),
             None => Ok(response),
         }
     }
@@ -89,15 +98,15 @@ impl Response {
         }
     }
 
-    /// What the status needs and the response lacks, in words (a hand-edited file).
-    pub fn missing(&self) -> Option<&'static str> {
+    /// What the status needs and the response lacks (a hand-edited file).
+    pub fn missing(&self) -> Option<Incomplete> {
         match self.status {
             Status::AcceptedRisk
                 if self.reason.trim().is_empty() || self.owner.trim().is_empty() =>
             {
-                Some("an accepted risk needs a reason and an owner")
+                Some(Incomplete::AcceptedRisk)
             }
-            Status::WontFix if self.reason.trim().is_empty() => Some("won't fix needs a reason"),
+            Status::WontFix if self.reason.trim().is_empty() => Some(Incomplete::WontFix),
             _ => None,
         }
     }

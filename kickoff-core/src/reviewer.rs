@@ -84,7 +84,7 @@ pub fn new_response(
     status: Status,
     reason: &str,
     owner: &str,
-) -> Result<Response, String> {
+) -> Result<Response, crate::response::Incomplete> {
     Response::new(status, reason, owner, response_hash(f, asked))
 }
 

@@ -187,16 +187,16 @@ fn response_problems(
     for (rule, r) in &session.responses {
         let message = if crate::reviewer::is_llm_id(rule) {
             if crate::reviewer::find(session, rule).is_none() {
-                "no such finding in the latest critique (kept as is)"
+                "no such finding in the latest critique (kept as is)".to_string()
             } else if let Some(m) = r.missing() {
-                m
+                m.to_string()
             } else {
                 continue;
             }
         } else if bundle.critic.rule(rule).is_none() {
-            "no such rule in the loaded rule packs (kept as is)"
+            "no such rule in the loaded rule packs (kept as is)".to_string()
         } else if let Some(m) = r.missing() {
-            m
+            m.to_string()
         } else {
             continue;
         };
@@ -204,7 +204,7 @@ fn response_problems(
             line: None,
             subject: crate::locate::response_subject(rule),
             question: None,
-            message: message.into(),
+            message,
         });
     }
     out

@@ -7,7 +7,7 @@ use std::task::Poll;
 use tokio::time::{Instant, sleep};
 
 use super::connect::error_chain;
-use super::decode::{Item, decode_whole};
+use super::decode::{Item, Malformed, decode_whole};
 use super::error::LlmError;
 use super::out::{Failure, Out, apply_items, cancelled, fail_midway};
 use super::provider::{ProviderConfig, ProviderKind};
@@ -197,10 +197,10 @@ pub(super) async fn stream_body(
     }
 }
 
-fn malformed(p: &ProviderConfig, message: String) -> LlmError {
+fn malformed(p: &ProviderConfig, m: Malformed) -> LlmError {
     LlmError::Malformed {
         provider: p.kind.name(),
-        message,
+        message: m.to_string(),
     }
 }
 
@@ -227,7 +227,7 @@ async fn batch(
     decoder: &mut Decoder,
     first: &[u8],
     items: &mut Vec<Item>,
-) -> (Result<(), String>, Option<Result<(), reqwest::Error>>) {
+) -> (Result<(), Malformed>, Option<Result<(), reqwest::Error>>) {
     let mut parsed = decoder.push(first, items);
     let mut size = first.len();
     let mut yielded = false;

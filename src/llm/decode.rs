@@ -66,9 +66,27 @@ pub(super) fn describe_error_body(body: &[u8]) -> (String, Option<String>) {
     }
 }
 
-fn malformed(what: &str, data: &[u8], e: serde_json::Error) -> String {
+/// A stream that is not what its provider sends.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Malformed {
+    /// A part that is not JSON: what it was, why, and how it starts (on one line).
+    #[error("invalid JSON in {what} ({source}): `{start}`")]
+    Json {
+        what: &'static str,
+        source: serde_json::Error,
+        start: String,
+    },
+    #[error(transparent)]
+    Frame(#[from] super::lines::FrameError),
+}
+
+fn malformed(what: &'static str, data: &[u8], source: serde_json::Error) -> Malformed {
     let start = String::from_utf8_lossy(&data[..data.len().min(60)]).into_owned();
-    format!("invalid JSON in {what} ({e}): `{}`", one_line(&start, 60))
+    Malformed::Json {
+        what,
+        source,
+        start: one_line(&start, 60),
+    }
 }
 
 #[derive(Deserialize)]
@@ -102,7 +120,7 @@ struct OaPromptDetails {
     cached_tokens: Option<u64>,
 }
 
-pub(super) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn openai_data(data: &str, out: &mut Vec<Item>) -> Result<(), Malformed> {
     let data = data.trim();
     if data == "[DONE]" {
         out.push(Item::Done);
@@ -232,7 +250,7 @@ pub(super) fn anthropic_event(
     data: &str,
     tools: &mut ToolBlocks,
     out: &mut Vec<Item>,
-) -> Result<(), String> {
+) -> Result<(), Malformed> {
     if data.trim().is_empty() {
         return Ok(());
     }
@@ -309,7 +327,7 @@ struct OlLine {
     error: Option<Value>,
 }
 
-pub(super) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
+pub(super) fn ollama_line(line: &[u8], out: &mut Vec<Item>) -> Result<(), Malformed> {
     let l: OlLine = serde_json::from_slice(line).map_err(|e| malformed("a line", line, e))?;
     if let Some(err) = l.error {
         out.push(Item::Error {
@@ -341,7 +359,7 @@ pub(super) fn decode_whole(
     kind: ProviderKind,
     body: &[u8],
     out: &mut Vec<Item>,
-) -> Result<(), String> {
+) -> Result<(), Malformed> {
     match kind {
         ProviderKind::OpenAi => openai_data(&String::from_utf8_lossy(body), out)?,
         ProviderKind::Ollama => ollama_line(body, out)?,

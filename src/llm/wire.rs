@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::decode::{Item, ToolBlocks, anthropic_event, ollama_line, openai_data};
+use super::decode::{Item, Malformed, ToolBlocks, anthropic_event, ollama_line, openai_data};
 use super::lines::{Event, NdjsonParser, SseParser};
 use super::provider::{ApiKey, ProviderConfig, ProviderKind};
 use super::structured::{Mode, SCHEMA_NAME};
@@ -131,22 +131,21 @@ impl Decoder {
         }
     }
 
-    pub(super) fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) -> Result<(), String> {
+    pub(super) fn push(&mut self, bytes: &[u8], out: &mut Vec<Item>) -> Result<(), Malformed> {
         match self.kind {
             ProviderKind::Ollama => self.ndjson.push(bytes, &mut self.lines),
             _ => self.sse.push(bytes, &mut self.events),
-        }
-        .map_err(|e| e.to_string())?;
+        }?;
         self.drain(out)
     }
 
-    pub(super) fn finish(&mut self, out: &mut Vec<Item>) -> Result<(), String> {
+    pub(super) fn finish(&mut self, out: &mut Vec<Item>) -> Result<(), Malformed> {
         self.sse.finish(&mut self.events);
         self.ndjson.finish(&mut self.lines);
         self.drain(out)
     }
 
-    fn drain(&mut self, out: &mut Vec<Item>) -> Result<(), String> {
+    fn drain(&mut self, out: &mut Vec<Item>) -> Result<(), Malformed> {
         let kind = self.kind;
         let before = out.len();
         let result = (|| {
@@ -194,7 +193,7 @@ fn without_min_length(schema: &Value) -> Value {
 mod tests {
     use super::*;
 
-    fn decode(kind: ProviderKind, s: &str) -> Result<Vec<Item>, String> {
+    fn decode(kind: ProviderKind, s: &str) -> Result<Vec<Item>, Malformed> {
         let mut d = Decoder::new(kind);
         let mut out = Vec::new();
         d.push(s.as_bytes(), &mut out)?;
@@ -266,6 +265,6 @@ mod tests {
     #[test]
     fn invalid_json_is_malformed() {
         let e = decode(ProviderKind::OpenAi, "data: {\"choices\": [\n\n").unwrap_err();
-        assert!(e.starts_with("invalid JSON in an event"), "{e}");
+        assert!(e.to_string().starts_with("invalid JSON in an event"), "{e}");
     }
 }

@@ -278,7 +278,7 @@ impl App {
             .filter_map(|(id, text)| {
                 let i = q.index_of(id).filter(|&i| iv.is_asked(i))?;
                 let question = q.question(i);
-                let why = NumberSpec::of(question).read(text).err()?;
+                let why = NumberSpec::of(question).read(text).err()?.to_string();
                 Some((question, why))
             })
             .collect()

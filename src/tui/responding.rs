@@ -127,11 +127,13 @@ fn save(app: &mut App) -> Vec<Cmd> {
                     status,
                     &reason,
                     &owner,
-                ),
-                Some(None) => Err("the finding is no longer in the critique".into()),
+                )
+                .map_err(|e| e.to_string()),
+                Some(None) => Err("the finding is no longer in the critique".to_string()),
                 None => iv
                     .bundle
-                    .new_response(&iv.review, &form.rule, status, &reason, &owner),
+                    .new_response(&iv.review, &form.rule, status, &reason, &owner)
+                    .map_err(|e| e.to_string()),
             };
             match made {
                 Ok(r) => Some(r),

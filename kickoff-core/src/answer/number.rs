@@ -35,14 +35,53 @@ fn is_percent(unit: Option<&str>) -> bool {
     })
 }
 
+/// Why a text is not read as a number: each says what is wrong with `text` (as typed) and how
+/// to write it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("type a number")]
+    Empty,
+    #[error("`{0}` is not a number (digits, with a dot for decimals)")]
+    NotANumber(String),
+    #[error("`{0}` needs the exponent's digits after the e")]
+    ExponentDigits(String),
+    #[error("`{0}` has more than one decimal dot")]
+    TwoDots(String),
+    #[error("`{0}` is too large a number")]
+    TooLarge(String),
+    #[error("`{0}`: an exponent and a suffix together are one too many; write one of them")]
+    ExponentAndSuffix(String),
+    #[error("`{text}`: a percentage fits a fraction or a percent answer{}; type the number alone", unit.as_ref().map_or(String::new(), |u| format!(" (this one is in {u})")))]
+    Percentage { text: String, unit: Option<String> },
+    #[error("`{0}`: `m` could be milli or million; write M for a million")]
+    Milli(String),
+    #[error("`{text}`: `{word}` is not a suffix kickoff reads (k, M, B, or % in a fraction)")]
+    Suffix { text: String, word: String },
+    #[error("`{0}`: separators and an exponent together; write one of them")]
+    SeparatorsAndExponent(String),
+    #[error("`{0}`: one kind of separator, please (12,000 or 12 000)")]
+    MixedSeparators(String),
+    #[error("`{0}`: a comma only groups thousands (12,000); write decimals with a dot (0.05)")]
+    DecimalComma(String),
+    #[error("`{0}`: group the digits by three (12,000 or 12 000)")]
+    Grouping(String),
+}
+
+/// For a front end still reporting problems as text.
+impl From<NumberError> for String {
+    fn from(e: NumberError) -> String {
+        e.to_string()
+    }
+}
+
 /// Reads `text` as a number for an answer in `unit`: a sign, digits with a dot for decimals,
 /// thousands grouped by commas, spaces or `_` (`12,000`, `12 000`), an exponent (`1e5`), a
 /// suffix `k`, `M` or `B` (thousand, million, billion), or `%` (divided by 100 in a fraction,
 /// as typed in a percent unit). The error names the problem and the way to write it.
-pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, String> {
+pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, NumberError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("type a number".into());
+        return Err(NumberError::Empty);
     }
     let (negative, rest) = match t.chars().next() {
         Some('-' | '−') => (
@@ -59,19 +98,17 @@ pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, String>
     }
     let has_exponent = digits.contains(['e', 'E']);
     if has_exponent && (power != 0 || percent) {
-        return Err(format!(
-            "`{t}`: an exponent and a suffix together are one too many; write one of them"
-        ));
+        return Err(NumberError::ExponentAndSuffix(t.into()));
     }
     let mut exponent = power;
     if percent {
         if is_fraction(unit) {
             exponent -= 2;
         } else if !is_percent(unit) {
-            let unit = unit.map_or(String::new(), |u| format!(" (this one is in {u})"));
-            return Err(format!(
-                "`{t}`: a percentage fits a fraction or a percent answer{unit}; type the number alone"
-            ));
+            return Err(NumberError::Percentage {
+                text: t.into(),
+                unit: unit.map(String::from),
+            });
         }
     }
     let literal = if exponent != 0 {
@@ -81,7 +118,7 @@ pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, String>
     };
     let value = literal.parse::<f64>().map_err(|_| incomplete(t, &digits))?;
     if !value.is_finite() {
-        return Err(format!("`{t}` is too large a number"));
+        return Err(NumberError::TooLarge(t.into()));
     }
     let value = if negative { -value } else { value };
     let plain = !grouped && exponent == 0 && !has_exponent && !percent;
@@ -91,16 +128,16 @@ pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, String>
     })
 }
 
-fn not_a_number(t: &str) -> String {
-    format!("`{t}` is not a number (digits, with a dot for decimals)")
+fn not_a_number(t: &str) -> NumberError {
+    NumberError::NotANumber(t.into())
 }
 
 /// What is missing from a number that does not parse yet (`1e`, `1.2.3`).
-fn incomplete(t: &str, digits: &str) -> String {
+fn incomplete(t: &str, digits: &str) -> NumberError {
     if digits.ends_with(['e', 'E', '+', '-']) {
-        format!("`{t}` needs the exponent's digits after the e")
+        NumberError::ExponentDigits(t.into())
     } else if digits.matches('.').count() > 1 {
-        format!("`{t}` has more than one decimal dot")
+        NumberError::TwoDots(t.into())
     } else {
         not_a_number(t)
     }
@@ -108,7 +145,7 @@ fn incomplete(t: &str, digits: &str) -> String {
 
 /// Splits a suffix off `rest` (the text after the sign): the body, the power of ten it
 /// multiplies by, and whether it was a percentage.
-fn split_suffix<'a>(t: &str, rest: &'a str) -> Result<(&'a str, i32, bool), String> {
+fn split_suffix<'a>(t: &str, rest: &'a str) -> Result<(&'a str, i32, bool), NumberError> {
     let lower = rest.to_lowercase();
     let cut = |n: usize| rest[..rest.len() - n].trim_end();
     Ok(if lower.ends_with('%') {
@@ -122,18 +159,17 @@ fn split_suffix<'a>(t: &str, rest: &'a str) -> Result<(&'a str, i32, bool), Stri
     } else if rest.ends_with(['B', 'b']) {
         (cut(1), 9, false)
     } else if rest.ends_with('m') && starts_numeric(rest) {
-        return Err(format!(
-            "`{t}`: `m` could be milli or million; write M for a million"
-        ));
+        return Err(NumberError::Milli(t.into()));
     } else if rest.ends_with(char::is_alphabetic)
         && !rest.ends_with(['e', 'E'])
         && starts_numeric(rest)
     {
         let word = rest.trim_end_matches(char::is_alphabetic);
         let word = &rest[word.len()..];
-        return Err(format!(
-            "`{t}`: `{word}` is not a suffix kickoff reads (k, M, B, or % in a fraction)"
-        ));
+        return Err(NumberError::Suffix {
+            text: t.into(),
+            word: word.into(),
+        });
     } else {
         (rest, 0, false)
     })
@@ -146,7 +182,7 @@ fn starts_numeric(s: &str) -> bool {
 /// Takes out the thousands separators (`,`, a space, `_`): the digits left, and whether
 /// there were any. A comma that does not group thousands is refused rather than guessed:
 /// `0,05` and `1,000` mean different things in different places.
-fn ungroup(t: &str, body: &str) -> Result<(String, bool), String> {
+fn ungroup(t: &str, body: &str) -> Result<(String, bool), NumberError> {
     let is_space = |c: char| c == ' ' || c == '\u{a0}' || c == '\u{202f}';
     let seps: Vec<char> = body
         .chars()
@@ -160,9 +196,7 @@ fn ungroup(t: &str, body: &str) -> Result<(String, bool), String> {
             .ok_or_else(|| not_a_number(t));
     }
     if body.contains(['e', 'E']) {
-        return Err(format!(
-            "`{t}`: separators and an exponent together; write one of them"
-        ));
+        return Err(NumberError::SeparatorsAndExponent(t.into()));
     }
     let (whole, decimals) = body.split_once('.').unwrap_or((body, ""));
     let groups: Vec<&str> = whole
@@ -181,9 +215,7 @@ fn ungroup(t: &str, body: &str) -> Result<(String, bool), String> {
     let decimals_ok = decimals.is_empty() || all_digits(decimals);
     let underscored = underscores_only && groups.iter().all(|g| all_digits(g));
     if kinds.len() > 1 {
-        return Err(format!(
-            "`{t}`: one kind of separator, please (12,000 or 12 000)"
-        ));
+        return Err(NumberError::MixedSeparators(t.into()));
     }
     if !decimals_ok || !(thousands || underscored) {
         let last = groups.last().copied().unwrap_or("");
@@ -191,11 +223,9 @@ fn ungroup(t: &str, body: &str) -> Result<(String, bool), String> {
             if groups.iter().any(|g| g.chars().any(char::is_alphabetic)) {
                 not_a_number(t)
             } else if seps.contains(&',') && decimals.is_empty() && last.len() < 3 {
-                format!(
-                    "`{t}`: a comma only groups thousands (12,000); write decimals with a dot (0.05)"
-                )
+                NumberError::DecimalComma(t.into())
             } else {
-                format!("`{t}`: group the digits by three (12,000 or 12 000)")
+                NumberError::Grouping(t.into())
             },
         );
     }
@@ -220,7 +250,7 @@ mod tests {
     fn error(t: &str, unit: Option<&str>) -> String {
         match read_number(t, unit) {
             Ok(n) => panic!("{t} read as {}", n.value),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         }
     }
 

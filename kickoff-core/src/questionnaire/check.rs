@@ -239,7 +239,7 @@ impl NumberSpec {
 
     /// Reads a typed answer: `None` for an empty text (no answer), the number when it reads
     /// and fits, else why it is not an answer yet.
-    pub fn read(&self, text: &str) -> Result<Option<ReadNumber>, String> {
+    pub fn read(&self, text: &str) -> Result<Option<ReadNumber>, NumberAnswerError> {
         if text.trim().is_empty() {
             return Ok(None);
         }
@@ -255,9 +255,19 @@ impl NumberSpec {
         if out.is_empty() {
             Ok(Some(n))
         } else {
-            Err(out.join("; "))
+            Err(NumberAnswerError::OutOfBounds(out))
         }
     }
+}
+
+/// Why a typed number is not an answer yet.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NumberAnswerError {
+    #[error(transparent)]
+    Unread(#[from] crate::answer::NumberError),
+    /// Read, but out of the question's range or not whole: each reason in words.
+    #[error("{}", .0.join("; "))]
+    OutOfBounds(Vec<String>),
 }
 
 /// A number against its bounds (inclusive), unit and whole-number rule.

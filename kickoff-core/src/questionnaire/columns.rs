@@ -84,7 +84,7 @@ impl Column {
 
     /// Reads a typed cell: a number (`180k`, `12,000`, `14%` in a fraction...), yes/no (y, yes, true, n, no, false), a choice by its
     /// value, its label or its number (from 1). An empty text is no cell.
-    pub fn parse_cell(&self, text: &str) -> Result<Option<Cell>, String> {
+    pub fn parse_cell(&self, text: &str) -> Result<Option<Cell>, CellError> {
         let t = text.trim();
         if t.is_empty() {
             return Ok(None);
@@ -107,10 +107,10 @@ impl Column {
                 match found {
                     Some(c) => Cell::Text(c.value.clone()),
                     None => {
-                        return Err(format!(
-                            "`{t}` is not one of the choices ({})",
-                            self.choice_list()
-                        ));
+                        return Err(CellError::Choice {
+                            text: t.into(),
+                            choices: self.choice_list(),
+                        });
                     }
                 }
             }
@@ -128,10 +128,28 @@ impl Column {
 }
 
 /// Yes or no as typed: y, yes, true, n, no, false (any case).
-pub fn parse_yes_no(t: &str) -> Result<bool, String> {
+pub fn parse_yes_no(t: &str) -> Result<bool, CellError> {
     match t.to_lowercase().as_str() {
         "y" | "yes" | "true" => Ok(true),
         "n" | "no" | "false" => Ok(false),
-        _ => Err("answer y or n".into()),
+        _ => Err(CellError::YesNo),
+    }
+}
+
+/// Why a typed cell (or a yes/no answer) is not read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CellError {
+    #[error(transparent)]
+    Number(#[from] crate::answer::NumberError),
+    #[error("answer y or n")]
+    YesNo,
+    #[error("`{text}` is not one of the choices ({choices})")]
+    Choice { text: String, choices: String },
+}
+
+/// For a front end still reporting problems as text.
+impl From<CellError> for String {
+    fn from(e: CellError) -> String {
+        e.to_string()
     }
 }
