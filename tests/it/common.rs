@@ -39,6 +39,36 @@ pub fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
+/// The app's view drawn into a `w`x`h` test terminal, as text.
+pub fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// Snapshots an app's screen at each of `sizes` (named `NAME_WxH`, in the calling module's
+/// snapshots); the screens drawn, for the test's own asserts.
+macro_rules! snapshot_sizes {
+    ($name:expr, $app:expr, $sizes:expr) => {
+        $sizes
+            .iter()
+            .map(|&(w, h)| {
+                let screen = $crate::common::draw($app, w, h);
+                insta::assert_snapshot!(format!("{}_{w}x{h}", $name), screen);
+                screen
+            })
+            .collect::<Vec<String>>()
+    };
+}
+pub(crate) use snapshot_sizes;
+
+/// Every screen in `screens` shows `text`.
+pub fn assert_shown(screens: &[String], text: &str) {
+    for screen in screens {
+        assert!(screen.contains(text), "{text:?} is not shown:\n{screen}");
+    }
+}
+
 /// Sends a key through the real key table, as the runtime does.
 pub fn press(app: &mut App, ev: KeyEvent) -> Vec<kickoff::tui::Cmd> {
     match kickoff::tui::map_key(app, ev) {

@@ -6,12 +6,9 @@ use crate::llm_support;
 
 use std::time::Duration;
 
-use common::{Tmux, app_with, ctrl, key, mini, press, send};
+use common::{Tmux, app_with, ctrl, draw, key, mini, press, send};
 use kickoff::llm::{Env, Flags, LlmError, Prompts, StreamEvent, build_request, resolve};
-use kickoff::tui::view;
 use kickoff::tui::{App, Cmd, Msg, Screen};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
 fn started(app: &mut App) {
@@ -41,12 +38,6 @@ fn event(event: StreamEvent) -> Msg {
 
 fn text(s: &str) -> Msg {
     event(StreamEvent::Text(s.into()))
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 #[test]

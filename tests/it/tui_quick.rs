@@ -7,17 +7,9 @@ use crate::common;
 use common::*;
 use kickoff::tui::{App, Cmd, Field};
 use kickoff::{Answer, Depth, Kind, Session};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 /// A new session of the built-in questionnaire, on its first screen's choice.
 fn new_session() -> App {
