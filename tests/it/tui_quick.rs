@@ -248,12 +248,11 @@ fn the_quick_path_of_an_example_is_twenty_questions_typed_in_one_go() {
 
 /// The same keys in a real terminal: the file holds every answer of the quick path.
 #[test]
-fn the_quick_path_typed_in_a_real_terminal() {
+#[ignore = "needs tmux: scripts/test.sh runs them"]
+fn e2e_the_quick_path_typed_in_a_real_terminal() {
     let (asked, keys, expected) = quick_path("churn-done-well.toml");
     let dir = tempfile::tempdir().unwrap();
-    let Some(t) = Tmux::start(dir.path(), "new s.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "new s.toml");
     t.wait_for("How deep today?");
     for k in &keys {
         match k.tmux() {
@@ -278,9 +277,7 @@ fn the_quick_path_typed_in_a_real_terminal() {
     assert!(run.stdout.contains("Quick kickoff: "), "{}", run.stdout);
     // `resume --full` lands where F4 would, and says so.
     drop(t);
-    let Some(t) = Tmux::start(dir.path(), "resume --full s.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "resume --full s.toml");
     t.wait_for("Full interview: ");
     t.keys(&["C-q"]);
     t.wait_exit();
