@@ -351,7 +351,8 @@ fn e2e_an_unwritable_session_offers_a_copy_and_exits_non_zero() {
     assert!(read(&copy).contains("project_name = \"Before after\""));
 }
 
-/// The real binary: closing its terminal saves and ends the process within a few seconds.
+/// The real binary: closing its terminal saves and ends the process (it does not linger,
+/// reading a terminal that is gone).
 #[test]
 #[ignore = "needs tmux: scripts/test.sh runs them"]
 fn e2e_a_closed_terminal_saves_and_ends_the_process() {
@@ -365,8 +366,8 @@ fn e2e_a_closed_terminal_saves_and_ends_the_process() {
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {
         assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "the process is still there after its terminal closed"
+            start.elapsed() < Duration::from_secs(30),
+            "the process is still there after its terminal closed (a hang guard)"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
