@@ -234,15 +234,12 @@ fn the_quick_path_of_an_example_is_twenty_questions_typed_in_one_go() {
         );
         assert!((15..=25).contains(&asked.len()), "{name}: {asked:?}");
         assert_eq!(app.interview.progress().required_open, 0, "{name}");
-        for (w, h) in SIZES {
-            insta::assert_snapshot!(
-                format!(
-                    "quick_last_question_{}_{w}x{h}",
-                    name.trim_end_matches(".toml")
-                ),
-                draw(&app, w, h)
-            );
-        }
+        let screens = snapshot_sizes!(
+            format!("quick_last_question_{}", name.trim_end_matches(".toml")),
+            &app,
+            SIZES
+        );
+        assert_shown(&screens, "That was the quick kickoff's last question");
     }
 }
 
