@@ -39,6 +39,36 @@ pub fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
+/// The app's view drawn into a `w`x`h` test terminal, as text.
+pub fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// Snapshots an app's screen at each of `sizes` (named `NAME_WxH`, in the calling module's
+/// snapshots); the screens drawn, for the test's own asserts.
+macro_rules! snapshot_sizes {
+    ($name:expr, $app:expr, $sizes:expr) => {
+        $sizes
+            .iter()
+            .map(|&(w, h)| {
+                let screen = $crate::common::draw($app, w, h);
+                insta::assert_snapshot!(format!("{}_{w}x{h}", $name), screen);
+                screen
+            })
+            .collect::<Vec<String>>()
+    };
+}
+pub(crate) use snapshot_sizes;
+
+/// Every screen in `screens` shows `text`.
+pub fn assert_shown(screens: &[String], text: &str) {
+    for screen in screens {
+        assert!(screen.contains(text), "{text:?} is not shown:\n{screen}");
+    }
+}
+
 /// Sends a key through the real key table, as the runtime does.
 pub fn press(app: &mut App, ev: KeyEvent) -> Vec<kickoff::tui::Cmd> {
     match kickoff::tui::map_key(app, ev) {
@@ -79,23 +109,18 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    pub fn start(dir: &Path, args: &str) -> Option<Tmux> {
+    pub fn start(dir: &Path, args: &str) -> Tmux {
         Tmux::start_env(dir, args, &[])
     }
 
     /// Like `start`, with extra environment variables for the program.
-    pub fn start_env(dir: &Path, args: &str, env: &[(&str, String)]) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            // scripts/test.sh (and so CI) installs tmux and requires these tests to run;
-            // a bare `cargo test` on a machine without tmux skips them, saying so.
-            assert!(
-                std::env::var_os("KICKOFF_REQUIRE_TMUX").is_none()
-                    && std::env::var_os("CI").is_none(),
-                "tmux is required here (KICKOFF_REQUIRE_TMUX or CI is set) but not installed"
-            );
-            eprintln!("tmux is not installed: skipped (scripts/test.sh installs it)");
-            return None;
-        }
+    pub fn start_env(dir: &Path, args: &str, env: &[(&str, String)]) -> Tmux {
+        // These tests are `#[ignore]`d, so a bare `cargo test` leaves them out, saying so;
+        // scripts/test.sh installs tmux and runs them. Without tmux they fail, never pass.
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is not installed: scripts/test.sh installs it and runs these tests"
+        );
         let name = format!("kickoff-e2e-{}-{}", std::process::id(), rand_suffix());
         let cmd = if args.contains("; echo EXIT") {
             format!("{} {args}", bin().display())
@@ -125,11 +150,11 @@ impl Tmux {
             .expect("tmux runs")
             .success();
         assert!(ok, "tmux session started");
-        Some(Tmux { name })
+        Tmux { name }
     }
 
     /// Runs the program through a shell that prints its exit code and stays a moment.
-    pub fn start_shell(dir: &Path, args: &str) -> Option<Tmux> {
+    pub fn start_shell(dir: &Path, args: &str) -> Tmux {
         Tmux::start(dir, &format!("{args}; echo EXIT=$?; sleep 10"))
     }
 

@@ -15,12 +15,11 @@ fn answers(path: &Path) -> toml::Table {
 }
 
 #[test]
+#[ignore = "needs tmux: scripts/test.sh runs them"]
 fn interview_every_kind_go_back_resume_and_export() {
     let dir = tempfile::tempdir().unwrap();
     let mini = root().join("tests/fixtures/mini.toml");
-    let Some(t) = Tmux::start(dir.path(), &format!("new -q {} s.toml", mini.display())) else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), &format!("new -q {} s.toml", mini.display()));
     t.wait_for("Project name?");
     t.text("E2E project");
     t.keys(&["Enter"]);
@@ -118,7 +117,7 @@ fn interview_every_kind_go_back_resume_and_export() {
     );
 
     // Resume: back on the task question; export the doc.
-    let t = Tmux::start(dir.path(), "resume s.toml").unwrap();
+    let t = Tmux::start(dir.path(), "resume s.toml");
     t.wait_for("▶ 1. Notes?");
     t.keys(&["C-o"]);
     t.wait_for("Write the design doc to");
@@ -137,11 +136,10 @@ fn interview_every_kind_go_back_resume_and_export() {
 }
 
 #[test]
+#[ignore = "needs tmux: scripts/test.sh runs them"]
 fn sigkill_mid_interview_leaves_a_parseable_file() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(t) = Tmux::start(dir.path(), "") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "");
     // A new session asks how deep to go first.
     t.wait_for("How deep today?");
     t.keys(&["f"]);
@@ -174,19 +172,16 @@ fn sigkill_mid_interview_leaves_a_parseable_file() {
         "no temporary files left behind: {leftovers:?}"
     );
     drop(t);
-    let Some(t) = Tmux::start(dir.path(), "resume kickoff.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "resume kickoff.toml");
     t.wait_for("Killed mid-sentenc");
 }
 
 #[test]
+#[ignore = "needs tmux: scripts/test.sh runs them"]
 fn new_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("kickoff.toml"), "keep me").unwrap();
-    let Some(t) = Tmux::start_shell(dir.path(), "new kickoff.toml") else {
-        return;
-    };
+    let t = Tmux::start_shell(dir.path(), "new kickoff.toml");
     let screen = t.wait_for("EXIT=");
     assert!(
         screen.contains("already exists") && screen.contains("EXIT=2"),
@@ -196,12 +191,11 @@ fn new_refuses_to_overwrite() {
 }
 
 #[test]
+#[ignore = "needs tmux: scripts/test.sh runs them"]
 fn a_table_typed_as_two_rows_of_the_grid() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = root().join("tests/fixtures/records.toml");
-    let Some(t) = Tmux::start(dir.path(), &format!("new -q {} s.toml", fixture.display())) else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), &format!("new -q {} s.toml", fixture.display()));
     t.wait_for("Project name?");
     t.text("Grid");
     t.keys(&["Enter"]);
@@ -236,6 +230,7 @@ fn a_table_typed_as_two_rows_of_the_grid() {
 /// `resume` on answers that `check` refuses opens them, names the first with its line, keeps
 /// each as written on save.
 #[test]
+#[ignore = "needs tmux: scripts/test.sh runs them"]
 fn resume_names_answers_that_do_not_fit_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let text = read(&example("churn-done-well.toml")).replacen(
@@ -249,9 +244,7 @@ fn resume_names_answers_that_do_not_fit_with_their_line() {
         .unwrap()
         + 1;
     std::fs::write(dir.path().join("s.toml"), &text).unwrap();
-    let Some(t) = Tmux::start(dir.path(), "resume s.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "resume s.toml");
     t.wait_for(&format!("line {line}: not_a_question: no such question"));
     t.keys(&["C-q"]);
     t.wait_exit();

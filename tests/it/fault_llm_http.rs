@@ -158,7 +158,7 @@ fn absurd_retry_waits_from_the_server_do_not_panic() {
             )
             .header(header, value),
         ]);
-        let (out, elapsed) = kickoff(&fx, &openai_env(&server), &[]);
+        let (out, _) = kickoff(&fx, &openai_env(&server), &[]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{header}: {err}");
         assert!(
@@ -168,7 +168,11 @@ fn absurd_retry_waits_from_the_server_do_not_panic() {
             "{header}: {err}"
         );
         assert!(!err.contains("panicked"), "{err}");
-        assert!(elapsed < Duration::from_secs(10));
+        assert!(
+            !err.contains("retrying in"),
+            "{header}: not waited for: {err}"
+        );
+        assert_eq!(server.requests().len(), 1, "{header}: not retried");
     }
 }
 
@@ -182,9 +186,9 @@ fn an_endless_stream_is_cut_at_64_kib_and_the_cut_is_said() {
         );
     }
     let server = Server::start(vec![Reply::sse(vec![Step::Forever(chunk)])]);
-    let (out, elapsed) = kickoff(&fx, &openai_env(&server), &[]);
+    // An endless stream that is not cut would trip the fixture's hang guard.
+    let (out, _) = kickoff(&fx, &openai_env(&server), &[]);
     let err = stderr(&out);
-    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("the critique reached 64 KiB and was cut there")

@@ -306,11 +306,10 @@ fn conflicts_in_the_interview_are_decided_one_by_one() {
 
 /// The real binary: a second interview on an open file is refused, naming the first.
 #[test]
-fn two_interviews_on_one_file_the_second_is_refused() {
+#[ignore = "needs tmux: scripts/test.sh runs them"]
+fn e2e_two_interviews_on_one_file_the_second_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(first) = Tmux::start(dir.path(), "new --full s.toml") else {
-        return;
-    };
+    let first = Tmux::start(dir.path(), "new --full s.toml");
     first.wait_for("What is the project called?");
     first.text("Mine");
     first.wait_for("Mine");
@@ -329,13 +328,12 @@ fn two_interviews_on_one_file_the_second_is_refused() {
 /// The real binary: the session's directory vanishes mid-interview, so saves fail; ^Q tries
 /// again, offers a copy, and the copy holds every answer; the exit code says it was not saved.
 #[test]
-fn an_unwritable_session_offers_a_copy_and_exits_non_zero() {
+#[ignore = "needs tmux: scripts/test.sh runs them"]
+fn e2e_an_unwritable_session_offers_a_copy_and_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     let copy = dir.path().join("copy.toml");
-    let Some(t) = Tmux::start_shell(dir.path(), "new --full sub/s.toml") else {
-        return;
-    };
+    let t = Tmux::start_shell(dir.path(), "new --full sub/s.toml");
     t.wait_for("What is the project called?");
     t.text("Before");
     t.wait_for("Before");
@@ -353,13 +351,13 @@ fn an_unwritable_session_offers_a_copy_and_exits_non_zero() {
     assert!(read(&copy).contains("project_name = \"Before after\""));
 }
 
-/// The real binary: closing its terminal saves and ends the process within a few seconds.
+/// The real binary: closing its terminal saves and ends the process (it does not linger,
+/// reading a terminal that is gone).
 #[test]
-fn a_closed_terminal_saves_and_ends_the_process() {
+#[ignore = "needs tmux: scripts/test.sh runs them"]
+fn e2e_a_closed_terminal_saves_and_ends_the_process() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(t) = Tmux::start(dir.path(), "new --full s.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "new --full s.toml");
     t.wait_for("What is the project called?");
     t.text("Closed window");
     t.wait_for("Closed window");
@@ -368,8 +366,8 @@ fn a_closed_terminal_saves_and_ends_the_process() {
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {
         assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "the process is still there after its terminal closed"
+            start.elapsed() < Duration::from_secs(30),
+            "the process is still there after its terminal closed (a hang guard)"
         );
         std::thread::sleep(Duration::from_millis(50));
     }

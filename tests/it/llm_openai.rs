@@ -277,24 +277,21 @@ fn a_connection_dropped_after_some_tokens_keeps_the_partial_text() {
 
 #[test]
 fn a_slow_drip_past_the_read_timeout_is_cut_but_a_steady_one_is_not() {
-    // read_secs = 1: a 3 s silence after two tokens is a timeout.
+    // read_secs = 1: a silence after two tokens is a timeout, cut there (a silence the
+    // timeout missed would last longer than the test's hang guard).
     let fx = Fixture::new();
     let server = Server::start(vec![Reply::sse(vec![
         openai_delta("Slow "),
         openai_delta("start"),
-        Step::Sleep(Duration::from_secs(3)),
+        Step::Sleep(SILENCE),
         openai_delta(" never seen"),
     ])]);
-    let (out, elapsed) = run(&fx, &server, &[]);
+    let (out, _) = run(&fx, &server, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("the server sent nothing for 1 s (read timeout"),
         "{}",
         stderr(&out)
-    );
-    assert!(
-        elapsed < Duration::from_millis(2800),
-        "cut at the idle timeout: {elapsed:?}"
     );
     assert_eq!(fx.critiques()[0].text, "Slow start");
     assert!(fx.critiques()[0].interrupted);
@@ -317,16 +314,16 @@ fn a_slow_drip_past_the_read_timeout_is_cut_but_a_steady_one_is_not() {
 fn a_server_that_never_answers_times_out_without_a_retry() {
     let fx = Fixture::new();
     let server = Server::start(vec![
-        Reply::sse(openai_stream(&["late"], (1, 1))).after(Duration::from_secs(4)),
+        Reply::sse(openai_stream(&["late"], (1, 1))).after(SILENCE),
     ]);
-    let (out, elapsed) = run(&fx, &server, &[]);
+    let (out, _) = run(&fx, &server, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("the server sent nothing for 1 s (read timeout"),
         "{}",
         stderr(&out)
     );
-    assert!(elapsed < Duration::from_millis(3500), "{elapsed:?}");
+    assert_eq!(server.requests().len(), 1, "not retried");
     assert!(fx.critiques().is_empty());
 }
 
@@ -443,7 +440,7 @@ fn ctrl_c_stops_the_stream_and_keeps_the_partial_critique() {
     let server = Server::start(vec![Reply::sse(vec![
         openai_delta("Half a "),
         openai_delta("thought"),
-        Step::Sleep(Duration::from_secs(20)),
+        Step::Sleep(SILENCE),
         openai_delta(" never seen"),
     ])]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_kickoff"))
@@ -469,16 +466,15 @@ fn ctrl_c_stops_the_stream_and_keeps_the_partial_critique() {
         assert!(n > 0, "stdout closed early");
         seen.extend_from_slice(&buf[..n]);
     }
-    let started = std::time::Instant::now();
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let pid = child.id().to_string();
+    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "stopped promptly"
+    // Only the interrupt can end it before the hang guard.
+    let out = within_hang_guard(
+        move || child.wait_with_output().unwrap(),
+        move || {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        },
     );
     assert_eq!(out.status.code(), Some(1));
     let critiques = fx.critiques();

@@ -1,15 +1,16 @@
 //! The parsers return `Ok` or `Err` on any input, never panic: arbitrary strings, TOML-ish noise,
 //! and random edits (deleted ranges, inserted characters) of the real files. A session that
-//! still parses is also checked, reviewed, rendered and serialised, since those run on whatever
-//! a user's file holds.
+//! still parses is also checked, reviewed, rendered, and saved and read back the way the
+//! interview saves and opens its file, since those run on whatever a user's file holds; so are
+//! arbitrary answers typed into a real session.
 
 use crate::common;
 
 use std::path::Path;
 
-use kickoff::Bundle;
-use kickoff::Critic;
-use kickoff::Scorecard;
+use kickoff::store::{Saved, Store};
+use kickoff::workspace::{Open, open_for_writing};
+use kickoff::{Answer, Bundle, Cell, Critic, Row, Scorecard};
 use kickoff::{Questionnaire, Session};
 use proptest::prelude::*;
 
@@ -104,7 +105,10 @@ fn scorecard(src: &str) {
     });
 }
 
-/// Parses a session and, if it parses, does everything `check` and `render` do with it.
+/// Parses a session and, if it parses, does everything `check` and `render` do with it, then
+/// saves it through a store over the file it was read from (patched, written atomically, as
+/// every save of kickoff's is) and reads it back through a new one: the answers and unknown
+/// keys are the same.
 fn session(src: &str) {
     let Ok(session) = Session::from_str(src, Path::new("s.toml")) else {
         return;
@@ -113,16 +117,71 @@ fn session(src: &str) {
         let _ = session.problems(&b.questionnaire);
         let review = b.review(&session.answers);
         let _ = kickoff::render_doc(b, &session, &review, None);
-        let text = session.to_toml(Some(&b.questionnaire));
-        let again = Session::from_str(&text, Path::new("again.toml"))
-            .unwrap_or_else(|e| panic!("a saved session does not load: {e}\n{text}"));
-        // Compared as text: NaN is a valid TOML answer and never equals itself.
-        assert_eq!(
-            format!("{:?}", (&again.answers, &again.extra)),
-            format!("{:?}", (&session.answers, &session.extra)),
-            "answers and unknown keys survive a save"
-        );
     });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, src).unwrap();
+    let (mut store, mut ours) = Store::open(&path, None).expect("it parsed above");
+    ours.updated = "2026-12-07T10:00:00Z".into();
+    assert_eq!(store.save(&ours).expect("saved"), Saved::Written);
+    let text = common::read(&path);
+    let (_, again) = Store::open(&path, None)
+        .unwrap_or_else(|e| panic!("a saved session does not load: {e}\n{text}"));
+    assert_same_answers(&again, &ours);
+    assert_eq!(
+        format!("{:?}", again.extra),
+        format!("{:?}", ours.extra),
+        "unknown keys survive a save"
+    );
+}
+
+/// The same questions answered, each the same: equal, or (NaN, a valid TOML answer that never
+/// equals itself) the same as text.
+fn assert_same_answers(saved: &Session, ours: &Session) {
+    let ids = |s: &Session| s.answers.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(ids(saved), ids(ours), "the same questions answered");
+    for (id, a) in &ours.answers {
+        let b = &saved.answers[id];
+        assert!(
+            a == b || format!("{a:?}") == format!("{b:?}"),
+            "{id}: saved {a:?}, read back {b:?}"
+        );
+    }
+}
+
+/// Any answer of any shape a question kind stores (NaN, control characters, blank lines and
+/// TOML's own syntax included).
+fn answer() -> impl Strategy<Value = Answer> {
+    let text = prop_oneof![any::<String>(), tomlish()];
+    // The grid stores a column once, no blank cell (one is no cell), and no row of none.
+    let cell = prop_oneof![
+        any::<String>()
+            .prop_filter("a blank cell is none", |s| !s.trim().is_empty())
+            .prop_map(Cell::Text),
+        any::<f64>().prop_map(Cell::Number),
+        any::<bool>().prop_map(Cell::Bool),
+    ];
+    let row = prop::collection::btree_map("[a-z_]{1,8}", cell, 1..4)
+        .prop_map(|cells| Row(cells.into_iter().collect()));
+    prop_oneof![
+        text.clone().prop_map(Answer::Text),
+        any::<f64>().prop_map(Answer::Number),
+        any::<bool>().prop_map(Answer::Bool),
+        prop::collection::vec(text, 0..4).prop_map(Answer::List),
+        prop::collection::vec(row, 0..3).prop_map(Answer::Records),
+    ]
+}
+
+/// Answers typed into a real session (set, replaced or cleared), on its questions or on ids
+/// the questionnaire does not have.
+fn answer_changes() -> impl Strategy<Value = Vec<(String, Option<Answer>)>> {
+    let ids: Vec<String> =
+        BUNDLE.with(|b| b.questionnaire.questions().map(|q| q.id.clone()).collect());
+    let id = prop_oneof![
+        4 => prop::sample::select(ids),
+        1 => "[a-z_]{1,12}",
+    ];
+    prop::collection::vec((id, prop::option::weighted(0.9, answer())), 1..8)
 }
 
 proptest! {
@@ -182,6 +241,37 @@ proptest! {
     #[test]
     fn scorecard_on_edits_of_the_real_one(e in edits()) {
         scorecard(&mutate(SCORE, &e));
+    }
+}
+
+proptest! {
+    // Each case writes, locks and reads a whole session file twice.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The interview's whole save path: the file opened for writing (lock, store), answers
+    /// changed, saved through the store (the file patched, written atomically), then opened
+    /// again as `kickoff resume` opens it: the answers are the ones saved.
+    #[test]
+    fn answers_survive_the_interviews_save_and_resume(changes in answer_changes()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, session_text()).unwrap();
+        let (bundle, mut ours, mut store, _) =
+            open_for_writing(None, &path, Open::Resume, "the test").expect("opens");
+        for (id, answer) in changes {
+            ours.set(&id, answer);
+        }
+        // An answer of a shape its question does not take (text for a table) is converted
+        // when a file is opened, with a note: the interview only ever holds converted ones.
+        ours.upgrade(&bundle.questionnaire);
+        ours.updated = "2026-12-07T10:00:00Z".into();
+        let saved = store.save(&ours).expect("saved");
+        prop_assert_eq!(saved, Saved::Written);
+        drop(store); // the lock goes with it, as when the interview ends
+        let text = common::read(&path);
+        let (_, again, _, _) = open_for_writing(None, &path, Open::Resume, "the test")
+            .unwrap_or_else(|e| panic!("a saved session does not open: {e}\n{text}"));
+        assert_same_answers(&again, &ours);
     }
 }
 

@@ -6,12 +6,9 @@ use crate::llm_support;
 
 use std::time::Duration;
 
-use common::{Tmux, app_with, ctrl, key, mini, press, send};
+use common::{Tmux, app_with, ctrl, draw, key, mini, press, send};
 use kickoff::llm::{Env, Flags, LlmError, Prompts, StreamEvent, build_request, resolve};
-use kickoff::tui::view;
 use kickoff::tui::{App, Cmd, Msg, Screen};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
 fn started(app: &mut App) {
@@ -41,12 +38,6 @@ fn event(event: StreamEvent) -> Msg {
 
 fn text(s: &str) -> Msg {
     event(StreamEvent::Text(s.into()))
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 #[test]
@@ -186,7 +177,8 @@ fn a_failure_shows_a_message_and_leaves_the_answers_alone() {
 }
 
 #[test]
-fn the_interview_streams_a_critique_from_a_real_socket_and_saves_it() {
+#[ignore = "needs tmux: scripts/test.sh runs them"]
+fn e2e_the_interview_streams_a_critique_from_a_real_socket_and_saves_it() {
     use llm_support::{Fixture, KEY, Reply, Server, Step, openai_stream};
     let fx = Fixture::new();
     let mut steps = openai_stream(&["Start simple.\n", "- [task] Why not rules?\n"], (120, 12));
@@ -198,9 +190,7 @@ fn the_interview_streams_a_critique_from_a_real_socket_and_saves_it() {
         ("OPENAI_API_KEY", KEY.to_string()),
         ("KICKOFF_CONFIG", fx.config.display().to_string()),
     ];
-    let Some(t) = Tmux::start_env(fx.dir.path(), "resume session.toml", &env) else {
-        return;
-    };
+    let t = Tmux::start_env(fx.dir.path(), "resume session.toml", &env);
     t.wait_for("kickoff · Churn radar");
     t.keys(&["C-l"]);
     t.wait_for("asks the LLM reviewer");

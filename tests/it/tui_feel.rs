@@ -10,12 +10,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
-    terminal.backend().to_string()
-}
-
 /// The choice under the cursor, by id.
 fn under_cursor(app: &App) -> String {
     let q = app.interview.focused().clone();
@@ -372,10 +366,8 @@ fn panes_give_way_to_the_answer_and_come_back_on_f2_f3() {
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
 
-fn snapshot_sizes(name: &str, app: &App) {
-    for (w, h) in SIZES {
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(app, w, h));
-    }
+fn snapshot_all(name: &str, app: &App) -> Vec<String> {
+    snapshot_sizes!(name, app, SIZES)
 }
 
 /// The sidebar collapses to its marks (80), the help pane goes below (80, 100) and beside
@@ -384,12 +376,33 @@ fn snapshot_sizes(name: &str, app: &App) {
 fn snapshot_the_panes_giving_way() {
     let mut app = app_with(builtin());
     send(&mut app, Msg::GotoQuestion("primary_metric".into()));
-    snapshot_sizes("panes", &app);
+    snapshot_all("panes", &app);
+    for (w, h) in SIZES {
+        let panes = kickoff::tui::interview_panes(&app, ratatui::layout::Rect::new(0, 0, w, h));
+        assert!(
+            panes.questions.width >= kickoff::tui::MIN_ANSWER,
+            "{w}x{h}: {}",
+            panes.questions.width
+        );
+        let collapsed = matches!(panes.sidebar, Some((_, true)));
+        assert_eq!(
+            collapsed,
+            w < 100,
+            "{w}x{h}: the sidebar {:?}",
+            panes.sidebar
+        );
+        let help = panes.help.expect("a help pane");
+        let beside = help.y == panes.questions.y && help.x > panes.questions.x;
+        assert_eq!(beside, w >= 120, "{w}x{h}: the help pane at {help:?}");
+    }
     // F2 and F3 at 80x24: the sections in full, no help pane.
     let mut app = sized(builtin(), 80, 24);
     press(&mut app, key(KeyCode::F(2)));
     press(&mut app, key(KeyCode::F(3)));
-    insta::assert_snapshot!("panes_toggled_80x24", draw(&app, 80, 24));
+    let screen = draw(&app, 80, 24);
+    insta::assert_snapshot!("panes_toggled_80x24", screen);
+    assert!(screen.contains("○  4 Baselines "), "{screen}");
+    assert!(!screen.contains("Why this matters"), "{screen}");
 }
 
 /// At 60x15 nothing but the answer; long labels wrap under themselves, whole.
@@ -412,7 +425,17 @@ fn snapshot_a_fuzzy_filtered_choice_list() {
     let mut app = app_with(builtin());
     send(&mut app, Msg::GotoQuestion("primary_metric".into()));
     type_text(&mut app, "prec");
-    snapshot_sizes("choices_fuzzy_filtered", &app);
+    let screens = snapshot_all("choices_fuzzy_filtered", &app);
+    let q = app.interview.focused().clone();
+    let shown = app.field.filtered(&q);
+    assert_eq!(
+        q.choices[shown[0]].value, "precision",
+        "the best match first"
+    );
+    assert!(shown.len() < q.choices.len(), "the filter leaves fewer");
+    assert_eq!(under_cursor(&app), "precision");
+    assert!(!app.interview.session.answers.contains_key("primary_metric"));
+    assert_shown(&screens, "filter: prec");
 }
 
 /// A multiple choice after two clicks: both ticked, the cursor on the last one clicked.
@@ -428,6 +451,13 @@ fn snapshot_choices_picked_with_the_mouse() {
             send(&mut app, click(at));
         }
         insta::assert_snapshot!(format!("choices_clicked_{w}x{h}"), draw(&app, w, h));
+        let both = vec![q.choices[1].value.clone(), q.choices[3].value.clone()];
+        assert_eq!(
+            app.interview.session.answers.get("baselines"),
+            Some(&Answer::List(both)),
+            "{w}x{h}: both ticked and saved"
+        );
+        assert_eq!(under_cursor(&app), q.choices[3].value, "{w}x{h}");
     }
 }
 

@@ -18,12 +18,6 @@ fn reviewed_app() -> App {
     app
 }
 
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
-    terminal.backend().to_string()
-}
-
 /// The help pane's text (right of the questions' frame), its lines joined, for `contains`.
 fn help_pane(screen: &str) -> String {
     screen

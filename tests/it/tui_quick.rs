@@ -7,17 +7,9 @@ use crate::common;
 use common::*;
 use kickoff::tui::{App, Cmd, Field};
 use kickoff::{Answer, Depth, Kind, Session};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 /// A new session of the built-in questionnaire, on its first screen's choice.
 fn new_session() -> App {
@@ -242,26 +234,22 @@ fn the_quick_path_of_an_example_is_twenty_questions_typed_in_one_go() {
         );
         assert!((15..=25).contains(&asked.len()), "{name}: {asked:?}");
         assert_eq!(app.interview.progress().required_open, 0, "{name}");
-        for (w, h) in SIZES {
-            insta::assert_snapshot!(
-                format!(
-                    "quick_last_question_{}_{w}x{h}",
-                    name.trim_end_matches(".toml")
-                ),
-                draw(&app, w, h)
-            );
-        }
+        let screens = snapshot_sizes!(
+            format!("quick_last_question_{}", name.trim_end_matches(".toml")),
+            &app,
+            SIZES
+        );
+        assert_shown(&screens, "That was the quick kickoff's last question");
     }
 }
 
 /// The same keys in a real terminal: the file holds every answer of the quick path.
 #[test]
-fn the_quick_path_typed_in_a_real_terminal() {
+#[ignore = "needs tmux: scripts/test.sh runs them"]
+fn e2e_the_quick_path_typed_in_a_real_terminal() {
     let (asked, keys, expected) = quick_path("churn-done-well.toml");
     let dir = tempfile::tempdir().unwrap();
-    let Some(t) = Tmux::start(dir.path(), "new s.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "new s.toml");
     t.wait_for("How deep today?");
     for k in &keys {
         match k.tmux() {
@@ -286,9 +274,7 @@ fn the_quick_path_typed_in_a_real_terminal() {
     assert!(run.stdout.contains("Quick kickoff: "), "{}", run.stdout);
     // `resume --full` lands where F4 would, and says so.
     drop(t);
-    let Some(t) = Tmux::start(dir.path(), "resume --full s.toml") else {
-        return;
-    };
+    let t = Tmux::start(dir.path(), "resume --full s.toml");
     t.wait_for("Full interview: ");
     t.keys(&["C-q"]);
     t.wait_exit();

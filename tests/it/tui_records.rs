@@ -7,10 +7,7 @@ use crate::records_v1 as v1;
 
 use common::*;
 use kickoff::Bundle;
-use kickoff::tui::view;
 use kickoff::tui::{App, Msg};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use v1::V1_SESSION;
 
@@ -31,12 +28,6 @@ fn rows(app: &App) -> Vec<String> {
         Some(a) => q.answer_items(a),
         None => Vec::new(),
     }
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 /// Two rows typed the way a person would: Enter from cell to cell and on to a new row.
@@ -192,8 +183,26 @@ fn the_grid_keys_are_in_the_help_bar_and_the_help() {
 fn the_grid_drawn() {
     let mut app = two_rows();
     press(&mut app, key(KeyCode::Up));
-    insta::assert_snapshot!("grid_80x24", draw(&app, 80, 24));
-    insta::assert_snapshot!("grid_narrow_40x20", draw(&app, 40, 20));
+    let (wide, narrow) = (draw(&app, 80, 24), draw(&app, 40, 20));
+    insta::assert_snapshot!("grid_80x24", wide);
+    insta::assert_snapshot!("grid_narrow_40x20", narrow);
+    let kickoff::tui::Field::Records(grid) = &app.field else {
+        panic!("not the grid");
+    };
+    assert_eq!((grid.row, grid.rows.len()), (0, 2), "Up: on the first row");
+    assert_eq!(rows(&app).len(), 2);
+    for screen in [&wide, &narrow] {
+        assert!(screen.contains("┌ row 1 of 2 "), "{screen}");
+        assert!(screen.contains("│› logist"), "the cursor's row:\n{screen}");
+        assert!(
+            screen.contains("✗ row 2, score: 1.5 is out of range"),
+            "{screen}"
+        );
+    }
+    assert!(
+        wide.contains("│  rules     1.5    no           Today's system"),
+        "{wide}"
+    );
 }
 
 #[test]

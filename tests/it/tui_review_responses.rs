@@ -78,12 +78,6 @@ fn review_with_a_blocker() -> kickoff::tui::App {
     app
 }
 
-fn draw(app: &kickoff::tui::App, w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| kickoff::tui::view(app, f)).unwrap();
-    terminal.backend().to_string()
-}
-
 #[test]
 fn r_on_a_finding_opens_the_form_and_enter_saves_an_accepted_risk() {
     let mut app = review_with_a_blocker();

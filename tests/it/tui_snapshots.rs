@@ -6,28 +6,22 @@ use crate::common;
 use common::*;
 use kickoff::Answer;
 use kickoff::tui::view;
-use kickoff::tui::{App, Msg};
+use kickoff::tui::{App, ItemKind, Msg, Overlay, Screen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    terminal.backend().to_string()
+fn snapshot_both(name: &str, app: &App) -> Vec<String> {
+    snapshot_sizes!(name, app, SIZES)
 }
 
-fn snapshot_both(name: &str, app: &App) {
-    for (w, h) in SIZES {
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(app, w, h));
-    }
-}
-
-/// The mini questionnaire with a few answers, focused on `id`.
+/// The mini questionnaire with a few answers, opened as a file holding them would be (its
+/// widget showing the answer), focused on `id`.
 fn mini_at(id: &str) -> App {
-    let mut app = app_with(mini());
+    let bundle = mini();
+    let mut session = kickoff::Session::new(&bundle.questionnaire);
     for (q, a) in [
         ("name", Answer::Text("Churn 日本 v2".into())),
         ("task", Answer::Text("classification".into())),
@@ -42,18 +36,22 @@ fn mini_at(id: &str) -> App {
         ),
         ("metrics", Answer::List(vec!["accuracy".into()])),
     ] {
-        app.interview.session.set(q, Some(a));
+        session.set(q, Some(a));
     }
     // The doc's front matter shows these: fixed, so the export screen's snapshot is too.
-    app.interview.session.created = "2026-11-20T09:00:00Z".into();
-    app.interview.session.updated = "2026-11-21T10:00:00Z".into();
-    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
-    send(&mut app, Msg::GotoQuestion(id.into()));
+    session.created = "2026-11-20T09:00:00Z".into();
+    session.updated = "2026-11-21T10:00:00Z".into();
+    // Where the file was left: it opens there.
+    session.cursor = Some(id.into());
+    let mut app = App::new(bundle, session, "kickoff.toml".into());
+    app.color = false;
+    assert_eq!(focused_id(&app), id);
     app
 }
 
 #[test]
 fn every_question_kind() {
+    let mut kinds = std::collections::BTreeSet::new();
     for id in [
         "name",
         "task",
@@ -63,9 +61,23 @@ fn every_question_kind() {
         "ab_test",
         "metrics",
     ] {
-        let kind = mini_at(id).interview.focused().kind.name();
-        snapshot_both(&format!("kind_{kind}"), &mini_at(id));
+        let app = mini_at(id);
+        let q = app.interview.focused();
+        assert_eq!(q.id, id);
+        kinds.insert(q.kind.name());
+        // The widget holds the answer stored, ready to edit.
+        assert_eq!(
+            app.field.answer().as_ref(),
+            app.interview.session.answers.get(id),
+            "{id}"
+        );
+        let screens = snapshot_both(&format!("kind_{}", q.kind.name()), &app);
+        for screen in &screens {
+            let marked = screen.lines().find(|l| l.contains('▶')).expect("a focus");
+            assert!(marked.contains(&q.prompt), "{id}:\n{screen}");
+        }
     }
+    assert_eq!(kinds.len(), 7, "one of each kind: {kinds:?}");
 }
 
 #[test]
@@ -73,7 +85,20 @@ fn validation_error_next_to_the_field() {
     let mut app = mini_at("positive_rate");
     press(&mut app, ctrl('x'));
     type_text(&mut app, "7");
-    snapshot_both("number_out_of_range", &app);
+    let screens = snapshot_both("number_out_of_range", &app);
+    assert_shown(&screens, "✗ 7 is out of range: 0 to 1 fraction (not saved)");
+    assert!(
+        app.field_errors()
+            .iter()
+            .any(|e| e.contains("out of range")),
+        "{:?}",
+        app.field_errors()
+    );
+    assert_eq!(
+        app.interview.session.answers.get("positive_rate"),
+        None,
+        "cleared by ^X, and 7 is not saved"
+    );
 }
 
 /// A number that is not an answer yet: the text typed stays, the reason under it, the last
@@ -96,12 +121,30 @@ fn rejected_number_keeps_the_text_typed() {
 fn choice_filter() {
     let mut app = mini_at("metrics");
     type_text(&mut app, "pr");
-    snapshot_both("choice_filtered", &app);
+    let screens = snapshot_both("choice_filtered", &app);
+    assert_shown(&screens, "filter: pr");
+    let q = app.interview.focused();
+    let left: Vec<&str> = (app.field.filtered(q).iter())
+        .map(|&i| q.choices[i].value.as_str())
+        .collect();
+    assert_eq!(left, ["pr_auc"], "accuracy is filtered out");
+    assert_eq!(
+        app.interview.session.answers["metrics"],
+        Answer::List(vec!["accuracy".into()]),
+        "filtering picks nothing"
+    );
 }
 
 #[test]
 fn fresh_builtin_interview() {
-    snapshot_both("start", &app_with(builtin()));
+    let app = app_with(builtin());
+    let screens = snapshot_both("start", &app);
+    let first = app.interview.bundle.questionnaire.question(0);
+    assert_eq!(focused_id(&app), first.id, "on the first question");
+    assert!(app.interview.session.answers.is_empty());
+    assert_eq!(app.interview.progress().answered, 0);
+    assert_shown(&screens, &format!("▶ 1. {}", first.prompt));
+    assert_shown(&screens, "0 blockers");
 }
 
 #[test]
@@ -109,17 +152,51 @@ fn review_screen() {
     let mut app = mini_at("name");
     press(&mut app, ctrl('r'));
     press(&mut app, key(KeyCode::Down));
-    snapshot_both("review", &app);
+    let screens = snapshot_both("review", &app);
+    assert_eq!(app.screen, Screen::Review);
+    let items = app.review_items();
+    let rules: Vec<Option<&str>> = items.iter().map(|i| i.rule.as_deref()).collect();
+    assert_eq!(rules, [Some("accuracy-on-imbalance")], "{items:#?}");
+    assert_eq!(items[0].kind, ItemKind::Finding(kickoff::Severity::Blocker));
+    assert_eq!(app.review_cursor, 0, "Down stops at the last item");
+    assert_shown(
+        &screens,
+        "0 problems · 1 blocker · 0 open required questions",
+    );
+    assert_shown(&screens, "▶ ■ blocker");
+    assert_shown(
+        &screens,
+        "[accuracy-on-imbalance] Accuracy at a positive rate of 0.04",
+    );
 }
 
 #[test]
 fn export_screen() {
     let mut app = mini_at("name");
     press(&mut app, ctrl('o'));
-    snapshot_both("export", &app);
+    let screens = snapshot_both("export", &app);
+    assert_eq!(app.screen, Screen::Export);
+    assert_eq!(app.export_path(), std::path::Path::new("kickoff.md"));
+    assert!(
+        app.export
+            .preview
+            .contains("## Summary\n\nIt is a classification model."),
+        "{}",
+        app.export.preview
+    );
+    assert_shown(&screens, "Preview below; PgUp/PgDn scroll.");
     send(&mut app, Msg::Exported(Ok("kickoff.md".into())));
     press(&mut app, key(KeyCode::PageDown));
-    snapshot_both("export_written_scrolled", &app);
+    let screens = snapshot_both("export_written_scrolled", &app);
+    assert_eq!(app.export.result, Some(Ok("kickoff.md".into())));
+    assert!(app.export.scroll > 0, "PgDn scrolls the preview");
+    assert_shown(&screens, "Wrote kickoff.md.");
+    for screen in &screens {
+        assert!(
+            !screen.contains("│---"),
+            "scrolled past the front matter:\n{screen}"
+        );
+    }
 }
 
 #[test]
@@ -144,7 +221,15 @@ fn section_picker() {
     let mut app = mini_at("name");
     press(&mut app, ctrl('g'));
     press(&mut app, key(KeyCode::Down));
-    snapshot_both("picker", &app);
+    let screens = snapshot_both("picker", &app);
+    assert_eq!(app.overlay, Some(Overlay::Picker { cursor: 1 }));
+    assert_eq!(
+        app.interview.section(),
+        0,
+        "moving the cursor goes nowhere yet"
+    );
+    assert_shown(&screens, "Go to section (number or ↑↓ Enter)");
+    assert_shown(&screens, "› ◐  2  More");
 }
 
 #[test]
@@ -154,7 +239,21 @@ fn save_error_banner() {
         &mut app,
         Msg::Saved(Err("kickoff.toml: cannot write: disk full".into())),
     );
-    snapshot_both("save_error", &app);
+    let screens = snapshot_both("save_error", &app);
+    assert_eq!(
+        app.save_error.as_deref(),
+        Some("kickoff.toml: cannot write: disk full")
+    );
+    assert_eq!(app.overlay, None, "the interview goes on");
+    assert_shown(
+        &screens,
+        "Could not save: kickoff.toml: cannot write: disk full.",
+    );
+    assert_eq!(
+        app.interview.session.answers["name"],
+        Answer::Text("Churn 日本 v2".into()),
+        "the answers stay"
+    );
 }
 
 /// No size is too small to draw: every screen and kind at tiny and odd sizes, without a panic.
@@ -272,7 +371,20 @@ fn saving_overlays() {
             conflicts: Some(Box::new(set)),
         })),
     );
-    snapshot_both("conflicts", &app);
+    let screens = snapshot_both("conflicts", &app);
+    assert_eq!(app.overlay, Some(Overlay::Conflicts));
+    let state = app.conflicts.as_ref().expect("the conflicts to decide");
+    assert_eq!(
+        (state.decisions.as_slice(), state.from_file),
+        (&[None][..], false)
+    );
+    assert_eq!(
+        app.interview.session.answers["name"],
+        Answer::Text("Churn 日本 v2".into()),
+        "nothing is taken before it is decided"
+    );
+    assert_shown(&screens, "The file changed on disk");
+    assert_shown(&screens, "file's: Renamed on disk");
 
     let mut app = mini_at("name");
     send(
@@ -285,7 +397,19 @@ fn saving_overlays() {
             copy_to: "/tmp/kickoff-copy.toml".into(),
         },
     );
-    snapshot_both("unsaved", &app);
+    let screens = snapshot_both("unsaved", &app);
+    assert_eq!(app.overlay, Some(Overlay::Unsaved));
+    assert_eq!(app.copy_path.lines(), ["/tmp/kickoff-copy.toml"]);
+    assert!(app.save_error.is_some() && app.copy_error.is_none());
+    assert!(
+        !app.quitting,
+        "not quit before the copy is written or refused"
+    );
+    assert_shown(&screens, "The answers could not be saved");
+    assert_shown(
+        &screens,
+        "Enter write the copy  ^Q quit without saving  Esc back",
+    );
 }
 
 /// A file a merge left in conflict, opened with `kickoff resume`: ours and theirs of each.
@@ -320,5 +444,18 @@ fn merge_conflicts_overlay() {
     app.color = false;
     // The selected answer's versions in full, the others on a line each.
     press(&mut app, key(KeyCode::Down));
-    snapshot_both("merge_conflicts", &app);
+    let screens = snapshot_both("merge_conflicts", &app);
+    assert_eq!(app.overlay, Some(Overlay::Conflicts));
+    let state = app.conflicts.as_ref().expect("the conflicts to decide");
+    assert!(state.from_file);
+    let ids: Vec<&str> = (state.set.conflicts.iter())
+        .map(|c| c.question.as_str())
+        .collect();
+    assert_eq!(ids, ["name", "notes", "task"]);
+    assert_eq!(state.cursor, 1, "Down picks the second");
+    assert_eq!(state.decisions, [None, None, None]);
+    assert_shown(&screens, "Merge conflicts in the file");
+    assert_shown(&screens, "theirs: Churn and upsell");
+    assert_shown(&screens, "theirs: Labels arrive 45 days late.");
+    assert_shown(&screens, "ours  : (no answer)");
 }

@@ -1,7 +1,7 @@
 //! A session to critique, a config file, and the real binary run against the test server.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use super::{KEY, Server};
@@ -84,8 +84,47 @@ pub fn kickoff(fx: &Fixture, env: &[(&str, String)], args: &[&str]) -> (Output, 
         cmd.env(k, v);
     }
     let start = Instant::now();
-    let out = cmd.output().expect("run kickoff");
+    let child = (cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped()))
+    .spawn()
+    .expect("run kickoff");
+    let pid = child.id().to_string();
+    let out = within_hang_guard(
+        move || child.wait_with_output().expect("run kickoff"),
+        move || {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        },
+    );
     (out, start.elapsed())
+}
+
+/// How long a test waits for what should end before it fails: a guard against a hang, far
+/// above any real run, not a speed limit.
+pub const HANG_GUARD: Duration = Duration::from_secs(30);
+
+/// Longer than any test runs: a server silent this long is ended only by a timeout, a
+/// cancel or an interrupt.
+pub const SILENCE: Duration = Duration::from_secs(3600);
+
+/// What `work` returns, run on a thread of its own; still running after [`HANG_GUARD`], it
+/// fails the test, after `on_hang` (to kill what hangs).
+pub fn within_hang_guard<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+    on_hang: impl FnOnce(),
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    match rx.recv_timeout(HANG_GUARD) {
+        Ok(done) => done,
+        Err(_) => {
+            on_hang();
+            panic!("still running after {HANG_GUARD:?}: it hangs");
+        }
+    }
 }
 
 pub fn openai_env(server: &Server) -> Vec<(&'static str, String)> {
