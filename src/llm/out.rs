@@ -69,6 +69,8 @@ pub(super) enum Failure {
     /// The server does not take the way structured output was asked for (a 400 or 422
     /// naming the field): ask again another way.
     Refused(LlmError),
+    /// The server does not take the system prompt as content blocks: ask again with a string.
+    SystemBlocksRefused(LlmError),
 }
 
 /// Resolves when the flag is set.

@@ -20,7 +20,7 @@ use super::provider::{ProviderConfig, ProviderKind};
 use super::redact::Redactor;
 use super::retry::{next_wait, retry_after, status_error, with_attempts};
 use super::structured::{self, Mode, Reader};
-use super::wire;
+use super::wire::{self, SystemForm};
 
 /// Runs the request on a new thread (a single-threaded tokio runtime inside it) and sends
 /// events to `sender`. Set `cancel` to stop it: it is checked between chunks and every 20 ms
@@ -108,6 +108,7 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
     out.filter = TextFilter::new(&redactor);
     let schema = structured::schema(&request.question_ids);
     let mut mode = Mode::first(p.kind, p.structured);
+    let mut form = SystemForm::Blocks;
     let mut req = wire::build(
         p,
         key.as_ref(),
@@ -115,6 +116,7 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
         &request.user,
         mode,
         &schema,
+        form,
     );
     // ring as the TLS crypto provider: smaller and quicker to start than aws-lc, whose static
     // set-up every kickoff process would pay for. Installing twice is harmless.
@@ -149,8 +151,19 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
                         (Some(text), Mode::Text) => text,
                         _ => &request.system,
                     };
-                    req = wire::build(p, key.as_ref(), system, &request.user, mode, &schema);
+                    req = wire::build(p, key.as_ref(), system, &request.user, mode, &schema, form);
                     // Another way of asking is not a retry of the same request.
+                    attempt -= 1;
+                    continue;
+                }
+                Err(Failure::SystemBlocksRefused(e)) => {
+                    out.send(StreamEvent::Notice(blocks_notice(p, &e)));
+                    form = SystemForm::Text;
+                    let system = match (&request.system_text, mode) {
+                        (Some(text), Mode::Text) => text,
+                        _ => &request.system,
+                    };
+                    req = wire::build(p, key.as_ref(), system, &request.user, mode, &schema, form);
                     attempt -= 1;
                     continue;
                 }
@@ -166,6 +179,28 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
             _ = cancelled(out.cancel) => return Err(LlmError::Cancelled),
         }
     }
+}
+
+/// What the user is told, once, when a server refused the system prompt as content blocks.
+fn blocks_notice(p: &ProviderConfig, e: &LlmError) -> String {
+    let reason = match e {
+        LlmError::Rejected { status, .. } => format!("{status}: {e}"),
+        _ => e.to_string(),
+    };
+    format!(
+        "{} does not take the system prompt as content blocks ({}); sending it as plain text, without prompt caching",
+        p.kind.name(),
+        super::sanitize::one_line(&reason, 160)
+    )
+}
+
+/// Whether an error reply says the server does not take the system prompt as a list of
+/// content blocks: a validation error (400, 422, or the 500 a proxy turns it into) that says
+/// a string was expected, or names `system`. LiteLLM in front of llama-cpp-python answers 500
+/// with "Input should be a valid string".
+fn refuses_system_blocks(status: u16, body: &[u8]) -> bool {
+    let body = String::from_utf8_lossy(body).to_ascii_lowercase();
+    matches!(status, 400 | 422 | 500) && (body.contains("valid string") || body.contains("system"))
 }
 
 /// What the user is told, once, when a server refused a way of asking for structured output.
@@ -237,6 +272,9 @@ async fn one_attempt(
             .await
             .unwrap_or_default();
         let err = status_error(p, &req.url, status, &body, attempt, redactor);
+        if req.system_blocks && refuses_system_blocks(status, &body) {
+            return Err(Failure::SystemBlocksRefused(err));
+        }
         if mode.is_refused_by(status, &body) {
             return Err(Failure::Refused(err));
         }

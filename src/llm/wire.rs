@@ -15,6 +15,18 @@ pub(super) struct HttpRequest {
     pub(super) url: String,
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Vec<u8>,
+    /// The system prompt went as content blocks (Anthropic, for `cache_control`): a server
+    /// that refuses them is asked again with a plain string.
+    pub(super) system_blocks: bool,
+}
+
+/// How the system prompt is sent to Anthropic's Messages API: as one text block marked for
+/// the prompt cache (the default), or as a plain string, which some proxies in front of other
+/// servers need (LiteLLM before an OpenAI-compatible server refuses the block form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SystemForm {
+    Blocks,
+    Text,
 }
 
 /// The request for `mode`; `schema` is the critique schema (used unless the mode is text).
@@ -28,7 +40,9 @@ pub(super) fn build(
     user: &str,
     mode: Mode,
     schema: &Value,
+    form: SystemForm,
 ) -> HttpRequest {
+    let system_blocks = p.kind == ProviderKind::Anthropic && form == SystemForm::Blocks;
     let mut headers = vec![("content-type", "application/json".to_string())];
     let (url, body) = match p.kind {
         ProviderKind::OpenAi => {
@@ -66,9 +80,15 @@ pub(super) fn build(
             if let Some(k) = key {
                 headers.push(("x-api-key", k.expose().to_string()));
             }
+            let system = match form {
+                SystemForm::Blocks => {
+                    json!([{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}])
+                }
+                SystemForm::Text => json!(system),
+            };
             let mut body = json!({
                 "model": p.model,
-                "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
+                "system": system,
                 "max_tokens": p.max_tokens,
                 "stream": true,
                 "messages": [{"role": "user", "content": user}],
@@ -103,6 +123,7 @@ pub(super) fn build(
         url,
         headers,
         body: serde_json::to_vec(&body).expect("JSON values serialise"),
+        system_blocks,
     }
 }
 

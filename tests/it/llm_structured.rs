@@ -147,6 +147,66 @@ fn anthropic_forced_tool_input_is_joined_by_tool_id_even_one_block_per_delta() {
     }
 }
 
+/// LiteLLM in front of an OpenAI-compatible server forwards the system blocks as a list, which
+/// the server refuses (as measured: a 500 with pydantic's "Input should be a valid string").
+/// kickoff asks once more with the system prompt as a string, says so, and the critique lands.
+#[test]
+fn a_proxy_that_refuses_system_blocks_gets_a_plain_system_string() {
+    let refusal = r#"{"error":{"message":"litellm.APIConnectionError: Hosted_vllmException - {'detail': [{'type': 'string_type', 'loc': ['body', 'messages', 0, 'content'], 'msg': 'Input should be a valid string'}]}","type":null,"param":null,"code":"500"}}"#;
+    let fx = Fixture::new();
+    let server = Server::start(vec![
+        Reply::json(500, refusal),
+        Reply::sse(anthropic_tool_stream(
+            CRITIQUE_PARTS,
+            (200, 300),
+            (0, 0),
+            true,
+        )),
+    ]);
+    let (out, _) = kickoff(&fx, &anthropic_env(&server), &["--model", "test-model"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let c = fx.critiques().pop().expect("a critique saved");
+    assert_eq!(c.findings.len(), 3, "{c:?}");
+    assert_eq!(c.follow_up_questions.len(), 1);
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("does not take the system prompt as content blocks")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("sending it as plain text"), "{err}");
+    assert!(
+        !err.contains("retrying"),
+        "another way of asking is not a retry: {err}"
+    );
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(
+        body(&server, 0)["system"][0]["cache_control"]["type"],
+        "ephemeral"
+    );
+    let second = body(&server, 1);
+    let system = second["system"]
+        .as_str()
+        .expect("a plain string the second time");
+    assert_eq!(Some(system), body(&server, 0)["system"][0]["text"].as_str());
+    // Still a forced tool call: only the form of the system prompt changed.
+    assert_eq!(second["tool_choice"]["name"], "critique");
+    assert_no_key(&fx, &out);
+}
+
+/// A server that refuses the plain string too is not asked a third time that way.
+#[test]
+fn the_system_string_is_tried_once() {
+    let refusal = r#"{"error":"system: Input should be a valid string"}"#;
+    let fx = Fixture::new();
+    let server = Server::start(vec![Reply::json(400, refusal), Reply::json(400, refusal)]);
+    let (out, _) = kickoff(&fx, &anthropic_env(&server), &["--model", "test-model"]);
+    assert!(!out.status.success());
+    assert_eq!(server.requests().len(), 2, "{}", stderr(&out));
+    assert!(body(&server, 1)["system"].is_string());
+}
+
 #[test]
 fn ollama_format_carries_the_schema() {
     let fx = Fixture::new();
