@@ -32,6 +32,7 @@ pub mod merge;
 pub mod placeholder;
 pub mod plans;
 pub mod portfolio;
+pub mod quantities;
 pub mod questionnaire;
 pub mod render;
 pub mod response;

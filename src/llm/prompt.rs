@@ -185,6 +185,7 @@ pub fn build_request(
         median_words => median_words,
         follow_ups => Value::from(Serde(&prompts.follow_ups)),
         quick => review.pending.iter().filter(|&&p| p).count(),
+        quantities => Value::from(Serde(crate::quantities::sheet(&review.asked))),
     };
     // The same bounds as the doc: a user's prompt template that loops for ever stops with a
     // message naming its file and line.

@@ -1,0 +1,277 @@
+//! Quantities worked out from a plan's numbers: what a reviewer would compute by comparing two
+//! answers (the units an A/B test needs for the effect it is sized for, the effect its units
+//! can detect, the positives in the labelled data, how late labels are against the retrain
+//! cadence, a month of LLM calls). The LLM reviewer gets them as a sheet beside the answers, so
+//! that it does not do arithmetic in its head; each names the answers it comes from.
+
+use serde::Serialize;
+
+use crate::answer::{Answer, Answers, format_grouped};
+
+/// z for a two-sided test at the 5% level.
+const Z_ALPHA: f64 = 1.959_963_984_540_054;
+/// z for 80% power.
+const Z_POWER: f64 = 0.841_621_233_572_914_3;
+
+/// One computed quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quantity {
+    /// What it is, in words, with its value: "units per arm needed to detect a 2% relative
+    /// change at a base rate of 4% (5% two-sided, 80% power): 944,000".
+    pub text: String,
+    /// The question ids it is computed from.
+    pub from: Vec<&'static str>,
+}
+
+fn number(answers: &Answers, id: &str) -> Option<f64> {
+    match answers.get(id)? {
+        Answer::Number(n) if n.is_finite() => Some(*n),
+        _ => None,
+    }
+}
+
+/// Units per arm a two-proportion test needs to detect a relative change `mde` (0.02 for 2%)
+/// from a base rate `p` (5% two-sided, 80% power), by the normal approximation.
+pub fn units_per_arm_needed(p: f64, mde: f64) -> Option<f64> {
+    let p2 = p * (1.0 + mde);
+    if !(0.0 < p && p < 1.0 && 0.0 < p2 && p2 < 1.0 && mde != 0.0) {
+        return None;
+    }
+    let variance = p * (1.0 - p) + p2 * (1.0 - p2);
+    Some(((Z_ALPHA + Z_POWER).powi(2) * variance / (p2 - p).powi(2)).ceil())
+}
+
+/// The smallest relative change from base rate `p` that `n` units per arm detect (5%
+/// two-sided, 80% power), by the normal approximation with the base rate's variance.
+pub fn detectable_relative_effect(p: f64, n: f64) -> Option<f64> {
+    if !(0.0 < p && p < 1.0 && n >= 1.0) {
+        return None;
+    }
+    Some((Z_ALPHA + Z_POWER) * (2.0 * p * (1.0 - p) / n).sqrt() / p)
+}
+
+/// A fraction as a percent for a sentence: "4%", "0.25%".
+fn percent(f: f64) -> String {
+    let pct = f * 100.0;
+    let digits = if pct.abs() >= 10.0 {
+        0
+    } else if pct.abs() >= 1.0 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{pct:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{s}%")
+}
+
+fn whole(n: f64) -> String {
+    format_grouped(n.round())
+}
+
+/// The quantities `answers` (the asked answers) allow, in a fixed order.
+pub fn sheet(answers: &Answers) -> Vec<Quantity> {
+    let n = |id| number(answers, id);
+    let mut out = Vec::new();
+    let mut push = |text: String, from: &[&'static str]| {
+        out.push(Quantity {
+            text,
+            from: from.to_vec(),
+        })
+    };
+    let base = n("ab_base_rate");
+    if let (Some(p), Some(mde)) = (base, n("ab_mde"))
+        && let Some(need) = units_per_arm_needed(p, mde / 100.0)
+    {
+        let have = n("ab_units_per_arm")
+            .map(|u| {
+                format!(
+                    "; the plan has {} per arm ({:.2}x what is needed)",
+                    whole(u),
+                    u / need
+                )
+            })
+            .unwrap_or_default();
+        push(
+            format!(
+                "Units per arm needed to detect a {}% relative change at a base rate of {} (5% two-sided, 80% power): {}{have}",
+                format_grouped(mde),
+                percent(p),
+                whole(need)
+            ),
+            &["ab_base_rate", "ab_mde", "ab_units_per_arm"],
+        );
+    }
+    if let (Some(p), Some(units)) = (base, n("ab_units_per_arm"))
+        && let Some(effect) = detectable_relative_effect(p, units)
+    {
+        let expected = n("expected_effect_pct")
+            .map(|e| format!("; the plan expects {}%", format_grouped(e)))
+            .unwrap_or_default();
+        push(
+            format!(
+                "Smallest relative change {} units per arm can detect at a base rate of {} (5% two-sided, 80% power): {}{expected}",
+                whole(units),
+                percent(p),
+                percent(effect)
+            ),
+            &["ab_base_rate", "ab_units_per_arm", "expected_effect_pct"],
+        );
+    }
+    if let (Some(units), Some(days)) = (n("ab_units_per_arm"), n("ab_duration_days"))
+        && days > 0.0
+    {
+        push(
+            format!(
+                "Units per arm per day the test needs to reach its {} units in {} days: {}",
+                whole(units),
+                format_grouped(days),
+                whole(units / days)
+            ),
+            &["ab_units_per_arm", "ab_duration_days"],
+        );
+    }
+    if let (Some(mde), Some(expected)) = (n("ab_mde"), n("expected_effect_pct"))
+        && mde > 0.0
+    {
+        push(
+            format!(
+                "Expected effect against the effect the test is sized for: {}% expected, {}% detectable ({:.2}x)",
+                format_grouped(expected),
+                format_grouped(mde),
+                expected / mde
+            ),
+            &["expected_effect_pct", "ab_mde"],
+        );
+    }
+    if let (Some(examples), Some(rate)) = (n("n_examples"), n("positive_rate"))
+        && (0.0..=1.0).contains(&rate)
+    {
+        push(
+            format!(
+                "Positive examples in the labelled data: {} of {} at a positive rate of {}",
+                whole(examples * rate),
+                whole(examples),
+                percent(rate)
+            ),
+            &["n_examples", "positive_rate"],
+        );
+    }
+    if let (Some(delay), Some(every)) = (n("label_delay_days"), n("retrain_every_days"))
+        && every > 0.0
+        && delay > 0.0
+    {
+        push(
+            format!(
+                "Label delay against the retrain cadence: labels arrive {} days after a prediction, retraining every {} days ({:.2} retrains before the labels of a prediction are in)",
+                format_grouped(delay),
+                format_grouped(every),
+                delay / every
+            ),
+            &["label_delay_days", "retrain_every_days"],
+        );
+    }
+    if let (Some(cost), Some(requests)) = (n("llm_cost_per_request"), n("llm_requests_per_month")) {
+        push(
+            format!(
+                "LLM cost a month at today's prices: {} requests x ${cost} = ${}",
+                whole(requests),
+                whole(cost * requests)
+            ),
+            &["llm_cost_per_request", "llm_requests_per_month"],
+        );
+    }
+    if let (Some(runs), Some(cost)) = (n("num_runs"), n("cost_per_run")) {
+        let hours = n("gpu_hours_per_run")
+            .map(|h| format!(", {} GPU-hours", format_grouped(h * runs)))
+            .unwrap_or_default();
+        push(
+            format!(
+                "Training cost of one reported result: {} runs x ${} = ${}{hours}",
+                format_grouped(runs),
+                format_grouped(cost),
+                whole(runs * cost)
+            ),
+            &["num_runs", "cost_per_run", "gpu_hours_per_run"],
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(pairs: &[(&str, f64)]) -> Answers {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Answer::Number(*v)))
+            .collect()
+    }
+
+    #[test]
+    fn sample_size_matches_the_textbook_formula() {
+        // p1 = 0.10, p2 = 0.11: (1.96 + 0.8416)^2 * (0.09 + 0.0979) / 0.0001 = 14,749 (rounded
+        // up), as power calculators give for 80% power and a two-sided 5% test.
+        assert_eq!(units_per_arm_needed(0.10, 0.10), Some(14_749.0));
+        // The inverse: with 14,749 per arm the detectable change is close to 10% (the base
+        // rate's variance on both arms makes it a little smaller).
+        let e = detectable_relative_effect(0.10, 14_749.0).unwrap();
+        assert!((0.095..0.10).contains(&e), "{e}");
+        assert_eq!(units_per_arm_needed(0.0, 0.1), None);
+        assert_eq!(units_per_arm_needed(0.5, 1.5), None, "p2 over 1");
+    }
+
+    #[test]
+    fn the_sheet_compares_units_with_what_the_effect_needs() {
+        let a = answers(&[
+            ("ab_base_rate", 0.04),
+            ("ab_mde", 2.0),
+            ("ab_units_per_arm", 50_000.0),
+            ("ab_duration_days", 14.0),
+            ("expected_effect_pct", 3.0),
+        ]);
+        let sheet = sheet(&a);
+        let text: Vec<&str> = sheet.iter().map(|q| q.text.as_str()).collect();
+        // p1 = 0.04, p2 = 0.0408: 7.849 * (0.0384 + 0.03913) / 0.00000064 = 950,884.
+        assert!(
+            text[0].contains("a 2% relative change at a base rate of 4%")
+                && text[0].contains(": 950,884; the plan has 50,000 per arm (0.05x"),
+            "{text:?}"
+        );
+        // 2.8016 * sqrt(2 * 0.04 * 0.96 / 50,000) / 0.04 = 8.68%.
+        assert!(text[1].contains(": 8.7%; the plan expects 3%"), "{text:?}");
+        assert!(text[2].ends_with(": 3571"), "{text:?}");
+        assert!(text[3].contains("(1.50x)"), "{text:?}");
+        assert_eq!(sheet.len(), 4);
+    }
+
+    #[test]
+    fn labels_costs_and_positives() {
+        let a = answers(&[
+            ("n_examples", 200_000.0),
+            ("positive_rate", 0.002),
+            ("label_delay_days", 60.0),
+            ("retrain_every_days", 7.0),
+            ("llm_cost_per_request", 0.012),
+            ("llm_requests_per_month", 3_000_000.0),
+        ]);
+        let text: Vec<String> = sheet(&a).into_iter().map(|q| q.text).collect();
+        assert!(
+            text[0].contains(": 400 of 200,000 at a positive rate of 0.2%"),
+            "{text:?}"
+        );
+        assert!(text[1].contains("(8.57 retrains"), "{text:?}");
+        assert!(text[2].ends_with("= $36,000"), "{text:?}");
+    }
+
+    #[test]
+    fn nothing_without_both_numbers() {
+        assert!(sheet(&answers(&[("ab_base_rate", 0.04)])).is_empty());
+        assert!(sheet(&Answers::new()).is_empty());
+    }
+}
