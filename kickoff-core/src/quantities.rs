@@ -75,131 +75,154 @@ fn whole(n: f64) -> String {
 
 /// The quantities `answers` (the asked answers) allow, in a fixed order.
 pub fn sheet(answers: &Answers) -> Vec<Quantity> {
-    let n = |id| number(answers, id);
-    let mut out = Vec::new();
-    let mut push = |text: String, from: &[&'static str]| {
-        out.push(Quantity {
-            text,
-            from: from.to_vec(),
+    let n = |id: &str| number(answers, id);
+    [
+        units_needed,
+        detectable_effect,
+        units_a_day,
+        expected_against_sized,
+        positives,
+        label_delay,
+        llm_cost,
+        training_cost,
+    ]
+    .iter()
+    .filter_map(|quantity| quantity(&n))
+    .collect()
+}
+
+/// An answer read as a number, if it is one.
+type Read<'a> = dyn Fn(&str) -> Option<f64> + 'a;
+
+fn quantity(text: String, from: &[&'static str]) -> Option<Quantity> {
+    Some(Quantity {
+        text,
+        from: from.to_vec(),
+    })
+}
+
+fn units_needed(n: &Read) -> Option<Quantity> {
+    let (p, mde) = (n("ab_base_rate")?, n("ab_mde")?);
+    let need = units_per_arm_needed(p, mde / 100.0)?;
+    let have = n("ab_units_per_arm")
+        .map(|u| {
+            format!(
+                "; the plan has {} per arm ({:.2}x what is needed)",
+                whole(u),
+                u / need
+            )
         })
-    };
-    let base = n("ab_base_rate");
-    if let (Some(p), Some(mde)) = (base, n("ab_mde"))
-        && let Some(need) = units_per_arm_needed(p, mde / 100.0)
-    {
-        let have = n("ab_units_per_arm")
-            .map(|u| {
-                format!(
-                    "; the plan has {} per arm ({:.2}x what is needed)",
-                    whole(u),
-                    u / need
-                )
-            })
-            .unwrap_or_default();
-        push(
-            format!(
-                "Units per arm needed to detect a {}% relative change at a base rate of {} (5% two-sided, 80% power): {}{have}",
-                format_grouped(mde),
-                percent(p),
-                whole(need)
-            ),
-            &["ab_base_rate", "ab_mde", "ab_units_per_arm"],
-        );
-    }
-    if let (Some(p), Some(units)) = (base, n("ab_units_per_arm"))
-        && let Some(effect) = detectable_relative_effect(p, units)
-    {
-        let expected = n("expected_effect_pct")
-            .map(|e| format!("; the plan expects {}%", format_grouped(e)))
-            .unwrap_or_default();
-        push(
-            format!(
-                "Smallest relative change {} units per arm can detect at a base rate of {} (5% two-sided, 80% power): {}{expected}",
-                whole(units),
-                percent(p),
-                percent(effect)
-            ),
-            &["ab_base_rate", "ab_units_per_arm", "expected_effect_pct"],
-        );
-    }
-    if let (Some(units), Some(days)) = (n("ab_units_per_arm"), n("ab_duration_days"))
-        && days > 0.0
-    {
-        push(
-            format!(
-                "Units per arm per day the test needs to reach its {} units in {} days: {}",
-                whole(units),
-                format_grouped(days),
-                whole(units / days)
-            ),
-            &["ab_units_per_arm", "ab_duration_days"],
-        );
-    }
-    if let (Some(mde), Some(expected)) = (n("ab_mde"), n("expected_effect_pct"))
-        && mde > 0.0
-    {
-        push(
-            format!(
-                "Expected effect against the effect the test is sized for: {}% expected, {}% detectable ({:.2}x)",
-                format_grouped(expected),
-                format_grouped(mde),
-                expected / mde
-            ),
-            &["expected_effect_pct", "ab_mde"],
-        );
-    }
-    if let (Some(examples), Some(rate)) = (n("n_examples"), n("positive_rate"))
-        && (0.0..=1.0).contains(&rate)
-    {
-        push(
-            format!(
-                "Positive examples in the labelled data: {} of {} at a positive rate of {}",
-                whole(examples * rate),
-                whole(examples),
-                percent(rate)
-            ),
-            &["n_examples", "positive_rate"],
-        );
-    }
-    if let (Some(delay), Some(every)) = (n("label_delay_days"), n("retrain_every_days"))
-        && every > 0.0
-        && delay > 0.0
-    {
-        push(
-            format!(
-                "Label delay against the retrain cadence: labels arrive {} days after a prediction, retraining every {} days ({:.2} retrains before the labels of a prediction are in)",
-                format_grouped(delay),
-                format_grouped(every),
-                delay / every
-            ),
-            &["label_delay_days", "retrain_every_days"],
-        );
-    }
-    if let (Some(cost), Some(requests)) = (n("llm_cost_per_request"), n("llm_requests_per_month")) {
-        push(
-            format!(
-                "LLM cost a month at today's prices: {} requests x ${cost} = ${}",
-                whole(requests),
-                whole(cost * requests)
-            ),
-            &["llm_cost_per_request", "llm_requests_per_month"],
-        );
-    }
-    if let (Some(runs), Some(cost)) = (n("num_runs"), n("cost_per_run")) {
-        let hours = n("gpu_hours_per_run")
-            .map(|h| format!(", {} GPU-hours", format_grouped(h * runs)))
-            .unwrap_or_default();
-        push(
-            format!(
-                "Training cost of one reported result: {} runs x ${} = ${}{hours}",
-                format_grouped(runs),
-                format_grouped(cost),
-                whole(runs * cost)
-            ),
-            &["num_runs", "cost_per_run", "gpu_hours_per_run"],
-        );
-    }
-    out
+        .unwrap_or_default();
+    quantity(
+        format!(
+            "Units per arm needed to detect a {}% relative change at a base rate of {} (5% two-sided, 80% power): {}{have}",
+            format_grouped(mde),
+            percent(p),
+            whole(need)
+        ),
+        &["ab_base_rate", "ab_mde", "ab_units_per_arm"],
+    )
+}
+
+fn detectable_effect(n: &Read) -> Option<Quantity> {
+    let (p, units) = (n("ab_base_rate")?, n("ab_units_per_arm")?);
+    let effect = detectable_relative_effect(p, units)?;
+    let expected = n("expected_effect_pct")
+        .map(|e| format!("; the plan expects {}%", format_grouped(e)))
+        .unwrap_or_default();
+    quantity(
+        format!(
+            "Smallest relative change {} units per arm can detect at a base rate of {} (5% two-sided, 80% power): {}{expected}",
+            whole(units),
+            percent(p),
+            percent(effect)
+        ),
+        &["ab_base_rate", "ab_units_per_arm", "expected_effect_pct"],
+    )
+}
+
+fn units_a_day(n: &Read) -> Option<Quantity> {
+    let (units, days) = (n("ab_units_per_arm")?, n("ab_duration_days")?);
+    (days > 0.0).then_some(())?;
+    quantity(
+        format!(
+            "Units per arm per day the test needs to reach its {} units in {} days: {}",
+            whole(units),
+            format_grouped(days),
+            whole(units / days)
+        ),
+        &["ab_units_per_arm", "ab_duration_days"],
+    )
+}
+
+fn expected_against_sized(n: &Read) -> Option<Quantity> {
+    let (mde, expected) = (n("ab_mde")?, n("expected_effect_pct")?);
+    (mde > 0.0).then_some(())?;
+    quantity(
+        format!(
+            "Expected effect against the effect the test is sized for: {}% expected, {}% detectable ({:.2}x)",
+            format_grouped(expected),
+            format_grouped(mde),
+            expected / mde
+        ),
+        &["expected_effect_pct", "ab_mde"],
+    )
+}
+
+fn positives(n: &Read) -> Option<Quantity> {
+    let (examples, rate) = (n("n_examples")?, n("positive_rate")?);
+    (0.0..=1.0).contains(&rate).then_some(())?;
+    quantity(
+        format!(
+            "Positive examples in the labelled data: {} of {} at a positive rate of {}",
+            whole(examples * rate),
+            whole(examples),
+            percent(rate)
+        ),
+        &["n_examples", "positive_rate"],
+    )
+}
+
+fn label_delay(n: &Read) -> Option<Quantity> {
+    let (delay, every) = (n("label_delay_days")?, n("retrain_every_days")?);
+    (every > 0.0 && delay > 0.0).then_some(())?;
+    quantity(
+        format!(
+            "Label delay against the retrain cadence: labels arrive {} days after a prediction, retraining every {} days ({:.2} retrains before the labels of a prediction are in)",
+            format_grouped(delay),
+            format_grouped(every),
+            delay / every
+        ),
+        &["label_delay_days", "retrain_every_days"],
+    )
+}
+
+fn llm_cost(n: &Read) -> Option<Quantity> {
+    let (cost, requests) = (n("llm_cost_per_request")?, n("llm_requests_per_month")?);
+    quantity(
+        format!(
+            "LLM cost a month at today's prices: {} requests x ${cost} = ${}",
+            whole(requests),
+            whole(cost * requests)
+        ),
+        &["llm_cost_per_request", "llm_requests_per_month"],
+    )
+}
+
+fn training_cost(n: &Read) -> Option<Quantity> {
+    let (runs, cost) = (n("num_runs")?, n("cost_per_run")?);
+    let hours = n("gpu_hours_per_run")
+        .map(|h| format!(", {} GPU-hours", format_grouped(h * runs)))
+        .unwrap_or_default();
+    quantity(
+        format!(
+            "Training cost of one reported result: {} runs x ${} = ${}{hours}",
+            format_grouped(runs),
+            format_grouped(cost),
+            whole(runs * cost)
+        ),
+        &["num_runs", "cost_per_run", "gpu_hours_per_run"],
+    )
 }
 
 #[cfg(test)]

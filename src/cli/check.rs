@@ -109,7 +109,7 @@ struct Report<'a> {
     counts: Counts,
     findings: Vec<FindingOut<'a>>,
     /// Required questions asked and not answered (or answered with a placeholder).
-    open_questions: Vec<OpenQuestion<'a>>,
+    open_questions: &'a [OpenQuestion<'a>],
     readiness: Option<&'a Readiness>,
     /// A quick session's questions not asked yet (they wait for the full interview).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -266,24 +266,14 @@ pub(super) fn check_file(
     args: &CheckArgs,
     bundles: &mut workspace::Bundles,
 ) -> Result<FileReport, Error> {
-    let CheckArgs {
-        format,
-        fail_on,
-        allow_open,
-        ref rules,
-        ref questionnaire,
-        lenient,
-        llm_policy,
-        ..
-    } = *args;
-    let fail_on_llm = llm_policy == LlmPolicy::Count;
     // Answers that do not fit would silently switch rules off: an input error unless asked.
-    let (bundle, session, problems) =
-        bundles.open_checked(file, questionnaire.as_deref(), lenient, |b| {
-            workspace::add_rule_packs(b, rules)
-        })?;
+    let (bundle, session, mut problems) = bundles.open_checked(
+        file,
+        args.questionnaire.as_deref(),
+        args.lenient,
+        |b| workspace::add_rule_packs(b, &args.rules),
+    )?;
     let review = bundle.review_of(&session);
-    let mut problems = problems;
     problems.extend(response_problems(bundle, &session));
     // Each problem at its line: read again only when there are some.
     if problems.iter().any(|p| p.line.is_none())
@@ -302,131 +292,172 @@ pub(super) fn check_file(
                 .map_or("", |i| q.sections[q.section_of(i)].id.as_str()),
         })
         .collect();
-    let c = counts(&review.findings);
-    let n = |s| *c.get(&s).unwrap_or(&0);
-    // An empty session has no findings: open questions fail the gate too, unless allowed.
-    // A finding the team accepted (or won't fix), on the answers it was about, stays in the
-    // report but no longer fails the gate.
-    let waived = review.findings.iter().filter(|f| is_waived(f)).count();
     let llm = crate::reviewer::session_findings(&session, &review.findings, &review.asked);
-    let critique = crate::reviewer::latest_critique(&session);
-    let verdict = Verdict::of_session(&session, &review, open.len(), &llm, llm_policy);
-    let failing = |f: &Finding| {
-        fail_on
-            .threshold()
-            .is_some_and(|t| f.severity >= t && crate::verdict::rule_counts(f))
+    let verdict = Verdict::of_session(&session, &review, open.len(), &llm, args.llm_policy);
+    let checked = Checked {
+        file,
+        args,
+        bundle,
+        session: &session,
+        review: &review,
+        problems: &problems,
+        open,
+        llm: &llm,
+        failed: verdict.fails(args.fail_on.threshold(), args.allow_open),
+        verdict,
     };
-    let failed = verdict.fails(fail_on.threshold(), allow_open);
-    let mut printed = String::new();
-    let mut items = Vec::new();
-    let mut rule_infos = Vec::new();
-    match format {
-        Format::Json => {
-            let report = Report {
-                schema: SCHEMA,
-                file: file.display().to_string(),
-                questionnaire: Questionnaire {
-                    id: &bundle.questionnaire.id,
-                    version: &bundle.questionnaire.version,
-                },
-                passed: !failed,
-                depth: session.depth.name(),
-                allow_open,
-                fail_on: fail_on_name(fail_on),
-                counts: Counts {
-                    blocker: n(Severity::Blocker),
-                    warning: n(Severity::Warning),
-                    info: n(Severity::Info),
-                    open_questions: open.len(),
-                    waived,
-                    llm: {
-                        let n =
-                            |s: Severity| llm.iter().filter(|f| f.finding.severity == s).count();
-                        LlmCounts {
-                            blocker: n(Severity::Blocker),
-                            warning: n(Severity::Warning),
-                            info: n(Severity::Info),
-                            stale: llm.iter().filter(|f| f.stale).count(),
-                        }
-                    },
-                },
-                fail_on_llm,
-                verdict: &verdict,
-                findings: review
-                    .findings
-                    .iter()
-                    .map(FindingOut::Rules)
-                    .chain(
-                        critique.into_iter().flat_map(|c| {
-                            llm.iter().map(move |f| FindingOut::Llm(llm::out(f, c, q)))
-                        }),
-                    )
-                    .collect(),
-                open_questions: open,
-                readiness: review.readiness.as_ref(),
-                pending_questions: (0..q.len())
-                    .filter(|&i| review.pending[i])
-                    .map(|i| q.question(i).id.as_str())
-                    .collect(),
-                deferred: &review.deferred,
-                problems: problems
-                    .iter()
-                    .map(|p| ProblemOut {
-                        line: p.line,
-                        subject: p.subject.clone(),
-                        message: p.message.clone(),
-                    })
-                    .collect(),
-            };
-            printed = serde_json::to_string_pretty(&report).expect("serialisable") + "\n";
-        }
-        Format::Text => {
-            printed = text::text_report(file, bundle, &review, &verdict, &open, &problems, failed);
-            if let Some(c) = critique {
-                printed.push_str(&llm::text_block(&llm, c, fail_on_llm));
-            }
-        }
+    let (printed, items, rules) = match args.format {
+        Format::Json => (checked.json(), Vec::new(), Vec::new()),
+        Format::Text => (checked.text(), Vec::new(), Vec::new()),
         Format::Sarif | Format::Github | Format::Junit => {
-            let source = crate::source::read(file)?;
-            let lines = crate::locate::Lines::of(&source);
-            let open_fails = !allow_open && fail_on != FailOn::Never;
-            items = ci::items(ci::Inputs {
-                lines: &lines,
-                findings: &review.findings,
-                failing: &failing,
-                open: &open,
-                open_fails,
-                problems: &problems,
-                llm: &llm,
-                llm_fails: &|f| {
-                    fail_on.threshold().is_some_and(|t| f.finding.severity >= t)
-                        && crate::verdict::llm_counts(f, llm_policy)
-                },
-            });
-            // A quick session says so in CI too: a note on the file's first line.
-            if let Some(summary) = crate::depth::summary(
-                &review.pending,
-                &review.deferred,
-                &file.display().to_string(),
-            ) {
-                items.push(ci::Item {
-                    rule: ci::QUICK.into(),
-                    level: ci::Level::Note,
-                    title: "quick kickoff".into(),
-                    message: summary,
-                    line: 1,
-                    waived: None,
-                    fails: false,
-                });
-            }
-            rule_infos = ci::rules(bundle);
+            (String::new(), checked.ci_items()?, ci::rules(bundle))
         }
-    }
+    };
     Ok(FileReport {
         path: file.to_path_buf(),
-        failed,
+        failed: checked.failed,
         printed,
         items,
-        rules: rule_infos,
+        rules,
     })
+}
+
+/// One file checked: what each format prints is read from it.
+struct Checked<'a> {
+    file: &'a Path,
+    args: &'a CheckArgs,
+    bundle: &'a crate::bundle::Bundle,
+    session: &'a crate::session::Session,
+    review: &'a crate::bundle::Review,
+    problems: &'a [crate::source::Problem],
+    open: Vec<OpenQuestion<'a>>,
+    llm: &'a [crate::reviewer::ShownFinding],
+    verdict: Verdict,
+    failed: bool,
+}
+
+impl Checked<'_> {
+    /// Whether a rule's finding fails the gate: at or above `--fail-on`, not waived.
+    fn fails(&self, f: &Finding) -> bool {
+        self.args
+            .fail_on
+            .threshold()
+            .is_some_and(|t| f.severity >= t && crate::verdict::rule_counts(f))
+    }
+
+    fn json(&self) -> String {
+        let (review, q) = (self.review, &self.bundle.questionnaire);
+        let c = counts(&review.findings);
+        let n = |s| *c.get(&s).unwrap_or(&0);
+        let llm_n = |s: Severity| self.llm.iter().filter(|f| f.finding.severity == s).count();
+        let critique = crate::reviewer::latest_critique(self.session);
+        let report = Report {
+            schema: SCHEMA,
+            file: self.file.display().to_string(),
+            questionnaire: Questionnaire {
+                id: &q.id,
+                version: &q.version,
+            },
+            passed: !self.failed,
+            depth: self.session.depth.name(),
+            allow_open: self.args.allow_open,
+            fail_on: fail_on_name(self.args.fail_on),
+            counts: Counts {
+                blocker: n(Severity::Blocker),
+                warning: n(Severity::Warning),
+                info: n(Severity::Info),
+                open_questions: self.open.len(),
+                // A finding the team accepted (or won't fix), on the answers it was about,
+                // stays in the report but no longer fails the gate.
+                waived: review.findings.iter().filter(|f| is_waived(f)).count(),
+                llm: LlmCounts {
+                    blocker: llm_n(Severity::Blocker),
+                    warning: llm_n(Severity::Warning),
+                    info: llm_n(Severity::Info),
+                    stale: self.llm.iter().filter(|f| f.stale).count(),
+                },
+            },
+            fail_on_llm: self.args.llm_policy == LlmPolicy::Count,
+            verdict: &self.verdict,
+            findings: review
+                .findings
+                .iter()
+                .map(FindingOut::Rules)
+                .chain(critique.into_iter().flat_map(|c| {
+                    self.llm.iter().map(move |f| FindingOut::Llm(llm::out(f, c, q)))
+                }))
+                .collect(),
+            open_questions: &self.open,
+            readiness: review.readiness.as_ref(),
+            pending_questions: (0..q.len())
+                .filter(|&i| review.pending[i])
+                .map(|i| q.question(i).id.as_str())
+                .collect(),
+            deferred: &review.deferred,
+            problems: self
+                .problems
+                .iter()
+                .map(|p| ProblemOut {
+                    line: p.line,
+                    subject: p.subject.clone(),
+                    message: p.message.clone(),
+                })
+                .collect(),
+        };
+        serde_json::to_string_pretty(&report).expect("serialisable") + "\n"
+    }
+
+    fn text(&self) -> String {
+        let mut printed = text::text_report(
+            self.file,
+            self.bundle,
+            self.review,
+            &self.verdict,
+            &self.open,
+            self.problems,
+            self.failed,
+        );
+        if let Some(c) = crate::reviewer::latest_critique(self.session) {
+            let counted = self.args.llm_policy == LlmPolicy::Count;
+            printed.push_str(&llm::text_block(self.llm, c, counted));
+        }
+        printed
+    }
+
+    /// The findings, open questions and problems at their lines, for SARIF, GitHub and JUnit.
+    fn ci_items(&self) -> Result<Vec<ci::Item>, Error> {
+        let (args, review) = (self.args, self.review);
+        let source = crate::source::read(self.file)?;
+        let lines = crate::locate::Lines::of(&source);
+        let open_fails = !args.allow_open && args.fail_on != FailOn::Never;
+        let mut items = ci::items(ci::Inputs {
+            lines: &lines,
+            findings: &review.findings,
+            failing: &|f| self.fails(f),
+            open: &self.open,
+            open_fails,
+            problems: self.problems,
+            llm: self.llm,
+            llm_fails: &|f| {
+                args.fail_on
+                    .threshold()
+                    .is_some_and(|t| f.finding.severity >= t)
+                    && crate::verdict::llm_counts(f, args.llm_policy)
+            },
+        });
+        // A quick session says so in CI too: a note on the file's first line.
+        let file = self.file.display().to_string();
+        if let Some(summary) = crate::depth::summary(&review.pending, &review.deferred, &file) {
+            items.push(ci::Item {
+                rule: ci::QUICK.into(),
+                level: ci::Level::Note,
+                title: "quick kickoff".into(),
+                message: summary,
+                line: 1,
+                waived: None,
+                fails: false,
+            });
+        }
+        Ok(items)
+    }
 }
