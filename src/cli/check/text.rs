@@ -16,8 +16,22 @@ pub(super) fn text_report(
     problems: &[crate::source::Problem],
     failed: bool,
 ) -> String {
-    use std::fmt::Write;
     let mut out = String::new();
+    summary(&mut out, file, verdict, open.len(), failed);
+    notes(&mut out, file, review, open, problems);
+    findings(&mut out, bundle, review);
+    out
+}
+
+/// The first lines: the verdict's counts, what is listed but not counted, who reviewed.
+fn summary(
+    out: &mut String,
+    file: &Path,
+    verdict: &crate::verdict::Verdict,
+    open: usize,
+    failed: bool,
+) {
+    use std::fmt::Write;
     let count = |k: usize, word: &str| crate::text::plural(k, word, None);
     let mut also = Vec::new();
     if verdict.llm_blockers + verdict.llm_warnings > 0 {
@@ -44,10 +58,21 @@ pub(super) fn text_report(
         count(verdict.blockers, "blocker"),
         count(verdict.warnings, "warning"),
         count(verdict.infos, "note"),
-        count(open.len(), "open question"),
+        count(open, "open question"),
         if failed { "FAILED" } else { "passed" }
     );
     let _ = writeln!(out, "Reviewed by {}.", verdict.reviewed_by());
+}
+
+/// The readiness, a quick session's note, the problems with answers and the open questions.
+fn notes(
+    out: &mut String,
+    file: &Path,
+    review: &crate::bundle::Review,
+    open: &[OpenQuestion],
+    problems: &[crate::source::Problem],
+) {
+    use std::fmt::Write;
     if let Some(r) = &review.readiness {
         let parts: Vec<String> = r
             .sections
@@ -87,6 +112,11 @@ pub(super) fn text_report(
             let _ = writeln!(out, "  open `{}` ({}): {}", o.id, o.section, o.prompt);
         }
     }
+}
+
+/// The rules' findings grouped by severity, each with its reference and response.
+fn findings(out: &mut String, bundle: &crate::bundle::Bundle, review: &crate::bundle::Review) {
+    use std::fmt::Write;
     for (severity, title) in [
         (Severity::Blocker, "Blockers"),
         (Severity::Warning, "Warnings"),
@@ -129,7 +159,6 @@ pub(super) fn text_report(
             }
         }
     }
-    out
 }
 
 /// A response under its finding: what the team said, and whether it still counts.
