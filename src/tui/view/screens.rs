@@ -23,6 +23,44 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(4),
         Constraint::Min(1),
     ]));
+    render_review_summary(app, theme, frame, summary, &items);
+
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing open, no problems, no findings. ^O exports the design doc.")
+                .style(theme.ok()),
+            list,
+        );
+        return;
+    }
+    let w = list.width.saturating_sub(4) as usize;
+    let selected = app.review_cursor.min(items.len() - 1);
+    let list_items: Vec<ListItem> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            review_item(app, theme, item, w, i == selected)
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(
+        List::new(list_items)
+            .highlight_style(theme.selected())
+            .highlight_symbol("▶ "),
+        list,
+        &mut state,
+    );
+}
+
+/// The review's first lines: the verdict's counts, what is listed but not counted, who
+/// reviewed, and the readiness (or, in a quick session, what waits for the full interview).
+fn render_review_summary(
+    app: &App,
+    theme: Theme,
+    frame: &mut Frame,
+    summary: Rect,
+    items: &[super::super::app::ReviewItem],
+) {
     let count = |k: ItemKind| items.iter().filter(|i| i.kind == k).count();
     let verdict = app.verdict();
     let plural = crate::text::plural;
@@ -98,76 +136,62 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     lines.push(reviewed);
     frame.render_widget(Paragraph::new(lines), summary);
+}
 
-    if items.is_empty() {
-        frame.render_widget(
-            Paragraph::new("Nothing open, no problems, no findings. ^O exports the design doc.")
-                .style(theme.ok()),
-            list,
-        );
-        return;
-    }
+/// One item of the review list: its kind and where it is, then its text (in full when
+/// `selected`, else in four lines).
+fn review_item(
+    app: &App,
+    theme: Theme,
+    item: &super::super::app::ReviewItem,
+    w: usize,
+    selected: bool,
+) -> ListItem<'static> {
     let q = &app.interview.bundle.questionnaire;
-    let w = list.width.saturating_sub(4) as usize;
-    let selected = app.review_cursor.min(items.len() - 1);
-    let list_items: Vec<ListItem> = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let (mark, label, style) = match item.kind {
-                ItemKind::Problem => ("✗", "problem", theme.error()),
-                ItemKind::Open => ("○", "open", Style::default()),
-                ItemKind::Finding(s) => (severity_mark(s), s.name(), theme.severity(s)),
-                ItemKind::Llm { severity, stale } => (
-                    severity_mark(severity),
-                    severity.name(),
-                    theme.reviewer(severity, stale),
-                ),
-            };
-            let place = item
-                .question
-                .as_deref()
-                .and_then(|id| q.index_of(id))
-                .map(|i| {
-                    format!(
-                        "{}. {}",
-                        q.section_of(i) + 1,
-                        q.sections[q.section_of(i)].title
-                    )
-                })
-                .unwrap_or_else(|| match item.kind {
-                    ItemKind::Llm { .. } => "the whole design".into(),
-                    _ => String::new(),
-                });
-            let mut lines = vec![Line::from(vec![
-                Span::styled(format!("{mark} {label:<8}"), style),
-                Span::styled(place, theme.dim()),
-            ])];
-            let text_style = match item.kind {
-                ItemKind::Llm { stale: true, .. } => theme.dim(),
-                _ => Style::default(),
-            };
-            // The selected item in full; the others in four lines, a cut one ending in "…".
-            let mut text = wrap(&item.text, w);
-            if i != selected && text.len() > 4 {
-                text.truncate(4);
-                text[3] = truncate(&format!("{} …", text[3]), w);
-            }
-            lines.extend(
-                text.into_iter()
-                    .map(|l| Line::styled(format!("  {l}"), text_style)),
-            );
-            ListItem::new(Text::from(lines))
+    let (mark, label, style) = match item.kind {
+        ItemKind::Problem => ("✗", "problem", theme.error()),
+        ItemKind::Open => ("○", "open", Style::default()),
+        ItemKind::Finding(s) => (severity_mark(s), s.name(), theme.severity(s)),
+        ItemKind::Llm { severity, stale } => (
+            severity_mark(severity),
+            severity.name(),
+            theme.reviewer(severity, stale),
+        ),
+    };
+    let place = item
+        .question
+        .as_deref()
+        .and_then(|id| q.index_of(id))
+        .map(|i| {
+            format!(
+                "{}. {}",
+                q.section_of(i) + 1,
+                q.sections[q.section_of(i)].title
+            )
         })
-        .collect();
-    let mut state = ListState::default().with_selected(Some(selected));
-    frame.render_stateful_widget(
-        List::new(list_items)
-            .highlight_style(theme.selected())
-            .highlight_symbol("▶ "),
-        list,
-        &mut state,
+        .unwrap_or_else(|| match item.kind {
+            ItemKind::Llm { .. } => "the whole design".into(),
+            _ => String::new(),
+        });
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{mark} {label:<8}"), style),
+        Span::styled(place, theme.dim()),
+    ])];
+    let text_style = match item.kind {
+        ItemKind::Llm { stale: true, .. } => theme.dim(),
+        _ => Style::default(),
+    };
+    // The selected item in full; the others in four lines, a cut one ending in "…".
+    let mut text = wrap(&item.text, w);
+    if !selected && text.len() > 4 {
+        text.truncate(4);
+        text[3] = truncate(&format!("{} …", text[3]), w);
+    }
+    lines.extend(
+        text.into_iter()
+            .map(|l| Line::styled(format!("  {l}"), text_style)),
     );
+    ListItem::new(Text::from(lines))
 }
 
 pub fn render_export(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
