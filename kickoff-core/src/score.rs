@@ -98,6 +98,7 @@ impl Scorecard {
 
     /// Parses a scorecard checked as `checks` says: a trusted (built-in) one only has its
     /// conditions compiled, and what each test reads is worked out when first asked for.
+    // Longer than a screen: each test is read and checked in one pass, so every problem names its line.
     pub fn from_str_checked(
         source: &str,
         path: &Path,

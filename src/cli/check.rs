@@ -267,12 +267,10 @@ pub(super) fn check_file(
     bundles: &mut workspace::Bundles,
 ) -> Result<FileReport, Error> {
     // Answers that do not fit would silently switch rules off: an input error unless asked.
-    let (bundle, session, mut problems) = bundles.open_checked(
-        file,
-        args.questionnaire.as_deref(),
-        args.lenient,
-        |b| workspace::add_rule_packs(b, &args.rules),
-    )?;
+    let (bundle, session, mut problems) =
+        bundles.open_checked(file, args.questionnaire.as_deref(), args.lenient, |b| {
+            workspace::add_rule_packs(b, &args.rules)
+        })?;
     let review = bundle.review_of(&session);
     problems.extend(response_problems(bundle, &session));
     // Each problem at its line: read again only when there are some.
@@ -384,7 +382,9 @@ impl Checked<'_> {
                 .iter()
                 .map(FindingOut::Rules)
                 .chain(critique.into_iter().flat_map(|c| {
-                    self.llm.iter().map(move |f| FindingOut::Llm(llm::out(f, c, q)))
+                    self.llm
+                        .iter()
+                        .map(move |f| FindingOut::Llm(llm::out(f, c, q)))
                 }))
                 .collect(),
             open_questions: &self.open,

@@ -33,6 +33,7 @@ pub(super) enum SystemForm {
 /// The static part (the persona and the schema) comes first, so the providers' prompt caches
 /// can reuse it: OpenAI caches a repeated prefix by itself; Anthropic is told to with
 /// `cache_control` on the system block (which caches the tools before it as well).
+// Longer than a screen: one arm per provider, each the whole of that API's request document.
 pub(super) fn build(
     p: &ProviderConfig,
     key: Option<&ApiKey>,

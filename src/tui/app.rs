@@ -344,6 +344,7 @@ impl App {
 
     /// Every answer that does not fit, every blocker, every open required question, then the
     /// other findings.
+    // Longer than a screen: the order of the review list (problems, blockers, open questions, other findings, the LLM reviewer's) reads top to bottom in one place.
     pub fn review_items(&self) -> Vec<ReviewItem> {
         let iv = &self.interview;
         let q = &iv.bundle.questionnaire;

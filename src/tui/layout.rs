@@ -267,6 +267,7 @@ pub struct QuestionsView<'a> {
 /// The rows of the current section's questions in `area` (the pane with its border),
 /// scrolled by whole questions so that the focused one is entirely in view; the intro shows
 /// while the first question does. No rows: no question of the section is asked.
+// Longer than a screen: the rows are placed and scrolled in one pass, so the focused question is measured once and kept in view.
 pub fn questions<'a>(app: &'a App, theme: Theme, area: Rect) -> QuestionsView<'a> {
     let inner = Rect {
         x: area.x.saturating_add(1),

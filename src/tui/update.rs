@@ -368,6 +368,7 @@ fn export(app: &mut App) -> Vec<Cmd> {
 }
 
 /// The focused answer's widget: keys, paste, the external editor, clearing.
+// Longer than a screen: one arm per editing message, each a few lines sharing the focused field and the save that follows; apart, each would take the whole app again.
 fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
     // What is pasted or comes back from the editor shows as it will be saved: without
     // control characters (a pasted escape sequence would look clean and be stored raw).

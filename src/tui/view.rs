@@ -124,6 +124,7 @@ pub fn view(app: &App, frame: &mut Frame) {
 /// The project, then how far: the section's progress and the required questions' (both
 /// holding still as conditions open questions: [`App::steady_progress`]), the blockers, and
 /// all questions answered of those asked as room allows.
+// Longer than a screen: the header's three widths are measured and chosen together.
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let q = &app.interview.bundle.questionnaire;
     let s = app.interview.section();

@@ -16,6 +16,7 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 /// The diff as terminal text; `color` adds ANSI colours (red gone, green new).
+// Longer than a screen: the diff drawn top to bottom, one part per kind of change.
 pub fn to_text(d: &PlanDiff, color: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
@@ -44,26 +45,7 @@ pub fn to_text(d: &PlanDiff, color: bool) -> String {
             };
             let _ = writeln!(out, "  {} {}", paint(code, mark), heading(a));
             if !a.words.is_empty() {
-                let text: String = a
-                    .words
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        // A replacement reads as one: `[-old-]{+new+} `, as git's word diff.
-                        let replaced = c.op == Op::Removed
-                            && a.words.get(i + 1).is_some_and(|n| n.op == Op::Added);
-                        let (word, tail) = c.text.split_at(c.text.trim_end().len());
-                        let tail = if replaced { "" } else { tail };
-                        match (c.op, color) {
-                            (Op::Same, _) => c.text.clone(),
-                            (Op::Removed, true) => paint(RED, word) + tail,
-                            (Op::Added, true) => paint(GREEN, word) + tail,
-                            (Op::Removed, false) => format!("[-{word}-]{tail}"),
-                            (Op::Added, false) => format!("{{+{word}+}}{tail}"),
-                        }
-                    })
-                    .collect();
-                for line in text.lines() {
+                for line in word_diff(&a.words, &paint, color).lines() {
                     let _ = writeln!(out, "      {line}");
                 }
                 continue;
@@ -119,7 +101,30 @@ pub fn to_text(d: &PlanDiff, color: bool) -> String {
     out
 }
 
+/// A long answer's word-level changes on its lines: coloured, or marked as git's word diff
+/// marks them (`[-old-]{+new+}`); a replacement reads as one.
+fn word_diff(words: &[super::Chunk], paint: &dyn Fn(&str, &str) -> String, color: bool) -> String {
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let replaced =
+                c.op == Op::Removed && words.get(i + 1).is_some_and(|n| n.op == Op::Added);
+            let (word, tail) = c.text.split_at(c.text.trim_end().len());
+            let tail = if replaced { "" } else { tail };
+            match (c.op, color) {
+                (Op::Same, _) => c.text.clone(),
+                (Op::Removed, true) => paint(RED, word) + tail,
+                (Op::Added, true) => paint(GREEN, word) + tail,
+                (Op::Removed, false) => format!("[-{word}-]{tail}"),
+                (Op::Added, false) => format!("{{+{word}+}}{tail}"),
+            }
+        })
+        .collect()
+}
+
 /// The diff as GitHub-flavoured markdown, answers escaped: a pull request comment.
+// Longer than a screen: the comment drawn top to bottom, one part per kind of change.
 pub fn to_markdown(d: &PlanDiff) -> String {
     let mut out = String::new();
     let _ = writeln!(

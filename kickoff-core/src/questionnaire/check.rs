@@ -16,6 +16,7 @@ pub(super) fn definition(q: &Question) -> Vec<(Option<usize>, String)> {
     out
 }
 
+// Longer than a screen: one check after another on a question's definition, each a few lines.
 fn question_definition(q: &Question) -> Vec<String> {
     let mut out = Vec::new();
     if !is_identifier(&q.id) {

@@ -291,6 +291,7 @@ fn escape_property(s: &str) -> String {
 /// JUnit XML: a test suite per file, a test case per rule that was run (failed when one of its
 /// findings fails the check), per open question and per problem; a file that could not be
 /// checked is a suite with one erroring case.
+// Longer than a screen: one XML document written in order; each part is a few lines of that order.
 pub(super) fn junit(
     reports: &[FileReport],
     errors: &[Unchecked],

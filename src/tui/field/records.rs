@@ -142,6 +142,7 @@ impl Grid {
         Outcome::Changed
     }
 
+    // Longer than a screen: one arm per key of the grid.
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
         if q.columns.is_empty() {
             return Outcome::Ignored;

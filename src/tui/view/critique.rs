@@ -12,6 +12,7 @@ use super::super::critique::layout;
 use super::super::theme::Theme;
 use crate::text::wrap;
 
+// Longer than a screen: one screen drawn top to bottom: the note, the streamed text, the usage line.
 pub fn render_critique(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let c = &app.critique;
     let (note_text, is_error) = match &c.note {

@@ -255,6 +255,7 @@ pub fn column_widths(wanted: &[usize], width: usize) -> Vec<usize> {
 /// The grid: a header of column labels, a row a line with the focused row marked, the focused
 /// cell as an input (text, numbers) or highlighted (yes/no, choices); the rows scroll to keep
 /// the focused one in sight.
+// Longer than a screen: the header, the rows and the focused cell are drawn against one column layout, kept together so they cannot disagree on widths.
 fn render_records(q: &Question, grid: &Grid, theme: Theme, frame: &mut Frame, area: Rect) {
     let title = match grid.column(q) {
         Some(c) if !c.help.is_empty() => format!(" row {} · {} ", grid.row + 1, c.help),

@@ -10,6 +10,7 @@ use super::super::respond::Part;
 use super::super::theme::Theme;
 use super::screens::popup;
 
+// Longer than a screen: one form drawn top to bottom: status, reason, owner, the error and the keys.
 pub fn render_respond(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(form) = &app.respond else {
         return;

@@ -16,6 +16,7 @@ use crate::text::truncate;
 /// At most this many lines of each version of the selected answer.
 const SIDE_LINES: usize = 8;
 
+// Longer than a screen: one popup drawn top to bottom: the answers in conflict, the two versions, the keys.
 pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(state) = &app.conflicts else {
         return;

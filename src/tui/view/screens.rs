@@ -38,9 +38,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let list_items: Vec<ListItem> = items
         .iter()
         .enumerate()
-        .map(|(i, item)| {
-            review_item(app, theme, item, w, i == selected)
-        })
+        .map(|(i, item)| review_item(app, theme, item, w, i == selected))
         .collect();
     let mut state = ListState::default().with_selected(Some(selected));
     frame.render_stateful_widget(
@@ -54,6 +52,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 /// The review's first lines: the verdict's counts, what is listed but not counted, who
 /// reviewed, and the readiness (or, in a quick session, what waits for the full interview).
+// Longer than a screen: the summary drawn top to bottom: the counts, who reviewed, the readiness or the quick session's note.
 fn render_review_summary(
     app: &App,
     theme: Theme,
