@@ -2,6 +2,7 @@
 //! one area of kickoff, tried from the outside (its public API, or the `kickoff` binary).
 
 mod common;
+mod guarded;
 mod llm_support;
 mod records_v1;
 
@@ -42,6 +43,7 @@ mod render;
 mod render_other_answers;
 mod report;
 mod review_incremental;
+mod scan_links;
 mod tui_critique;
 mod tui_editing;
 mod tui_feel;
