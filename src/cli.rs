@@ -303,7 +303,7 @@ fn render(
         path: file.to_path_buf(),
         message: e.to_string(),
     })?;
-    workspace::write_output(output, &doc)?;
+    crate::output::write(output, &doc)?;
     if let Some(out) = output.filter(|o| o.as_os_str() != "-") {
         let c = counts(&review.findings);
         let n = |s: Severity| *c.get(&s).unwrap_or(&0);

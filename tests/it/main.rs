@@ -35,6 +35,7 @@ mod llm_openai;
 mod llm_providers;
 mod llm_structured;
 mod one_flaw_one_finding;
+mod output_target;
 mod parsers_never_panic;
 mod plain;
 mod quick;
