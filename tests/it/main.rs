@@ -12,6 +12,7 @@ mod check_many;
 mod cli_commands;
 mod cli_errors;
 mod comments_survive;
+mod conditions_limits;
 mod corpus;
 mod e2e_feel;
 mod e2e_git;
