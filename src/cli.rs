@@ -305,7 +305,7 @@ fn render(
         path: file.to_path_buf(),
         message: e.to_string(),
     })?;
-    workspace::write_output(output, &doc)?;
+    crate::output::write(output, &doc)?;
     if let Some(out) = output.filter(|o| o.as_os_str() != "-") {
         let verdict = crate::verdict::Verdict::of_plan(&bundle, &session, &review, policy);
         eprintln!(

@@ -92,7 +92,9 @@ impl LazyCondition {
 }
 
 mod limits;
+mod names;
 pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_limited};
+pub use names::{MAX_OPERATORS, unknown_in_condition, unknown_in_template};
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // Lenient: an unanswered question is undefined, so `x == 'a'` and `'a' in x` are false,
@@ -206,7 +208,12 @@ pub fn figure_count(text: &str) -> usize {
 /// Compiles a condition; the error message is minijinja's, which names the problem.
 pub fn compile(source: &str) -> Result<Condition, String> {
     check_nesting(source)?;
+    names::check_operators(source)?;
     let expr = compile_checked(source, Checks::Trusted)?;
+    let unknown = unknown_in_condition(&ENV, source);
+    if !unknown.is_empty() {
+        return Err(unknown.join(", "));
+    }
     unguarded_order(source).map_or(Ok(expr), Err)
 }
 
@@ -273,19 +280,13 @@ pub fn check_nesting(source: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// [`check_nesting`] on the code of a template: what stands between `{{`/`{%` and the end of
-/// the tag, not the text around it (a markdown rule of dashes is fine).
+/// [`check_nesting`] and the operator limit ([`MAX_OPERATORS`]) on each tag of a template:
+/// the code between `{{`/`{%` and the end of the tag, not the text around it (a markdown
+/// rule of dashes is fine).
 pub fn check_template_nesting(source: &str) -> Result<(), String> {
-    let mut rest = source;
-    while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
-        let code = &rest[start + 2..];
-        let end = [code.find("}}"), code.find("%}")]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(code.len());
-        check_nesting(&code[..end])?;
-        rest = &code[end..];
+    for code in names::template_code(source) {
+        check_nesting(code)?;
+        names::check_operators(code)?;
     }
     Ok(())
 }

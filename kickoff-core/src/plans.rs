@@ -28,6 +28,14 @@ pub enum PathError {
     BadPattern { pattern: String, message: String },
     #[error("{path}: cannot read the directory: {message}")]
     Unreadable { path: String, message: String },
+    #[error(
+        "{path}: more than {limit} files and directories under it; the search stopped (name a smaller directory or a pattern)"
+    )]
+    TooMany { path: String, limit: usize },
+    #[error(
+        "{path}: directories nested more than {limit} deep; what is below that was not searched"
+    )]
+    TooDeep { path: String, limit: usize },
 }
 
 /// The plans named by some path arguments, in the order given (each file once), and the
@@ -100,10 +108,10 @@ pub fn find(args: &[PathBuf]) -> Found {
             add(vec![arg.clone()], &mut found);
         } else if arg.is_dir() {
             let mut files = Vec::new();
-            if let Err(e) = walk(arg, &mut files) {
-                found.errors.push(e);
-            }
-            if files.is_empty() {
+            let errors = walk(arg, &mut files);
+            let failed = !errors.is_empty();
+            found.errors.extend(errors);
+            if files.is_empty() && !failed {
                 found.errors.push(PathError::EmptyDir(shown));
             }
             add(files, &mut found);
@@ -120,52 +128,174 @@ pub fn find(args: &[PathBuf]) -> Found {
     found
 }
 
-fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, PathError> {
-    let options = glob::MatchOptions {
-        require_literal_leading_dot: true,
-        ..glob::MatchOptions::new()
-    };
-    let paths = glob::glob_with(pattern, options).map_err(|e| PathError::BadPattern {
-        pattern: pattern.to_string(),
-        message: e.msg.to_string(),
-    })?;
-    let mut files = Vec::new();
-    // `**` does not go into build output unless the pattern names it.
-    let skipped = |p: &Path| {
-        p.components().any(|c| {
-            let c = c.as_os_str().to_string_lossy();
-            SKIPPED_DIRS.contains(&c.as_ref()) && !pattern.contains(c.as_ref())
-        })
-    };
-    for path in paths.flatten().filter(|p| !skipped(p)) {
-        if path.is_dir() {
-            walk(&path, &mut files)?;
-        } else if is_session_file(&path) {
-            files.push(path);
+/// How deep a search goes below the directory it was given.
+pub const MAX_DEPTH: usize = 32;
+/// How many entries (files and directories) one search looks at before it stops.
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// Splits a pattern into the directory before its first glob character and the rest.
+fn split_pattern(pattern: &str) -> (PathBuf, String) {
+    let mut base = PathBuf::new();
+    let mut rest: Vec<String> = Vec::new();
+    for c in Path::new(pattern).components() {
+        let text = c.as_os_str().to_string_lossy();
+        if rest.is_empty() && !has_glob_chars(&text) {
+            base.push(c);
+        } else {
+            rest.push(text.into_owned());
         }
     }
-    Ok(files)
+    if base.as_os_str().is_empty() {
+        base.push(".");
+    }
+    (base, rest.join("/"))
+}
+
+fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, PathError> {
+    let (base, rest) = split_pattern(pattern);
+    let bad = |e: globset::Error| PathError::BadPattern {
+        pattern: pattern.to_string(),
+        message: e.kind().to_string(),
+    };
+    let matcher = globset::GlobBuilder::new(&rest)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(bad)?
+        .compile_matcher();
+    if !base.is_dir() {
+        return Ok(Vec::new());
+    }
+    // Without `**` a pattern reaches only as deep as it has parts.
+    let depth = if rest.contains("**") {
+        MAX_DEPTH
+    } else {
+        rest.split('/').count()
+    };
+    // `**` does not go into build output unless the pattern names it.
+    let skipped: Vec<&str> = SKIPPED_DIRS
+        .iter()
+        .copied()
+        .filter(|d| !pattern.contains(d))
+        .collect();
+    let mut files = Vec::new();
+    let mut matched_dirs: Vec<PathBuf> = Vec::new();
+    let mut errors = Vec::new();
+    scan(&base, depth, &skipped, &mut errors, |entry, is_dir| {
+        let rel = entry.strip_prefix(&base).unwrap_or(entry);
+        let inside_match = matched_dirs.last().is_some_and(|d| entry.starts_with(d));
+        if is_dir {
+            if !inside_match && matcher.is_match(rel) {
+                matched_dirs.push(entry.to_path_buf());
+            }
+        } else if (inside_match || matcher.is_match(rel)) && is_session_file(entry) {
+            files.push(entry.to_path_buf());
+        }
+    });
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(files),
+    }
 }
 
 /// The session files under `dir`, sorted by path; hidden and build directories are skipped.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PathError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| PathError::Unreadable {
-        path: dir.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if path.is_dir() {
-            if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
-                walk(&path, out)?;
-            }
-        } else if is_session_file(&path) {
-            out.push(path);
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Vec<PathError> {
+    let mut errors = Vec::new();
+    scan(dir, MAX_DEPTH, SKIPPED_DIRS, &mut errors, |path, is_dir| {
+        if !is_dir && is_session_file(path) {
+            out.push(path.to_path_buf());
         }
+    });
+    errors
+}
+
+/// Visits the entries under `root`, sorted by name, depth first: hidden entries, build
+/// directories and what `.gitignore` excludes are skipped. A symbolic link is followed only
+/// when it leads somewhere inside `root` (its target's real path), and a link back to a
+/// directory being searched is a loop (the same device and inode) and is not entered, so a
+/// tree of `ln -s .` links or a link to `/` ends. The search stops, with an error naming
+/// `root`, past [`MAX_DEPTH`] levels or [`MAX_ENTRIES`] entries.
+fn scan(
+    root: &Path,
+    max_depth: usize,
+    skipped: &[&str],
+    errors: &mut Vec<PathError>,
+    mut visit: impl FnMut(&Path, bool),
+) {
+    let shown = root.display().to_string();
+    let real_root = match std::fs::canonicalize(root) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(PathError::Unreadable {
+                path: shown,
+                message: e.to_string(),
+            });
+            return;
+        }
+    };
+    let skipped: Vec<String> = skipped.iter().map(|s| s.to_string()).collect();
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .max_depth(Some(max_depth))
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && skipped.iter().any(|s| entry.file_name() == s.as_str()) {
+                return false;
+            }
+            // A link is followed only to a place inside the root.
+            !entry.path_is_symlink()
+                || std::fs::canonicalize(entry.path()).is_ok_and(|p| p.starts_with(&real_root))
+        })
+        .build();
+    let mut seen = 0usize;
+    let mut too_deep = false;
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A loop is a link back to where the search already is: nothing new below it.
+            Err(e) if is_loop(&e) => continue,
+            Err(e) => {
+                if errors.is_empty() {
+                    errors.push(PathError::Unreadable {
+                        path: shown.clone(),
+                        message: e.to_string(),
+                    });
+                }
+                continue;
+            }
+        };
+        seen += 1;
+        if seen > MAX_ENTRIES {
+            errors.push(PathError::TooMany {
+                path: shown,
+                limit: MAX_ENTRIES,
+            });
+            return;
+        }
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir && entry.depth() == max_depth && max_depth == MAX_DEPTH {
+            too_deep = true;
+        }
+        visit(entry.path(), is_dir);
     }
-    Ok(())
+    if too_deep {
+        errors.push(PathError::TooDeep {
+            path: shown,
+            limit: MAX_DEPTH,
+        });
+    }
+}
+
+/// Whether a walk error is a symbolic link loop (at any depth of the error's wrapping).
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

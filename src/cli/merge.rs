@@ -35,8 +35,13 @@ pub(super) fn run(args: MergeArgs) -> Result<ExitCode, Error> {
         (&theirs, &args.theirs),
     )?;
     let out = args.output.as_deref().unwrap_or(&args.ours);
-    let _lock = Lock::acquire(out, "kickoff merge")?;
-    crate::session::write_atomic(out, merged.text.as_bytes())?;
+    // A device or a FIFO (`-o /dev/stdout`) is written into, with no lock file beside it.
+    let _lock = if crate::output::is_special(out) {
+        None
+    } else {
+        Some(Lock::acquire(out, "kickoff merge")?)
+    };
+    crate::output::write_file(out, merged.text.as_bytes())?;
     if merged.conflicts.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }

@@ -2,6 +2,7 @@
 //! one area of kickoff, tried from the outside (its public API, or the `kickoff` binary).
 
 mod common;
+mod guarded;
 mod llm_support;
 mod records_v1;
 
@@ -11,6 +12,7 @@ mod check_many;
 mod cli_commands;
 mod cli_errors;
 mod comments_survive;
+mod conditions_limits;
 mod corpus;
 mod e2e_feel;
 mod e2e_git;
@@ -34,6 +36,7 @@ mod llm_openai;
 mod llm_providers;
 mod llm_structured;
 mod one_flaw_one_finding;
+mod output_target;
 mod parsers_never_panic;
 mod plain;
 mod quick;
@@ -42,6 +45,7 @@ mod render;
 mod render_other_answers;
 mod report;
 mod review_incremental;
+mod scan_links;
 mod tui_critique;
 mod tui_editing;
 mod tui_feel;

@@ -24,6 +24,11 @@ pub(super) fn check_message(source: &str) -> Result<Vec<String>, String> {
     let template = expr::environment()
         .template_from_str(source)
         .map_err(|e| format!("does not compile: {}", expr::describe_error(&e)))?;
+    // In any branch, not only the ones a render on no answers reaches (below).
+    let unknown = expr::unknown_in_template(expr::environment(), source);
+    if !unknown.is_empty() {
+        return Err(format!("does not compile: {}", unknown.join(", ")));
+    }
     // Unknown filters, tests and functions only show when the template runs, and so does a
     // loop that never ends: try it on no answers at all (an undefined answer renders as nothing).
     if let Err(f) = expr::render_limited(&template, minijinja::context! {}, MESSAGE_LIMITS) {

@@ -91,7 +91,7 @@ fn path_of(e: &crate::plans::PathError) -> String {
     match e {
         Missing(p) | EmptyDir(p) | NoMatch(p) => p.clone(),
         BadPattern { pattern, .. } => pattern.clone(),
-        Unreadable { path, .. } => path.clone(),
+        Unreadable { path, .. } | TooMany { path, .. } | TooDeep { path, .. } => path.clone(),
     }
 }
 
