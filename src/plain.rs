@@ -221,7 +221,11 @@ fn save(
     loop {
         iv.session.updated = now();
         match store.save(&iv.session) {
-            Ok(Saved::Written) => return Ok(()),
+            Ok(Saved::Written) => {
+                // Unchanged when there was nothing new to write.
+                iv.session.updated = store.updated().to_string();
+                return Ok(());
+            }
             Ok(Saved::Merged(merged)) => {
                 iv.take_merged(merged);
                 let _ = writeln!(output, "  (the file had changed on disk; merged in)");

@@ -14,6 +14,7 @@ use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
 mod patch;
+pub mod state;
 mod upgrade;
 
 pub use patch::patch;
@@ -32,8 +33,11 @@ pub struct Session {
     /// marked `essential` (`kickoff new --quick`). Written only when quick.
     #[serde(default, skip_serializing_if = "Depth::is_full")]
     pub depth: Depth,
-    /// The question the user was on, so a resumed interview starts there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The question the user is on, so a resumed interview starts there. Kept out of the
+    /// file (it is not the team's plan, and would make its history noise): in the user's state
+    /// directory ([`state`]). Read from a file of an older version that still has it; the key
+    /// goes with the next save.
+    #[serde(default, skip_serializing)]
     pub cursor: Option<String>,
     #[serde(default)]
     pub answers: Answers,
@@ -343,6 +347,21 @@ impl Session {
             }
         }
         out
+    }
+
+    /// Whether the two hold the same plan: everything but `updated` and the place the user is
+    /// on (`cursor`), which are not the team's content.
+    pub fn same_content(&self, other: &Session) -> bool {
+        self.questionnaire == other.questionnaire
+            && self.questionnaire_version == other.questionnaire_version
+            && self.questionnaire_path == other.questionnaire_path
+            && self.created == other.created
+            && self.depth == other.depth
+            && self.answers == other.answers
+            && self.critiques == other.critiques
+            && self.responses == other.responses
+            && self.conflicts == other.conflicts
+            && self.extra == other.extra
     }
 
     /// Gives the responses not yet dated (made in the interview since the last save) this time.

@@ -171,6 +171,9 @@ pub struct Store {
     disk: Option<Vec<u8>>,
     /// Ids of secret questions, whose answers are never written.
     secrets: Vec<String>,
+    /// Where the place the user is on is kept (`None`: nowhere), and that place as last kept.
+    state_dir: Option<PathBuf>,
+    cursor: Option<String>,
     _lock: Option<Lock>,
 }
 
@@ -179,11 +182,25 @@ impl Store {
     pub fn new(path: &Path, base: Session, disk: Option<Vec<u8>>, lock: Option<Lock>) -> Store {
         Store {
             path: path.to_path_buf(),
+            cursor: base.cursor.clone(),
             base,
             disk,
             secrets: Vec::new(),
+            state_dir: crate::session::state::dir(),
             _lock: lock,
         }
+    }
+
+    /// Keeps the place the user is on in `dir` (`None`: nowhere) instead of the user's state
+    /// directory.
+    pub fn keeping_state_in(mut self, dir: Option<PathBuf>) -> Store {
+        self.state_dir = dir;
+        self
+    }
+
+    /// `updated` of the session as last read or written.
+    pub fn updated(&self) -> &str {
+        &self.base.updated
     }
 
     /// Leaves the answers of the questionnaire's secret questions out of every write.
@@ -218,7 +235,10 @@ impl Store {
     }
 
     /// Saves `ours`, merging first if the file changed on disk since this store last saw it.
+    /// Nothing is written when the plan is the same as the file's (only `updated` or the place
+    /// the user is on differ): that place goes to the state directory instead.
     pub fn save(&mut self, ours: &Session) -> Result<Saved, SaveError> {
+        self.keep_cursor(ours);
         let on_disk = match std::fs::read(&self.path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -234,7 +254,9 @@ impl Store {
             return Ok(Saved::Written);
         }
         if on_disk == self.disk {
-            self.write(ours, on_disk.as_deref())?;
+            if !ours.same_content(&self.base) {
+                self.write(ours, on_disk.as_deref())?;
+            }
             return Ok(Saved::Written);
         }
         let disk = on_disk.unwrap_or_default();
@@ -246,7 +268,14 @@ impl Store {
         };
         let merged = merge(&self.base, ours, &theirs);
         if merged.conflicts.is_empty() {
-            self.write(&merged.session, Some(&disk))?;
+            if merged.session.same_content(&theirs) {
+                // Nothing of ours to add: the file stays as it is, taken in.
+                self.base = merged.session.clone();
+                self.base.updated = theirs.updated.clone();
+                self.disk = Some(disk);
+            } else {
+                self.write(&merged.session, Some(&disk))?;
+            }
             return Ok(Saved::Merged(merged.session));
         }
         Ok(Saved::Conflicts {
@@ -255,6 +284,21 @@ impl Store {
             theirs: Box::new(theirs),
             disk,
         })
+    }
+
+    /// Keeps the place the user is on, if it moved since last kept. Best-effort.
+    fn keep_cursor(&mut self, ours: &Session) {
+        if ours.cursor.is_none() || ours.cursor == self.cursor {
+            return;
+        }
+        self.cursor = ours.cursor.clone();
+        if let Some(dir) = &self.state_dir {
+            let state = crate::session::state::UiState {
+                cursor: ours.cursor.clone(),
+                ..Default::default()
+            };
+            crate::session::state::save_in(dir, &self.path, &state);
+        }
     }
 
     /// The user decided the conflicts against this version of the file: the next save writes

@@ -347,6 +347,10 @@ pub fn open_for_writing(
     }
     let lock = Lock::acquire(file, what)?;
     let (bundle, mut session) = open_or_create(questionnaire, file, mode)?;
+    // Where the user was: kept in the state directory (a file of an older version has it).
+    if let Some(cursor) = crate::session::state::load(file).and_then(|s| s.cursor) {
+        session.cursor = Some(cursor);
+    }
     let bytes = std::fs::read(file).map_err(|source| FileError::Read {
         path: file.to_path_buf(),
         source,

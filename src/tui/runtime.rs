@@ -138,7 +138,14 @@ impl Saver {
                         }
                         let report = store
                             .save(&session)
-                            .map(|saved| report(stamp, saved, session))
+                            .map(|saved| {
+                                // A save with nothing new to write leaves `updated` as it was.
+                                let stamp = match saved {
+                                    Saved::Conflicts { .. } => stamp,
+                                    _ => store.updated().to_string(),
+                                };
+                                report(stamp, saved, session)
+                            })
                             .map_err(|e| e.to_string());
                         let _ = events.send(Event::Saved(report));
                     }

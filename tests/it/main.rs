@@ -42,6 +42,7 @@ mod render;
 mod render_other_answers;
 mod report;
 mod review_incremental;
+mod save_path;
 mod tui_critique;
 mod tui_editing;
 mod tui_feel;

@@ -1,0 +1,108 @@
+//! The session file's one save path: only the plan goes into it (the place the user is on goes
+//! to the state directory), a save with nothing new writes nothing, and what is written keeps
+//! the user's file.
+
+use crate::common;
+
+use std::path::PathBuf;
+
+use common::*;
+use kickoff::store::{Saved, Store};
+use kickoff::{Answer, Session};
+
+const OLD: &str = "questionnaire = \"mini\"\nquestionnaire_version = \"1\"\ncreated = \"2026-01-01T00:00:00Z\"\ncursor = \"task\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\n# The name.\nname = \"Churn\"\n";
+
+fn file_with(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+fn open(path: &std::path::Path, state: &std::path::Path) -> (Store, Session) {
+    let (store, session) = Store::open(path, None).unwrap();
+    (store.keeping_state_in(Some(state.to_path_buf())), session)
+}
+
+#[test]
+fn moving_the_focus_leaves_the_file_byte_identical() {
+    let (dir, path) = file_with(OLD);
+    let state = dir.path().join("state");
+    let (mut store, mut ours) = open(&path, &state);
+    assert_eq!(
+        ours.cursor.as_deref(),
+        Some("task"),
+        "an old file's place is read"
+    );
+    for (cursor, stamp) in [
+        ("notes", "2026-02-01T00:00:00Z"),
+        ("name", "2026-02-02T00:00:00Z"),
+    ] {
+        ours.cursor = Some(cursor.into());
+        ours.updated = stamp.into();
+        assert_eq!(store.save(&ours).unwrap(), Saved::Written);
+        assert_eq!(
+            read(&path),
+            OLD,
+            "nothing of the plan changed: nothing written"
+        );
+        assert_eq!(store.updated(), "2026-01-01T00:00:00Z");
+        let kept = kickoff::session::state::load_in(&state, &path).unwrap();
+        assert_eq!(
+            kept.cursor.as_deref(),
+            Some(cursor),
+            "the place is kept aside"
+        );
+    }
+}
+
+#[test]
+fn the_place_never_reaches_the_file_and_an_old_key_goes_on_the_next_save() {
+    let (dir, path) = file_with(OLD);
+    let (mut store, mut ours) = open(&path, &dir.path().join("state"));
+    ours.set("task", Some(Answer::Text("classification".into())));
+    ours.updated = "2026-02-01T00:00:00Z".into();
+    store.save(&ours).unwrap();
+    let text = read(&path);
+    assert!(!text.contains("cursor"), "{text}");
+    assert!(
+        text.contains("updated = \"2026-02-01T00:00:00Z\""),
+        "{text}"
+    );
+    assert!(text.contains("# The name.\nname = \"Churn\""), "{text}");
+    // A session written whole has none either.
+    assert!(!ours.to_toml(None).contains("cursor"));
+}
+
+#[test]
+fn a_change_made_on_disk_with_nothing_new_here_is_taken_in_not_rewritten() {
+    let (dir, path) = file_with(OLD);
+    let (mut store, mut ours) = open(&path, &dir.path().join("state"));
+    let theirs = OLD.replace("name = \"Churn\"", "name = 'Churn'   # an editor's");
+    std::fs::write(&path, &theirs).unwrap();
+    ours.cursor = Some("notes".into());
+    assert!(matches!(store.save(&ours).unwrap(), Saved::Merged(_)));
+    assert_eq!(
+        read(&path),
+        theirs,
+        "the editor's file stays as it was written"
+    );
+}
+
+#[test]
+fn plain_resumes_where_the_user_left_with_no_place_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = kickoff_input(dir.path(), &["plain", "s.toml"], Some("Churn\n:q\n"));
+    assert_eq!(first.code, Some(0), "{}{}", first.stdout, first.stderr);
+    let file = dir.path().join("s.toml");
+    let before = read(&file);
+    assert!(!before.contains("cursor"), "{before}");
+    assert!(ui_state(&file).and_then(|s| s.cursor).is_some());
+    let again = kickoff_input(dir.path(), &["plain", "s.toml"], Some(":q\n"));
+    assert!(
+        again.stdout.contains("question 2 of"),
+        "resumed at the next question:\n{}",
+        again.stdout
+    );
+    assert_eq!(read(&file), before, "quitting at once writes nothing");
+}
