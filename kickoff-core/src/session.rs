@@ -17,7 +17,7 @@ mod patch;
 pub mod state;
 mod upgrade;
 
-pub use patch::patch;
+pub use patch::{patch, patch_doc};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {
@@ -457,6 +457,41 @@ pub struct SaveError {
 /// file.
 /// A symlinked file is updated through the link: its target is replaced, the link stays.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    replace(path, bytes, None).map(drop)
+}
+
+/// What [`write_atomic_if`] did.
+#[derive(Debug)]
+pub enum Swapped {
+    /// The new file replaced the one expected (its metadata as written: it describes this
+    /// write even if another replaced the file right after).
+    Done(std::fs::Metadata),
+    /// The file was not as expected: nothing was replaced.
+    Moved,
+    /// The new file is in place, but what it replaced was written meanwhile, between the last
+    /// check and the swap: those bytes, for the caller to merge and write again.
+    Raced(std::fs::Metadata, Vec<u8>),
+}
+
+/// [`write_atomic`] as a compare and swap: once the new text is on disk, `expected` is asked of
+/// the file it would replace (right before the swap, and of what the swap took out, on Linux,
+/// where the two are exchanged atomically); a file nobody expected is never lost: it is left
+/// in place ([`Swapped::Moved`]) or handed back ([`Swapped::Raced`]). `expected` gets the
+/// path of the file to look at (`None`: the file is expected not to exist).
+pub fn write_atomic_if(
+    path: &Path,
+    bytes: &[u8],
+    expected: &mut dyn FnMut(&Path) -> bool,
+) -> Result<Swapped, SaveError> {
+    replace(path, bytes, Some(expected))
+}
+
+/// [`write_atomic`], and [`write_atomic_if`] when `expected` is given.
+fn replace(
+    path: &Path,
+    bytes: &[u8],
+    mut expected: Option<&mut dyn FnMut(&Path) -> bool>,
+) -> Result<Swapped, SaveError> {
     let err = |source| SaveError {
         path: path.to_path_buf(),
         source,
@@ -487,11 +522,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .map_err(err)?;
-    file.persist(path).map_err(|e| err(e.error))?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
+    let written = file.as_file().metadata().map_err(err)?;
+    if let Some(expected) = expected.as_mut()
+        && !expected(path)
+    {
+        return Ok(Swapped::Moved);
     }
-    Ok(())
+    let sync_dir = || {
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+    };
+    #[cfg(target_os = "linux")]
+    if let Some(expected) = expected
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, file.path(), CWD, path, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // The temporary name holds what was replaced; it goes when `file` drops.
+                sync_dir();
+                if expected(file.path()) {
+                    return Ok(Swapped::Done(written));
+                }
+                let theirs = std::fs::read(file.path()).map_err(err)?;
+                return Ok(Swapped::Raced(written, theirs));
+            }
+            // A file system that cannot exchange: a plain rename below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) if e == rustix::io::Errno::OPNOTSUPP => {}
+            Err(e) => return Err(err(e.into())),
+        }
+    }
+    file.persist(path).map_err(|e| err(e.error))?;
+    sync_dir();
+    Ok(Swapped::Done(written))
 }
 
 /// Where writes to `path` go: the file a symlink points to (followed to the end), else itself.

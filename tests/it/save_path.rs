@@ -106,3 +106,77 @@ fn plain_resumes_where_the_user_left_with_no_place_in_the_file() {
     );
     assert_eq!(read(&file), before, "quitting at once writes nothing");
 }
+
+/// An editor's save made while kickoff writes (after its new text is on disk, right before
+/// the rename) is not replaced: the save starts over and merges it in.
+#[test]
+fn an_editors_save_during_a_save_is_merged_not_lost() {
+    let (dir, path) = file_with(OLD);
+    let (mut store, mut ours) = open(&path, &dir.path().join("state"));
+    let editor = path.clone();
+    let mut once = true;
+    store.before_rename(move || {
+        if std::mem::take(&mut once) {
+            let text = std::fs::read_to_string(&editor).unwrap();
+            std::fs::write(&editor, format!("{text}notes = \"from the editor\"\n")).unwrap();
+        }
+    });
+    ours.set("task", Some(Answer::Text("classification".into())));
+    let Saved::Merged(merged) = store.save(&ours).unwrap() else {
+        panic!("the editor's change must be merged");
+    };
+    let on_disk = Session::load(&path).unwrap();
+    assert!(on_disk.same_content(&merged));
+    assert_eq!(
+        on_disk.answers.get("notes"),
+        Some(&Answer::Text("from the editor".into()))
+    );
+    assert_eq!(
+        on_disk.answers.get("task"),
+        Some(&Answer::Text("classification".into()))
+    );
+    assert!(read(&path).contains("# The name.\nname = \"Churn\""));
+}
+
+/// A writer racing the saves for real (an editor saving whole files, without kickoff's lock):
+/// every answer it wrote ends in the file, and so do ours once it stops.
+#[test]
+fn a_racing_writer_loses_nothing() {
+    let (dir, path) = file_with(OLD);
+    let (mut store, mut ours) = open(&path, &dir.path().join("state"));
+    let writer = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            for i in 0..20 {
+                // Read, change, write a new file and rename it over the old one.
+                let text = std::fs::read_to_string(&path).unwrap();
+                let tmp = path.with_extension(format!("editor{i}"));
+                std::fs::write(&tmp, format!("{text}editor_{i} = \"e{i}\"\n")).unwrap();
+                std::fs::rename(&tmp, &path).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        })
+    };
+    let mut save = |ours: &mut Session| match store.save(ours).unwrap() {
+        Saved::Merged(m) => *ours = m,
+        Saved::Written => {}
+        Saved::Conflicts { .. } => panic!("no answer is changed on both sides"),
+    };
+    for i in 0..60 {
+        ours.set("typed", Some(Answer::Text(format!("o{i}"))));
+        save(&mut ours);
+    }
+    writer.join().unwrap();
+    ours.set("last", Some(Answer::Text("after the editor".into())));
+    save(&mut ours);
+    let on_disk = Session::load(&path).unwrap();
+    for i in 0..20 {
+        assert!(
+            on_disk.answers.contains_key(&format!("editor_{i}")),
+            "editor_{i} lost:\n{}",
+            read(&path)
+        );
+    }
+    assert_eq!(on_disk.answers.get("last"), ours.answers.get("last"));
+    assert!(on_disk.same_content(&ours));
+}
