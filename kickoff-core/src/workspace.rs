@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::bundle::{Bundle, DEFAULT_QUESTIONNAIRE};
-use crate::session::{Depth, SaveError, Session};
+use crate::session::{SaveError, Session};
 use crate::source::{FileError, Problem};
 use crate::store::{Lock, Store};
 
@@ -370,33 +370,6 @@ pub fn open_for_writing(
         notes.extend(problems);
     }
     Ok((bundle, session, store, notes))
-}
-
-/// Asks the session at `depth` from now on (`--quick`, `--full`), saved at once through the
-/// store: every answer stays. `None` leaves it as the file says.
-pub fn set_depth(
-    bundle: &Bundle,
-    session: &mut Session,
-    store: &mut Store,
-    depth: Option<Depth>,
-) -> Result<(), Error> {
-    let Some(depth) = depth.filter(|d| *d != session.depth) else {
-        return Ok(());
-    };
-    if depth == Depth::Quick && !bundle.questionnaire.has_quick_path() {
-        return Err(Error::Other {
-            path: store.path().to_path_buf(),
-            message: format!(
-                "--quick: the questionnaire `{}` marks no question `essential = true`, so it has \
-                 no quick path (see questionnaires/README.md, \"Question keys\")",
-                bundle.questionnaire.id
-            ),
-        });
-    }
-    session.depth = depth;
-    session.updated = crate::session::now();
-    store.save(session)?;
-    Ok(())
 }
 
 pub fn open_or_create(

@@ -23,7 +23,7 @@ use super::msg::{Cmd, ConflictSet, Exit, Msg, SaveReport};
 use super::update::update;
 use super::view::view;
 use crate::llm::{self, StreamEvent};
-use crate::session::{Session, now, write_atomic};
+use crate::session::{Session, now};
 use crate::store::{Saved, Store};
 
 /// What wakes the loop.
@@ -131,13 +131,12 @@ impl Saver {
                 };
                 pending.extend(rx.try_iter());
                 match job {
-                    Job::Save { stamp, session } => {
+                    Job::Save { stamp, mut session } => {
                         // A newer save queued behind this one makes it moot.
                         if pending.iter().any(|j| matches!(j, Job::Save { .. })) {
                             continue;
                         }
-                        let report = store
-                            .save(&session)
+                        let report = crate::editing::save(&mut store, &mut session, &stamp)
                             .map(|saved| {
                                 // A save with nothing new to write leaves `updated` as it was.
                                 let stamp = match saved {
@@ -168,14 +167,10 @@ impl Saver {
     /// Saves the session as it is now, stamped with the time (the stamp comes back to
     /// `update` with the result, so the state only changes there).
     fn save(&self, app: &App) {
-        let stamp = now();
-        let mut session = app.interview.session.clone();
-        session.updated = stamp.clone();
-        // A response made since the last save is dated by this one (`update` has no clock).
-        session.stamp_responses(&stamp);
+        // Stamped by the saver with this time (`update` has no clock).
         let _ = self.tx.send(Job::Save {
-            stamp,
-            session: Box::new(session),
+            stamp: now(),
+            session: Box::new(app.interview.session.clone()),
         });
     }
 
@@ -452,31 +447,31 @@ fn settle(app: &mut App, rt: &mut Runtime) -> Option<PathBuf> {
     // Undecided conflicts mean the last answers are not in the file either.
     let unsaved = app.save_error.is_some() || app.conflicts.is_some();
     match app.exit {
-        Exit::Saved if unsaved => Some(copy_path(&app.path)),
+        Exit::Saved if unsaved => Some(crate::editing::copy_suggestion(&app.path, &now())),
         _ => None,
     }
 }
 
 /// Ending without a user to ask (a signal, a closed terminal): save; if that fails, write a
-/// copy to the temporary directory.
+/// copy to the private directory of copies.
 fn end_unattended(app: &mut App, rt: &mut Runtime) {
     rt.save(app);
-    if let Some(copy_to) = settle(app, rt) {
-        app.exit = match save_copy(app, &copy_to) {
+    if settle(app, rt).is_some() {
+        let text = copy_text(app);
+        app.exit = match crate::editing::emergency_copy(&app.path, &text, &now()) {
             Ok(path) => Exit::Copied(path),
             Err(_) => Exit::Unsaved,
         };
     }
 }
 
-/// Where a copy of the session goes when its file cannot be written: the temporary
-/// directory, under the session's name and the time.
-fn copy_path(session: &Path) -> PathBuf {
-    let stem = session.file_stem().unwrap_or_default().to_string_lossy();
-    let stamp = now().replace([':', '-'], "");
-    std::env::temp_dir().join(format!("kickoff-{stem}-{stamp}.toml"))
+fn copy_text(app: &App) -> String {
+    app.interview
+        .session
+        .to_toml(Some(&app.interview.bundle.questionnaire))
 }
 
+/// A copy at the path the unsaved overlay shows (suggested, or typed by the user).
 fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
     if crate::workspace::same_file(path, &app.path) {
         return Err("that is the session file itself, which cannot be written".into());
@@ -484,11 +479,7 @@ fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Err("something is already there; pick a new name".into());
     }
-    let text = app
-        .interview
-        .session
-        .to_toml(Some(&app.interview.bundle.questionnaire));
-    write_atomic(path, text.as_bytes())
+    crate::editing::write_copy(path, &app.path, &copy_text(app))
         .map(|()| path.to_path_buf())
         .map_err(|e| e.to_string())
 }
