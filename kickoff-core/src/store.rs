@@ -86,8 +86,15 @@ impl Lock {
             if !same_file(&file, &path) {
                 continue;
             }
-            file.set_len(0).map_err(io)?;
-            write!(file, "pid {}: {what}, since {}", std::process::id(), now()).map_err(io)?;
+            let said = file
+                .set_len(0)
+                .and_then(|()| write!(file, "pid {}: {what}, since {}", std::process::id(), now()));
+            if let Err(e) = said {
+                // A full disk: the lock file goes with the lock, not left behind empty.
+                let _ = std::fs::remove_file(&path);
+                let _ = file.unlock();
+                return Err(io(e));
+            }
             remove_stale_temp_files(&resolve_link(session));
             return Ok(Lock { file, path });
         }
@@ -139,7 +146,13 @@ fn remove_stale_temp_files(session: &Path) {
     };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        let is_ours = file.starts_with(&prefix) && file.ends_with(".tmp");
+        // `.NAME.RANDOM.tmp` (`session::write_atomic`; `.NAME.PID.tmp` before it).
+        let is_ours = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .is_some_and(|middle| {
+                !middle.is_empty() && middle.chars().all(|c| c.is_ascii_alphanumeric())
+            });
         if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -194,6 +207,17 @@ struct Stamp {
     ino: u64,
     len: u64,
     modified: Option<std::time::SystemTime>,
+    read_only: bool,
+}
+
+/// Why a read-only session file is not written: its permissions say so, and a rename would
+/// replace it all the same.
+pub fn read_only() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        "the file is read-only; kickoff does not write over it (make it writable, e.g. \
+         `chmod u+w`, or work on a copy)",
+    )
 }
 
 /// The stamp of the file at `path` (through a symlink); `None` if there is none.
@@ -213,6 +237,7 @@ fn stamp_from(m: &std::fs::Metadata) -> Stamp {
         ino: m.ino(),
         len: m.len(),
         modified: m.modified().ok(),
+        read_only: m.permissions().readonly(),
     }
 }
 
@@ -223,6 +248,7 @@ fn stamp_from(m: &std::fs::Metadata) -> Stamp {
         ino: 0,
         len: m.len(),
         modified: m.modified().ok(),
+        read_only: m.permissions().readonly(),
     }
 }
 
@@ -343,6 +369,9 @@ impl Store {
     /// One attempt of [`Store::save`]; `None` when the file changed under it.
     fn try_save(&mut self, ours: &Session, depth: usize) -> Result<Option<Saved>, SaveError> {
         let now = stamp_of(&self.path).map_err(|e| self.error(e))?;
+        if now.is_some_and(|s| s.read_only) {
+            return Err(self.error(read_only()));
+        }
         let known = now.is_some() && now == self.stamp && self.disk.is_some();
         if !known {
             let on_disk = match std::fs::read(&self.path) {

@@ -345,6 +345,12 @@ pub fn open_for_writing(
             message: format!("the directory {} does not exist", dir.display()),
         });
     }
+    if std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(Error::Other {
+            path: file.to_path_buf(),
+            message: crate::store::read_only().to_string(),
+        });
+    }
     let lock = Lock::acquire(file, what)?;
     let (bundle, mut session) = open_or_create(questionnaire, file, mode)?;
     // Where the user was: kept in the state directory (a file of an older version has it).

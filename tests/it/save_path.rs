@@ -194,3 +194,36 @@ fn a_racing_writer_loses_nothing() {
     assert_eq!(on_disk.answers.get("last"), ours.answers.get("last"));
     assert!(on_disk.same_content(&ours));
 }
+
+/// A session file made read-only (0444) is not written over, by a save or an interview: the
+/// refusal names the file.
+#[test]
+fn a_read_only_session_is_refused_by_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, path) = file_with(OLD);
+    let (mut store, mut ours) = open(&path, &dir.path().join("state"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    ours.set("task", Some(Answer::Text("classification".into())));
+    let e = store.save(&ours).unwrap_err().to_string();
+    assert!(
+        e.contains(&path.display().to_string()) && e.contains("read-only"),
+        "{e}"
+    );
+    assert_eq!(read(&path), OLD);
+    drop(store);
+    let run = kickoff_input(dir.path(), &["plain", "s.toml"], Some("Renamed\n:q\n"));
+    assert_ne!(run.code, Some(0));
+    assert!(
+        run.stderr.contains("s.toml") && run.stderr.contains("read-only"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&path), OLD);
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["s.toml"], "no lock or temporary file left");
+}
