@@ -17,7 +17,7 @@ mod patch;
 pub mod state;
 mod upgrade;
 
-pub use patch::{patch, patch_doc};
+pub use patch::{Cleared, patch, patch_doc, patch_into};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {

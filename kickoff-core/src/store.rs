@@ -196,6 +196,8 @@ pub struct Store {
     /// Where the place the user is on is kept (`None`: nowhere), and that place as last kept.
     state_dir: Option<PathBuf>,
     cursor: Option<String>,
+    /// Answers cleared by a save, kept as the file had them, for when they are set again.
+    cleared: crate::session::Cleared,
     before_rename: Hook,
     _lock: Option<Lock>,
 }
@@ -278,6 +280,7 @@ impl Store {
             stamp: None,
             secrets: Vec::new(),
             state_dir: crate::session::state::dir(),
+            cleared: Default::default(),
             before_rename: Hook::default(),
             _lock: lock,
         }
@@ -393,7 +396,14 @@ impl Store {
         }
         let disk = self.disk.clone();
         let doc = self.doc.take();
-        let (text, doc) = self.render(doc, &self.base, ours, disk.as_deref());
+        let (text, doc) = Self::render(
+            doc,
+            &self.base,
+            ours,
+            disk.as_deref(),
+            &self.secrets,
+            &mut self.cleared,
+        );
         self.write(ours, text, doc, (self.stamp, disk), depth)
     }
 
@@ -405,27 +415,27 @@ impl Store {
     /// only the values that changed, or the whole session synced into it for changes of other
     /// kinds; a new file (or one that is not TOML) gets the session written whole.
     fn render(
-        &self,
         doc: Option<DocumentMut>,
         base: &Session,
         session: &Session,
         disk: Option<&[u8]>,
+        secrets: &[String],
+        cleared: &mut crate::session::Cleared,
     ) -> (String, Option<DocumentMut>) {
         let original = disk.and_then(|d| std::str::from_utf8(d).ok());
         let doc = doc.or_else(|| original.and_then(|o| o.parse::<DocumentMut>().ok()));
-        let secret = |id: &str| self.is_secret(id);
-        let patched = doc.and_then(|mut doc| {
-            crate::session::patch_doc(&mut doc, base, session, &secret).then_some(doc)
-        });
-        match patched {
-            Some(doc) => (doc.to_string(), Some(doc)),
-            None => {
-                let fresh = session.to_toml_hiding(&secret);
-                let text = original
-                    .and_then(|o| crate::session::patch(o, &fresh))
-                    .unwrap_or(fresh);
-                (text, None)
-            }
+        let secret = |id: &str| secrets.iter().any(|s| s == id);
+        let Some(mut doc) = doc else {
+            return (session.to_toml_hiding(&secret), None);
+        };
+        if crate::session::patch_doc(&mut doc, base, session, &secret, cleared) {
+            return (doc.to_string(), Some(doc));
+        }
+        // Left as it was: the whole session synced into it.
+        let fresh = session.to_toml_hiding(&secret);
+        match crate::session::patch_into(&mut doc, &fresh, cleared) {
+            Some(text) => (text, Some(doc)),
+            None => (fresh, None),
         }
     }
 
@@ -464,7 +474,14 @@ impl Store {
         }
         // Patched from the file as it is now (theirs). Should the file move again before the
         // swap, the next attempt merges from the same base as this one.
-        let (text, doc) = self.render(None, &theirs, &merged.session, Some(&disk));
+        let (text, doc) = Self::render(
+            None,
+            &theirs,
+            &merged.session,
+            Some(&disk),
+            &self.secrets,
+            &mut self.cleared,
+        );
         Ok(
             match self.write(&merged.session, text, doc, (now, Some(disk)), depth)? {
                 Some(Saved::Written) => Some(Saved::Merged(merged.session)),

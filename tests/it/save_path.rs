@@ -227,3 +227,37 @@ fn a_read_only_session_is_refused_by_name() {
     left.sort();
     assert_eq!(left, ["s.toml"], "no lock or temporary file left");
 }
+
+const COMMENTED: &str = "questionnaire = \"mini\"\nquestionnaire_version = \"1\"\ncreated = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\n# The name.\nname = \"Churn\"\n# Decided on Monday: not ranking.\ntask = \"classification\"   # for now\nnotes = \"kept\"\n";
+
+/// An answer cleared (^X, backspace to empty, `-` in plain) and typed again comes back where
+/// it was, with its comments: by a key press, or by a save of another kind in between.
+#[test]
+fn an_answer_cleared_and_typed_again_keeps_its_place_and_comments() {
+    for other_change_between in [false, true] {
+        let (dir, path) = file_with(COMMENTED);
+        let (mut store, mut ours) = open(&path, &dir.path().join("state"));
+        ours.set("task", None);
+        store.save(&ours).unwrap();
+        let cleared = read(&path);
+        assert!(!cleared.contains("task ="), "{cleared}");
+        assert!(
+            cleared.contains("# The name.\nname = \"Churn\"\nnotes = \"kept\""),
+            "{cleared}"
+        );
+        if other_change_between {
+            // Not an answer: the whole session is synced into the file.
+            ours.extra
+                .insert("newer".into(), toml::Value::String("x".into()));
+            store.save(&ours).unwrap();
+            ours.extra.remove("newer");
+        }
+        ours.set("task", Some(Answer::Text("regression".into())));
+        store.save(&ours).unwrap();
+        assert_eq!(
+            read(&path),
+            COMMENTED.replace("\"classification\"", "\"regression\""),
+            "with a save of another kind between: {other_change_between}"
+        );
+    }
+}

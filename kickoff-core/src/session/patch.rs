@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
 use super::Session;
 use crate::answer::Answer;
@@ -18,11 +18,96 @@ use crate::answer::Answer;
 /// is: a lost comment is better than a lost answer).
 pub fn patch(original: &str, fresh: &str) -> Option<String> {
     let mut doc: DocumentMut = original.parse().ok()?;
+    patch_into(&mut doc, fresh, &mut Cleared::default())
+}
+
+/// [`patch`] on the document of the file (changed in place), with the answers cleared by
+/// earlier saves in `cleared`: one set again goes back where it was. The new text, or `None`
+/// (and `doc` is to be dropped) as [`patch`] says.
+pub fn patch_into(doc: &mut DocumentMut, fresh: &str, cleared: &mut Cleared) -> Option<String> {
     let new: DocumentMut = fresh.parse().ok()?;
+    if let (Some(Item::Table(old)), Some(Item::Table(new))) =
+        (doc.get_mut("answers"), new.get("answers"))
+    {
+        let gone: Vec<String> = old
+            .iter()
+            .filter(|(k, _)| !new.contains_key(k))
+            .map(|(k, _)| k.to_string())
+            .collect();
+        for id in gone {
+            cleared.remove(old, &id);
+        }
+        for (id, item) in new.iter() {
+            if !old.contains_key(id) {
+                cleared.set(old, id, item);
+            }
+        }
+    }
     sync_table(doc.as_table_mut(), new.as_table());
     let out = doc.to_string();
     let values = |text: &str| toml::from_str::<toml::Table>(text).ok();
     (values(&out)? == values(fresh)?).then_some(out)
+}
+
+/// Answers a save cleared (removed from the file), each kept as the file had it (its comments,
+/// its place after the key before it), so that an answer typed again comes back there, as it
+/// was written, rather than at the end without its comment.
+#[derive(Debug, Clone, Default)]
+pub struct Cleared(std::collections::HashMap<String, ClearedKey>);
+
+#[derive(Debug, Clone)]
+struct ClearedKey {
+    key: Key,
+    item: Item,
+    /// The key it came after (`None`: it was the first).
+    after: Option<String>,
+}
+
+impl Cleared {
+    /// Removes `id` from `table`, keeping it here.
+    fn remove(&mut self, table: &mut Table, id: &str) {
+        let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+        let Some(i) = keys.iter().position(|k| k == id) else {
+            return;
+        };
+        let after = i.checked_sub(1).map(|j| keys[j].clone());
+        if let Some((key, item)) = table.remove_entry(id) {
+            self.0
+                .insert(id.to_string(), ClearedKey { key, item, after });
+        }
+    }
+
+    /// Sets `id` of `table` to `new`; one cleared earlier comes back in its place, with its
+    /// comments.
+    fn set(&mut self, table: &mut Table, id: &str, new: &Item) {
+        let Some(was) = self.0.remove(id).filter(|_| !table.contains_key(id)) else {
+            set_key(table, id, new);
+            return;
+        };
+        let mut item = was.item;
+        sync_item(&mut item, new);
+        table.insert_formatted(&was.key, item);
+        let order: std::collections::HashMap<String, f64> = table
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.to_string(), i as f64))
+            .collect();
+        let place = match &was.after {
+            None => -1.0,
+            Some(after) => match order.get(after) {
+                Some(r) => r + 0.5,
+                None => return, // the key before it went too: it stays at the end
+            },
+        };
+        let rank = |k: &Key| {
+            if k.get() == id {
+                place
+            } else {
+                order.get(k.get()).copied().unwrap_or(f64::MAX)
+            }
+        };
+        table.sort_values_by(|a, _, b, _| rank(a).total_cmp(&rank(b)));
+    }
 }
 
 /// `doc` (the file holding `base`) changed in place into holding `ours`, for the changes an
@@ -35,6 +120,7 @@ pub fn patch_doc(
     base: &Session,
     ours: &Session,
     secret: &dyn Fn(&str) -> bool,
+    cleared: &mut Cleared,
 ) -> bool {
     let other_changes = base.questionnaire_path != ours.questionnaire_path
         || base.depth != ours.depth
@@ -134,10 +220,8 @@ pub fn patch_doc(
     };
     for (id, item) in items {
         match item {
-            Some(item) => set_key(answers, id, &item),
-            None => {
-                answers.remove(id);
-            }
+            Some(item) => cleared.set(answers, id, &item),
+            None => cleared.remove(answers, id),
         }
     }
     true
@@ -434,13 +518,25 @@ baselines = [
             .collect())])),
         );
         let mut doc: DocumentMut = text.parse().unwrap();
-        assert!(super::patch_doc(&mut doc, &base, &ours, &|_| false));
+        assert!(super::patch_doc(
+            &mut doc,
+            &base,
+            &ours,
+            &|_| false,
+            &mut Default::default()
+        ));
         let whole = patch(text, &ours.to_toml(None)).unwrap();
         assert_eq!(doc.to_string(), whole);
         // Another kind of change (a response, a key of a newer version) is not done in place.
         let mut other = ours.clone();
         other.extra.insert("newer".into(), toml::Value::Integer(1));
-        assert!(!super::patch_doc(&mut doc, &ours, &other, &|_| false));
+        assert!(!super::patch_doc(
+            &mut doc,
+            &ours,
+            &other,
+            &|_| false,
+            &mut Default::default()
+        ));
     }
 
     #[test]
