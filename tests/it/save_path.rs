@@ -261,3 +261,31 @@ fn an_answer_cleared_and_typed_again_keeps_its_place_and_comments() {
         );
     }
 }
+
+/// The same in `plain`: `-` clears the name, `<` goes back to it, and the name typed again is
+/// where it was, under its comment.
+#[test]
+fn plain_clear_then_answer_again_keeps_the_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = root().join("tests/fixtures/mini.toml");
+    let text = format!(
+        "questionnaire = \"mini\"\nquestionnaire_version = \"2\"\nquestionnaire_path = \"{}\"\ncreated = \"2026-01-01T00:00:00Z\"\ncursor = \"name\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\n# What the doc is titled.\nname = \"Churn\"   # short\n# Decided on Monday.\ntask = \"classification\"\n",
+        mini.display()
+    );
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, &text).unwrap();
+    let run = kickoff_input(
+        dir.path(),
+        &["plain", "s.toml"],
+        Some("-\n<\nChurn v2\n:q\n"),
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let after = read(&path);
+    let body = |t: &str| t[t.find("[answers]").unwrap()..].to_string();
+    assert_eq!(
+        body(&after),
+        body(&text).replace("\"Churn\"", "\"Churn v2\""),
+        "{}",
+        run.stdout
+    );
+}
