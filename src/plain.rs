@@ -7,10 +7,11 @@ use std::path::Path;
 
 use crate::answer::{Answer, Row};
 use crate::answer::{notations, read_number};
+use crate::editing::{self, Clock, Opened, SystemClock};
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
 use crate::questionnaire::{Kind, Question, check_answer, parse_yes_no};
-use crate::session::{Depth, now, write_atomic};
+use crate::session::Depth;
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
 
@@ -111,17 +112,24 @@ pub fn interview(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<Ended, Error> {
-    let new = !file.exists();
-    let (mut bundle, mut session, mut store, notes) = workspace::open_for_writing(
+    let clock = SystemClock;
+    let Opened {
+        bundle,
+        session,
+        mut store,
+        notes,
+        new,
+        ..
+    } = editing::open(
         questionnaire,
         file,
         workspace::Open::Either,
         "a plain interview",
+        depth,
+        &clock.now(),
     )?;
-    workspace::set_depth(&bundle, &mut session, &mut store, depth)?;
     // Picking a side of a merge conflict wants both side by side: the full-screen interview.
     workspace::refuse_conflicts(file, &session)?;
-    workspace::add_rule_packs(&mut bundle, &[])?;
     let io_err = |e: std::io::Error| Error::Other {
         path: file.to_path_buf(),
         message: e.to_string(),
@@ -184,7 +192,7 @@ pub fn interview(
         // Resume at the next question asked, not at the one just answered.
         let next = iv.step_from(iv.focus, true);
         iv.focus_on(next.unwrap_or(iv.focus));
-        let _ = save(&mut iv, &mut store, input, output);
+        let _ = save(&mut iv, &mut store, &clock, input, output);
         if next.is_none() {
             finished = true;
             break;
@@ -192,10 +200,10 @@ pub fn interview(
     }
     // The questionnaire done, the reviewer's questions still open.
     if finished && followups::ask_followups(&mut iv, input, output).map_err(io_err)? {
-        let _ = save(&mut iv, &mut store, input, output);
+        let _ = save(&mut iv, &mut store, &clock, input, output);
     }
-    if let Err(e) = save(&mut iv, &mut store, input, output) {
-        return Ok(keep_a_copy(&iv, file, &e, output));
+    if let Err(e) = save(&mut iv, &mut store, &clock, input, output) {
+        return Ok(keep_a_copy(&iv, file, &e, &clock, output));
     }
     let progress = iv.progress();
     let _ = writeln!(
@@ -215,12 +223,12 @@ pub fn interview(
 fn save(
     iv: &mut Interview,
     store: &mut Store,
+    clock: &dyn Clock,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<(), String> {
     loop {
-        iv.session.updated = now();
-        match store.save(&iv.session) {
+        match editing::save(store, &mut iv.session, &clock.now()) {
             Ok(Saved::Written) => return Ok(()),
             Ok(Saved::Merged(merged)) => {
                 iv.take_merged(merged);
@@ -288,16 +296,18 @@ fn ask_conflict(
     }
 }
 
-/// The session file cannot be written at the end: a copy goes to the temporary directory.
-fn keep_a_copy(iv: &Interview, file: &Path, why: &str, output: &mut dyn Write) -> Ended {
-    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
-    let copy = std::env::temp_dir().join(format!(
-        "kickoff-{stem}-{}.toml",
-        now().replace([':', '-'], "")
-    ));
+/// The session file cannot be written at the end: a copy goes to the private directory of
+/// copies.
+fn keep_a_copy(
+    iv: &Interview,
+    file: &Path,
+    why: &str,
+    clock: &dyn Clock,
+    output: &mut dyn Write,
+) -> Ended {
     let text = iv.session.to_toml(Some(&iv.bundle.questionnaire));
-    match write_atomic(&copy, text.as_bytes()) {
-        Ok(()) => {
+    match editing::emergency_copy(file, &text, &clock.now()) {
+        Ok(copy) => {
             let _ = writeln!(
                 output,
                 "Could not write {} ({why}). Your answers are in {}; copy it over the session file once it can be written.",

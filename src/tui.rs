@@ -37,6 +37,7 @@ pub use view::view;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
+use crate::editing::Clock;
 pub use crate::interview::Ended;
 use crate::session::Depth;
 use crate::workspace::{self, Error};
@@ -53,15 +54,19 @@ pub fn interview(
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let new = !file.exists();
-    let (mut bundle, mut session, mut store, notes) =
-        workspace::open_for_writing(questionnaire, file, mode, "the interview")?;
-    let before = session.depth;
-    workspace::set_depth(&bundle, &mut session, &mut store, depth)?;
-    workspace::add_rule_packs(&mut bundle, &[])?;
+    let clock = crate::editing::SystemClock;
+    let opened = crate::editing::open(
+        questionnaire,
+        file,
+        mode,
+        "the interview",
+        depth,
+        &clock.now(),
+    )?;
+    let (new, before, store, notes) = (opened.new, opened.depth_before, opened.store, opened.notes);
     // A new session, with no depth given, starts by asking how deep to go.
-    let ask_depth = new && depth.is_none() && bundle.questionnaire.has_quick_path();
-    let mut app = app::App::new(bundle, session, file.to_path_buf());
+    let ask_depth = new && depth.is_none() && opened.bundle.questionnaire.has_quick_path();
+    let mut app = app::App::new(opened.bundle, opened.session, file.to_path_buf());
     if ask_depth {
         app.ask_depth();
     }

@@ -10,7 +10,8 @@
 //!   questionnaire), `source` and `locate` (errors at their line).
 //! - What is made from plans: the design doc (`render`, `markdown`, `text`), two plans compared
 //!   (`diff`), a team's plans side by side (`portfolio`), the files of `kickoff init` (`init`).
-//! - The interview's logic shared by every front end: `interview`, `depth` (the quick path).
+//! - The interview's logic shared by every front end: `interview`, `depth` (the quick path),
+//!   `editing` (opening, saving and copying a session as every interview does).
 //!
 //! The front ends (the TUI, the line-by-line interview, the command line) and the LLM client
 //! live in the `kickoff` crate; this one depends on none of their crates, so the compiler keeps
@@ -23,6 +24,7 @@ pub mod critic;
 pub mod critique_findings;
 pub mod depth;
 pub mod diff;
+pub mod editing;
 pub mod expr;
 pub mod init;
 pub mod interview;

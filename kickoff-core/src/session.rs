@@ -14,9 +14,10 @@ use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
 mod patch;
+pub mod state;
 mod upgrade;
 
-pub use patch::patch;
+pub use patch::{Cleared, patch, patch_doc, patch_into};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {
@@ -32,8 +33,11 @@ pub struct Session {
     /// marked `essential` (`kickoff new --quick`). Written only when quick.
     #[serde(default, skip_serializing_if = "Depth::is_full")]
     pub depth: Depth,
-    /// The question the user was on, so a resumed interview starts there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The question the user is on, so a resumed interview starts there. Kept out of the
+    /// file (it is not the team's plan, and would make its history noise): in the user's state
+    /// directory ([`state`]). Read from a file of an older version that still has it; the key
+    /// goes with the next save.
+    #[serde(default, skip_serializing)]
     pub cursor: Option<String>,
     #[serde(default)]
     pub answers: Answers,
@@ -345,6 +349,21 @@ impl Session {
         out
     }
 
+    /// Whether the two hold the same plan: everything but `updated` and the place the user is
+    /// on (`cursor`), which are not the team's content.
+    pub fn same_content(&self, other: &Session) -> bool {
+        self.questionnaire == other.questionnaire
+            && self.questionnaire_version == other.questionnaire_version
+            && self.questionnaire_path == other.questionnaire_path
+            && self.created == other.created
+            && self.depth == other.depth
+            && self.answers == other.answers
+            && self.critiques == other.critiques
+            && self.responses == other.responses
+            && self.conflicts == other.conflicts
+            && self.extra == other.extra
+    }
+
     /// Gives the responses not yet dated (made in the interview since the last save) this time.
     pub fn stamp_responses(&mut self, stamp: &str) {
         for r in self.responses.values_mut().filter(|r| r.date.is_empty()) {
@@ -438,6 +457,41 @@ pub struct SaveError {
 /// file.
 /// A symlinked file is updated through the link: its target is replaced, the link stays.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    replace(path, bytes, None).map(drop)
+}
+
+/// What [`write_atomic_if`] did.
+#[derive(Debug)]
+pub enum Swapped {
+    /// The new file replaced the one expected (its metadata as written: it describes this
+    /// write even if another replaced the file right after).
+    Done(std::fs::Metadata),
+    /// The file was not as expected: nothing was replaced.
+    Moved,
+    /// The new file is in place, but what it replaced was written meanwhile, between the last
+    /// check and the swap: those bytes, for the caller to merge and write again.
+    Raced(std::fs::Metadata, Vec<u8>),
+}
+
+/// [`write_atomic`] as a compare and swap: once the new text is on disk, `expected` is asked of
+/// the file it would replace (right before the swap, and of what the swap took out, on Linux,
+/// where the two are exchanged atomically); a file nobody expected is never lost: it is left
+/// in place ([`Swapped::Moved`]) or handed back ([`Swapped::Raced`]). `expected` gets the
+/// path of the file to look at (`None`: the file is expected not to exist).
+pub fn write_atomic_if(
+    path: &Path,
+    bytes: &[u8],
+    expected: &mut dyn FnMut(&Path) -> bool,
+) -> Result<Swapped, SaveError> {
+    replace(path, bytes, Some(expected))
+}
+
+/// [`write_atomic`], and [`write_atomic_if`] when `expected` is given.
+fn replace(
+    path: &Path,
+    bytes: &[u8],
+    mut expected: Option<&mut dyn FnMut(&Path) -> bool>,
+) -> Result<Swapped, SaveError> {
     let err = |source| SaveError {
         path: path.to_path_buf(),
         source,
@@ -468,11 +522,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .map_err(err)?;
-    file.persist(path).map_err(|e| err(e.error))?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
+    let written = file.as_file().metadata().map_err(err)?;
+    if let Some(expected) = expected.as_mut()
+        && !expected(path)
+    {
+        return Ok(Swapped::Moved);
     }
-    Ok(())
+    let sync_dir = || {
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+    };
+    #[cfg(target_os = "linux")]
+    if let Some(expected) = expected
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, file.path(), CWD, path, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // The temporary name holds what was replaced; it goes when `file` drops.
+                sync_dir();
+                if expected(file.path()) {
+                    return Ok(Swapped::Done(written));
+                }
+                let theirs = std::fs::read(file.path()).map_err(err)?;
+                return Ok(Swapped::Raced(written, theirs));
+            }
+            // A file system that cannot exchange: a plain rename below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) if e == rustix::io::Errno::OPNOTSUPP => {}
+            Err(e) => return Err(err(e.into())),
+        }
+    }
+    file.persist(path).map_err(|e| err(e.error))?;
+    sync_dir();
+    Ok(Swapped::Done(written))
 }
 
 /// Where writes to `path` go: the file a symlink points to (followed to the end), else itself.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::bundle::{Bundle, DEFAULT_QUESTIONNAIRE};
-use crate::session::{Depth, SaveError, Session};
+use crate::session::{SaveError, Session};
 use crate::source::{FileError, Problem};
 use crate::store::{Lock, Store};
 
@@ -345,8 +345,18 @@ pub fn open_for_writing(
             message: format!("the directory {} does not exist", dir.display()),
         });
     }
+    if std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(Error::Other {
+            path: file.to_path_buf(),
+            message: crate::store::read_only().to_string(),
+        });
+    }
     let lock = Lock::acquire(file, what)?;
     let (bundle, mut session) = open_or_create(questionnaire, file, mode)?;
+    // Where the user was: kept in the state directory (a file of an older version has it).
+    if let Some(cursor) = crate::session::state::load(file).and_then(|s| s.cursor) {
+        session.cursor = Some(cursor);
+    }
     let bytes = std::fs::read(file).map_err(|source| FileError::Read {
         path: file.to_path_buf(),
         source,
@@ -366,33 +376,6 @@ pub fn open_for_writing(
         notes.extend(problems);
     }
     Ok((bundle, session, store, notes))
-}
-
-/// Asks the session at `depth` from now on (`--quick`, `--full`), saved at once through the
-/// store: every answer stays. `None` leaves it as the file says.
-pub fn set_depth(
-    bundle: &Bundle,
-    session: &mut Session,
-    store: &mut Store,
-    depth: Option<Depth>,
-) -> Result<(), Error> {
-    let Some(depth) = depth.filter(|d| *d != session.depth) else {
-        return Ok(());
-    };
-    if depth == Depth::Quick && !bundle.questionnaire.has_quick_path() {
-        return Err(Error::Other {
-            path: store.path().to_path_buf(),
-            message: format!(
-                "--quick: the questionnaire `{}` marks no question `essential = true`, so it has \
-                 no quick path (see questionnaires/README.md, \"Question keys\")",
-                bundle.questionnaire.id
-            ),
-        });
-    }
-    session.depth = depth;
-    session.updated = crate::session::now();
-    store.save(session)?;
-    Ok(())
 }
 
 pub fn open_or_create(

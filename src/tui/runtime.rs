@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
@@ -23,7 +23,7 @@ use super::msg::{Cmd, ConflictSet, Exit, Msg, SaveReport};
 use super::update::update;
 use super::view::view;
 use crate::llm::{self, StreamEvent};
-use crate::session::{Session, now, write_atomic};
+use crate::session::{Session, now};
 use crate::store::{Saved, Store};
 
 /// What wakes the loop.
@@ -131,14 +131,20 @@ impl Saver {
                 };
                 pending.extend(rx.try_iter());
                 match job {
-                    Job::Save { stamp, session } => {
+                    Job::Save { stamp, mut session } => {
                         // A newer save queued behind this one makes it moot.
                         if pending.iter().any(|j| matches!(j, Job::Save { .. })) {
                             continue;
                         }
-                        let report = store
-                            .save(&session)
-                            .map(|saved| report(stamp, saved, session))
+                        let report = crate::editing::save(&mut store, &mut session, &stamp)
+                            .map(|saved| {
+                                // A save with nothing new to write leaves `updated` as it was.
+                                let stamp = match saved {
+                                    Saved::Conflicts { .. } => stamp,
+                                    _ => store.updated().to_string(),
+                                };
+                                report(stamp, saved, session)
+                            })
                             .map_err(|e| e.to_string());
                         let _ = events.send(Event::Saved(report));
                     }
@@ -161,14 +167,10 @@ impl Saver {
     /// Saves the session as it is now, stamped with the time (the stamp comes back to
     /// `update` with the result, so the state only changes there).
     fn save(&self, app: &App) {
-        let stamp = now();
-        let mut session = app.interview.session.clone();
-        session.updated = stamp.clone();
-        // A response made since the last save is dated by this one (`update` has no clock).
-        session.stamp_responses(&stamp);
+        // Stamped by the saver with this time (`update` has no clock).
         let _ = self.tx.send(Job::Save {
-            stamp,
-            session: Box::new(session),
+            stamp: now(),
+            session: Box::new(app.interview.session.clone()),
         });
     }
 
@@ -230,14 +232,50 @@ fn init_terminal() -> std::io::Result<DefaultTerminal> {
     Ok(terminal)
 }
 
+/// A save asked for while typing waits until typing pauses this long...
+const TYPING_PAUSE: Duration = Duration::from_millis(150);
+/// ... but never longer than this after the first change it holds. An answer on screen for
+/// 0.3 s is in the file (`tests/it/e2e_tui.rs` kills the process with SIGKILL then).
+const TYPING_LONGEST: Duration = Duration::from_millis(250);
+
 /// The running interview's effects: the channel every source sends into, and its workers.
 struct Runtime {
     events: Receiver<Event>,
     sender: Sender<Event>,
     input: Input,
     saver: Saver,
+    /// A save held back while typing: when the first change it holds and the last were made.
+    typing: Option<(Instant, Instant)>,
     /// The cancel flag of the critique in flight.
     critique: Option<Arc<AtomicBool>>,
+}
+
+impl Runtime {
+    /// Saves now; a save held back while typing is part of this one.
+    fn save(&mut self, app: &App) {
+        self.typing = None;
+        self.saver.save(app);
+    }
+
+    /// A change typed: saved once typing pauses (or at the latest a moment after it began).
+    fn save_soon(&mut self) {
+        let now = Instant::now();
+        let first = self.typing.map_or(now, |(first, _)| first);
+        self.typing = Some((first, now));
+    }
+
+    /// When the save held back is due, if there is one.
+    fn save_due(&self) -> Option<Instant> {
+        self.typing
+            .map(|(first, last)| (last + TYPING_PAUSE).min(first + TYPING_LONGEST))
+    }
+
+    /// Saves what is held back, if anything is.
+    fn save_held(&mut self, app: &App) {
+        if self.typing.is_some() {
+            self.save(app);
+        }
+    }
 }
 
 /// Runs the interview until the user quits; `app.exit` and `app.save_error` tell how it ended.
@@ -264,6 +302,7 @@ pub fn run(mut app: App, store: Store) -> (App, std::io::Result<()>) {
     let mut rt = Runtime {
         input: Input::start(sender.clone()),
         saver: Saver::start(store, sender.clone()),
+        typing: None,
         events,
         sender,
         critique: None,
@@ -295,10 +334,29 @@ fn event_loop(
     }
     loop {
         terminal.draw(|f| view(app, f))?;
-        // Sleep until something happens, then take everything already queued, so a burst
-        // (a paste on a terminal without bracketed paste, a fast stream) draws once.
-        let Ok(first) = rt.events.recv() else {
-            return Ok(());
+        // Sleep until something happens (or a save held back while typing is due), then take
+        // everything already queued, so a burst (a paste on a terminal without bracketed
+        // paste, a fast stream) draws once.
+        let first = match rt.save_due() {
+            Some(due) if due <= Instant::now() => {
+                rt.save_held(app);
+                continue;
+            }
+            Some(due) => match rt
+                .events
+                .recv_timeout(due.saturating_duration_since(Instant::now()))
+            {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => {
+                    rt.save_held(app);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            },
+            None => match rt.events.recv() {
+                Ok(event) => event,
+                Err(_) => return Ok(()),
+            },
         };
         let batch: Vec<Event> = std::iter::once(first)
             .chain(rt.events.try_iter().take(255))
@@ -334,12 +392,17 @@ fn event_loop(
 fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg: Msg) -> bool {
     let mut queue = vec![msg];
     while let Some(msg) = queue.pop() {
+        // Text typed into the focused answer is saved once typing pauses; anything else (a
+        // move to another question, a choice picked and left) at once.
+        let typed = matches!(msg, Msg::Input(_) | Msg::Paste(_));
+        let focus = app.interview.focus;
         for cmd in update(app, msg) {
             match cmd {
-                Cmd::Save => rt.saver.save(app),
+                Cmd::Save if typed && app.interview.focus == focus => rt.save_soon(),
+                Cmd::Save => rt.save(app),
                 Cmd::SaveResolved { theirs, disk } => {
                     rt.saver.resolved(theirs, disk);
-                    rt.saver.save(app);
+                    rt.save(app);
                 }
                 Cmd::SaveCopy(path) => queue.push(Msg::CopySaved(save_copy(app, &path))),
                 Cmd::Quit => match settle(app, rt) {
@@ -353,6 +416,7 @@ fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg:
                     }
                 }
                 Cmd::Edit(text) => {
+                    rt.save_held(app);
                     rt.input.pause();
                     let result = edit_externally(terminal, &text);
                     rt.input.resume();
@@ -371,6 +435,7 @@ fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg:
 /// done, its result told to `update`. `None`: the answers are safe (or the user chose to quit
 /// without them); else the session file could not be written, and where a copy could go.
 fn settle(app: &mut App, rt: &mut Runtime) -> Option<PathBuf> {
+    rt.save_held(app);
     finish_stream(app, rt);
     rt.saver.flush();
     let done: Vec<Event> = rt.events.try_iter().collect();
@@ -382,31 +447,31 @@ fn settle(app: &mut App, rt: &mut Runtime) -> Option<PathBuf> {
     // Undecided conflicts mean the last answers are not in the file either.
     let unsaved = app.save_error.is_some() || app.conflicts.is_some();
     match app.exit {
-        Exit::Saved if unsaved => Some(copy_path(&app.path)),
+        Exit::Saved if unsaved => Some(crate::editing::copy_suggestion(&app.path, &now())),
         _ => None,
     }
 }
 
 /// Ending without a user to ask (a signal, a closed terminal): save; if that fails, write a
-/// copy to the temporary directory.
+/// copy to the private directory of copies.
 fn end_unattended(app: &mut App, rt: &mut Runtime) {
-    rt.saver.save(app);
-    if let Some(copy_to) = settle(app, rt) {
-        app.exit = match save_copy(app, &copy_to) {
+    rt.save(app);
+    if settle(app, rt).is_some() {
+        let text = copy_text(app);
+        app.exit = match crate::editing::emergency_copy(&app.path, &text, &now()) {
             Ok(path) => Exit::Copied(path),
             Err(_) => Exit::Unsaved,
         };
     }
 }
 
-/// Where a copy of the session goes when its file cannot be written: the temporary
-/// directory, under the session's name and the time.
-fn copy_path(session: &Path) -> PathBuf {
-    let stem = session.file_stem().unwrap_or_default().to_string_lossy();
-    let stamp = now().replace([':', '-'], "");
-    std::env::temp_dir().join(format!("kickoff-{stem}-{stamp}.toml"))
+fn copy_text(app: &App) -> String {
+    app.interview
+        .session
+        .to_toml(Some(&app.interview.bundle.questionnaire))
 }
 
+/// A copy at the path the unsaved overlay shows (suggested, or typed by the user).
 fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
     if crate::workspace::same_file(path, &app.path) {
         return Err("that is the session file itself, which cannot be written".into());
@@ -414,11 +479,7 @@ fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Err("something is already there; pick a new name".into());
     }
-    let text = app
-        .interview
-        .session
-        .to_toml(Some(&app.interview.bundle.questionnaire));
-    write_atomic(path, text.as_bytes())
+    crate::editing::write_copy(path, &app.path, &copy_text(app))
         .map(|()| path.to_path_buf())
         .map_err(|e| e.to_string())
 }
@@ -514,7 +575,7 @@ fn finish_stream(app: &mut App, rt: &mut Runtime) {
             Ok(Event::Stream(event)) => {
                 let cmds = update(app, Msg::CritiqueEvent { event, at: now() });
                 if cmds.contains(&Cmd::Save) {
-                    rt.saver.save(app);
+                    rt.save(app);
                 }
             }
             Ok(_) => {}

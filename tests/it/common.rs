@@ -95,6 +95,17 @@ pub fn example(name: &str) -> PathBuf {
     root().join("examples").join(name)
 }
 
+/// The state directory the binary keeps the place the user is on in, in these tests: shared by
+/// them (a state is named from its session's path), never the user's own.
+pub fn state_home() -> PathBuf {
+    std::env::temp_dir().join("kickoff-tests-state")
+}
+
+/// Where the binary keeps the place the user is on in `session`, in these tests.
+pub fn ui_state(session: &Path) -> Option<kickoff::session::state::UiState> {
+    kickoff::session::state::load_in(&state_home().join("kickoff"), session)
+}
+
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_kickoff"))
 }
@@ -141,6 +152,8 @@ impl Tmux {
             ])
             .arg(dir)
             .args(["-e", "NO_COLOR=1"])
+            .arg("-e")
+            .arg(format!("XDG_STATE_HOME={}", state_home().display()))
             .args(
                 env.iter()
                     .flat_map(|(k, v)| ["-e".to_string(), format!("{k}={v}")]),
@@ -270,6 +283,7 @@ pub fn kickoff_input(dir: &Path, args: &[&str], input: Option<&str>) -> Run {
         .env("NO_COLOR", "1")
         .env_remove("KICKOFF_CONFIG")
         .env("XDG_CONFIG_HOME", dir.join(".no-config"))
+        .env("XDG_STATE_HOME", state_home())
         .stdin(if input.is_some() {
             Stdio::piped()
         } else {

@@ -2,7 +2,13 @@
 //! replaced, so comments, blank lines, key order and the style of every other string stay, and
 //! a `git diff` after one answer shows that answer and `updated`.
 
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
+
+use super::Session;
+use crate::answer::Answer;
 
 /// `original` (the file as last read or written) changed into the values of `fresh` (the
 /// whole session as kickoff writes it): each value that differs is replaced in place, keeping
@@ -12,11 +18,232 @@ use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike,
 /// is: a lost comment is better than a lost answer).
 pub fn patch(original: &str, fresh: &str) -> Option<String> {
     let mut doc: DocumentMut = original.parse().ok()?;
+    patch_into(&mut doc, fresh, &mut Cleared::default())
+}
+
+/// [`patch`] on the document of the file (changed in place), with the answers cleared by
+/// earlier saves in `cleared`: one set again goes back where it was. The new text, or `None`
+/// (and `doc` is to be dropped) as [`patch`] says.
+pub fn patch_into(doc: &mut DocumentMut, fresh: &str, cleared: &mut Cleared) -> Option<String> {
     let new: DocumentMut = fresh.parse().ok()?;
+    if let (Some(Item::Table(old)), Some(Item::Table(new))) =
+        (doc.get_mut("answers"), new.get("answers"))
+    {
+        let gone: Vec<String> = old
+            .iter()
+            .filter(|(k, _)| !new.contains_key(k))
+            .map(|(k, _)| k.to_string())
+            .collect();
+        for id in gone {
+            cleared.remove(old, &id);
+        }
+        for (id, item) in new.iter() {
+            if !old.contains_key(id) {
+                cleared.set(old, id, item);
+            }
+        }
+    }
     sync_table(doc.as_table_mut(), new.as_table());
     let out = doc.to_string();
     let values = |text: &str| toml::from_str::<toml::Table>(text).ok();
     (values(&out)? == values(fresh)?).then_some(out)
+}
+
+/// Answers a save cleared (removed from the file), each kept as the file had it (its comments,
+/// its place after the key before it), so that an answer typed again comes back there, as it
+/// was written, rather than at the end without its comment.
+#[derive(Debug, Clone, Default)]
+pub struct Cleared(std::collections::HashMap<String, ClearedKey>);
+
+#[derive(Debug, Clone)]
+struct ClearedKey {
+    key: Key,
+    item: Item,
+    /// The key it came after (`None`: it was the first).
+    after: Option<String>,
+}
+
+impl Cleared {
+    /// Removes `id` from `table`, keeping it here.
+    fn remove(&mut self, table: &mut Table, id: &str) {
+        let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+        let Some(i) = keys.iter().position(|k| k == id) else {
+            return;
+        };
+        let after = i.checked_sub(1).map(|j| keys[j].clone());
+        if let Some((key, item)) = table.remove_entry(id) {
+            self.0
+                .insert(id.to_string(), ClearedKey { key, item, after });
+        }
+    }
+
+    /// Sets `id` of `table` to `new`; one cleared earlier comes back in its place, with its
+    /// comments.
+    fn set(&mut self, table: &mut Table, id: &str, new: &Item) {
+        let Some(was) = self.0.remove(id).filter(|_| !table.contains_key(id)) else {
+            set_key(table, id, new);
+            return;
+        };
+        let mut item = was.item;
+        sync_item(&mut item, new);
+        table.insert_formatted(&was.key, item);
+        let order: std::collections::HashMap<String, f64> = table
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.to_string(), i as f64))
+            .collect();
+        let place = match &was.after {
+            None => -1.0,
+            Some(after) => match order.get(after) {
+                Some(r) => r + 0.5,
+                None => return, // the key before it went too: it stays at the end
+            },
+        };
+        let rank = |k: &Key| {
+            if k.get() == id {
+                place
+            } else {
+                order.get(k.get()).copied().unwrap_or(f64::MAX)
+            }
+        };
+        table.sort_values_by(|a, _, b, _| rank(a).total_cmp(&rank(b)));
+    }
+}
+
+/// `doc` (the file holding `base`) changed in place into holding `ours`, for the changes an
+/// interview makes while typing: answers and the session's own strings (`updated`). Only the
+/// keys whose values differ are written, each as [`patch`] would write it, with the comment
+/// and spacing around it. False (and `doc` untouched) for any other change, such as a response
+/// or a critique: the caller then patches with the whole session.
+pub fn patch_doc(
+    doc: &mut DocumentMut,
+    base: &Session,
+    ours: &Session,
+    secret: &dyn Fn(&str) -> bool,
+    cleared: &mut Cleared,
+) -> bool {
+    let other_changes = base.questionnaire_path != ours.questionnaire_path
+        || base.depth != ours.depth
+        || base.critiques != ours.critiques
+        || base.responses != ours.responses
+        || base.conflicts != ours.conflicts
+        || base.extra != ours.extra;
+    if other_changes || !matches!(doc.get("answers"), None | Some(Item::Table(_))) {
+        return false;
+    }
+    let ids: BTreeSet<&String> = base.answers.keys().chain(ours.answers.keys()).collect();
+    let changed: Vec<&String> = ids
+        .into_iter()
+        .filter(|id| !secret(id) && base.answers.get(*id) != ours.answers.get(*id))
+        .collect();
+    // The changed values alone, written as the whole session would be.
+    #[derive(Serialize)]
+    struct Part<'a> {
+        questionnaire: &'a str,
+        questionnaire_version: &'a str,
+        created: &'a str,
+        updated: &'a str,
+        answers: BTreeMap<&'a str, &'a Answer>,
+    }
+    let blank = Answer::Text(String::new());
+    let part = Part {
+        questionnaire: &ours.questionnaire,
+        questionnaire_version: &ours.questionnaire_version,
+        created: &ours.created,
+        updated: &ours.updated,
+        answers: changed
+            .iter()
+            .filter_map(|id| {
+                let a = ours.answers.get(*id)?;
+                // Rows go inline, one a line, as [`Session::to_toml`] writes them.
+                Some((
+                    id.as_str(),
+                    if matches!(a, Answer::Records(_)) {
+                        &blank
+                    } else {
+                        a
+                    },
+                ))
+            })
+            .collect(),
+    };
+    let Ok(text) = toml::to_string_pretty(&part) else {
+        return false;
+    };
+    let Ok(new) = text.parse::<DocumentMut>() else {
+        return false;
+    };
+    let mut items: Vec<(&str, Option<Item>)> = Vec::new();
+    for id in &changed {
+        let item = match ours.answers.get(*id) {
+            None => None,
+            Some(Answer::Records(rows)) => {
+                let line = format!("x = {}\n", crate::answer::rows_to_toml_inline(rows));
+                let Some(item) = line
+                    .parse::<DocumentMut>()
+                    .ok()
+                    .and_then(|d| d.get("x").cloned())
+                else {
+                    return false;
+                };
+                Some(item)
+            }
+            Some(_) => match new.get("answers").and_then(|a| a.get(id.as_str())) {
+                Some(item) => Some(item.clone()),
+                None => return false,
+            },
+        };
+        items.push((id.as_str(), item));
+    }
+    for key in [
+        "questionnaire",
+        "questionnaire_version",
+        "created",
+        "updated",
+    ] {
+        if let Some(item) = new.get(key)
+            && doc.get(key).is_none_or(|old| !same_item(old, item))
+        {
+            set_key(doc.as_table_mut(), key, item);
+        }
+    }
+    // Where the user was, as an older version kept it: in the state directory now.
+    doc.as_table_mut().remove("cursor");
+    if items.is_empty() {
+        return true;
+    }
+    let answers = doc
+        .entry("answers")
+        .or_insert_with(|| Item::Table(Table::new()));
+    let Some(answers) = answers.as_table_mut() else {
+        return false; // not reached: checked above
+    };
+    for (id, item) in items {
+        match item {
+            Some(item) => cleared.set(answers, id, &item),
+            None => cleared.remove(answers, id),
+        }
+    }
+    true
+}
+
+fn same_item(a: &Item, b: &Item) -> bool {
+    match (a, b) {
+        (Item::Value(a), Item::Value(b)) => same(a, b),
+        _ => false,
+    }
+}
+
+/// `key` of `table` set to `item`: synced in place if there, else added after the others.
+fn set_key(table: &mut Table, key: &str, item: &Item) {
+    match table.get_mut(key) {
+        Some(mine) => sync_item(mine, item),
+        None => {
+            let mut item = item.clone();
+            unplace(&mut item);
+            table.insert(key, item);
+        }
+    }
 }
 
 /// `text` with the rows of records answers kept in `[conflicts]` written as in `[answers]`: an
@@ -202,6 +429,7 @@ fn unplace_table(t: &mut Table) {
 #[cfg(test)]
 mod tests {
     use super::patch;
+    use toml_edit::DocumentMut;
 
     const FILE: &str = r#"# Our churn plan: edit by hand or in kickoff.
 questionnaire = "ml-experiment"
@@ -267,6 +495,48 @@ baselines = [
             patch(file, fresh).unwrap(),
             "rows = [\n  { a = 1,  b = \"y\" },   # the first\n  { a = 2, c = true },\n]\n"
         );
+    }
+
+    /// The in-place patch of a key press writes what the whole-session patch writes.
+    #[test]
+    fn patching_the_kept_document_is_patching_the_text() {
+        use crate::answer::{Answer, Cell, Row};
+        let text = "questionnaire = \"q\"\nquestionnaire_version = \"1\"\ncreated = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"   # stamped\n\n[answers]\n# The name.\nname = 'Churn'\ngone = \"x\"\nrows = [\n  { a = 1 },\n]\n";
+        let base = crate::session::Session::from_str(text, std::path::Path::new("s")).unwrap();
+        let mut ours = base.clone();
+        ours.updated = "2026-02-01T00:00:00Z".into();
+        ours.set("name", Some(Answer::Text("Churn v2\nsecond line".into())));
+        ours.set("gone", None);
+        ours.set("new", Some(Answer::List(vec!["a".into(), "b".into()])));
+        ours.set(
+            "rows",
+            Some(Answer::Records(vec![Row([(
+                "a".to_string(),
+                Cell::Number(2.0),
+            )]
+            .into_iter()
+            .collect())])),
+        );
+        let mut doc: DocumentMut = text.parse().unwrap();
+        assert!(super::patch_doc(
+            &mut doc,
+            &base,
+            &ours,
+            &|_| false,
+            &mut Default::default()
+        ));
+        let whole = patch(text, &ours.to_toml(None)).unwrap();
+        assert_eq!(doc.to_string(), whole);
+        // Another kind of change (a response, a key of a newer version) is not done in place.
+        let mut other = ours.clone();
+        other.extra.insert("newer".into(), toml::Value::Integer(1));
+        assert!(!super::patch_doc(
+            &mut doc,
+            &ours,
+            &other,
+            &|_| false,
+            &mut Default::default()
+        ));
     }
 
     #[test]

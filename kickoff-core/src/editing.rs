@@ -1,0 +1,322 @@
+//! Editing a session in an interview, the same for every front end (the full-screen one and
+//! the line-by-line one): opening it (the lock, the questionnaire, where the user was, the
+//! depth asked for, the config's rule packs), stamping and saving it through its store (which
+//! merges and reports conflicts), and the emergency copy when its file cannot be written.
+//!
+//! The time is given ([`Clock`], or a `now` argument), never read here, so that all of it can
+//! be tried with a fixed one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::bundle::Bundle;
+use crate::session::{Depth, SaveError, Session};
+use crate::source::Problem;
+use crate::store::{Saved, Store};
+use crate::workspace::{self, Error, Open};
+
+/// Where the time comes from: the system's for a front end, a fixed one in tests.
+pub trait Clock {
+    /// Now, as session files write it (RFC 3339, to the second).
+    fn now(&self) -> String;
+}
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> String {
+        crate::session::now()
+    }
+}
+
+/// A session opened for an interview.
+pub struct Opened {
+    pub bundle: Bundle,
+    pub session: Session,
+    /// Saves through the session's lock.
+    pub store: Store,
+    /// What the front end shows once: answers converted from an older shape, answers that do
+    /// not fit, keys not read.
+    pub notes: Vec<Problem>,
+    /// There was no file: it was created.
+    pub new: bool,
+    /// The depth the file had, before `depth` was applied.
+    pub depth_before: Depth,
+}
+
+/// Opens (or creates, as `mode` says) `file` for an interview (`what`, e.g. "the interview",
+/// names the lock's holder): takes the lock, reads the session and its questionnaire, with the
+/// question the user was on; applies `depth` (saved at once, stamped `now`); adds the config
+/// file's rule packs.
+pub fn open(
+    questionnaire: Option<&str>,
+    file: &Path,
+    mode: Open,
+    what: &str,
+    depth: Option<Depth>,
+    now: &str,
+) -> Result<Opened, Error> {
+    let new = !file.exists();
+    let (mut bundle, mut session, mut store, notes) =
+        workspace::open_for_writing(questionnaire, file, mode, what)?;
+    let depth_before = session.depth;
+    set_depth(&bundle, &mut session, &mut store, depth, now)?;
+    workspace::add_rule_packs(&mut bundle, &[])?;
+    Ok(Opened {
+        bundle,
+        session,
+        store,
+        notes,
+        new,
+        depth_before,
+    })
+}
+
+/// Asks the session at `depth` from now on (`--quick`, `--full`), saved at once through the
+/// store: every answer stays. `None` leaves it as the file says.
+pub fn set_depth(
+    bundle: &Bundle,
+    session: &mut Session,
+    store: &mut Store,
+    depth: Option<Depth>,
+    now: &str,
+) -> Result<(), Error> {
+    let Some(depth) = depth.filter(|d| *d != session.depth) else {
+        return Ok(());
+    };
+    if depth == Depth::Quick && !bundle.questionnaire.has_quick_path() {
+        return Err(Error::Other {
+            path: store.path().to_path_buf(),
+            message: format!(
+                "--quick: the questionnaire `{}` marks no question `essential = true`, so it has \
+                 no quick path (see questionnaires/README.md, \"Question keys\")",
+                bundle.questionnaire.id
+            ),
+        });
+    }
+    session.depth = depth;
+    save(store, session, now)?;
+    Ok(())
+}
+
+/// Stamps `session` for a save at `now`: `updated`, and the responses made since the last
+/// save (a front end's state has no clock, so they are dated by the save that writes them).
+pub fn stamp(session: &mut Session, now: &str) {
+    session.updated = now.to_string();
+    session.stamp_responses(now);
+}
+
+/// Stamps `session` at `now` and saves it through `store`, which merges a change made on disk
+/// meanwhile and reports answers changed on both sides. A save with nothing new to write
+/// leaves the file, and `updated`, as they were.
+pub fn save(store: &mut Store, session: &mut Session, now: &str) -> Result<Saved, SaveError> {
+    stamp(session, now);
+    let saved = store.save(session)?;
+    if saved == Saved::Written {
+        session.updated = store.updated().to_string();
+    }
+    Ok(saved)
+}
+
+/// Where emergency copies go: `copies/` in kickoff's state directory.
+pub fn copies_dir() -> Option<PathBuf> {
+    crate::session::state::dir().map(|d| d.join("copies"))
+}
+
+/// Writes `text`, the session of `session_file` that could not be saved there, as a new file
+/// in the private directory of copies ([`copies_dir`], else a new private directory in the
+/// temporary one). See [`copy_into`].
+pub fn emergency_copy(session_file: &Path, text: &str, now: &str) -> Result<PathBuf, SaveError> {
+    if let Some(dir) = copies_dir()
+        && let Ok(path) = copy_into(&dir, session_file, text, now)
+    {
+        return Ok(path);
+    }
+    let err = |source| SaveError {
+        path: std::env::temp_dir(),
+        source,
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("kickoff-copies-")
+        .tempdir()
+        .map_err(err)?
+        .keep();
+    copy_into(&dir, session_file, text, now)
+}
+
+/// Writes `text` as a new file in `dir` (created readable only by the user) named after
+/// `session_file`, `now` and a random part, created exclusively (nothing already there, a
+/// planted link included, is followed or written over) with the session file's permissions.
+pub fn copy_into(
+    dir: &Path,
+    session_file: &Path,
+    text: &str,
+    now: &str,
+) -> Result<PathBuf, SaveError> {
+    let err = |source| SaveError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    crate::session::state::private_dir(dir).map_err(err)?;
+    let stem = session_file
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy();
+    let prefix = format!("{stem}-{}-", now.replace([':', '-'], ""));
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(&prefix)
+        .suffix(".toml")
+        .permissions(copy_permissions(session_file));
+    let mut file = builder.tempfile_in(dir).map_err(err)?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(err)?;
+    let (_, path) = file.keep().map_err(|e| err(e.error))?;
+    Ok(path)
+}
+
+/// Where a front end suggests the copy go: in the directory of copies, named after
+/// `session_file`, `now` and a random part (see [`write_copy`]).
+pub fn copy_suggestion(session_file: &Path, now: &str) -> PathBuf {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let stem = session_file
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy();
+    let name = format!(
+        "{stem}-{}-{:06x}.toml",
+        now.replace([':', '-'], ""),
+        random & 0xff_ffff
+    );
+    copies_dir().unwrap_or_else(std::env::temp_dir).join(name)
+}
+
+/// Writes `text` as a copy at `path` (a [`copy_suggestion`], or a path the user typed): the
+/// directory of copies is created private first if that is where it goes. See [`copy_to`].
+pub fn write_copy(path: &Path, session_file: &Path, text: &str) -> Result<(), SaveError> {
+    if let (Some(dir), Some(copies)) = (path.parent(), copies_dir())
+        && dir == copies
+    {
+        crate::session::state::private_dir(dir).map_err(|source| SaveError {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    copy_to(path, session_file, text)
+}
+
+/// Writes `text` as a new file at `path`, a place the user chose: created exclusively (a file
+/// or link already there is refused, not followed) with the permissions of `session_file`.
+pub fn copy_to(path: &Path, session_file: &Path, text: &str) -> Result<(), SaveError> {
+    let err = |source| SaveError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(copy_permissions(session_file).mode());
+    }
+    let mut file = options.open(path).map_err(err)?;
+    // The umask may have taken bits away at creation; the session's own are what it had.
+    file.set_permissions(copy_permissions(session_file))
+        .and_then(|()| file.write_all(text.as_bytes()))
+        .and_then(|()| file.sync_all())
+        .map_err(err)
+}
+
+/// A copy's permissions: the session file's, or readable and writable by the user alone when
+/// they cannot be read.
+fn copy_permissions(session_file: &Path) -> std::fs::Permissions {
+    let real = crate::session::resolve_link(session_file);
+    match std::fs::metadata(real) {
+        Ok(m) => m.permissions(),
+        Err(_) => private_permissions(),
+    }
+}
+
+#[cfg(unix)]
+fn private_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o600)
+}
+
+#[cfg(not(unix))]
+fn private_permissions() -> std::fs::Permissions {
+    std::fs::metadata(".")
+        .map(|m| m.permissions())
+        .expect("the current directory has permissions")
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_copy_is_new_private_and_has_the_sessions_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = dir.path().join("plan.toml");
+        std::fs::write(&session, "x").unwrap();
+        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let copies = dir.path().join("state/copies");
+        let now = "2026-12-07T10:00:00Z";
+        let a = copy_into(&copies, &session, "answers", now).unwrap();
+        let b = copy_into(&copies, &session, "answers", now).unwrap();
+        assert_ne!(a, b, "a random part: two copies in the same second");
+        assert_eq!(mode(&copies), 0o700);
+        assert_eq!(mode(&a), 0o600, "the session's mode");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "answers");
+        let name = a.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("plan-20261207T100000Z-") && name.ends_with(".toml"),
+            "{name}"
+        );
+        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let c = copy_into(&copies, &session, "answers", now).unwrap();
+        assert_eq!(mode(&c), 0o640);
+    }
+
+    #[test]
+    fn a_planted_link_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = dir.path().join("plan.toml");
+        std::fs::write(&session, "x").unwrap();
+        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "untouched").unwrap();
+        // Where the user asked for the copy, a link planted by someone else.
+        let planted = dir.path().join("copy.toml");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        assert!(copy_to(&planted, &session, "answers").is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        // The name the copy used to get in the shared temporary directory.
+        let old = dir.path().join("kickoff-plan-20261207T100000Z.toml");
+        std::os::unix::fs::symlink(&victim, &old).unwrap();
+        let copy = copy_into(dir.path(), &session, "answers", "2026-12-07T10:00:00Z").unwrap();
+        assert_ne!(copy, old);
+        assert!(
+            !std::fs::symlink_metadata(&copy)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        // A new file at a path the user chose has the session's mode.
+        let chosen = dir.path().join("mine.toml");
+        copy_to(&chosen, &session, "answers").unwrap();
+        assert_eq!(mode(&chosen), 0o600);
+    }
+}
