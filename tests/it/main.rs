@@ -27,6 +27,7 @@ mod fault_llm_text;
 mod fault_save;
 mod git_diff;
 mod git_merge;
+mod held_out;
 mod hostile_text;
 mod init_repo;
 mod llm_api;
