@@ -381,6 +381,7 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
 mod tests {
     use super::checks::check_message;
     use super::*;
+    use crate::expr::ConditionError;
 
     const Q: &str = "id = \"q\"\nversion = \"1\"\ntitle = \"Q\"\n[[sections]]\nid = \"s\"\n\
                      title = \"S\"\n[[sections.questions]]\nid = \"x\"\nkind = \"yes_no\"\n\
@@ -398,13 +399,12 @@ mod tests {
         out
     }
 
-    fn load(packs: &[String]) -> Result<Critic, String> {
+    /// The packs loaded in order.
+    fn load(packs: &[String]) -> Result<Critic, FileError> {
         let q = Questionnaire::from_str(Q, Path::new("q.toml")).unwrap();
         let mut critic = Critic::default();
         for (n, p) in packs.iter().enumerate() {
-            critic
-                .add_pack(p, Path::new(&format!("pack{n}.toml")), &q)
-                .map_err(|e| e.to_string())?;
+            critic.add_pack(p, Path::new(&format!("pack{n}.toml")), &q)?;
         }
         Ok(critic)
     }
@@ -437,17 +437,21 @@ mod tests {
 
     #[test]
     fn supersedes_is_checked_at_load() {
-        let err = load(&[pack(&[("a", &["nosuch"])])]).unwrap_err();
+        let err = load(&[pack(&[("a", &["nosuch"])])])
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("rule `a`: `supersedes` names `nosuch`, which is not a rule"),
             "{err}"
         );
-        let err = load(&[pack(&[("a", &["a"])])]).unwrap_err();
+        let err = load(&[pack(&[("a", &["a"])])]).unwrap_err().to_string();
         assert!(
             err.contains("rule `a`: `supersedes` names the rule itself"),
             "{err}"
         );
-        let err = load(&[pack(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"])])]).unwrap_err();
+        let err = load(&[pack(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"])])])
+            .unwrap_err()
+            .to_string();
         for id in ["a", "b", "c"] {
             assert!(
                 err.contains(&format!("rule `{id}`: `supersedes` goes round in a cycle")),
@@ -457,7 +461,9 @@ mod tests {
         assert!(err.contains("pack0.toml:"), "the line is named: {err}");
         // A team's pack may stand for a built-in rule; not the other way round (it loads first).
         assert!(load(&[pack(&[("built_in", &[])]), pack(&[("team", &["built_in"])])]).is_ok());
-        let err = load(&[pack(&[("built_in", &["team"])]), pack(&[("team", &[])])]).unwrap_err();
+        let err = load(&[pack(&[("built_in", &["team"])]), pack(&[("team", &[])])])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`team`, which is not a rule"), "{err}");
     }
 
@@ -465,7 +471,14 @@ mod tests {
     fn messages_are_checked_at_load() {
         assert!(check_message(&"{{ ".repeat(3000)).is_err());
         let err = check_message("{{ task | nosuchfilter }}").unwrap_err();
-        assert!(err.starts_with("does not compile") && err.contains("unknown filter"));
+        assert!(
+            matches!(&err, checks::MessageError::Compile(ConditionError::Unknown(names)) if names == &["unknown filter `nosuchfilter`"]),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("does not compile: unknown filter")
+        );
         assert_eq!(
             check_message("Rate {{ positive_rate }}").unwrap(),
             ["positive_rate"]
@@ -477,6 +490,7 @@ mod tests {
         );
         assert!(
             err.unwrap_err()
+                .to_string()
                 .contains("(line 2 of the message): it went over the work limit")
         );
     }

@@ -205,26 +205,47 @@ pub fn figure_count(text: &str) -> usize {
         .count()
 }
 
-/// Compiles a condition; the error message is minijinja's, which names the problem.
-pub fn compile(source: &str) -> Result<Condition, String> {
+/// Why a condition (or a tag of a template) is refused. Each reads after "does not compile: ".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConditionError {
+    #[error("nested too deeply (more than {MAX_NESTING} levels of brackets or of `not`/`-`)")]
+    TooDeep,
+    #[error(
+        "too long: {0} operators, more than the {max} one condition or tag may have (split it, or use `mentions(x, 'a', 'b', ...)` for many words)",
+        max = names::MAX_OPERATORS
+    )]
+    TooManyOperators(usize),
+    /// minijinja's own description of a syntax error.
+    #[error("{0}")]
+    Syntax(String),
+    /// Filters, tests or functions no environment of kickoff's has, each as "unknown filter `x`".
+    #[error("{}", .0.join(", "))]
+    Unknown(Vec<String>),
+    /// An ordering comparison on an answer that may be unanswered (then always true).
+    #[error("{0}")]
+    UnguardedOrder(String),
+}
+
+/// Compiles a condition; the error names the problem.
+pub fn compile(source: &str) -> Result<Condition, ConditionError> {
     check_nesting(source)?;
     names::check_operators(source)?;
     let expr = compile_checked(source, Checks::Trusted)?;
     let unknown = unknown_in_condition(&ENV, source);
     if !unknown.is_empty() {
-        return Err(unknown.join(", "));
+        return Err(ConditionError::Unknown(unknown));
     }
-    unguarded_order(source).map_or(Ok(expr), Err)
+    unguarded_order(source).map_or(Ok(expr), |m| Err(ConditionError::UnguardedOrder(m)))
 }
 
 /// [`compile`] as `checks` says: a trusted (built-in, tested) condition skips the checks.
-pub fn compile_checked(source: &str, checks: Checks) -> Result<Condition, String> {
+pub fn compile_checked(source: &str, checks: Checks) -> Result<Condition, ConditionError> {
     match checks {
         Checks::All => compile(source),
         Checks::Trusted => ENV
             .compile_expression_owned(source.to_string())
             .map(Condition)
-            .map_err(|e| describe_error(&e)),
+            .map_err(|e| ConditionError::Syntax(describe_error(&e))),
     }
 }
 
@@ -234,7 +255,7 @@ pub fn compile_checked(source: &str, checks: Checks) -> Result<Condition, String
 pub const MAX_NESTING: usize = 64;
 
 /// Rejects sources nested deeper than [`MAX_NESTING`].
-pub fn check_nesting(source: &str) -> Result<(), String> {
+pub fn check_nesting(source: &str) -> Result<(), ConditionError> {
     let (mut depth, mut max_depth, mut chain, mut max_chain) = (0usize, 0, 0usize, 0);
     let mut chars = source.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
@@ -273,9 +294,7 @@ pub fn check_nesting(source: &str) -> Result<(), String> {
         }
     }
     if max_depth > MAX_NESTING || max_chain > MAX_NESTING {
-        return Err(format!(
-            "nested too deeply (more than {MAX_NESTING} levels of brackets or of `not`/`-`)"
-        ));
+        return Err(ConditionError::TooDeep);
     }
     Ok(())
 }
@@ -283,7 +302,7 @@ pub fn check_nesting(source: &str) -> Result<(), String> {
 /// [`check_nesting`] and the operator limit ([`MAX_OPERATORS`]) on each tag of a template:
 /// the code between `{{`/`{%` and the end of the tag, not the text around it (a markdown
 /// rule of dashes is fine).
-pub fn check_template_nesting(source: &str) -> Result<(), String> {
+pub fn check_template_nesting(source: &str) -> Result<(), ConditionError> {
     for code in names::template_code(source) {
         check_nesting(code)?;
         names::check_operators(code)?;
@@ -512,7 +531,12 @@ mod tests {
 
     #[test]
     fn unguarded_ordering_comparisons_are_rejected() {
-        assert!(compile("rate < 0.1").unwrap_err().contains("`rate`"));
+        assert!(
+            compile("rate < 0.1")
+                .unwrap_err()
+                .to_string()
+                .contains("`rate`")
+        );
         assert!(compile("0.1 > rate").is_err());
         assert!(compile("answered(rate) and rate < 0.1").is_ok());
         assert!(compile("rate is number and rate >= 3").is_ok());
@@ -530,6 +554,7 @@ mod tests {
         assert!(
             compile(&format!("{}a", "not ".repeat(5000)))
                 .unwrap_err()
+                .to_string()
                 .contains("nested too deeply")
         );
         assert!(compile(&format!("{}1", "-".repeat(5000))).is_err());
@@ -546,6 +571,6 @@ mod tests {
     #[test]
     fn syntax_errors_are_described() {
         let err = compile("task == ").unwrap_err();
-        assert!(err.contains("syntax error"), "{err}");
+        assert!(err.to_string().contains("syntax error"), "{err}");
     }
 }

@@ -409,7 +409,7 @@ fn render_measured(
     };
     crate::expr::check_template_nesting(source).map_err(|message| RenderError {
         origin: origin.to_string(),
-        message,
+        message: message.to_string(),
     })?;
     let env = environment();
     let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;

@@ -3,6 +3,7 @@
 //! message that compiles and renders within its limits, `supersedes` lists that name real
 //! rules and never go round in a cycle.
 
+use crate::expr::ConditionError;
 use std::collections::HashSet;
 
 use minijinja::Value;
@@ -15,33 +16,53 @@ use crate::source::{Lines, Problem};
 /// Checks that a message template compiles and can be rendered within [`MESSAGE_LIMITS`];
 /// returns the variables it reads other than the helpers and minijinja's own functions (none
 /// for plain text, which is not compiled at all). An error reads after "`message` ".
-pub(super) fn check_message(source: &str) -> Result<Vec<String>, String> {
+pub(super) fn check_message(source: &str) -> Result<Vec<String>, MessageError> {
     use minijinja::ErrorKind::{OutOfFuel, UnknownFilter, UnknownFunction, UnknownTest};
     if !source.contains("{{") && !source.contains("{%") {
         return Ok(Vec::new());
     }
-    expr::check_template_nesting(source).map_err(|e| format!("does not compile: {e}"))?;
+    expr::check_template_nesting(source)?;
     let template = expr::environment()
         .template_from_str(source)
-        .map_err(|e| format!("does not compile: {}", expr::describe_error(&e)))?;
+        .map_err(|e| ConditionError::Syntax(expr::describe_error(&e)))?;
     // In any branch, not only the ones a render on no answers reaches (below).
     let unknown = expr::unknown_in_template(expr::environment(), source);
     if !unknown.is_empty() {
-        return Err(format!("does not compile: {}", unknown.join(", ")));
+        return Err(ConditionError::Unknown(unknown).into());
     }
     // Unknown filters, tests and functions only show when the template runs, and so does a
     // loop that never ends: try it on no answers at all (an undefined answer renders as nothing).
     if let Err(f) = expr::render_limited(&template, minijinja::context! {}, MESSAGE_LIMITS) {
         let at = message_line(source, f.line);
         match f.kind {
-            None | Some(OutOfFuel) => return Err(format!("cannot be rendered{at}: {}", f.message)),
+            None | Some(OutOfFuel) => {
+                return Err(MessageError::Render {
+                    at,
+                    message: f.message,
+                });
+            }
             Some(UnknownFilter | UnknownTest | UnknownFunction) => {
-                return Err(format!("does not compile{at}: {}", f.message));
+                return Err(MessageError::Unknown {
+                    at,
+                    message: f.message,
+                });
             }
             Some(_) => {}
         }
     }
     Ok(template_variables(&template))
+}
+
+/// Why a rule's message is refused; it reads after "`message` ".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MessageError {
+    #[error("does not compile: {0}")]
+    Compile(#[from] ConditionError),
+    /// `at` is " (line N of the message)" or empty.
+    #[error("cannot be rendered{at}: {message}")]
+    Render { at: String, message: String },
+    #[error("does not compile{at}: {message}")]
+    Unknown { at: String, message: String },
 }
 
 /// The variables a message reads, as [`check_message`] returns them, for a message known to
