@@ -16,7 +16,7 @@ use crate::store::{Saved, Store};
 use crate::workspace::{self, Error, Open};
 
 /// Where the time comes from: the system's for a front end, a fixed one in tests.
-pub trait Clock {
+pub trait Clock: std::fmt::Debug {
     /// Now, as session files write it (RFC 3339, to the second).
     fn now(&self) -> String;
 }
@@ -60,7 +60,7 @@ pub fn open(
 ) -> Result<Opened, Error> {
     let new = !file.exists();
     let (mut bundle, mut session, mut store, notes) =
-        workspace::open_for_writing(questionnaire, file, mode, what)?;
+        workspace::open_for_writing_at(questionnaire, file, mode, what, now)?;
     let depth_before = session.depth;
     set_depth(&bundle, &mut session, &mut store, depth, now)?;
     workspace::add_rule_packs(&mut bundle, &[])?;
@@ -263,6 +263,41 @@ mod tests {
 
     fn mode(p: &Path) -> u32 {
         std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// The time is the one given: a new session's, the lock's, a save's.
+    #[test]
+    fn the_clock_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plan.toml");
+        let at = "2030-01-02T03:04:05Z";
+        let mut opened = open(None, &file, Open::New, "a test", None, at).unwrap();
+        assert_eq!(
+            (
+                opened.session.created.as_str(),
+                opened.session.updated.as_str()
+            ),
+            (at, at)
+        );
+        let lock = std::fs::read_to_string(crate::store::lock_path(&file)).unwrap();
+        assert!(lock.ends_with(&format!("a test, since {at}")), "{lock}");
+        let later = "2030-01-02T04:00:00Z";
+        let id = opened.bundle.questionnaire.question(0).id.clone();
+        opened
+            .session
+            .set(&id, Some(crate::answer::Answer::Text("x".into())));
+        save(&mut opened.store, &mut opened.session, later).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(&format!("updated = \"{later}\"")), "{text}");
+        // Nothing new: `updated` stays.
+        save(
+            &mut opened.store,
+            &mut opened.session,
+            "2031-01-01T00:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(opened.session.updated, later);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     }
 
     #[test]

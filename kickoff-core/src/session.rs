@@ -184,7 +184,12 @@ pub fn now() -> String {
 
 impl Session {
     pub fn new(q: &Questionnaire) -> Session {
-        let t = now();
+        Session::new_at(q, &now())
+    }
+
+    /// A new session of `q`, created at `now`.
+    pub fn new_at(q: &Questionnaire, now: &str) -> Session {
+        let t = now.to_string();
         Session {
             questionnaire: q.id.clone(),
             questionnaire_version: q.version.clone(),

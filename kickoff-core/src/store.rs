@@ -51,6 +51,11 @@ pub fn lock_path(session: &Path) -> PathBuf {
 impl Lock {
     /// Takes the session's lock for `what` (e.g. "the interview"), or says who has it.
     pub fn acquire(session: &Path, what: &str) -> Result<Lock, LockError> {
+        Lock::acquire_at(session, what, &now())
+    }
+
+    /// [`Lock::acquire`], saying it was taken at `now`.
+    pub fn acquire_at(session: &Path, what: &str, now: &str) -> Result<Lock, LockError> {
         let path = lock_path(session);
         let io = |source| LockError::Io {
             path: path.clone(),
@@ -86,9 +91,10 @@ impl Lock {
             if !same_file(&file, &path) {
                 continue;
             }
+            let pid = std::process::id();
             let said = file
                 .set_len(0)
-                .and_then(|()| write!(file, "pid {}: {what}, since {}", std::process::id(), now()));
+                .and_then(|()| write!(file, "pid {pid}: {what}, since {now}"));
             if let Err(e) = said {
                 // A full disk: the lock file goes with the lock, not left behind empty.
                 let _ = std::fs::remove_file(&path);
@@ -198,6 +204,8 @@ pub struct Store {
     cursor: Option<String>,
     /// Answers cleared by a save, kept as the file had them, for when they are set again.
     cleared: crate::session::Cleared,
+    /// The time a copy of a file that is not a session any more is named with.
+    clock: Box<dyn crate::editing::Clock + Send>,
     before_rename: Hook,
     _lock: Option<Lock>,
 }
@@ -281,6 +289,7 @@ impl Store {
             secrets: Vec::new(),
             state_dir: crate::session::state::dir(),
             cleared: Default::default(),
+            clock: Box::new(crate::editing::SystemClock),
             before_rename: Hook::default(),
             _lock: lock,
         }
@@ -293,6 +302,12 @@ impl Store {
             .filter(|x| x.secret)
             .map(|x| x.id.clone())
             .collect();
+        self
+    }
+
+    /// Reads the time from `clock` (the name of a copy kept aside) instead of the system's.
+    pub fn timed_by(mut self, clock: impl crate::editing::Clock + Send + 'static) -> Store {
+        self.clock = Box::new(clock);
         self
     }
 
@@ -601,7 +616,7 @@ impl Store {
 
     /// A copy of what was on disk, beside the session, so that overwriting loses nothing.
     fn keep_aside(&self, disk: &[u8]) -> Result<(), SaveError> {
-        let stamp = now().replace(':', "");
+        let stamp = self.clock.now().replace(':', "");
         let name = self.path.file_name().unwrap_or_default().to_string_lossy();
         let aside = self.path.with_file_name(format!("{name}.on-disk-{stamp}"));
         write_atomic(&aside, disk)

@@ -337,6 +337,17 @@ pub fn open_for_writing(
     mode: Open,
     what: &str,
 ) -> Result<(Bundle, Session, Store, Vec<Problem>), Error> {
+    open_for_writing_at(questionnaire, file, mode, what, &crate::session::now())
+}
+
+/// [`open_for_writing`] at `now` (the lock's time, and a new session's).
+pub fn open_for_writing_at(
+    questionnaire: Option<&str>,
+    file: &Path,
+    mode: Open,
+    what: &str,
+    now: &str,
+) -> Result<(Bundle, Session, Store, Vec<Problem>), Error> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
     {
@@ -351,8 +362,8 @@ pub fn open_for_writing(
             message: crate::store::read_only().to_string(),
         });
     }
-    let lock = Lock::acquire(file, what)?;
-    let (bundle, mut session) = open_or_create(questionnaire, file, mode)?;
+    let lock = Lock::acquire_at(file, what, now)?;
+    let (bundle, mut session) = open_or_create(questionnaire, file, mode, now)?;
     // Where the user was: kept in the state directory (a file of an older version has it).
     if let Some(cursor) = crate::session::state::load(file).and_then(|s| s.cursor) {
         session.cursor = Some(cursor);
@@ -378,10 +389,12 @@ pub fn open_for_writing(
     Ok((bundle, session, store, notes))
 }
 
+/// Opens `file`, or creates it (stamped `now`) as `mode` allows.
 pub fn open_or_create(
     questionnaire: Option<&str>,
     file: &Path,
     mode: Open,
+    now: &str,
 ) -> Result<(Bundle, Session), Error> {
     if !file.exists() && mode == Open::Resume {
         return Err(Error::Other {
@@ -409,11 +422,14 @@ pub fn open_or_create(
         });
     }
     let bundle = load_questionnaire(questionnaire)?;
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, now);
     if let Some(p) = &bundle.path {
         session.questionnaire_path = Some(relative_to(p, file));
     }
-    session.save(file, Some(&bundle.questionnaire))?;
+    crate::session::write_atomic(
+        file,
+        session.to_toml(Some(&bundle.questionnaire)).as_bytes(),
+    )?;
     Ok((bundle, session))
 }
 

@@ -289,3 +289,22 @@ fn plain_clear_then_answer_again_keeps_the_comment() {
         run.stdout
     );
 }
+
+/// A lock whose holder line cannot be written (a full disk: the lock file is `/dev/full`
+/// here) fails, and leaves no lock file behind.
+#[test]
+fn a_lock_that_cannot_be_written_leaves_no_lock_file() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let (dir, path) = file_with(OLD);
+    let lock = kickoff::store::lock_path(&path);
+    std::os::unix::fs::symlink("/dev/full", &lock).unwrap();
+    assert!(kickoff::store::Lock::acquire(&path, "a test").is_err());
+    assert!(
+        std::fs::symlink_metadata(&lock).is_err(),
+        "the lock file is gone"
+    );
+    assert_eq!(read(&path), OLD);
+    drop(dir);
+}
