@@ -51,4 +51,5 @@ mod tui_records;
 mod tui_review_responses;
 mod tui_snapshots;
 mod tui_update;
+mod unanswered_is_open;
 mod upgrades;
