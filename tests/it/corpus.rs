@@ -498,7 +498,10 @@ fn questions_for_other_kinds_of_plans_stay_out_of_a_tabular_plans_interview() {
                 "new_segments",
                 text("representative_sample") == "new_segments",
             ),
-            ("ab_units_per_arm", text("rollout") == "ab_test"),
+            (
+                "ab_units_per_arm",
+                ["ab_test", "staged"].contains(&text("rollout").as_str()),
+            ),
             (
                 "training_window_days",
                 cycles.contains("weekly") || cycles.contains("yearly"),
