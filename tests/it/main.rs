@@ -42,6 +42,7 @@ mod render;
 mod render_other_answers;
 mod report;
 mod review_incremental;
+mod self_assessments;
 mod tui_critique;
 mod tui_editing;
 mod tui_feel;
