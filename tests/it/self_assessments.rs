@@ -148,3 +148,15 @@ fn no_people_and_no_personal_data_are_weighed_against_what_a_prediction_is_about
     assert_eq!(message(&a, "people-affected-denied"), None);
     assert_eq!(message(&a, "personal-data-denied"), None);
 }
+
+#[test]
+fn an_automated_skew_check_needs_the_served_features() {
+    let mut a = answers(&[
+        ("serving_mode", text("online")),
+        ("skew_check", text("automated")),
+        ("serving_features_logged", Answer::Bool(false)),
+    ]);
+    assert!(message(&a, "skew-check-without-logs").is_some());
+    a.insert("serving_features_logged".into(), Answer::Bool(true));
+    assert_eq!(message(&a, "skew-check-without-logs"), None);
+}
