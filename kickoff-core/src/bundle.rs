@@ -336,6 +336,37 @@ mod tests {
         }
     }
 
+    /// A hedge or a deferral is an open question, in a choice ("Not sure") as in free text
+    /// ("Standard company data policy; check with legal"), while an answer that states facts
+    /// and mentions a hedge in passing stays an answer.
+    #[test]
+    fn hedges_and_deferrals_are_open_questions() {
+        let bundle = Bundle::builtin_checked(DEFAULT_QUESTIONNAIRE)
+            .unwrap()
+            .unwrap();
+        let text = |s: &str| crate::Answer::Text(s.into());
+        let mut answers = Answers::new();
+        answers.insert("preprocessing_fit".into(), text("not_sure"));
+        answers.insert("personal_data".into(), crate::Answer::Bool(true));
+        let hedge = "Standard company data policy; check with legal";
+        answers.insert("privacy_plan".into(), text(hedge));
+        let review = bundle.review(&answers);
+        let open: Vec<&str> = review
+            .open_required(&bundle.questionnaire)
+            .map(|q| q.id.as_str())
+            .collect();
+        assert!(open.contains(&"preprocessing_fit"), "{open:?}");
+        assert!(open.contains(&"privacy_plan"), "{open:?}");
+        assert!(!review.is_answered("privacy_plan"));
+        let facts = "Consent at sign-up; PII hashed at ingestion; raw data kept 13 months; \
+                     we are not sure yet how deletions reach trained models, legal is checking.";
+        answers.insert("privacy_plan".into(), text(facts));
+        answers.insert("preprocessing_fit".into(), text("train_only"));
+        let review = bundle.review(&answers);
+        assert!(review.is_answered("privacy_plan"));
+        assert!(review.is_answered("preprocessing_fit"));
+    }
+
     /// A trusted bundle (conditions compiled when first evaluated, nothing checked) reviews
     /// as a checked one: the same questions asked, findings and score, on every example and
     /// every rule's cases (which include answers that make some condition fail, and answers

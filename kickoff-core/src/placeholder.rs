@@ -27,6 +27,8 @@ struct PlaceholderFile {
     phrases: Vec<String>,
     filler: Vec<String>,
     deferred_until: Vec<String>,
+    #[serde(default)]
+    qualifiers: Vec<String>,
 }
 
 /// The placeholder list, as token sequences.
@@ -39,6 +41,9 @@ pub struct Placeholders {
     /// Words that, right after a phrase, say when the answer will come ("we'll see *after*
     /// the first training run"): the rest of the sentence is the deferral's.
     until: Vec<Vec<String>>,
+    /// Words that may stand between the words of a phrase without changing what it says:
+    /// "standard *company data* policy" is "standard policy".
+    qualifiers: Vec<String>,
     max_other_words: usize,
     /// The first word of each of `whole`, `phrases` and `filler`: a placeholder starts with
     /// one, so an answer that does not is not looked at further.
@@ -64,6 +69,7 @@ impl Placeholders {
             phrases: Vec::new(),
             filler: file.filler.iter().map(|f| tokens(f)).collect(),
             until: file.deferred_until.iter().map(|u| tokens(u)).collect(),
+            qualifiers: file.qualifiers.iter().flat_map(|w| tokens(w)).collect(),
             max_other_words: file.max_other_words,
             starts: BTreeSet::new(),
         };
@@ -116,7 +122,7 @@ impl Placeholders {
             // has begun.
             let (mut i, mut after_phrase, mut in_deferral) = (0, false, false);
             while i < t.len() {
-                if let Some(n) = match_at(&self.phrases, &t[i..]) {
+                if let Some(n) = self.phrase_at(&t[i..]) {
                     (phrase_seen, after_phrase) = (true, true);
                     i += n;
                 } else if let Some(n) = match_at(&self.until, &t[i..]).filter(|_| after_phrase) {
@@ -169,12 +175,36 @@ impl Placeholders {
         self.known_prefix(&tail).0 < tail.len()
     }
 
+    /// How many words of `t` the first phrase that starts it takes: its own words, and up to
+    /// three qualifiers between two of them ("per *our company* policy").
+    fn phrase_at(&self, t: &[String]) -> Option<usize> {
+        self.phrases.iter().find_map(|p| {
+            let (first, rest) = p.split_first()?;
+            if t.first() != Some(first) {
+                return None;
+            }
+            let mut i = 1;
+            for word in rest {
+                let mut skipped = 0;
+                while t.get(i) != Some(word) {
+                    let qualifier = t.get(i).is_some_and(|w| self.qualifiers.contains(w));
+                    if !qualifier || skipped == 3 {
+                        return None;
+                    }
+                    (i, skipped) = (i + 1, skipped + 1);
+                }
+                i += 1;
+            }
+            Some(i)
+        })
+    }
+
     /// How many of the words `t` starts with are phrases and filler, and whether a phrase is
     /// among them.
     fn known_prefix(&self, t: &[String]) -> (usize, bool) {
         let (mut i, mut phrase) = (0, false);
         while i < t.len() {
-            if let Some(n) = match_at(&self.phrases, &t[i..]) {
+            if let Some(n) = self.phrase_at(&t[i..]) {
                 (phrase, i) = (true, i + n);
             } else if let Some(n) = match_at(&self.filler, &t[i..]) {
                 i += n;
@@ -196,8 +226,15 @@ impl Placeholders {
         let mut out = Cow::Borrowed(answers);
         let mut emptied = BTreeSet::new();
         for (id, answer) in answers {
-            let kind = q.get(id).map(|x| x.kind);
+            let question = q.get(id);
+            let kind = question.map(|x| x.kind);
             let replacement = match (kind, answer) {
+                // A hedge picked from the choices ("Not sure") leaves the question open.
+                (Some(Kind::Choice), Answer::Text(s))
+                    if question.and_then(|x| x.choice(s)).is_some_and(|c| c.open) =>
+                {
+                    Some(None)
+                }
                 (Some(Kind::Text | Kind::LongText), Answer::Text(s)) if self.is_placeholder(s) => {
                     Some(None)
                 }
@@ -323,6 +360,32 @@ mod tests {
             "Still unclear",
             "depends on the vendor",
             "Check with finance",
+            // Hedges and deferrals, in several phrasings of each class.
+            "Not sure",
+            "Not really sure yet",
+            "not 100% sure",
+            "Unsure",
+            "Don't know yet",
+            "We don't know yet",
+            "Check with legal",
+            "Ask legal",
+            "We need to check with the DPO",
+            "To be confirmed",
+            "TBC with the data owner",
+            "Depends",
+            "It depends on the traffic",
+            "Standard policy",
+            "Standard company data policy; check with legal",
+            "Standard data privacy policy applies",
+            "Per company policy",
+            "As per our group privacy policy",
+            "In line with company data protection policy",
+            "The usual process",
+            "Should be fine",
+            "Yes, I think so",
+            "Hopefully",
+            "Consult legal",
+            "Will confirm with the platform team",
         ] {
             assert!(p.is_placeholder(text), "{text:?} is a placeholder");
         }
@@ -357,6 +420,15 @@ mod tests {
             "TBD - XGBoost for now",
             "N/A: no automated decision, analysts review everything",
             "Not sure: stop if precision drops",
+            // A fact-stating answer that mentions a hedge in passing stays an answer.
+            "Consent collected at sign-up; PII hashed at ingestion; raw data kept 13 months; \
+             we are not sure yet how deletions reach trained models, legal is checking.",
+            "Standard company data policy: PII hashed at ingestion, raw rows deleted after 13 months",
+            "Legitimate interest; emails hashed at ingestion; check with legal on retention",
+            "Per-store models, retrained weekly",
+            "Company policy forbids storing raw card numbers, so we keep only the last 4 digits",
+            "Depends on the region: EU rows stay in Frankfurt and are kept 13 months",
+            "Sure, the scores are calibrated on the March holdout",
         ] {
             assert!(!p.is_placeholder(text), "{text:?} is an answer");
         }
@@ -379,7 +451,9 @@ mod tests {
                    [[sections.questions]]\nid = \"l\"\nkind = \"list\"\nprompt = \"L\"\n\
                    [[sections.questions]]\nid = \"m\"\nkind = \"list\"\nprompt = \"M\"\n\
                    [[sections.questions]]\nid = \"c\"\nkind = \"choice\"\nprompt = \"C\"\n\
-                   choices = [{ value = \"tbd\" }]\n";
+                   choices = [{ value = \"tbd\" }]\n\
+                   [[sections.questions]]\nid = \"o\"\nkind = \"choice\"\nprompt = \"O\"\n\
+                   choices = [{ value = \"yes\" }, { value = \"not_sure\", open = true }]\n";
         let q = Questionnaire::from_str(src, Path::new("t.toml")).unwrap();
         let mut answers = Answers::new();
         answers.insert("a".into(), Answer::Text("TBD".into()));
@@ -389,8 +463,14 @@ mod tests {
         );
         answers.insert("m".into(), Answer::List(vec!["n/a".into(), "later".into()]));
         answers.insert("c".into(), Answer::Text("tbd".into()));
+        answers.insert("o".into(), Answer::Text("not_sure".into()));
         let (stripped, emptied) = Placeholders::default().strip(&q, &answers);
-        assert_eq!(emptied.into_iter().collect::<Vec<_>>(), ["a", "m"]);
+        assert_eq!(emptied.into_iter().collect::<Vec<_>>(), ["a", "m", "o"]);
+        assert_eq!(
+            stripped.get("o"),
+            None,
+            "a hedge picked from the choices is open"
+        );
         assert_eq!(stripped.get("a"), None);
         assert_eq!(
             stripped.get("l"),

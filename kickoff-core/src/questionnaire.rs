@@ -58,6 +58,10 @@ pub struct Choice {
     /// ticking another clears it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub exclusive: bool,
+    /// A hedge ("Not sure", "Not decided yet"): picking it leaves the question open, so it
+    /// counts as unanswered everywhere, as a placeholder does (see `placeholder`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
 }
 
 impl Choice {

@@ -366,7 +366,7 @@ fn github_annotations_name_a_path_with_spaces_as_it_is() {
 #[test]
 fn a_quick_session_is_a_note_in_sarif_github_and_junit() {
     let dir = tempfile::tempdir().unwrap();
-    common::quick_copy("churn-done-well.toml", dir.path(), "q.toml");
+    common::quick_copy_waiting("churn-done-well.toml", dir.path(), "q.toml");
     let run = kickoff(dir.path(), &["check", "q.toml", "--format", "sarif"]);
     let v = json(&run);
     let errors = sarif_errors(&v);
@@ -381,7 +381,7 @@ fn a_quick_session_is_a_note_in_sarif_github_and_junit() {
         note["message"]["text"]
             .as_str()
             .unwrap()
-            .contains("no-kill-criteria")
+            .contains("retrain-before-labels")
     );
     let run = kickoff(dir.path(), &["check", "q.toml", "--format", "github"]);
     assert!(

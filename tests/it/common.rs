@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kickoff::tui::{App, Msg, update};
-use kickoff::{Bundle, Session};
+use kickoff::{Answer, Bundle, Session};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn root() -> PathBuf {
@@ -311,11 +311,36 @@ pub fn kickoff_input(dir: &Path, args: &[&str], input: Option<&str>) -> Run {
 /// `example_name`'s answers to the essential questions only, as a quick session saved at
 /// `dir/file` (no critiques, no responses): what a quick kickoff of that plan would hold.
 pub fn quick_copy(example_name: &str, dir: &Path, file: &str) -> PathBuf {
+    quick_copy_with(example_name, dir, file, &[])
+}
+
+/// A quick session of the example's essential answers, and of the retraining answers that
+/// make a finding wait for a question the quick path does not ask: retrained weekly on labels
+/// that take two months, it waits for whether each retrain uses matured labels only.
+pub fn quick_copy_waiting(example_name: &str, dir: &Path, file: &str) -> PathBuf {
+    let extra = [
+        ("label_source", Answer::Text("business_outcome".into())),
+        ("label_delay_days", Answer::Number(60.0)),
+        ("retrain_trigger", Answer::Text("schedule".into())),
+        ("retrain_every_days", Answer::Number(7.0)),
+    ];
+    quick_copy_with(example_name, dir, file, &extra)
+}
+
+fn quick_copy_with(
+    example_name: &str,
+    dir: &Path,
+    file: &str,
+    extra: &[(&str, Answer)],
+) -> PathBuf {
     let bundle = builtin();
     let mut quick = Session::load(&example(example_name)).unwrap();
     quick
         .answers
         .retain(|id, _| bundle.questionnaire.get(id).is_some_and(|q| q.essential));
+    for (id, answer) in extra {
+        quick.answers.insert(id.to_string(), answer.clone());
+    }
     quick.depth = kickoff::Depth::Quick;
     quick.critiques.clear();
     quick.responses.clear();
@@ -412,4 +437,22 @@ pub fn reviewed_session() -> Session {
     // Changed since the critique: the finding on it is stale.
     session.set("label_delay_days", Some(kickoff::Answer::Number(21.0)));
     session
+}
+
+/// Answers from (question id, answer) pairs.
+pub fn answers(pairs: &[(&str, Answer)]) -> kickoff::Answers {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// A text or choice answer.
+pub fn text(s: &str) -> Answer {
+    Answer::Text(s.into())
+}
+
+/// A list or multiple choice answer.
+pub fn list(items: &[&str]) -> Answer {
+    Answer::List(items.iter().map(|s| s.to_string()).collect())
 }

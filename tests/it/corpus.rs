@@ -25,6 +25,9 @@ const MIN_STRONG: usize = 3;
 struct Expected {
     strong: bool,
     findings: BTreeSet<String>,
+    /// Questions a reviewer expects left open (a "TBD", a hedge, an answer missing): an open
+    /// question is how the critic raises them, not a finding.
+    open: BTreeSet<String>,
     quiet: BTreeSet<String>,
     note: String,
 }
@@ -35,6 +38,8 @@ struct Outcome {
     expected: Expected,
     /// Findings shown (after supersedes).
     shown: Vec<Finding>,
+    /// The required questions left open.
+    open: BTreeSet<String>,
 }
 
 impl Outcome {
@@ -42,24 +47,27 @@ impl Outcome {
         self.shown.iter().map(|f| f.rule.as_str()).collect()
     }
 
-    fn caught(&self) -> Vec<&str> {
-        let shown = self.shown_ids();
-        self.expected
-            .findings
-            .iter()
-            .map(String::as_str)
-            .filter(|id| shown.contains(id))
-            .collect()
+    /// Everything expected: the findings by rule id, and the open questions as `open:ID`.
+    fn expected_items(&self) -> Vec<String> {
+        let open = self.expected.open.iter().map(|id| format!("open:{id}"));
+        self.expected.findings.iter().cloned().chain(open).collect()
     }
 
-    fn missed(&self) -> Vec<&str> {
-        let shown = self.shown_ids();
-        self.expected
-            .findings
-            .iter()
-            .map(String::as_str)
-            .filter(|id| !shown.contains(id))
-            .collect()
+    fn is_raised(&self, item: &str) -> bool {
+        match item.strip_prefix("open:") {
+            Some(id) => self.open.contains(id),
+            None => self.shown_ids().contains(item),
+        }
+    }
+
+    fn caught(&self) -> Vec<String> {
+        let items = self.expected_items().into_iter();
+        items.filter(|item| self.is_raised(item)).collect()
+    }
+
+    fn missed(&self) -> Vec<String> {
+        let items = self.expected_items().into_iter();
+        items.filter(|item| !self.is_raised(item)).collect()
     }
 
     /// A `quiet` rule that fired, or, on a strong plan, any blocker or warning.
@@ -136,7 +144,7 @@ fn expected_of(name: &str, session: &kickoff::Session) -> Expected {
     };
     for key in table.keys() {
         assert!(
-            ["strong", "findings", "quiet", "note"].contains(&key.as_str()),
+            ["strong", "findings", "open", "quiet", "note"].contains(&key.as_str()),
             "{name}: unknown key expected.{key}"
         );
     }
@@ -154,6 +162,7 @@ fn expected_of(name: &str, session: &kickoff::Session) -> Expected {
     Expected {
         strong,
         findings: strings(table, "findings", name),
+        open: strings(table, "open", name),
         quiet: strings(table, "quiet", name),
         note,
     }
@@ -196,15 +205,27 @@ fn review(path: &Path) -> (Bundle, Outcome) {
             "{name}: a strong plan leaves {open:?} open"
         );
         assert!(
-            expected.findings.is_empty(),
-            "{name}: a strong plan expects no findings, not {:?}",
-            expected.findings
+            expected.findings.is_empty() && expected.open.is_empty(),
+            "{name}: a strong plan expects no findings and no open question, not {:?} {:?}",
+            expected.findings,
+            expected.open
         );
     }
+    for id in &expected.open {
+        assert!(
+            q.get(id).is_some_and(|question| question.required),
+            "{name}: expected.open names `{id}`, which is not a required question"
+        );
+    }
+    let open = review
+        .open_required(q)
+        .map(|question| question.id.clone())
+        .collect();
     let outcome = Outcome {
         name,
         expected,
         shown: review.findings,
+        open,
     };
     (bundle, outcome)
 }
@@ -252,7 +273,7 @@ fn table(outcomes: &[Outcome]) -> String {
             } else {
                 "flawed"
             },
-            format!("{}/{}", o.caught().len(), o.expected.findings.len()),
+            format!("{}/{}", o.caught().len(), o.expected_items().len()),
             join(&o.missed()),
             join(&o.false_alarms()),
             join(&o.unexpected()),
@@ -275,11 +296,11 @@ impl Totals {
         let mut missed: std::collections::BTreeMap<String, usize> = Default::default();
         for o in outcomes {
             for id in o.missed() {
-                *missed.entry(id.to_string()).or_default() += 1;
+                *missed.entry(id).or_default() += 1;
             }
         }
         Totals {
-            expected: outcomes.iter().map(|o| o.expected.findings.len()).sum(),
+            expected: outcomes.iter().map(|o| o.expected_items().len()).sum(),
             caught: outcomes.iter().map(|o| o.caught().len()).sum(),
             false_alarms: outcomes.iter().map(|o| o.false_alarms().len()).sum(),
             missed: missed.into_iter().collect(),
@@ -333,8 +354,8 @@ fn the_corpus_is_large_and_varied_enough() {
     );
     for o in outcomes.iter().filter(|o| !o.expected.strong) {
         assert!(
-            !o.expected.findings.is_empty(),
-            "{}: a flawed plan names the findings it expects",
+            !o.expected_items().is_empty(),
+            "{}: a flawed plan names the findings (or open questions) it expects",
             o.name
         );
     }
@@ -477,7 +498,10 @@ fn questions_for_other_kinds_of_plans_stay_out_of_a_tabular_plans_interview() {
                 "new_segments",
                 text("representative_sample") == "new_segments",
             ),
-            ("ab_units_per_arm", text("rollout") == "ab_test"),
+            (
+                "ab_units_per_arm",
+                ["ab_test", "staged"].contains(&text("rollout").as_str()),
+            ),
             (
                 "training_window_days",
                 cycles.contains("weekly") || cycles.contains("yearly"),

@@ -54,7 +54,7 @@ fn text_shows_answers_by_section_findings_readiness_and_open_questions() {
     );
     assert!(out.contains("\nReadiness: 0.0 ("), "{out}");
     assert!(
-        out.contains("\nOpen questions: 1 → 2\n  newly open: modality\n"),
+        out.contains("\nOpen questions: 2 → 3\n  newly open: modality\n"),
         "{out}"
     );
 
@@ -116,7 +116,7 @@ fn markdown_and_json() {
     assert_eq!(v["findings_fixed"][0]["rule"], "accuracy-on-imbalance");
     assert_eq!(
         v["open_after"],
-        serde_json::json!(["modality", "kill_criteria"])
+        serde_json::json!(["modality", "kill_criteria", "privacy_plan"])
     );
     assert!(v["readiness_before"]["score"].is_number(), "{json}");
 }

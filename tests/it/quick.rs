@@ -158,9 +158,16 @@ fn quick_file(example_name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// The same, with retraining answers that make a finding wait for the full interview.
+fn quick_file_waiting(example_name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::quick_copy_waiting(example_name, dir.path(), "plan.toml");
+    (dir, path)
+}
+
 #[test]
 fn check_on_a_quick_session_judges_the_essentials_and_says_what_waits() {
-    let (dir, path) = quick_file("churn-done-well.toml");
+    let (dir, path) = quick_file_waiting("churn-done-well.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("depth = \"quick\""), "{text}");
     let run = kickoff(dir.path(), &["check", "plan.toml"]);
@@ -183,7 +190,9 @@ fn check_on_a_quick_session_judges_the_essentials_and_says_what_waits() {
     assert!(pending.len() > 40 && pending.iter().any(|p| p == "kill_criteria"));
     let deferred = v["deferred"].as_array().unwrap();
     assert!(
-        deferred.iter().any(|f| f["rule"] == "no-kill-criteria"),
+        deferred
+            .iter()
+            .any(|f| f["rule"] == "retrain-before-labels"),
         "{deferred:?}"
     );
     // The flawed plan's quick session fails on the blockers its essential answers show.
@@ -199,7 +208,7 @@ fn check_on_a_quick_session_judges_the_essentials_and_says_what_waits() {
 
 #[test]
 fn the_doc_of_a_quick_session_says_what_is_still_to_be_written() {
-    let (dir, _) = quick_file("churn-done-well.toml");
+    let (dir, _) = quick_file_waiting("churn-done-well.toml");
     let run = kickoff(dir.path(), &["render", "plan.toml"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let doc = run.stdout;
@@ -222,8 +231,7 @@ fn the_doc_of_a_quick_session_says_what_is_still_to_be_written() {
         .find(|l| l.starts_with("*Waiting for the full interview: "))
         .expect("the findings that wait are named");
     assert!(
-        waiting.contains("`no-kill-criteria` (on Kill criteria; Kill date)")
-            && waiting.contains("`no-subgroup-eval` (on Subgroups)"),
+        waiting.contains("`retrain-before-labels` (on Retrains on matured labels only)"),
         "the questions each waits for, not the one it points at: {waiting}"
     );
     // The full plan's doc says none of it.

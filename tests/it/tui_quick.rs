@@ -233,7 +233,19 @@ fn the_quick_path_of_an_example_is_twenty_questions_typed_in_one_go() {
             presses - typed
         );
         assert!((15..=25).contains(&asked.len()), "{name}: {asked:?}");
-        assert_eq!(app.interview.progress().required_open, 0, "{name}");
+        // The flawed example's privacy plan is "TBD with legal before launch.": typed in, it
+        // stays an open question.
+        let open: Vec<&str> = app
+            .interview
+            .open_required()
+            .map(|q| q.id.as_str())
+            .collect();
+        let expected: &[&str] = if name == "fraud-flawed.toml" {
+            &["privacy_plan"]
+        } else {
+            &[]
+        };
+        assert_eq!(open, expected, "{name}");
         let screens = snapshot_sizes!(
             format!("quick_last_question_{}", name.trim_end_matches(".toml")),
             &app,

@@ -96,7 +96,6 @@ fn check_takes_an_old_file_with_notes_and_the_next_save_writes_the_new_shape() {
     let file = dir.path().join("old.toml");
     std::fs::write(&file, version_3(Some(true), Some(true))).unwrap();
     let run = kickoff(dir.path(), &["check", "old.toml"]);
-    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(
             "read `representative_sample` (yes) and `serves_new_segments` (yes) as `new_segments`"
@@ -104,8 +103,17 @@ fn check_takes_an_old_file_with_notes_and_the_next_save_writes_the_new_shape() {
         "{}",
         run.stdout
     );
-    // The two facts read together are a finding: segments served, no plan to measure there.
-    assert!(run.stdout.contains("[unseen-population]"), "{}", run.stdout);
+    // The upgraded answer asks which segments, and how they will be measured: an open
+    // question until it is answered, not a finding that says the plan has no answer.
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 open question"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("[unseen-population]"),
+        "{}",
+        run.stdout
+    );
+    let run = kickoff(dir.path(), &["check", "old.toml", "--allow-open"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
 
     let run = kickoff_input(dir.path(), &["plain", "old.toml"], Some(":q\n"));
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);

@@ -47,6 +47,15 @@ fn question_definition(q: &Question) -> Vec<String> {
             q.kind.name()
         ));
     }
+    if q.kind != Kind::Choice
+        && let Some(c) = q.choices.iter().find(|c| c.open)
+    {
+        out.push(format!(
+            "choice `{}`: `open` is only for choice questions, not {}",
+            c.value,
+            q.kind.name()
+        ));
+    }
     let mut seen = std::collections::HashSet::new();
     for c in &q.choices {
         if !seen.insert(c.value.as_str()) {
