@@ -16,6 +16,7 @@ mod check;
 mod critique;
 mod diff;
 mod exit;
+mod freeze;
 mod init;
 mod merge;
 mod report;
@@ -26,6 +27,7 @@ pub use critique::CritiqueArgs;
 pub use diff::{DiffArgs, DiffFormat};
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use freeze::FreezeArgs;
 pub use merge::MergeArgs;
 pub use report::ReportArgs;
 pub use respond::RespondArgs;
@@ -105,6 +107,11 @@ pub enum Command {
     /// Answer a finding: accepted risk (with a reason and an owner), won't fix (with a
     /// reason) or fixed; `check` then reports it, and no longer fails on an accepted one
     Respond(RespondArgs),
+    /// Pin the plan as the team's pre-registration: the answers that define the experiment
+    /// (metric, effect worth shipping, unit, sample, duration, guardrails, kill criteria) are
+    /// hashed; a later change to one is a deviation that fails `check` until recorded with
+    /// `kickoff respond FILE freeze:QUESTION accepted-risk --reason .. --owner ..`
+    Freeze(FreezeArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
     /// Three-way merge of session files by question id (git's merge driver: `kickoff merge
@@ -232,6 +239,7 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         ),
         Command::Check(args) => check::run(args),
         Command::Respond(args) => respond::run(args),
+        Command::Freeze(args) => freeze::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Diff(args) => diff::run(args),

@@ -24,6 +24,7 @@ pub mod critique_findings;
 pub mod depth;
 pub mod diff;
 pub mod expr;
+pub mod freeze;
 pub mod init;
 pub mod interview;
 pub mod locate;

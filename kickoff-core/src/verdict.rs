@@ -83,6 +83,11 @@ pub struct Verdict {
     pub pending: usize,
     /// `None`: the plan was reviewed by the offline rules only.
     pub llm: Option<LlmReview>,
+    /// Frozen answers changed since the plan was frozen with no record of why
+    /// ([`crate::freeze`]): they fail the gate like blockers.
+    pub deviations: usize,
+    /// Deviations the team recorded a reason for: listed, not counted.
+    pub recorded_deviations: usize,
 }
 
 /// Whether a response waives the finding it answers.
@@ -136,6 +141,19 @@ impl Verdict {
             pending,
             policy,
         )
+        .with_deviations(&crate::freeze::deviations_or_broken(session))
+    }
+
+    /// The verdict with the deviations from the frozen plan counted: an unrecorded one fails
+    /// the gate and makes the plan not ready.
+    pub fn with_deviations(mut self, deviations: &[crate::freeze::Deviation]) -> Verdict {
+        self.deviations = deviations.iter().filter(|d| d.unrecorded()).count();
+        self.recorded_deviations = deviations.len() - self.deviations;
+        if self.deviations > 0 {
+            self.status = Status::NotReady;
+            self.title = self.status.title();
+        }
+        self
     }
 
     pub fn new(
@@ -208,6 +226,8 @@ impl Verdict {
                 created: c.created.clone(),
                 counted: policy == LlmPolicy::Count,
             }),
+            deviations: 0,
+            recorded_deviations: 0,
         }
     }
 
@@ -220,7 +240,7 @@ impl Verdict {
             Severity::Warning => self.blockers + self.warnings,
             Severity::Info => self.blockers + self.warnings + self.infos,
         };
-        at_or_above > 0 || (!allow_open && self.open > 0)
+        at_or_above + self.deviations > 0 || (!allow_open && self.open > 0)
     }
 
     /// Who reviewed the plan, in words: "the offline rules and gpt-4o (2026-12-01)".

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod ci;
+mod frozen;
 mod llm;
 mod many;
 mod sarif;
@@ -382,6 +383,10 @@ pub(super) fn check_file(
         }
         Format::Text => {
             printed = text::text_report(file, bundle, &review, &verdict, &open, &problems, failed);
+            printed.push_str(&frozen::text_block(
+                &crate::freeze::deviations_or_broken(&session),
+                file,
+            ));
             if let Some(c) = critique {
                 printed.push_str(&llm::text_block(&llm, c, fail_on_llm));
             }

@@ -23,6 +23,7 @@ mod fault_llm_config;
 mod fault_llm_http;
 mod fault_llm_text;
 mod fault_save;
+mod freeze;
 mod git_diff;
 mod git_merge;
 mod hostile_text;

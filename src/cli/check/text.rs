@@ -26,6 +26,13 @@ pub(super) fn text_report(
             verdict.llm_blockers + verdict.llm_warnings
         ));
     }
+    if verdict.deviations > 0 {
+        let n = count(verdict.deviations, "unrecorded change");
+        also.push(format!("{n} since the plan was frozen"));
+    }
+    if verdict.recorded_deviations > 0 {
+        also.push(count(verdict.recorded_deviations, "recorded deviation"));
+    }
     if verdict.waived > 0 {
         also.push(format!("{} waived by a response", verdict.waived));
     }
