@@ -35,6 +35,7 @@ pub mod plans;
 pub mod portfolio;
 pub mod quantities;
 pub mod questionnaire;
+pub mod readout;
 pub mod render;
 pub mod response;
 pub mod reviewer;

@@ -386,7 +386,7 @@ fn render_measured(
             open.len(),
             quick.pending.len(),
             policy,
-        ).with_deviations(&crate::freeze::deviations_or_broken(session)))),
+        ).with_session_checks(session))),
         deviations => Value::from(Serde(crate::freeze::doc_deviations(session, q))),
         counted => Value::from(Serde(counted(q, &review.findings, &llm, policy))),
         quick => if session.depth.is_full() { Value::from(()) } else { Value::from(Serde(&quick)) },

@@ -387,6 +387,7 @@ pub(super) fn check_file(
                 &crate::freeze::deviations_or_broken(&session),
                 file,
             ));
+            printed.push_str(&frozen::readout_block(&session));
             if let Some(c) = critique {
                 printed.push_str(&llm::text_block(&llm, c, fail_on_llm));
             }

@@ -38,6 +38,7 @@ mod one_flaw_one_finding;
 mod parsers_never_panic;
 mod plain;
 mod quick;
+mod readout;
 mod records;
 mod render;
 mod render_other_answers;

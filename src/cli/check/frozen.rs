@@ -1,5 +1,5 @@
-//! The deviations from the frozen plan in `check`'s text report: each changed answer, named,
-//! and what the team recorded about it.
+//! The deviations from the frozen plan in `check`'s text report (each changed answer, named,
+//! and what the team recorded about it), and the readout's checks.
 
 use crate::freeze::Deviation;
 use crate::text::wrap;
@@ -37,6 +37,24 @@ pub(super) fn text_block(deviations: &[Deviation], file: &std::path::Path) -> St
                     let _ = writeln!(out, "      {line}");
                 }
             }
+        }
+    }
+    out
+}
+
+/// The readout's checks, empty without a readout.
+pub(super) fn readout_block(session: &crate::session::Session) -> String {
+    use std::fmt::Write;
+    let findings = crate::readout::findings(session);
+    let mut out = String::new();
+    if findings.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\nReadout (`kickoff readout` for the decision):");
+    for f in findings {
+        let _ = writeln!(out, "  {} [readout:{}]", f.severity.name(), f.check);
+        for line in wrap(&f.message, 90) {
+            let _ = writeln!(out, "      {line}");
         }
     }
     out

@@ -30,6 +30,13 @@ pub(super) fn text_report(
         let n = count(verdict.deviations, "unrecorded change");
         also.push(format!("{n} since the plan was frozen"));
     }
+    if verdict.readout_blockers + verdict.readout_warnings > 0 {
+        also.push(format!(
+            "readout: {}, {}",
+            count(verdict.readout_blockers, "blocker"),
+            count(verdict.readout_warnings, "warning")
+        ));
+    }
     if verdict.recorded_deviations > 0 {
         also.push(count(verdict.recorded_deviations, "recorded deviation"));
     }
