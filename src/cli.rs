@@ -92,7 +92,8 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// A built-in template, `design-doc` (the default), `brief` (a one-page kickoff
-        /// brief) or `readout` (the experiment's readout), or the path of a minijinja template
+        /// brief), `readout` (the experiment's readout) or `readout-brief` (its decision on one
+        /// page), or the path of a minijinja template
         #[arg(long, value_name = "NAME|PATH")]
         template: Option<PathBuf>,
         #[arg(short, long)]

@@ -1,7 +1,7 @@
 //! The readout checked against the frozen plan, with numbers worked out here by hand: the
 //! sample ratio mismatch of 50,000 against 47,000, a test stopped at 7 of 14 days, looks without
 //! a sequential method, guardrails, kill criteria, the metric analysed, several comparisons;
-//! bad input named by its field.
+//! bad input named by its field; the readout doc with its decision, table and chart.
 
 use crate::common::{self, kickoff, kickoff_input};
 use kickoff::critic::Severity;
@@ -325,4 +325,62 @@ fn check_fails_on_a_readout_blocker_and_the_plain_readout_names_bad_input() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(d.join("p.toml")).unwrap(), before);
+}
+
+#[test]
+fn the_readout_doc_puts_the_decision_first_with_its_table_and_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = kickoff(
+        dir.path(),
+        &[
+            "render",
+            &common::example(EXAMPLE).display().to_string(),
+            "--template",
+            "readout",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = run.stdout;
+    let decision = doc.find("## Decision: Ship").expect("the decision");
+    assert!(decision < doc.find("## Promises against what was observed").unwrap());
+    assert!(
+        doc.contains(
+            "| Guardrail: Offer cost per retained subscriber | must stay under $45 | 41 | yes |"
+        ),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("Kill date (`kill_date`)") && doc.contains("Recorded by Marta Silva"),
+        "{doc}"
+    );
+    assert!(doc.contains("```mermaid\nxychart-beta"), "{doc}");
+    assert!(doc.contains("line [10.0, 10.0, 10.0]"), "{doc}");
+    assert!(doc.contains("What these numbers assume"));
+}
+
+#[test]
+fn the_readout_brief_gives_the_decision_on_one_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::example(EXAMPLE).display().to_string();
+    let run = kickoff(
+        dir.path(),
+        &["render", &example, "--template", "readout-brief"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("**Decision: Ship.**"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("(56 of 56 planned days)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("the bar was 10%"), "{}", run.stdout);
+    // A plan without results says so, in both.
+    for template in ["readout", "readout-brief"] {
+        let plain = common::example("churn-done-well.toml")
+            .display()
+            .to_string();
+        let run = kickoff(dir.path(), &["render", &plain, "--template", template]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.contains("No readout yet"), "{}", run.stdout);
+    }
 }
