@@ -16,7 +16,9 @@ pub struct RespondArgs {
     /// Session file
     file: PathBuf,
     /// The finding this answers, as `check` names it: a rule (e.g. group-leak) or an LLM
-    /// reviewer's finding of the latest critique (e.g. llm:split_method:3fa2c1)
+    /// reviewer's finding of the latest critique (e.g. llm:split_method:3fa2c1), or a change
+    /// to a frozen answer since `kickoff freeze` (e.g. freeze:ab_duration_days; accepted-risk
+    /// records why, with --reason and --owner, and it no longer fails `check`)
     rule: String,
     /// accepted-risk (needs --reason and --owner), wont-fix (needs --reason), fixed, or clear
     /// (removes the response)
