@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders every example session to markdown (the design doc and the brief) and runs a real
+# Renders every example session to markdown (the design doc and the brief, and the readout of
+# an example with results) and runs a real
 # Mermaid renderer (mermaid-cli on Debian's chromium) on every ```mermaid block, so a diagram
 # that GitHub or GitLab would show as "Unable to render rich display" fails here, with the
 # file, the block number, mmdc's parser message and the block's source.
@@ -77,7 +78,10 @@ fi
 
 for example in "${examples[@]}"; do
   name=$(basename "$example" .toml)
-  for template in design-doc brief; do
+  templates=(design-doc brief)
+  # A plan with its results ([readout]) has a readout doc too.
+  if grep -q '^\[readout\]' "$example"; then templates+=(readout); fi
+  for template in "${templates[@]}"; do
     doc=$out/$name.$template.md
     # Rendered from inside $out so that no workspace settings of the caller's directory apply.
     if ! (cd "$out" && "$kickoff" render --template "$template" "$example" -o "$doc") \

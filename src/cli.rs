@@ -16,8 +16,10 @@ mod check;
 mod critique;
 mod diff;
 mod exit;
+mod freeze;
 mod init;
 mod merge;
+mod readout;
 mod report;
 mod respond;
 
@@ -26,7 +28,9 @@ pub use critique::CritiqueArgs;
 pub use diff::{DiffArgs, DiffFormat};
 use exit::EXIT_FAILED;
 pub(crate) use exit::EXIT_INPUT;
+pub use freeze::FreezeArgs;
 pub use merge::MergeArgs;
+pub use readout::ReadoutArgs;
 pub use report::ReportArgs;
 pub use respond::RespondArgs;
 
@@ -87,8 +91,9 @@ pub enum Command {
         /// Output file (default: standard output)
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// A built-in template, `design-doc` (the default) or `brief` (a one-page kickoff
-        /// brief), or the path of a minijinja template
+        /// A built-in template, `design-doc` (the default), `brief` (a one-page kickoff
+        /// brief), `readout` (the experiment's readout) or `readout-brief` (its decision on one
+        /// page), or the path of a minijinja template
         #[arg(long, value_name = "NAME|PATH")]
         template: Option<PathBuf>,
         #[arg(short, long)]
@@ -105,6 +110,16 @@ pub enum Command {
     /// Answer a finding: accepted risk (with a reason and an owner), won't fix (with a
     /// reason) or fixed; `check` then reports it, and no longer fails on an accepted one
     Respond(RespondArgs),
+    /// Pin the plan as the team's pre-registration: the answers that define the experiment
+    /// (metric, effect worth shipping, unit, sample, duration, guardrails, kill criteria) are
+    /// hashed; a later change to one is a deviation that fails `check` until recorded with
+    /// `kickoff respond FILE freeze:QUESTION accepted-risk --reason .. --owner ..`
+    Freeze(FreezeArgs),
+    /// The experiment's results (`--plain`: entered line by line), checked against the frozen
+    /// plan: sample ratio, the effect and its interval against the smallest effect worth
+    /// shipping, duration and units, early looks, guardrails, kill criteria; exit 1 on a
+    /// blocker. `kickoff render FILE --template readout` writes the readout doc
+    Readout(ReadoutArgs),
     /// LLM critique of the answers, streamed to stdout and saved into the session file
     Critique(CritiqueArgs),
     /// Three-way merge of session files by question id (git's merge driver: `kickoff merge
@@ -232,6 +247,8 @@ fn dispatch(command: Option<Command>) -> Result<ExitCode, Error> {
         ),
         Command::Check(args) => check::run(args),
         Command::Respond(args) => respond::run(args),
+        Command::Freeze(args) => freeze::run(args),
+        Command::Readout(args) => readout::run(args),
         Command::Critique(args) => critique::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Diff(args) => diff::run(args),

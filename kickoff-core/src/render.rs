@@ -20,12 +20,16 @@ use values::{DocColumn, DocQuestion, QuestionIds};
 
 pub const DESIGN_DOC_TEMPLATE: &str = include_str!("../../templates/design-doc.md.j2");
 pub const BRIEF_TEMPLATE: &str = include_str!("../../templates/brief.md.j2");
+pub const READOUT_TEMPLATE: &str = include_str!("../../templates/readout.md.j2");
+pub const READOUT_BRIEF_TEMPLATE: &str = include_str!("../../templates/readout-brief.md.j2");
 
 /// The built-in doc templates by name: where they come from (for errors) and their source.
 pub fn builtin_template(name: &str) -> Option<(&'static str, &'static str)> {
     match name {
         "design-doc" => Some(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE)),
         "brief" => Some(("<built-in>/brief.md.j2", BRIEF_TEMPLATE)),
+        "readout" => Some(("<built-in>/readout.md.j2", READOUT_TEMPLATE)),
+        "readout-brief" => Some(("<built-in>/readout-brief.md.j2", READOUT_BRIEF_TEMPLATE)),
         _ => None,
     }
 }
@@ -386,7 +390,9 @@ fn render_measured(
             open.len(),
             quick.pending.len(),
             policy,
-        ))),
+        ).with_session_checks(session))),
+        deviations => Value::from(Serde(crate::freeze::doc_deviations(session, q))),
+        readout => Value::from(Serde(crate::readout::doc_context(session))),
         counted => Value::from(Serde(counted(q, &review.findings, &llm, policy))),
         quick => if session.depth.is_full() { Value::from(()) } else { Value::from(Serde(&quick)) },
         open_questions => Value::from(Serde(&open)),

@@ -283,7 +283,7 @@ impl Session {
         ];
         self.extra
             .keys()
-            .filter(|k| k.as_str() != FOLLOWUPS_KEY)
+            .filter(|k| k.as_str() != FOLLOWUPS_KEY && !crate::freeze::KEYS.contains(&k.as_str()))
             .map(|k| {
                 let near = KNOWN.iter().find(|known| crate::text::close(k, known));
                 Problem {

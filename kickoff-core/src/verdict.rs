@@ -83,6 +83,15 @@ pub struct Verdict {
     pub pending: usize,
     /// `None`: the plan was reviewed by the offline rules only.
     pub llm: Option<LlmReview>,
+    /// Frozen answers changed since the plan was frozen with no record of why
+    /// ([`crate::freeze`]): they fail the gate like blockers.
+    pub deviations: usize,
+    /// Deviations the team recorded a reason for: listed, not counted.
+    pub recorded_deviations: usize,
+    /// The readout's checks ([`crate::readout`]) by severity: a blocker (a sample ratio
+    /// mismatch, a test stopped early, a guardrail past its limit...) fails the gate.
+    pub readout_blockers: usize,
+    pub readout_warnings: usize,
 }
 
 /// Whether a response waives the finding it answers.
@@ -136,6 +145,38 @@ impl Verdict {
             pending,
             policy,
         )
+        .with_session_checks(session)
+    }
+
+    /// The verdict with what the session's own tables add: the deviations from the frozen
+    /// plan and the readout's checks.
+    pub fn with_session_checks(self, session: &Session) -> Verdict {
+        self.with_deviations(&crate::freeze::deviations_or_broken(session))
+            .with_readout(&crate::readout::findings(session))
+    }
+
+    /// The verdict with the readout's findings counted.
+    pub fn with_readout(mut self, findings: &[crate::readout::Finding]) -> Verdict {
+        let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        self.readout_blockers = n(Severity::Blocker);
+        self.readout_warnings = n(Severity::Warning);
+        if self.readout_blockers > 0 {
+            self.status = Status::NotReady;
+            self.title = self.status.title();
+        }
+        self
+    }
+
+    /// The verdict with the deviations from the frozen plan counted: an unrecorded one fails
+    /// the gate and makes the plan not ready.
+    pub fn with_deviations(mut self, deviations: &[crate::freeze::Deviation]) -> Verdict {
+        self.deviations = deviations.iter().filter(|d| d.unrecorded()).count();
+        self.recorded_deviations = deviations.len() - self.deviations;
+        if self.deviations > 0 {
+            self.status = Status::NotReady;
+            self.title = self.status.title();
+        }
+        self
     }
 
     pub fn new(
@@ -208,6 +249,10 @@ impl Verdict {
                 created: c.created.clone(),
                 counted: policy == LlmPolicy::Count,
             }),
+            deviations: 0,
+            recorded_deviations: 0,
+            readout_blockers: 0,
+            readout_warnings: 0,
         }
     }
 
@@ -216,11 +261,19 @@ impl Verdict {
     pub fn fails(&self, threshold: Option<Severity>, allow_open: bool) -> bool {
         let Some(t) = threshold else { return false };
         let at_or_above = match t {
-            Severity::Blocker => self.blockers,
-            Severity::Warning => self.blockers + self.warnings,
-            Severity::Info => self.blockers + self.warnings + self.infos,
+            Severity::Blocker => self.blockers + self.readout_blockers,
+            Severity::Warning => {
+                self.blockers + self.warnings + self.readout_blockers + self.readout_warnings
+            }
+            Severity::Info => {
+                self.blockers
+                    + self.warnings
+                    + self.infos
+                    + self.readout_blockers
+                    + self.readout_warnings
+            }
         };
-        at_or_above > 0 || (!allow_open && self.open > 0)
+        at_or_above + self.deviations > 0 || (!allow_open && self.open > 0)
     }
 
     /// Who reviewed the plan, in words: "the offline rules and gpt-4o (2026-12-01)".
@@ -355,5 +408,36 @@ mod tests {
             LlmPolicy::Count,
         );
         assert_eq!(v.status, Status::Conditions);
+    }
+
+    #[test]
+    fn unrecorded_deviations_and_readout_blockers_fail_the_gate() {
+        use crate::freeze::{Change, Deviation};
+        let d = |recorded: bool| Deviation {
+            question: "ab_mde".into(),
+            change: Change::Changed,
+            record: recorded.then(|| crate::freeze::Record {
+                reason: "r".into(),
+                by: "b".into(),
+                date: String::new(),
+                answer_hash: String::new(),
+            }),
+            stale_record: false,
+        };
+        let v = Verdict::new(&[], &[], None, 0, 0, LlmPolicy::Count);
+        let v = v.with_deviations(&[d(false), d(true)]);
+        assert_eq!((v.deviations, v.recorded_deviations), (1, 1));
+        assert_eq!(v.status, Status::NotReady);
+        assert!(v.fails(Some(Severity::Blocker), false));
+        let v = Verdict::new(&[], &[], None, 0, 0, LlmPolicy::Count).with_deviations(&[d(true)]);
+        assert!(!v.fails(Some(Severity::Blocker), false));
+        let srm = crate::readout::Finding {
+            check: "srm",
+            severity: Severity::Blocker,
+            message: String::new(),
+        };
+        let v = Verdict::new(&[], &[], None, 0, 0, LlmPolicy::Count).with_readout(&[srm]);
+        assert_eq!(v.status, Status::NotReady);
+        assert!(v.fails(Some(Severity::Blocker), false));
     }
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod ci;
+mod frozen;
 mod llm;
 mod many;
 mod sarif;
@@ -417,6 +418,11 @@ impl Checked<'_> {
             self.problems,
             self.failed,
         );
+        printed.push_str(&frozen::text_block(
+            &crate::freeze::deviations_or_broken(self.session),
+            self.file,
+        ));
+        printed.push_str(&frozen::readout_block(self.session));
         if let Some(c) = crate::reviewer::latest_critique(self.session) {
             let counted = self.args.llm_policy == LlmPolicy::Count;
             printed.push_str(&llm::text_block(self.llm, c, counted));

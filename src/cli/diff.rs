@@ -74,6 +74,17 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode, Error> {
             crate::out!("{}", to_text(&d, color));
         }
     }
+    // What changed since the plan was frozen, as the newer side stands (not in JSON: its
+    // schema is the diff's).
+    if args.format != DiffFormat::Json {
+        for dev in crate::freeze::deviations_or_broken(&after.session) {
+            let state = match &dev.record {
+                Some(r) => format!("recorded by {}: {}", r.by, r.reason),
+                None => "not recorded".into(),
+            };
+            crate::outln!("deviation: {} ({state})", dev.message());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -16,7 +16,9 @@ pub struct RespondArgs {
     /// Session file
     file: PathBuf,
     /// The finding this answers, as `check` names it: a rule (e.g. group-leak) or an LLM
-    /// reviewer's finding of the latest critique (e.g. llm:split_method:3fa2c1)
+    /// reviewer's finding of the latest critique (e.g. llm:split_method:3fa2c1), or a change
+    /// to a frozen answer since `kickoff freeze` (e.g. freeze:ab_duration_days; accepted-risk
+    /// records why, with --reason and --owner, and it no longer fails `check`)
     rule: String,
     /// accepted-risk (needs --reason and --owner), wont-fix (needs --reason), fixed, or clear
     /// (removes the response)
@@ -67,43 +69,74 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
         StatusArg::Fixed => Some(Status::Fixed),
         StatusArg::Clear => None,
     };
-    let done = match status {
-        None => {
-            if session.responses.remove(rule).is_none() {
-                return Err(other(format!("no response to `{rule}` to clear")));
+    let done = if let Some(question) = crate::freeze::deviation_id(rule) {
+        // A deviation from the frozen plan: the team records why, against the answer as it is.
+        let now = crate::session::now();
+        match status {
+            Some(Status::AcceptedRisk) => {
+                crate::freeze::record_deviation(
+                    &mut session,
+                    question,
+                    &args.reason,
+                    &args.owner,
+                    &now,
+                )
+                .map_err(|e| other(format!("`{rule}`: {e}")))?;
+                format!("the change to `{question}` since the plan was frozen is recorded")
             }
-            format!("the response to `{rule}` is removed")
+            None => {
+                if !crate::freeze::clear_deviation(&mut session, question)
+                    .map_err(|e| other(e.to_string()))?
+                {
+                    return Err(other(format!("no recorded deviation `{rule}` to clear")));
+                }
+                format!("the record of the change to `{question}` is removed")
+            }
+            Some(_) => {
+                return Err(other(format!(
+                    "a deviation from the frozen plan is recorded as accepted-risk (with --reason and --owner), or cleared: `{rule}`"
+                )));
+            }
         }
-        Some(status) => {
-            let review = bundle.review_of(&session);
-            let made = if crate::reviewer::is_llm_id(rule) {
-                let Some(finding) = crate::reviewer::find(&session, rule) else {
-                    return Err(other(format!(
-                        "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
-                        file.display()
-                    )));
+    } else {
+        match status {
+            None => {
+                if session.responses.remove(rule).is_none() {
+                    return Err(other(format!("no response to `{rule}` to clear")));
+                }
+                format!("the response to `{rule}` is removed")
+            }
+            Some(status) => {
+                let review = bundle.review_of(&session);
+                let made = if crate::reviewer::is_llm_id(rule) {
+                    let Some(finding) = crate::reviewer::find(&session, rule) else {
+                        return Err(other(format!(
+                            "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
+                            file.display()
+                        )));
+                    };
+                    let (reason, owner) = (&args.reason, &args.owner);
+                    crate::reviewer::new_response(finding, &review.asked, status, reason, owner)
+                } else {
+                    if bundle.critic.rule(rule).is_none() {
+                        return Err(other(format!(
+                            "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
+                            file.display()
+                        )));
+                    }
+                    if !review.fired.iter().any(|f| f.rule == rule) {
+                        return Err(other(format!(
+                            "rule `{rule}` does not fire on these answers: there is no finding to respond to"
+                        )));
+                    }
+                    bundle.new_response(&review, rule, status, &args.reason, &args.owner)
                 };
-                let (reason, owner) = (&args.reason, &args.owner);
-                crate::reviewer::new_response(finding, &review.asked, status, reason, owner)
-            } else {
-                if bundle.critic.rule(rule).is_none() {
-                    return Err(other(format!(
-                        "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
-                        file.display()
-                    )));
-                }
-                if !review.fired.iter().any(|f| f.rule == rule) {
-                    return Err(other(format!(
-                        "rule `{rule}` does not fire on these answers: there is no finding to respond to"
-                    )));
-                }
-                bundle.new_response(&review, rule, status, &args.reason, &args.owner)
-            };
-            let mut response =
-                made.map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
-            response.date = crate::session::now();
-            session.responses.insert(rule.to_string(), response);
-            format!("`{rule}` marked {}", status.name())
+                let mut response =
+                    made.map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
+                response.date = crate::session::now();
+                session.responses.insert(rule.to_string(), response);
+                format!("`{rule}` marked {}", status.name())
+            }
         }
     };
     session.updated = crate::session::now();

@@ -40,6 +40,20 @@ fn summary(
             verdict.llm_blockers + verdict.llm_warnings
         ));
     }
+    if verdict.deviations > 0 {
+        let n = count(verdict.deviations, "unrecorded change");
+        also.push(format!("{n} since the plan was frozen"));
+    }
+    if verdict.readout_blockers + verdict.readout_warnings > 0 {
+        also.push(format!(
+            "readout: {}, {}",
+            count(verdict.readout_blockers, "blocker"),
+            count(verdict.readout_warnings, "warning")
+        ));
+    }
+    if verdict.recorded_deviations > 0 {
+        also.push(count(verdict.recorded_deviations, "recorded deviation"));
+    }
     if verdict.waived > 0 {
         also.push(format!("{} waived by a response", verdict.waived));
     }

@@ -98,6 +98,13 @@ fn render_review_summary(
     if verdict.advisory > 0 {
         aside.push(format!("{} advisory", verdict.advisory));
     }
+    if verdict.deviations + verdict.recorded_deviations > 0 {
+        aside.push(format!(
+            "{} changed since the plan was frozen ({} recorded)",
+            verdict.deviations + verdict.recorded_deviations,
+            verdict.recorded_deviations
+        ));
+    }
     aside.insert(0, format!("Reviewed by {}", verdict.reviewed_by()));
     let reviewed = Line::styled(
         truncate(&aside.join(" · "), summary.width as usize),
