@@ -45,6 +45,7 @@ mod render;
 mod render_other_answers;
 mod report;
 mod review_incremental;
+mod scale;
 mod scan_links;
 mod tui_critique;
 mod tui_editing;
