@@ -47,6 +47,7 @@ mod report;
 mod review_incremental;
 mod scale;
 mod scan_links;
+mod template_names;
 mod tui_critique;
 mod tui_editing;
 mod tui_feel;
