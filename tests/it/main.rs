@@ -14,6 +14,7 @@ mod cli_errors;
 mod comments_survive;
 mod conditions_limits;
 mod corpus;
+mod dry_run_key;
 mod e2e_feel;
 mod e2e_git;
 mod e2e_tui;
