@@ -299,11 +299,12 @@ fn render(
         eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
     }
     workspace::add_rule_packs(&mut bundle, rules)?;
-    // A built-in template by name ("brief"), unless a file of that name is there.
+    // A built-in template by name ("brief"), even when a file of that name is in the working
+    // directory: a stray file must not silently stand in for it (`./brief` names the file).
     let template_source = match template {
         Some(t) => match crate::render::builtin_template(&t.to_string_lossy()) {
-            Some((origin, source)) if !t.exists() => Some((origin.to_string(), source.to_string())),
-            _ => Some((t.display().to_string(), crate::source::read(t)?)),
+            Some((origin, source)) => Some((origin.to_string(), source.to_string())),
+            None => Some((t.display().to_string(), crate::source::read(t)?)),
         },
         None => None,
     };

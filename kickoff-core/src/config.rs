@@ -47,6 +47,22 @@ fn number(x: f64) -> String {
     }
 }
 
+/// The most retries a critique may make after its first attempt (`retry.max_retries`).
+pub const MAX_RETRIES: u32 = 10;
+
+/// What is wrong with a price in USD per million tokens, if anything.
+pub fn check_price(usd: f64) -> Result<(), String> {
+    if usd.is_nan() {
+        Err("is not a number".into())
+    } else if usd.is_infinite() {
+        Err("must be a finite number of USD per million tokens".into())
+    } else if usd < 0.0 {
+        Err(format!("must not be negative, not {}", number(usd)))
+    } else {
+        Ok(())
+    }
+}
+
 /// What is wrong with a token limit, if anything.
 pub fn check_max_tokens(n: u32) -> Result<(), String> {
     if (1..=MAX_TOKENS).contains(&n) {
@@ -290,6 +306,15 @@ impl Config {
         if let Some(ms) = self.retry.base_delay_ms.filter(|ms| *ms > 0) {
             report("retry.base_delay_ms".into(), check_secs(ms as f64 / 1000.0));
         }
+        if let Some(n) = self.retry.max_retries.filter(|n| *n > MAX_RETRIES) {
+            let message = format!("must be at most {MAX_RETRIES}, not {n}");
+            report("retry.max_retries".into(), Err(message));
+        }
+        for (model, price) in &self.prices {
+            for (side, usd) in [("input", price.input), ("output", price.output)] {
+                report(format!("prices.\"{model}\".{side}"), check_price(usd));
+            }
+        }
         if let Some(n) = self.max_tokens {
             report("max_tokens".into(), check_max_tokens(n));
         }
@@ -350,6 +375,30 @@ fn resolve_path(base: &Path, p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_and_prices_out_of_bounds_are_named() {
+        let src = "[retry]\nmax_retries = 4000000000\n\
+                   [prices.\"m-1\"]\ninput = nan\noutput = -1.0\n\
+                   [prices.m2]\ninput = inf\noutput = 0.5\n";
+        let c: Config = toml::from_str(src).unwrap();
+        let problems: Vec<String> = c
+            .problems()
+            .iter()
+            .map(|p| format!("{}: {}", p.subject, p.message))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "`retry.max_retries`: must be at most 10, not 4000000000",
+                "`prices.\"m-1\".input`: is not a number",
+                "`prices.\"m-1\".output`: must not be negative, not -1",
+                "`prices.\"m2\".input`: must be a finite number of USD per million tokens",
+            ]
+        );
+        let fine: Config = toml::from_str("[retry]\nmax_retries = 10\n").unwrap();
+        assert!(fine.problems().is_empty());
+    }
 
     #[test]
     fn the_example_config_parses() {

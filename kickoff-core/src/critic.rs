@@ -1,7 +1,7 @@
 //! The offline critic: rules over the answers, loaded from TOML rule packs. Runs in
 //! microseconds, so the TUI runs it on every key press.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -136,6 +136,8 @@ pub struct Critic {
     pub rules: Vec<Rule>,
     /// What counts as a placeholder answer: the built-in list and the packs' phrases.
     pub placeholders: Placeholders,
+    /// Each rule's place in `rules` by id (the first of an id), built when first asked.
+    index: OnceLock<HashMap<String, usize>>,
 }
 
 impl Critic {
@@ -218,6 +220,7 @@ impl Critic {
             });
         }
         self.rules.extend(rules);
+        self.index = OnceLock::new();
         self.placeholders.add_phrases(placeholders);
         Ok(())
     }
@@ -245,8 +248,22 @@ impl Critic {
             .collect()
     }
 
+    /// The rule of that id: looked up in a map, as the review asks for each finding and the
+    /// check for each response (thousands of either must not take time squared).
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.def.id == id)
+        let index = self.index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.rules.len());
+            for (i, r) in self.rules.iter().enumerate() {
+                index.entry(r.def.id.clone()).or_insert(i);
+            }
+            index
+        });
+        match index.get(id).and_then(|&i| self.rules.get(i)) {
+            Some(r) if r.def.id == id => Some(r),
+            None if index.len() == self.rules.len() => None,
+            // `rules` was changed by hand since the map was built, or holds an id twice.
+            _ => self.rules.iter().find(|r| r.def.id == id),
+        }
     }
 
     /// Whether rule `id`'s condition holds on `ctx`; `None` for an unknown rule.

@@ -32,6 +32,7 @@ pub mod interview;
 pub mod locate;
 pub mod markdown;
 pub mod merge;
+pub mod newer;
 pub mod output;
 pub mod placeholder;
 pub mod plans;

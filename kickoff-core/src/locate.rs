@@ -2,7 +2,7 @@
 //! table, from toml's spans, for reports that point into the file (SARIF,
 //! GitHub annotations, JUnit).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -87,6 +87,10 @@ pub fn place(text: &str, problems: &mut [crate::source::Problem]) {
         return;
     }
     let lines = Lines::of(text);
+    // Every table header's and top-level key's line, read once: a file with thousands of
+    // responses, each with a problem, is not read again for each.
+    let headers = header_lines(text);
+    let keys = key_lines(text);
     let quoted = |subject: &str, before: &str| {
         subject
             .strip_prefix(before)
@@ -99,42 +103,58 @@ pub fn place(text: &str, problems: &mut [crate::source::Problem]) {
             Some(q) => lines.answer_line(q),
             None => quoted(&p.subject, "response to ")
                 .and_then(|rule| {
-                    header_line(text, &format!("responses.{rule}"))
-                        .or_else(|| header_line(text, &format!("responses.\"{rule}\"")))
-                        .or_else(|| header_line(text, "responses"))
+                    headers
+                        .get(format!("responses.{rule}").as_str())
+                        .or_else(|| headers.get(format!("responses.\"{rule}\"").as_str()))
+                        .or_else(|| headers.get("responses"))
+                        .copied()
                 })
-                .or_else(|| quoted(&p.subject, "key ").and_then(|k| key_line(text, &k))),
+                .or_else(|| quoted(&p.subject, "key ").and_then(|k| keys.get(k.as_str()).copied())),
         };
     }
     problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
 }
 
-/// The line of a top-level `key = ...` (before the first table), as written.
-fn key_line(source: &str, key: &str) -> Option<usize> {
-    source
+/// The line of each top-level `key = ...` (before the first table), as written (a quoted key
+/// by its name), the first if one is written twice.
+fn key_lines(source: &str) -> HashMap<&str, usize> {
+    let mut out = HashMap::new();
+    let top = source
         .lines()
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .position(|l| {
-            let l = l.trim_start();
-            let rest = l
-                .strip_prefix(key)
-                .or_else(|| l.strip_prefix(&format!("\"{key}\"")));
-            rest.is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
+        .take_while(|l| !l.trim_start().starts_with('['));
+    for (i, l) in top.enumerate() {
+        if let Some((key, _)) = l.split_once('=') {
+            let key = key.trim();
+            let key = key
+                .strip_prefix('"')
+                .and_then(|k| k.strip_suffix('"'))
+                .unwrap_or(key);
+            out.entry(key).or_insert(i + 1);
+        }
+    }
+    out
 }
 
 /// The line of a `[name]` table header, as written (a comment may follow it).
 fn header_line(source: &str, name: &str) -> Option<usize> {
-    source
-        .lines()
-        .position(|l| {
-            l.trim()
-                .strip_prefix('[')
-                .and_then(|r| r.trim_start().strip_prefix(name))
-                .is_some_and(|r| r.trim_start().starts_with(']'))
-        })
-        .map(|i| i + 1)
+    header_lines(source).get(name).copied()
+}
+
+/// The line of each `[name]` table header, as written (a comment may follow it), the first if
+/// one is written twice.
+fn header_lines(source: &str) -> HashMap<&str, usize> {
+    let mut out = HashMap::new();
+    for (i, l) in source.lines().enumerate() {
+        if let Some(name) = l
+            .trim()
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .map(|(name, _)| name.trim())
+        {
+            out.entry(name).or_insert(i + 1);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

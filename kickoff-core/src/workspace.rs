@@ -212,6 +212,11 @@ fn checked(
     lenient: bool,
 ) -> Result<(Session, Vec<Problem>), Error> {
     refuse_conflicts(path, &session)?;
+    crate::newer::refuse_newer(
+        path,
+        &session.questionnaire_version,
+        &bundle.questionnaire.version,
+    )?;
     // A session of an older version whose answers all still fit is read as it is; the note
     // that it will be saved as the new version is no reason to refuse it.
     let (version, mut problems): (Vec<Problem>, Vec<Problem>) = session
@@ -310,7 +315,7 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
                     message,
                 });
             }
-            Ok(crate::session::write_atomic(p, text.as_bytes())?)
+            Ok(crate::output::write_file(p, text.as_bytes())?)
         }
     }
 }
@@ -375,6 +380,11 @@ pub fn open_for_writing_at(
     let text = String::from_utf8_lossy(&bytes).into_owned();
     // The base of later merges is the file as read: a change made to it on disk meanwhile
     // merges with the converted answers instead of bringing the old shape back.
+    crate::newer::refuse_newer(
+        file,
+        &session.questionnaire_version,
+        &bundle.questionnaire.version,
+    )?;
     let store = Store::new(file, session.clone(), Some(bytes), Some(lock))
         .hiding_secrets_of(&bundle.questionnaire);
     let mut notes = session.upgrade(&bundle.questionnaire);

@@ -86,7 +86,16 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         base_url: args.base_url.clone(),
         max_tokens: args.max_tokens,
     };
-    let provider = match resolve(&config, &env, &flags) {
+    let resolved = match resolve(&config, &env, &flags) {
+        // `--dry-run` sends nothing, so it needs no key: it shows what would be sent.
+        Err(crate::llm::LlmError::MissingKey { env: var, .. }) if args.dry_run => resolve(
+            &config,
+            &env.clone().with(var, "none-for-a-dry-run"),
+            &flags,
+        ),
+        other => other,
+    };
+    let provider = match resolved {
         Ok(Some(p)) => p,
         Ok(None) => return offline(&file, &args),
         Err(e) => {

@@ -55,6 +55,9 @@ impl TextFilter {
             return;
         }
         let mut rest = String::new();
+        let mut clean = String::new();
+        self.sanitizer.finish(&mut clean);
+        self.keys.push(&clean, &mut rest);
         self.keys.finish(&mut rest);
         self.keep(&rest, out);
     }

@@ -13,10 +13,15 @@ use super::redact::Redactor;
 /// Longest backoff between two attempts when the server does not say.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
-/// The wait the server asks for: `retry-after-ms` (OpenAI), else `retry-after` in seconds.
-/// An HTTP-date `retry-after` is ignored in favour of the backoff. A wait longer than a day
-/// (`1e300`) is a day: it is too long to wait for either way.
+/// The wait the server asks for: `retry-after-ms` (OpenAI), else `retry-after` in seconds or
+/// as an HTTP date (a date past is no wait). A wait longer than a day (`1e300`, a date years
+/// ahead) is a day: it is too long to wait for either way.
 pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    retry_after_at(headers, std::time::SystemTime::now())
+}
+
+/// [`retry_after`] at the time `now`.
+fn retry_after_at(headers: &HeaderMap, now: std::time::SystemTime) -> Option<Duration> {
     let get = |name: &str| {
         headers
             .get(name)?
@@ -35,7 +40,16 @@ pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Some(ms) = get("retry-after-ms") {
         return Some(clamped(ms / 1000.0));
     }
-    get("retry-after").map(clamped)
+    if let Some(secs) = get("retry-after") {
+        return Some(clamped(secs));
+    }
+    let date = headers.get("retry-after")?.to_str().ok()?.trim();
+    let at = httpdate::parse_http_date(date).ok()?;
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_SERVER_WAIT),
+    )
 }
 
 /// Exponential backoff with jitter: `base * 2^(attempt-1)`, +/-20%, at most [`MAX_BACKOFF`].
@@ -175,6 +189,14 @@ mod tests {
             "retry-after",
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
+        // A date: the wait until then, none for a date past, at most a day.
+        let then = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        let before = then - Duration::from_secs(90);
+        assert_eq!(retry_after_at(&d, before), Some(Duration::from_secs(90)));
+        assert_eq!(retry_after(&d), Some(Duration::ZERO));
+        let years_before = then - Duration::from_secs(5 * 365 * 86_400);
+        assert_eq!(retry_after_at(&d, years_before), Some(MAX_SERVER_WAIT));
+        d.insert("retry-after", HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&d), None);
         let mut huge = HeaderMap::new();
         huge.insert("retry-after", HeaderValue::from_static("1e300"));

@@ -30,7 +30,14 @@ enum State {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Sanitizer {
     state: State,
+    /// The text of the control string being read: dropped when it ends (BEL, ST or a
+    /// newline), shown as text past [`MAX_CONTROL_STRING`] or at the end of the text.
+    swallowed: String,
 }
+
+/// The longest control string taken for one: real ones (a title, a link, a clipboard write)
+/// are short, and an unterminated one must not swallow the rest of a critique.
+const MAX_CONTROL_STRING: usize = 512;
 
 impl Sanitizer {
     pub(super) fn new() -> Sanitizer {
@@ -99,18 +106,28 @@ impl Sanitizer {
                 }
             },
             State::ControlString => match c {
-                '\x07' | '\u{9c}' => self.state = State::Ground,
+                '\x07' | '\u{9c}' => {
+                    self.state = State::Ground;
+                    self.swallowed.clear();
+                }
                 '\x1b' => self.state = State::ControlStringEscape,
                 // An unterminated OSC would otherwise swallow the rest of the critique. Nothing
-                // dangerous can leak by ending it at a newline, since controls are stripped
-                // anyway: at worst the payload shows as text.
+                // dangerous can leak by ending it at a newline or past a length, since controls
+                // are stripped anyway: at worst the payload shows as text.
                 '\n' => {
                     self.state = State::Ground;
+                    self.swallowed.clear();
                     out.push('\n');
                 }
-                _ => {}
+                c => {
+                    self.swallowed.push(c);
+                    if self.swallowed.len() > MAX_CONTROL_STRING {
+                        self.release(out);
+                    }
+                }
             },
             State::ControlStringEscape => {
+                self.swallowed.clear();
                 if c == '\\' {
                     self.state = State::Ground;
                 } else {
@@ -119,6 +136,23 @@ impl Sanitizer {
                 }
             }
         }
+    }
+
+    /// The control string read so far was none: its text is shown (cleaned), from the ground.
+    fn release(&mut self, out: &mut String) {
+        self.state = State::Ground;
+        let text = std::mem::take(&mut self.swallowed);
+        for c in text.chars() {
+            self.step(c, out);
+        }
+    }
+
+    /// The end of the text: a control string still open was none, and shows as text.
+    pub(super) fn finish(&mut self, out: &mut String) {
+        if self.state == State::ControlString {
+            self.release(out);
+        }
+        self.state = State::Ground;
     }
 
     fn ground(&mut self, c: char, out: &mut String) {
@@ -174,7 +208,10 @@ fn is_invisible(c: char) -> bool {
 
 /// Sanitizes a complete string in one go (server error messages, cached text).
 fn sanitize(text: &str) -> String {
-    Sanitizer::new().push(text)
+    let mut s = Sanitizer::new();
+    let mut out = s.push(text);
+    s.finish(&mut out);
+    out
 }
 
 /// One line for an error message: sanitized, whitespace collapsed, cut to `max` characters.
@@ -197,6 +234,18 @@ pub(super) fn one_line(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unterminated_osc_does_not_swallow_the_rest() {
+        let rest = "the rest of the critique, ".repeat(40);
+        let mut s = Sanitizer::new();
+        let mut out = s.push(&format!("Before. \x1b]8;;http://x{rest}"));
+        s.finish(&mut out);
+        assert!(out.starts_with("Before. "), "{out}");
+        assert!(out.contains(rest.trim_end()), "{out}");
+        // A terminated one is still dropped whole.
+        assert_eq!(sanitize("a\x1b]0;title\x07b \x1b]8;;u\x1b\\c"), "ab c");
+    }
 
     fn chunks(parts: &[&str]) -> String {
         let mut s = Sanitizer::new();

@@ -791,3 +791,34 @@ fn a_full_disk_on_standard_output_is_an_error() {
         );
     }
 }
+
+/// A session saved by a newer questionnaire version is refused, by `check` and by the
+/// interview, and the file is left as it was (it used to be rewritten as the older version).
+#[test]
+fn a_session_of_a_newer_questionnaire_version_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join("examples/churn-done-well.toml"))
+        .unwrap()
+        .replace(
+            "questionnaire_version = \"4\"",
+            "questionnaire_version = \"99\"",
+        );
+    assert!(text.contains("questionnaire_version = \"99\""));
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, &text).unwrap();
+    let run = common::kickoff(dir.path(), &["check", "s.toml"]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("newer than the version 4 loaded"),
+        "{}",
+        run.stderr
+    );
+    let run = common::kickoff_input(dir.path(), &["plain", "s.toml"], Some("\n"));
+    assert_ne!(run.code, Some(0), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("newer than the version 4 loaded"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}

@@ -1249,7 +1249,8 @@ fn the_brief_is_one_page_with_the_verdict_and_the_top_risks() {
         }
         assert_eq!(table_shapes(&brief), [], "no tables in a brief");
     }
-    // A file named like a built-in template is read as the file.
+    // A file named like a built-in template is read as the file when named as a path
+    // (`./brief`); `brief` alone is the built-in one (tests/it/template_names.rs).
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         common::root().join("examples/fraud-flawed.toml"),
@@ -1257,7 +1258,7 @@ fn the_brief_is_one_page_with_the_verdict_and_the_top_risks() {
     )
     .unwrap();
     std::fs::write(dir.path().join("brief"), "my own brief\n").unwrap();
-    let run = common::kickoff(dir.path(), &["render", "s.toml", "--template", "brief"]);
+    let run = common::kickoff(dir.path(), &["render", "s.toml", "--template", "./brief"]);
     assert_eq!(run.stdout, "my own brief\n");
 }
 
