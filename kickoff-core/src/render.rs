@@ -14,6 +14,7 @@ use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
 use crate::verdict::{LlmPolicy, Verdict};
 
+mod prose;
 mod values;
 
 use values::{DocColumn, DocQuestion, QuestionIds};
@@ -201,6 +202,9 @@ pub fn environment() -> Environment<'static> {
     env.add_function("unplaced", values::unplaced);
     env.add_function("shown", values::shown);
     env.add_function("known", values::known);
+    env.add_function("prose", prose::prose);
+    env.add_function("join_words", |items: Vec<String>| prose::join_words(&items));
+    env.add_filter("mid", |s: String| prose::mid_sentence(&s));
     env.add_function("plural", |n: usize, one: String, many: Option<String>| {
         crate::text::plural(n, &one, many.as_deref())
     });
@@ -261,14 +265,21 @@ fn render_measured(
                 // A secret is never written to a file, the doc included.
                 Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
                 // A blank item says nothing; it would be an empty bullet or diagram box.
+                // A placeholder item ("TBD") says nothing yet either.
                 Some(a) => (question.answer_text(a), {
                     let mut items = question.answer_items(a);
-                    items.retain(|i| !i.trim().is_empty());
+                    items.retain(|i| {
+                        !i.trim().is_empty()
+                            && !(crate::placeholder::is_usable_phrase(i)
+                                && bundle.critic.placeholders.is_placeholder(i))
+                    });
                     items
                 }),
                 None => Default::default(),
             };
-            // A placeholder ("TBD") is shown as written and still listed as open.
+            // A placeholder ("TBD", "check with legal") is not an answer: the doc says the
+            // question is open ("not stated yet") and lists it as open when it is required.
+            let stated = answer.is_some() && !review.placeholders.contains(&question.id);
             if !review.is_answered(&question.id) && question.required {
                 open.push(OpenQuestion {
                     id: &question.id,
@@ -309,14 +320,14 @@ fn render_measured(
                     label: c.label().to_string(),
                 })
                 .collect();
-            answered += usize::from(answer.is_some());
+            answered += usize::from(stated);
             let value = Value::from_object(DocQuestion {
                 id: question.id.clone(),
                 prompt: question.prompt.clone(),
                 label: question.doc_label().to_string(),
                 kind: question.kind.name(),
                 required: question.required,
-                answered: answer.is_some(),
+                answered: stated,
                 text,
                 items,
                 long: question.kind == Kind::LongText,
@@ -355,6 +366,11 @@ fn render_measured(
         .filter(|(id, _)| !q.get(id).is_some_and(|x| x.secret))
         .map(|(id, a)| (id.clone(), a.clone()))
         .collect();
+    let stated: crate::Answers = public
+        .iter()
+        .filter(|(id, _)| !review.placeholders.contains(*id))
+        .map(|(id, a)| (id.clone(), a.clone()))
+        .collect();
     let sections_value: Value = sections
         .into_iter()
         .map(|s| {
@@ -373,7 +389,8 @@ fn render_measured(
         questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },
         kickoff_version => env!("CARGO_PKG_VERSION"),
         answers_hash => answers_hash(&public),
-        answers => crate::answer::context_of(&public),
+        // What the team stated: placeholders are open questions, not answers.
+        answers => crate::answer::context_of(&stated),
         sections => sections_value,
         questions => by_id,
         // Every question of the questionnaire, asked or not (a map, so `in` is a lookup).

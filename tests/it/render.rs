@@ -620,18 +620,12 @@ fn list_answers_stay_one_list_of_literal_items() {
         "no list {want:?} in {:?}",
         lists(&md)
     );
-    let baselines = common::builtin()
-        .questionnaire
-        .get("baselines")
-        .unwrap()
-        .clone();
-    let labels: Vec<String> = ["constant", "gradient_boosted_trees"]
-        .iter()
-        .map(|v| baselines.choice(v).unwrap().label().to_string())
-        .collect();
+    // A multiple choice reads as English in a sentence: its labels in lower case, "a and b".
     assert!(
-        lists(&md).contains(&labels),
-        "a multiple choice lists its labels"
+        plain_text(&md).contains(
+            "The baselines are constant / majority class / last value and gradient-boosted trees."
+        ),
+        "a multiple choice reads as a sentence"
     );
 }
 
@@ -669,27 +663,19 @@ fn labelled_items(md: &str) -> Vec<String> {
 }
 
 #[test]
-fn short_answers_are_labelled_items_and_tables_keep_their_columns() {
+fn short_answers_are_sentences_and_tables_keep_their_columns() {
     let dir = tempfile::tempdir().unwrap();
     let (_, review, md) = render_via_library(dir.path(), &builtin_session(&answers()));
-    let items = labelled_items(&md);
-    let task = common::builtin()
-        .questionnaire
-        .get("task")
-        .unwrap()
-        .choice("classification")
-        .unwrap()
-        .label()
-        .to_string();
+    let text = plain_text(&md);
     for want in [
-        "Business metric: | pipe | in a cell |".to_string(),
-        "Kill date: 1. not a list item".into(),
-        "Heuristic tried and measured: yes".into(),
-        "Positive rate: 0.04 (4%)".into(),
-        "Labelled examples: 120,000 examples".into(),
-        format!("Kind of prediction: {task}"),
+        "Success is measured on the business metric: | pipe | in a cell |.",
+        "The stop-or-go dates are 1. not a list item.",
+        "A heuristic has been tried and measured.",
+        "The positive rate is 0.04 (4%).",
+        "There are 120,000 examples with labels.",
+        "It is a classification problem on tabular data.",
     ] {
-        assert!(items.contains(&want), "no item {want:?} in {items:?}");
+        assert!(text.contains(want), "no sentence {want:?} in:\n{text}");
     }
     let shapes = table_shapes(&md);
     if review.readiness.is_some() {
@@ -1499,5 +1485,57 @@ fn the_summary_names_the_baselines_and_their_scores() {
             !summary.contains("to beat: .") && !summary.contains("to beat: ;"),
             "{name}: {summary}"
         );
+    }
+}
+
+/// The lines that read "**Label:** value" (a list item or not), the anchors before a label
+/// taken away first: a design doc is prose, not a form.
+fn label_value_lines(md: &str) -> usize {
+    md.lines()
+        .map(|l| {
+            let l = l.trim_start();
+            let mut l = l
+                .strip_prefix("- ")
+                .or_else(|| l.strip_prefix("* "))
+                .unwrap_or(l)
+                .trim_start();
+            while let Some(rest) = l.strip_prefix("<a id=\"") {
+                l = rest.split_once("</a>").map_or("", |(_, r)| r);
+            }
+            l.to_string()
+        })
+        .filter(|l| {
+            l.strip_prefix("**")
+                .and_then(|r| r.split_once("**"))
+                .is_some_and(|(label, _)| label.ends_with(':') && !label.contains('*'))
+        })
+        .count()
+}
+
+/// Each example reads as prose: few "**Label:** value" lines, the well-written one at most 15.
+#[test]
+fn examples_are_prose_not_forms() {
+    for name in [
+        "churn-done-well",
+        "demand-forecasting",
+        "fraud-flawed",
+        "ticket-triage-llm",
+    ] {
+        let (bundle, session) =
+            kickoff::open(&common::example(&format!("{name}.toml")), None).expect("opens");
+        let review = bundle.review(&session.answers);
+        let md = render_doc(&bundle, &session, &review, None).unwrap();
+        let n = label_value_lines(&md);
+        eprintln!("{name}: {n} label lines");
+        assert!(n <= 15, "{name}: {n} \"Label: value\" lines");
+        // No sub-heading repeats its section's title.
+        let mut section = String::new();
+        for line in md.lines() {
+            if let Some(h) = line.strip_prefix("## ") {
+                section = h.split_once(". ").map_or(h, |(_, t)| t).to_string();
+            } else if line.trim() == format!("**{section}**") {
+                panic!("{name}: \"{line}\" repeats its section");
+            }
+        }
     }
 }
