@@ -14,6 +14,7 @@ use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
 use crate::verdict::{LlmPolicy, Verdict};
 
+mod facts;
 mod prose;
 mod values;
 
@@ -205,6 +206,9 @@ pub fn environment() -> Environment<'static> {
     env.add_function("prose", prose::prose);
     env.add_function("join_words", |items: Vec<String>| prose::join_words(&items));
     env.add_filter("mid", |s: String| prose::mid_sentence(&s));
+    env.add_filter("capital", |s: String| prose::capitalised(&s));
+    env.add_filter("mid_answer", |s: String| prose::answer_mid_sentence(&s));
+    env.add_function("best_baseline", facts::best_baseline);
     env.add_function("plural", |n: usize, one: String, many: Option<String>| {
         crate::text::plural(n, &one, many.as_deref())
     });

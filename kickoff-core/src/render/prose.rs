@@ -99,11 +99,17 @@ const COMMON_STARTS: &[&str] = &[
 ];
 
 /// A team's short answer as it reads mid-sentence: the first letter in lower case when the
-/// first word is a common one ("From 6.1% to 5.5%" reads "from 6.1% to 5.5%"), as written
-/// otherwise ("Marta Silva").
+/// first word is a common one ("From 6.1% to 5.5%" reads "from 6.1% to 5.5%") or the answer
+/// is in sentence case, as written otherwise ("Marta Silva", "LightGBM").
 pub fn answer_mid_sentence(text: &str) -> String {
-    let first = text.split_whitespace().next().unwrap_or("");
-    if COMMON_STARTS.contains(&first.to_lowercase().as_str())
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or("");
+    // Sentence case ("Fresh waste as % of sales") reads in lower case too; a name ("Marta
+    // Silva") has a second capital.
+    let sentence_case = words
+        .next()
+        .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()));
+    if (COMMON_STARTS.contains(&first.to_lowercase().as_str()) || sentence_case)
         && first.chars().skip(1).all(|c| !c.is_uppercase())
     {
         let mut chars = text.chars();
@@ -255,7 +261,9 @@ pub(super) fn prose(state: &State, ids: Vec<Value>, say: Option<Value>) -> Value
                 "text" => answer_mid_sentence(&q.text),
                 _ => q.text.clone(),
             };
-            let said = sentence(p.as_deref(), &q.label, &markdown::inline(&text));
+            // On its own, a phrase that goes on the sentence before starts a sentence.
+            let own = p.as_deref().map(|p| p.trim_start_matches([',', ';', ' ']));
+            let said = sentence(own, &q.label, &markdown::inline(&text));
             // A phrase that starts in lower case or with a comma goes on the sentence before:
             // "It is a classification problem on tabular data."
             let goes_on = p
