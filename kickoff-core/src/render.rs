@@ -206,6 +206,9 @@ pub fn environment() -> Environment<'static> {
     env.add_function("prose", prose::prose);
     env.add_function("join_words", |items: Vec<String>| prose::join_words(&items));
     env.add_filter("mid", |s: String| prose::mid_sentence(&s));
+    env.add_filter("truncate", |s: String, n: usize| {
+        crate::text::truncate(&s, n)
+    });
     env.add_filter("capital", |s: String| prose::capitalised(&s));
     env.add_filter("mid_answer", |s: String| prose::answer_mid_sentence(&s));
     env.add_function("best_baseline", facts::best_baseline);
