@@ -428,7 +428,7 @@ fn assert_mermaid_is_the_templates(diagram: &str) {
                 Some((id, l, rest)) => {
                     id.chars().all(|c| c.is_ascii_alphanumeric())
                         && label_ok(l)
-                        && (rest.is_empty() || rest == ":::gap")
+                        && (rest.is_empty() || rest == ":::gap" || rest == ":::open")
                 }
                 None => false,
             },
