@@ -240,7 +240,20 @@ pub fn render_doc_as(
     template: Option<(&str, &str)>,
     policy: LlmPolicy,
 ) -> Result<String, RenderError> {
-    render_measured(bundle, session, review, template, policy).map(|(doc, _)| doc)
+    render_measured(bundle, session, review, template, policy, None).map(|(doc, _)| doc)
+}
+
+/// [`render_doc_as`] for a session read from a file: its name (`file`, as the user typed it)
+/// goes into the doc, in the command that rebuilds it.
+pub fn render_doc_from(
+    bundle: &Bundle,
+    session: &Session,
+    review: &Review,
+    template: Option<(&str, &str)>,
+    policy: LlmPolicy,
+    file: &str,
+) -> Result<String, RenderError> {
+    render_measured(bundle, session, review, template, policy, Some(file)).map(|(doc, _)| doc)
 }
 
 /// [`render_doc`], also returning the fuel the template used.
@@ -250,6 +263,7 @@ fn render_measured(
     review: &Review,
     template: Option<(&str, &str)>,
     policy: LlmPolicy,
+    file: Option<&str>,
 ) -> Result<(String, u64), RenderError> {
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
@@ -423,6 +437,8 @@ fn render_measured(
         readiness => Value::from(Serde(&review.readiness)),
         critique => Value::from(Serde(session.critiques.last())),
         session => context! { created => &session.created, updated => &session.updated },
+        // The session file's name as the user gave it, when the doc is rendered from a file.
+        session_file => file,
     };
     let err = |f: RenderFailure| RenderError {
         origin: match f.line {
@@ -463,7 +479,8 @@ mod tests {
             // Under another name, so that it runs with the fuel counted.
             let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
             let (doc, fuel) =
-                render_measured(&bundle, &session, &review, counted, LlmPolicy::Count).unwrap();
+                render_measured(&bundle, &session, &review, counted, LlmPolicy::Count, None)
+                    .unwrap();
             eprintln!("{name}: {fuel} fuel, {} bytes", doc.len());
             assert!(fuel > 1000, "{name}: the fuel was not counted");
             assert!(fuel * 50 < DOC_LIMITS.fuel, "{name}: {fuel} fuel");
@@ -513,7 +530,7 @@ mod tests {
         let review = bundle.review(&session.answers);
         let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
         let (doc, fuel) =
-            render_measured(&bundle, &session, &review, counted, LlmPolicy::Count).unwrap();
+            render_measured(&bundle, &session, &review, counted, LlmPolicy::Count, None).unwrap();
         eprintln!("{} bytes, {fuel} fuel", doc.len());
         assert!(fuel > 1000, "the fuel was not counted");
         assert!(fuel * 2 < DOC_LIMITS.fuel, "{fuel} fuel");

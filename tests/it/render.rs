@@ -94,7 +94,9 @@ fn render_via_library(dir: &Path, session: &Session) -> (Bundle, Review, String)
         loaded.problems(&bundle.questionnaire)
     );
     let review = bundle.review(&loaded.answers);
-    let doc = render_doc(&bundle, &loaded, &review, None).expect("renders");
+    let policy = kickoff::verdict::LlmPolicy::default();
+    let doc = kickoff::render_doc_from(&bundle, &loaded, &review, None, policy, "s.toml")
+        .expect("renders");
     (bundle, review, doc)
 }
 
@@ -1217,12 +1219,14 @@ fn the_brief_is_one_page_with_the_verdict_and_the_top_risks() {
         }
         let (bundle, session) = kickoff::open(&src, None).unwrap();
         let review = bundle.review(&session.answers);
-        for f in review
+        // The top three risks: blockers first, then warnings.
+        let mut risks: Vec<&kickoff::Finding> = review
             .findings
             .iter()
             .filter(|f| f.severity != kickoff::Severity::Info)
-            .take(5)
-        {
+            .collect();
+        risks.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        for f in risks.into_iter().take(3) {
             // Told in words, for people outside ML: the finding's first sentence, no rule id.
             let first = f.message.split(". ").next().unwrap();
             let first = &first[..first.len().min(40)];
@@ -1588,4 +1592,126 @@ fn examples_are_prose_not_forms() {
             }
         }
     }
+}
+
+/// A quick kickoff answered in part, with placeholders ("TBD", "check with legal"), saved
+/// as `name` in `dir`.
+fn quick_session(dir: &Path, name: &str) -> PathBuf {
+    let bundle = common::builtin();
+    let mut session = Session::new(&bundle.questionnaire);
+    session.depth = kickoff::Depth::Quick;
+    session.created = "2026-12-01T09:00:00Z".into();
+    session.updated = "2026-12-01T09:30:00Z".into();
+    let t = |s: &str| Answer::Text(s.into());
+    let l = |v: &[&str]| Answer::List(v.iter().map(|s| s.to_string()).collect());
+    for (id, a) in [
+        ("project_name", t("Returns triage")),
+        ("authors", l(&["Kim Lee"])),
+        ("reviewers", l(&["TBD"])),
+        (
+            "decision",
+            t("Each morning the returns desk picks which returned parcels to inspect first."),
+        ),
+        ("task", t("classification")),
+        ("modality", t("tabular")),
+        ("automation", t("assist")),
+        (
+            "business_metric",
+            t("Cost of refunds paid on fraudulent returns"),
+        ),
+        ("business_target", t("TBD")),
+        ("primary_metric", t("pr_auc")),
+        ("privacy_plan", t("check with legal")),
+        ("personal_data", Answer::Bool(true)),
+        (
+            "data_sources",
+            l(&["returns table (warehouse, daily)", "TBD"]),
+        ),
+    ] {
+        session.set(id, Some(a));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, session.to_toml(None)).unwrap();
+    path
+}
+
+/// A doc (or brief) says nothing the team did not: no placeholder shown as an answer, no
+/// bracket inside a bracket, no unanswered step drawn or written as missing.
+fn assert_claims_only_what_was_said(name: &str, md: &str) {
+    let text = plain_text(md);
+    for placeholder in ["TBD", "check with legal", "SESSION.toml"] {
+        assert!(
+            !md.contains(placeholder),
+            "{name}: {placeholder:?} in the doc"
+        );
+    }
+    for absent in [
+        "No model versioning",
+        "No monitoring planned",
+        "No retraining\"",
+        "Not named yet",
+        "not decided\"]:::gap",
+    ] {
+        assert!(
+            !md.contains(absent),
+            "{name}: {absent:?} claims what was not said"
+        );
+    }
+    for line in text.lines().filter(|l| !l.starts_with("```")) {
+        assert!(
+            !has_nested_brackets(line),
+            "{name}: nested brackets in {line:?}"
+        );
+    }
+}
+
+#[test]
+fn every_example_and_a_quick_kickoff_claim_only_what_was_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let quick = quick_session(dir.path(), "returns-triage.toml");
+    let mut paths: Vec<PathBuf> = [
+        "churn-done-well",
+        "demand-forecasting",
+        "fraud-flawed",
+        "ticket-triage-llm",
+    ]
+    .iter()
+    .map(|n| common::example(&format!("{n}.toml")))
+    .collect();
+    paths.push(quick.clone());
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        for template in ["design-doc", "brief"] {
+            let run = common::kickoff(
+                path.parent().unwrap(),
+                &["render", &name, "--template", template],
+            );
+            assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+            assert_claims_only_what_was_said(&format!("{name} ({template})"), &run.stdout);
+        }
+    }
+    // The quick kickoff: the placeholders are open, not answers; the verdict speaks of
+    // coverage, not of a production score; the appendix names its tests.
+    let run = common::kickoff(dir.path(), &["render", "returns-triage.toml"]);
+    let md = run.stdout;
+    let front = front_matter(&md);
+    assert!(front.contains("reviewers: []"), "{front}");
+    let verdict = section_of(&md, "Reviewer's verdict");
+    assert!(
+        verdict.contains("Judged as a plan at this stage: it covers ")
+            && verdict.contains(" of 28 ML Test Score tests"),
+        "{verdict}"
+    );
+    assert!(!md.contains("research project"), "{verdict}");
+    assert!(!verdict.contains("Production readiness (ML Test Score)"));
+    let appendix = section_of(&md, "Appendix A: Production readiness");
+    assert!(appendix.contains("| Data 1: Feature expectations are captured in a schema |"));
+    assert!(appendix.contains("not covered yet"), "{appendix}");
+    let goals = plain_text(&section_of(&md, "Goals and non-goals"));
+    assert!(goals.contains("Target: not stated yet"), "{goals}");
+    let requirements = plain_text(&section_of(&md, "Requirements and constraints"));
+    assert!(
+        requirements.contains("Privacy plan: not stated yet"),
+        "{requirements}"
+    );
 }
