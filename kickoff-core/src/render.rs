@@ -289,11 +289,12 @@ fn render_measured(
                 // A placeholder item ("TBD") says nothing yet either.
                 Some(a) => (question.answer_text(a), {
                     let mut items = question.answer_items(a);
-                    items.retain(|i| {
-                        !i.trim().is_empty()
-                            && !(crate::placeholder::is_usable_phrase(i)
+                    let says_nothing = |i: &str| {
+                        i.trim().is_empty()
+                            || (crate::placeholder::is_usable_phrase(i)
                                 && bundle.critic.placeholders.is_placeholder(i))
-                    });
+                    };
+                    items.retain(|i| !says_nothing(i));
                     items
                 }),
                 None => Default::default(),
