@@ -1715,3 +1715,143 @@ fn every_example_and_a_quick_kickoff_claim_only_what_was_said() {
         "{requirements}"
     );
 }
+
+/// Each example's design doc as a reader's browser shows it, for `scripts/doc-shots.sh`:
+/// `target/doc-shots/NAME.html`, markdown to HTML as GitHub does it (tables, alerts,
+/// strikethrough, front matter left out), Mermaid blocks drawn by the mermaid script named in
+/// `KICKOFF_MERMAID_JS`. Ignored in a bare `cargo test`: the script runs it, then takes a
+/// screenshot of each page.
+#[test]
+#[ignore = "run by scripts/doc-shots.sh"]
+fn doc_shots_html() {
+    let out = common::root().join("target/doc-shots");
+    std::fs::create_dir_all(&out).unwrap();
+    let mermaid = std::env::var("KICKOFF_MERMAID_JS").unwrap_or_default();
+    let mut pages = 0;
+    for entry in std::fs::read_dir(common::root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let (bundle, session) = kickoff::open(&path, None).expect("opens");
+        let review = bundle.review_of(&session);
+        let policy = kickoff::LlmPolicy::default();
+        let file = format!("examples/{name}.toml");
+        let md = kickoff::render_doc_from(&bundle, &session, &review, None, policy, &file).unwrap();
+        let mut body = String::new();
+        // The front matter is not shown: GitHub draws it as a table of its own.
+        let mut in_front = false;
+        let events = parser(&md).filter(move |e| match e {
+            Event::Start(Tag::MetadataBlock(_)) => {
+                in_front = true;
+                false
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                in_front = false;
+                false
+            }
+            _ => !in_front,
+        });
+        to_html(&mut body, events);
+        let html = format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>{name}</title>\
+             <style>body{{font:16px/1.5 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif;\
+             max-width:980px;margin:32px auto;padding:0 32px;color:#1f2328}}\
+             table{{border-collapse:collapse}}td,th{{border:1px solid #d1d9e0;padding:4px 10px}}\
+             blockquote{{margin:0;padding:0 1em;color:#59636e;border-left:.25em solid #d1d9e0}}\
+             blockquote.markdown-alert-caution{{border-color:#cf222e}}\
+             blockquote.markdown-alert-warning{{border-color:#9a6700}}\
+             blockquote.markdown-alert-note{{border-color:#0969da}}\
+             code{{background:#eff1f3;padding:.1em .3em;border-radius:4px}}\
+             h2{{border-bottom:1px solid #d1d9e0}}</style></head><body>{body}\
+             <script src=\"file://{mermaid}\"></script><script>\
+             document.querySelectorAll('code.language-mermaid').forEach(function(c){{\
+             var p=c.parentElement;p.className='mermaid';p.textContent=c.textContent;}});\
+             if(window.mermaid){{mermaid.initialize({{startOnLoad:false}});mermaid.run();}}\
+             </script></body></html>"
+        );
+        std::fs::write(out.join(format!("{name}.html")), html).unwrap();
+        pages += 1;
+    }
+    assert_eq!(pages, 4, "the examples written as pages");
+}
+
+/// Text escaped for HTML.
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Markdown events as HTML: the elements a design doc uses (pulldown-cmark's own HTML writer
+/// is a feature the dev-dependency leaves out). Raw HTML (the doc's anchors) is kept.
+fn to_html<'a>(out: &mut String, events: impl Iterator<Item = Event<'a>>) {
+    let mut in_head = false;
+    for e in events {
+        let s = match e {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => "<p>".into(),
+                Tag::Heading { level, .. } => format!("<h{}>", level as u8),
+                Tag::BlockQuote(kind) => match kind {
+                    Some(k) => format!(
+                        "<blockquote class=\"markdown-alert-{}\"><p><strong>{:?}</strong></p>",
+                        format!("{k:?}").to_lowercase(),
+                        k
+                    ),
+                    None => "<blockquote>".into(),
+                },
+                Tag::CodeBlock(CodeBlockKind::Fenced(lang)) => {
+                    format!("<pre><code class=\"language-{}\">", html_escape(&lang))
+                }
+                Tag::CodeBlock(_) => "<pre><code>".into(),
+                Tag::List(Some(n)) => format!("<ol start=\"{n}\">"),
+                Tag::List(None) => "<ul>".into(),
+                Tag::Item => "<li>".into(),
+                Tag::Table(_) => "<table>".into(),
+                Tag::TableHead => {
+                    in_head = true;
+                    "<thead><tr>".into()
+                }
+                Tag::TableRow => "<tr>".into(),
+                Tag::TableCell => (if in_head { "<th>" } else { "<td>" }).into(),
+                Tag::Emphasis => "<em>".into(),
+                Tag::Strong => "<strong>".into(),
+                Tag::Strikethrough => "<del>".into(),
+                Tag::Link { dest_url, .. } => format!("<a href=\"{}\">", html_escape(&dest_url)),
+                Tag::HtmlBlock => String::new(),
+                _ => String::new(),
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph => "</p>\n".into(),
+                TagEnd::Heading(level) => format!("</h{}>\n", level as u8),
+                TagEnd::BlockQuote(_) => "</blockquote>\n".into(),
+                TagEnd::CodeBlock => "</code></pre>\n".into(),
+                TagEnd::List(true) => "</ol>\n".into(),
+                TagEnd::List(false) => "</ul>\n".into(),
+                TagEnd::Item => "</li>\n".into(),
+                TagEnd::Table => "</tbody></table>\n".into(),
+                TagEnd::TableHead => {
+                    in_head = false;
+                    "</tr></thead><tbody>\n".into()
+                }
+                TagEnd::TableRow => "</tr>\n".into(),
+                TagEnd::TableCell => (if in_head { "</th>" } else { "</td>" }).into(),
+                TagEnd::Emphasis => "</em>".into(),
+                TagEnd::Strong => "</strong>".into(),
+                TagEnd::Strikethrough => "</del>".into(),
+                TagEnd::Link => "</a>".into(),
+                _ => String::new(),
+            },
+            Event::Text(t) => html_escape(&t),
+            Event::Code(t) => format!("<code>{}</code>", html_escape(&t)),
+            Event::Html(h) | Event::InlineHtml(h) => h.to_string(),
+            Event::SoftBreak => "\n".into(),
+            Event::HardBreak => "<br>".into(),
+            Event::Rule => "<hr>".into(),
+            _ => String::new(),
+        };
+        out.push_str(&s);
+    }
+}
