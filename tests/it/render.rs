@@ -671,7 +671,7 @@ fn short_answers_are_sentences_and_tables_keep_their_columns() {
     let text = plain_text(&md);
     for want in [
         "Success is measured on the business metric: | pipe | in a cell |.",
-        "The stop-or-go dates are 1. not a list item.",
+        "Stop-or-go dates: 1. not a list item.",
         "A heuristic has been tried and measured.",
         "The positive rate is 0.04 (4%).",
         "There are 120,000 examples with labels.",
