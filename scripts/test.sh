@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, installing what it needs first: tmux for the end-to-end interview
-# tests, (in scripts/check-diagrams.sh) chromium and mermaid-cli to render the doc's diagrams,
+# tests, (in scripts/check-diagrams.sh) chromium and mermaid-cli to render the doc's diagrams
+# (scripts/doc-shots.sh then takes a screenshot of each example's doc with them),
 # and (in scripts/e2e-llm.sh) a real local LLM server for the critique path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,8 @@ fi
 if [ "${KICKOFF_SKIP_DIAGRAMS:-0}" != 1 ]; then
   echo "== the doc's Mermaid diagrams through a real renderer (mermaid-cli)"
   bash scripts/check-diagrams.sh
+  echo "== the design doc as a reader sees it: a screenshot per example (target/doc-shots/)"
+  bash scripts/doc-shots.sh
 fi
 
 if [ -f scripts/e2e-llm.sh ] && [ "${KICKOFF_SKIP_LLM_E2E:-0}" != 1 ]; then

@@ -310,7 +310,7 @@ fn render(
     };
     let review = bundle.review_of(&session);
     let policy = crate::config::Config::load()?.review.llm;
-    let doc = crate::render::render_doc_as(
+    let doc = crate::render::render_doc_from(
         &bundle,
         &session,
         &review,
@@ -318,6 +318,15 @@ fn render(
             .as_ref()
             .map(|(o, s)| (o.as_str(), s.as_str())),
         policy,
+        // As typed when relative; an absolute path says where it lives on this machine only.
+        &if file.is_relative() {
+            file.display().to_string()
+        } else {
+            file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        },
     )
     .map_err(|e| Error::Other {
         path: file.to_path_buf(),

@@ -62,7 +62,7 @@ pub use critique_findings::{
 pub use questionnaire::{
     Choice, Column, ColumnKind, Kind, Question, Questionnaire, Section, check_answer,
 };
-pub use render::{RenderError, render_doc, render_doc_as};
+pub use render::{RenderError, render_doc, render_doc_as, render_doc_from};
 pub use score::{Readiness, Scorecard};
 pub use session::{AnswerConflict, Critique, Depth, SaveError, Session, answers_hash};
 pub use source::{FileError, Problem};

@@ -14,6 +14,8 @@ use crate::reviewer::ShownFinding;
 use crate::session::{Session, answers_hash};
 use crate::verdict::{LlmPolicy, Verdict};
 
+mod facts;
+mod prose;
 mod values;
 
 use values::{DocColumn, DocQuestion, QuestionIds};
@@ -205,6 +207,15 @@ pub fn environment() -> Environment<'static> {
     env.add_function("unplaced", values::unplaced);
     env.add_function("shown", values::shown);
     env.add_function("known", values::known);
+    env.add_function("prose", prose::prose);
+    env.add_function("join_words", |items: Vec<String>| prose::join_words(&items));
+    env.add_filter("mid", |s: String| prose::mid_sentence(&s));
+    env.add_filter("truncate", |s: String, n: usize| {
+        crate::text::truncate(&s, n)
+    });
+    env.add_filter("capital", |s: String| prose::capitalised(&s));
+    env.add_filter("mid_answer", |s: String| prose::answer_mid_sentence(&s));
+    env.add_function("best_baseline", facts::best_baseline);
     env.add_function("plural", |n: usize, one: String, many: Option<String>| {
         crate::text::plural(n, &one, many.as_deref())
     });
@@ -233,7 +244,20 @@ pub fn render_doc_as(
     template: Option<(&str, &str)>,
     policy: LlmPolicy,
 ) -> Result<String, RenderError> {
-    render_measured(bundle, session, review, template, policy).map(|(doc, _)| doc)
+    render_measured(bundle, session, review, template, policy, None).map(|(doc, _)| doc)
+}
+
+/// [`render_doc_as`] for a session read from a file: its name (`file`, as the user typed it)
+/// goes into the doc, in the command that rebuilds it.
+pub fn render_doc_from(
+    bundle: &Bundle,
+    session: &Session,
+    review: &Review,
+    template: Option<(&str, &str)>,
+    policy: LlmPolicy,
+    file: &str,
+) -> Result<String, RenderError> {
+    render_measured(bundle, session, review, template, policy, Some(file)).map(|(doc, _)| doc)
 }
 
 /// [`render_doc`], also returning the fuel the template used.
@@ -243,6 +267,7 @@ fn render_measured(
     review: &Review,
     template: Option<(&str, &str)>,
     policy: LlmPolicy,
+    file: Option<&str>,
 ) -> Result<(String, u64), RenderError> {
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
     let q = &bundle.questionnaire;
@@ -265,14 +290,22 @@ fn render_measured(
                 // A secret is never written to a file, the doc included.
                 Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
                 // A blank item says nothing; it would be an empty bullet or diagram box.
+                // A placeholder item ("TBD") says nothing yet either.
                 Some(a) => (question.answer_text(a), {
                     let mut items = question.answer_items(a);
-                    items.retain(|i| !i.trim().is_empty());
+                    let says_nothing = |i: &str| {
+                        i.trim().is_empty()
+                            || (crate::placeholder::is_usable_phrase(i)
+                                && bundle.critic.placeholders.is_placeholder(i))
+                    };
+                    items.retain(|i| !says_nothing(i));
                     items
                 }),
                 None => Default::default(),
             };
-            // A placeholder ("TBD") is shown as written and still listed as open.
+            // A placeholder ("TBD", "check with legal") is not an answer: the doc says the
+            // question is open ("not stated yet") and lists it as open when it is required.
+            let stated = answer.is_some() && !review.placeholders.contains(&question.id);
             if !review.is_answered(&question.id) && question.required {
                 open.push(OpenQuestion {
                     id: &question.id,
@@ -313,14 +346,14 @@ fn render_measured(
                     label: c.label().to_string(),
                 })
                 .collect();
-            answered += usize::from(answer.is_some());
+            answered += usize::from(stated);
             let value = Value::from_object(DocQuestion {
                 id: question.id.clone(),
                 prompt: question.prompt.clone(),
                 label: question.doc_label().to_string(),
                 kind: question.kind.name(),
                 required: question.required,
-                answered: answer.is_some(),
+                answered: stated,
                 text,
                 items,
                 long: question.kind == Kind::LongText,
@@ -359,6 +392,11 @@ fn render_measured(
         .filter(|(id, _)| !q.get(id).is_some_and(|x| x.secret))
         .map(|(id, a)| (id.clone(), a.clone()))
         .collect();
+    let stated: crate::Answers = public
+        .iter()
+        .filter(|(id, _)| !review.placeholders.contains(*id))
+        .map(|(id, a)| (id.clone(), a.clone()))
+        .collect();
     let sections_value: Value = sections
         .into_iter()
         .map(|s| {
@@ -377,7 +415,8 @@ fn render_measured(
         questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },
         kickoff_version => env!("CARGO_PKG_VERSION"),
         answers_hash => answers_hash(&public),
-        answers => crate::answer::context_of(&public),
+        // What the team stated: placeholders are open questions, not answers.
+        answers => crate::answer::context_of(&stated),
         sections => sections_value,
         questions => by_id,
         // Every question of the questionnaire, asked or not (a map, so `in` is a lookup).
@@ -405,6 +444,8 @@ fn render_measured(
         readiness => Value::from(Serde(&review.readiness)),
         critique => Value::from(Serde(session.critiques.last())),
         session => context! { created => &session.created, updated => &session.updated },
+        // The session file's name as the user gave it, when the doc is rendered from a file.
+        session_file => file,
     };
     let err = |f: RenderFailure| RenderError {
         origin: match f.line {
@@ -445,7 +486,8 @@ mod tests {
             // Under another name, so that it runs with the fuel counted.
             let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
             let (doc, fuel) =
-                render_measured(&bundle, &session, &review, counted, LlmPolicy::Count).unwrap();
+                render_measured(&bundle, &session, &review, counted, LlmPolicy::Count, None)
+                    .unwrap();
             eprintln!("{name}: {fuel} fuel, {} bytes", doc.len());
             assert!(fuel > 1000, "{name}: the fuel was not counted");
             assert!(fuel * 50 < DOC_LIMITS.fuel, "{name}: {fuel} fuel");
@@ -495,7 +537,7 @@ mod tests {
         let review = bundle.review(&session.answers);
         let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
         let (doc, fuel) =
-            render_measured(&bundle, &session, &review, counted, LlmPolicy::Count).unwrap();
+            render_measured(&bundle, &session, &review, counted, LlmPolicy::Count, None).unwrap();
         eprintln!("{} bytes, {fuel} fuel", doc.len());
         assert!(fuel > 1000, "the fuel was not counted");
         assert!(fuel * 2 < DOC_LIMITS.fuel, "{fuel} fuel");

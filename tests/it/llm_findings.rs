@@ -320,7 +320,7 @@ fn the_llm_reviewers_blocker_makes_the_doc_the_brief_and_report_not_ready() {
         brief.stdout
     );
     assert!(
-        brief.stdout.contains(", LLM reviewer):"),
+        brief.stdout.contains("; raised by the LLM reviewer)*"),
         "{}",
         brief.stdout
     );

@@ -119,21 +119,7 @@ impl DocQuestion {
                 with_colon()
             );
         } else if !self.rows.is_empty() {
-            let _ = write!(out, "\n{anchor}**{label}**\n\n|");
-            for c in &self.columns {
-                let _ = write!(out, " {} |", markdown::inline(&c.label));
-            }
-            out.push_str("\n|");
-            out.push_str(&"---|".repeat(self.columns.len()));
-            out.push('\n');
-            for row in &self.rows {
-                out.push('|');
-                for cell in row {
-                    let _ = write!(out, " {} |", markdown::inline(cell));
-                }
-                out.push('\n');
-            }
-            out.push('\n');
+            let _ = write!(out, "\n{anchor}**{label}**\n\n{}", self.table());
         } else if !self.items.is_empty() {
             let _ = write!(out, "\n{anchor}**{label}**\n\n");
             for item in &self.items {
@@ -155,6 +141,40 @@ impl DocQuestion {
             );
         }
         out
+    }
+}
+
+impl DocQuestion {
+    /// A records answer as a markdown table (a header row, then a row per record), and a
+    /// blank line after it.
+    pub fn table(&self) -> String {
+        let mut out = String::from("|");
+        for c in &self.columns {
+            let _ = write!(out, " {} |", markdown::inline(&c.label));
+        }
+        out.push_str("\n|");
+        out.push_str(&"---|".repeat(self.columns.len()));
+        out.push('\n');
+        for row in &self.rows {
+            out.push('|');
+            for cell in row {
+                let _ = write!(out, " {} |", markdown::inline(cell));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        out
+    }
+
+    /// The words that lead into a list, a table or a quote: the team's phrase from `say`,
+    /// or the label and a colon.
+    pub fn lead(&self, phrase: Option<String>) -> String {
+        phrase.unwrap_or_else(|| {
+            format!(
+                "{}:",
+                markdown::inline(&crate::text::without_aside(&self.label))
+            )
+        })
     }
 }
 
