@@ -6,12 +6,12 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::answer::{Answer, Row};
-use crate::answer::{notations, read_number};
+use crate::answer::{NumberError, notations, read_number};
 use crate::editing::{self, Clock, Opened, SystemClock};
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
-use crate::questionnaire::{Kind, Question, check_answer, parse_yes_no};
-use crate::session::Depth;
+use crate::questionnaire::{CellError, Kind, Question, check_answer, parse_yes_no};
+use crate::session::{Depth, SaveError};
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
 
@@ -32,10 +32,25 @@ pub enum Reply {
     Answer(Answer),
 }
 
+/// Why a line is not a reply to the question; the question is asked again with this reason.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum ReplyError {
+    #[error("`{token}` is not one of the choices (a number from 1 to {count})")]
+    NotAChoice { token: String, count: usize },
+    #[error("`{0}` goes on its own: give it alone, or leave it out")]
+    Exclusive(String),
+    #[error(transparent)]
+    Number(#[from] NumberError),
+    #[error(transparent)]
+    Cell(#[from] CellError),
+    #[error("this question has no columns")]
+    NoColumns,
+}
+
 /// Reads a reply to `q` from one line (long text and lists read more lines, see `read_reply`).
 /// Choices may be given by number or by value; several, for multiple choice, separated by
 /// commas or spaces.
-pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
+pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, ReplyError> {
     let t = line.trim();
     match t {
         "" => return Ok(Reply::Keep),
@@ -45,7 +60,7 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
         ":q" => return Ok(Reply::Quit),
         _ => {}
     }
-    let choice = |token: &str| -> Result<String, String> {
+    let choice = |token: &str| -> Result<String, ReplyError> {
         if let Ok(n) = token.parse::<usize>()
             && (1..=q.choices.len()).contains(&n)
         {
@@ -55,11 +70,9 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
             .iter()
             .find(|c| c.value.eq_ignore_ascii_case(token) || c.label().eq_ignore_ascii_case(token))
             .map(|c| c.value.clone())
-            .ok_or_else(|| {
-                format!(
-                    "`{token}` is not one of the choices (a number from 1 to {})",
-                    q.choices.len()
-                )
+            .ok_or_else(|| ReplyError::NotAChoice {
+                token: token.to_string(),
+                count: q.choices.len(),
             })
     };
     let answer = match q.kind {
@@ -72,10 +85,7 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
                 .map(choice)
                 .collect::<Result<_, _>>()?;
             if let Some(c) = q.exclusive_conflict(&items) {
-                return Err(format!(
-                    "`{}` goes on its own: give it alone, or leave it out",
-                    c.label()
-                ));
+                return Err(ReplyError::Exclusive(c.label().to_string()));
             }
             Answer::List(items)
         }
@@ -91,7 +101,7 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Reply, String> {
         // One line is the first cell of one row (`read_reply` asks for the rest).
         Kind::Records => {
             let Some(first) = q.columns.first() else {
-                return Err("this question has no columns".into());
+                return Err(ReplyError::NoColumns);
             };
             let cell = first.parse_cell(t)?;
             Answer::Records(vec![Row(cell
@@ -226,7 +236,7 @@ fn save(
     clock: &dyn Clock,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
-) -> Result<(), String> {
+) -> Result<(), SaveError> {
     loop {
         match editing::save(store, &mut iv.session, &clock.now()) {
             Ok(Saved::Written) => return Ok(()),
@@ -255,7 +265,7 @@ fn save(
                     output,
                     "  ✗ could not save: {e}; the next answer tries again"
                 );
-                return Err(e.to_string());
+                return Err(e);
             }
         }
     }
@@ -301,7 +311,7 @@ fn ask_conflict(
 fn keep_a_copy(
     iv: &Interview,
     file: &Path,
-    why: &str,
+    why: &SaveError,
     clock: &dyn Clock,
     output: &mut dyn Write,
 ) -> Ended {
@@ -455,7 +465,7 @@ fn read_reply(
     q: &Question,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> std::io::Result<Option<Result<Reply, String>>> {
+) -> std::io::Result<Option<Result<Reply, ReplyError>>> {
     let mut line = String::new();
     if input.read_line(&mut line)? == 0 {
         return Ok(None);

@@ -27,7 +27,8 @@ pub use followups::FollowupsState;
 pub use keys::{bar, help_groups, map_key};
 pub use layout::{MIN_ANSWER, Pane, Panes, interview_panes};
 pub use msg::{
-    Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,
+    Banner, BannerKind, Cmd, ConflictSet, Exit, Failure, Motion, Msg, Overlay, SaveReport, Screen,
+    Side,
 };
 pub use respond::{Part, RespondForm};
 pub use update::update;
@@ -91,7 +92,10 @@ pub fn interview(
     }
     let progress = app.interview.progress();
     let (answered, total) = (progress.answered, progress.asked);
-    let why = app.save_error.as_deref().unwrap_or("unknown error");
+    let why = app
+        .save_error
+        .as_ref()
+        .map_or_else(|| "unknown error".to_string(), Failure::to_string);
     match &app.exit {
         Exit::Saved if app.save_error.is_none() => {
             let _ = writeln!(

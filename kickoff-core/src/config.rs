@@ -22,17 +22,36 @@ pub const MAX_SECS: f64 = 24.0 * 60.0 * 60.0;
 /// The most tokens a critique may ask for (`max_tokens`, `--max-tokens`).
 pub const MAX_TOKENS: u32 = 1_000_000;
 
+/// Why a number in the config (or on the command line) cannot be used. Its message completes
+/// a sentence that starts with the key: "`timeouts.read_secs` must be more than 0 seconds".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LimitError {
+    #[error("is not a number")]
+    NotANumber,
+    #[error("must be more than 0 seconds, not {}", number(*.0))]
+    NotPositive(f64),
+    #[error("{} seconds is too long (at most {MAX_SECS} s, a day)", number(*.0))]
+    TooLong(f64),
+    #[error("must be a finite number of USD per million tokens")]
+    Infinite,
+    #[error("must not be negative, not {}", number(*.0))]
+    Negative(f64),
+    #[error("must be between 1 and {MAX_TOKENS}, not {0}")]
+    Tokens(u32),
+    #[error("must be at most {MAX_RETRIES}, not {0}")]
+    Retries(u32),
+    #[error("`{0}` has no letter or digit, so it matches nothing")]
+    UnusablePhrase(String),
+}
+
 /// What is wrong with a duration in seconds, if anything.
-pub fn check_secs(secs: f64) -> Result<(), String> {
+pub fn check_secs(secs: f64) -> Result<(), LimitError> {
     if secs.is_nan() {
-        Err("is not a number".into())
+        Err(LimitError::NotANumber)
     } else if secs <= 0.0 {
-        Err(format!("must be more than 0 seconds, not {}", number(secs)))
+        Err(LimitError::NotPositive(secs))
     } else if secs > MAX_SECS {
-        Err(format!(
-            "{} seconds is too long (at most {MAX_SECS} s, a day)",
-            number(secs)
-        ))
+        Err(LimitError::TooLong(secs))
     } else {
         Ok(())
     }
@@ -51,24 +70,24 @@ fn number(x: f64) -> String {
 pub const MAX_RETRIES: u32 = 10;
 
 /// What is wrong with a price in USD per million tokens, if anything.
-pub fn check_price(usd: f64) -> Result<(), String> {
+pub fn check_price(usd: f64) -> Result<(), LimitError> {
     if usd.is_nan() {
-        Err("is not a number".into())
+        Err(LimitError::NotANumber)
     } else if usd.is_infinite() {
-        Err("must be a finite number of USD per million tokens".into())
+        Err(LimitError::Infinite)
     } else if usd < 0.0 {
-        Err(format!("must not be negative, not {}", number(usd)))
+        Err(LimitError::Negative(usd))
     } else {
         Ok(())
     }
 }
 
 /// What is wrong with a token limit, if anything.
-pub fn check_max_tokens(n: u32) -> Result<(), String> {
+pub fn check_max_tokens(n: u32) -> Result<(), LimitError> {
     if (1..=MAX_TOKENS).contains(&n) {
         Ok(())
     } else {
-        Err(format!("must be between 1 and {MAX_TOKENS}, not {n}"))
+        Err(LimitError::Tokens(n))
     }
 }
 
@@ -283,13 +302,13 @@ impl Config {
     /// most a day, token limits of 0 or over `MAX_TOKENS`. Each names its key.
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let mut report = |key: String, result: Result<(), String>| {
-            if let Err(message) = result {
+        let mut report = |key: String, result: Result<(), LimitError>| {
+            if let Err(error) = result {
                 problems.push(Problem {
                     line: None,
                     subject: format!("`{key}`"),
                     question: None,
-                    message,
+                    message: error.to_string(),
                 });
             }
         };
@@ -307,8 +326,7 @@ impl Config {
             report("retry.base_delay_ms".into(), check_secs(ms as f64 / 1000.0));
         }
         if let Some(n) = self.retry.max_retries.filter(|n| *n > MAX_RETRIES) {
-            let message = format!("must be at most {MAX_RETRIES}, not {n}");
-            report("retry.max_retries".into(), Err(message));
+            report("retry.max_retries".into(), Err(LimitError::Retries(n)));
         }
         for (model, price) in &self.prices {
             for (side, usd) in [("input", price.input), ("output", price.output)] {
@@ -320,8 +338,8 @@ impl Config {
         }
         for phrase in &self.placeholders {
             if !crate::placeholder::is_usable_phrase(phrase) {
-                let message = format!("`{phrase}` has no letter or digit, so it matches nothing");
-                report("placeholders".into(), Err(message));
+                let error = LimitError::UnusablePhrase(phrase.clone());
+                report("placeholders".into(), Err(error));
             }
         }
         for (name, settings) in &self.providers {

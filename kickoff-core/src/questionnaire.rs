@@ -16,7 +16,7 @@ mod check;
 mod columns;
 mod upgrades;
 pub use check::{ID_RULE, NumberSpec, check_answer, is_valid_id};
-pub use columns::{Column, ColumnKind, parse_yes_no};
+pub use columns::{CellError, Column, ColumnKind, parse_yes_no};
 pub use upgrades::{Upgrade, is_older};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

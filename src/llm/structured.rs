@@ -272,10 +272,10 @@ impl Reader {
         }
     }
 
-    fn finding(&self, v: &Value) -> Result<LlmFinding, String> {
+    fn finding(&self, v: &Value) -> Result<LlmFinding, ItemError> {
         let message = self.text_field(v, "message")?;
         if message.trim().is_empty() {
-            return Err("has no message".into());
+            return Err(ItemError::Empty("has no message"));
         }
         Ok(LlmFinding {
             question: self.question(v),
@@ -291,10 +291,10 @@ impl Reader {
         })
     }
 
-    fn follow_up(&self, v: &Value) -> Result<FollowUp, String> {
+    fn follow_up(&self, v: &Value) -> Result<FollowUp, ItemError> {
         let ask = self.text_field(v, "ask")?;
         if ask.trim().is_empty() {
-            return Err("asks nothing".into());
+            return Err(ItemError::Empty("asks nothing"));
         }
         Ok(FollowUp {
             question: self.question(v),
@@ -302,12 +302,12 @@ impl Reader {
         })
     }
 
-    fn text_field(&self, v: &Value, name: &str) -> Result<String, String> {
+    fn text_field(&self, v: &Value, name: &'static str) -> Result<String, ItemError> {
         match v.get(name) {
             Some(Value::String(s)) => Ok(self.clean(s)),
-            Some(_) => Err(format!("has a `{name}` that is not text")),
-            None if v.is_object() => Err(format!("has no `{name}`")),
-            None => Err("is not an object".into()),
+            Some(_) => Err(ItemError::NotText(name)),
+            None if v.is_object() => Err(ItemError::Missing(name)),
+            None => Err(ItemError::NotObject),
         }
     }
 
@@ -341,6 +341,20 @@ impl Reader {
         f.finish(&mut out);
         out
     }
+}
+
+/// Why one element of `findings` or `follow_up_questions` was left out. Its message completes
+/// "a finding …" or "a follow-up question …" in the notice that lists the schema breaks.
+#[derive(Debug, thiserror::Error)]
+enum ItemError {
+    #[error("{0}")]
+    Empty(&'static str),
+    #[error("has a `{0}` that is not text")]
+    NotText(&'static str),
+    #[error("has no `{0}`")]
+    Missing(&'static str),
+    #[error("is not an object")]
+    NotObject,
 }
 
 #[cfg(test)]

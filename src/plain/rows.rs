@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::Reply;
+use super::{Reply, ReplyError};
 use crate::answer::{Answer, Row};
 use crate::questionnaire::{ColumnKind, Question};
 
@@ -15,7 +15,7 @@ pub(super) fn read_rows(
     first: String,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> std::io::Result<Result<Reply, String>> {
+) -> std::io::Result<Result<Reply, ReplyError>> {
     let mut rows: Vec<Row> = Vec::new();
     let mut pending = Some(first);
     'rows: loop {

@@ -11,7 +11,7 @@ use ratatui_textarea::TextArea;
 use super::critique::CritiqueState;
 use super::field::Field;
 use super::followups::FollowupsState;
-use super::msg::{Banner, ConflictSet, Exit, Overlay, Pane, Screen, Side};
+use super::msg::{Banner, ConflictSet, Exit, Failure, Overlay, Pane, Screen, Side};
 use super::respond::RespondForm;
 use crate::answer::Answer;
 use crate::bundle::Bundle;
@@ -61,7 +61,7 @@ pub struct ExportState {
     pub preview: String,
     /// Rows scrolled; the view stops at the preview's end.
     pub scroll: u16,
-    pub result: Option<Result<PathBuf, String>>,
+    pub result: Option<Result<PathBuf, Failure>>,
 }
 
 /// Answers changed both here and on disk, and what the user decided so far.
@@ -89,14 +89,14 @@ pub struct App {
     pub load_notes: Vec<Problem>,
     pub banner: Option<Banner>,
     /// Why the last save failed; shown until a save succeeds.
-    pub save_error: Option<String>,
+    pub save_error: Option<Failure>,
     pub conflicts: Option<ConflictState>,
     /// The response form, while it is open.
     pub respond: Option<RespondForm>,
     /// Where to write a copy when the session file cannot be written (on quit).
     pub copy_path: TextArea<'static>,
     /// Why the copy could not be written, if it was tried.
-    pub copy_error: Option<String>,
+    pub copy_error: Option<Failure>,
     pub critique: CritiqueState,
     /// The reviewer's questions screen: the picked question and the answer typed.
     pub followups: FollowupsState,

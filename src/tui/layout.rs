@@ -54,7 +54,7 @@ pub fn banner_lines(app: &App, width: u16) -> Vec<String> {
     wrap(&text, width as usize).into_iter().take(3).collect()
 }
 
-pub fn save_failed(e: &str) -> String {
+pub fn save_failed(e: &impl std::fmt::Display) -> String {
     format!(
         "Could not save: {e}. Your answers are still here; fix the problem and keep going, or ^Q to try again and quit."
     )

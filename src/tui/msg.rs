@@ -9,6 +9,42 @@ use crate::llm::{CritiqueRequest, StreamEvent};
 use crate::merge::Conflict;
 use crate::session::{Critique, Depth, Session};
 
+/// Why work the runtime did for `update` failed (a save, a copy, an export, the external
+/// editor, asking the LLM), as the screen says it. An error from below travels as its message:
+/// it crosses a thread and a message is compared in tests, which the errors themselves are not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    #[error("that is the session file itself; pick another name")]
+    SessionItself,
+    #[error("something is already there; pick a new name")]
+    Occupied,
+    #[error("type a file path first")]
+    NoPath,
+    #[error("the doc could not be rendered (see the preview)")]
+    NotRendered,
+    #[error("`{editor}` exited with {status}; answer unchanged")]
+    EditorFailed { editor: String, status: String },
+    #[error("cannot start `{editor}`: {message}")]
+    EditorMissing { editor: String, message: String },
+    #[error("cannot write a temporary file: {0}")]
+    TempFile(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Failure {
+    /// An error from below, said as it is.
+    pub fn of(e: impl std::fmt::Display) -> Failure {
+        Failure::Other(e.to_string())
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Failure {
+        Failure::Other(message.to_string())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Interview,
@@ -109,23 +145,23 @@ pub enum Msg {
         forward: bool,
     },
     /// The external editor returned (the new text, or why it failed).
-    EditorDone(Result<String, String>),
+    EditorDone(Result<String, Failure>),
     /// A save finished (what it did), or why it failed.
-    Saved(Result<SaveReport, String>),
+    Saved(Result<SaveReport, Failure>),
     /// Quitting, and the last save failed even after a retry; `copy_to`: a suggested place
     /// for a copy.
     QuitBlocked {
         copy_to: PathBuf,
     },
     /// A copy of the session was written there (or why not).
-    CopySaved(Result<PathBuf, String>),
+    CopySaved(Result<PathBuf, Failure>),
     /// On the conflicts overlay: keep this side for the selected answer, or for all left.
     Keep {
         side: Side,
         all: bool,
     },
     /// The doc was written (its path, or why not).
-    Exported(Result<PathBuf, String>),
+    Exported(Result<PathBuf, Failure>),
     /// Ask the LLM (`fresh`: even if a critique of the same answers is saved).
     CritiqueAsk {
         fresh: bool,

@@ -19,7 +19,7 @@ use ratatui::crossterm::execute;
 
 use super::app::App;
 use super::keys::map_key;
-use super::msg::{Cmd, ConflictSet, Exit, Msg, SaveReport};
+use super::msg::{Cmd, ConflictSet, Exit, Failure, Msg, SaveReport};
 use super::update::update;
 use super::view::view;
 use crate::llm::{self, StreamEvent};
@@ -30,7 +30,7 @@ use crate::store::{Saved, Store};
 enum Event {
     Terminal(term::Event),
     /// A save finished: what it did, or why it failed.
-    Saved(Result<SaveReport, String>),
+    Saved(Result<SaveReport, Failure>),
     Stream(StreamEvent),
     /// SIGTERM, SIGHUP (a closed terminal) or SIGINT from outside: quit as with ^Q.
     Signal,
@@ -145,7 +145,7 @@ impl Saver {
                                 };
                                 report(stamp, saved, session)
                             })
-                            .map_err(|e| e.to_string());
+                            .map_err(Failure::of);
                         let _ = events.send(Event::Saved(report));
                     }
                     Job::Resolved { theirs, disk } => store.resolved(*theirs, disk),
@@ -472,25 +472,25 @@ fn copy_text(app: &App) -> String {
 }
 
 /// A copy at the path the unsaved overlay shows (suggested, or typed by the user).
-fn save_copy(app: &App, path: &Path) -> Result<PathBuf, String> {
+fn save_copy(app: &App, path: &Path) -> Result<PathBuf, Failure> {
     if crate::workspace::same_file(path, &app.path) {
-        return Err("that is the session file itself, which cannot be written".into());
+        return Err(Failure::SessionItself);
     }
     if std::fs::symlink_metadata(path).is_ok() {
-        return Err("something is already there; pick a new name".into());
+        return Err(Failure::Occupied);
     }
     crate::editing::write_copy(path, &app.path, &copy_text(app))
         .map(|()| path.to_path_buf())
-        .map_err(|e| e.to_string())
+        .map_err(Failure::of)
 }
 
-fn export(path: &Path, session: &Path, contents: &str) -> Result<PathBuf, String> {
+fn export(path: &Path, session: &Path, contents: &str) -> Result<PathBuf, Failure> {
     if crate::workspace::same_file(path, session) {
-        return Err("that is the session file itself; pick another name".into());
+        return Err(Failure::SessionItself);
     }
     crate::workspace::write_output(Some(path), contents)
         .map(|()| path.to_path_buf())
-        .map_err(|e| e.to_string())
+        .map_err(Failure::of)
 }
 
 /// Resolves the provider, builds the request, and starts it, unless a saved critique of the
@@ -498,7 +498,7 @@ fn export(path: &Path, session: &Path, contents: &str) -> Result<PathBuf, String
 fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
     let request = match critique_request(app) {
         Ok(r) => r,
-        Err(why) => return Msg::CritiqueUnavailable(why),
+        Err(why) => return Msg::CritiqueUnavailable(why.to_string()),
     };
     if !fresh && let Some(saved) = llm::cached(&app.interview.session, &request) {
         return Msg::CritiqueCached(saved.clone());
@@ -543,20 +543,20 @@ pub(super) fn llm_unavailable() -> Option<String> {
     }
 }
 
-fn critique_request(app: &App) -> Result<llm::CritiqueRequest, String> {
-    let config = crate::config::Config::load().map_err(|e| e.to_string())?;
+fn critique_request(app: &App) -> Result<llm::CritiqueRequest, Failure> {
+    let config = crate::config::Config::load().map_err(Failure::of)?;
     let provider = llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(no_llm)?;
+        .map_err(Failure::of)?
+        .ok_or_else(|| Failure::Other(no_llm()))?;
     let iv = &app.interview;
     let prompts = llm::Prompts::load(
         config.system_template.as_deref(),
         config.user_template.as_deref(),
     )
-    .map_err(|e| e.to_string())?
+    .map_err(Failure::of)?
     .with_tone(config.tone)
     .with_follow_ups(&iv.session);
-    llm::build_request(&iv.bundle, &iv.review, &provider, &prompts).map_err(|e| e.to_string())
+    llm::build_request(&iv.bundle, &iv.review, &provider, &prompts).map_err(Failure::of)
 }
 
 /// On quit, a critique still streaming is cancelled and what arrived is kept.
@@ -585,7 +585,7 @@ fn finish_stream(app: &mut App, rt: &mut Runtime) {
 }
 
 /// Hands the terminal to `$VISUAL` / `$EDITOR` on a private temporary file and reads it back.
-fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String, String> {
+fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String, Failure> {
     use std::io::Write;
     let editor = ["VISUAL", "EDITOR"]
         .iter()
@@ -597,10 +597,10 @@ fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String,
         .prefix("kickoff-answer-")
         .suffix(".md")
         .tempfile()
-        .map_err(|e| format!("cannot write a temporary file: {e}"))?;
+        .map_err(|e| Failure::TempFile(e.to_string()))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.flush())
-        .map_err(|e| format!("cannot write a temporary file: {e}"))?;
+        .map_err(|e| Failure::TempFile(e.to_string()))?;
     restore_terminal();
     // Through the shell, so EDITOR="code --wait" works.
     let status = std::process::Command::new("sh")
@@ -612,10 +612,16 @@ fn edit_externally(terminal: &mut DefaultTerminal, text: &str) -> Result<String,
     let reinit = init_terminal().map(|t| *terminal = t);
     let _ = terminal.clear();
     let result = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(file.path()).map_err(|e| e.to_string()),
-        Ok(s) => Err(format!("`{editor}` exited with {s}; answer unchanged")),
-        Err(e) => Err(format!("cannot start `{editor}`: {e}")),
+        Ok(s) if s.success() => std::fs::read_to_string(file.path()).map_err(Failure::of),
+        Ok(s) => Err(Failure::EditorFailed {
+            editor,
+            status: s.to_string(),
+        }),
+        Err(e) => Err(Failure::EditorMissing {
+            editor,
+            message: e.to_string(),
+        }),
     };
-    reinit.map_err(|e| e.to_string())?;
+    reinit.map_err(Failure::of)?;
     result
 }

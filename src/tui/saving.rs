@@ -8,7 +8,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::app::{App, ConflictState};
 use super::field::Field;
-use super::msg::{Banner, Cmd, ConflictSet, Exit, Msg, Overlay, Side};
+use super::msg::{Banner, Cmd, ConflictSet, Exit, Failure, Msg, Overlay, Side};
 use crate::session::Session;
 
 /// ^Q: quit once saved. After a failed save it first tries again; if that fails too the
@@ -122,7 +122,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
 pub fn save_copy(app: &mut App) -> Vec<Cmd> {
     let path = PathBuf::from(app.copy_path.lines().join("").trim());
     if path.as_os_str().is_empty() {
-        app.copy_error = Some("type a path for the copy first".into());
+        app.copy_error = Some(Failure::NoPath);
         return Vec::new();
     }
     vec![Cmd::SaveCopy(path)]

@@ -9,7 +9,7 @@ use super::app::App;
 use super::field::{Field, Outcome};
 use super::keys;
 use super::mouse::Effect;
-use super::msg::{Banner, Cmd, Motion, Msg, Overlay, Screen};
+use super::msg::{Banner, Cmd, Failure, Motion, Msg, Overlay, Screen};
 use crate::session::Depth;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
@@ -351,14 +351,14 @@ fn select(app: &mut App) -> Vec<Cmd> {
 fn export(app: &mut App) -> Vec<Cmd> {
     let path = app.export_path();
     let why_not = if path.as_os_str().is_empty() {
-        Some("type a file path first")
+        Some(Failure::NoPath)
     } else if !refresh_preview(app) {
-        Some("the doc could not be rendered (see the preview)")
+        Some(Failure::NotRendered)
     } else {
         None
     };
     if let Some(why) = why_not {
-        app.export.result = Some(Err(why.into()));
+        app.export.result = Some(Err(why));
         return Vec::new();
     }
     vec![Cmd::Export {

@@ -201,7 +201,7 @@ fn a_failed_save_is_never_reported_as_saved() {
         vec![Cmd::SaveCopy(PathBuf::from("/tmp/copy.toml"))]
     );
     send(&mut app, Msg::CopySaved(Err("read-only".into())));
-    assert_eq!(app.copy_error.as_deref(), Some("read-only"));
+    assert_eq!(app.copy_error, Some("read-only".into()));
     assert_eq!(press(&mut app, ctrl('q')), vec![Cmd::Quit]);
     assert_eq!(
         app.exit,

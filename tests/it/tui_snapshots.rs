@@ -241,8 +241,8 @@ fn save_error_banner() {
     );
     let screens = snapshot_both("save_error", &app);
     assert_eq!(
-        app.save_error.as_deref(),
-        Some("kickoff.toml: cannot write: disk full")
+        app.save_error,
+        Some("kickoff.toml: cannot write: disk full".into())
     );
     assert_eq!(app.overlay, None, "the interview goes on");
     assert_shown(

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::super::app::App;
-use super::super::msg::Side;
+use super::super::msg::{Failure, Side};
 use super::super::theme::Theme;
 use super::screens::popup;
 use crate::text::truncate;
@@ -133,7 +133,10 @@ pub fn render_unsaved(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(2),
         Constraint::Length(1),
     ]));
-    let error = app.save_error.as_deref().unwrap_or("unknown error");
+    let error = app
+        .save_error
+        .as_ref()
+        .map_or_else(|| "unknown error".to_string(), Failure::to_string);
     frame.render_widget(
         Paragraph::new(format!("Could not save: {error}"))
             .style(theme.error())
