@@ -145,29 +145,70 @@ pub fn interview(
         message: e.to_string(),
     };
     let mut iv = Interview::new(bundle, session);
+    greet(&iv, new && depth.is_none(), &notes, output);
+    let finished = ask_all(&mut iv, &mut store, &clock, input, output).map_err(io_err)?;
+    // The questionnaire done, the reviewer's questions still open.
+    if finished && followups::ask_followups(&mut iv, input, output).map_err(io_err)? {
+        let _ = save(&mut iv, &mut store, &clock, input, output);
+    }
+    if let Err(e) = save(&mut iv, &mut store, &clock, input, output) {
+        return Ok(keep_a_copy(&iv, file, &e, &clock, output));
+    }
+    let progress = iv.progress();
+    let _ = writeln!(
+        output,
+        "Saved {} ({} of {} answered, {}). The doc: kickoff render {}",
+        file.display(),
+        progress.answered,
+        progress.asked,
+        crate::text::plural(iv.review.findings.len(), "finding", None),
+        file.display()
+    );
+    Ok(Ended::Saved)
+}
+
+/// The first lines: what is asked and how, and the notes from opening the file.
+/// `offer_quick`: a new session with no depth chosen, which can still take the quick path.
+fn greet(
+    iv: &Interview,
+    offer_quick: bool,
+    notes: &[crate::source::Problem],
+    output: &mut dyn Write,
+) {
     let _ = writeln!(
         output,
         "{}{} ({} as things stand). {HOW}",
         iv.bundle.questionnaire.title,
         if !iv.session.depth.is_full() {
             ", quick kickoff: the essential questions (`--full` asks the rest)"
-        } else if new && depth.is_none() && iv.bundle.questionnaire.has_quick_path() {
+        } else if offer_quick && iv.bundle.questionnaire.has_quick_path() {
             ", the full interview (`--quick` asks only the essential questions)"
         } else {
             ""
         },
         crate::text::plural(iv.progress().asked, "question", None)
     );
-    for n in &notes {
+    for n in notes {
         let line = n.line.map(|l| format!("line {l}: ")).unwrap_or_default();
         let _ = writeln!(output, "Note: {line}{}: {}", n.subject, n.message);
     }
+}
+
+/// Asks question after question, saving after each answer, until the last question is
+/// answered (true) or the user stops or input ends (false).
+fn ask_all(
+    iv: &mut Interview,
+    store: &mut Store,
+    clock: &dyn Clock,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> std::io::Result<bool> {
     let mut history: Vec<usize> = Vec::new();
     let mut finished = false;
     while iv.is_asked(iv.focus) {
-        ask(&iv, output).map_err(io_err)?;
+        ask(iv, output)?;
         let question = iv.focused().clone();
-        let reply = match read_reply(&question, input, output).map_err(io_err)? {
+        let reply = match read_reply(&question, input, output)? {
             // End of input (^D): what was answered is saved; the prompt's line is ended first.
             None => {
                 let _ = writeln!(output);
@@ -179,7 +220,7 @@ pub fn interview(
             }
             Some(Ok(r)) => r,
         };
-        match apply(&mut iv, &question, reply, &mut history, output) {
+        match apply(iv, &question, reply, &mut history, output) {
             Step::Stop => break,
             Step::Stay => continue,
             Step::Answered => {}
@@ -202,30 +243,13 @@ pub fn interview(
         // Resume at the next question asked, not at the one just answered.
         let next = iv.step_from(iv.focus, true);
         iv.focus_on(next.unwrap_or(iv.focus));
-        let _ = save(&mut iv, &mut store, &clock, input, output);
+        let _ = save(iv, store, clock, input, output);
         if next.is_none() {
             finished = true;
             break;
         }
     }
-    // The questionnaire done, the reviewer's questions still open.
-    if finished && followups::ask_followups(&mut iv, input, output).map_err(io_err)? {
-        let _ = save(&mut iv, &mut store, &clock, input, output);
-    }
-    if let Err(e) = save(&mut iv, &mut store, &clock, input, output) {
-        return Ok(keep_a_copy(&iv, file, &e, &clock, output));
-    }
-    let progress = iv.progress();
-    let _ = writeln!(
-        output,
-        "Saved {} ({} of {} answered, {}). The doc: kickoff render {}",
-        file.display(),
-        progress.answered,
-        progress.asked,
-        crate::text::plural(iv.review.findings.len(), "finding", None),
-        file.display()
-    );
-    Ok(Ended::Saved)
+    Ok(finished)
 }
 
 /// Saves through the store. Changes made to the file meanwhile are merged in; answers changed

@@ -270,111 +270,46 @@ fn render_measured(
     file: Option<&str>,
 ) -> Result<(String, u64), RenderError> {
     let (origin, source) = template.unwrap_or(("<built-in>/design-doc.md.j2", DESIGN_DOC_TEMPLATE));
+    let ctx = doc_context(bundle, session, review, policy, file);
+    let err = |f: RenderFailure| RenderError {
+        origin: match f.line {
+            Some(l) => format!("{origin}:{l}"),
+            None => origin.to_string(),
+        },
+        message: f.message,
+    };
+    crate::expr::check_template_nesting(source).map_err(|message| RenderError {
+        origin: origin.to_string(),
+        message: message.to_string(),
+    })?;
+    let env = environment();
+    let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
+    let (mut out, fuel) = crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS).map_err(err)?;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok((out, fuel))
+}
+
+/// Everything a doc template can read (documented in the built-in template's header): the
+/// sections and their questions, the open questions, both reviewers' findings, the one verdict,
+/// the freeze and the readout. Long by design: the `context!` literal is the templates' whole
+/// interface, kept in one place so that a template author reads all of it at once.
+fn doc_context(
+    bundle: &Bundle,
+    session: &Session,
+    review: &Review,
+    policy: LlmPolicy,
+    file: Option<&str>,
+) -> Value {
     let q = &bundle.questionnaire;
     let llm = crate::reviewer::session_findings(session, &review.findings, &review.asked);
     let quick = DocQuick::of(bundle, review);
-    let mut sections = Vec::new();
-    let mut open = Vec::new();
-    // The asked questions by id (`questions`), sharing their values with the sections.
-    let mut by_id = std::collections::BTreeMap::new();
-    for (s, section) in q.sections.iter().enumerate() {
-        let mut questions = Vec::new();
-        let mut answered = 0;
-        for i in q.section_range(s) {
-            if !review.visible[i] {
-                continue;
-            }
-            let question = q.question(i);
-            let answer = review.asked.get(&question.id);
-            let (text, items) = match answer {
-                // A secret is never written to a file, the doc included.
-                Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
-                // A blank item says nothing; it would be an empty bullet or diagram box.
-                // A placeholder item ("TBD") says nothing yet either.
-                Some(a) => (question.answer_text(a), {
-                    let mut items = question.answer_items(a);
-                    let says_nothing = |i: &str| {
-                        i.trim().is_empty()
-                            || (crate::placeholder::is_usable_phrase(i)
-                                && bundle.critic.placeholders.is_placeholder(i))
-                    };
-                    items.retain(|i| !says_nothing(i));
-                    items
-                }),
-                None => Default::default(),
-            };
-            // A placeholder ("TBD", "check with legal") is not an answer: the doc says the
-            // question is open ("not stated yet") and lists it as open when it is required.
-            let stated = answer.is_some() && !review.placeholders.contains(&question.id);
-            if !review.is_answered(&question.id) && question.required {
-                open.push(OpenQuestion {
-                    id: &question.id,
-                    prompt: &question.prompt,
-                    section: &section.id,
-                    section_title: &section.title,
-                });
-            }
-            let findings: Vec<&Finding> = review
-                .findings
-                .iter()
-                .filter(|f| f.question == question.id)
-                .collect();
-            let llm_findings: Vec<&ShownFinding> = llm
-                .iter()
-                .filter(|f| f.finding.question == question.id && f.folded_into.is_none())
-                .collect();
-            let shown = answer.is_some()
-                || question.required
-                || !findings.is_empty()
-                || !llm_findings.is_empty();
-            let rows: Vec<Vec<String>> = match answer {
-                Some(crate::Answer::Records(rows)) if !question.secret => rows
-                    .iter()
-                    .filter(|r| !r.is_empty())
-                    .map(|r| {
-                        let cells = question.row_cells(r).into_iter();
-                        cells.take(question.columns.len()).map(|(_, t)| t).collect()
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let columns = question
-                .columns
-                .iter()
-                .map(|c| DocColumn {
-                    id: c.id.clone(),
-                    label: c.label().to_string(),
-                })
-                .collect();
-            answered += usize::from(stated);
-            let value = Value::from_object(DocQuestion {
-                id: question.id.clone(),
-                prompt: question.prompt.clone(),
-                label: question.doc_label().to_string(),
-                kind: question.kind.name(),
-                required: question.required,
-                answered: stated,
-                text,
-                items,
-                long: question.kind == Kind::LongText,
-                findings: list(&findings),
-                llm_findings: list(&llm_findings),
-                shown,
-                columns,
-                rows,
-            });
-            by_id.insert(question.id.as_str(), value.clone());
-            questions.push(value);
-        }
-        sections.push(DocSection {
-            number: s + 1,
-            id: &section.id,
-            title: &section.title,
-            intro: &section.intro,
-            answered,
-            questions,
-        });
-    }
+    let DocSections {
+        sections,
+        open,
+        by_id,
+    } = doc_sections(bundle, review, &llm);
     let project = q
         .title_question
         .as_ref()
@@ -410,7 +345,7 @@ fn render_measured(
             }
         })
         .collect();
-    let ctx = context! {
+    context! {
         project => project,
         questionnaire => context! { id => &q.id, version => &q.version, title => &q.title },
         kickoff_version => env!("CARGO_PKG_VERSION"),
@@ -446,25 +381,133 @@ fn render_measured(
         session => context! { created => &session.created, updated => &session.updated },
         // The session file's name as the user gave it, when the doc is rendered from a file.
         session_file => file,
-    };
-    let err = |f: RenderFailure| RenderError {
-        origin: match f.line {
-            Some(l) => format!("{origin}:{l}"),
-            None => origin.to_string(),
-        },
-        message: f.message,
-    };
-    crate::expr::check_template_nesting(source).map_err(|message| RenderError {
-        origin: origin.to_string(),
-        message: message.to_string(),
-    })?;
-    let env = environment();
-    let tmpl = env.template_from_str(source).map_err(|e| err(e.into()))?;
-    let (mut out, fuel) = crate::expr::render_limited(&tmpl, ctx, DOC_LIMITS).map_err(err)?;
-    if !out.ends_with('\n') {
-        out.push('\n');
     }
-    Ok((out, fuel))
+}
+
+/// The asked questions, section by section, with the open required ones and an index by id
+/// (`questions`, sharing its values with the sections).
+struct DocSections<'a> {
+    sections: Vec<DocSection<'a>>,
+    open: Vec<OpenQuestion<'a>>,
+    by_id: std::collections::BTreeMap<&'a str, Value>,
+}
+
+fn doc_sections<'a>(bundle: &'a Bundle, review: &Review, llm: &[ShownFinding]) -> DocSections<'a> {
+    let q = &bundle.questionnaire;
+    let mut out = DocSections {
+        sections: Vec::new(),
+        open: Vec::new(),
+        by_id: std::collections::BTreeMap::new(),
+    };
+    for (s, section) in q.sections.iter().enumerate() {
+        let mut questions = Vec::new();
+        let mut answered = 0;
+        for i in q.section_range(s) {
+            if !review.visible[i] {
+                continue;
+            }
+            let question = q.question(i);
+            // A placeholder ("TBD", "check with legal") is not an answer: the doc says the
+            // question is open ("not stated yet") and lists it as open when it is required.
+            if !review.is_answered(&question.id) && question.required {
+                out.open.push(OpenQuestion {
+                    id: &question.id,
+                    prompt: &question.prompt,
+                    section: &section.id,
+                    section_title: &section.title,
+                });
+            }
+            let (value, stated) = doc_question(bundle, question, review, llm);
+            answered += usize::from(stated);
+            out.by_id.insert(question.id.as_str(), value.clone());
+            questions.push(value);
+        }
+        out.sections.push(DocSection {
+            number: s + 1,
+            id: &section.id,
+            title: &section.title,
+            intro: &section.intro,
+            answered,
+            questions,
+        });
+    }
+    out
+}
+
+/// One asked question as the doc sees it, and whether the team stated an answer (a
+/// placeholder is not one).
+fn doc_question(
+    bundle: &Bundle,
+    question: &Question,
+    review: &Review,
+    llm: &[ShownFinding],
+) -> (Value, bool) {
+    let answer = review.asked.get(&question.id);
+    let (text, items) = match answer {
+        // A secret is never written to a file, the doc included.
+        Some(_) if question.secret => ("(kept secret)".to_string(), Vec::new()),
+        // A blank item says nothing; it would be an empty bullet or diagram box.
+        // A placeholder item ("TBD") says nothing yet either.
+        Some(a) => (question.answer_text(a), {
+            let mut items = question.answer_items(a);
+            let says_nothing = |i: &str| {
+                i.trim().is_empty()
+                    || (crate::placeholder::is_usable_phrase(i)
+                        && bundle.critic.placeholders.is_placeholder(i))
+            };
+            items.retain(|i| !says_nothing(i));
+            items
+        }),
+        None => Default::default(),
+    };
+    let stated = answer.is_some() && !review.placeholders.contains(&question.id);
+    let findings: Vec<&Finding> = review
+        .findings
+        .iter()
+        .filter(|f| f.question == question.id)
+        .collect();
+    let llm_findings: Vec<&ShownFinding> = llm
+        .iter()
+        .filter(|f| f.finding.question == question.id && f.folded_into.is_none())
+        .collect();
+    let shown =
+        answer.is_some() || question.required || !findings.is_empty() || !llm_findings.is_empty();
+    let rows: Vec<Vec<String>> = match answer {
+        Some(crate::Answer::Records(rows)) if !question.secret => rows
+            .iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let cells = question.row_cells(r).into_iter();
+                cells.take(question.columns.len()).map(|(_, t)| t).collect()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let columns = question
+        .columns
+        .iter()
+        .map(|c| DocColumn {
+            id: c.id.clone(),
+            label: c.label().to_string(),
+        })
+        .collect();
+    let value = Value::from_object(DocQuestion {
+        id: question.id.clone(),
+        prompt: question.prompt.clone(),
+        label: question.doc_label().to_string(),
+        kind: question.kind.name(),
+        required: question.required,
+        answered: stated,
+        text,
+        items,
+        long: question.kind == Kind::LongText,
+        findings: list(&findings),
+        llm_findings: list(&llm_findings),
+        shown,
+        columns,
+        rows,
+    });
+    (value, stated)
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! `kickoff respond`: the team's answer to a finding (accepted risk, won't fix, fixed), saved
 //! into the session file through its lock, so an interview open on it is told, never overwritten.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
 
+use crate::bundle::Bundle;
 use crate::response::Status;
+use crate::session::Session;
 use crate::store::Saved;
 use crate::workspace::{self, Error, Open};
 
@@ -47,10 +49,7 @@ enum StatusArg {
 
 pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
     let file = &args.file;
-    let other = |message: String| Error::Other {
-        path: file.clone(),
-        message,
-    };
+    let other = |message: String| other(file, message);
     let (mut bundle, mut session, mut store, notes) = workspace::open_for_writing(
         args.questionnaire.as_deref(),
         file,
@@ -69,75 +68,9 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
         StatusArg::Fixed => Some(Status::Fixed),
         StatusArg::Clear => None,
     };
-    let done = if let Some(question) = crate::freeze::deviation_id(rule) {
-        // A deviation from the frozen plan: the team records why, against the answer as it is.
-        let now = crate::session::now();
-        match status {
-            Some(Status::AcceptedRisk) => {
-                crate::freeze::record_deviation(
-                    &mut session,
-                    question,
-                    &args.reason,
-                    &args.owner,
-                    &now,
-                )
-                .map_err(|e| other(format!("`{rule}`: {e}")))?;
-                format!("the change to `{question}` since the plan was frozen is recorded")
-            }
-            None => {
-                if !crate::freeze::clear_deviation(&mut session, question)
-                    .map_err(|e| other(e.to_string()))?
-                {
-                    return Err(other(format!("no recorded deviation `{rule}` to clear")));
-                }
-                format!("the record of the change to `{question}` is removed")
-            }
-            Some(_) => {
-                return Err(other(format!(
-                    "a deviation from the frozen plan is recorded as accepted-risk (with --reason and --owner), or cleared: `{rule}`"
-                )));
-            }
-        }
-    } else {
-        match status {
-            None => {
-                if session.responses.remove(rule).is_none() {
-                    return Err(other(format!("no response to `{rule}` to clear")));
-                }
-                format!("the response to `{rule}` is removed")
-            }
-            Some(status) => {
-                let review = bundle.review_of(&session);
-                let made = if crate::reviewer::is_llm_id(rule) {
-                    let Some(finding) = crate::reviewer::find(&session, rule) else {
-                        return Err(other(format!(
-                            "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
-                            file.display()
-                        )));
-                    };
-                    let (reason, owner) = (&args.reason, &args.owner);
-                    crate::reviewer::new_response(finding, &review.asked, status, reason, owner)
-                } else {
-                    if bundle.critic.rule(rule).is_none() {
-                        return Err(other(format!(
-                            "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
-                            file.display()
-                        )));
-                    }
-                    if !review.fired.iter().any(|f| f.rule == rule) {
-                        return Err(other(format!(
-                            "rule `{rule}` does not fire on these answers: there is no finding to respond to"
-                        )));
-                    }
-                    bundle.new_response(&review, rule, status, &args.reason, &args.owner)
-                };
-                let mut response =
-                    made.map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
-                response.date = crate::session::now();
-                session.responses.insert(rule.to_string(), response);
-                format!("`{rule}` marked {}", status.name())
-            }
-        }
+    let done = match crate::freeze::deviation_id(rule) {
+        Some(question) => on_deviation(&mut session, question, status, &args)?,
+        None => on_finding(&bundle, &mut session, status, &args)?,
     };
     session.updated = crate::session::now();
     match store.save(&session)? {
@@ -150,4 +83,92 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
     }
     crate::outln!("{}: {done}", file.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn other(file: &Path, message: String) -> Error {
+    Error::Other {
+        path: file.to_path_buf(),
+        message,
+    }
+}
+
+/// A deviation from the frozen plan: the team records why, against the answer as it is.
+/// Returns what was done, as the command says it.
+fn on_deviation(
+    session: &mut Session,
+    question: &str,
+    status: Option<Status>,
+    args: &RespondArgs,
+) -> Result<String, Error> {
+    let rule = &args.rule;
+    let other = |message: String| other(&args.file, message);
+    match status {
+        Some(Status::AcceptedRisk) => {
+            let now = crate::session::now();
+            crate::freeze::record_deviation(session, question, &args.reason, &args.owner, &now)
+                .map_err(|e| other(format!("`{rule}`: {e}")))?;
+            Ok(format!(
+                "the change to `{question}` since the plan was frozen is recorded"
+            ))
+        }
+        None => {
+            if !crate::freeze::clear_deviation(session, question)
+                .map_err(|e| other(e.to_string()))?
+            {
+                return Err(other(format!("no recorded deviation `{rule}` to clear")));
+            }
+            Ok(format!(
+                "the record of the change to `{question}` is removed"
+            ))
+        }
+        Some(_) => Err(other(format!(
+            "a deviation from the frozen plan is recorded as accepted-risk (with --reason and --owner), or cleared: `{rule}`"
+        ))),
+    }
+}
+
+/// A finding of the rules or of the latest critique: the response is recorded (or cleared).
+/// Returns what was done, as the command says it.
+fn on_finding(
+    bundle: &Bundle,
+    session: &mut Session,
+    status: Option<Status>,
+    args: &RespondArgs,
+) -> Result<String, Error> {
+    let (rule, file) = (args.rule.as_str(), &args.file);
+    let other = |message: String| other(file, message);
+    let Some(status) = status else {
+        if session.responses.remove(rule).is_none() {
+            return Err(other(format!("no response to `{rule}` to clear")));
+        }
+        return Ok(format!("the response to `{rule}` is removed"));
+    };
+    let review = bundle.review_of(session);
+    let made = if crate::reviewer::is_llm_id(rule) {
+        let Some(finding) = crate::reviewer::find(session, rule) else {
+            return Err(other(format!(
+                "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
+                file.display()
+            )));
+        };
+        let (reason, owner) = (&args.reason, &args.owner);
+        crate::reviewer::new_response(finding, &review.asked, status, reason, owner)
+    } else {
+        if bundle.critic.rule(rule).is_none() {
+            return Err(other(format!(
+                "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
+                file.display()
+            )));
+        }
+        if !review.fired.iter().any(|f| f.rule == rule) {
+            return Err(other(format!(
+                "rule `{rule}` does not fire on these answers: there is no finding to respond to"
+            )));
+        }
+        bundle.new_response(&review, rule, status, &args.reason, &args.owner)
+    };
+    let mut response = made.map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
+    response.date = crate::session::now();
+    session.responses.insert(rule.to_string(), response);
+    Ok(format!("`{rule}` marked {}", status.name()))
 }

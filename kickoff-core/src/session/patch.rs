@@ -131,6 +131,53 @@ pub fn patch_doc(
     if other_changes || !matches!(doc.get("answers"), None | Some(Item::Table(_))) {
         return false;
     }
+    let Some(Written { header, items }) = written(base, ours, secret) else {
+        return false;
+    };
+    for key in [
+        "questionnaire",
+        "questionnaire_version",
+        "created",
+        "updated",
+    ] {
+        if let Some(item) = header.get(key)
+            && doc.get(key).is_none_or(|old| !same_item(old, item))
+        {
+            set_key(doc.as_table_mut(), key, item);
+        }
+    }
+    // Where the user was, as an older version kept it: in the state directory now.
+    doc.as_table_mut().remove("cursor");
+    if items.is_empty() {
+        return true;
+    }
+    let answers = doc
+        .entry("answers")
+        .or_insert_with(|| Item::Table(Table::new()));
+    let Some(answers) = answers.as_table_mut() else {
+        return false; // not reached: checked above
+    };
+    for (id, item) in items {
+        match item {
+            Some(item) => cleared.set(answers, id, &item),
+            None => cleared.remove(answers, id),
+        }
+    }
+    true
+}
+
+/// The keys that differ between `base` and `ours`, each written as the whole session would
+/// write it: the session's own strings in `header`, the answers in `items` (`None`: removed).
+struct Written<'a> {
+    header: DocumentMut,
+    items: Vec<(&'a str, Option<Item>)>,
+}
+
+fn written<'a>(
+    base: &'a Session,
+    ours: &'a Session,
+    secret: &dyn Fn(&str) -> bool,
+) -> Option<Written<'a>> {
     let ids: BTreeSet<&String> = base.answers.keys().chain(ours.answers.keys()).collect();
     let changed: Vec<&String> = ids
         .into_iter()
@@ -167,64 +214,25 @@ pub fn patch_doc(
             })
             .collect(),
     };
-    let Ok(text) = toml::to_string_pretty(&part) else {
-        return false;
-    };
-    let Ok(new) = text.parse::<DocumentMut>() else {
-        return false;
-    };
+    let text = toml::to_string_pretty(&part).ok()?;
+    let new = text.parse::<DocumentMut>().ok()?;
     let mut items: Vec<(&str, Option<Item>)> = Vec::new();
     for id in &changed {
         let item = match ours.answers.get(*id) {
             None => None,
             Some(Answer::Records(rows)) => {
                 let line = format!("x = {}\n", crate::answer::rows_to_toml_inline(rows));
-                let Some(item) = line
-                    .parse::<DocumentMut>()
-                    .ok()
-                    .and_then(|d| d.get("x").cloned())
-                else {
-                    return false;
-                };
-                Some(item)
+                Some(
+                    line.parse::<DocumentMut>()
+                        .ok()
+                        .and_then(|d| d.get("x").cloned())?,
+                )
             }
-            Some(_) => match new.get("answers").and_then(|a| a.get(id.as_str())) {
-                Some(item) => Some(item.clone()),
-                None => return false,
-            },
+            Some(_) => Some(new.get("answers")?.get(id.as_str())?.clone()),
         };
         items.push((id.as_str(), item));
     }
-    for key in [
-        "questionnaire",
-        "questionnaire_version",
-        "created",
-        "updated",
-    ] {
-        if let Some(item) = new.get(key)
-            && doc.get(key).is_none_or(|old| !same_item(old, item))
-        {
-            set_key(doc.as_table_mut(), key, item);
-        }
-    }
-    // Where the user was, as an older version kept it: in the state directory now.
-    doc.as_table_mut().remove("cursor");
-    if items.is_empty() {
-        return true;
-    }
-    let answers = doc
-        .entry("answers")
-        .or_insert_with(|| Item::Table(Table::new()));
-    let Some(answers) = answers.as_table_mut() else {
-        return false; // not reached: checked above
-    };
-    for (id, item) in items {
-        match item {
-            Some(item) => cleared.set(answers, id, &item),
-            None => cleared.remove(answers, id),
-        }
-    }
-    true
+    Some(Written { header: new, items })
 }
 
 fn same_item(a: &Item, b: &Item) -> bool {
