@@ -13,6 +13,7 @@ mod keys;
 mod layout;
 mod mouse;
 mod msg;
+mod readout;
 mod respond;
 mod responding;
 mod runtime;
@@ -29,6 +30,7 @@ pub use layout::{MIN_ANSWER, Pane, Panes, interview_panes};
 pub use msg::{
     Banner, BannerKind, Cmd, ConflictSet, Exit, Motion, Msg, Overlay, SaveReport, Screen, Side,
 };
+pub use readout::readout;
 pub use respond::{Part, RespondForm};
 pub use update::update;
 
