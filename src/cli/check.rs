@@ -411,9 +411,7 @@ impl Checked<'_> {
                     message: p.message.clone(),
                 })
                 .collect(),
-            deviations: frozen::deviations_json(&crate::freeze::deviations_or_broken(
-                self.session,
-            )),
+            deviations: frozen::deviations_json(&crate::freeze::deviations_or_broken(self.session)),
             readout: frozen::readout_json(self.session),
         };
         serde_json::to_string_pretty(&report).expect("serialisable") + "\n"

@@ -40,7 +40,11 @@ pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interv
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     if let Err(e) = terminal {
-        let _ = writeln!(err, "kickoff: {}: the terminal went away ({e})", file.display());
+        let _ = writeln!(
+            err,
+            "kickoff: {}: the terminal went away ({e})",
+            file.display()
+        );
     }
     let decision = match app.report() {
         Some(r) => format!("Decision: {}: {}", r.decision_title, r.reason),

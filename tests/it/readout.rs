@@ -447,12 +447,20 @@ trials = 47000
     assert_eq!(r["mde_pct"], 10.0);
     assert_eq!(r["stopped_early"], true);
     assert_eq!(r["significant"], false);
-    assert_eq!((r["days"].as_i64(), r["planned_days"].as_f64()), (Some(7), Some(56.0)));
+    assert_eq!(
+        (r["days"].as_i64(), r["planned_days"].as_f64()),
+        (Some(7), Some(56.0))
+    );
     let checks: Vec<(&str, &str)> = r["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["check"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert!(checks.contains(&("srm", "blocker")), "{checks:?}");
     assert!(checks.contains(&("stopped-early", "blocker")), "{checks:?}");
@@ -484,14 +492,26 @@ trials = 47000
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let srm = results
         .iter()
-        .find(|x| x["message"]["text"].as_str().unwrap().starts_with("[readout:srm]"))
+        .find(|x| {
+            x["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("[readout:srm]")
+        })
         .expect("the SRM in SARIF");
     assert_eq!(srm["ruleId"], "readout");
     assert_eq!(srm["level"], "error");
     assert_eq!(srm["properties"]["failsCheck"], true);
-    assert_eq!(srm["locations"][0]["physicalLocation"]["region"]["startLine"], line);
+    assert_eq!(
+        srm["locations"][0]["physicalLocation"]["region"]["startLine"],
+        line
+    );
     let run = kickoff(d, &["check", "p.toml", "--format", "junit"]);
-    assert!(run.stdout.contains("[readout:stopped-early]"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("[readout:stopped-early]"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -555,7 +575,10 @@ fn e2e_readout_entered_in_the_tui_is_saved_and_decided() {
     t.wait_exit();
     let session = Session::load(&d.join("p.toml")).unwrap();
     let r = readout::load(&session).unwrap().unwrap();
-    assert_eq!((r.started.as_str(), r.ended.as_str()), ("2027-01-18", "2027-01-24"));
+    assert_eq!(
+        (r.started.as_str(), r.ended.as_str()),
+        ("2027-01-18", "2027-01-24")
+    );
     assert_eq!(
         r.arms
             .iter()

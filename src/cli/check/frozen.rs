@@ -194,9 +194,9 @@ pub(super) fn readout_json(session: &crate::session::Session) -> Option<ReadoutO
                 mismatch: s.p_value < crate::readout::stats::SRM_ALPHA,
             });
             out.effect = rep.effect;
-            out.improvement = rep
-                .improvement
-                .map(|[point, low, high]| ImprovementOut { point, low, high });
+            out.improvement =
+                rep.improvement
+                    .map(|[point, low, high]| ImprovementOut { point, low, high });
             out.mde_pct = rep.mde_pct;
             out.outcome = rep.outcome;
             out.significant = rep.significant;

@@ -259,9 +259,9 @@ impl Form {
             .collect();
         // Every guardrail of the plan has its row, measured or not.
         for name in plan_guardrails(session) {
-            let have = guardrails
-                .iter()
-                .any(|g| matches!(g.get("name"), Some(Cell::Text(t)) if t.eq_ignore_ascii_case(&name)));
+            let have = guardrails.iter().any(
+                |g| matches!(g.get("name"), Some(Cell::Text(t)) if t.eq_ignore_ascii_case(&name)),
+            );
             if !have {
                 guardrails.push(row(vec![("name", Some(Cell::Text(name)))]));
             }
@@ -392,7 +392,10 @@ impl Form {
             metric: self.text(Item::Metric),
             started: self.text(Item::Started),
             ended: self.text(Item::Ended),
-            looked_early: matches!(self.field(Item::LookedEarly).answer(), Some(Answer::Bool(true))),
+            looked_early: matches!(
+                self.field(Item::LookedEarly).answer(),
+                Some(Answer::Bool(true))
+            ),
             looked_on: self.text(Item::LookedOn),
             ..Readout::default()
         };
@@ -449,7 +452,10 @@ impl Form {
         for (i, row) in self.rows(Item::Holdout).iter().enumerate() {
             let f = |x: &str| format!("holdout[{i}].{x}");
             let Some(observed) = number(row.get("observed"), &f("observed"))? else {
-                return Err(draft(f("observed"), "give the result on the holdout".into()));
+                return Err(draft(
+                    f("observed"),
+                    "give the result on the holdout".into(),
+                ));
             };
             r.holdout.push(Holdout {
                 metric: name_of(row, "metric"),

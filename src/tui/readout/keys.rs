@@ -51,7 +51,11 @@ pub fn map_key(app: &ReadoutApp, key: KeyEvent) -> Option<Msg> {
 /// The help bar: the keys of the screen shown.
 pub fn bar(app: &ReadoutApp) -> Vec<(&'static str, &'static str)> {
     if app.doc.is_some() {
-        return vec![("↑↓ PgUp PgDn", "scroll"), ("Esc ^O", "back to the form"), ("^Q", "save and quit")];
+        return vec![
+            ("↑↓ PgUp PgDn", "scroll"),
+            ("Esc ^O", "back to the form"),
+            ("^Q", "save and quit"),
+        ];
     }
     let mut keys = vec![("Tab S-Tab", "next / previous")];
     match app.form.item() {

@@ -84,7 +84,10 @@ impl ReadoutApp {
     pub fn new(bundle: Bundle, session: Session, path: PathBuf) -> ReadoutApp {
         let saved = crate::readout::load(&session).ok().flatten();
         let form = Form::new(&session, saved.as_ref());
-        let frozen_at = crate::freeze::current(&session).ok().flatten().map(|f| f.at);
+        let frozen_at = crate::freeze::current(&session)
+            .ok()
+            .flatten()
+            .map(|f| f.at);
         let mut app = ReadoutApp {
             bundle,
             session,

@@ -286,7 +286,10 @@ pub fn check_lines(r: &Report) -> Vec<(Option<crate::critic::Severity>, String)>
     if let (Some(d), Some(p)) = (r.days, r.planned_days) {
         out.push((
             None,
-            format!("Ran {d} of {} planned days", crate::answer::format_number(p)),
+            format!(
+                "Ran {d} of {} planned days",
+                crate::answer::format_number(p)
+            ),
         ));
     }
     for f in &r.findings {
