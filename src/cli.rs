@@ -115,8 +115,8 @@ pub enum Command {
     /// hashed; a later change to one is a deviation that fails `check` until recorded with
     /// `kickoff respond FILE freeze:QUESTION accepted-risk --reason .. --owner ..`
     Freeze(FreezeArgs),
-    /// The experiment's results (`--plain`: entered line by line), checked against the frozen
-    /// plan: sample ratio, the effect and its interval against the smallest effect worth
+    /// The experiment's results (a form beside its checks in a terminal; `--plain`: line by
+    /// line; `--check`: the checks of the saved readout), checked against the frozen plan: sample ratio, the effect and its interval against the smallest effect worth
     /// shipping, duration and units, early looks, guardrails, kill criteria; exit 1 on a
     /// blocker. `kickoff render FILE --template readout` writes the readout doc
     Readout(ReadoutArgs),

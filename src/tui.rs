@@ -13,6 +13,7 @@ mod keys;
 mod layout;
 mod mouse;
 mod msg;
+mod readout;
 mod respond;
 mod responding;
 mod runtime;
@@ -30,6 +31,7 @@ pub use msg::{
     Banner, BannerKind, Cmd, ConflictSet, Exit, Failure, Motion, Msg, Overlay, SaveReport, Screen,
     Side,
 };
+pub use readout::readout;
 pub use respond::{Part, RespondForm};
 pub use update::update;
 

@@ -299,6 +299,16 @@ pub fn store(session: &mut Session, mut readout: Readout, now: &str) -> Result<(
     Ok(())
 }
 
+/// Stores the readout as typed, valid or not (the interview's way: what is on screen is in the
+/// file), stamped `now`: a readout that does not make sense is named by its field when it is
+/// read ([`findings`]: `unreadable`), never lost.
+pub fn store_as_typed(session: &mut Session, mut readout: Readout, now: &str) {
+    readout.entered = now.to_string();
+    if let Ok(v) = toml::Value::try_from(&readout) {
+        session.extra.insert(READOUT_KEY.to_string(), v);
+    }
+}
+
 /// One check's finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {

@@ -120,6 +120,13 @@ struct Report<'a> {
     deferred: &'a [Finding],
     /// Answers that do not fit the questionnaire (the check still runs on the rest).
     problems: Vec<ProblemOut>,
+    /// Frozen answers changed since the plan was frozen (`kickoff freeze`), recorded or not;
+    /// absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    deviations: Vec<frozen::DeviationOut>,
+    /// The readout's checks against the frozen plan (`kickoff readout`); absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    readout: Option<frozen::ReadoutOut>,
 }
 
 /// A finding of the report: the rules' or the LLM reviewer's, told apart by `source`.
@@ -404,6 +411,8 @@ impl Checked<'_> {
                     message: p.message.clone(),
                 })
                 .collect(),
+            deviations: frozen::deviations_json(&crate::freeze::deviations_or_broken(self.session)),
+            readout: frozen::readout_json(self.session),
         };
         serde_json::to_string_pretty(&report).expect("serialisable") + "\n"
     }
@@ -451,6 +460,13 @@ impl Checked<'_> {
                     && crate::verdict::llm_counts(f, args.llm_policy)
             },
         });
+        // The deviations from the frozen plan and the readout's checks fail the check too.
+        items.extend(frozen::ci_items(
+            self.session,
+            &source,
+            &lines,
+            args.fail_on.threshold(),
+        ));
         // A quick session says so in CI too: a note on the file's first line.
         let file = self.file.display().to_string();
         if let Some(summary) = crate::depth::summary(&review.pending, &review.deferred, &file) {

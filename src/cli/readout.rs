@@ -1,8 +1,9 @@
-//! `kickoff readout`: the results of the experiment, entered line by line (`--plain`) and saved
-//! into the session's `[readout]` through its lock, then checked against the frozen plan. Without
-//! `--plain`, the checks of the readout already saved. (The TUI has no readout screen yet.)
+//! `kickoff readout`: the results of the experiment, entered in the full-screen form (in a
+//! terminal: `tui::readout`) or line by line (`--plain`) and saved into the session's
+//! `[readout]` through its lock, then checked against the frozen plan. With `--check`, or
+//! without a terminal, the checks of the readout already saved.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,8 +18,12 @@ pub struct ReadoutArgs {
     file: PathBuf,
     /// Enter the results one question at a time on standard input (replaces the saved readout
     /// once every answer is in; nothing is written before)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check")]
     plain: bool,
+    /// Print the checks and the decision of the readout already saved (exit 1 on a blocker)
+    /// instead of opening the form; what happens without a terminal
+    #[arg(long)]
+    check: bool,
     #[arg(short, long)]
     questionnaire: Option<String>,
 }
@@ -29,12 +34,19 @@ pub(super) fn run(args: ReadoutArgs) -> Result<ExitCode, Error> {
         path: file.clone(),
         message,
     };
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if !args.plain && !args.check && terminal {
+        return match crate::tui::readout(args.questionnaire.as_deref(), file)? {
+            crate::interview::Ended::Saved => Ok(ExitCode::SUCCESS),
+            crate::interview::Ended::NotSaved => Ok(ExitCode::from(super::exit::EXIT_FAILED)),
+        };
+    }
     if !args.plain {
         let (_bundle, session, _problems) =
             workspace::open_checked(file, args.questionnaire.as_deref(), true)?;
         let Some(r) = crate::readout::load(&session).map_err(|e| other(e.to_string()))? else {
             return Err(other(format!(
-                "no readout yet: `kickoff readout {} --plain` enters the results",
+                "no readout yet: `kickoff readout {0}` (in a terminal) or `kickoff readout {0} --plain` enters the results",
                 file.display()
             )));
         };

@@ -17,7 +17,7 @@ use crate::text::truncate;
 use unicode_width::UnicodeWidthStr;
 
 mod critique;
-mod field;
+pub(super) mod field;
 mod followups;
 mod respond;
 mod saving;

@@ -384,3 +384,215 @@ fn the_readout_brief_gives_the_decision_on_one_page() {
         assert!(run.stdout.contains("No readout yet"), "{}", run.stdout);
     }
 }
+
+/// The example with its `[readout]` table replaced by `readout` (the plan stays frozen).
+fn write_with(d: &std::path::Path, name: &str, readout: &str) {
+    let text = std::fs::read_to_string(common::example(EXAMPLE)).unwrap();
+    let cut = text.find("\n[readout]\n").unwrap();
+    std::fs::write(d.join(name), format!("{}\n{readout}", &text[..cut])).unwrap();
+}
+
+#[test]
+fn check_json_has_the_readout_section_with_its_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 50,000 against 47,000 in a 50/50 test, 7 of the 56 planned days.
+    write_with(
+        d,
+        "p.toml",
+        r#"[readout]
+metric = "Monthly voluntary churn rate of active subscribers"
+started = "2027-01-18"
+ended = "2027-01-24"
+
+[[readout.arms]]
+name = "control"
+units = 50000
+successes = 3050
+trials = 50000
+
+[[readout.arms]]
+name = "treatment"
+units = 47000
+successes = 2540
+trials = 47000
+"#,
+    );
+    let run = kickoff(d, &["check", "p.toml", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let r = &doc["readout"];
+    assert_eq!(r["decision"], "stop", "{r:#}");
+    assert_eq!(r["frozen"], true);
+    assert_eq!(r["metric_kind"], "rate");
+    assert_eq!(r["better"], "lower");
+    // χ² = Σ (o − e)² / e with e = 48,500: 2 · 1,500² / 48,500.
+    let chi = 2.0 * 1500.0_f64.powi(2) / 48_500.0;
+    assert!((r["srm"]["chi_square"].as_f64().unwrap() - chi).abs() < 1e-9);
+    assert_eq!(r["srm"]["df"], 1);
+    assert_eq!(r["srm"]["mismatch"], true);
+    // p of χ²(1) = 92.8 is about 5.8e-22 (the reference's figure).
+    let p = r["srm"]["p_value"].as_f64().unwrap();
+    assert!(p > 5.0e-22 && p < 6.5e-22, "{p}");
+    // The effect: two proportions, unpooled error, 95% normal interval.
+    let (pc, pt): (f64, f64) = (3050.0 / 50_000.0, 2540.0 / 47_000.0);
+    let se = (pt * (1.0 - pt) / 47_000.0 + pc * (1.0 - pc) / 50_000.0).sqrt();
+    let e = &r["effect"];
+    assert!((e["diff"].as_f64().unwrap() - (pt - pc)).abs() < 1e-12);
+    assert!((e["diff_low"].as_f64().unwrap() - (pt - pc - 1.959_963_985 * se)).abs() < 1e-8);
+    assert!((e["diff_high"].as_f64().unwrap() - (pt - pc + 1.959_963_985 * se)).abs() < 1e-8);
+    // Lower churn is better: the improvement is the lift with its sign flipped.
+    let lift = 100.0 * (pt / pc - 1.0);
+    assert!((r["improvement"]["point"].as_f64().unwrap() + lift).abs() < 1e-9);
+    assert_eq!(r["mde_pct"], 10.0);
+    assert_eq!(r["stopped_early"], true);
+    assert_eq!(r["significant"], false);
+    assert_eq!(
+        (r["days"].as_i64(), r["planned_days"].as_f64()),
+        (Some(7), Some(56.0))
+    );
+    let checks: Vec<(&str, &str)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(checks.contains(&("srm", "blocker")), "{checks:?}");
+    assert!(checks.contains(&("stopped-early", "blocker")), "{checks:?}");
+    assert_eq!(r["blockers"].as_u64().unwrap() as usize, {
+        checks.iter().filter(|(_, s)| *s == "blocker").count()
+    });
+    assert_eq!(doc["verdict"]["readout_blockers"], r["blockers"]);
+    // The recorded change since the freeze is listed, and does not fail the check.
+    assert_eq!(doc["deviations"][0]["question"], "kill_date");
+    assert_eq!(doc["deviations"][0]["recorded"], true);
+
+    // The same blockers in the CI formats, on the `[readout]` table's line.
+    let line = std::fs::read_to_string(d.join("p.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "[readout]")
+        .unwrap()
+        + 1;
+    let run = kickoff(d, &["check", "p.toml", "--format", "github"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout.contains(&format!("line={line},"))
+            && run.stdout.contains("[readout:srm] sample ratio mismatch"),
+        "{}",
+        run.stdout
+    );
+    let run = kickoff(d, &["check", "p.toml", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let srm = results
+        .iter()
+        .find(|x| {
+            x["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("[readout:srm]")
+        })
+        .expect("the SRM in SARIF");
+    assert_eq!(srm["ruleId"], "readout");
+    assert_eq!(srm["level"], "error");
+    assert_eq!(srm["properties"]["failsCheck"], true);
+    assert_eq!(
+        srm["locations"][0]["physicalLocation"]["region"]["startLine"],
+        line
+    );
+    let run = kickoff(d, &["check", "p.toml", "--format", "junit"]);
+    assert!(
+        run.stdout.contains("[readout:stopped-early]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_json_names_a_readout_that_cannot_be_read_and_has_no_section_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_with(
+        d,
+        "bad.toml",
+        "[readout]\nmetric = \"m\"\nstarted = \"2027-01-18\"\nended = \"2027-01-24\"\n\n[[readout.arms]]\nname = \"control\"\nunits = -5\n\n[[readout.arms]]\nname = \"t\"\nunits = 5\n",
+    );
+    let run = kickoff(d, &["check", "bad.toml", "--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let r = &doc["readout"];
+    assert!(r["decision"].is_null());
+    assert!(
+        r["error"].as_str().unwrap().contains("`arms[0].units`"),
+        "{r:#}"
+    );
+    assert_eq!(r["findings"][0]["check"], "unreadable");
+    write_with(d, "none.toml", "");
+    let run = kickoff(d, &["check", "none.toml", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(doc.get("readout").is_none(), "{doc:#}");
+}
+
+/// The readout entered in the full-screen form: 50,000 against 47,000 over 7 of 56 days.
+#[test]
+#[ignore]
+fn e2e_readout_entered_in_the_tui_is_saved_and_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_with(d, "p.toml", "");
+    let t = common::Tmux::start(d, "readout p.toml");
+    t.wait_for("Checks against the plan");
+    // The metric comes from the plan; then the days, the kind, the arms' grid.
+    t.keys(&["Tab"]);
+    t.text("2027-01-18");
+    t.keys(&["Tab"]);
+    t.text("2027-01-24");
+    t.keys(&["Tab", "Tab", "Enter"]);
+    for (i, cell) in ["50000", "3050", "50000", "", "47000", "2540", "47000"]
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            t.keys(&["Enter"]);
+        }
+        t.text(cell);
+    }
+    let screen = t.wait_for("sample ratio mismatch");
+    assert!(screen.contains("Decision: Stop"), "{screen}");
+    assert!(screen.contains("χ² = 92.78"), "{screen}");
+    assert!(screen.contains("Ran 7 of 56 planned days"), "{screen}");
+    // ^O: the readout doc, decision first.
+    t.keys(&["C-o"]);
+    t.wait_for("## Decision: Stop");
+    t.keys(&["Escape"]);
+    t.keys(&["C-q"]);
+    t.wait_exit();
+    let session = Session::load(&d.join("p.toml")).unwrap();
+    let r = readout::load(&session).unwrap().unwrap();
+    assert_eq!(
+        (r.started.as_str(), r.ended.as_str()),
+        ("2027-01-18", "2027-01-24")
+    );
+    assert_eq!(
+        r.arms
+            .iter()
+            .map(|a| (a.units, a.successes, a.trials))
+            .collect::<Vec<_>>(),
+        [
+            (50_000, Some(3050), Some(50_000)),
+            (47_000, Some(2540), Some(47_000))
+        ]
+    );
+    assert!(!r.entered.is_empty());
+    let report = readout::check(&session, &r);
+    assert_eq!(report.decision, Decision::Stop);
+    let run = kickoff(d, &["check", "p.toml"]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.contains("[readout:srm]"), "{}", run.stdout);
+}

@@ -20,6 +20,10 @@ pub(super) const PROBLEM: &str = "answer-problem";
 pub(super) const LLM: &str = "llm-reviewer";
 /// The rule id of a quick session's note: what waits for the full interview.
 pub(super) const QUICK: &str = "quick-kickoff";
+/// The rule id of a frozen answer changed since the freeze (`kickoff freeze`).
+pub(super) const DEVIATION: &str = "freeze-deviation";
+/// The rule id of the readout's checks against the frozen plan (`kickoff readout`).
+pub(super) const READOUT: &str = "readout";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Level {
@@ -158,7 +162,7 @@ pub(super) fn items(i: Inputs) -> Vec<Item> {
     out
 }
 
-/// The rules of `bundle`, and the four of kickoff's own.
+/// The rules of `bundle`, and the six of kickoff's own.
 pub(super) fn rules(bundle: &Bundle) -> Vec<RuleInfo> {
     let own = [
         (
@@ -178,6 +182,18 @@ pub(super) fn rules(bundle: &Bundle) -> Vec<RuleInfo> {
             Level::Warning,
             "A finding of the LLM reviewer",
             "From the latest `kickoff critique`; advisory unless `--fail-on-llm`.",
+        ),
+        (
+            DEVIATION,
+            Level::Error,
+            "An answer that defines the experiment changed since the plan was frozen",
+            "A deviation from the pre-registration fails the check until the team records why: `kickoff respond FILE freeze:QUESTION accepted-risk --reason ... --owner ...`.",
+        ),
+        (
+            READOUT,
+            Level::Error,
+            "A check of the readout against the frozen plan",
+            "Sample ratio mismatch, stopped early, a guardrail past its limit, a kill criterion met, the primary metric switched, several comparisons uncorrected, or a readout that does not make sense: `kickoff readout FILE --check` says more.",
         ),
         (
             QUICK,

@@ -38,6 +38,30 @@ pub fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// A widget drawn for a form other than the interview's (the readout's): its question and
+/// field given, not the focused ones. A choice is drawn by that form itself.
+pub(in crate::tui) fn render_form_field(
+    q: &Question,
+    field: &Field,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    match field {
+        Field::Text { area: text, .. } | Field::Number { area: text, .. } => {
+            render_text(q, text, theme, frame, area)
+        }
+        Field::YesNo { value } => render_yes_no(*value, theme, frame, area),
+        Field::List {
+            items,
+            cursor,
+            area: row,
+        } => render_list(items, *cursor, row, theme, frame, area),
+        Field::Records(grid) => render_records(q, grid, theme, frame, area),
+        Field::Choice { .. } => {}
+    }
+}
+
 /// A number's range and unit, for the title of its box.
 fn number_title(q: &Question) -> String {
     let range = match (q.min, q.max) {
