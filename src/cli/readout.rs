@@ -275,58 +275,7 @@ pub(super) fn ask_readout<R: BufRead, W: Write>(
         })
     })?;
     for i in 0..arms {
-        let f = |x: &str| format!("arms[{i}].{x}");
-        let default = if i == 0 {
-            "control".to_string()
-        } else {
-            format!("treatment {i}")
-        };
-        let mut arm = Arm {
-            name: a.line(&format!("Arm {} name", i + 1), &default)?,
-            units: a.ask(&format!("  {}", f("units")), "", count(&f("units")))?,
-            ..Arm::default()
-        };
-        if rate {
-            let trials = a.ask(&format!("  {}", f("trials")), &arm.units.to_string(), |s| {
-                count(&f("trials"))(s).and_then(|t| {
-                    if t == 0 {
-                        Err(bad(&f("trials"), "needs at least one trial".into()))
-                    } else {
-                        Ok(t)
-                    }
-                })
-            })?;
-            arm.successes = Some(a.ask(&format!("  {}", f("successes")), "", |s| {
-                count(&f("successes"))(s).and_then(|n| {
-                    if n > trials {
-                        Err(bad(
-                            &f("successes"),
-                            format!("{n} successes is more than the {trials} trials"),
-                        ))
-                    } else {
-                        Ok(n)
-                    }
-                })
-            })?);
-            arm.trials = Some(trials);
-        } else {
-            arm.mean = Some(a.ask(&format!("  {}", f("mean")), "", real(&f("mean")))?);
-            arm.sd = Some(a.ask(&format!("  {}", f("sd")), "", |s| {
-                real(&f("sd"))(s).and_then(|x| {
-                    if x < 0.0 {
-                        Err(bad(&f("sd"), format!("{x}: cannot be negative")))
-                    } else {
-                        Ok(x)
-                    }
-                })
-            })?);
-            arm.n = Some(a.ask(
-                &format!("  {}", f("n")),
-                &arm.units.to_string(),
-                count(&f("n")),
-            )?);
-        }
-        r.arms.push(arm);
+        r.arms.push(ask_arm(&mut a, i, rate)?);
     }
     r.looked_early = a.ask(
         "Were results looked at before the last day? (yes/no)",
@@ -336,40 +285,129 @@ pub(super) fn ask_readout<R: BufRead, W: Write>(
     if r.looked_early {
         r.looked_on = a.ask("  On which day first (YYYY-MM-DD)", "", date("looked_on"))?;
     }
-    // The plan's guardrails, each asked by name.
-    if let Some(crate::answer::Answer::Records(rows)) = session.answers.get("guardrail_metrics") {
-        for row in rows {
-            let cell = |k: &str| {
-                row.0
-                    .iter()
-                    .find(|(id, _)| id == k)
-                    .map(|(_, c)| c.to_string())
-                    .unwrap_or_default()
-            };
-            if cell("role") != "guardrail" {
-                continue;
-            }
-            let name = cell("name");
-            let field = format!("guardrail `{name}`");
-            let v = a.ask(
-                &format!(
-                    "Guardrail “{name}” (limit: {}), observed (blank: not measured)",
-                    cell("target")
-                ),
-                "",
-                |s| {
-                    if s.is_empty() {
-                        Ok(None)
-                    } else {
-                        real(&field)(s).map(Some)
-                    }
-                },
-            )?;
-            if let Some(observed) = v {
-                r.guardrails.push(Guardrail { name, observed });
-            }
+    r.guardrails = ask_guardrails(&mut a, session)?;
+    r.holdout = ask_holdouts(&mut a)?;
+    let also = a.line(
+        "Other metrics also treated as primary, comma separated (blank: none)",
+        "",
+    )?;
+    r.also_primary = also
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    Ok(r)
+}
+
+/// One arm: its name, its units and its primary metric (successes of trials for a rate; mean,
+/// standard deviation and n for a mean).
+fn ask_arm<R: BufRead, W: Write>(
+    a: &mut Asker<'_, R, W>,
+    i: usize,
+    rate: bool,
+) -> Result<Arm, AskError> {
+    let f = |x: &str| format!("arms[{i}].{x}");
+    let default = if i == 0 {
+        "control".to_string()
+    } else {
+        format!("treatment {i}")
+    };
+    let mut arm = Arm {
+        name: a.line(&format!("Arm {} name", i + 1), &default)?,
+        units: a.ask(&format!("  {}", f("units")), "", count(&f("units")))?,
+        ..Arm::default()
+    };
+    if rate {
+        let trials = a.ask(&format!("  {}", f("trials")), &arm.units.to_string(), |s| {
+            count(&f("trials"))(s).and_then(|t| {
+                if t == 0 {
+                    Err(bad(&f("trials"), "needs at least one trial".into()))
+                } else {
+                    Ok(t)
+                }
+            })
+        })?;
+        arm.successes = Some(a.ask(&format!("  {}", f("successes")), "", |s| {
+            count(&f("successes"))(s).and_then(|n| {
+                if n > trials {
+                    Err(bad(
+                        &f("successes"),
+                        format!("{n} successes is more than the {trials} trials"),
+                    ))
+                } else {
+                    Ok(n)
+                }
+            })
+        })?);
+        arm.trials = Some(trials);
+    } else {
+        arm.mean = Some(a.ask(&format!("  {}", f("mean")), "", real(&f("mean")))?);
+        arm.sd = Some(a.ask(&format!("  {}", f("sd")), "", |s| {
+            real(&f("sd"))(s).and_then(|x| {
+                if x < 0.0 {
+                    Err(bad(&f("sd"), format!("{x}: cannot be negative")))
+                } else {
+                    Ok(x)
+                }
+            })
+        })?);
+        arm.n = Some(a.ask(
+            &format!("  {}", f("n")),
+            &arm.units.to_string(),
+            count(&f("n")),
+        )?);
+    }
+    Ok(arm)
+}
+
+/// The plan's guardrails, each asked by name: those measured, with their observed value.
+fn ask_guardrails<R: BufRead, W: Write>(
+    a: &mut Asker<'_, R, W>,
+    session: &crate::session::Session,
+) -> Result<Vec<Guardrail>, AskError> {
+    let mut observed_all = Vec::new();
+    let Some(crate::answer::Answer::Records(rows)) = session.answers.get("guardrail_metrics")
+    else {
+        return Ok(observed_all);
+    };
+    for row in rows {
+        let cell = |k: &str| {
+            row.0
+                .iter()
+                .find(|(id, _)| id == k)
+                .map(|(_, c)| c.to_string())
+                .unwrap_or_default()
+        };
+        if cell("role") != "guardrail" {
+            continue;
+        }
+        let name = cell("name");
+        let field = format!("guardrail `{name}`");
+        let v = a.ask(
+            &format!(
+                "Guardrail “{name}” (limit: {}), observed (blank: not measured)",
+                cell("target")
+            ),
+            "",
+            |s| {
+                if s.is_empty() {
+                    Ok(None)
+                } else {
+                    real(&field)(s).map(Some)
+                }
+            },
+        )?;
+        if let Some(observed) = v {
+            observed_all.push(Guardrail { name, observed });
         }
     }
+    Ok(observed_all)
+}
+
+/// Offline holdout results under a kill criterion, until a blank metric.
+fn ask_holdouts<R: BufRead, W: Write>(a: &mut Asker<'_, R, W>) -> Result<Vec<Holdout>, AskError> {
+    let mut holdout = Vec::new();
     loop {
         let metric = a.line(
             "Offline holdout result under a kill criterion: its metric (blank: none more)",
@@ -398,22 +436,12 @@ pub(super) fn ask_readout<R: BufRead, W: Write>(
                 real("holdout.kill_above"),
             )?),
         };
-        r.holdout.push(Holdout {
+        holdout.push(Holdout {
             metric,
             observed,
             kill_below: below,
             kill_above: above,
         });
     }
-    let also = a.line(
-        "Other metrics also treated as primary, comma separated (blank: none)",
-        "",
-    )?;
-    r.also_primary = also
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    Ok(r)
+    Ok(holdout)
 }

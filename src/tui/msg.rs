@@ -28,6 +28,10 @@ pub enum Failure {
     EditorMissing { editor: String, message: String },
     #[error("cannot write a temporary file: {0}")]
     TempFile(String),
+    #[error(
+        "the file changed on disk with answers changed on both sides; open it with `kickoff resume` to decide, then enter the readout again"
+    )]
+    ReadoutConflict,
     #[error("{0}")]
     Other(String),
 }

@@ -17,6 +17,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use crate::editing::Clock;
+use crate::tui::Failure;
 use crate::workspace::{self, Error};
 
 /// Opens the readout form on `file` (which must exist), locked against other kickoff writers
@@ -68,7 +69,9 @@ pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interv
                 err,
                 "kickoff: {} could not be written ({}). The readout is in {}; copy it over once the file can be written.",
                 file.display(),
-                app.save_error.as_deref().unwrap_or("unknown error"),
+                app.save_error
+                    .as_ref()
+                    .map_or_else(|| "unknown error".into(), Failure::to_string),
                 copy.display()
             );
             Ok(crate::interview::Ended::NotSaved)

@@ -137,7 +137,8 @@ pub(super) struct ReadoutOut {
     warnings: usize,
 }
 
-/// The readout's section, `None` without a readout.
+/// The readout's section, `None` without a readout. Long by design: one line a field of the
+/// JSON documented in docs/check-json.md, in its order.
 pub(super) fn readout_json(session: &crate::session::Session) -> Option<ReadoutOut> {
     use crate::critic::Severity;
     let frozen = crate::freeze::current(session).ok().flatten();

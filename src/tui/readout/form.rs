@@ -60,89 +60,28 @@ impl Item {
     }
 }
 
+/// The fields' questions, one table an item (the `kind` item is drawn as a toggle).
+const FORM: &str = include_str!("form.toml");
+
 /// The question the widget of an item edits (its kind, columns and placeholders).
 fn question(item: Item, rate: bool) -> Question {
-    let toml = match item {
-        Item::Metric => {
-            r#"id = "metric"
-kind = "text"
-prompt = "Primary metric analysed"
-placeholder = "as the plan names it""#
-        }
-        Item::Started | Item::Ended | Item::LookedOn => {
-            r#"id = "date"
-kind = "text"
-prompt = "A day"
-placeholder = "YYYY-MM-DD""#
-        }
-        // Drawn by the form itself (a toggle); the question is never read.
-        Item::Kind => {
-            r#"id = "kind"
-kind = "text"
-prompt = "rate or mean""#
-        }
-        Item::Arms if rate => {
-            r#"id = "arms"
-kind = "records"
-prompt = "Arms"
-columns = [
-  { id = "name", label = "arm", placeholder = "control" },
-  { id = "units", label = "units", kind = "number", integer = true, help = "randomised units assigned" },
-  { id = "successes", label = "successes", kind = "number", integer = true, help = "units that converted" },
-  { id = "trials", label = "trials", kind = "number", integer = true, help = "units the rate is out of" },
-]"#
-        }
-        Item::Arms => {
-            r#"id = "arms"
-kind = "records"
-prompt = "Arms"
-columns = [
-  { id = "name", label = "arm", placeholder = "control" },
-  { id = "units", label = "units", kind = "number", integer = true, help = "randomised units assigned" },
-  { id = "mean", label = "mean", kind = "number" },
-  { id = "sd", label = "sd", kind = "number", help = "standard deviation" },
-  { id = "n", label = "n", kind = "number", integer = true, help = "observations in the mean" },
-]"#
-        }
-        Item::Split => {
-            r#"id = "split"
-kind = "text"
-prompt = "Planned split"
-placeholder = "blank: equal; or 50/50, 90/10""#
-        }
-        Item::LookedEarly => {
-            r#"id = "looked_early"
-kind = "yes_no"
-prompt = "Looked early""#
-        }
-        Item::Guardrails => {
-            r#"id = "guardrails"
-kind = "records"
-prompt = "Guardrails"
-columns = [
-  { id = "name", label = "guardrail" },
-  { id = "observed", label = "observed", kind = "number", help = "in the plan's terms; blank: not measured" },
-]"#
-        }
-        Item::Holdout => {
-            r#"id = "holdout"
-kind = "records"
-prompt = "Holdout"
-columns = [
-  { id = "metric", label = "metric" },
-  { id = "observed", label = "observed", kind = "number" },
-  { id = "kill_below", label = "kill below", kind = "number", help = "the kill criterion: stop below this" },
-  { id = "kill_above", label = "kill above", kind = "number", help = "or: stop above this" },
-]"#
-        }
-        Item::AlsoPrimary => {
-            r#"id = "also_primary"
-kind = "list"
-prompt = "Other primary metrics"
-placeholder = "a metric, Enter for the next""#
-        }
+    let key = match item {
+        Item::Metric => "metric",
+        Item::Started | Item::Ended | Item::LookedOn => "date",
+        Item::Kind => "kind",
+        Item::Arms if rate => "arms_rate",
+        Item::Arms => "arms_mean",
+        Item::Split => "split",
+        Item::LookedEarly => "looked_early",
+        Item::Guardrails => "guardrails",
+        Item::Holdout => "holdout",
+        Item::AlsoPrimary => "also_primary",
     };
-    toml::from_str(toml).expect("a built-in readout question")
+    let form: toml::Table = toml::from_str(FORM).expect("the built-in readout form");
+    form[key]
+        .clone()
+        .try_into()
+        .expect("a built-in readout question")
 }
 
 /// A value typed that cannot be saved yet, named by its field.
@@ -202,7 +141,8 @@ fn plan_guardrails(session: &Session) -> Vec<String> {
 
 impl Form {
     /// The form for `session`: its saved readout, or the plan's metric, two arms and the plan's
-    /// guardrails to fill in.
+    /// guardrails to fill in. Long by design, as is [`Form::readout`], its inverse: one line a
+    /// field of the readout, so the two directions of the mapping read side by side.
     pub fn new(session: &Session, saved: Option<&Readout>) -> Form {
         let fresh;
         let r = match saved {
@@ -361,7 +301,8 @@ impl Form {
         }
     }
 
-    /// The readout as typed, or the first value that cannot be saved yet.
+    /// The readout as typed, or the first value that cannot be saved yet. Long by design:
+    /// the inverse of [`Form::new`], one line a field.
     pub fn readout(&self) -> Result<Readout, Draft> {
         let draft = |field: String, message: String| Draft { field, message };
         let number = |cell: Option<&Cell>, field: &str| -> Result<Option<f64>, Draft> {
@@ -468,5 +409,28 @@ impl Form {
             r.also_primary = items;
         }
         Ok(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each item's field reads from the form file, the arms with the columns of their kind.
+    #[test]
+    fn every_item_has_its_question() {
+        for rate in [true, false] {
+            for item in ITEMS {
+                let q = question(item, rate);
+                assert!(!q.prompt.is_empty(), "{item:?}");
+            }
+            let columns: Vec<String> = question(Item::Arms, rate)
+                .columns
+                .iter()
+                .map(|c| c.id.clone())
+                .collect();
+            let expected = if rate { "successes" } else { "mean" };
+            assert!(columns.iter().any(|c| c == expected), "{columns:?}");
+        }
     }
 }

@@ -19,6 +19,7 @@ use super::view::view;
 use crate::readout::READOUT_KEY;
 use crate::session::now;
 use crate::store::{Saved, Store};
+use crate::tui::Failure;
 
 /// A change typed is saved once typing pauses this long, and at the latest this long after
 /// the first change held back (as the interview saves).
@@ -131,16 +132,13 @@ fn save(app: &mut ReadoutApp, store: &mut Store) {
             if again {
                 crate::editing::save(store, &mut app.session, &stamp)
                     .map(|_| ())
-                    .map_err(|e| e.to_string())
+                    .map_err(Failure::of)
             } else {
                 Ok(())
             }
         }
-        Ok(Saved::Conflicts { .. }) => Err(
-            "the file changed on disk with answers changed on both sides; open it with `kickoff resume` to decide, then enter the readout again"
-                .to_string(),
-        ),
-        Err(e) => Err(e.to_string()),
+        Ok(Saved::Conflicts { .. }) => Err(Failure::ReadoutConflict),
+        Err(e) => Err(Failure::of(e)),
     };
     if result.is_ok() {
         app.dirty = false;

@@ -11,7 +11,7 @@ use super::form::Form;
 use crate::bundle::Bundle;
 use crate::readout::Report;
 use crate::session::Session;
-use crate::tui::{Banner, Motion};
+use crate::tui::{Banner, Failure, Motion};
 
 /// The readout doc, shown over the form.
 #[derive(Debug, Clone)]
@@ -44,7 +44,7 @@ pub struct ReadoutApp {
     pub doc: Option<DocView>,
     pub banner: Option<Banner>,
     /// Why the last save failed; shown until one works.
-    pub save_error: Option<String>,
+    pub save_error: Option<Failure>,
     /// ^Q pressed with a value not saved yet, and told so: the next ^Q quits.
     pub quit_warned: bool,
     /// The session's readout changed since the last save.
@@ -67,7 +67,7 @@ pub enum Msg {
     Scroll(Motion),
     Quit,
     /// A save finished, or why it failed.
-    Saved(Result<(), String>),
+    Saved(Result<(), Failure>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +159,8 @@ impl ReadoutApp {
     }
 }
 
-/// The only place the readout form's state changes.
+/// The only place the readout form's state changes. Long by design: one arm a message, so
+/// every way the state changes is in one match.
 pub fn update(app: &mut ReadoutApp, msg: Msg) -> Vec<Cmd> {
     if !matches!(msg, Msg::Saved(_)) {
         app.banner = None;
