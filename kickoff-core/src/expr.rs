@@ -24,6 +24,7 @@ pub const HELPER_NAMES: &[&str] = &[
     "has_number",
     "has_figure",
     "figure_count",
+    "shared_words",
     "word_count",
     "true",
     "false",
@@ -175,6 +176,111 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     env.add_test("mentioning", mentions);
     env.add_function("has_figure", |v: Value| figure_count(&text_of(&v)) > 0);
     env.add_function("figure_count", |v: Value| figure_count(&text_of(&v)));
+    env.add_function("shared_words", |a: Value, b: Value| {
+        shared_words(&text_of(&a), &text_of(&b))
+    });
+}
+
+/// Words that say what kind of figure a metric is, or join words, rather than what it
+/// measures: two metrics sharing only these ("rate", "per", "average") measure different things.
+const GENERIC_WORDS: &[&str] = &[
+    "all",
+    "and",
+    "any",
+    "are",
+    "for",
+    "its",
+    "new",
+    "not",
+    "one",
+    "our",
+    "out",
+    "per",
+    "the",
+    "two",
+    "via",
+    "was",
+    "who",
+    "day",
+    "days",
+    "about",
+    "after",
+    "also",
+    "among",
+    "average",
+    "before",
+    "between",
+    "change",
+    "count",
+    "daily",
+    "each",
+    "every",
+    "first",
+    "from",
+    "have",
+    "into",
+    "less",
+    "level",
+    "mean",
+    "median",
+    "metric",
+    "month",
+    "monthly",
+    "months",
+    "more",
+    "number",
+    "only",
+    "over",
+    "percent",
+    "percentage",
+    "period",
+    "quarter",
+    "rate",
+    "ratio",
+    "score",
+    "share",
+    "than",
+    "that",
+    "their",
+    "them",
+    "then",
+    "these",
+    "this",
+    "those",
+    "through",
+    "time",
+    "total",
+    "under",
+    "value",
+    "weekly",
+    "week",
+    "weeks",
+    "what",
+    "when",
+    "which",
+    "while",
+    "with",
+    "within",
+    "without",
+    "year",
+    "yearly",
+    "years",
+];
+
+/// How many words two texts have in common, read as a reviewer compares two metric names: words
+/// of three letters or more ("RPM", "CTR"), compared by their first five letters ("deliveries" and "delivery",
+/// "applications" and "applies" are one word), leaving out words that only say what kind of
+/// figure it is ("rate", "share", "average", "per") and joining words. "Late deliveries per
+/// 1,000 orders" and "first-offer acceptance rate" share none.
+pub fn shared_words(a: &str, b: &str) -> usize {
+    let stems = |text: &str| -> std::collections::BTreeSet<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 3 && !GENERIC_WORDS.contains(w))
+            .map(|w| w.chars().take(5).collect())
+            .collect()
+    };
+    stems(a).intersection(&stems(b)).count()
 }
 
 /// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
@@ -507,6 +613,35 @@ mod tests {
         assert_eq!(figure_count("a 150,000 budget, 0.25 points, 1.2.3"), 3);
         assert_eq!(figure_count("42 of 310"), 2);
         assert_eq!(figure_count("+5% NDCG@10 came with +4% applies"), 2);
+    }
+
+    #[test]
+    fn shared_words_compares_what_two_metrics_measure() {
+        let same = [
+            ("Late deliveries per 1,000 orders", "Late delivery rate"),
+            ("Applications per alert email sent", "applies per email"),
+            (
+                "30-day retention of app readers",
+                "Readers retained at day 30",
+            ),
+            ("Fraud losses per EUR 1M spend", "fraud loss (EUR)"),
+            ("Ad revenue per thousand page views (RPM)", "RPM"),
+        ];
+        for (a, b) in same {
+            assert!(shared_words(a, b) > 0, "{a} / {b}");
+        }
+        let different = [
+            (
+                "Late deliveries per 1,000 orders",
+                "First-offer acceptance rate",
+            ),
+            ("30-day retention of app readers", "Feed CTR"),
+            ("Average basket value per month", "Share of time per week"),
+            ("", "anything at all"),
+        ];
+        for (a, b) in different {
+            assert_eq!(shared_words(a, b), 0, "{a} / {b}");
+        }
     }
 
     #[test]
