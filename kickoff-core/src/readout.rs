@@ -18,6 +18,7 @@
 //! [[readout.guardrails]]
 //! name = "p99 latency"
 //! observed = 231
+//! control = 229        # the control arm's value: the limit of "no worse than today"
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,10 @@ pub struct Arm {
 pub struct Guardrail {
     pub name: String,
     pub observed: f64,
+    /// The control arm's value, for a limit the plan states as "no worse than today" (or
+    /// than control): the limit it is compared with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<f64>,
 }
 
 /// An offline holdout result the plan had a kill criterion on.
@@ -200,6 +205,9 @@ impl Readout {
         for (i, g) in self.guardrails.iter().enumerate() {
             if !g.observed.is_finite() {
                 return Err(bad(format!("guardrails[{i}].observed"), "not a number"));
+            }
+            if g.control.is_some_and(|c| !c.is_finite()) {
+                return Err(bad(format!("guardrails[{i}].control"), "not a number"));
             }
         }
         Ok(())
@@ -518,6 +526,21 @@ fn first_number(text: &str) -> Option<f64> {
     Some(if neg { -n } else { n })
 }
 
+/// Whether a limit is today's value, in words and with no number of its own (a number after
+/// "measured" says how it is measured): "no worse than today, measured as the 7-day refund
+/// rate", "not worse than control", "at least as good as the current model".
+pub fn limit_is_today(target: &str) -> bool {
+    // What follows "measured" says how, not how much ("measured as the 7-day rate").
+    let lower = target.to_lowercase();
+    let t = lower.split("measured").next().unwrap_or_default();
+    if first_number(t).is_some() {
+        return false;
+    }
+    let relative = ["no worse", "not worse", "not get worse", "at least as good", "no higher than", "no lower than", "not above", "not below", "no more than", "no less than"];
+    let reference = ["today", "control", "current", "baseline", "now", "status quo", "as is", "existing"];
+    relative.iter().any(|w| t.contains(w)) && reference.iter().any(|w| t.contains(w))
+}
+
 /// Whether a limit is an upper one (must stay at or below), from the row's direction or, for
 /// a row without one, its words.
 fn upper_limit(target: &str, direction: &str) -> bool {
@@ -749,12 +772,18 @@ pub fn check(session: &Session, r: &Readout) -> Report {
             [e.lift_pct, e.lift_low_pct, e.lift_high_pct]
         }
     });
-    let mde_pct = number(answers, "ab_mde");
+    // The effect as the plan states it (relative or absolute points), as a relative percent.
+    let mde = crate::quantities::mde(answers);
+    let mde_pct = mde.as_ref().and_then(|m| m.relative_pct);
     if mde_pct.is_none() {
         push(
             "no-mde",
             Severity::Warning,
-            "the plan sets no smallest effect worth shipping (`ab_mde`): the effect is judged against no effect only".into(),
+            if mde.is_some() {
+                "the plan states its smallest effect worth shipping in percentage points but gives no base rate (`ab_base_rate`) to convert it: the effect is judged against no effect only".into()
+            } else {
+                "the plan sets no smallest effect worth shipping (`ab_mde`): the effect is judged against no effect only".into()
+            },
         );
     }
     let mut outcome_of = improvement.map(|[p, lo, hi]| outcome(p, lo, hi, mde_pct.unwrap_or(0.0)));
@@ -767,7 +796,12 @@ pub fn check(session: &Session, r: &Readout) -> Report {
     if let (Some([p, lo, hi]), Some(m)) = (improvement, mde_pct) {
         promises.push(Promise {
             what: "Smallest effect worth shipping".into(),
-            planned: format!("{}% relative", fmt(m)),
+            planned: match mde.as_ref() {
+                Some(x) if !x.as_written.ends_with("% relative") => {
+                    format!("{} ({}% relative)", x.as_written, fmt(m))
+                }
+                _ => format!("{}% relative", fmt(m)),
+            },
             observed: format!("{:+.2}% (95% CI {:+.2}% to {:+.2}%)", p, lo, hi),
             kept: outcome_of == Some(Outcome::WorthShipping),
         });
@@ -777,8 +811,18 @@ pub fn check(session: &Session, r: &Readout) -> Report {
     let mut breached = Vec::new();
     for g in metrics.iter().filter(|m| m[1] == "guardrail") {
         let seen = r.guardrails.iter().find(|o| norm(&o.name) == norm(&g[0]));
-        let limit = first_number(&g[2]);
-        let upper = upper_limit(&g[2], &g[3]);
+        // "No worse than today" is a limit: the control arm's value, when the readout has it.
+        let today = limit_is_today(&g[2]);
+        let limit = if today {
+            seen.and_then(|o| o.control)
+        } else {
+            first_number(&g[2])
+        };
+        let upper = if today {
+            g[3] != "higher"
+        } else {
+            upper_limit(&g[2], &g[3])
+        };
         let kept = match (seen, limit) {
             (Some(o), Some(l)) => {
                 let past = if upper {
@@ -792,14 +836,30 @@ pub fn check(session: &Session, r: &Readout) -> Report {
                         "guardrail",
                         Severity::Blocker,
                         format!(
-                            "guardrail “{}” is past its limit: {} observed, the plan's limit “{}”",
+                            "guardrail “{}” is past its limit: {} observed, the plan's limit “{}”{}",
                             g[0],
                             fmt(o.observed),
-                            g[2]
+                            g[2],
+                            if today {
+                                format!(" ({} in control)", fmt(l))
+                            } else {
+                                String::new()
+                            }
                         ),
                     );
                 }
                 !past
+            }
+            (Some(_), None) if today => {
+                push(
+                    "guardrail",
+                    Severity::Warning,
+                    format!(
+                        "guardrail “{}”: its limit is today's value (“{}”), and the readout has no control value to compare with; add `control` to its row",
+                        g[0], g[2]
+                    ),
+                );
+                false
             }
             (Some(_), None) => {
                 push(

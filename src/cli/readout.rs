@@ -354,7 +354,27 @@ pub(super) fn ask_readout<R: BufRead, W: Write>(
                 },
             )?;
             if let Some(observed) = v {
-                r.guardrails.push(Guardrail { name, observed });
+                // A limit of "no worse than today" is compared with the control arm's value.
+                let control = if crate::readout::limit_is_today(&cell("target")) {
+                    a.ask(
+                        &format!("  “{name}” in the control arm (blank: not measured)"),
+                        "",
+                        |s| {
+                            if s.is_empty() {
+                                Ok(None)
+                            } else {
+                                real(&field)(s).map(Some)
+                            }
+                        },
+                    )?
+                } else {
+                    None
+                };
+                r.guardrails.push(Guardrail {
+                    name,
+                    observed,
+                    control,
+                });
             }
         }
     }
