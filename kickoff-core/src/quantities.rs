@@ -159,7 +159,6 @@ pub fn sheet(answers: &Answers) -> Vec<Quantity> {
     out
 }
 
-
 /// An answer read as a number, if it is one.
 type Read<'a> = dyn Fn(&str) -> Option<f64> + 'a;
 
@@ -364,10 +363,19 @@ mod tests {
             "{sheet:?}"
         );
         // p1 = 0.04, p2 = 0.045: 7.849 * (0.0384 + 0.042975) / 0.000025 = 25,549 (rounded up).
-        assert!(needed.text.contains(": 25,549; the plan has 50,000"), "{sheet:?}");
+        assert!(
+            needed.text.contains(": 25,549; the plan has 50,000"),
+            "{sheet:?}"
+        );
         assert!(needed.from.contains(&"ab_mde_points") && !needed.from.contains(&"ab_mde"));
-        let against = sheet.iter().find(|q| q.text.starts_with("Expected effect")).unwrap();
-        assert!(against.text.contains("25% expected, 12.5% detectable"), "{against:?}");
+        let against = sheet
+            .iter()
+            .find(|q| q.text.starts_with("Expected effect"))
+            .unwrap();
+        assert!(
+            against.text.contains("25% expected, 12.5% detectable"),
+            "{against:?}"
+        );
         assert!(against.text.contains("(2.00x)"), "{against:?}");
         // Without a base rate the points cannot be converted: no power sentence.
         a.remove("ab_base_rate");

@@ -536,8 +536,28 @@ pub fn limit_is_today(target: &str) -> bool {
     if first_number(t).is_some() {
         return false;
     }
-    let relative = ["no worse", "not worse", "not get worse", "at least as good", "no higher than", "no lower than", "not above", "not below", "no more than", "no less than"];
-    let reference = ["today", "control", "current", "baseline", "now", "status quo", "as is", "existing"];
+    let relative = [
+        "no worse",
+        "not worse",
+        "not get worse",
+        "at least as good",
+        "no higher than",
+        "no lower than",
+        "not above",
+        "not below",
+        "no more than",
+        "no less than",
+    ];
+    let reference = [
+        "today",
+        "control",
+        "current",
+        "baseline",
+        "now",
+        "status quo",
+        "as is",
+        "existing",
+    ];
     relative.iter().any(|w| t.contains(w)) && reference.iter().any(|w| t.contains(w))
 }
 

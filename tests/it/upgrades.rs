@@ -214,7 +214,10 @@ fn version_4(interference: bool, matured: Option<bool>) -> String {
 fn version_4_answers_read_into_the_forms_of_version_5_each_with_a_note() {
     for (interference, matured) in [(false, Some(true)), (true, Some(false)), (false, None)] {
         let old = version_4(interference, matured);
-        assert!(!old.contains("ab_mde_scale") && !old.contains("ab_design"), "{old}");
+        assert!(
+            !old.contains("ab_mde_scale") && !old.contains("ab_design"),
+            "{old}"
+        );
         let (session, notes) = upgraded(&old);
         let case = format!("{interference} {matured:?}: {notes:?}");
         let text = |id: &str| session.answers.get(id).and_then(|a| a.as_text());
@@ -233,11 +236,18 @@ fn version_4_answers_read_into_the_forms_of_version_5_each_with_a_note() {
         assert_eq!(session.answers.get("ab_mde"), Some(&Answer::Number(8.0)));
         // Each conversion is reported, naming the answer it read.
         for needle in [
-            format!("read `ab_interference` ({}) as `{}`", if interference { "yes" } else { "no" }, if interference { "yes" } else { "no" }),
+            format!(
+                "read `ab_interference` ({}) as `{}`",
+                if interference { "yes" } else { "no" },
+                if interference { "yes" } else { "no" }
+            ),
             "`ab_mde_scale`".to_string(),
             "written for version 4".to_string(),
         ] {
-            assert!(notes.iter().any(|n| n.contains(&needle)), "{needle}: {case}");
+            assert!(
+                notes.iter().any(|n| n.contains(&needle)),
+                "{needle}: {case}"
+            );
         }
         assert_eq!(
             notes.iter().any(|n| n.contains("`labels_matured`")),

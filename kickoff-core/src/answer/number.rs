@@ -31,8 +31,18 @@ pub fn notations(unit: Option<&str>) -> String {
 /// Units counted in thousands and millions: examples, units of a test, calls, money.
 fn is_large(unit: &str) -> bool {
     const LARGE: &[&str] = &[
-        "examples", "units", "calls", "requests", "items", "rows", "users", "tokens", "events",
-        "predictions", "conversations", "documents",
+        "examples",
+        "units",
+        "calls",
+        "requests",
+        "items",
+        "rows",
+        "users",
+        "tokens",
+        "events",
+        "predictions",
+        "conversations",
+        "documents",
     ];
     is_usd(unit) || LARGE.contains(&unit.trim().to_lowercase().as_str())
 }
@@ -46,7 +56,10 @@ fn is_usd(unit: &str) -> bool {
 /// (`days`, `alerts a day`), its singular (`day`), its first word (`alerts`), and the usual
 /// short forms (`min`, `pp`, `dollars`). Longest first, lower case.
 fn unit_words(unit: Option<&str>) -> Vec<String> {
-    let Some(u) = unit.map(|u| u.trim().to_lowercase()).filter(|u| !u.is_empty()) else {
+    let Some(u) = unit
+        .map(|u| u.trim().to_lowercase())
+        .filter(|u| !u.is_empty())
+    else {
         return Vec::new();
     };
     let mut words = vec![u.clone()];
@@ -159,7 +172,9 @@ pub enum NumberError {
     Percentage { text: String, unit: Option<String> },
     #[error("“{0}”: m could be milli or million; write M for a million")]
     Milli(String),
-    #[error("“{text}”: “{word}” is not a suffix kickoff reads (k, M, thousand, million, bn, or % in a fraction)")]
+    #[error(
+        "“{text}”: “{word}” is not a suffix kickoff reads (k, M, thousand, million, bn, or % in a fraction)"
+    )]
     Suffix { text: String, word: String },
     /// A unit other than the answer's own: named, not converted.
     #[error("“{text}”: this answer is in {unit}, not “{word}”; type the number of {unit}")]
@@ -244,8 +259,13 @@ pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, NumberE
         return Err(NumberError::TooLarge(t.into()));
     }
     let value = if negative { -value } else { value };
-    let plain =
-        !grouped && exponent == 0 && !has_exponent && !percent && !approximate && !unit_named && !dollar;
+    let plain = !grouped
+        && exponent == 0
+        && !has_exponent
+        && !percent
+        && !approximate
+        && !unit_named
+        && !dollar;
     Ok(ReadNumber {
         value,
         read_as: (!plain).then(|| format_grouped(value)),
@@ -259,7 +279,10 @@ fn not_a_number(t: &str) -> NumberError {
 /// A unit `word` that is not the answer's own: named with the one expected, or, for an answer
 /// with no unit, as a suffix kickoff does not read.
 fn other_unit(t: &str, word: &str, unit: Option<&str>) -> NumberError {
-    match unit.map(str::trim).filter(|u| !u.is_empty() && !is_fraction(Some(u))) {
+    match unit
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !is_fraction(Some(u)))
+    {
         Some(u) => NumberError::OtherUnit {
             text: t.into(),
             word: word.into(),
@@ -293,9 +316,8 @@ fn split_suffix<'a>(
     let lower = rest.to_lowercase();
     let cut = |n: usize| rest[..rest.len() - n].trim_end();
     // A one- or two-letter suffix follows the digits ("180k", "12 k"), not a word ("week").
-    let after_digit = |n: usize| {
-        rest.len() > n && cut(n).ends_with(|c: char| c.is_ascii_digit() || c == '.')
-    };
+    let after_digit =
+        |n: usize| rest.len() > n && cut(n).ends_with(|c: char| c.is_ascii_digit() || c == '.');
     let word = |w: &str| {
         lower.len() == rest.len()
             && lower.ends_with(w)
@@ -525,7 +547,10 @@ mod tests {
         assert_eq!(value("approximately 40", Some("days")), 40.0);
         assert_eq!(value("≈ 12", None), 12.0);
         assert_eq!(
-            read_number("~180k", Some("units")).unwrap().read_as.as_deref(),
+            read_number("~180k", Some("units"))
+                .unwrap()
+                .read_as
+                .as_deref(),
             Some("180,000")
         );
         assert_eq!(
@@ -555,7 +580,10 @@ mod tests {
         assert_eq!(value("12,000 USD", Some("USD")), 12_000.0);
         assert_eq!(value("200k examples", Some("examples")), 200_000.0);
         assert_eq!(
-            read_number("30 days", Some("days")).unwrap().read_as.as_deref(),
+            read_number("30 days", Some("days"))
+                .unwrap()
+                .read_as
+                .as_deref(),
             Some("30")
         );
     }
