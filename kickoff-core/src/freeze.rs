@@ -51,6 +51,7 @@ pub const FROZEN: &[&str] = &[
     "min_improvement",
     "expected_effect_pct",
     "ab_mde",
+    "ab_mde_points",
     "ab_unit",
     "ab_units_per_arm",
     "ab_duration_days",

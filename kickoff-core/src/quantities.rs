@@ -30,6 +30,42 @@ fn number(answers: &Answers, id: &str) -> Option<f64> {
     }
 }
 
+/// The smallest effect an A/B test is powered for, as the plan states it: relative percent
+/// (`ab_mde`) or absolute percentage points of a rate (`ab_mde_points`, with `ab_mde_scale` =
+/// `absolute`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mde {
+    /// The effect as a relative percent of the base rate (2 for 2%): what the power checks
+    /// use. `None` for absolute points without a base rate to convert them with.
+    pub relative_pct: Option<f64>,
+    /// The effect as the team wrote it: "2% relative", "0.5 percentage points".
+    pub as_written: String,
+    /// The answers it comes from.
+    pub from: &'static [&'static str],
+}
+
+/// The plan's detectable effect (see [`Mde`]), converting absolute points with the base rate
+/// `ab_base_rate` (a fraction): 0.5 points at a rate of 4% is a 12.5% relative change.
+pub fn mde(answers: &Answers) -> Option<Mde> {
+    let absolute = matches!(answers.get("ab_mde_scale"), Some(Answer::Text(s)) if s == "absolute");
+    if absolute {
+        let points = number(answers, "ab_mde_points")?;
+        let rate = number(answers, "ab_base_rate").filter(|p| *p > 0.0 && *p < 1.0);
+        Some(Mde {
+            relative_pct: rate.map(|p| points / p),
+            as_written: format!("{} percentage points", format_grouped(points)),
+            from: &["ab_mde_scale", "ab_mde_points", "ab_base_rate"],
+        })
+    } else {
+        let pct = number(answers, "ab_mde")?;
+        Some(Mde {
+            relative_pct: Some(pct),
+            as_written: format!("{}% relative", format_grouped(pct)),
+            from: &["ab_mde"],
+        })
+    }
+}
+
 /// Units per arm a two-proportion test needs to detect a relative change `mde` (0.02 for 2%)
 /// from a base rate `p` (5% two-sided, 80% power), by the normal approximation.
 pub fn units_per_arm_needed(p: f64, mde: f64) -> Option<f64> {
@@ -75,8 +111,21 @@ fn whole(n: f64) -> String {
 
 /// The quantities `answers` (the asked answers) allow, in a fixed order.
 pub fn sheet(answers: &Answers) -> Vec<Quantity> {
-    let n = |id: &str| number(answers, id);
-    [
+    // The power checks read the effect as a relative percent, whichever way it was stated.
+    let effect = mde(answers);
+    let n = |id: &str| match id {
+        "ab_mde" => effect.as_ref().and_then(|m| m.relative_pct),
+        _ => number(answers, id),
+    };
+    let stated = |text: String| match &effect {
+        Some(m) if m.from[0] == "ab_mde_scale" => text.replacen(
+            "{mde}",
+            &format!(" ({} as the plan states it)", m.as_written),
+            1,
+        ),
+        _ => text.replacen("{mde}", "", 1),
+    };
+    let mut out: Vec<Quantity> = [
         units_needed,
         detectable_effect,
         units_a_day,
@@ -88,7 +137,26 @@ pub fn sheet(answers: &Answers) -> Vec<Quantity> {
     ]
     .iter()
     .filter_map(|quantity| quantity(&n))
-    .collect()
+    .collect();
+    // A sentence about the effect says it as the team wrote it, and names the answers read.
+    for q in &mut out {
+        if q.from.contains(&"ab_mde") {
+            q.text = stated(std::mem::take(&mut q.text));
+            if let Some(m) = &effect
+                && m.from[0] == "ab_mde_scale"
+            {
+                q.from.retain(|id| *id != "ab_mde");
+                for id in m.from {
+                    if !q.from.contains(id) {
+                        q.from.push(id);
+                    }
+                }
+            }
+        } else {
+            q.text = q.text.replacen("{mde}", "", 1);
+        }
+    }
+    out
 }
 
 /// An answer read as a number, if it is one.
@@ -115,8 +183,8 @@ fn units_needed(n: &Read) -> Option<Quantity> {
         .unwrap_or_default();
     quantity(
         format!(
-            "Units per arm needed to detect a {}% relative change at a base rate of {} (5% two-sided, 80% power): {}{have}",
-            format_grouped(mde),
+            "Units per arm needed to detect a {}% relative change{{mde}} at a base rate of {} (5% two-sided, 80% power): {}{have}",
+            format_grouped((mde * 100.0).round() / 100.0),
             percent(p),
             whole(need)
         ),
@@ -160,9 +228,9 @@ fn expected_against_sized(n: &Read) -> Option<Quantity> {
     (mde > 0.0).then_some(())?;
     quantity(
         format!(
-            "Expected effect against the effect the test is sized for: {}% expected, {}% detectable ({:.2}x)",
+            "Expected effect against the effect the test is sized for: {}% expected, {}% detectable{{mde}} ({:.2}x)",
             format_grouped(expected),
-            format_grouped(mde),
+            format_grouped((mde * 100.0).round() / 100.0),
             expected / mde
         ),
         &["expected_effect_pct", "ab_mde"],
@@ -271,6 +339,55 @@ mod tests {
         assert!(text[2].ends_with(": 3571"), "{text:?}");
         assert!(text[3].contains("(1.50x)"), "{text:?}");
         assert_eq!(sheet.len(), 4);
+    }
+
+    #[test]
+    fn an_effect_in_absolute_points_is_converted_with_the_base_rate_and_shown_as_written() {
+        let mut a = answers(&[
+            ("ab_base_rate", 0.04),
+            ("ab_mde_points", 0.5),
+            ("ab_units_per_arm", 50_000.0),
+            ("expected_effect_pct", 25.0),
+        ]);
+        a.insert("ab_mde_scale".into(), Answer::Text("absolute".into()));
+        let m = mde(&a).unwrap();
+        // 0.5 points of 4% is 4.0% -> 4.5%, a 12.5% relative change.
+        assert_eq!(m.relative_pct, Some(12.5));
+        assert_eq!(m.as_written, "0.5 percentage points");
+        let sheet = sheet(&a);
+        let needed = &sheet[0];
+        assert!(
+            needed.text.contains(
+                "detect a 12.5% relative change (0.5 percentage points as the plan states it) at a base rate of 4%"
+            ),
+            "{sheet:?}"
+        );
+        // p1 = 0.04, p2 = 0.045: 7.849 * (0.0384 + 0.042975) / 0.000025 = 25,549 (rounded up).
+        assert!(
+            needed.text.contains(": 25,549; the plan has 50,000"),
+            "{sheet:?}"
+        );
+        assert!(needed.from.contains(&"ab_mde_points") && !needed.from.contains(&"ab_mde"));
+        let against = sheet
+            .iter()
+            .find(|q| q.text.starts_with("Expected effect"))
+            .unwrap();
+        assert!(
+            against.text.contains("25% expected, 12.5% detectable"),
+            "{against:?}"
+        );
+        assert!(against.text.contains("(2.00x)"), "{against:?}");
+        // Without a base rate the points cannot be converted: no power sentence.
+        a.remove("ab_base_rate");
+        assert_eq!(mde(&a).unwrap().relative_pct, None);
+        assert!(sheet_texts(&a).iter().all(|t| !t.contains("detect a")));
+        // A relative effect reads as before, with no word added.
+        let r = answers(&[("ab_base_rate", 0.04), ("ab_mde", 2.0)]);
+        assert!(!sheet_texts(&r)[0].contains("as the plan states"));
+    }
+
+    fn sheet_texts(a: &Answers) -> Vec<String> {
+        sheet(a).into_iter().map(|q| q.text).collect()
     }
 
     #[test]

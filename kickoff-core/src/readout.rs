@@ -18,6 +18,7 @@
 //! [[readout.guardrails]]
 //! name = "p99 latency"
 //! observed = 231
+//! control = 229        # the control arm's value: the limit of "no worse than today"
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ use crate::session::Session;
 mod checks;
 pub mod stats;
 
-pub use checks::check;
+pub use checks::{check, limit_is_today};
 
 /// The session file's table of the readout.
 pub const READOUT_KEY: &str = "readout";
@@ -73,6 +74,10 @@ pub struct Arm {
 pub struct Guardrail {
     pub name: String,
     pub observed: f64,
+    /// The control arm's value, for a limit the plan states as "no worse than today" (or
+    /// than control): the limit it is compared with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<f64>,
 }
 
 /// An offline holdout result the plan had a kill criterion on.
@@ -181,6 +186,9 @@ impl Readout {
         for (i, g) in self.guardrails.iter().enumerate() {
             if !g.observed.is_finite() {
                 return Err(bad(format!("guardrails[{i}].observed"), "not a number"));
+            }
+            if g.control.is_some_and(|c| !c.is_finite()) {
+                return Err(bad(format!("guardrails[{i}].control"), "not a number"));
             }
         }
         Ok(())

@@ -399,7 +399,27 @@ fn ask_guardrails<R: BufRead, W: Write>(
             },
         )?;
         if let Some(observed) = v {
-            observed_all.push(Guardrail { name, observed });
+            // A limit of "no worse than today" is compared with the control arm's value.
+            let control = if crate::readout::limit_is_today(&cell("target")) {
+                a.ask(
+                    &format!("  “{name}” in the control arm (blank: not measured)"),
+                    "",
+                    |s| {
+                        if s.is_empty() {
+                            Ok(None)
+                        } else {
+                            real(&field)(s).map(Some)
+                        }
+                    },
+                )?
+            } else {
+                None
+            };
+            observed_all.push(Guardrail {
+                name,
+                observed,
+                control,
+            });
         }
     }
     Ok(observed_all)

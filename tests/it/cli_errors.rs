@@ -800,7 +800,7 @@ fn a_session_of_a_newer_questionnaire_version_is_refused_and_left_alone() {
     let text = std::fs::read_to_string(common::root().join("examples/churn-done-well.toml"))
         .unwrap()
         .replace(
-            "questionnaire_version = \"4\"",
+            "questionnaire_version = \"5\"",
             "questionnaire_version = \"99\"",
         );
     assert!(text.contains("questionnaire_version = \"99\""));
@@ -809,14 +809,14 @@ fn a_session_of_a_newer_questionnaire_version_is_refused_and_left_alone() {
     let run = common::kickoff(dir.path(), &["check", "s.toml"]);
     assert_eq!(run.code, Some(2), "{}", run.stdout);
     assert!(
-        run.stderr.contains("newer than the version 4 loaded"),
+        run.stderr.contains("newer than the version 5 loaded"),
         "{}",
         run.stderr
     );
     let run = common::kickoff_input(dir.path(), &["plain", "s.toml"], Some("\n"));
     assert_ne!(run.code, Some(0), "{}", run.stdout);
     assert!(
-        run.stderr.contains("newer than the version 4 loaded"),
+        run.stderr.contains("newer than the version 5 loaded"),
         "{}",
         run.stderr
     );

@@ -250,7 +250,7 @@ fn an_upgraded_session_keeps_its_comments() {
         after.contains("# three phases\nmilestones = 3   # see the roadmap"),
         "{after}"
     );
-    assert!(after.contains("questionnaire_version = \"4\""), "{after}");
+    assert!(after.contains("questionnaire_version = \"5\""), "{after}");
     assert!(
         after.contains(
             "slices = [\n  { slice = \"new customers\" },\n  { slice = \"country\" },\n]"

@@ -32,7 +32,7 @@ fn interview_every_kind_go_back_resume_and_export() {
     t.keys(&["Enter"]); // stays: not an answer yet
     t.keys(&["BSpace", "BSpace", "BSpace", "BSpace"]);
     t.text("abc");
-    t.wait_for("`abc` is not a number");
+    t.wait_for("“abc” is not a number");
     t.keys(&["BSpace", "BSpace", "BSpace"]);
     t.text("2%");
     let screen = t.wait_for("= 0.02");

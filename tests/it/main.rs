@@ -30,6 +30,7 @@ mod freeze;
 mod git_diff;
 mod git_merge;
 mod held_out;
+mod honest_forms;
 mod hostile_text;
 mod init_repo;
 mod llm_api;

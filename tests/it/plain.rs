@@ -46,7 +46,7 @@ fn replies_parse_by_kind() {
         parse_reply(&q("positive_rate"), "five")
             .unwrap_err()
             .to_string()
-            .contains("`five` is not a number")
+            .contains("“five” is not a number")
     );
     assert_eq!(
         parse_reply(&q("positive_rate"), "14%"),
@@ -96,7 +96,7 @@ fn a_whole_interview_on_piped_input() {
         &input,
     );
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("`lots` is not a number"), "{out}");
+    assert!(out.contains("“lots” is not a number"), "{out}");
     assert!(out.contains("5 is out of range"), "{out}");
     assert!(out.contains("14% reads as 0.14"), "the notations:\n{out}");
     assert!(out.contains("(read as 0.02)"), "{out}");
@@ -205,7 +205,7 @@ fn a_table_is_asked_row_by_row_and_a_bad_cell_again() {
     for expected in [
         "(a table: each row's cells are asked in turn (Name, Score, Same split?, Role); an empty first cell ends it)",
         "row 1, Score (a number): ",
-        "✗ row 1, Score: `high` is not a number",
+        "✗ row 1, Score: “high” is not a number",
         "✗ row 1, Same split?: answer y or n",
         "row 1, Role (1 Simple baseline, 2 Today's system): ",
         "row 3, Name: ",
@@ -258,7 +258,7 @@ fn a_version_1_session_is_converted_said_once_and_saved_as_rows() {
     );
     assert!(saved.contains("milestones = 3"), "kept as is:\n{saved}");
     assert!(
-        saved.contains("questionnaire_version = \"4\""),
+        saved.contains("questionnaire_version = \"5\""),
         "saved as the version it was read as:\n{saved}"
     );
     let (_, again) = run(dir.path(), &["plain", "old.toml"], ":q\n");

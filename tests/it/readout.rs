@@ -596,3 +596,83 @@ fn e2e_readout_entered_in_the_tui_is_saved_and_decided() {
     assert_eq!(run.code, Some(1));
     assert!(run.stdout.contains("[readout:srm]"), "{}", run.stdout);
 }
+
+#[test]
+fn a_guardrail_no_worse_than_today_is_compared_with_the_control_arm() {
+    use kickoff::answer::{Cell, Row};
+    use kickoff::readout::Guardrail;
+    let mut session = plan();
+    let Some(Answer::Records(rows)) = session.answers.get_mut("guardrail_metrics") else {
+        panic!("the example has guardrails");
+    };
+    let text = |s: &str| Cell::Text(s.into());
+    rows.push(Row(vec![
+        ("name".into(), text("Refund rate")),
+        ("role".into(), text("guardrail")),
+        (
+            "target".into(),
+            text("no worse than today, measured as the 7-day refund rate against control"),
+        ),
+        ("direction".into(), text("lower")),
+    ]));
+    let about = |report: &readout::Report| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("Refund rate"))
+            .map(|f| (f.severity, f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    // Within today's value: a limit kept, and nothing to judge by hand.
+    let mut r = results();
+    r.guardrails.push(Guardrail {
+        name: "Refund rate".into(),
+        observed: 0.021,
+        control: Some(0.022),
+    });
+    let report = readout::check(&session, &r);
+    assert_eq!(about(&report), vec![], "{:?}", report.findings);
+    let promise = report
+        .promises
+        .iter()
+        .find(|p| p.what == "Guardrail: Refund rate")
+        .unwrap();
+    assert!(promise.kept, "{promise:?}");
+    // Worse than control: past its limit, a blocker naming the control's value.
+    r.guardrails.last_mut().unwrap().observed = 0.025;
+    let report = readout::check(&session, &r);
+    let found = about(&report);
+    assert_eq!(found.len(), 1, "{:#?}", report.findings);
+    assert_eq!(found[0].0, Severity::Blocker);
+    assert!(found[0].1.contains("(0.022 in control)"), "{}", found[0].1);
+    assert_eq!(report.decision, Decision::Stop);
+    // No control value in the readout: asked for by name, not left to be judged by hand.
+    r.guardrails.last_mut().unwrap().control = None;
+    let report = readout::check(&session, &r);
+    let found = about(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("add `control`"), "{}", found[0].1);
+    assert!(!found[0].1.contains("judge it by hand"), "{}", found[0].1);
+}
+
+#[test]
+fn an_effect_stated_in_absolute_points_is_judged_as_its_relative_change() {
+    let mut session = plan();
+    // 0.61 points of a 6.1% rate is the example's 10% relative.
+    session.answers.remove("ab_mde");
+    session
+        .answers
+        .insert("ab_mde_scale".into(), Answer::Text("absolute".into()));
+    session
+        .answers
+        .insert("ab_mde_points".into(), Answer::Number(0.61));
+    let report = readout::check(&session, &results());
+    assert_eq!(report.outcome, Some(Outcome::WorthShipping));
+    let promise = report
+        .promises
+        .iter()
+        .find(|p| p.what == "Smallest effect worth shipping")
+        .unwrap();
+    assert_eq!(promise.planned, "0.61 percentage points (10% relative)");
+    assert!(!report.findings.iter().any(|f| f.check == "no-mde"));
+}

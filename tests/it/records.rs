@@ -263,7 +263,7 @@ fn a_version_1_session_keeps_every_answer_and_says_what_was_converted() {
     let run = kickoff(dir.path(), &["check", "old.toml"]);
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     for expected in [
-        "written for version 1 of `ml-experiment`, read as version 4 (saved so with the next change)",
+        "written for version 1 of `ml-experiment`, read as version 5 (saved so with the next change)",
         "answer `baseline_scores`: converted 3 lines to rows (into column `name`); check the columns",
         "answer `slices`: converted 2 items to rows (into column `slice`); check the columns",
         "answer `guardrail_metrics`: converted 2 items to rows (into column `name`); check the columns",
@@ -281,7 +281,7 @@ fn a_version_1_session_keeps_every_answer_and_says_what_was_converted() {
     let notes = session.upgrade(&bundle.questionnaire);
     assert_eq!(notes.len(), 4, "{notes:?}");
     assert_eq!(notes[3].subject, "session");
-    assert_eq!(session.questionnaire_version, "4");
+    assert_eq!(session.questionnaire_version, bundle.questionnaire.version);
     assert_eq!(notes[0].question.as_deref(), Some("baseline_scores"));
     let names = |id: &str| match &session.answers[id] {
         Answer::Records(rows) => rows

@@ -67,7 +67,7 @@ fn no_interference_is_weighed_against_what_the_arms_share() {
         ("automation", text("assist")),
         ("decision_unit", text("event")),
         ("ab_unit", text("event")),
-        ("ab_interference", Answer::Bool(false)),
+        ("ab_interference", text("no")),
     ];
     let capacity = "Four adjusters review about 150 claims a day";
     let mut a = answers(&base);
@@ -82,6 +82,26 @@ fn no_interference_is_weighed_against_what_the_arms_share() {
         text("Each arm has its own two adjusters and its own queue"),
     );
     assert_eq!(message(&a, "randomisation-unit-mismatch"), None);
+    // Shared, but bounded and monitored: the third answer states it, and it is no blocker.
+    let mut shared = answers(&base);
+    shared.insert("capacity_per_period".into(), text(capacity));
+    shared.insert("ab_interference".into(), text("bounded"));
+    shared.insert(
+        "ab_interference_bound".into(),
+        text("Each arm may use at most two of the four adjusters; queue length per arm is on the test dashboard"),
+    );
+    assert_eq!(message(&shared, "randomisation-unit-mismatch"), None);
+    assert_eq!(message(&shared, "interference-bound-unwatched"), None);
+    // A bound nobody watches is a warning of its own, not the blocker.
+    shared.insert(
+        "ab_interference_bound".into(),
+        text("Each arm may use at most two of the four adjusters"),
+    );
+    assert_eq!(message(&shared, "randomisation-unit-mismatch"), None);
+    assert!(message(&shared, "interference-bound-unwatched").is_some());
+    // Shared with nothing bounding it, randomised by claim: the blocker.
+    shared.insert("ab_interference".into(), text("yes"));
+    assert!(message(&shared, "randomisation-unit-mismatch").is_some());
     // A marketplace in the decision is shared too.
     let mut a = answers(&base);
     a.insert(

@@ -190,7 +190,7 @@ fn the_export_says_which_typed_numbers_are_not_in_the_doc() {
     press(&mut app, KeyCode::Tab.into());
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));
     press(&mut app, ctrl('u'));
-    type_text(&mut app, "14 percent");
+    type_text(&mut app, "14 pct");
     press(&mut app, KeyCode::Tab.into());
     press(&mut app, ctrl('o'));
     assert_eq!(app.screen, Screen::Export);
@@ -201,7 +201,7 @@ fn the_export_says_which_typed_numbers_are_not_in_the_doc() {
         terminal.backend().to_string()
     };
     assert!(
-        screen.contains("Not in the doc, typed but not valid: Positive rate? (`14 percent`"),
+        screen.contains("Not in the doc, typed but not valid: Positive rate? (“14 pct”"),
         "{screen}"
     );
     // The doc holds the last valid answer saved while typing, not the text typed.

@@ -144,18 +144,18 @@ fn pasted_lines_are_rows_and_tabs_separate_cells() {
     let mut app = at_baselines();
     send(
         &mut app,
-        Msg::Paste("constant\t0.05\tyes\tsimple\nLightGBM\tabout 0.3\tno\n\n".into()),
+        Msg::Paste("constant\t0.05\tyes\tsimple\nLightGBM\tmaybe 0.3\tno\n\n".into()),
     );
     assert_eq!(
         rows(&app),
         [
             "Name: constant, Score: 0.05, Same split?: yes, Role: Simple baseline",
-            "Name: LightGBM, Score: about 0.3, Same split?: no",
+            "Name: LightGBM, Score: maybe 0.3, Same split?: no",
         ]
     );
     assert_eq!(
         app.field_errors(),
-        ["row 2, score: expected a number, found text (about 0.3)"],
+        ["row 2, score: expected a number, found text (maybe 0.3)"],
         "kept, and said what is wrong"
     );
 }

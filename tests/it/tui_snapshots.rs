@@ -107,7 +107,7 @@ fn validation_error_next_to_the_field() {
 fn rejected_number_keeps_the_text_typed() {
     let mut app = mini_at("positive_rate");
     press(&mut app, key(KeyCode::End));
-    type_text(&mut app, " percent");
+    type_text(&mut app, " pct");
     snapshot_both("number_rejected", &app);
     // And at the middle size the tests name, where the panes give way.
     insta::assert_snapshot!("number_rejected_100x30", draw(&app, 100, 30));

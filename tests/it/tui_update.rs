@@ -143,7 +143,7 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     assert!(
         errors
             .iter()
-            .any(|e| e.contains("`abc` is not a number")
+            .any(|e| e.contains("“abc” is not a number")
                 && e.contains("(the saved answer stays 0.04)")),
         "{errors:?}"
     );
@@ -172,7 +172,7 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     assert!(
         app.field_errors()
             .iter()
-            .any(|e| e.contains("`x` is not a suffix") && e.contains("(not saved)")),
+            .any(|e| e.contains("“x” is not a suffix") && e.contains("(not saved)")),
         "{:?}",
         app.field_errors()
     );

@@ -118,7 +118,7 @@ fn check_takes_an_old_file_with_notes_and_the_next_save_writes_the_new_shape() {
     let run = kickoff_input(dir.path(), &["plain", "old.toml"], Some(":q\n"));
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     let saved = read(&file);
-    assert!(saved.contains("questionnaire_version = \"4\""), "{saved}");
+    assert!(saved.contains("questionnaire_version = \"5\""), "{saved}");
     assert!(
         saved.contains("representative_sample = \"new_segments\""),
         "{saved}"
@@ -177,4 +177,86 @@ fn a_broken_upgrade_is_named_where_the_questionnaire_loads() {
     session.upgrade(&bundle.questionnaire);
     assert_eq!(session.answers.get("fit"), Some(&Answer::Text("no".into())));
     assert!(!session.answers.contains_key("old"));
+}
+
+/// The churn example as version 4 wrote it: the arms' interference and matured labels as
+/// yes/no, the detectable effect relative only, no design of the test in words.
+fn version_4(interference: bool, matured: Option<bool>) -> String {
+    let text = read(&example("churn-done-well.toml"));
+    let mut old = String::new();
+    let mut in_design = false;
+    for line in text.lines() {
+        if in_design {
+            in_design = !line.ends_with("\"\"\"");
+            continue;
+        }
+        if line.starts_with("questionnaire_version") {
+            old.push_str("questionnaire_version = \"4\"\n");
+        } else if line.starts_with("ab_interference =") {
+            old.push_str(&format!("ab_interference = {interference}\n"));
+        } else if line.starts_with("ab_design =") {
+            in_design = true;
+        } else if line.starts_with("ab_mde_scale") {
+        } else if line.starts_with("retrain_every_days") {
+            old.push_str("retrain_every_days = 7\n");
+            if let Some(m) = matured {
+                old.push_str(&format!("labels_matured = {m}\n"));
+            }
+        } else {
+            old.push_str(line);
+            old.push('\n');
+        }
+    }
+    old
+}
+
+#[test]
+fn version_4_answers_read_into_the_forms_of_version_5_each_with_a_note() {
+    for (interference, matured) in [(false, Some(true)), (true, Some(false)), (false, None)] {
+        let old = version_4(interference, matured);
+        assert!(
+            !old.contains("ab_mde_scale") && !old.contains("ab_design"),
+            "{old}"
+        );
+        let (session, notes) = upgraded(&old);
+        let case = format!("{interference} {matured:?}: {notes:?}");
+        let text = |id: &str| session.answers.get(id).and_then(|a| a.as_text());
+        assert_eq!(
+            text("ab_interference"),
+            Some(if interference { "yes" } else { "no" }),
+            "{case}"
+        );
+        assert_eq!(
+            text("labels_matured"),
+            matured.map(|m| if m { "yes" } else { "no" }),
+            "{case}"
+        );
+        // The effect was relative: it says so now, and keeps its number.
+        assert_eq!(text("ab_mde_scale"), Some("relative"), "{case}");
+        assert_eq!(session.answers.get("ab_mde"), Some(&Answer::Number(8.0)));
+        // Each conversion is reported, naming the answer it read.
+        for needle in [
+            format!(
+                "read `ab_interference` ({}) as `{}`",
+                if interference { "yes" } else { "no" },
+                if interference { "yes" } else { "no" }
+            ),
+            "`ab_mde_scale`".to_string(),
+            "written for version 4".to_string(),
+        ] {
+            assert!(
+                notes.iter().any(|n| n.contains(&needle)),
+                "{needle}: {case}"
+            );
+        }
+        assert_eq!(
+            notes.iter().any(|n| n.contains("`labels_matured`")),
+            matured.is_some(),
+            "{case}"
+        );
+        assert!(
+            session.problems(&builtin().questionnaire).is_empty(),
+            "the upgraded answers fit version 5: {case}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
-//! A number as people type it: `180k`, `1.2M`, `12,000`, `12 000`, `1e5`, `14%` (in a
-//! fraction, 0.14). One reader for the TUI, `plain`, and the cells of tables, so a notation
-//! works the same everywhere and a text that is not a number says what is wrong with it.
+//! A number as people type it: `180k`, `1.2M`, `1.2 million`, `12,000`, `12 000`, `1e5`,
+//! `~180k`, `about 2,000`, `30 days` (in a days answer), `14%` (in a fraction, 0.14). One
+//! reader for the TUI, `plain`, and the cells of tables, so a notation works the same
+//! everywhere and a text that is not a number says what is wrong with it.
 
 use super::format_grouped;
 
@@ -13,13 +14,129 @@ pub struct ReadNumber {
     pub read_as: Option<String>,
 }
 
-/// The notations [`read_number`] takes, for the hint beside a number's field.
-pub fn notations(unit: Option<&str>) -> &'static str {
-    if is_fraction(unit) {
-        "14% reads as 0.14"
-    } else {
-        "180k, 1.2M, 12,000, 1e5 also work"
+/// The notations [`read_number`] takes, for the hint beside a number's field: the large
+/// numbers' shorthands only where large numbers make sense (not in days or minutes).
+pub fn notations(unit: Option<&str>) -> String {
+    let large = "180k, 1.2M, 12,000, ~2,000 also work";
+    match unit.map(str::trim) {
+        _ if is_fraction(unit) => "14% reads as 0.14".into(),
+        None | Some("") => large.into(),
+        Some(u) if is_usd(u) => "$1.2k, 180k, 12,000 also work".into(),
+        Some(u) if is_large(u) => format!("{large}, with or without “{u}”"),
+        Some(u) if is_percent(unit) => format!("2, 2% and 2{} all work", u.trim_start_matches('%')),
+        Some(u) => format!("the number alone, or with “{u}” after it"),
     }
+}
+
+/// Units counted in thousands and millions: examples, units of a test, calls, money.
+fn is_large(unit: &str) -> bool {
+    const LARGE: &[&str] = &[
+        "examples",
+        "units",
+        "calls",
+        "requests",
+        "items",
+        "rows",
+        "users",
+        "tokens",
+        "events",
+        "predictions",
+        "conversations",
+        "documents",
+    ];
+    is_usd(unit) || LARGE.contains(&unit.trim().to_lowercase().as_str())
+}
+
+fn is_usd(unit: &str) -> bool {
+    let u = unit.trim();
+    u.eq_ignore_ascii_case("usd") || u == "$"
+}
+
+/// The words that may follow a number in `unit` and say the unit itself: the unit
+/// (`days`, `alerts a day`), its singular (`day`), its first word (`alerts`), and the usual
+/// short forms (`min`, `pp`, `dollars`). Longest first, lower case.
+fn unit_words(unit: Option<&str>) -> Vec<String> {
+    let Some(u) = unit
+        .map(|u| u.trim().to_lowercase())
+        .filter(|u| !u.is_empty())
+    else {
+        return Vec::new();
+    };
+    let mut words = vec![u.clone()];
+    let singular = |w: &str| {
+        w.strip_suffix('s')
+            .filter(|s| s.len() > 2)
+            .map(String::from)
+    };
+    words.extend(singular(&u));
+    if let Some((first, _)) = u.split_once(' ') {
+        words.push(first.to_string());
+        words.extend(singular(first));
+    }
+    let extra: &[&str] = match u.as_str() {
+        "usd" => &["dollars", "dollar", "us$"],
+        "minutes" => &["min", "mins"],
+        "ms" => &["milliseconds", "millisecond"],
+        "days" => &["calendar days"],
+        "percentage points" => &["pp", "points", "point", "percentage point", "% points"],
+        "% relative" => &["% relative", "percent relative", "relative"],
+        "calls" => &["llm calls", "requests", "request"],
+        _ => &[],
+    };
+    words.extend(extra.iter().map(|w| w.to_string()));
+    // A percent sign is read as a percentage, not stripped as a word.
+    words.retain(|w| !w.is_empty() && w != "%");
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words.dedup();
+    words
+}
+
+/// `rest` without the unit's own word at its end (`30 days` → `30`), and whether one was cut.
+fn strip_unit<'a>(rest: &'a str, unit: Option<&str>) -> (&'a str, bool) {
+    let lower = rest.to_lowercase();
+    if lower.len() != rest.len() {
+        return (rest, false);
+    }
+    for w in unit_words(unit) {
+        if let Some(head) = lower.strip_suffix(w.as_str()) {
+            let boundary = !head.ends_with(|c: char| c.is_alphabetic());
+            // A word that starts with a letter needs a space or a digit before it; "% relative"
+            // and the like may follow the digits directly.
+            if boundary && !head.trim().is_empty() {
+                return (rest[..head.len()].trim_end(), true);
+            }
+        }
+    }
+    (rest, false)
+}
+
+/// `t` without a leading word that says the number is approximate (`~`, `about`, `roughly`,
+/// `approximately`): the number is stored as meant.
+fn strip_approximate(t: &str) -> (&str, bool) {
+    for sign in ['~', '≈'] {
+        if let Some(rest) = t.strip_prefix(sign) {
+            return (rest.trim_start(), true);
+        }
+    }
+    let lower = t.to_lowercase();
+    for word in [
+        "approximately",
+        "approx.",
+        "approx",
+        "roughly",
+        "around",
+        "about",
+        "circa",
+        "ca.",
+    ] {
+        if lower.len() == t.len()
+            && let Some(rest) = lower.strip_prefix(word)
+            && (rest.starts_with(char::is_whitespace) || word.ends_with('.'))
+        {
+            return (t[word.len()..].trim_start(), true);
+        }
+    }
+    (t, false)
 }
 
 /// A fraction (0..1) takes a percentage divided by 100.
@@ -36,34 +153,43 @@ fn is_percent(unit: Option<&str>) -> bool {
 }
 
 /// Why a text is not read as a number: each says what is wrong with `text` (as typed) and how
-/// to write it.
+/// to write it, quoting it as a person would (no markup).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     #[error("type a number")]
     Empty,
-    #[error("`{0}` is not a number (digits, with a dot for decimals)")]
+    #[error("“{0}” is not a number (digits, with a dot for decimals)")]
     NotANumber(String),
-    #[error("`{0}` needs the exponent's digits after the e")]
+    #[error("“{0}” needs the exponent's digits after the e")]
     ExponentDigits(String),
-    #[error("`{0}` has more than one decimal dot")]
+    #[error("“{0}” has more than one decimal dot")]
     TwoDots(String),
-    #[error("`{0}` is too large a number")]
+    #[error("“{0}” is too large a number")]
     TooLarge(String),
-    #[error("`{0}`: an exponent and a suffix together are one too many; write one of them")]
+    #[error("“{0}”: an exponent and a suffix together are one too many; write one of them")]
     ExponentAndSuffix(String),
-    #[error("`{text}`: a percentage fits a fraction or a percent answer{}; type the number alone", unit.as_ref().map_or(String::new(), |u| format!(" (this one is in {u})")))]
+    #[error("“{text}”: a percentage fits a fraction or a percent answer{}; type the number alone", unit.as_ref().map_or(String::new(), |u| format!(" (this one is in {u})")))]
     Percentage { text: String, unit: Option<String> },
-    #[error("`{0}`: `m` could be milli or million; write M for a million")]
+    #[error("“{0}”: m could be milli or million; write M for a million")]
     Milli(String),
-    #[error("`{text}`: `{word}` is not a suffix kickoff reads (k, M, B, or % in a fraction)")]
+    #[error(
+        "“{text}”: “{word}” is not a suffix kickoff reads (k, M, thousand, million, bn, or % in a fraction)"
+    )]
     Suffix { text: String, word: String },
-    #[error("`{0}`: separators and an exponent together; write one of them")]
+    /// A unit other than the answer's own: named, not converted.
+    #[error("“{text}”: this answer is in {unit}, not “{word}”; type the number of {unit}")]
+    OtherUnit {
+        text: String,
+        word: String,
+        unit: String,
+    },
+    #[error("“{0}”: separators and an exponent together; write one of them")]
     SeparatorsAndExponent(String),
-    #[error("`{0}`: one kind of separator, please (12,000 or 12 000)")]
+    #[error("“{0}”: one kind of separator, please (12,000 or 12 000)")]
     MixedSeparators(String),
-    #[error("`{0}`: a comma only groups thousands (12,000); write decimals with a dot (0.05)")]
+    #[error("“{0}”: a comma only groups thousands (12,000); write decimals with a dot (0.05)")]
     DecimalComma(String),
-    #[error("`{0}`: group the digits by three (12,000 or 12 000)")]
+    #[error("“{0}”: group the digits by three (12,000 or 12 000)")]
     Grouping(String),
 }
 
@@ -74,24 +200,36 @@ impl From<NumberError> for String {
     }
 }
 
-/// Reads `text` as a number for an answer in `unit`: a sign, digits with a dot for decimals,
-/// thousands grouped by commas, spaces or `_` (`12,000`, `12 000`), an exponent (`1e5`), a
-/// suffix `k`, `M` or `B` (thousand, million, billion), or `%` (divided by 100 in a fraction,
-/// as typed in a percent unit). The error names the problem and the way to write it.
+/// Reads `text` as a number for an answer in `unit`: a word that says it is approximate first
+/// (`~`, `about`, `roughly`, `approximately`), a sign, digits with a dot for decimals, thousands
+/// grouped by commas, spaces or `_` (`12,000`, `12 000`), an exponent (`1e5`), a suffix `k`,
+/// `M`, `B`/`bn` or the words `thousand`, `million`, `billion`, or `%` (divided by 100 in a
+/// fraction, as typed in a percent unit), and the answer's own unit after it (`30 days`; `$`
+/// before money in USD). Another unit is refused, naming the answer's. The error names the
+/// problem and the way to write it.
 pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, NumberError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(NumberError::Empty);
     }
-    let (negative, rest) = match t.chars().next() {
+    let (t_num, approximate) = strip_approximate(t);
+    let (negative, rest) = match t_num.chars().next() {
         Some('-' | '−') => (
             true,
-            t[t.chars().next().map_or(1, char::len_utf8)..].trim_start(),
+            t_num[t_num.chars().next().map_or(1, char::len_utf8)..].trim_start(),
         ),
-        Some('+') => (false, t[1..].trim_start()),
-        _ => (false, t),
+        Some('+') => (false, t_num[1..].trim_start()),
+        _ => (false, t_num),
     };
-    let (body, power, percent) = split_suffix(t, rest)?;
+    let (rest, dollar) = match rest.strip_prefix('$') {
+        Some(r) => (r.trim_start(), true),
+        None => (rest, false),
+    };
+    if dollar && !unit.is_some_and(is_usd) {
+        return Err(other_unit(t, "$", unit));
+    }
+    let (rest, unit_named) = strip_unit(rest, unit);
+    let (body, power, percent) = split_suffix(t, rest, unit)?;
     let (digits, grouped) = ungroup(t, body)?;
     if digits.is_empty() || !digits.chars().any(|c| c.is_ascii_digit()) {
         return Err(not_a_number(t));
@@ -121,7 +259,13 @@ pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, NumberE
         return Err(NumberError::TooLarge(t.into()));
     }
     let value = if negative { -value } else { value };
-    let plain = !grouped && exponent == 0 && !has_exponent && !percent;
+    let plain = !grouped
+        && exponent == 0
+        && !has_exponent
+        && !percent
+        && !approximate
+        && !unit_named
+        && !dollar;
     Ok(ReadNumber {
         value,
         read_as: (!plain).then(|| format_grouped(value)),
@@ -130,6 +274,25 @@ pub fn read_number(text: &str, unit: Option<&str>) -> Result<ReadNumber, NumberE
 
 fn not_a_number(t: &str) -> NumberError {
     NumberError::NotANumber(t.into())
+}
+
+/// A unit `word` that is not the answer's own: named with the one expected, or, for an answer
+/// with no unit, as a suffix kickoff does not read.
+fn other_unit(t: &str, word: &str, unit: Option<&str>) -> NumberError {
+    match unit
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !is_fraction(Some(u)))
+    {
+        Some(u) => NumberError::OtherUnit {
+            text: t.into(),
+            word: word.into(),
+            unit: u.into(),
+        },
+        None => NumberError::Suffix {
+            text: t.into(),
+            word: word.into(),
+        },
+    }
 }
 
 /// What is missing from a number that does not parse yet (`1e`, `1.2.3`).
@@ -145,31 +308,62 @@ fn incomplete(t: &str, digits: &str) -> NumberError {
 
 /// Splits a suffix off `rest` (the text after the sign): the body, the power of ten it
 /// multiplies by, and whether it was a percentage.
-fn split_suffix<'a>(t: &str, rest: &'a str) -> Result<(&'a str, i32, bool), NumberError> {
+fn split_suffix<'a>(
+    t: &str,
+    rest: &'a str,
+    unit: Option<&str>,
+) -> Result<(&'a str, i32, bool), NumberError> {
     let lower = rest.to_lowercase();
     let cut = |n: usize| rest[..rest.len() - n].trim_end();
+    // A one- or two-letter suffix follows the digits ("180k", "12 k"), not a word ("week").
+    let after_digit =
+        |n: usize| rest.len() > n && cut(n).ends_with(|c: char| c.is_ascii_digit() || c == '.');
+    let word = |w: &str| {
+        lower.len() == rest.len()
+            && lower.ends_with(w)
+            && !lower[..lower.len() - w.len()].ends_with(char::is_alphabetic)
+            && starts_numeric(rest)
+    };
     Ok(if lower.ends_with('%') {
         (cut(1), 0, true)
-    } else if lower.ends_with("bn") {
+    } else if (is_percent(unit) || is_fraction(unit)) && word("percent") {
+        (cut(7), 0, true)
+    } else if word("thousand") {
+        (cut(8), 3, false)
+    } else if word("million") {
+        (cut(7), 6, false)
+    } else if word("billion") {
+        (cut(7), 9, false)
+    } else if word("mn") {
+        (cut(2), 6, false)
+    } else if lower.ends_with("bn") && after_digit(2) {
         (cut(2), 9, false)
-    } else if rest.ends_with(['k', 'K']) {
+    } else if rest.ends_with(['k', 'K']) && after_digit(1) {
         (cut(1), 3, false)
-    } else if rest.ends_with('M') {
+    } else if rest.ends_with('M') && after_digit(1) {
         (cut(1), 6, false)
-    } else if rest.ends_with(['B', 'b']) {
+    } else if rest.ends_with(['B', 'b']) && after_digit(1) {
         (cut(1), 9, false)
-    } else if rest.ends_with('m') && starts_numeric(rest) {
+    } else if rest.ends_with('m') && after_digit(1) && starts_numeric(rest) {
         return Err(NumberError::Milli(t.into()));
     } else if rest.ends_with(char::is_alphabetic)
         && !rest.ends_with(['e', 'E'])
         && starts_numeric(rest)
     {
-        let word = rest.trim_end_matches(char::is_alphabetic);
-        let word = &rest[word.len()..];
-        return Err(NumberError::Suffix {
-            text: t.into(),
-            word: word.into(),
-        });
+        // The words after the number: another unit than the answer's (named), or a suffix
+        // kickoff does not read.
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | ' ')))
+            .unwrap_or(rest.len());
+        let mut word = rest[number_end..].trim();
+        // "200k rows": the multiplier is read; the unit after it is what is named.
+        if let Some((first, after)) = word.split_once(' ')
+            && ["k", "m", "b", "bn", "mn", "thousand", "million", "billion"]
+                .contains(&first.to_lowercase().as_str())
+        {
+            word = after.trim();
+        }
+        return Err(other_unit(t, word, unit));
     } else {
         (rest, 0, false)
     })
@@ -318,11 +512,12 @@ mod tests {
         assert_eq!(value("14%", Some("% relative")), 14.0);
         assert!(notations(Some("fraction")).contains("14% reads as 0.14"));
         assert!(!notations(Some("days")).contains('%'));
+        assert_eq!(value("2% relative", Some("% relative")), 2.0);
     }
 
     #[test]
     fn rejections_name_the_problem() {
-        assert!(error("abc", None).contains("`abc` is not a number"));
+        assert!(error("abc", None).contains("“abc” is not a number"));
         assert!(error("", None).contains("type a number"));
         assert!(error("14%", Some("days")).contains("a percentage fits a fraction"));
         assert!(error("14%", None).contains("type the number alone"));
@@ -330,7 +525,7 @@ mod tests {
         assert!(error("1,5", None).contains("write decimals with a dot"));
         assert!(error("2,5000", None).contains("group the digits by three"));
         assert!(error("1,00,000", None).contains("group the digits by three"));
-        assert!(error("12x", None).contains("`x` is not a suffix"));
+        assert!(error("12x", None).contains("“x” is not a suffix"));
         assert!(error("5m", None).contains("write M for a million"));
         assert!(error("1e", None).contains("exponent's digits"));
         assert!(error("1.2.3", None).contains("more than one decimal dot"));
@@ -340,6 +535,101 @@ mod tests {
         assert!(error("-", None).contains("is not a number"));
         assert!(error("1e3k", None).contains("an exponent and a suffix"));
         assert!(error("12,000 000", None).contains("one kind of separator"));
-        assert!(error("12abc", None).contains("`abc` is not a suffix"));
+        assert!(error("12abc", None).contains("“abc” is not a suffix"));
+    }
+
+    #[test]
+    fn numbers_as_people_write_them() {
+        // Approximately: the number meant is stored, and what it was read as is shown.
+        assert_eq!(value("~180k", Some("units")), 180_000.0);
+        assert_eq!(value("about 2,000", None), 2_000.0);
+        assert_eq!(value("roughly 1.5M", None), 1_500_000.0);
+        assert_eq!(value("approximately 40", Some("days")), 40.0);
+        assert_eq!(value("≈ 12", None), 12.0);
+        assert_eq!(
+            read_number("~180k", Some("units"))
+                .unwrap()
+                .read_as
+                .as_deref(),
+            Some("180,000")
+        );
+        assert_eq!(
+            read_number("about 40", None).unwrap().read_as.as_deref(),
+            Some("40")
+        );
+        // Thousands and millions in words.
+        assert_eq!(value("1.2 million", None), 1_200_000.0);
+        assert_eq!(value("2 thousand", None), 2_000.0);
+        assert_eq!(value("3 billion", None), 3e9);
+        assert_eq!(value("2 000", None), 2_000.0);
+        assert_eq!(value("1.2 million requests", Some("calls")), 1_200_000.0);
+        // The answer's own unit after the number.
+        assert_eq!(value("30 days", Some("days")), 30.0);
+        assert_eq!(value("1 day", Some("days")), 1.0);
+        assert_eq!(value("30days", Some("days")), 30.0);
+        assert_eq!(value("5%", Some("% relative")), 5.0);
+        assert_eq!(value("5 percent", Some("% relative")), 5.0);
+        assert_eq!(value("14 percent", Some("fraction")), 0.14);
+        assert_eq!(value("0.5 pp", Some("percentage points")), 0.5);
+        assert_eq!(value("15 alerts a day", Some("alerts a day")), 15.0);
+        assert_eq!(value("15 alerts", Some("alerts a day")), 15.0);
+        assert_eq!(value("250 ms", Some("ms")), 250.0);
+        assert_eq!(value("12 GPU-hours", Some("GPU-hours")), 12.0);
+        assert_eq!(value("$0.004", Some("USD")), 0.004);
+        assert_eq!(value("$1.2k", Some("USD")), 1_200.0);
+        assert_eq!(value("12,000 USD", Some("USD")), 12_000.0);
+        assert_eq!(value("200k examples", Some("examples")), 200_000.0);
+        assert_eq!(
+            read_number("30 days", Some("days"))
+                .unwrap()
+                .read_as
+                .as_deref(),
+            Some("30")
+        );
+    }
+
+    #[test]
+    fn another_unit_is_refused_naming_the_answers_own() {
+        let e = read_number("4 weeks", Some("days")).unwrap_err();
+        assert_eq!(
+            e,
+            NumberError::OtherUnit {
+                text: "4 weeks".into(),
+                word: "weeks".into(),
+                unit: "days".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "“4 weeks”: this answer is in days, not “weeks”; type the number of days"
+        );
+        assert!(error("3 week", Some("days")).contains("this answer is in days"));
+        assert!(error("200k rows", Some("examples")).contains("in examples, not “rows”"));
+        assert!(error("$40", Some("days")).contains("in days, not “$”"));
+        assert!(error("12 apples", None).contains("“apples” is not a suffix"));
+        // No message quotes with backticks: they are markup, and show as such in a terminal.
+        for (t, unit) in [
+            ("abc", None),
+            ("4 weeks", Some("days")),
+            ("12x", None),
+            ("5m", None),
+            ("1,5", None),
+            ("14%", Some("days")),
+            ("1e", None),
+        ] {
+            assert!(!error(t, unit).contains('`'), "{t}: {}", error(t, unit));
+        }
+    }
+
+    #[test]
+    fn hints_offer_large_numbers_only_where_they_make_sense() {
+        assert!(!notations(Some("days")).contains("180k"));
+        assert!(notations(Some("days")).contains("days"));
+        assert!(!notations(Some("minutes")).contains("1.2M"));
+        assert!(notations(Some("units")).contains("180k"));
+        assert!(notations(Some("examples")).contains("1.2M"));
+        assert!(notations(Some("USD")).contains("$1.2k"));
+        assert!(notations(None).contains("180k"));
+        assert!(notations(Some("% relative")).contains("2%"));
     }
 }

@@ -332,12 +332,18 @@ impl Checks<'_> {
                 [e.lift_pct, e.lift_low_pct, e.lift_high_pct]
             }
         });
-        let mde_pct = number(self.answers, "ab_mde");
+        // The effect as the plan states it (relative or absolute points), as a relative percent.
+        let mde = crate::quantities::mde(self.answers);
+        let mde_pct = mde.as_ref().and_then(|m| m.relative_pct);
         if mde_pct.is_none() {
             self.push(
                 "no-mde",
                 Severity::Warning,
-                "the plan sets no smallest effect worth shipping (`ab_mde`): the effect is judged against no effect only".into(),
+                if mde.is_some() {
+                    "the plan states its smallest effect worth shipping in percentage points but gives no base rate (`ab_base_rate`) to convert it: the effect is judged against no effect only".into()
+                } else {
+                    "the plan sets no smallest effect worth shipping (`ab_mde`): the effect is judged against no effect only".into()
+                },
             );
         }
         let mut outcome_of =
@@ -349,7 +355,12 @@ impl Checks<'_> {
         if let (Some([p, lo, hi]), Some(m)) = (improvement, mde_pct) {
             self.promises.push(Promise {
                 what: "Smallest effect worth shipping".into(),
-                planned: format!("{}% relative", fmt(m)),
+                planned: match mde.as_ref() {
+                    Some(x) if !x.as_written.ends_with("% relative") => {
+                        format!("{} ({}% relative)", x.as_written, fmt(m))
+                    }
+                    _ => format!("{}% relative", fmt(m)),
+                },
                 observed: format!("{:+.2}% (95% CI {:+.2}% to {:+.2}%)", p, lo, hi),
                 kept: outcome_of == Some(Outcome::WorthShipping),
             });
@@ -371,9 +382,21 @@ impl Checks<'_> {
         let mut breached = Vec::new();
         for g in metrics.iter().filter(|m| m[1] == "guardrail") {
             let seen = r.guardrails.iter().find(|o| norm(&o.name) == norm(&g[0]));
-            let kept = match (seen, first_number(&g[2])) {
+            // "No worse than today" is a limit: the control arm's value, when the readout has it.
+            let today = limit_is_today(&g[2]);
+            let limit = if today {
+                seen.and_then(|o| o.control)
+            } else {
+                first_number(&g[2])
+            };
+            let upper = if today {
+                g[3] != "higher"
+            } else {
+                upper_limit(&g[2], &g[3])
+            };
+            let kept = match (seen, limit) {
                 (Some(o), Some(limit)) => {
-                    let past = if upper_limit(&g[2], &g[3]) {
+                    let past = if upper {
                         o.observed > limit
                     } else {
                         o.observed < limit
@@ -384,14 +407,30 @@ impl Checks<'_> {
                             "guardrail",
                             Severity::Blocker,
                             format!(
-                                "guardrail “{}” is past its limit: {} observed, the plan's limit “{}”",
+                                "guardrail “{}” is past its limit: {} observed, the plan's limit “{}”{}",
                                 g[0],
                                 fmt(o.observed),
-                                g[2]
+                                g[2],
+                                if today {
+                                    format!(" ({} in control)", fmt(limit))
+                                } else {
+                                    String::new()
+                                }
                             ),
                         );
                     }
                     !past
+                }
+                (Some(_), None) if today => {
+                    self.push(
+                        "guardrail",
+                        Severity::Warning,
+                        format!(
+                            "guardrail “{}”: its limit is today's value (“{}”), and the readout has no control value to compare with; add `control` to its row",
+                            g[0], g[2]
+                        ),
+                    );
+                    false
                 }
                 (Some(_), None) => {
                     self.push(
@@ -668,6 +707,41 @@ fn first_number(text: &str) -> Option<f64> {
         .collect();
     let n: f64 = digits.trim_end_matches('.').parse().ok()?;
     Some(if neg { -n } else { n })
+}
+
+/// Whether a limit is today's value, in words and with no number of its own (a number after
+/// "measured" says how it is measured): "no worse than today, measured as the 7-day refund
+/// rate", "not worse than control", "at least as good as the current model".
+pub fn limit_is_today(target: &str) -> bool {
+    // What follows "measured" says how, not how much ("measured as the 7-day rate").
+    let lower = target.to_lowercase();
+    let t = lower.split("measured").next().unwrap_or_default();
+    if first_number(t).is_some() {
+        return false;
+    }
+    let relative = [
+        "no worse",
+        "not worse",
+        "not get worse",
+        "at least as good",
+        "no higher than",
+        "no lower than",
+        "not above",
+        "not below",
+        "no more than",
+        "no less than",
+    ];
+    let reference = [
+        "today",
+        "control",
+        "current",
+        "baseline",
+        "now",
+        "status quo",
+        "as is",
+        "existing",
+    ];
+    relative.iter().any(|w| t.contains(w)) && reference.iter().any(|w| t.contains(w))
 }
 
 /// Whether a limit is an upper one (must stay at or below), from the row's direction or, for

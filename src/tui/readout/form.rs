@@ -194,6 +194,7 @@ impl Form {
                 row(vec![
                     ("name", Some(Cell::Text(g.name.clone()))),
                     ("observed", Some(Cell::Number(g.observed))),
+                    ("control", num(g.control)),
                 ])
             })
             .collect();
@@ -382,11 +383,13 @@ impl Form {
         }
         for (i, row) in self.rows(Item::Guardrails).iter().enumerate() {
             let observed = number(row.get("observed"), &format!("guardrails[{i}].observed"))?;
+            let control = number(row.get("control"), &format!("guardrails[{i}].control"))?;
             // A guardrail with no value is not measured: the checks say so.
             if let Some(observed) = observed {
                 r.guardrails.push(Guardrail {
                     name: name_of(row, "name"),
                     observed,
+                    control,
                 });
             }
         }
