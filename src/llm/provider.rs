@@ -296,7 +296,7 @@ fn pick_kind(config: &Config, env: &Env, flags: &Flags) -> Result<Option<Provide
     let from_config = match &config.provider {
         Some(name) => Some(
             name.parse::<ProviderKind>()
-                .map_err(|e| LlmError::Other(format!("{}: {e}", config_name(config).display())))?,
+                .map_err(|e| LlmError::Other(format!("{}: {e}", crate::text::path(&config_name(config)))))?,
         ),
         None => None,
     };
