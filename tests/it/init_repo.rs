@@ -60,3 +60,71 @@ fn init_sets_up_a_repository_and_then_refuses_to_overwrite() {
     assert!(run.stderr.contains("repo/.gitattributes"), "{}", run.stderr);
     assert!(!repo.join("kickoff/design-doc.md.j2").exists());
 }
+
+/// `kickoff init` in `dir` with writes past `max_bytes` in a file failing as on a full disk
+/// (`RLIMIT_FSIZE`, with `SIGXFSZ` ignored, makes such a write fail with `EFBIG`).
+#[cfg(target_os = "linux")]
+fn init_with_file_size_limit(dir: &std::path::Path, max_bytes: u64) -> common::Run {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kickoff"));
+    cmd.args(["init", "repo"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", dir.join(".no-config"));
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: max_bytes,
+                rlim_max: max_bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    common::Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn init_on_a_full_disk_leaves_nothing_and_runs_again_once_there_is_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    // Room for the smaller files, not for the starting session nor the doc template.
+    let run = init_with_file_size_limit(dir.path(), 64);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // Nothing half-written, nothing left for the next run to refuse.
+    let left: Vec<_> = walk(dir.path().join("repo").as_path());
+    assert!(left.is_empty(), "{left:?}");
+    let run = kickoff(dir.path(), &["init", "repo"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(kickoff::Session::load(&repo.join("kickoff.toml")).is_ok());
+    assert!(walk(&repo).iter().all(|f| !f.ends_with(".tmp")), "{:?}", walk(&repo));
+}
+
+/// The files under `dir` (none if it does not exist).
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.to_string_lossy().into_owned());
+        }
+    }
+    out
+}
