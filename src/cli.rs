@@ -303,7 +303,16 @@ fn render(
     // directory: a stray file must not silently stand in for it (`./brief` names the file).
     let template_source = match template {
         Some(t) => match crate::render::builtin_template(&t.to_string_lossy()) {
-            Some((origin, source)) => Some((origin.to_string(), source.to_string())),
+            Some((origin, source)) => {
+                if t.is_file() {
+                    eprintln!(
+                        "note: `{0}` is the built-in template; the file {0} here was not used \
+                         (./{0} names it)",
+                        crate::text::path(t)
+                    );
+                }
+                Some((origin.to_string(), source.to_string()))
+            }
             None => Some((crate::text::path(&t).to_string(), crate::source::read(t)?)),
         },
         None => None,
