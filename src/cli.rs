@@ -296,7 +296,12 @@ fn render(
     }
     let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
     for p in &problems {
-        eprintln!("warning: {}: {}: {}", crate::text::path(&file), p.subject, p.message);
+        eprintln!(
+            "warning: {}: {}: {}",
+            crate::text::path(file),
+            p.subject,
+            p.message
+        );
     }
     workspace::add_rule_packs(&mut bundle, rules)?;
     // A built-in template by name ("brief"), even when a file of that name is in the working
@@ -313,7 +318,7 @@ fn render(
                 }
                 Some((origin.to_string(), source.to_string()))
             }
-            None => Some((crate::text::path(&t).to_string(), crate::source::read(t)?)),
+            None => Some((crate::text::path(t).to_string(), crate::source::read(t)?)),
         },
         None => None,
     };
@@ -329,10 +334,10 @@ fn render(
         policy,
         // As typed when relative; an absolute path says where it lives on this machine only.
         &if file.is_relative() {
-            crate::text::path(&file).to_string()
+            crate::text::path(file).to_string()
         } else {
             file.file_name().map_or_else(
-                || crate::text::path(&file).to_string(),
+                || crate::text::path(file).to_string(),
                 |n| n.to_string_lossy().into_owned(),
             )
         },
@@ -346,7 +351,7 @@ fn render(
         let verdict = crate::verdict::Verdict::of_plan(&bundle, &session, &review, policy);
         eprintln!(
             "wrote {} ({}, {}; reviewed by {})",
-            crate::text::path(&out),
+            crate::text::path(out),
             crate::text::plural(verdict.blockers, "blocker", None),
             crate::text::plural(verdict.warnings, "warning", None),
             verdict.reviewed_by(),

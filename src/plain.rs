@@ -209,11 +209,11 @@ pub fn interview(
     let _ = writeln!(
         output,
         "Saved {} ({} of {} answered, {}). The doc: kickoff render {}",
-        crate::text::path(&file),
+        crate::text::path(file),
         progress.answered,
         progress.asked,
         crate::text::plural(iv.review.findings.len(), "finding", None),
-        crate::text::path(&file)
+        crate::text::path(file)
     );
     Ok(Ended::Saved)
 }
@@ -311,7 +311,7 @@ fn keep_a_copy(
             let _ = writeln!(
                 output,
                 "Could not write {} ({why}). Your answers are in {}; copy it over the session file once it can be written.",
-                crate::text::path(&file),
+                crate::text::path(file),
                 crate::text::path(&copy)
             );
         }
@@ -319,7 +319,7 @@ fn keep_a_copy(
             let _ = writeln!(
                 output,
                 "Could not write {} ({why}), nor a copy ({e}): the answers since the last save are lost.",
-                crate::text::path(&file)
+                crate::text::path(file)
             );
         }
     }

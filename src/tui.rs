@@ -86,7 +86,7 @@ pub fn interview(
         let _ = writeln!(
             err,
             "kickoff: {}: the terminal went away ({e})",
-            crate::text::path(&file)
+            crate::text::path(file)
         );
     }
     let progress = app.interview.progress();
@@ -97,7 +97,7 @@ pub fn interview(
             let _ = writeln!(
                 out,
                 "Saved {} ({answered} of {total} answered). Resume: kickoff resume {0}  Doc: kickoff render {0} -o {1}",
-                crate::text::path(&file),
+                crate::text::path(file),
                 crate::text::path(&default_doc_path(file))
             );
             Ok(Ended::Saved)
@@ -106,8 +106,8 @@ pub fn interview(
             let _ = writeln!(
                 err,
                 "kickoff: {why}. Your answers are in {}; copy it over {} once it can be written.",
-                crate::text::path(&copy),
-                crate::text::path(&file)
+                crate::text::path(copy),
+                crate::text::path(file)
             );
             Ok(Ended::NotSaved)
         }
@@ -115,7 +115,7 @@ pub fn interview(
             let _ = writeln!(
                 err,
                 "kickoff: quit without saving ({why}); the changes to {} since its last save are lost.",
-                crate::text::path(&file)
+                crate::text::path(file)
             );
             Ok(Ended::NotSaved)
         }

@@ -229,12 +229,19 @@ mod tests {
         let repo = dir.path();
         std::fs::write(repo.join(".github"), "not a directory\n").unwrap();
         let e = init(repo).unwrap_err().to_string();
-        assert!(e.contains(".github/workflows/kickoff.yml: cannot write"), "{e}");
+        assert!(
+            e.contains(".github/workflows/kickoff.yml: cannot write"),
+            "{e}"
+        );
         assert_eq!(tree(repo), vec![".github"]);
         std::fs::remove_file(repo.join(".github")).unwrap();
         let written = init(repo).unwrap();
         assert_eq!(written.len(), files().len());
-        assert!(!tree(repo).iter().any(|f| f.ends_with(".tmp")), "{:?}", tree(repo));
+        assert!(
+            !tree(repo).iter().any(|f| f.ends_with(".tmp")),
+            "{:?}",
+            tree(repo)
+        );
     }
 
     #[test]

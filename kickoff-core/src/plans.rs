@@ -103,7 +103,7 @@ pub fn find(args: &[PathBuf]) -> Found {
         }
     };
     for arg in args {
-        let shown = crate::text::path(&arg).to_string();
+        let shown = crate::text::path(arg).to_string();
         if arg.is_file() {
             add(vec![arg.clone()], &mut found);
         } else if arg.is_dir() {
@@ -222,7 +222,7 @@ fn scan(
     errors: &mut Vec<PathError>,
     mut visit: impl FnMut(&Path, bool),
 ) {
-    let shown = crate::text::path(&root).to_string();
+    let shown = crate::text::path(root).to_string();
     let real_root = match std::fs::canonicalize(root) {
         Ok(r) => r,
         Err(e) => {

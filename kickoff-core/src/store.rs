@@ -30,10 +30,10 @@ pub struct Lock {
 pub enum LockError {
     #[error(
         "{}: open in another kickoff ({holder}); finish there first, or work on a copy",
-        crate::text::path(&session)
+        crate::text::path(session)
     )]
     Held { session: PathBuf, holder: String },
-    #[error("{}: cannot lock: {source}", crate::text::path(&path))]
+    #[error("{}: cannot lock: {source}", crate::text::path(path))]
     Io {
         path: PathBuf,
         #[source]

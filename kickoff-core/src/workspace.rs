@@ -17,24 +17,27 @@ pub enum Error {
     Lock(#[from] crate::store::LockError),
     #[error(
         "{}: the session is for questionnaire `{id}`, which is not built in (built in: {}); pass its file with -q PATH",
-        crate::text::path(&session), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
+        crate::text::path(session), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
     )]
     UnknownQuestionnaire { session: PathBuf, id: String },
     #[error(
         "no built-in questionnaire `{0}`; `kickoff questionnaire list` shows them, or pass a file path"
     )]
     NoSuchBuiltin(String),
-    #[error("{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
-        crate::text::path(&path), problem_list(problems))]
+    #[error(
+        "{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
+        crate::text::path(path),
+        problem_list(problems)
+    )]
     InvalidAnswers {
         path: PathBuf,
         problems: Vec<Problem>,
     },
-    #[error("{}: {message}", crate::text::path(&path))]
+    #[error("{}: {message}", crate::text::path(path))]
     Other { path: PathBuf, message: String },
     #[error(
         "{}: a merge left {} in conflict ({}; both sides are in its [conflicts] table); pick one side of each with `kickoff resume {0}`, then run this again",
-        crate::text::path(&path),
+        crate::text::path(path),
         crate::text::plural(questions.len(), "answer", None),
         questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
     )]
@@ -171,13 +174,18 @@ pub fn questionnaire_file(session: &Path, rel: &str) -> Result<PathBuf, Error> {
     if !rel.ends_with(".toml") {
         return Err(refuse("does not name a .toml file".into()));
     }
-    let Some(repo) = std::fs::canonicalize(base).ok().and_then(|b| repository_of(&b)) else {
+    let Some(repo) = std::fs::canonicalize(base)
+        .ok()
+        .and_then(|b| repository_of(&b))
+    else {
         return Ok(file);
     };
     match std::fs::canonicalize(&file) {
         // A file that is not there is reported as missing when it is read.
         Err(_) => Ok(file),
-        Ok(real) if real.starts_with(&repo) && !real.components().any(|c| c.as_os_str() == ".git") => {
+        Ok(real)
+            if real.starts_with(&repo) && !real.components().any(|c| c.as_os_str() == ".git") =>
+        {
             Ok(file)
         }
         Ok(_) => Err(refuse(format!(
@@ -197,7 +205,11 @@ fn repository_of(dir: &Path) -> Option<PathBuf> {
 
 /// Which bundle [`bundle_for`] loads, as a key: sessions with the same key share it. A
 /// session may not name the file a key stands for ([`questionnaire_file`]): an error.
-fn bundle_key(path: &Path, questionnaire: Option<&str>, session: &Session) -> Result<String, Error> {
+fn bundle_key(
+    path: &Path,
+    questionnaire: Option<&str>,
+    session: &Session,
+) -> Result<String, Error> {
     Ok(match (questionnaire, &session.questionnaire_path) {
         (Some(spec), _) => format!("spec:{spec}"),
         (None, Some(rel)) => {
@@ -349,11 +361,14 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
                 && !dir.is_dir()
             {
                 let message = if dir.exists() {
-                    format!("cannot write: {} is not a directory", crate::text::path(&dir))
+                    format!(
+                        "cannot write: {} is not a directory",
+                        crate::text::path(dir)
+                    )
                 } else {
                     format!(
                         "cannot write: the directory {} does not exist",
-                        crate::text::path(&dir)
+                        crate::text::path(dir)
                     )
                 };
                 return Err(Error::Other {
@@ -404,7 +419,7 @@ pub fn open_for_writing_at(
     {
         return Err(Error::Other {
             path: file.to_path_buf(),
-            message: format!("the directory {} does not exist", crate::text::path(&dir)),
+            message: format!("the directory {} does not exist", crate::text::path(dir)),
         });
     }
     if std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly()) {
@@ -474,7 +489,7 @@ pub fn open_or_create(
     {
         return Err(Error::Other {
             path: file.to_path_buf(),
-            message: format!("the directory {} does not exist", crate::text::path(&dir)),
+            message: format!("the directory {} does not exist", crate::text::path(dir)),
         });
     }
     let bundle = load_questionnaire(questionnaire)?;

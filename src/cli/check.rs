@@ -452,7 +452,7 @@ impl Checked<'_> {
             },
         });
         // A quick session says so in CI too: a note on the file's first line.
-        let file = crate::text::path(&self.file).to_string();
+        let file = crate::text::path(self.file).to_string();
         if let Some(summary) = crate::depth::summary(&review.pending, &review.deferred, &file) {
             items.push(ci::Item {
                 rule: ci::QUICK.into(),

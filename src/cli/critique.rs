@@ -160,7 +160,12 @@ fn prepare(
     let (mut bundle, session, problems) =
         workspace::open_checked(file, args.questionnaire.as_deref(), true)?;
     for p in &problems {
-        eprintln!("warning: {}: {}: {}", crate::text::path(&file), p.subject, p.message);
+        eprintln!(
+            "warning: {}: {}: {}",
+            crate::text::path(file),
+            p.subject,
+            p.message
+        );
     }
     workspace::add_rule_packs(&mut bundle, &args.rules)?;
     let review = bundle.review_of(&session);
@@ -270,12 +275,15 @@ fn save_and_report(
         Some(e) => {
             eprintln!(
                 "kickoff: {e}; the partial critique was saved to {}, marked interrupted{usage}",
-                crate::text::path(&file)
+                crate::text::path(file)
             );
             Ok(ExitCode::from(EXIT_FAILED))
         }
         None => {
-            eprintln!("kickoff: critique saved to {}{usage}", crate::text::path(&file));
+            eprintln!(
+                "kickoff: critique saved to {}{usage}",
+                crate::text::path(file)
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -378,8 +386,8 @@ fn list_providers(config: &Config, env: &Env) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     match &config.path {
-        Some(p) if p.exists() => _ = writeln!(out, "config file: {}", crate::text::path(&p)),
-        Some(p) => _ = writeln!(out, "config file: {} (none there)", crate::text::path(&p)),
+        Some(p) if p.exists() => _ = writeln!(out, "config file: {}", crate::text::path(p)),
+        Some(p) => _ = writeln!(out, "config file: {} (none there)", crate::text::path(p)),
         None => _ = writeln!(out, "config file: none (no config directory)"),
     }
     let default = resolve(config, env, &Flags::default());

@@ -35,7 +35,7 @@ pub(super) fn run(args: ReadoutArgs) -> Result<ExitCode, Error> {
         let Some(r) = crate::readout::load(&session).map_err(|e| other(e.to_string()))? else {
             return Err(other(format!(
                 "no readout yet: `kickoff readout {} --plain` enters the results",
-                crate::text::path(&file)
+                crate::text::path(file)
             )));
         };
         r.validate().map_err(|e| other(e.to_string()))?;
@@ -70,7 +70,7 @@ pub(super) fn run(args: ReadoutArgs) -> Result<ExitCode, Error> {
     super::freeze::save(file, &mut store, &mut session)?;
     let report = crate::readout::check(&session, &readout);
     let _ = write!(out, "\n{}", text(&report));
-    let _ = writeln!(out, "saved into {} ([readout])", crate::text::path(&file));
+    let _ = writeln!(out, "saved into {} ([readout])", crate::text::path(file));
     Ok(ExitCode::from(if report.blockers > 0 {
         EXIT_FAILED
     } else {

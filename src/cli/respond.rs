@@ -59,7 +59,12 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
     )?;
     // Answers of an older questionnaire version were converted on opening; the save writes them.
     for n in &notes {
-        eprintln!("note: {}: {}: {}", crate::text::path(&file), n.subject, n.message);
+        eprintln!(
+            "note: {}: {}: {}",
+            crate::text::path(file),
+            n.subject,
+            n.message
+        );
     }
     workspace::add_rule_packs(&mut bundle, &args.rules)?;
     let rule = args.rule.as_str();
@@ -112,7 +117,7 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
                     let Some(finding) = crate::reviewer::find(&session, rule) else {
                         return Err(other(format!(
                             "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
-                            crate::text::path(&file)
+                            crate::text::path(file)
                         )));
                     };
                     let (reason, owner) = (&args.reason, &args.owner);
@@ -121,7 +126,7 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
                     if bundle.critic.rule(rule).is_none() {
                         return Err(other(format!(
                             "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
-                            crate::text::path(&file)
+                            crate::text::path(file)
                         )));
                     }
                     if !review.fired.iter().any(|f| f.rule == rule) {
@@ -148,6 +153,6 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
             ));
         }
     }
-    crate::outln!("{}: {done}", crate::text::path(&file));
+    crate::outln!("{}: {done}", crate::text::path(file));
     Ok(ExitCode::SUCCESS)
 }

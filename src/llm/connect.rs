@@ -284,7 +284,11 @@ mod tests {
         assert!(e.contains("https_proxy") && e.contains("scheme"), "{e}");
         let e = proxy_error(https, &[("ALL_PROXY", "socks5://127.0.0.1:1080")]).unwrap();
         assert!(e.contains("ALL_PROXY") && e.contains("SOCKS"), "{e}");
-        let e = proxy_error("http://127.0.0.1:8080/v1", &[("HTTP_PROXY", "http://u:pw@")]).unwrap();
+        let e = proxy_error(
+            "http://127.0.0.1:8080/v1",
+            &[("HTTP_PROXY", "http://u:pw@")],
+        )
+        .unwrap();
         assert!(e.contains("HTTP_PROXY is set to `http://u:***@`"), "{e}");
         assert!(!e.contains("pw"), "{e}");
         let e = proxy_error(https, &[("HTTPS_PROXY", "http://a b\u{1b}[31m")]).unwrap();

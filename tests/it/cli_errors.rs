@@ -603,7 +603,11 @@ fn a_questionnaire_path_outside_the_repository_is_refused_and_not_read() {
     std::fs::create_dir_all(repo.join("questionnaires")).unwrap();
     std::fs::copy(mini_path(), repo.join("questionnaires/mini.toml")).unwrap();
     // A secret beside the repository, shaped to be quoted by a parse error.
-    write(dir.path(), "secret.toml", "id = \"s3cr3t-t0ken\"\nversion = 7\n");
+    write(
+        dir.path(),
+        "secret.toml",
+        "id = \"s3cr3t-t0ken\"\nversion = 7\n",
+    );
     std::os::unix::fs::symlink(dir.path().join("secret.toml"), repo.join("link.toml")).unwrap();
     let session = |rel: &str| {
         mini_session(GOOD_ANSWERS).replace(
@@ -621,20 +625,41 @@ fn a_questionnaire_path_outside_the_repository_is_refused_and_not_read() {
         for cmd in ["check", "render"] {
             let run = run_unchanged(&repo, &[cmd, "plans/s.toml"]);
             assert_input_error(&run, &["plans/s.toml", "questionnaire_path", says, "-q"]);
-            assert!(!run.stderr.contains("s3cr3t") && !run.stderr.contains("root:"), "{}", run.stderr);
+            assert!(
+                !run.stderr.contains("s3cr3t") && !run.stderr.contains("root:"),
+                "{}",
+                run.stderr
+            );
         }
         let run = kickoff(&repo, &["check", "plans"]);
         assert_eq!(run.code, Some(2), "{}", run.stderr);
-        assert!(run.stderr.contains(says) && !run.stderr.contains("s3cr3t"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(says) && !run.stderr.contains("s3cr3t"),
+            "{}",
+            run.stderr
+        );
     }
     // One of the repository's own, in another directory, is read.
-    write(&repo.join("plans"), "s.toml", &session("../questionnaires/mini.toml"));
+    write(
+        &repo.join("plans"),
+        "s.toml",
+        &session("../questionnaires/mini.toml"),
+    );
     let run = kickoff(&repo, &["check", "plans/s.toml", "--allow-open"]);
     assert_ne!(run.code, Some(2), "{}", run.stderr);
     // Named with -q, by the user, any file is read.
     write(&repo.join("plans"), "s.toml", &session("../../secret.toml"));
     let q = repo.join("questionnaires/mini.toml");
-    let run = kickoff(&repo, &["check", "plans/s.toml", "--allow-open", "-q", q.to_str().unwrap()]);
+    let run = kickoff(
+        &repo,
+        &[
+            "check",
+            "plans/s.toml",
+            "--allow-open",
+            "-q",
+            q.to_str().unwrap(),
+        ],
+    );
     assert_ne!(run.code, Some(2), "{}", run.stderr);
 }
 

@@ -111,7 +111,10 @@ fn a_proxy_variable_that_cannot_be_read_is_an_error_naming_it() {
         env.push((var, value.to_string()));
         let (out, _) = kickoff(&fx, &env, &[]);
         let err = stderr(&out);
-        assert!(server.requests().is_empty(), "{var}: a request was sent: {err}");
+        assert!(
+            server.requests().is_empty(),
+            "{var}: a request was sent: {err}"
+        );
         assert_eq!(out.status.code(), Some(2), "{var}: {err}");
         assert!(
             err.contains(&format!("{var} is set to `{value}`")) && err.contains(says),

@@ -121,7 +121,9 @@ date = \"2026-12-01T10:00:00Z\"
 ";
 
 fn bidi(text: &str) -> Vec<char> {
-    text.chars().filter(|&c| kickoff::text::is_bidi_control(c)).collect()
+    text.chars()
+        .filter(|&c| kickoff::text::is_bidi_control(c))
+        .collect()
 }
 
 #[test]
@@ -158,7 +160,10 @@ fn no_command_prints_a_bidi_control_from_an_answer() {
         }
     }
     let doc = std::fs::read_to_string(dir.path().join("doc.md")).unwrap();
-    assert!(bidi(&doc).is_empty() && doc.contains("Fraud live v2"), "{doc}");
+    assert!(
+        bidi(&doc).is_empty() && doc.contains("Fraud live v2"),
+        "{doc}"
+    );
     // The line-by-line interview shows none, takes none typed, and saves none.
     let run = kickoff_input(
         dir.path(),
@@ -177,7 +182,10 @@ fn no_command_prints_a_bidi_control_from_an_answer() {
     let session = kickoff::Session::from_str(BIDI, "p.toml".as_ref()).unwrap();
     let text = session.to_toml(None);
     assert!(bidi(&text).is_empty(), "{text}");
-    assert!(text.contains("Hold orders for review by two analysts."), "{text}");
+    assert!(
+        text.contains("Hold orders for review by two analysts."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -187,7 +195,11 @@ fn a_file_name_with_escapes_and_a_newline_is_shown_escaped_in_every_error() {
     // Not a session: every command that reads it says so, naming it.
     std::fs::write(dir.path().join(name), "questionnaire = [\n").unwrap();
     std::fs::create_dir(dir.path().join("plans")).unwrap();
-    std::fs::write(dir.path().join("plans").join(name), "questionnaire_version = [\n").unwrap();
+    std::fs::write(
+        dir.path().join("plans").join(name),
+        "questionnaire_version = [\n",
+    )
+    .unwrap();
     let shown = "\\x1b[31mred\\nline.toml";
     for args in [
         &["check", name][..],

@@ -109,7 +109,11 @@ fn init_on_a_full_disk_leaves_nothing_and_runs_again_once_there_is_room() {
     let run = kickoff(dir.path(), &["init", "repo"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(kickoff::Session::load(&repo.join("kickoff.toml")).is_ok());
-    assert!(walk(&repo).iter().all(|f| !f.ends_with(".tmp")), "{:?}", walk(&repo));
+    assert!(
+        walk(&repo).iter().all(|f| !f.ends_with(".tmp")),
+        "{:?}",
+        walk(&repo)
+    );
 }
 
 /// The files under `dir` (none if it does not exist).

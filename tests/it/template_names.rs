@@ -27,7 +27,8 @@ fn a_file_named_brief_does_not_shadow_the_built_in_brief() {
     assert!(run.stdout.contains("churn"), "{}", run.stdout);
     // Said, so that one who meant the file knows how to name it.
     assert!(
-        run.stderr.contains("the file brief here was not used (./brief names it)"),
+        run.stderr
+            .contains("the file brief here was not used (./brief names it)"),
         "{}",
         run.stderr
     );

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{FileReport, Unchecked};
 use super::ci::RuleInfo;
+use super::{FileReport, Unchecked};
 
 /// A SARIF document being written to standard output.
 pub(super) struct Sarif {
