@@ -130,6 +130,13 @@ fn proxy_problem(value: &str) -> Option<&'static str> {
     if host_port.is_empty() || host_port.starts_with(':') {
         return Some("it names no host");
     }
+    let port = host_port
+        .rsplit_once(':')
+        .map(|(_, p)| p)
+        .filter(|p| !p.contains(']'));
+    if port.is_some_and(|p| !p.is_empty() && !p.parse::<u16>().is_ok_and(|n| n > 0)) {
+        return Some("its port is not a number from 1 to 65535");
+    }
     http::Uri::builder()
         .scheme(scheme)
         .authority(host_port)
@@ -184,7 +191,16 @@ pub(super) fn transport_error(
         timeout: e.is_timeout(),
         connect: e.is_connect(),
     };
-    failure.classify(&redactor.message(url), p, redactor)
+    // Through a proxy, what failed may be the proxy: say which one was asked.
+    let env = |name: &str| std::env::var(name).ok();
+    let shown = match proxy_vars(url, &env).first() {
+        Some((var, value)) => format!(
+            "{url} through the proxy {} ({var})",
+            crate::text::escape_invisible(&without_password(value))
+        ),
+        None => url.to_string(),
+    };
+    failure.classify(&redactor.message(&shown), p, redactor)
 }
 
 /// What a transport error says about itself, separated from reqwest so it can be tested.
@@ -291,6 +307,8 @@ mod tests {
         .unwrap();
         assert!(e.contains("HTTP_PROXY is set to `http://u:***@`"), "{e}");
         assert!(!e.contains("pw"), "{e}");
+        let e = proxy_error(https, &[("HTTPS_PROXY", "http://proxy:99999999")]).unwrap();
+        assert!(e.contains("port"), "{e}");
         let e = proxy_error(https, &[("HTTPS_PROXY", "http://a b\u{1b}[31m")]).unwrap();
         assert!(!e.contains('\u{1b}') && e.contains("\\x1b"), "{e}");
         // The upper-case name is read first, as reqwest does; a lower-case one behind it is
