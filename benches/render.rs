@@ -80,7 +80,7 @@ fn benches(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("kickoff-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = session_file(&dir);
-    eprintln!("session: {}", path.display());
+    eprintln!("session: {}", kickoff::text::path(&path));
 
     c.bench_function("load built-in bundle", |b| b.iter(|| black_box(builtin())));
     // Where the bundle's time goes: the questionnaire, then its rule pack.

@@ -296,15 +296,29 @@ fn render(
     }
     let (mut bundle, session, problems) = workspace::open_checked(file, questionnaire, lenient)?;
     for p in &problems {
-        eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
+        eprintln!(
+            "warning: {}: {}: {}",
+            crate::text::path(file),
+            p.subject,
+            p.message
+        );
     }
     workspace::add_rule_packs(&mut bundle, rules)?;
     // A built-in template by name ("brief"), even when a file of that name is in the working
     // directory: a stray file must not silently stand in for it (`./brief` names the file).
     let template_source = match template {
         Some(t) => match crate::render::builtin_template(&t.to_string_lossy()) {
-            Some((origin, source)) => Some((origin.to_string(), source.to_string())),
-            None => Some((t.display().to_string(), crate::source::read(t)?)),
+            Some((origin, source)) => {
+                if t.is_file() {
+                    eprintln!(
+                        "note: `{0}` is the built-in template; the file {0} here was not used \
+                         (./{0} names it)",
+                        crate::text::path(t)
+                    );
+                }
+                Some((origin.to_string(), source.to_string()))
+            }
+            None => Some((crate::text::path(t).to_string(), crate::source::read(t)?)),
         },
         None => None,
     };
@@ -320,10 +334,10 @@ fn render(
         policy,
         // As typed when relative; an absolute path says where it lives on this machine only.
         &if file.is_relative() {
-            file.display().to_string()
+            crate::text::path(file).to_string()
         } else {
             file.file_name().map_or_else(
-                || file.display().to_string(),
+                || crate::text::path(file).to_string(),
                 |n| n.to_string_lossy().into_owned(),
             )
         },
@@ -337,7 +351,7 @@ fn render(
         let verdict = crate::verdict::Verdict::of_plan(&bundle, &session, &review, policy);
         eprintln!(
             "wrote {} ({}, {}; reviewed by {})",
-            out.display(),
+            crate::text::path(out),
             crate::text::plural(verdict.blockers, "blocker", None),
             crate::text::plural(verdict.warnings, "warning", None),
             verdict.reviewed_by(),
@@ -386,7 +400,7 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
             let cases: usize = bundle.critic.rules.iter().map(|r| r.def.cases.len()).sum();
             crate::outln!(
                 "{}: `{}` version {}: {}, {}, {} ({}, {} failed){}",
-                path.display(),
+                crate::text::path(&path),
                 q.id,
                 q.version,
                 plural(q.sections.len(), "section", None),

@@ -31,6 +31,7 @@ mod structured;
 mod url;
 mod wire;
 
+pub use connect::proxy_env_problem;
 pub use critique::{cached, save_critique, to_critique};
 pub use error::LlmError;
 pub use event::{StreamEvent, Transcript};

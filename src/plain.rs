@@ -158,11 +158,11 @@ pub fn interview(
     let _ = writeln!(
         output,
         "Saved {} ({} of {} answered, {}). The doc: kickoff render {}",
-        file.display(),
+        crate::text::path(file),
         progress.answered,
         progress.asked,
         crate::text::plural(iv.review.findings.len(), "finding", None),
-        file.display()
+        crate::text::path(file)
     );
     Ok(Ended::Saved)
 }
@@ -345,15 +345,15 @@ fn keep_a_copy(
             let _ = writeln!(
                 output,
                 "Could not write {} ({why}). Your answers are in {}; copy it over the session file once it can be written.",
-                file.display(),
-                copy.display()
+                crate::text::path(file),
+                crate::text::path(&copy)
             );
         }
         Err(e) => {
             let _ = writeln!(
                 output,
                 "Could not write {} ({why}), nor a copy ({e}): the answers since the last save are lost.",
-                file.display()
+                crate::text::path(file)
             );
         }
     }

@@ -89,7 +89,7 @@ pub fn interview(
         let _ = writeln!(
             err,
             "kickoff: {}: the terminal went away ({e})",
-            file.display()
+            crate::text::path(file)
         );
     }
     let progress = app.interview.progress();
@@ -103,8 +103,8 @@ pub fn interview(
             let _ = writeln!(
                 out,
                 "Saved {} ({answered} of {total} answered). Resume: kickoff resume {0}  Doc: kickoff render {0} -o {1}",
-                file.display(),
-                default_doc_path(file).display()
+                crate::text::path(file),
+                crate::text::path(&default_doc_path(file))
             );
             Ok(Ended::Saved)
         }
@@ -112,8 +112,8 @@ pub fn interview(
             let _ = writeln!(
                 err,
                 "kickoff: {why}. Your answers are in {}; copy it over {} once it can be written.",
-                copy.display(),
-                file.display()
+                crate::text::path(copy),
+                crate::text::path(file)
             );
             Ok(Ended::NotSaved)
         }
@@ -121,7 +121,7 @@ pub fn interview(
             let _ = writeln!(
                 err,
                 "kickoff: quit without saving ({why}); the changes to {} since its last save are lost.",
-                file.display()
+                crate::text::path(file)
             );
             Ok(Ended::NotSaved)
         }

@@ -32,9 +32,12 @@ pub enum Answer {
 
 /// `text` without control characters other than a newline and a tab: no escape sequence,
 /// carriage return, bell or NUL reaches a file, a doc or a terminal through an answer (an ESC
-/// goes, so `ESC [31m` shows as the harmless text `[31m`).
+/// goes, so `ESC [31m` shows as the harmless text `[31m`). Bidi controls go too
+/// ([`crate::text::is_bidi_control`]): an answer reads in `check`, `diff`, the doc and the
+/// interview in the order it is stored, never turned around.
 pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    let control =
+        |c: char| (c.is_control() && c != '\n' && c != '\t') || crate::text::is_bidi_control(c);
     if text.chars().any(control) {
         std::borrow::Cow::Owned(text.chars().filter(|&c| !control(c)).collect())
     } else {

@@ -328,7 +328,7 @@ impl Critic {
                 format!(
                     "[rule `{}` in {}: the message could not be rendered{}: {}]",
                     r.def.id,
-                    r.origin.display(),
+                    crate::text::path(&r.origin),
                     message_line(r.def.message.trim(), f.line),
                     f.message
                 )
@@ -353,7 +353,7 @@ impl Critic {
                 if fired && let Err(e) = render_message(&rule.def.message, &ctx) {
                     failures.push(format!(
                         "{}: rule `{}` case {}: the message cannot be rendered: {}",
-                        rule.origin.display(),
+                        crate::text::path(&rule.origin),
                         rule.def.id,
                         n + 1,
                         e.message
@@ -362,7 +362,7 @@ impl Critic {
                 if fired != case.fires {
                     failures.push(format!(
                         "{}: rule `{}` case {}: expected it to {}, it {}",
-                        rule.origin.display(),
+                        crate::text::path(&rule.origin),
                         rule.def.id,
                         n + 1,
                         if case.fires { "fire" } else { "stay quiet" },

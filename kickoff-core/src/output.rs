@@ -17,15 +17,21 @@ pub fn is_special(path: &Path) -> bool {
 }
 
 /// Writes `bytes` to `path`: into it when it is a device or a FIFO (see [`is_special`]),
-/// otherwise atomically ([`crate::session::write_atomic`]).
+/// otherwise atomically ([`crate::session::write_atomic`]). A read-only file is refused, as a
+/// redirect would refuse it: a rename would replace it all the same (and as root, whatever
+/// its mode), so `merge` onto a read-only session or `render -o` onto a read-only doc is not
+/// rewritten.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    if !is_special(path) {
-        return crate::session::write_atomic(path, bytes);
-    }
     let err = |source| SaveError {
         path: path.to_path_buf(),
         source,
     };
+    if !is_special(path) {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+            return Err(err(crate::store::read_only()));
+        }
+        return crate::session::write_atomic(path, bytes);
+    }
     // Opened as `>` opens: a FIFO waits for its reader; truncation means nothing to a device.
     let mut file = std::fs::OpenOptions::new()
         .write(true)

@@ -103,7 +103,7 @@ pub fn find(args: &[PathBuf]) -> Found {
         }
     };
     for arg in args {
-        let shown = arg.display().to_string();
+        let shown = crate::text::path(arg).to_string();
         if arg.is_file() {
             add(vec![arg.clone()], &mut found);
         } else if arg.is_dir() {
@@ -154,7 +154,7 @@ fn split_pattern(pattern: &str) -> (PathBuf, String) {
 fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, PathError> {
     let (base, rest) = split_pattern(pattern);
     let bad = |e: globset::Error| PathError::BadPattern {
-        pattern: pattern.to_string(),
+        pattern: crate::text::escape_invisible(pattern).into_owned(),
         message: e.kind().to_string(),
     };
     let matcher = globset::GlobBuilder::new(&rest)
@@ -222,7 +222,7 @@ fn scan(
     errors: &mut Vec<PathError>,
     mut visit: impl FnMut(&Path, bool),
 ) {
-    let shown = root.display().to_string();
+    let shown = crate::text::path(root).to_string();
     let real_root = match std::fs::canonicalize(root) {
         Ok(r) => r,
         Err(e) => {
@@ -259,7 +259,8 @@ fn scan(
                 if errors.is_empty() {
                     errors.push(PathError::Unreadable {
                         path: shown.clone(),
-                        message: e.to_string(),
+                        // The walker's error names the path it failed on, as it is.
+                        message: crate::text::escape_invisible(&e.to_string()).into_owned(),
                     });
                 }
                 continue;
@@ -343,7 +344,7 @@ mod tests {
         );
         assert!(found.errors.is_empty());
         // The same file twice is checked once; a pattern is expanded here.
-        let pattern = format!("{}/**/*.toml", d.display());
+        let pattern = format!("{}/**/*.toml", d.to_string_lossy());
         let found = find(&[d.join("a/one.toml"), PathBuf::from(pattern)]);
         assert_eq!(
             found.files,
@@ -356,7 +357,7 @@ mod tests {
         let found = find(&[
             d.join("empty"),
             d.join("nope.toml"),
-            PathBuf::from(format!("{}/*.yaml", d.display())),
+            PathBuf::from(format!("{}/*.yaml", d.to_string_lossy())),
         ]);
         assert!(found.files.is_empty());
         assert!(matches!(found.errors[0], PathError::EmptyDir(_)));

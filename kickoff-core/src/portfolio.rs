@@ -75,7 +75,7 @@ pub fn survey(
         match plan(file, now, policy, &mut bundles, prepare) {
             Ok(p) => plans.push(p),
             Err(e) => unreadable.push(Unreadable {
-                path: file.display().to_string(),
+                path: file.to_string_lossy().into_owned(),
                 message: e.to_string(),
             }),
         }
@@ -108,7 +108,7 @@ fn plan(
         .and_then(|c| humantime::parse_rfc3339_weak(&c.created).ok())
         .map(|at| now.duration_since(at).map_or(0, |d| d.as_secs() / 86_400));
     Ok(Plan {
-        path: file.display().to_string(),
+        path: file.to_string_lossy().into_owned(),
         project: q
             .title_question
             .as_deref()

@@ -557,8 +557,8 @@ mod tests {
                 let built = render_doc(&bundle, &session, &review, Some((origin, source))).unwrap();
                 let elsewhere = Some(("elsewhere.md.j2", source));
                 let compiled = render_doc(&bundle, &session, &review, elsewhere).unwrap();
-                assert!(built.len() > 500, "{name}, {}", path.display());
-                assert_eq!(built, compiled, "{name}, {}", path.display());
+                assert!(built.len() > 500, "{name}, {}", crate::text::path(&path));
+                assert_eq!(built, compiled, "{name}, {}", crate::text::path(&path));
             }
         }
     }

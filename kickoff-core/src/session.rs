@@ -248,10 +248,13 @@ impl Session {
     /// the file, names included: answers and their ids, both sides of a conflict, responses,
     /// saved critiques, unknown keys. A file edited by hand or by a hostile change cannot reach
     /// a terminal through `check`, `diff` or `git diff`'s textconv, nor the doc. A TOML string
-    /// holds a control character only through an escape, so a file without one is left as is.
+    /// holds a control character only through an escape, and a bidi control as it is or
+    /// through an escape, so a file with neither is left as is.
     fn strip_controls(&mut self, source: &str) {
         const ESCAPES: [&str; 7] = ["\\u", "\\U", "\\b", "\\f", "\\e", "\\r", "\\x"];
-        if !ESCAPES.iter().any(|e| source.contains(e)) {
+        if !ESCAPES.iter().any(|e| source.contains(e))
+            && !source.chars().any(crate::text::is_bidi_control)
+        {
             return;
         }
         let cleaned = toml::Value::try_from(&*self).ok().and_then(|mut v| {
@@ -449,7 +452,7 @@ impl Session {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{}: cannot write: {source}", path.display())]
+#[error("{}: cannot write: {source}", crate::text::path(path))]
 pub struct SaveError {
     pub path: PathBuf,
     #[source]

@@ -18,16 +18,16 @@ pub struct Problem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {source}", crate::text::path(path))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: the file is empty", path.display())]
+    #[error("{}: the file is empty", crate::text::path(path))]
     Empty { path: PathBuf },
     /// Malformed TOML or a value of the wrong shape, with toml's position.
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}:{line}:{column}: {message}", crate::text::path(path))]
     Syntax {
         path: PathBuf,
         line: usize,
@@ -59,8 +59,20 @@ impl Problem {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let D(p, path) = self;
                 match p.line {
-                    Some(l) => write!(f, "{}:{l}: {}: {}", path.display(), p.subject, p.message),
-                    None => write!(f, "{}: {}: {}", path.display(), p.subject, p.message),
+                    Some(l) => write!(
+                        f,
+                        "{}:{l}: {}: {}",
+                        crate::text::path(path),
+                        p.subject,
+                        p.message
+                    ),
+                    None => write!(
+                        f,
+                        "{}: {}: {}",
+                        crate::text::path(path),
+                        p.subject,
+                        p.message
+                    ),
                 }
             }
         }

@@ -30,10 +30,10 @@ pub struct Lock {
 pub enum LockError {
     #[error(
         "{}: open in another kickoff ({holder}); finish there first, or work on a copy",
-        session.display()
+        crate::text::path(session)
     )]
     Held { session: PathBuf, holder: String },
-    #[error("{}: cannot lock: {source}", path.display())]
+    #[error("{}: cannot lock: {source}", crate::text::path(path))]
     Io {
         path: PathBuf,
         #[source]
@@ -82,7 +82,7 @@ impl Lock {
                         holder: if holder.is_empty() {
                             "a process that did not say which".into()
                         } else {
-                            holder.to_string()
+                            crate::text::escape_invisible(holder).into_owned()
                         },
                     });
                 }

@@ -189,12 +189,78 @@ pub fn close(a: &str, b: &str) -> bool {
     d[a.len()][b.len()] <= 2
 }
 
+/// A bidirectional control: an embedding or override (U+202A to U+202E), an isolate (U+2066
+/// to U+2069), a mark (U+200E, U+200F, U+061C). Each reorders or turns the text around it as a
+/// terminal, a browser or a review page shows it, so that what a reader sees is not what is
+/// written ("Trojan Source"). kickoff drops them wherever it drops control characters: from
+/// answers ([`crate::answer::without_controls`]) and from what reaches a terminal
+/// ([`terminal_safe`]).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// A path as an error message or a report names it: control characters, bidi controls and
+/// bytes that are not UTF-8 written as visible escapes (`\x1b`, `\n`, `\u{202e}`, `\xff`), so
+/// a file name cannot colour, split or turn around the line that names it, and two names that
+/// differ only there do not look the same. The one way every message shows a path.
+pub fn path(path: &std::path::Path) -> ShownPath<'_> {
+    ShownPath(path)
+}
+
+/// What [`path`] returns: shown with `{}`.
+pub struct ShownPath<'a>(&'a std::path::Path);
+
+impl std::fmt::Display for ShownPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for chunk in self.0.as_os_str().as_encoded_bytes().utf8_chunks() {
+            f.write_str(&escape_invisible(chunk.valid()))?;
+            for b in chunk.invalid() {
+                write!(f, "\\x{b:02x}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for ShownPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// `text` with control characters (newline and tab too) and bidi controls as visible escapes:
+/// for a name, which is one line.
+pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || is_bidi_control(c);
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text` as it may reach a terminal: control characters other than newline and tab are
 /// dropped, and escape sequences with them, but for colours (`ESC [ digits ; m`), which
-/// kickoff's own output uses. What a file or a name smuggled in cannot clear the screen, move
-/// the cursor, set the title or write the clipboard.
+/// kickoff's own output uses; bidi controls ([`is_bidi_control`]) are dropped too. What a file
+/// or a name smuggled in cannot clear the screen, move the cursor, set the title, write the
+/// clipboard or turn a line around.
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
     if !text.chars().any(bad) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -247,6 +313,30 @@ mod tests {
             terminal_safe("plain\n"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn bidi_controls_do_not_reach_the_terminal() {
+        assert_eq!(
+            terminal_safe("ok \u{202E}evil\u{202C} \u{2066}x\u{2069}\u{200F}\u{061C}"),
+            "ok evil x"
+        );
+    }
+
+    #[test]
+    fn a_path_shows_its_escapes() {
+        let p = std::path::Path::new("dir/\u{1b}[31mred\nline\u{202E}.toml");
+        assert_eq!(path(p).to_string(), "dir/\\x1b[31mred\\nline\\u{202e}.toml");
+        assert_eq!(
+            path(std::path::Path::new("plain/ä.toml")).to_string(),
+            "plain/ä.toml"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = std::path::Path::new(std::ffi::OsStr::from_bytes(b"a\xffb"));
+            assert_eq!(path(p).to_string(), "a\\xffb");
+        }
     }
 
     #[test]

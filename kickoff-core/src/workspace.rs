@@ -17,24 +17,27 @@ pub enum Error {
     Lock(#[from] crate::store::LockError),
     #[error(
         "{}: the session is for questionnaire `{id}`, which is not built in (built in: {}); pass its file with -q PATH",
-        session.display(), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
+        crate::text::path(session), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
     )]
     UnknownQuestionnaire { session: PathBuf, id: String },
     #[error(
         "no built-in questionnaire `{0}`; `kickoff questionnaire list` shows them, or pass a file path"
     )]
     NoSuchBuiltin(String),
-    #[error("{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
-        path.display(), problem_list(problems))]
+    #[error(
+        "{}: the answers do not fit the questionnaire:\n{}\n(nothing was written; fix the file, or pass --lenient to go on with these answers left as they are)",
+        crate::text::path(path),
+        problem_list(problems)
+    )]
     InvalidAnswers {
         path: PathBuf,
         problems: Vec<Problem>,
     },
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {message}", crate::text::path(path))]
     Other { path: PathBuf, message: String },
     #[error(
         "{}: a merge left {} in conflict ({}; both sides are in its [conflicts] table); pick one side of each with `kickoff resume {0}`, then run this again",
-        path.display(),
+        crate::text::path(path),
         crate::text::plural(questions.len(), "answer", None),
         questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
     )]
@@ -134,10 +137,7 @@ pub fn bundle_for(
 ) -> Result<Bundle, Error> {
     Ok(match (questionnaire, &session.questionnaire_path) {
         (Some(spec), _) => load_questionnaire(Some(spec))?,
-        (None, Some(rel)) => {
-            let base = path.parent().unwrap_or(Path::new("."));
-            Bundle::load(&base.join(rel))?
-        }
+        (None, Some(rel)) => Bundle::load(&questionnaire_file(path, rel)?)?,
         (None, None) => match Bundle::builtin(&session.questionnaire) {
             Some(b) => b?,
             None => {
@@ -150,17 +150,75 @@ pub fn bundle_for(
     })
 }
 
-/// Which bundle [`bundle_for`] loads, as a key: sessions with the same key share it.
-fn bundle_key(path: &Path, questionnaire: Option<&str>, session: &Session) -> String {
-    match (questionnaire, &session.questionnaire_path) {
+/// The questionnaire file a session at `session` names in its `questionnaire_path` (`rel`,
+/// relative to the session's directory), if the session may name it: a `.toml` file that,
+/// links followed, lies inside the session's git repository (outside any repository: anywhere).
+/// A plan from a pull request is checked in CI; its `questionnaire_path` must not make kickoff
+/// read a file of the machine's (a key, a token) and print what it could not parse of it.
+/// `-q PATH` given by the user reads any file.
+pub fn questionnaire_file(session: &Path, rel: &str) -> Result<PathBuf, Error> {
+    let base = session.parent().unwrap_or(Path::new("."));
+    let base = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
+    let file = base.join(rel);
+    let refuse = |why: String| Error::Other {
+        path: session.to_path_buf(),
+        message: format!(
+            "`questionnaire_path = \"{}\"` {why}; nothing was read from it (pass the questionnaire with -q PATH)",
+            crate::text::escape_invisible(rel)
+        ),
+    };
+    if !rel.ends_with(".toml") {
+        return Err(refuse("does not name a .toml file".into()));
+    }
+    let Some(repo) = std::fs::canonicalize(base)
+        .ok()
+        .and_then(|b| repository_of(&b))
+    else {
+        return Ok(file);
+    };
+    match std::fs::canonicalize(&file) {
+        // A file that is not there is reported as missing when it is read.
+        Err(_) => Ok(file),
+        Ok(real)
+            if real.starts_with(&repo) && !real.components().any(|c| c.as_os_str() == ".git") =>
+        {
+            Ok(file)
+        }
+        Ok(_) => Err(refuse(format!(
+            "points outside the repository ({})",
+            crate::text::path(&repo)
+        ))),
+    }
+}
+
+/// The root of the git repository `dir` (a canonical path) is in: the nearest directory with a
+/// `.git` in it.
+fn repository_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Which bundle [`bundle_for`] loads, as a key: sessions with the same key share it. A
+/// session may not name the file a key stands for ([`questionnaire_file`]): an error.
+fn bundle_key(
+    path: &Path,
+    questionnaire: Option<&str>,
+    session: &Session,
+) -> Result<String, Error> {
+    Ok(match (questionnaire, &session.questionnaire_path) {
         (Some(spec), _) => format!("spec:{spec}"),
         (None, Some(rel)) => {
-            let file = path.parent().unwrap_or(Path::new(".")).join(rel);
+            let file = questionnaire_file(path, rel)?;
             let file = std::fs::canonicalize(&file).unwrap_or(file);
-            format!("file:{}", file.display())
+            format!("file:{}", file.to_string_lossy())
         }
         (None, None) => format!("builtin:{}", session.questionnaire),
-    }
+    })
 }
 
 /// Bundles already loaded: checking many sessions loads each questionnaire (with the rule packs
@@ -181,7 +239,7 @@ impl Bundles {
         prepare: impl FnOnce(&mut Bundle) -> Result<(), Error>,
     ) -> Result<(&Bundle, Session, Vec<Problem>), Error> {
         let session = Session::load(path)?;
-        let key = bundle_key(path, questionnaire, &session);
+        let key = bundle_key(path, questionnaire, &session)?;
         if !self.loaded.contains_key(&key) {
             let mut bundle = bundle_for(&session, path, questionnaire)?;
             prepare(&mut bundle)?;
@@ -303,11 +361,14 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), Error> {
                 && !dir.is_dir()
             {
                 let message = if dir.exists() {
-                    format!("cannot write: {} is not a directory", dir.display())
+                    format!(
+                        "cannot write: {} is not a directory",
+                        crate::text::path(dir)
+                    )
                 } else {
                     format!(
                         "cannot write: the directory {} does not exist",
-                        dir.display()
+                        crate::text::path(dir)
                     )
                 };
                 return Err(Error::Other {
@@ -358,7 +419,7 @@ pub fn open_for_writing_at(
     {
         return Err(Error::Other {
             path: file.to_path_buf(),
-            message: format!("the directory {} does not exist", dir.display()),
+            message: format!("the directory {} does not exist", crate::text::path(dir)),
         });
     }
     if std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly()) {
@@ -428,7 +489,7 @@ pub fn open_or_create(
     {
         return Err(Error::Other {
             path: file.to_path_buf(),
-            message: format!("the directory {} does not exist", dir.display()),
+            message: format!("the directory {} does not exist", crate::text::path(dir)),
         });
     }
     let bundle = load_questionnaire(questionnaire)?;
@@ -453,6 +514,6 @@ fn relative_to(target: &Path, from: &Path) -> String {
         .unwrap_or_default();
     target
         .strip_prefix(&base)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| target.display().to_string())
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| target.to_string_lossy().into_owned())
 }

@@ -359,7 +359,7 @@ impl Checked<'_> {
         let critique = crate::reviewer::latest_critique(self.session);
         let report = Report {
             schema: SCHEMA,
-            file: self.file.display().to_string(),
+            file: self.file.to_string_lossy().into_owned(),
             questionnaire: Questionnaire {
                 id: &q.id,
                 version: &q.version,
@@ -468,7 +468,7 @@ impl Checked<'_> {
             args.fail_on.threshold(),
         ));
         // A quick session says so in CI too: a note on the file's first line.
-        let file = self.file.display().to_string();
+        let file = crate::text::path(self.file).to_string();
         if let Some(summary) = crate::depth::summary(&review.pending, &review.deferred, &file) {
             items.push(ci::Item {
                 rule: ci::QUICK.into(),

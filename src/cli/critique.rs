@@ -109,6 +109,11 @@ pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
         eprintln!("kickoff: {}", dry_run_summary(&request));
         return Ok(ExitCode::SUCCESS);
     }
+    // A proxy variable reqwest would skip: the request would go out past the proxy.
+    if let Err(e) = crate::llm::proxy_env_problem(&provider.base_url) {
+        eprintln!("kickoff: {e}");
+        return Ok(ExitCode::from(EXIT_INPUT));
+    }
     // Before anything is paid for: an interview open on the file would lose this critique,
     // or this critique its answers.
     let lock = crate::store::Lock::acquire(&file, "kickoff critique")?;
@@ -155,7 +160,12 @@ fn prepare(
     let (mut bundle, session, problems) =
         workspace::open_checked(file, args.questionnaire.as_deref(), true)?;
     for p in &problems {
-        eprintln!("warning: {}: {}: {}", file.display(), p.subject, p.message);
+        eprintln!(
+            "warning: {}: {}: {}",
+            crate::text::path(file),
+            p.subject,
+            p.message
+        );
     }
     workspace::add_rule_packs(&mut bundle, &args.rules)?;
     let review = bundle.review_of(&session);
@@ -265,12 +275,15 @@ fn save_and_report(
         Some(e) => {
             eprintln!(
                 "kickoff: {e}; the partial critique was saved to {}, marked interrupted{usage}",
-                file.display()
+                crate::text::path(file)
             );
             Ok(ExitCode::from(EXIT_FAILED))
         }
         None => {
-            eprintln!("kickoff: critique saved to {}{usage}", file.display());
+            eprintln!(
+                "kickoff: critique saved to {}{usage}",
+                crate::text::path(file)
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -373,8 +386,8 @@ fn list_providers(config: &Config, env: &Env) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     match &config.path {
-        Some(p) if p.exists() => _ = writeln!(out, "config file: {}", p.display()),
-        Some(p) => _ = writeln!(out, "config file: {} (none there)", p.display()),
+        Some(p) if p.exists() => _ = writeln!(out, "config file: {}", crate::text::path(p)),
+        Some(p) => _ = writeln!(out, "config file: {} (none there)", crate::text::path(p)),
         None => _ = writeln!(out, "config file: none (no config directory)"),
     }
     let default = resolve(config, env, &Flags::default());

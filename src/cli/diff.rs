@@ -106,7 +106,7 @@ impl Side {
 
 fn side(path: &Path, args: &DiffArgs) -> Result<Side, Error> {
     let session = Session::load(path)?;
-    read_with(path.display().to_string(), path, session, args)
+    read_with(crate::text::path(path).to_string(), path, session, args)
 }
 
 /// The session with its questionnaire and rules, older answers read in today's shapes.
@@ -158,7 +158,7 @@ fn at_revision(file: &Path, rev: &str, args: &DiffArgs) -> Result<Side, Error> {
         let why = why.trim().trim_start_matches("fatal: ");
         return Err(err(format!("cannot read it at revision `{rev}`: {why}")));
     }
-    let label = format!("{rev}:{}", file.display());
+    let label = format!("{rev}:{}", crate::text::path(file));
     let text = String::from_utf8_lossy(&out.stdout);
     let session = Session::from_str(&text, Path::new(&label))?;
     read_with(label, file, session, args)
@@ -170,7 +170,7 @@ fn textconv(file: &Path, questionnaire: Option<&str>) {
     let text = match std::fs::read(file) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
-            eprintln!("kickoff: {}: cannot read: {e}", file.display());
+            eprintln!("kickoff: {}: cannot read: {e}", crate::text::path(file));
             return;
         }
     };

@@ -100,7 +100,7 @@ pub(super) fn run(args: FreezeArgs) -> Result<ExitCode, Error> {
         if !unanswered.is_empty() {
             eprintln!(
                 "note: {}: frozen while unanswered (an answer later is a deviation): {}",
-                file.display(),
+                crate::text::path(file),
                 unanswered.join(", ")
             );
         }
@@ -116,6 +116,6 @@ pub(super) fn run(args: FreezeArgs) -> Result<ExitCode, Error> {
         )
     };
     save(file, &mut store, &mut session)?;
-    crate::outln!("{}: {done}", file.display());
+    crate::outln!("{}: {done}", crate::text::path(file));
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,7 @@ pub(super) fn run(dir: &Path) -> Result<ExitCode, Error> {
         message: e.to_string(),
     })?;
     for path in &written {
-        crate::outln!("wrote {}", path.display());
+        crate::outln!("wrote {}", crate::text::path(path));
     }
     crate::outln!(
         "\nNext:\n  \

@@ -49,7 +49,7 @@ pub(super) fn run(args: MergeArgs) -> Result<ExitCode, Error> {
     let ids: Vec<String> = merged.conflicts.iter().map(|q| format!("`{q}`")).collect();
     eprintln!(
         "kickoff: {}: {} changed differently on both sides: {}; both are kept in [conflicts]: pick one of each with `kickoff resume {0}`",
-        shown.display(),
+        crate::text::path(shown),
         crate::text::plural(ids.len(), "answer", None),
         ids.join(", ")
     );

@@ -47,7 +47,7 @@ pub(super) fn run(args: ReadoutArgs) -> Result<ExitCode, Error> {
         let Some(r) = crate::readout::load(&session).map_err(|e| other(e.to_string()))? else {
             return Err(other(format!(
                 "no readout yet: `kickoff readout {0}` (in a terminal) or `kickoff readout {0} --plain` enters the results",
-                file.display()
+                crate::text::path(file)
             )));
         };
         r.validate().map_err(|e| other(e.to_string()))?;
@@ -82,7 +82,7 @@ pub(super) fn run(args: ReadoutArgs) -> Result<ExitCode, Error> {
     super::freeze::save(file, &mut store, &mut session)?;
     let report = crate::readout::check(&session, &readout);
     let _ = write!(out, "\n{}", text(&report));
-    let _ = writeln!(out, "saved into {} ([readout])", file.display());
+    let _ = writeln!(out, "saved into {} ([readout])", crate::text::path(file));
     Ok(ExitCode::from(if report.blockers > 0 {
         EXIT_FAILED
     } else {

@@ -58,7 +58,12 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
     )?;
     // Answers of an older questionnaire version were converted on opening; the save writes them.
     for n in &notes {
-        eprintln!("note: {}: {}: {}", file.display(), n.subject, n.message);
+        eprintln!(
+            "note: {}: {}: {}",
+            crate::text::path(file),
+            n.subject,
+            n.message
+        );
     }
     workspace::add_rule_packs(&mut bundle, &args.rules)?;
     let rule = args.rule.as_str();
@@ -81,7 +86,7 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
             ));
         }
     }
-    crate::outln!("{}: {done}", file.display());
+    crate::outln!("{}: {done}", crate::text::path(file));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -148,7 +153,7 @@ fn on_finding(
         let Some(finding) = crate::reviewer::find(session, rule) else {
             return Err(other(format!(
                 "no finding `{rule}` in the latest critique; `kickoff check {}` names the findings",
-                file.display()
+                crate::text::path(file)
             )));
         };
         let (reason, owner) = (&args.reason, &args.owner);
@@ -157,7 +162,7 @@ fn on_finding(
         if bundle.critic.rule(rule).is_none() {
             return Err(other(format!(
                 "no rule `{rule}` in the loaded rule packs; `kickoff check {}` names the findings",
-                file.display()
+                crate::text::path(file)
             )));
         }
         if !review.fired.iter().any(|f| f.rule == rule) {

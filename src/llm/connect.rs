@@ -65,6 +65,111 @@ fn run_key_command(cmd: &str) -> Result<ApiKey, LlmError> {
     Ok(ApiKey::new(key.to_string()))
 }
 
+/// The proxy variables that apply to a request to `url`, in the order reqwest reads them (the
+/// first of each upper- and lower-case pair that is set), each with its value. reqwest reads the
+/// scheme's own variable and else `ALL_PROXY`; one it cannot parse it skips without a word, so
+/// a request meant to go through a proxy would go straight out.
+fn proxy_vars(url: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+    let own: [&'static str; 2] = if url.starts_with("http://") {
+        ["HTTP_PROXY", "http_proxy"]
+    } else {
+        ["HTTPS_PROXY", "https_proxy"]
+    };
+    // reqwest ignores HTTP_PROXY in a CGI script (it could come from a request's header).
+    let cgi = env("REQUEST_METHOD").is_some();
+    [own, ["ALL_PROXY", "all_proxy"]]
+        .into_iter()
+        .filter(|pair| !(cgi && pair[0] == "HTTP_PROXY"))
+        .filter_map(|pair| {
+            pair.into_iter()
+                .find_map(|name| env(name).map(|value| (name, value)))
+        })
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
+/// A proxy variable that applies to `url` and that reqwest would skip (unparsable, a scheme
+/// it cannot use, no host), as an error naming it; the value is shown with any password
+/// hidden.
+pub(super) fn check_proxy_env(
+    url: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), LlmError> {
+    for (var, value) in proxy_vars(url, env) {
+        if let Some(why) = proxy_problem(&value) {
+            return Err(LlmError::BadProxy {
+                var,
+                value: crate::text::escape_invisible(&without_password(&value)).into_owned(),
+                why,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What keeps reqwest from using `value` as a proxy (its reading, step by step), if anything.
+fn proxy_problem(value: &str) -> Option<&'static str> {
+    let Ok(uri) = value.parse::<http::Uri>() else {
+        return Some("it is not a URL");
+    };
+    let scheme = match uri.scheme_str() {
+        None | Some("http") => http::uri::Scheme::HTTP,
+        Some("https") => http::uri::Scheme::HTTPS,
+        Some("socks4" | "socks4a" | "socks5" | "socks5h") => {
+            return Some("kickoff is built without SOCKS support (an HTTP proxy works)");
+        }
+        Some(_) => return Some("its scheme is not http:// or https://"),
+    };
+    let Some(authority) = uri.authority() else {
+        return Some("it names no host");
+    };
+    let host_port = match authority.as_str().split_once('@') {
+        Some((_, host_port)) => host_port,
+        None => authority.as_str(),
+    };
+    if host_port.is_empty() || host_port.starts_with(':') {
+        return Some("it names no host");
+    }
+    let port = host_port
+        .rsplit_once(':')
+        .map(|(_, p)| p)
+        .filter(|p| !p.contains(']'));
+    if port.is_some_and(|p| !p.is_empty() && !p.parse::<u16>().is_ok_and(|n| n > 0)) {
+        return Some("its port is not a number from 1 to 65535");
+    }
+    http::Uri::builder()
+        .scheme(scheme)
+        .authority(host_port)
+        .path_and_query("/")
+        .build()
+        .err()
+        .map(|_| "its host and port cannot be read")
+}
+
+/// `value` with the password of a `user:password@` part replaced by `***`.
+fn without_password(value: &str) -> String {
+    let start = value.find("://").map_or(0, |i| i + 3);
+    let end = value[start..]
+        .find(['/', '?', '#'])
+        .map_or(value.len(), |i| start + i);
+    match value[start..end].rfind('@') {
+        Some(at) => {
+            let userinfo = &value[start..start + at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &value[..start], &value[start + at..]),
+                None => value.to_string(),
+            }
+        }
+        None => value.to_string(),
+    }
+}
+
+/// [`check_proxy_env`] on the process's environment: before a critique is started, so a
+/// proxy variable that cannot be read is an input error, not a failed request.
+pub fn proxy_env_problem(url: &str) -> Result<(), LlmError> {
+    check_proxy_env(url, &|name| std::env::var(name).ok())
+}
+
 /// Names what failed to connect, from the error's chain of causes.
 pub(super) fn transport_error(
     e: &reqwest::Error,
@@ -86,7 +191,16 @@ pub(super) fn transport_error(
         timeout: e.is_timeout(),
         connect: e.is_connect(),
     };
-    failure.classify(&redactor.message(url), p, redactor)
+    // Through a proxy, what failed may be the proxy: say which one was asked.
+    let env = |name: &str| std::env::var(name).ok();
+    let shown = match proxy_vars(url, &env).first() {
+        Some((var, value)) => format!(
+            "{url} through the proxy {} ({var})",
+            crate::text::escape_invisible(&without_password(value))
+        ),
+        None => url.to_string(),
+    };
+    failure.classify(&redactor.message(&shown), p, redactor)
 }
 
 /// What a transport error says about itself, separated from reqwest so it can be tested.
@@ -163,6 +277,78 @@ mod tests {
         resolve(&Config::default(), &env, &Flags::default())
             .unwrap()
             .unwrap()
+    }
+
+    fn proxy_error(url: &str, vars: &[(&str, &str)]) -> Option<String> {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        check_proxy_env(url, &env).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_proxy_variable_that_cannot_be_read_is_named() {
+        let https = "https://api.openai.com/v1";
+        let e = proxy_error(https, &[("HTTPS_PROXY", "http://[::1")]).unwrap();
+        assert!(
+            e.starts_with("HTTPS_PROXY is set to `http://[::1`, which is not a proxy"),
+            "{e}"
+        );
+        let e = proxy_error(https, &[("https_proxy", "ftp://proxy:21")]).unwrap();
+        assert!(e.contains("https_proxy") && e.contains("scheme"), "{e}");
+        let e = proxy_error(https, &[("ALL_PROXY", "socks5://127.0.0.1:1080")]).unwrap();
+        assert!(e.contains("ALL_PROXY") && e.contains("SOCKS"), "{e}");
+        let e = proxy_error(
+            "http://127.0.0.1:8080/v1",
+            &[("HTTP_PROXY", "http://u:pw@")],
+        )
+        .unwrap();
+        assert!(e.contains("HTTP_PROXY is set to `http://u:***@`"), "{e}");
+        assert!(!e.contains("pw"), "{e}");
+        let e = proxy_error(https, &[("HTTPS_PROXY", "http://proxy:99999999")]).unwrap();
+        assert!(e.contains("port"), "{e}");
+        let e = proxy_error(https, &[("HTTPS_PROXY", "http://a b\u{1b}[31m")]).unwrap();
+        assert!(!e.contains('\u{1b}') && e.contains("\\x1b"), "{e}");
+        // The upper-case name is read first, as reqwest does; a lower-case one behind it is
+        // not used.
+        assert_eq!(
+            proxy_error(
+                https,
+                &[("HTTPS_PROXY", "http://proxy:3128"), ("https_proxy", "::")]
+            ),
+            None
+        );
+        // Usable values, empty ones, and variables for the other scheme pass.
+        for ok in [
+            "http://proxy.example:3128",
+            "proxy.example:3128",
+            "https://user:pw@proxy.example",
+            "http://[::1]:3128/",
+            "",
+        ] {
+            assert_eq!(proxy_error(https, &[("HTTPS_PROXY", ok)]), None, "{ok}");
+        }
+        assert_eq!(proxy_error(https, &[("HTTP_PROXY", "http://[::1")]), None);
+        // A CGI script's HTTP_PROXY is not read (it may come from a request header).
+        assert_eq!(
+            proxy_error(
+                "http://x/v1",
+                &[("HTTP_PROXY", "::"), ("REQUEST_METHOD", "GET")]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_proxy_password_is_not_shown() {
+        assert_eq!(
+            without_password("http://me:s3cret@proxy:1/x@y"),
+            "http://me:***@proxy:1/x@y"
+        );
+        assert_eq!(without_password("me:pw@proxy"), "me:***@proxy");
+        assert_eq!(without_password("http://proxy:1"), "http://proxy:1");
     }
 
     fn classify(chain: &str, refused: bool, timeout: bool, connect: bool) -> String {

@@ -121,6 +121,14 @@ pub enum LlmError {
         source_name: String,
         what: &'static str,
     },
+    #[error(
+        "{var} is set to `{value}`, which is not a proxy kickoff can use: {why}; fix it (e.g. {var}=http://proxy.example:3128) or unset it"
+    )]
+    BadProxy {
+        var: &'static str,
+        value: String,
+        why: &'static str,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("{0}")]

@@ -64,10 +64,16 @@ impl Prompts {
     ) -> Result<Prompts, crate::source::FileError> {
         let mut p = Prompts::default();
         if let Some(path) = system {
-            p.system = (path.display().to_string(), crate::source::read(path)?);
+            p.system = (
+                crate::text::path(path).to_string(),
+                crate::source::read(path)?,
+            );
         }
         if let Some(path) = user {
-            p.user = (path.display().to_string(), crate::source::read(path)?);
+            p.user = (
+                crate::text::path(path).to_string(),
+                crate::source::read(path)?,
+            );
         }
         Ok(p)
     }

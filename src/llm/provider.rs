@@ -294,10 +294,9 @@ pub fn resolve(
 /// else OpenAI-compatible if only a base URL was given. `None`: nothing says.
 fn pick_kind(config: &Config, env: &Env, flags: &Flags) -> Result<Option<ProviderKind>, LlmError> {
     let from_config = match &config.provider {
-        Some(name) => Some(
-            name.parse::<ProviderKind>()
-                .map_err(|e| LlmError::Other(format!("{}: {e}", config_name(config).display())))?,
-        ),
+        Some(name) => Some(name.parse::<ProviderKind>().map_err(|e| {
+            LlmError::Other(format!("{}: {e}", crate::text::path(&config_name(config))))
+        })?),
         None => None,
     };
     let from_env = || {

@@ -121,6 +121,8 @@ async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), Ll
     // ring as the TLS crypto provider: smaller and quicker to start than aws-lc, whose static
     // set-up every kickoff process would pay for. Installing twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // reqwest skips a proxy variable it cannot read: the request would go out directly.
+    super::connect::proxy_env_problem(&p.base_url)?;
     let client = reqwest::Client::builder()
         .connect_timeout(p.connect_timeout)
         .read_timeout(p.read_timeout)

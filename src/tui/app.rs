@@ -163,7 +163,8 @@ impl App {
             interview.focused(),
             interview.session.answers.get(&interview.focused().id),
         );
-        let mut export_path = TextArea::new(vec![default_doc_path(&path).display().to_string()]);
+        let mut export_path =
+            TextArea::new(vec![default_doc_path(&path).to_string_lossy().into_owned()]);
         export_path.move_cursor(ratatui_textarea::CursorMove::End);
         let mut app = App {
             interview,

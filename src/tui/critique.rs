@@ -268,7 +268,10 @@ impl CritiqueState {
                         ),
                         true,
                     ),
-                    None => (format!("Saved to {}.", session_path.display()), false),
+                    None => (
+                        format!("Saved to {}.", crate::text::path(session_path)),
+                        false,
+                    ),
                 });
                 self.shown = Some(critique.clone());
                 self.relink(q);

@@ -44,7 +44,7 @@ pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interv
         let _ = writeln!(
             err,
             "kickoff: {}: the terminal went away ({e})",
-            file.display()
+            crate::text::path(file)
         );
     }
     let decision = match app.report() {
@@ -60,7 +60,7 @@ pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interv
             let _ = writeln!(
                 out,
                 "Saved the readout into {} ([readout]). {decision}\nChecks: kickoff readout {0} --check  Doc: kickoff render {0} --template readout",
-                file.display()
+                crate::text::path(file)
             );
             Ok(crate::interview::Ended::Saved)
         }
@@ -68,11 +68,11 @@ pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interv
             let _ = writeln!(
                 err,
                 "kickoff: {} could not be written ({}). The readout is in {}; copy it over once the file can be written.",
-                file.display(),
+                crate::text::path(file),
                 app.save_error
                     .as_ref()
                     .map_or_else(|| "unknown error".into(), Failure::to_string),
-                copy.display()
+                crate::text::path(&copy)
             );
             Ok(crate::interview::Ended::NotSaved)
         }

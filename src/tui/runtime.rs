@@ -523,7 +523,7 @@ fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
 /// goes (the environment, or the config file where it is looked for), and what works without.
 fn no_llm() -> String {
     let file = crate::config::Config::default_path()
-        .map(|p| p.display().to_string())
+        .map(|p| crate::text::path(&p).to_string())
         .unwrap_or_else(|| "the config file".into());
     format!(
         "No API key is set, so the LLM reviewer cannot be asked: set OPENAI_API_KEY or ANTHROPIC_API_KEY (OLLAMA_HOST: a local Ollama) and restart, or `provider` and `api_key_cmd` in {file}. ^R has the offline review."

@@ -129,7 +129,7 @@ pub fn save_copy(app: &mut App) -> Vec<Cmd> {
 }
 
 fn path_area(path: &std::path::Path) -> TextArea<'static> {
-    let mut area = TextArea::new(vec![path.display().to_string()]);
+    let mut area = TextArea::new(vec![path.to_string_lossy().into_owned()]);
     area.move_cursor(CursorMove::End);
     area
 }

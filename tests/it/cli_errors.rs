@@ -591,6 +591,78 @@ fn session_naming_a_missing_questionnaire_file() {
     assert_input_error(&run, &["mini.toml", "cannot read"]);
 }
 
+/// A plan in a repository may name a questionnaire of that repository only: a hostile change
+/// would otherwise make `check` in CI read a file of the machine and print what of it does not
+/// parse as a questionnaire.
+#[test]
+fn a_questionnaire_path_outside_the_repository_is_refused_and_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("plans")).unwrap();
+    std::fs::create_dir_all(repo.join("questionnaires")).unwrap();
+    std::fs::copy(mini_path(), repo.join("questionnaires/mini.toml")).unwrap();
+    // A secret beside the repository, shaped to be quoted by a parse error.
+    write(
+        dir.path(),
+        "secret.toml",
+        "id = \"s3cr3t-t0ken\"\nversion = 7\n",
+    );
+    std::os::unix::fs::symlink(dir.path().join("secret.toml"), repo.join("link.toml")).unwrap();
+    let session = |rel: &str| {
+        mini_session(GOOD_ANSWERS).replace(
+            "created =",
+            &format!("questionnaire_path = \"{rel}\"\ncreated ="),
+        )
+    };
+    for (rel, says) in [
+        ("../../secret.toml", "points outside the repository"),
+        ("../link.toml", "points outside the repository"),
+        ("/etc/passwd", "does not name a .toml file"),
+        ("../.git/config", "does not name a .toml file"),
+    ] {
+        write(&repo.join("plans"), "s.toml", &session(rel));
+        for cmd in ["check", "render"] {
+            let run = run_unchanged(&repo, &[cmd, "plans/s.toml"]);
+            assert_input_error(&run, &["plans/s.toml", "questionnaire_path", says, "-q"]);
+            assert!(
+                !run.stderr.contains("s3cr3t") && !run.stderr.contains("root:"),
+                "{}",
+                run.stderr
+            );
+        }
+        let run = kickoff(&repo, &["check", "plans"]);
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(says) && !run.stderr.contains("s3cr3t"),
+            "{}",
+            run.stderr
+        );
+    }
+    // One of the repository's own, in another directory, is read.
+    write(
+        &repo.join("plans"),
+        "s.toml",
+        &session("../questionnaires/mini.toml"),
+    );
+    let run = kickoff(&repo, &["check", "plans/s.toml", "--allow-open"]);
+    assert_ne!(run.code, Some(2), "{}", run.stderr);
+    // Named with -q, by the user, any file is read.
+    write(&repo.join("plans"), "s.toml", &session("../../secret.toml"));
+    let q = repo.join("questionnaires/mini.toml");
+    let run = kickoff(
+        &repo,
+        &[
+            "check",
+            "plans/s.toml",
+            "--allow-open",
+            "-q",
+            q.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(run.code, Some(2), "{}", run.stderr);
+}
+
 #[test]
 fn missing_session_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -95,3 +95,38 @@ fn max_tokens_of_zero_or_absurd_is_rejected_naming_the_flag_or_key() {
     let (out, _) = kickoff(&fx, &openai_env(&server), &["--max-tokens", "1000000"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_proxy_variable_that_cannot_be_read_is_an_error_naming_it() {
+    // reqwest skips a proxy variable it cannot parse: the critique went straight to the
+    // server, past the proxy the user set.
+    for (var, value, says) in [
+        ("HTTP_PROXY", "http://[::1", "not a URL"),
+        ("http_proxy", "ftp://proxy.example:21", "scheme"),
+        ("ALL_PROXY", "socks5://127.0.0.1:1080", "SOCKS"),
+    ] {
+        let fx = Fixture::with_config(CONFIG);
+        let server = Server::start(vec![Reply::sse(openai_stream(&["no"], (1, 1)))]);
+        let mut env = openai_env(&server);
+        env.push((var, value.to_string()));
+        let (out, _) = kickoff(&fx, &env, &[]);
+        let err = stderr(&out);
+        assert!(
+            server.requests().is_empty(),
+            "{var}: a request was sent: {err}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{var}: {err}");
+        assert!(
+            err.contains(&format!("{var} is set to `{value}`")) && err.contains(says),
+            "{var}: {err}"
+        );
+    }
+    // A usable one is used: the request goes to the proxy (here, the server itself).
+    let fx = Fixture::with_config(CONFIG);
+    let server = Server::start(vec![Reply::sse(openai_stream(&["no"], (1, 1)))]);
+    let mut env = openai_env(&server);
+    env.push(("HTTP_PROXY", server.url("")));
+    let (out, _) = kickoff(&fx, &env, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1);
+}

@@ -60,3 +60,67 @@ fn init_sets_up_a_repository_and_then_refuses_to_overwrite() {
     assert!(run.stderr.contains("repo/.gitattributes"), "{}", run.stderr);
     assert!(!repo.join("kickoff/design-doc.md.j2").exists());
 }
+
+/// `kickoff init` in `dir` with writes past `blocks` 512-byte blocks in a file failing as on a
+/// full disk: the shell's `ulimit -f` (`RLIMIT_FSIZE`), with `SIGXFSZ` ignored so that such a
+/// write fails with `EFBIG` instead of killing the process. Set in a shell, not between fork
+/// and exec, so the test needs no `unsafe`.
+#[cfg(target_os = "linux")]
+fn init_with_file_size_limit(dir: &std::path::Path, blocks: u64) -> common::Run {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" init repo"
+        ))
+        .arg(env!("CARGO_BIN_EXE_kickoff"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", dir.join(".no-config"))
+        .output()
+        .unwrap();
+    common::Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn init_on_a_full_disk_leaves_nothing_and_runs_again_once_there_is_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    // Room for the smaller files (512 bytes), not for the starting session nor the doc template.
+    let run = init_with_file_size_limit(dir.path(), 1);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // Nothing half-written, nothing left for the next run to refuse.
+    let left: Vec<_> = walk(dir.path().join("repo").as_path());
+    assert!(left.is_empty(), "{left:?}");
+    let run = kickoff(dir.path(), &["init", "repo"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(kickoff::Session::load(&repo.join("kickoff.toml")).is_ok());
+    assert!(
+        walk(&repo).iter().all(|f| !f.ends_with(".tmp")),
+        "{:?}",
+        walk(&repo)
+    );
+}
+
+/// The files under `dir` (none if it does not exist).
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.to_string_lossy().into_owned());
+        }
+    }
+    out
+}

@@ -228,6 +228,34 @@ fn a_read_only_session_is_refused_by_name() {
     assert_eq!(left, ["s.toml"], "no lock or temporary file left");
 }
 
+/// The commands that write a whole file, `merge` onto the session it merges into and
+/// `render -o` onto a doc, refuse a read-only one too: a rename would replace it (and as root,
+/// whatever its mode).
+#[test]
+fn merge_and_render_do_not_rewrite_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, path) = file_with(OLD);
+    let d = dir.path();
+    std::fs::write(d.join("base.toml"), OLD).unwrap();
+    std::fs::write(d.join("theirs.toml"), OLD.replace("Churn", "Churn v2")).unwrap();
+    std::fs::write(d.join("doc.md"), "kept\n").unwrap();
+    for p in [&path, &d.join("doc.md")] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let mini = root().join("tests/fixtures/mini.toml");
+    let mini = mini.to_str().unwrap();
+    for args in [
+        &["merge", "base.toml", "s.toml", "theirs.toml"][..],
+        &["render", "s.toml", "-q", mini, "--lenient", "-o", "doc.md"],
+    ] {
+        let run = kickoff(d, args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("read-only"), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(read(&path), OLD);
+    assert_eq!(read(&d.join("doc.md")), "kept\n");
+}
+
 const COMMENTED: &str = "questionnaire = \"mini\"\nquestionnaire_version = \"1\"\ncreated = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n\n[answers]\n# The name.\nname = \"Churn\"\n# Decided on Monday: not ranking.\ntask = \"classification\"   # for now\nnotes = \"kept\"\n";
 
 /// An answer cleared (^X, backspace to empty, `-` in plain) and typed again comes back where

@@ -25,6 +25,13 @@ fn a_file_named_brief_does_not_shadow_the_built_in_brief() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stdout.contains("SHADOWED"), "{}", run.stdout);
     assert!(run.stdout.contains("churn"), "{}", run.stdout);
+    // Said, so that one who meant the file knows how to name it.
+    assert!(
+        run.stderr
+            .contains("the file brief here was not used (./brief names it)"),
+        "{}",
+        run.stderr
+    );
     let (run, _) = kickoff_within(
         dir.path(),
         &["render", "plan.toml", "--template", "./brief"],
@@ -32,4 +39,5 @@ fn a_file_named_brief_does_not_shadow_the_built_in_brief() {
         limit,
     );
     assert_eq!(run.stdout, "SHADOWED 2\n", "{}", run.stderr);
+    assert!(!run.stderr.contains("not used"), "{}", run.stderr);
 }

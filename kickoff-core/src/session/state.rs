@@ -56,7 +56,7 @@ pub fn load_in(dir: &Path, session: &Path) -> Option<UiState> {
 /// it could not be written.
 pub fn save_in(dir: &Path, session: &Path, state: &UiState) -> bool {
     let mut state = state.clone();
-    state.session = canonical(session).display().to_string();
+    state.session = canonical(session).to_string_lossy().into_owned();
     let Ok(text) = toml::to_string(&state) else {
         return false;
     };

@@ -24,7 +24,7 @@ pub(super) fn text_block(deviations: &[Deviation], file: &std::path::Path) -> St
                 let _ = writeln!(
                     out,
                     "      {how}: kickoff respond {} freeze:{} accepted-risk --reason ... --owner ...",
-                    file.display(),
+                    crate::text::path(file),
                     d.question
                 );
             }

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::super::exit::{EXIT_FAILED, EXIT_INPUT};
 use super::{CheckArgs, FileReport, Format, Unchecked, check_file, ci, sarif};
 
-/// Checks every plan under `args.paths` and prints the reports; returns the exit code.
+/// Checks every plan under `args.paths` and prints the reports; returns the exit code. Text
+/// and SARIF are written as the files are checked, in the order given: memory holds the
+/// reports still out of order and the rules, not every report (SARIF for thousands of plans).
 pub(super) fn run(args: &CheckArgs) -> u8 {
     let found = crate::plans::find(&args.paths);
     let mut errors: Vec<Unchecked> = Vec::new();
@@ -20,17 +22,24 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         });
     }
     let mut reports = Vec::new();
-    for (path, result) in found.files.iter().zip(check_all(&found.files, args)) {
-        match result {
-            Ok(r) => reports.push(r),
-            Err((message, line)) => errors.push(Unchecked {
-                path: path.display().to_string(),
-                message,
-                line,
-            }),
+    let (mut checked, mut failed) = (0, 0);
+    let mut sarif = (args.format == Format::Sarif).then(sarif::Sarif::start);
+    check_each(&found.files, args, |path, result| match result {
+        Ok(r) => {
+            checked += 1;
+            failed += usize::from(r.failed);
+            match (&mut sarif, args.format) {
+                (Some(sarif), _) => sarif.report(&r, &uri(&r.path)),
+                (None, Format::Text) => crate::out!("{}", r.printed),
+                (None, _) => reports.push(r),
+            }
         }
-    }
-    let failed = reports.iter().filter(|r| r.failed).count();
+        Err((message, line)) => errors.push(Unchecked {
+            path: path.to_string_lossy().into_owned(),
+            message,
+            line,
+        }),
+    });
     let code = if !errors.is_empty() {
         EXIT_INPUT
     } else if failed > 0 {
@@ -38,7 +47,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     } else {
         0
     };
-    let summary = summary(reports.len(), failed, errors.len());
+    let summary = summary(checked, failed, errors.len());
     // The documents hold the errors too; standard error has them for the CI log.
     if matches!(args.format, Format::Json | Format::Sarif | Format::Junit) {
         for e in &errors {
@@ -47,9 +56,6 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     }
     match args.format {
         Format::Text => {
-            for r in &reports {
-                crate::out!("{}", r.printed);
-            }
             for e in &errors {
                 eprintln!("kickoff: {}", e.message);
             }
@@ -72,10 +78,9 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             eprintln!("{summary}");
         }
         Format::Sarif => {
-            crate::out!(
-                "{}",
-                sarif::sarif(&reports, &errors, |r| uri(&r.path), |p| uri(Path::new(p)))
-            );
+            if let Some(sarif) = sarif {
+                sarif.finish(&errors, |p| uri(Path::new(p)));
+            }
             eprintln!("{summary}");
         }
         Format::Junit => {
@@ -107,45 +112,46 @@ fn summary(checked: usize, failed: usize, errors: usize) -> String {
     s
 }
 
-/// Each file's report, in the order given; a thread a core takes the next file until none is
-/// left, with bundles of its own (a questionnaire is not shared across threads).
 /// Each file's report, or why it could not be checked and the line that says so.
 type Checked = Result<FileReport, (String, Option<usize>)>;
 
-fn check_all(files: &[PathBuf], args: &CheckArgs) -> Vec<Checked> {
+/// Checks each file, a thread a core (each with bundles of its own: a questionnaire is not
+/// shared across threads), and hands each result to `each` as it comes, in the order given:
+/// only the results that came before an earlier file's wait here.
+fn check_each(files: &[PathBuf], args: &CheckArgs, mut each: impl FnMut(&Path, Checked)) {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, files.len().max(1));
-    let mut results: Vec<Option<Checked>> =
-        std::iter::repeat_with(|| None).take(files.len()).collect();
+    let (done, results) = std::sync::mpsc::channel::<(usize, Checked)>();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut bundles = crate::workspace::Bundles::default();
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        let result = check_file(file, args, &mut bundles)
-                            .map_err(|e| (e.to_string(), e.line_in(file)));
-                        done.push((i, result));
+        for _ in 0..workers {
+            let done = done.clone();
+            let next = &next;
+            scope.spawn(move || {
+                let mut bundles = crate::workspace::Bundles::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let result = check_file(file, args, &mut bundles)
+                        .map_err(|e| (e.to_string(), e.line_in(file)));
+                    if done.send((i, result)).is_err() {
+                        break;
                     }
-                    done
-                })
-            })
-            .collect();
-        for h in handles {
-            for (i, r) in h.join().expect("a check thread panicked") {
-                results[i] = Some(r);
+                }
+            });
+        }
+        drop(done);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, result) in results {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&due) {
+                each(&files[due], result);
+                due += 1;
             }
         }
     });
-    results
-        .into_iter()
-        .map(|r| r.expect("every file checked"))
-        .collect()
 }
 
 /// A path relative to the directory kickoff runs in (the repository root in CI), with `/`

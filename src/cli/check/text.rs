@@ -68,7 +68,7 @@ fn summary(
     let _ = writeln!(
         out,
         "{}: {}, {}, {}, {}{also}: {}",
-        file.display(),
+        crate::text::path(file),
         count(verdict.blockers, "blocker"),
         count(verdict.warnings, "warning"),
         count(verdict.infos, "note"),
@@ -104,7 +104,7 @@ fn notes(
     if let Some(note) = crate::depth::summary(
         &review.pending,
         &review.deferred,
-        &file.display().to_string(),
+        &crate::text::path(file).to_string(),
     ) {
         let _ = writeln!(out, "{note}");
     }

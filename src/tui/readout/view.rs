@@ -83,7 +83,7 @@ fn render_header(app: &ReadoutApp, theme: Theme, frame: &mut Frame, area: Rect) 
     };
     let line = Line::from(vec![
         Span::styled(" Readout ", theme.title()),
-        Span::raw(format!("{} · ", app.path.display())),
+        Span::raw(format!("{} · ", crate::text::path(&app.path))),
         frozen,
     ]);
     frame.render_widget(Paragraph::new(line), area);

@@ -216,7 +216,7 @@ pub fn render_export(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, field);
     frame.render_widget(&app.export.path, inner);
     let mut line = match &app.export.result {
-        Some(Ok(p)) => Line::styled(format!(" Wrote {}.", p.display()), theme.ok()),
+        Some(Ok(p)) => Line::styled(format!(" Wrote {}.", crate::text::path(p)), theme.ok()),
         Some(Err(e)) => Line::styled(format!(" Not written: {e}"), theme.error()),
         None => Line::styled(" Preview below; PgUp/PgDn scroll.", theme.dim()),
     };
