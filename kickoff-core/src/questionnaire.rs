@@ -437,136 +437,13 @@ fn build(
     path: &Path,
     checks: Checks,
 ) -> Result<Questionnaire, FileError> {
-    let all = checks == Checks::All;
-    let lines = Lines::<QuestionnaireLines>::new(source);
-    let section_line = |s: usize| lines.of(|l| l.sections.get(s).map(|x| &x.id));
-    let question_line =
-        |s: usize, q: usize| lines.of(|l| l.sections.get(s)?.questions.get(q).map(|x| &x.id));
-    let column_line = |s: usize, q: usize, c: usize| {
-        lines.of(|l| {
-            let columns = &l.sections.get(s)?.questions.get(q)?.columns;
-            columns.get(c).map(|x| &x.id)
-        })
+    let mut b = Builder {
+        lines: Lines::new(source),
+        all: checks == Checks::All,
+        problems: Vec::new(),
     };
-    let mut problems = Vec::new();
-    let mut problem = |line: Option<usize>, subject: String, message: String| {
-        problems.push(Problem {
-            line,
-            question: None,
-            subject,
-            message,
-        });
-    };
-    if all && !is_valid_id(&file.id) {
-        let message = format!("`id` `{}` is not usable: {ID_RULE}", file.id);
-        problem(lines.of(|l| l.id.as_ref()), "questionnaire".into(), message);
-    }
-    if all && file.sections.is_empty() {
-        problem(None, "questionnaire".into(), "has no sections".into());
-    }
-
-    let mut order = Vec::new();
-    let mut by_id = HashMap::new();
-    let mut section_ids = HashSet::new();
-    for (s, section) in file.sections.iter().enumerate() {
-        if all && !section_ids.insert(section.id.as_str()) {
-            problem(
-                section_line(s),
-                format!("section `{}`", section.id),
-                "duplicate section id".into(),
-            );
-        }
-        if all && section.questions.is_empty() {
-            problem(
-                section_line(s),
-                format!("section `{}`", section.id),
-                "has no questions".into(),
-            );
-        }
-        for (q, question) in section.questions.iter().enumerate() {
-            let duplicate = by_id.insert(question.id.clone(), order.len()).is_some();
-            order.push((s, q));
-            if !all {
-                continue;
-            }
-            let subject = format!("question `{}`", question.id);
-            if duplicate {
-                problem(
-                    question_line(s, q),
-                    subject.clone(),
-                    "duplicate question id".into(),
-                );
-            }
-            for (column, message) in check::definition(question) {
-                let line = column
-                    .and_then(|c| column_line(s, q, c))
-                    .or_else(|| question_line(s, q));
-                problem(line, subject.clone(), message);
-            }
-        }
-    }
-
-    let mut conditions = Vec::with_capacity(order.len());
-    for (i, &(s, q)) in order.iter().enumerate() {
-        let question = &file.sections[s].questions[q];
-        let Some(when) = question.when.as_deref() else {
-            conditions.push(None);
-            continue;
-        };
-        if !all {
-            // A trusted file's: compiled when first evaluated.
-            conditions.push(Some(LazyCondition::lazy(when)));
-            continue;
-        }
-        let subject = format!("question `{}`", question.id);
-        let compiled = expr::compile_checked(when, checks);
-        match compiled {
-            Err(e) => {
-                problem(
-                    question_line(s, q),
-                    subject,
-                    format!("`when` does not compile: {e}"),
-                );
-                conditions.push(None);
-            }
-            Ok(cond) => {
-                let names = if all {
-                    expr::variables(&cond)
-                } else {
-                    Vec::new()
-                };
-                for name in names {
-                    match by_id.get(&name) {
-                        None => problem(
-                            question_line(s, q),
-                            subject.clone(),
-                            format!("`when` names `{name}`, which is not a question"),
-                        ),
-                        Some(&j) if j >= i => problem(
-                            question_line(s, q),
-                            subject.clone(),
-                            format!(
-                                "`when` names `{name}`, which is not asked before this question"
-                            ),
-                        ),
-                        Some(_) => {}
-                    }
-                }
-                conditions.push(Some(LazyCondition::compiled(when, cond)));
-            }
-        }
-    }
-    if let Some(t) = &file.title_question
-        && all
-        && !by_id.contains_key(t)
-    {
-        problem(
-            None,
-            "questionnaire".into(),
-            format!("`title_question` names unknown question `{t}`"),
-        );
-    }
-
+    let (order, by_id) = b.index(&file);
+    let conditions = b.conditions(&file, &order, &by_id, checks);
     let questionnaire = Questionnaire {
         id: file.id,
         version: file.version,
@@ -579,7 +456,8 @@ fn build(
         by_id: Arc::new(by_id),
         conditions,
     };
-    if all {
+    let mut problems = b.problems;
+    if checks == Checks::All {
         problems.extend(upgrades::problems_in(&questionnaire, checks));
     }
     if !problems.is_empty() {
@@ -589,4 +467,148 @@ fn build(
         });
     }
     Ok(questionnaire)
+}
+
+/// A questionnaire being built from its file: the problems found so far, each at its line.
+/// A trusted file (`all` false, the built-in one) is indexed and not checked.
+struct Builder<'a> {
+    lines: Lines<'a, QuestionnaireLines>,
+    all: bool,
+    problems: Vec<Problem>,
+}
+
+impl Builder<'_> {
+    fn problem(&mut self, line: Option<usize>, subject: String, message: String) {
+        self.problems.push(Problem {
+            line,
+            question: None,
+            subject,
+            message,
+        });
+    }
+
+    fn section_line(&self, s: usize) -> Option<usize> {
+        self.lines.of(|l| l.sections.get(s).map(|x| &x.id))
+    }
+
+    fn question_line(&self, s: usize, q: usize) -> Option<usize> {
+        self.lines
+            .of(|l| l.sections.get(s)?.questions.get(q).map(|x| &x.id))
+    }
+
+    fn column_line(&self, s: usize, q: usize, c: usize) -> Option<usize> {
+        self.lines.of(|l| {
+            let columns = &l.sections.get(s)?.questions.get(q)?.columns;
+            columns.get(c).map(|x| &x.id)
+        })
+    }
+
+    /// The questions in order (section, index in it) and by id; checks the ids, the sections
+    /// and each question's definition.
+    fn index(&mut self, file: &QuestionnaireFile) -> (Vec<(usize, usize)>, HashMap<String, usize>) {
+        let all = self.all;
+        if all && !is_valid_id(&file.id) {
+            let message = format!("`id` `{}` is not usable: {ID_RULE}", file.id);
+            let line = self.lines.of(|l| l.id.as_ref());
+            self.problem(line, "questionnaire".into(), message);
+        }
+        if all && file.sections.is_empty() {
+            self.problem(None, "questionnaire".into(), "has no sections".into());
+        }
+        let mut order = Vec::new();
+        let mut by_id = HashMap::new();
+        let mut section_ids = HashSet::new();
+        for (s, section) in file.sections.iter().enumerate() {
+            if all && !section_ids.insert(section.id.as_str()) {
+                let line = self.section_line(s);
+                self.problem(
+                    line,
+                    format!("section `{}`", section.id),
+                    "duplicate section id".into(),
+                );
+            }
+            if all && section.questions.is_empty() {
+                let line = self.section_line(s);
+                self.problem(
+                    line,
+                    format!("section `{}`", section.id),
+                    "has no questions".into(),
+                );
+            }
+            for (q, question) in section.questions.iter().enumerate() {
+                let duplicate = by_id.insert(question.id.clone(), order.len()).is_some();
+                order.push((s, q));
+                if !all {
+                    continue;
+                }
+                let subject = format!("question `{}`", question.id);
+                if duplicate {
+                    let line = self.question_line(s, q);
+                    self.problem(line, subject.clone(), "duplicate question id".into());
+                }
+                for (column, message) in check::definition(question) {
+                    let line = column
+                        .and_then(|c| self.column_line(s, q, c))
+                        .or_else(|| self.question_line(s, q));
+                    self.problem(line, subject.clone(), message);
+                }
+            }
+        }
+        if let Some(t) = &file.title_question
+            && all
+            && !by_id.contains_key(t)
+        {
+            self.problem(
+                None,
+                "questionnaire".into(),
+                format!("`title_question` names unknown question `{t}`"),
+            );
+        }
+        (order, by_id)
+    }
+
+    /// Each question's `when`: compiled and checked (it names only questions asked before),
+    /// or, in a trusted file, compiled when first evaluated.
+    fn conditions(
+        &mut self,
+        file: &QuestionnaireFile,
+        order: &[(usize, usize)],
+        by_id: &HashMap<String, usize>,
+        checks: Checks,
+    ) -> Vec<Option<LazyCondition>> {
+        let mut conditions = Vec::with_capacity(order.len());
+        for (i, &(s, q)) in order.iter().enumerate() {
+            let question = &file.sections[s].questions[q];
+            let Some(when) = question.when.as_deref() else {
+                conditions.push(None);
+                continue;
+            };
+            if !self.all {
+                conditions.push(Some(LazyCondition::lazy(when)));
+                continue;
+            }
+            let subject = format!("question `{}`", question.id);
+            let line = self.question_line(s, q);
+            match expr::compile_checked(when, checks) {
+                Err(e) => {
+                    self.problem(line, subject, format!("`when` does not compile: {e}"));
+                    conditions.push(None);
+                }
+                Ok(cond) => {
+                    for name in expr::variables(&cond) {
+                        let message = match by_id.get(&name) {
+                            None => format!("`when` names `{name}`, which is not a question"),
+                            Some(&j) if j >= i => format!(
+                                "`when` names `{name}`, which is not asked before this question"
+                            ),
+                            Some(_) => continue,
+                        };
+                        self.problem(line, subject.clone(), message);
+                    }
+                    conditions.push(Some(LazyCondition::compiled(when, cond)));
+                }
+            }
+        }
+        conditions
+    }
 }

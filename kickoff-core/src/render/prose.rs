@@ -224,13 +224,7 @@ pub(super) fn prose(state: &State, ids: Vec<Value>, say: Option<Value>) -> Value
         } else if !q.items.is_empty() {
             flush(&mut para, &mut out, None);
             let lead = q.lead(phrase(&say, id, None));
-            let mut md = format!("{anchor}{lead}\n\n");
-            for item in &q.items {
-                // `*`, not `-`: an item "---" after "- " would read as a rule.
-                let _ = writeln!(md, "* {}", markdown::inline(item));
-            }
-            md.push('\n');
-            out.push(block(md, None));
+            out.push(block(format!("{anchor}{}", bullets(q, &lead)), None));
         } else if q.long {
             flush(&mut para, &mut out, None);
             let lead = phrase(&say, id, None).unwrap_or_else(|| {
@@ -239,54 +233,9 @@ pub(super) fn prose(state: &State, ids: Vec<Value>, say: Option<Value>) -> Value
                     markdown::inline(&crate::text::without_aside(&q.label))
                 )
             });
-            let mut md = format!("{anchor}{lead}\n\n");
-            for line in markdown::block(&q.text).lines() {
-                if line.is_empty() {
-                    md.push_str(">\n");
-                } else {
-                    let _ = writeln!(md, "> {line}");
-                }
-            }
-            md.push('\n');
-            out.push(block(md, None));
+            out.push(block(format!("{anchor}{}", quoted(q, &lead)), None));
         } else {
-            let key = match q.kind {
-                "yes_no" => Some(if raw.is_true() { "yes" } else { "no" }),
-                "choice" => raw.as_str(),
-                _ => None,
-            };
-            let p = phrase(&say, id, key);
-            let text = match q.kind {
-                "choice" => mid_sentence(&q.text),
-                "text" => answer_mid_sentence(&q.text),
-                _ => q.text.clone(),
-            };
-            // On its own, a phrase that goes on the sentence before starts a sentence.
-            let own = p.as_deref().map(|p| p.trim_start_matches([',', ';', ' ']));
-            let said = sentence(own, &q.label, &markdown::inline(&text));
-            // A phrase that starts in lower case or with a comma goes on the sentence before:
-            // "It is a classification problem on tabular data."
-            let goes_on = p
-                .as_deref()
-                .and_then(|p| p.chars().next())
-                .is_some_and(|c| c.is_lowercase() || matches!(c, ',' | ';'));
-            match para.last_mut() {
-                Some(last) if goes_on && last.ends_with('.') && !last.ends_with("*") => {
-                    last.pop();
-                    let rest = crate::text::end_sentence(&p.as_deref().unwrap_or("").replacen(
-                        "{}",
-                        &markdown::inline(&text),
-                        1,
-                    ));
-                    let space = if rest.starts_with([',', ';']) {
-                        ""
-                    } else {
-                        " "
-                    };
-                    let _ = write!(last, "{space}{anchor}{rest}");
-                }
-                _ => para.push(format!("{anchor}{said}")),
-            }
+            short_answer(&mut para, q, phrase(&say, id, key_of(q, &raw)), &anchor);
         }
         if has_findings {
             flush(&mut para, &mut out, Some(value.clone()));
@@ -294,6 +243,76 @@ pub(super) fn prose(state: &State, ids: Vec<Value>, say: Option<Value>) -> Value
     }
     flush(&mut para, &mut out, None);
     Value::from(out)
+}
+
+/// The key of a choice or yes/no answer that picks its phrase in the template's `say`.
+fn key_of<'a>(q: &DocQuestion, raw: &'a Value) -> Option<&'a str> {
+    match q.kind {
+        "yes_no" => Some(if raw.is_true() { "yes" } else { "no" }),
+        "choice" => raw.as_str(),
+        _ => None,
+    }
+}
+
+/// A list answer under its lead, as bullets.
+fn bullets(q: &DocQuestion, lead: &str) -> String {
+    let mut md = format!("{lead}\n\n");
+    for item in &q.items {
+        // `*`, not `-`: an item "---" after "- " would read as a rule.
+        let _ = writeln!(md, "* {}", markdown::inline(item));
+    }
+    md.push('\n');
+    md
+}
+
+/// A long answer under its lead, quoted in the team's words.
+fn quoted(q: &DocQuestion, lead: &str) -> String {
+    let mut md = format!("{lead}\n\n");
+    for line in markdown::block(&q.text).lines() {
+        if line.is_empty() {
+            md.push_str(">\n");
+        } else {
+            let _ = writeln!(md, "> {line}");
+        }
+    }
+    md.push('\n');
+    md
+}
+
+/// A short answer as a sentence of the paragraph: its own, or, for a phrase that starts in
+/// lower case or with a comma, the end of the sentence before.
+fn short_answer(para: &mut Vec<String>, q: &DocQuestion, p: Option<String>, anchor: &str) {
+    let text = match q.kind {
+        "choice" => mid_sentence(&q.text),
+        "text" => answer_mid_sentence(&q.text),
+        _ => q.text.clone(),
+    };
+    // On its own, a phrase that goes on the sentence before starts a sentence.
+    let own = p.as_deref().map(|p| p.trim_start_matches([',', ';', ' ']));
+    let said = sentence(own, &q.label, &markdown::inline(&text));
+    // A phrase that starts in lower case or with a comma goes on the sentence before:
+    // "It is a classification problem on tabular data."
+    let goes_on = p
+        .as_deref()
+        .and_then(|p| p.chars().next())
+        .is_some_and(|c| c.is_lowercase() || matches!(c, ',' | ';'));
+    match para.last_mut() {
+        Some(last) if goes_on && last.ends_with('.') && !last.ends_with("*") => {
+            last.pop();
+            let rest = crate::text::end_sentence(&p.as_deref().unwrap_or("").replacen(
+                "{}",
+                &markdown::inline(&text),
+                1,
+            ));
+            let space = if rest.starts_with([',', ';']) {
+                ""
+            } else {
+                " "
+            };
+            let _ = write!(last, "{space}{anchor}{rest}");
+        }
+        _ => para.push(format!("{anchor}{said}")),
+    }
 }
 
 #[cfg(test)]
