@@ -304,24 +304,7 @@ fn render(
         );
     }
     workspace::add_rule_packs(&mut bundle, rules)?;
-    // A built-in template by name ("brief"), even when a file of that name is in the working
-    // directory: a stray file must not silently stand in for it (`./brief` names the file).
-    let template_source = match template {
-        Some(t) => match crate::render::builtin_template(&t.to_string_lossy()) {
-            Some((origin, source)) => {
-                if t.is_file() {
-                    eprintln!(
-                        "note: `{0}` is the built-in template; the file {0} here was not used \
-                         (./{0} names it)",
-                        crate::text::path(t)
-                    );
-                }
-                Some((origin.to_string(), source.to_string()))
-            }
-            None => Some((crate::text::path(t).to_string(), crate::source::read(t)?)),
-        },
-        None => None,
-    };
+    let template_source = template.map(template_source).transpose()?;
     let review = bundle.review_of(&session);
     let policy = crate::config::Config::load()?.review.llm;
     let doc = crate::render::render_doc_from(
@@ -357,9 +340,28 @@ fn render(
             verdict.reviewed_by(),
         );
     }
-    // The process ends here: freeing the questionnaire and rules would only cost time.
-    std::mem::forget(bundle);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A built-in template by name ("brief"), even when a file of that name is in the working
+/// directory: a stray file must not silently stand in for it (`./brief` names the file).
+/// Else the file's origin and text.
+fn template_source(t: &Path) -> Result<(String, String), Error> {
+    Ok(
+        match crate::render::builtin_template(&t.to_string_lossy()) {
+            Some((origin, source)) => {
+                if t.is_file() {
+                    eprintln!(
+                        "note: `{0}` is the built-in template; the file {0} here was not used \
+                     (./{0} names it)",
+                        crate::text::path(t)
+                    );
+                }
+                (origin.to_string(), source.to_string())
+            }
+            None => (crate::text::path(t).to_string(), crate::source::read(t)?),
+        },
+    )
 }
 
 fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {

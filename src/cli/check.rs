@@ -235,8 +235,6 @@ pub(super) fn run(mut args: CheckArgs) -> Result<ExitCode, Error> {
     {
         let mut bundles = workspace::Bundles::default();
         let report = check_file(file, &args, &mut bundles)?;
-        // The process ends here: freeing the questionnaire and rules would only cost time.
-        std::mem::forget(bundles);
         crate::out!("{}", report.printed);
         return Ok(ExitCode::from(if report.failed { EXIT_FAILED } else { 0 }));
     }

@@ -101,6 +101,10 @@ pub(crate) async fn run(
     out.transcript
 }
 
+/// The request, tried again after a failure that may pass (a dropped connection, 429, 5xx)
+/// within the retry budget; asked another way (a lesser structured mode, or the system prompt
+/// as a plain string) when a server refuses the way it was asked. Long by design: the retry
+/// policy is one loop, read top to bottom.
 async fn attempts(request: &CritiqueRequest, out: &mut Out<'_>) -> Result<(), LlmError> {
     let p = &request.provider;
     let key = resolve_key(&p.key)?;

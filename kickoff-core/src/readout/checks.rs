@@ -2,7 +2,9 @@
 //! units, the comparisons, the effect against the smallest effect worth shipping, the
 //! guardrails and the kill criteria; then the decision.
 
-use super::{Chart, Decision, Finding, Outcome, Promise, Readout, Report, outcome, stats};
+use super::{
+    Chart, Decision, Finding, Guardrail, Outcome, Promise, Readout, Report, outcome, stats,
+};
 use crate::answer::{Answer, Answers};
 use crate::critic::Severity;
 use crate::session::Session;
@@ -107,6 +109,15 @@ struct Checks<'a> {
     r: &'a Readout,
     findings: Vec<Finding>,
     promises: Vec<Promise>,
+}
+
+/// How a guardrail fared: within its limit, past it, or not judged (not measured, or no
+/// number to compare with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judged {
+    Kept,
+    Breached,
+    Unjudged,
 }
 
 /// The effect of the first treatment against control, as the plan reads it.
@@ -382,79 +393,11 @@ impl Checks<'_> {
         let mut breached = Vec::new();
         for g in metrics.iter().filter(|m| m[1] == "guardrail") {
             let seen = r.guardrails.iter().find(|o| norm(&o.name) == norm(&g[0]));
-            // "No worse than today" is a limit: the control arm's value, when the readout has it.
-            let today = limit_is_today(&g[2]);
-            let limit = if today {
-                seen.and_then(|o| o.control)
-            } else {
-                first_number(&g[2])
-            };
-            let upper = if today {
-                g[3] != "higher"
-            } else {
-                upper_limit(&g[2], &g[3])
-            };
-            let kept = match (seen, limit) {
-                (Some(o), Some(limit)) => {
-                    let past = if upper {
-                        o.observed > limit
-                    } else {
-                        o.observed < limit
-                    };
-                    if past {
-                        breached.push(g[0].clone());
-                        self.push(
-                            "guardrail",
-                            Severity::Blocker,
-                            format!(
-                                "guardrail “{}” is past its limit: {} observed, the plan's limit “{}”{}",
-                                g[0],
-                                fmt(o.observed),
-                                g[2],
-                                if today {
-                                    format!(" ({} in control)", fmt(limit))
-                                } else {
-                                    String::new()
-                                }
-                            ),
-                        );
-                    }
-                    !past
-                }
-                (Some(_), None) if today => {
-                    self.push(
-                        "guardrail",
-                        Severity::Warning,
-                        format!(
-                            "guardrail “{}”: its limit is today's value (“{}”), and the readout has no control value to compare with; add `control` to its row",
-                            g[0], g[2]
-                        ),
-                    );
-                    false
-                }
-                (Some(_), None) => {
-                    self.push(
-                        "guardrail",
-                        Severity::Warning,
-                        format!(
-                            "guardrail “{}”: its limit “{}” has no number to compare with; judge it by hand",
-                            g[0], g[2]
-                        ),
-                    );
-                    false
-                }
-                (None, _) => {
-                    self.push(
-                        "guardrail",
-                        Severity::Warning,
-                        format!(
-                            "guardrail “{}” is not in the readout: a guardrail not measured cannot hold",
-                            g[0]
-                        ),
-                    );
-                    false
-                }
-            };
+            let judged = self.guardrail(g, seen);
+            if judged == Judged::Breached {
+                breached.push(g[0].clone());
+            }
+            let kept = judged == Judged::Kept;
             self.promises.push(Promise {
                 what: format!("Guardrail: {}", g[0]),
                 planned: g[2].clone(),
@@ -477,6 +420,73 @@ impl Checks<'_> {
             }
         }
         breached
+    }
+
+    /// One of the plan's guardrails (`[name, role, limit, direction]`) against its observed
+    /// value, if the readout has it.
+    fn guardrail(&mut self, g: &[String; 4], seen: Option<&Guardrail>) -> Judged {
+        // "No worse than today" is a limit: the control arm's value, when the readout has it.
+        let today = limit_is_today(&g[2]);
+        let limit = if today {
+            seen.and_then(|o| o.control)
+        } else {
+            first_number(&g[2])
+        };
+        let upper = if today {
+            g[3] != "higher"
+        } else {
+            upper_limit(&g[2], &g[3])
+        };
+        let Some(o) = seen else {
+            self.push(
+                "guardrail",
+                Severity::Warning,
+                format!(
+                    "guardrail “{}” is not in the readout: a guardrail not measured cannot hold",
+                    g[0]
+                ),
+            );
+            return Judged::Unjudged;
+        };
+        let Some(limit) = limit else {
+            let message = if today {
+                format!(
+                    "guardrail “{}”: its limit is today's value (“{}”), and the readout has no control value to compare with; add `control` to its row",
+                    g[0], g[2]
+                )
+            } else {
+                format!(
+                    "guardrail “{}”: its limit “{}” has no number to compare with; judge it by hand",
+                    g[0], g[2]
+                )
+            };
+            self.push("guardrail", Severity::Warning, message);
+            return Judged::Unjudged;
+        };
+        let past = if upper {
+            o.observed > limit
+        } else {
+            o.observed < limit
+        };
+        if !past {
+            return Judged::Kept;
+        }
+        self.push(
+            "guardrail",
+            Severity::Blocker,
+            format!(
+                "guardrail “{}” is past its limit: {} observed, the plan's limit “{}”{}",
+                g[0],
+                fmt(o.observed),
+                g[2],
+                if today {
+                    format!(" ({} in control)", fmt(limit))
+                } else {
+                    String::new()
+                }
+            ),
+        );
+        Judged::Breached
     }
 
     /// Offline holdout results against the plan's kill criteria. Returns the metrics whose

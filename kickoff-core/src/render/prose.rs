@@ -161,6 +161,8 @@ fn phrase(say: &Value, id: &str, key: Option<&str>) -> Option<String> {
 
 /// The template function `prose(ids, say)`: the shown questions of `ids` as blocks of prose,
 /// `[{md, q}]`, where `q` is the question whose findings' callouts go right after `md`.
+/// Long by design: one branch an answer shape, each a call, so the order of the shapes (and
+/// when a paragraph is flushed) reads in one place.
 pub(super) fn prose(state: &State, ids: Vec<Value>, say: Option<Value>) -> Value {
     let say = say.unwrap_or_default();
     let Some(questions) = state.lookup("questions") else {

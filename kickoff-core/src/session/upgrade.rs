@@ -14,6 +14,8 @@ impl Session {
     /// are put in the order of the columns. Returns a note for each conversion; answers of
     /// any other shape are left as they are (and reported by [`Session::problems`]). A session
     /// written for another version of the questionnaire takes this version, with a note.
+    /// Long by design: each conversion is a few lines with its note beside it, in the order
+    /// they are applied.
     pub fn upgrade(&mut self, q: &Questionnaire) -> Vec<Problem> {
         let mut notes = Vec::new();
         for (id, answer) in self.answers.iter_mut() {
