@@ -323,7 +323,8 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cur
             let text = format!(
                 "{pointer} {} {:>2}  {}",
                 section_progress(app, s).mark(),
-                (s + 1) % 10,
+                // The number typed to go there: 10 and 11 take two digits.
+                s + 1,
                 section.title
             );
             let style = if s == cursor {
