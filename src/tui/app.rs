@@ -9,11 +9,11 @@ use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use super::critique::CritiqueState;
-use super::update::undo::AnswerHistory;
 use super::field::Field;
 use super::followups::FollowupsState;
 use super::msg::{Banner, ConflictSet, Exit, Failure, Overlay, Pane, Screen, Side};
 use super::respond::RespondForm;
+use super::update::undo::AnswerHistory;
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
@@ -341,9 +341,8 @@ impl App {
     pub fn more_may_follow(&self) -> bool {
         let iv = &self.interview;
         let q = &iv.bundle.questionnaire;
-        (0..q.len()).any(|i| {
-            q.question(i).when.is_some() && !iv.review.visible[i] && !iv.review.pending[i]
-        })
+        (0..q.len())
+            .any(|i| q.question(i).when.is_some() && !iv.review.visible[i] && !iv.review.pending[i])
     }
 
     /// [`Self::steady_progress`] of the required questions.

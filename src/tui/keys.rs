@@ -458,7 +458,8 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
         Screen::Interview => {
             let mut keys = field_bar(app.interview.focused().kind);
             keys.extend(
-                (BINDINGS.iter().filter(|b| b.action == A::Undo)).filter_map(|b| Some((b.label, b.bar?))),
+                (BINDINGS.iter().filter(|b| b.action == A::Undo))
+                    .filter_map(|b| Some((b.label, b.bar?))),
             );
             keys
         }

@@ -529,7 +529,9 @@ fn question_rows<'a>(
                     let counted = found.iter().filter(|f| !is_waived(f)).map(|f| f.severity);
                     let mark = match (counted.max(), found.first()) {
                         (Some(s), _) => Some((format!(" {}", severity_mark(s)), theme.severity(s))),
-                        (None, Some(f)) => Some((format!(" {}", severity_mark(f.severity)), theme.dim())),
+                        (None, Some(f)) => {
+                            Some((format!(" {}", severity_mark(f.severity)), theme.dim()))
+                        }
                         (None, None) => None,
                     };
                     let room = width.saturating_sub(4 + if mark.is_some() { 2 } else { 0 });

@@ -178,10 +178,7 @@ fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     app.history.focus_left();
     // A question a condition just inserted takes no key typed before it was drawn.
     let id = &app.interview.focused().id;
-    app.new_question = app
-        .inserted
-        .contains(id)
-        .then(|| (id.clone(), false));
+    app.new_question = app.inserted.contains(id).then(|| (id.clone(), false));
     app.inserted.clear();
     // A note has been read once the user moves on; an error stays until it is resolved.
     if app.banner.as_ref().is_some_and(|b| !b.is_error()) {
@@ -601,8 +598,7 @@ fn text_room(app: &App) -> Option<usize> {
 const CLEARED: &str = "Cleared: ^Z brings it back.";
 
 /// The note when a key typed ahead met a question that had just appeared.
-const NEW_QUESTION: &str =
-    "A new question appeared (your answer opened it): the key typed before it showed was not applied.";
+const NEW_QUESTION: &str = "A new question appeared (your answer opened it): the key typed before it showed was not applied.";
 
 fn answer_changed(app: &mut App) -> Vec<Cmd> {
     let q = app.interview.focused();

@@ -82,7 +82,11 @@ fn e2e_keys_typed_ahead_do_not_land_in_a_question_a_condition_inserted() {
     let screen = t.wait_for("▶ 3. Positive rate?");
     assert!(screen.contains("new: your answer opened it"), "{screen}");
     std::thread::sleep(Duration::from_millis(400));
-    assert!(answers(&file).get("positive_rate").is_none(), "{}", read(&file));
+    assert!(
+        answers(&file).get("positive_rate").is_none(),
+        "{}",
+        read(&file)
+    );
     // Now that it shows, keys answer it.
     t.text("0.2");
     wait_answer(&file, "positive_rate", Some("0.2"));
@@ -100,12 +104,22 @@ fn e2e_section_picker_takes_two_digits_and_y_picks_a_yes_worded_choice() {
     // ^G 1 1: the eleventh section; nothing typed into the project's name.
     t.keys(&["C-g"]);
     let screen = t.wait_for("Go to section");
-    assert!(screen.contains(" 11  Risk and responsible use"), "numbered as typed:\n{screen}");
+    assert!(
+        screen.contains(" 11  Risk and responsible use"),
+        "numbered as typed:\n{screen}"
+    );
     t.keys(&["1", "1"]);
     let screen = t.wait_for(" 11. Risk");
-    assert!(!screen.contains("Go to section"), "the picker closed:\n{screen}");
+    assert!(
+        !screen.contains("Go to section"),
+        "the picker closed:\n{screen}"
+    );
     std::thread::sleep(Duration::from_millis(300));
-    assert!(answers(&file).get("project_name").is_none(), "{}", read(&file));
+    assert!(
+        answers(&file).get("project_name").is_none(),
+        "{}",
+        read(&file)
+    );
     // ^G 2: the second at once (there is no section 20).
     t.keys(&["C-g"]);
     t.keys(&["2"]);

@@ -27,7 +27,11 @@ fn a_default_shows_as_one_typing_replaces_it_and_enter_keeps_it() {
     let screen = draw(&app, 120, 40);
     assert!(screen.contains("0.1 (default: Enter keeps it"), "{screen}");
     type_text(&mut app, "0.1");
-    assert_eq!(answer(&app, "plan_version"), Some(text("0.1")), "not 0.10.1");
+    assert_eq!(
+        answer(&app, "plan_version"),
+        Some(text("0.1")),
+        "not 0.10.1"
+    );
     type_text(&mut app, "2");
     assert_eq!(answer(&app, "plan_version"), Some(text("0.12")));
 
@@ -78,7 +82,11 @@ fn undo_takes_back_a_yes_no_a_choice_and_a_text_left_behind() {
     assert_eq!(answer(&app, "ab_test"), Some(Answer::Bool(true)));
     press(&mut app, ctrl('z'));
     assert_eq!(focused_id(&app), "ab_test");
-    assert_eq!(answer(&app, "ab_test"), Some(Answer::Bool(false)), "back to the default");
+    assert_eq!(
+        answer(&app, "ab_test"),
+        Some(Answer::Bool(false)),
+        "back to the default"
+    );
 
     // ^X on a choice, then ^Z: the answer comes back.
     let mut app = app_with(mini());
@@ -100,7 +108,11 @@ fn a_question_a_condition_inserts_takes_no_key_typed_before_it_showed() {
     send(&mut app, Msg::Input(key(KeyCode::Enter)));
     assert_eq!(focused_id(&app), "positive_rate");
     send(&mut app, Msg::Input(key(KeyCode::Char('5'))));
-    assert_eq!(answer(&app, "positive_rate"), None, "the key typed ahead is not applied");
+    assert_eq!(
+        answer(&app, "positive_rate"),
+        None,
+        "the key typed ahead is not applied"
+    );
     let screen = draw(&app, 120, 40);
     assert!(screen.contains("new: your answer opened it"), "{screen}");
     // Once drawn, keys are the user's answer.
@@ -121,9 +133,8 @@ fn a_question_a_condition_inserts_takes_no_key_typed_before_it_showed() {
 /// worded No.
 fn yes_no_worded(app: &App) -> String {
     let q = &app.interview.bundle.questionnaire;
-    let worded = |c: &kickoff::questionnaire::Choice, w: &str| {
-        c.label().to_lowercase().starts_with(w)
-    };
+    let worded =
+        |c: &kickoff::questionnaire::Choice, w: &str| c.label().to_lowercase().starts_with(w);
     q.questions()
         .find(|q| {
             q.kind == Kind::Choice
@@ -144,7 +155,11 @@ fn y_and_n_pick_choices_worded_yes_and_no_unless_a_filter_is_typed() {
     if !app.interview.is_asked(i) {
         // Open it: answer what its condition reads with every first choice until it shows.
         for _ in 0..3 {
-            let ids: Vec<String> = app.interview.bundle.questionnaire.questions()
+            let ids: Vec<String> = app
+                .interview
+                .bundle
+                .questionnaire
+                .questions()
                 .filter(|q| q.kind == Kind::Choice)
                 .map(|q| q.id.clone())
                 .collect();
@@ -158,12 +173,20 @@ fn y_and_n_pick_choices_worded_yes_and_no_unless_a_filter_is_typed() {
     goto(&mut app, &id);
     let q = app.interview.bundle.questionnaire.get(&id).unwrap().clone();
     press(&mut app, key(KeyCode::Char('n')));
-    let no = q.choices.iter().find(|c| c.label().to_lowercase().starts_with("no")).unwrap();
+    let no = q
+        .choices
+        .iter()
+        .find(|c| c.label().to_lowercase().starts_with("no"))
+        .unwrap();
     assert_eq!(answer(&app, &id), Some(text(&no.value)));
     assert_ne!(focused_id(&app), id, "picked, and on to the next question");
     goto(&mut app, &id);
     press(&mut app, key(KeyCode::Char('y')));
-    let yes = q.choices.iter().find(|c| c.label().to_lowercase().starts_with("yes")).unwrap();
+    let yes = q
+        .choices
+        .iter()
+        .find(|c| c.label().to_lowercase().starts_with("yes"))
+        .unwrap();
     assert_eq!(answer(&app, &id), Some(text(&yes.value)));
     // With a filter typed, y and n are part of it.
     goto(&mut app, &id);
@@ -182,7 +205,10 @@ fn the_section_picker_takes_two_digits() {
     // 1, 1: the eleventh; nothing typed into an answer.
     press(&mut app, ctrl('g'));
     press(&mut app, key(KeyCode::Char('1')));
-    assert!(matches!(app.overlay, Some(Overlay::Picker { cursor: 0 })), "waits");
+    assert!(
+        matches!(app.overlay, Some(Overlay::Picker { cursor: 0 })),
+        "waits"
+    );
     press(&mut app, key(KeyCode::Char('1')));
     assert_eq!(app.overlay, None);
     assert_eq!(app.interview.section(), 10);
@@ -196,7 +222,10 @@ fn the_section_picker_takes_two_digits() {
     press(&mut app, key(KeyCode::PageDown));
     press(&mut app, ctrl('g'));
     let cmds = press(&mut app, key(KeyCode::Char('1')));
-    assert!(cmds.iter().any(|c| matches!(c, kickoff::tui::Cmd::TickIn(_))));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, kickoff::tui::Cmd::TickIn(_)))
+    );
     send(&mut app, Msg::Tick);
     assert_eq!(app.interview.section(), 0);
     assert_eq!(app.overlay, None);
@@ -219,21 +248,40 @@ fn the_grid_gets_the_room_it_needs_holds_still_and_shows_the_cell_in_full() {
     let mut app = app_with(builtin());
     app.interview.session.depth = kickoff::session::Depth::Full;
     goto(&mut app, "guardrail_metrics");
-    send(&mut app, Msg::Resize { width: 120, height: 40 });
+    send(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
     let before = draw(&app, 120, 40);
     // The grid's box: its top border, with the row's title in it.
-    let border = before.lines().find(|l| l.contains("┌ row 1")).expect("the grid");
+    let border = before
+        .lines()
+        .find(|l| l.contains("┌ row 1"))
+        .expect("the grid");
     let chars: Vec<char> = border.chars().collect();
     let from = chars.iter().position(|&c| c == '┌').unwrap();
     let to = chars.iter().position(|&c| c == '┐').unwrap();
     let wide = to - from + 1;
-    assert!(wide >= 100, "the grid is {wide} wide at 120 columns:\n{before}");
+    assert!(
+        wide >= 100,
+        "the grid is {wide} wide at 120 columns:\n{before}"
+    );
     let target = column_of(&before, "Target or limit").expect("the header shows whole");
     let long = "p99 latency of the ranking service on the checkout page";
     type_text(&mut app, long);
     let after = draw(&app, 120, 40);
-    assert_eq!(column_of(&after, "Target or limit"), Some(target), "no re-flow:\n{after}");
-    assert!(after.contains(&format!("Metric: {long}")), "the cell in full:\n{after}");
+    assert_eq!(
+        column_of(&after, "Target or limit"),
+        Some(target),
+        "no re-flow:\n{after}"
+    );
+    assert!(
+        after.contains(&format!("Metric: {long}")),
+        "the cell in full:\n{after}"
+    );
 }
 
 #[test]
@@ -245,10 +293,16 @@ fn counts_say_what_they_count() {
     let screen = draw(&app, 160, 30);
     assert!(screen.contains("Section 1/3: 1 of 3"), "{screen}");
     let screen = draw(&app, 160, 30);
-    assert!(!screen.contains("more may follow"), "every condition of mini is met:\n{screen}");
+    assert!(
+        !screen.contains("more may follow"),
+        "every condition of mini is met:\n{screen}"
+    );
     let app = app_with(builtin());
     let screen = draw(&app, 120, 30);
-    assert!(screen.contains("0 of 81 so far, more may follow"), "{screen}");
+    assert!(
+        screen.contains("0 of 81 so far, more may follow"),
+        "{screen}"
+    );
     let mut app = app_with(mini());
     send(&mut app, Msg::Show(Screen::Review));
     let screen = draw(&app, 120, 30);
@@ -269,7 +323,13 @@ fn with_a_blocker() -> App {
     ] {
         app.interview.set_answer(q, Some(a));
     }
-    send(&mut app, Msg::Resize { width: 120, height: 40 });
+    send(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
     app
 }
 
@@ -284,14 +344,20 @@ fn findings_show_beside_their_question_marked_on_its_line_and_with_the_help_hidd
     let screen = draw(&app, 120, 40);
     let line = screen.lines().find(|l| l.contains("↳ accuracy")).unwrap();
     assert!(line.contains("■"), "the blocker's mark:\n{screen}");
-    let line = screen.lines().find(|l| l.contains("↳ not answered")).unwrap();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("↳ not answered"))
+        .unwrap();
     assert!(!line.contains("■"));
     // "Why this matters" hidden (F3): the finding shows under the answer.
     goto(&mut app, "metrics");
     press(&mut app, key(KeyCode::F(3)));
     let screen = draw(&app, 120, 40);
     assert!(!screen.contains("Why this matters"), "{screen}");
-    assert!(screen.contains("■ blocker [accuracy-on-imbalance]"), "{screen}");
+    assert!(
+        screen.contains("■ blocker [accuracy-on-imbalance]"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -309,7 +375,8 @@ fn a_waived_finding_is_shown_as_waived_and_not_counted() {
             "Priya",
         )
         .unwrap();
-    app.interview.respond("accuracy-on-imbalance", Some(response));
+    app.interview
+        .respond("accuracy-on-imbalance", Some(response));
     goto(&mut app, "metrics");
     let screen = draw(&app, 160, 40);
     assert!(screen.contains("0 blockers (1 waived)"), "{screen}");

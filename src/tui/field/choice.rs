@@ -8,8 +8,8 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::Outcome;
-use crate::tui::keys::FieldAction;
 use crate::questionnaire::Question;
+use crate::tui::keys::FieldAction;
 
 thread_local! {
     /// The matcher's scratch space, allocated once: the filter runs on every key press and

@@ -91,9 +91,7 @@ pub(super) fn handle_list(
             Outcome::Changed
         }
         FieldAction::RemoveItem => Outcome::Moved,
-        FieldAction::Edit
-            if key.code == KeyCode::Delete && row_empty && *cursor < items.len() =>
-        {
+        FieldAction::Edit if key.code == KeyCode::Delete && row_empty && *cursor < items.len() => {
             items.remove(*cursor);
             load_row(items, *cursor, area);
             Outcome::Changed

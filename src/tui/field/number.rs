@@ -5,10 +5,10 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 use super::undo::History;
-use crate::tui::keys::FieldAction;
 use super::{Field, Outcome, edit_grouped, text_area};
 use crate::answer::format_number;
 use crate::questionnaire::NumberSpec;
+use crate::tui::keys::FieldAction;
 
 impl Field {
     /// Why the typed text is not a valid answer yet, and what stays saved meanwhile.

@@ -8,9 +8,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
 use super::{Outcome, edit_text, text_area};
-use crate::tui::keys::FieldAction;
 use crate::answer::{Answer, Cell, Row, read_number};
 use crate::questionnaire::{Column, ColumnKind, Question};
+use crate::tui::keys::FieldAction;
 
 #[derive(Debug)]
 pub struct Grid {
@@ -206,8 +206,8 @@ impl Grid {
             KeyCode::Char(c) if action == FieldAction::Type => Some(c),
             _ => None,
         };
-        let erase = action == FieldAction::Edit
-            && matches!(key.code, KeyCode::Backspace | KeyCode::Delete);
+        let erase =
+            action == FieldAction::Edit && matches!(key.code, KeyCode::Backspace | KeyCode::Delete);
         match column.kind {
             // A number cell keeps what is typed; the check says when it is not a number yet.
             ColumnKind::Text | ColumnKind::Number => self.edit(q, action, key),

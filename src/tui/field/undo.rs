@@ -130,7 +130,12 @@ impl History {
     /// A key of the table's typing rows ([`FieldAction`]): readline's ^U (to the start of the
     /// line) and ^W (the word before the cursor), ^A to the start, characters typed, the
     /// widget's own keys for the rest. True if the text changed.
-    pub fn apply(&mut self, area: &mut TextArea<'static>, action: FieldAction, key: KeyEvent) -> bool {
+    pub fn apply(
+        &mut self,
+        area: &mut TextArea<'static>,
+        action: FieldAction,
+        key: KeyEvent,
+    ) -> bool {
         match action {
             FieldAction::DeleteToStart => {
                 self.record(area, Run::Other, TextArea::delete_line_by_head)
@@ -213,7 +218,8 @@ mod tests {
         let (mut h, mut area) = (History::default(), TextArea::default());
         typed(&mut h, &mut area, "abcdef");
         for _ in 0..3 {
-            press(&mut h, 
+            press(
+                &mut h,
                 &mut area,
                 KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
             );

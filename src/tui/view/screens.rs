@@ -30,7 +30,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Paragraph::new(
                 "Nothing open, every answer fits, no findings. ^O exports the design doc.",
             )
-                .style(theme.ok()),
+            .style(theme.ok()),
             list,
         );
         return;
@@ -155,7 +155,10 @@ fn render_review_summary(
     lines.insert(
         0,
         Line::styled(
-            truncate(&format!("{VERDICT_LABEL}: {}", verdict.title), summary.width as usize),
+            truncate(
+                &format!("{VERDICT_LABEL}: {}", verdict.title),
+                summary.width as usize,
+            ),
             theme.title(),
         ),
     );
