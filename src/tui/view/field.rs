@@ -333,6 +333,8 @@ fn render_records(q: &Question, grid: &Grid, theme: Theme, frame: &mut Frame, ar
             let widest = (0..grid.rows.len())
                 .filter(|&r| (r, c) != (grid.row, grid.col))
                 .map(|r| text(r, c).width())
+                // A choice column has room for its longest choice: it never re-flows.
+                .chain(q.columns[c].choices.iter().map(|x| x.label().width()))
                 .chain([q.columns[c].label().width(), placeholder, 3])
                 .max()
                 .unwrap_or(3);
