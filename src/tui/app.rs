@@ -13,7 +13,7 @@ use super::field::Field;
 use super::followups::FollowupsState;
 use super::msg::{Banner, ConflictSet, Exit, Failure, Overlay, Pane, Screen, Side};
 use super::respond::RespondForm;
-use crate::answer::Answer;
+use super::update::undo::AnswerHistory;
 use crate::bundle::Bundle;
 use crate::critic::{Finding, Severity};
 use crate::interview::Interview;
@@ -112,9 +112,18 @@ pub struct App {
     /// Once those numbers change (fixed, or others typed), it is taken down and a ^Q warns
     /// again.
     pub quit_warned: Option<String>,
-    /// The answer ^X took from a choice, yes/no, list or table, by question id: ^Z puts it
-    /// back until the answer changes again (a text's clear is a step of its own undo).
-    pub cleared: Option<(String, Answer)>,
+    /// The answers changed this session, for ^Z / ^Y whatever the question's kind.
+    pub history: AnswerHistory,
+    /// The focused text or number shows its question's default, filled in on arrival: dim,
+    /// replaced by what is typed, kept by Enter.
+    pub showing_default: bool,
+    /// The questions the last answer changed opened (ids), for the focus arriving on one.
+    pub inserted: Vec<String>,
+    /// The focused question was just opened by a condition (its id), and whether a frame
+    /// has shown it: until then, keys typed are not applied to it.
+    pub new_question: Option<(String, bool)>,
+    /// The section picker's first digit, waiting for a second one (sections 10 and up).
+    pub section_digit: Option<usize>,
     /// Whether the sections sidebar and the "Why this matters" pane show (F2, F3).
     pub sidebar: Pane,
     pub help_pane: Pane,
@@ -139,9 +148,10 @@ impl App {
     /// The focused question's widget, after the focus moved: its default taken, a number
     /// typed and not yet valid kept.
     pub(super) fn load_field(&mut self) {
-        self.interview.take_default();
+        let filled = self.interview.take_default();
         let q = self.interview.focused();
         self.field = Field::new(q, self.interview.session.answers.get(&q.id));
+        self.showing_default = filled && self.field.is_typed_text();
         if let Some(draft) = self.number_drafts.get(&q.id) {
             self.field.set_number_draft(draft);
         }
@@ -158,7 +168,7 @@ impl App {
     pub fn new(bundle: Bundle, session: Session, path: PathBuf) -> App {
         let load_problems = session.problems(&bundle.questionnaire);
         let mut interview = Interview::new(bundle, session);
-        interview.take_default();
+        let filled = interview.take_default();
         let field = Field::new(
             interview.focused(),
             interview.session.answers.get(&interview.focused().id),
@@ -192,7 +202,11 @@ impl App {
             number_drafts: BTreeMap::new(),
             help_tall: false,
             quit_warned: None,
-            cleared: None,
+            history: AnswerHistory::default(),
+            showing_default: false,
+            inserted: Vec::new(),
+            new_question: None,
+            section_digit: None,
             sidebar: Pane::Auto,
             help_pane: Pane::Auto,
             size: Rect::default(),
@@ -202,6 +216,7 @@ impl App {
             llm_policy: LlmPolicy::default(),
         }
         .with_file_conflicts();
+        app.showing_default = filled && app.field.is_typed_text();
         app.help_tall = app.reviewed_here();
         app
     }
@@ -322,6 +337,15 @@ impl App {
         p
     }
 
+    /// Whether answers may still open questions: a question with a condition is not asked
+    /// now (and not waiting for the full interview).
+    pub fn more_may_follow(&self) -> bool {
+        let iv = &self.interview;
+        let q = &iv.bundle.questionnaire;
+        (0..q.len())
+            .any(|i| q.question(i).when.is_some() && !iv.review.visible[i] && !iv.review.pending[i])
+    }
+
     /// [`Self::steady_progress`] of the required questions.
     pub fn required_progress(&self) -> Steady {
         let q = &self.interview.bundle.questionnaire;
@@ -334,13 +358,17 @@ impl App {
         self.steady_progress(q.section_range(s))
     }
 
-    /// The critic's findings that concern a question.
+    /// The critic's findings shown beside a question: those that point at it (a rule reads
+    /// other answers too, and its finding shows at the one it is about, not at each), and
+    /// only once it is answered or in focus, so findings on questions not reached yet do not
+    /// pile up on the one in view.
     pub fn findings_for<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-        self.interview
-            .review
+        let iv = &self.interview;
+        let here = iv.review.asked.contains_key(id) || iv.focused().id == id;
+        iv.review
             .findings
             .iter()
-            .filter(move |f| f.questions.iter().any(|q| q == id))
+            .filter(move |f| here && f.question == id)
     }
 
     /// Every answer that does not fit, every blocker, every open required question, then the

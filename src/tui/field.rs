@@ -1,9 +1,10 @@
 //! The editing widget of the focused question, one variant per question kind. Pure state:
 //! keys in, answer out.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use super::keys::{FieldAction, field_action};
 use crate::answer::{Answer, format_number};
 use crate::questionnaire::{Kind, NumberSpec, Question};
 
@@ -146,6 +147,11 @@ impl Field {
         }
     }
 
+    /// Whether the answer is a text typed on one line or more, or a number.
+    pub fn is_typed_text(&self) -> bool {
+        matches!(self, Field::Text { .. } | Field::Number { .. })
+    }
+
     /// The answer the field holds now (`None`: empty).
     pub fn answer(&self) -> Option<Answer> {
         let answer = match self {
@@ -193,20 +199,25 @@ impl Field {
         }
     }
 
+    /// A key for the widget: what it does is the row of the key table that lists it for the
+    /// question's kind ([`field_action`]); a key no row lists is not the widget's.
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
+        let Some(action) = field_action(q.kind, &key) else {
+            return Outcome::Ignored;
+        };
         let filtered = self.filtered(q);
         match self {
             Field::Text {
                 area,
                 multiline,
                 history,
-            } => handle_text(area, history, *multiline, key),
+            } => handle_text(area, history, *multiline, action, key),
             Field::Number {
                 area,
                 spec,
                 history,
                 ..
-            } => handle_number(area, spec, history, key),
+            } => handle_number(area, spec, history, action, key),
             Field::Choice {
                 filter,
                 cursor,
@@ -219,15 +230,47 @@ impl Field {
                     multi: *multi,
                     selected,
                 };
-                choice.handle(q, &filtered, key)
+                choice.handle(q, &filtered, action, key)
             }
-            Field::YesNo { value } => handle_yes_no(value, key),
+            Field::YesNo { value } => handle_yes_no(value, action),
             Field::List {
                 items,
                 cursor,
                 area,
-            } => handle_list(items, cursor, area, key),
-            Field::Records(grid) => grid.handle(q, key),
+            } => handle_list(items, cursor, area, action, key),
+            Field::Records(grid) => grid.handle(q, action, key),
+        }
+    }
+
+    /// ^Z in the widget: the text's last step (a text, a number, a list's item, a grid's
+    /// cell). False when it has none: then the app undoes the last answer changed.
+    pub fn undo(&mut self, q: &Question) -> bool {
+        self.step(q, true)
+    }
+
+    /// ^Y in the widget: the step ^Z took back. False when it has none.
+    pub fn redo(&mut self, q: &Question) -> bool {
+        self.step(q, false)
+    }
+
+    fn step(&mut self, q: &Question, back: bool) -> bool {
+        match self {
+            Field::Text { area, history, .. } | Field::Number { area, history, .. } => {
+                if back {
+                    history.undo(area)
+                } else {
+                    history.redo(area)
+                }
+            }
+            Field::List { area, .. } => {
+                if back {
+                    area.undo()
+                } else {
+                    area.redo()
+                }
+            }
+            Field::Records(grid) => grid.step(q, back),
+            Field::Choice { .. } | Field::YesNo { .. } => false,
         }
     }
 
@@ -355,77 +398,82 @@ impl Field {
 }
 
 /// Enter goes on, in long text too; Alt+Enter, Ctrl+J (and Shift or Ctrl+Enter where the
-/// terminal tells them apart) start a new line. A paste keeps its newlines (`paste`).
+/// terminal tells them apart) start a new line (the key table's rows for long text). A paste
+/// keeps its newlines (`paste`).
 fn handle_text(
     area: &mut TextArea<'static>,
     history: &mut History,
     multiline: bool,
+    action: FieldAction,
     key: KeyEvent,
 ) -> Outcome {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let new_line = match key.code {
-        KeyCode::Enter => key
-            .modifiers
-            .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL | KeyModifiers::SHIFT),
-        KeyCode::Char('j') => ctrl,
-        _ => false,
-    };
-    match key.code {
-        _ if new_line && multiline => {
+    match action {
+        FieldAction::NewLine if multiline => {
             history.change(area, |a| {
                 a.insert_newline();
                 true
             });
-            return Outcome::Changed;
+            Outcome::Changed
         }
-        _ if new_line && key.code != KeyCode::Enter => return Outcome::Moved,
-        KeyCode::Enter => return Outcome::Submit,
-        KeyCode::Up | KeyCode::Down if !multiline => return Outcome::Ignored,
-        KeyCode::Up if area.cursor().0 == 0 => return Outcome::Ignored,
-        KeyCode::Down if area.cursor().0 + 1 >= area.lines().len() => {
-            return Outcome::Ignored;
+        FieldAction::Submit => Outcome::Submit,
+        // A long text's lines; past the first or the last, the question before or after.
+        FieldAction::Up if area.cursor().0 == 0 => Outcome::Ignored,
+        FieldAction::Down if area.cursor().0 + 1 >= area.lines().len() => Outcome::Ignored,
+        FieldAction::Up | FieldAction::Down => {
+            area.move_cursor(if action == FieldAction::Up {
+                CursorMove::Up
+            } else {
+                CursorMove::Down
+            });
+            history.moved();
+            Outcome::Moved
         }
-        _ => {}
+        _ => edit_grouped(area, history, action, key),
     }
-    edit_grouped(area, history, key)
 }
 
 /// `y` or `n` answers and goes on; Space and ←→ toggle in place.
-fn handle_yes_no(value: &mut Option<bool>, key: KeyEvent) -> Outcome {
-    match key.code {
-        KeyCode::Char('y' | 'Y') => *value = Some(true),
-        KeyCode::Char('n' | 'N') => *value = Some(false),
-        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
+fn handle_yes_no(value: &mut Option<bool>, action: FieldAction) -> Outcome {
+    match action {
+        FieldAction::Yes => *value = Some(true),
+        FieldAction::No => *value = Some(false),
+        FieldAction::Toggle => {
             *value = Some(!value.unwrap_or(false));
             return Outcome::Changed;
         }
-        KeyCode::Enter => {}
+        FieldAction::Submit => {}
         _ => return Outcome::Ignored,
     }
     Outcome::Submit
 }
 
 /// A text answer's keys, undone by words and steps ([`History`]).
-fn edit_grouped(area: &mut TextArea<'static>, history: &mut History, key: KeyEvent) -> Outcome {
-    match key.code {
-        KeyCode::Tab | KeyCode::BackTab => Outcome::Ignored,
-        _ if history.key(area, key) => Outcome::Changed,
-        _ => Outcome::Moved,
+fn edit_grouped(
+    area: &mut TextArea<'static>,
+    history: &mut History,
+    action: FieldAction,
+    key: KeyEvent,
+) -> Outcome {
+    if history.apply(area, action, key) {
+        Outcome::Changed
+    } else {
+        Outcome::Moved
     }
 }
 
-/// Text editing with undo on Ctrl+Z and redo on Ctrl+Y (besides the widget's own keys), and
-/// readline's ^U (clear to the start; the widget would undo).
-fn edit_text(area: &mut TextArea<'static>, key: KeyEvent) -> Outcome {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let changed = match key.code {
-        KeyCode::Char('z') if ctrl => area.undo(),
-        KeyCode::Char('y') if ctrl => area.redo(),
-        KeyCode::Char('u') if ctrl => area.delete_line_by_head(),
-        KeyCode::Tab | KeyCode::BackTab => return Outcome::Ignored,
-        // The widget says whether the text changed (a cursor move does not).
-        _ => area.input(key),
+/// A list's item or a grid's cell: the table's typing rows, with the widget's own undo.
+fn edit_text(area: &mut TextArea<'static>, action: FieldAction, key: KeyEvent) -> Outcome {
+    let changed = match action {
+        FieldAction::DeleteToStart => area.delete_line_by_head(),
+        FieldAction::DeleteWord => area.delete_word(),
+        FieldAction::LineStart => {
+            area.move_cursor(CursorMove::Head);
+            false
+        }
+        FieldAction::Type | FieldAction::Toggle | FieldAction::Edit => area.input(key),
+        _ => return Outcome::Ignored,
     };
+    // The widget says whether the text changed (a cursor move does not).
     if changed {
         Outcome::Changed
     } else {

@@ -1,7 +1,7 @@
-//! Every key binding, in one table: the key mapping, the help bar and the help overlay all
-//! read it, for every screen and overlay. Only the focused widget's own editing keys (typing,
-//! cursor moves inside an answer) are not here; they are listed per question kind in
-//! [`field_keys`].
+//! Every key binding, in two tables that the key mapping, the help bar and the help overlay
+//! all read: [`BINDINGS`], every screen's and overlay's keys, and [`FIELD_BINDINGS`]
+//! (`keys/field.rs`), the focused answer widget's keys per question kind. A key is dispatched
+//! only through a row of one of them, so what the help lists is what the keys do.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -9,6 +9,10 @@ use super::app::App;
 use super::msg::{Motion, Msg, Overlay, Screen, Side};
 use crate::questionnaire::Kind;
 use crate::session::Depth;
+
+mod field;
+pub use field::{FieldAction, field_action};
+use field::{field_bar, field_help, text_help};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +126,8 @@ pub enum Action {
     PrevSection,
     /// Go to section N: the digit of the key (1..9, 0 for the tenth).
     SectionNumber,
+    /// On the section picker: a digit of the section's number (10 and up take two).
+    SectionDigit,
     SectionPicker,
     Review,
     Export,
@@ -131,6 +137,9 @@ pub enum Action {
     Back,
     Editor,
     Clear,
+    /// ^Z / ^Y: the text's last step, else the last answer changed (any kind).
+    Undo,
+    Redo,
     ToggleSidebar,
     ToggleHelpPane,
     Help,
@@ -201,7 +210,9 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(S::Interview, &[key(KeyCode::PageDown)], "PgDn", A::NextSection, "next section", Some("section")),
     bind(S::Interview, &[key(KeyCode::PageUp)], "PgUp", A::PrevSection, "previous section (first to its top)", None),
-    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR (End: end of line)", None),
+    bind(S::Interview, &[ctrl('z')], "^Z/^Y", A::Undo, "undo / redo: the text's last step, then the last answer changed (any kind)", Some("undo/redo")),
+    bind(S::Interview, &[ctrl('y')], "^Y", A::Redo, "redo what ^Z undid", None),
+    bind(S::Interview, &[ctrl('e')], "^E", A::Editor, "edit this answer in $VISUAL / $EDITOR (End: end of line)", Some("editor")),
     bind(S::Interview, &[ctrl('x')], "^X", A::Clear, "clear this answer (^Z brings it back)", None),
     bind(S::Interview, &[key(KeyCode::F(2))], "F2", A::ToggleSidebar, "show / hide the sections (they give way on a narrow screen)", Some("show sections")),
     bind(S::Interview, &[key(KeyCode::F(3))], "F3", A::ToggleHelpPane, "show / hide \"Why this matters\" (it gives way on a small screen)", Some("show why")),
@@ -209,7 +220,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Unused, &[key(KeyCode::Down)], "↓", A::NextQuestion, "next question (where the answer has no use for ↓)", None),
     bind(S::Global, &[ctrl('g')], "^G", A::SectionPicker, "go to a section", Some("sections")),
     bind(S::Global, &ALT_DIGITS, "Alt+1..9, 0", A::SectionNumber, "go straight to section 1..9, 10", None),
-    bind(S::Global, &[ctrl('r')], "^R", A::Review, "review: open questions, problems and findings", Some("review")),
+    bind(S::Global, &[ctrl('r')], "^R", A::Review, "review: open questions, answers that do not fit, findings", Some("review")),
     bind(S::Global, &[ctrl('o')], "^O", A::Export, "export the design doc", Some("export")),
     bind(S::Global, &[ctrl('l')], "^L", A::Critique, "the LLM reviewer's critique (streams; Esc cancels)", Some("critique")),
     bind(S::Global, &[ctrl('t')], "^T", A::Followups, "the LLM reviewer's questions back, to answer", Some("reviewer's questions")),
@@ -240,7 +251,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Help, &[key(KeyCode::PageUp), key(KeyCode::PageDown)], "PgUp/PgDn", A::Move(Motion::PageDown), "scroll a page; any other key closes", None),
     bind(S::Picker, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "move", None),
     bind(S::Picker, &[key(KeyCode::Enter)], "Enter", A::Select, "go to the section", None),
-    bind(S::Picker, &DIGITS, "1..9, 0", A::SectionNumber, "go straight to section 1..9, 10", None),
+    bind(S::Picker, &DIGITS, "1..99", A::SectionDigit, "go straight to the section numbered (10, 11: two digits, or one and Enter)", None),
     bind(S::Picker, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "close", None),
     bind(S::Conflicts, &[key(KeyCode::Up), key(KeyCode::Down)], "↑↓", A::Move(Motion::Down), "pick an answer", Some("pick")),
     bind(S::Conflicts, &[ch('m')], "m", A::Keep(Side::Mine), "keep mine (the answer typed here; after a merge, ours)", Some("keep mine")),
@@ -260,63 +271,6 @@ pub const BINDINGS: &[Binding] = &[
     bind(S::Respond, &[key(KeyCode::Esc)], "Esc", A::CloseOverlay, "cancel", Some("cancel")),
 ];
 
-/// Keys of each question kind's widget, for the help bar and overlay.
-pub fn field_keys(kind: Kind) -> &'static [(&'static str, &'static str)] {
-    match kind {
-        Kind::Text => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
-        Kind::LongText => &[
-            ("Enter", "next"),
-            ("Alt+Enter/^J", "new line"),
-            ("^Z/^Y", "undo/redo"),
-            ("^E", "editor"),
-        ],
-        Kind::Number => &[("Enter", "next"), ("^Z/^Y", "undo/redo")],
-        // The bar keeps the first two on a narrow screen: Enter is the one that answers.
-        Kind::Choice => &[
-            ("Enter", "select, next"),
-            ("↑↓", "move"),
-            ("type", "filter"),
-            ("Space", "select"),
-        ],
-        Kind::MultiChoice => &[
-            ("↑↓", "move"),
-            ("Space", "toggle"),
-            ("Enter", "next"),
-            ("type", "filter"),
-        ],
-        Kind::YesNo => &[
-            ("y/n", "answer, next"),
-            ("Space", "toggle"),
-            ("Enter", "next"),
-        ],
-        Kind::List => &[
-            ("Enter", "add item"),
-            ("↑↓", "pick item"),
-            ("Alt-↑↓", "move item"),
-            ("^Del", "remove item"),
-        ],
-        Kind::Records => &[
-            ("Enter", "next cell"),
-            ("←→↑↓", "move"),
-            ("Space", "toggle/cycle"),
-            ("^N", "add row"),
-            ("^D", "remove row"),
-        ],
-    }
-}
-
-/// Editing keys of every text in an answer (one-line, long text, numbers), for the help
-/// overlay.
-pub const TEXT_KEYS: &[(&str, &str)] = &[
-    ("^Z / ^Y", "undo / redo, a word or a step at a time"),
-    (
-        "^U",
-        "delete to the start of the line (clears the export path)",
-    ),
-    ("^W", "delete the word before the cursor"),
-    ("^A / End", "start / end of the line (^E is the editor)"),
-];
-
 /// What the mouse does, for the help overlay.
 pub const MOUSE: &[(&str, &str)] = &[
     (
@@ -332,19 +286,13 @@ pub const MOUSE: &[(&str, &str)] = &[
 /// The question kinds in the help overlay, with their headings.
 pub const KINDS: &[(&str, Kind)] = &[
     ("Text", Kind::Text),
-    (
-        "Long text (Shift/Ctrl+Enter also a new line where the terminal sends them; a paste keeps its lines)",
-        Kind::LongText,
-    ),
+    ("Long text (a paste keeps its lines)", Kind::LongText),
     ("Number", Kind::Number),
     ("Choice", Kind::Choice),
     ("Multiple choice", Kind::MultiChoice),
     ("Yes / no", Kind::YesNo),
     ("List", Kind::List),
-    (
-        "Records (a grid; a blank last row ends it, ^Del also removes a row)",
-        Kind::Records,
-    ),
+    ("Records (a grid; a blank last row ends it)", Kind::Records),
 ];
 
 fn matches(k: &Key, ev: &KeyEvent) -> bool {
@@ -450,6 +398,10 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
             };
             Msg::GotoSection(if n == 0 { 9 } else { n - 1 })
         }
+        A::SectionDigit => Msg::SectionDigit(match ev.code {
+            KeyCode::Char(c) => c.to_digit(10).unwrap_or(0) as usize,
+            _ => 0,
+        }),
         A::SectionPicker => Msg::OpenPicker,
         A::Review => Msg::Show(Screen::Review),
         A::Export => Msg::Show(Screen::Export),
@@ -458,6 +410,8 @@ fn action_msg(a: Action, ev: &KeyEvent) -> Msg {
         A::Back => Msg::Back,
         A::Editor => Msg::OpenEditor,
         A::Clear => Msg::Clear,
+        A::Undo => Msg::Undo,
+        A::Redo => Msg::Redo,
         A::ToggleSidebar => Msg::ToggleSidebar,
         A::ToggleHelpPane => Msg::ToggleHelpPane,
         A::Help => Msg::OpenHelp,
@@ -499,7 +453,16 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
             .collect();
     }
     let mut out: Vec<(&str, &str)> = match app.screen {
-        Screen::Interview => field_keys(app.interview.focused().kind).to_vec(),
+        // The widget's keys, then undo, which reaches past the widget to the last answer
+        // changed.
+        Screen::Interview => {
+            let mut keys = field_bar(app.interview.focused().kind);
+            keys.extend(
+                (BINDINGS.iter().filter(|b| b.action == A::Undo))
+                    .filter_map(|b| Some((b.label, b.bar?))),
+            );
+            keys
+        }
         _ => Vec::new(),
     };
     // The key that opened this screen has nothing to do here.
@@ -519,6 +482,7 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
     };
     // The reviewer's questions are offered once it asked some.
     let asked = !crate::reviewer::followups(&app.interview.session).is_empty();
+    let long_text = app.interview.focused().kind == Kind::LongText;
     // The full interview is offered to a quick session.
     let quick = !app.interview.session.depth.is_full();
     // With no LLM configured the critique screen says how to set one up; asking would fail.
@@ -530,7 +494,9 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
                 && (asked || b.action != A::Followups)
                 && !(cannot_ask && matches!(b.action, A::Ask | A::AskFresh))
                 && (quick || b.action != A::Depth(Depth::Full))
-                && !matches!(b.action, A::ToggleSidebar | A::ToggleHelpPane)
+                && !matches!(b.action, A::ToggleSidebar | A::ToggleHelpPane | A::Undo)
+                // The editor is offered where a long text is typed.
+                && (b.action != A::Editor || long_text)
             {
                 out.push((b.label, name));
             }
@@ -578,10 +544,13 @@ pub fn help_groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
             _ => groups.push((scope.title(), rows)),
         }
     }
-    groups.push(("Editing text", TEXT_KEYS.to_vec()));
+    groups.push((
+        "Editing text (an answer, a list's item, a grid's cell)",
+        text_help(),
+    ));
     groups.push(("Mouse", MOUSE.to_vec()));
     for (title, kind) in KINDS {
-        groups.push((title, field_keys(*kind).to_vec()));
+        groups.push((title, field_help(*kind)));
     }
     groups
 }

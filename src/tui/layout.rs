@@ -29,6 +29,10 @@ const HELP_WIDE: u16 = 38;
 const HELP_NARROW: u16 = 32;
 /// The help pane goes below the questions only on a screen at least this tall.
 const HELP_BELOW_MIN_HEIGHT: u16 = 20;
+/// After the prompt of a question the last answer just opened.
+pub const NEW_MARK: &str = "  ✦ new: your answer opened it";
+/// The most rows of findings under the focused answer (with "Why this matters" hidden).
+const INLINE_FINDINGS: usize = 6;
 /// The most rows a choice list takes before it scrolls.
 const CHOICE_ROWS: u16 = 12;
 /// The columns before a choice's label: pointer, mark, spaces (`› (•) `).
@@ -91,9 +95,15 @@ pub fn panes(app: &App, body: Rect) -> Panes {
     } else {
         SIDEBAR_NARROW
     };
+    // A grid in focus gets the room it needs: the sidebar shows its marks only, and "Why
+    // this matters" goes below, as long as the user did not ask for them (F2, F3).
+    let grid = matches!(app.field, Field::Records(_));
     let (side_w, collapsed) = match app.sidebar {
         Pane::Hidden => (0, false),
         Pane::Shown => (full, false),
+        Pane::Auto if grid && body.width >= SIDEBAR_COLLAPSED + MIN_ANSWER => {
+            (SIDEBAR_COLLAPSED, true)
+        }
         Pane::Auto if body.width >= full + MIN_ANSWER => (full, false),
         Pane::Auto if body.width >= SIDEBAR_COLLAPSED + MIN_ANSWER => (SIDEBAR_COLLAPSED, true),
         Pane::Auto => (0, false),
@@ -103,7 +113,7 @@ pub fn panes(app: &App, body: Rect) -> Panes {
         Constraint::Min(0),
     ]));
     let sidebar = (side_w > 0).then_some((side, collapsed));
-    let beside = main.width >= MIN_ANSWER + HELP_NARROW;
+    let beside = main.width >= MIN_ANSWER + HELP_NARROW && !(grid && app.help_pane == Pane::Auto);
     let below = match app.help_pane {
         Pane::Hidden => None,
         _ if beside => Some(false),
@@ -180,18 +190,12 @@ pub fn help_lines(app: &App, theme: Theme, w: usize) -> (Vec<Line<'static>>, usi
         lines.push(Line::raw(""));
         lines.push(Line::styled("Reviewer says", theme.title()));
         for f in findings {
-            let text = format!(
-                "{} {} [{}] {}",
-                severity_mark(f.severity),
-                f.severity.name(),
-                f.rule,
-                f.message
-            );
-            lines.extend(
-                wrap(&text, w)
-                    .into_iter()
-                    .map(|l| Line::styled(l, theme.severity(f.severity))),
-            );
+            let text = finding_text(f);
+            let style = match is_waived(f) {
+                true => theme.dim(),
+                false => theme.severity(f.severity),
+            };
+            lines.extend(wrap(&text, w).into_iter().map(|l| Line::styled(l, style)));
             if llm
                 .iter()
                 .any(|l| l.folded_into.as_deref() == Some(f.rule.as_str()))
@@ -227,6 +231,27 @@ pub fn help_lines(app: &App, theme: Theme, w: usize) -> (Vec<Line<'static>>, usi
         }
     }
     (lines, help_lines)
+}
+
+/// Whether the team's response waives a finding: shown as waived, not counted.
+fn is_waived(f: &crate::critic::Finding) -> bool {
+    f.response.as_ref().is_some_and(|r| r.waives)
+}
+
+/// A finding in a line: its mark, severity, rule and message; a waived one says so first.
+fn finding_text(f: &crate::critic::Finding) -> String {
+    let waived = match &f.response {
+        Some(r) if r.waives => format!("waived ({}), not counted: ", r.status.name()),
+        _ => String::new(),
+    };
+    format!(
+        "{} {}{} [{}] {}",
+        severity_mark(f.severity),
+        waived,
+        f.severity.name(),
+        f.rule,
+        f.message
+    )
 }
 
 /// The panes of the interview screen when it fills `area` (the whole terminal).
@@ -268,7 +293,8 @@ pub struct QuestionsView<'a> {
 /// scrolled by whole questions so that the focused one is entirely in view; the intro shows
 /// while the first question does. No rows: no question of the section is asked.
 // Longer than a screen: the rows are placed and scrolled in one pass, so the focused question is measured once and kept in view.
-pub fn questions<'a>(app: &'a App, theme: Theme, area: Rect) -> QuestionsView<'a> {
+/// `inline`: "Why this matters" is hidden, so the focused answer's findings show under it.
+pub fn questions<'a>(app: &'a App, theme: Theme, area: Rect, inline: bool) -> QuestionsView<'a> {
     let inner = Rect {
         x: area.x.saturating_add(1),
         y: area.y.saturating_add(1),
@@ -298,7 +324,7 @@ pub fn questions<'a>(app: &'a App, theme: Theme, area: Rect) -> QuestionsView<'a
         .section_range(s)
         .filter(|&i| app.interview.review.visible[i])
         .enumerate()
-        .map(|(n, i)| (i, question_rows(app, theme, i, n + 1, width)))
+        .map(|(n, i)| (i, question_rows(app, theme, i, n + 1, width, inline)))
         .collect();
     let Some(focus_pos) = blocks.iter().position(|(i, _)| *i == app.interview.focus) else {
         return out;
@@ -386,31 +412,56 @@ fn widget_height(app: &App, width: u16) -> u16 {
             u16::from(c.filter_line) + items.clamp(1, CHOICE_ROWS.max(cursor_h))
         }
         Field::List { items, .. } => (items.len() as u16 + 3).min(12),
-        // Borders, the header and the rows.
-        Field::Records(grid) => (grid.rows.len() as u16 + 3).clamp(4, 12),
+        // Borders, the header and the rows, then the focused cell's text in full.
+        Field::Records(grid) => {
+            (grid.rows.len() as u16 + 3).clamp(4, 12)
+                + focused_cell_lines(q, grid, width).len() as u16
+        }
     }
+}
+
+/// The focused cell of a grid, its column's name and its text in full, wrapped to `width`
+/// (at most three lines).
+pub fn focused_cell_lines(q: &Question, grid: &super::field::Grid, width: u16) -> Vec<String> {
+    let Some(column) = grid.column(q) else {
+        return Vec::new();
+    };
+    let text = match grid.rows.get(grid.row).and_then(|r| r.get(&column.id)) {
+        Some(cell) => column.cell_text(cell),
+        None => String::new(),
+    };
+    let mut lines = wrap(&format!("{}: {text}", column.label()), width as usize);
+    lines.truncate(3);
+    lines
 }
 
 /// The rows of one question: its prompt, then its widget and errors if focused, else a
 /// one-line summary of the answer; a blank row after.
+// Longer than a screen: the prompt, the widget with what is said under it, or the answer's line with its mark, one question's rows in order.
 fn question_rows<'a>(
     app: &'a App,
     theme: Theme,
     i: usize,
     number: usize,
     width: usize,
+    inline: bool,
 ) -> Vec<Row<'a>> {
     let question = app.interview.bundle.questionnaire.question(i);
     let focused = i == app.interview.focus;
     let mark = if focused { "▶ " } else { "  " };
     let req = if question.required { " *" } else { "" };
+    // A question the last answer just opened says so while the first key has not reached it.
+    let new = match &app.new_question {
+        Some((id, _)) if focused && *id == question.id => NEW_MARK,
+        _ => "",
+    };
     let style = if focused {
         theme.focus()
     } else {
         Style::default()
     };
     let mut rows: Vec<Row> = wrap(
-        &format!("{number}. {}{req}", question.prompt),
+        &format!("{number}. {}{req}{new}", question.prompt),
         width.saturating_sub(2),
     )
     .into_iter()
@@ -448,16 +499,50 @@ fn question_rows<'a>(
                 rows.push(Row::Text(Line::styled(format!("  {l}"), theme.dim())));
             }
         }
+        // With "Why this matters" hidden, the findings on this answer show here.
+        if inline {
+            let mut lines: Vec<Line> = Vec::new();
+            for f in app.findings_for(&question.id) {
+                let style = match is_waived(f) {
+                    true => theme.dim(),
+                    false => theme.severity(f.severity),
+                };
+                for l in wrap(&finding_text(f), width.saturating_sub(2)) {
+                    lines.push(Line::styled(format!("  {l}"), style));
+                }
+            }
+            if lines.len() > INLINE_FINDINGS {
+                lines.truncate(INLINE_FINDINGS - 1);
+                lines.push(Line::styled("  … more: ^R lists each finding", theme.dim()));
+            }
+            rows.extend(lines.into_iter().map(Row::Text));
+        }
     } else {
         rows.push(Row::Text(
             match app.interview.review.asked.get(&question.id) {
                 Some(a) => {
                     let text = question.answer_text(a).replace('\n', " ");
                     let bad = !check_answer(question, a).is_empty();
-                    Line::styled(
-                        format!("  ↳ {}", truncate(&text, width.saturating_sub(4))),
+                    // A mark for the findings on this answer: the worst one counted's, dim
+                    // when all are waived.
+                    let found: Vec<_> = app.findings_for(&question.id).collect();
+                    let counted = found.iter().filter(|f| !is_waived(f)).map(|f| f.severity);
+                    let mark = match (counted.max(), found.first()) {
+                        (Some(s), _) => Some((format!(" {}", severity_mark(s)), theme.severity(s))),
+                        (None, Some(f)) => {
+                            Some((format!(" {}", severity_mark(f.severity)), theme.dim()))
+                        }
+                        (None, None) => None,
+                    };
+                    let room = width.saturating_sub(4 + if mark.is_some() { 2 } else { 0 });
+                    let mut spans = vec![Span::styled(
+                        format!("  ↳ {}", truncate(&text, room)),
                         if bad { theme.error() } else { theme.ok() },
-                    )
+                    )];
+                    if let Some((m, style)) = mark {
+                        spans.push(Span::styled(m, style));
+                    }
+                    Line::from(spans)
                 }
                 None => Line::styled("  ↳ not answered", theme.dim()),
             },

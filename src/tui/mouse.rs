@@ -75,7 +75,12 @@ fn spot(app: &App, at: Position) -> Spot {
     if !panes.questions.contains(at) {
         return Spot::Nothing;
     }
-    let view = layout::questions(app, Theme { color: false }, panes.questions);
+    let view = layout::questions(
+        app,
+        Theme { color: false },
+        panes.questions,
+        panes.help.is_none(),
+    );
     if let Some(w) = view.widget.filter(|w| w.contains(at)) {
         return Spot::Widget(w);
     }

@@ -120,6 +120,16 @@ pub enum Msg {
     Back,
     OpenEditor,
     Clear,
+    /// ^Z: the focused text's last step, else the last answer changed, whatever its kind.
+    Undo,
+    /// ^Y: what ^Z undid, again.
+    Redo,
+    /// A digit typed on the section picker (sections 10 and up take two).
+    SectionDigit(usize),
+    /// The moment asked for with [`Cmd::TickIn`] has come.
+    Tick,
+    /// A frame was drawn: what the state showed is on screen.
+    Drawn,
     Quit,
     /// A move on the current screen or overlay.
     Move(Motion),
@@ -236,6 +246,8 @@ pub enum Cmd {
         fresh: bool,
     },
     CancelCritique,
+    /// Send [`Msg::Tick`] after this long (the section picker waiting for a second digit).
+    TickIn(std::time::Duration),
     /// Quit once every save is done; if the last one failed, `update` hears `QuitBlocked`.
     Quit,
 }

@@ -248,6 +248,8 @@ struct Runtime {
     typing: Option<(Instant, Instant)>,
     /// The cancel flag of the critique in flight.
     critique: Option<Arc<AtomicBool>>,
+    /// When `update` asked to hear `Msg::Tick` ([`Cmd::TickIn`]).
+    tick: Option<Instant>,
 }
 
 impl Runtime {
@@ -306,6 +308,7 @@ pub fn run(mut app: App, store: Store) -> (App, std::io::Result<()>) {
         events,
         sender,
         critique: None,
+        tick: None,
     };
     let result = event_loop(&mut terminal, &mut app, &mut rt);
     restore_terminal();
@@ -334,12 +337,14 @@ fn event_loop(
     }
     loop {
         terminal.draw(|f| view(app, f))?;
-        // Sleep until something happens (or a save held back while typing is due), then take
-        // everything already queued, so a burst (a paste on a terminal without bracketed
-        // paste, a fast stream) draws once.
-        let first = match rt.save_due() {
+        update(app, Msg::Drawn);
+        // Sleep until something happens (or a save held back while typing is due, or the
+        // tick `update` asked for), then take everything already queued, so a burst (a paste
+        // on a terminal without bracketed paste, a fast stream) draws once.
+        let due = [rt.save_due(), rt.tick].into_iter().flatten().min();
+        let first = match due {
             Some(due) if due <= Instant::now() => {
-                rt.save_held(app);
+                on_due(terminal, app, rt);
                 continue;
             }
             Some(due) => match rt
@@ -348,7 +353,7 @@ fn event_loop(
             {
                 Ok(event) => event,
                 Err(RecvTimeoutError::Timeout) => {
-                    rt.save_held(app);
+                    on_due(terminal, app, rt);
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
@@ -388,6 +393,17 @@ fn event_loop(
     }
 }
 
+/// What was due when the loop woke with nothing to read: a save held back, the tick.
+fn on_due(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime) {
+    if rt.save_due().is_some_and(|due| due <= Instant::now()) {
+        rt.save_held(app);
+    }
+    if rt.tick.is_some_and(|due| due <= Instant::now()) {
+        rt.tick = None;
+        run_msg(terminal, app, rt, Msg::Tick);
+    }
+}
+
 /// Runs one message and everything it leads to. True when the interview is over.
 fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg: Msg) -> bool {
     let mut queue = vec![msg];
@@ -410,6 +426,7 @@ fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg:
                     None => return true,
                 },
                 Cmd::StartCritique { fresh } => queue.push(start_critique(app, rt, fresh)),
+                Cmd::TickIn(after) => rt.tick = Some(Instant::now() + after),
                 Cmd::CancelCritique => {
                     if let Some(cancel) = &rt.critique {
                         cancel.store(true, Ordering::Relaxed);

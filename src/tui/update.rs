@@ -10,7 +10,10 @@ use super::field::{Field, Outcome};
 use super::keys;
 use super::mouse::Effect;
 use super::msg::{Banner, Cmd, Failure, Motion, Msg, Overlay, Screen};
+use crate::questionnaire::Kind;
 use crate::session::Depth;
+
+pub(super) mod undo;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     // The response form takes the keys while it is open.
@@ -33,6 +36,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         | Msg::GotoQuestion(_) => navigate(app, msg),
         Msg::SetDepth(depth) => super::depth::set_depth(app, depth),
         Msg::OpenPicker => {
+            app.section_digit = None;
             app.overlay = Some(Overlay::Picker {
                 cursor: app.interview.section(),
             });
@@ -60,13 +64,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::OpenEditor | Msg::EditorDone(_) | Msg::Clear | Msg::Input(_) | Msg::Paste(_) => {
             edit(app, msg)
         }
+        Msg::Undo | Msg::Redo if app.screen == Screen::Interview => {
+            undo::step(app, matches!(msg, Msg::Undo))
+        }
+        Msg::Undo | Msg::Redo => Vec::new(),
+        // The frame is on screen: a question that just appeared has been seen.
+        Msg::Drawn => {
+            if let Some((_, drawn)) = app.new_question.as_mut() {
+                *drawn = true;
+            }
+            Vec::new()
+        }
+        Msg::SectionDigit(d) => section_digit(app, d),
+        Msg::Tick => match app.section_digit.take() {
+            Some(d) if matches!(app.overlay, Some(Overlay::Picker { .. })) => {
+                update(app, Msg::GotoSection(if d == 0 { 9 } else { d - 1 }))
+            }
+            _ => Vec::new(),
+        },
         Msg::OpenRespond | Msg::ResponseStatus { .. } => Vec::new(),
         Msg::Mouse(ev) => match super::mouse::handle(app, ev) {
             Effect::Run(msg) => update(app, *msg),
-            Effect::AnswerChanged => {
-                app.cleared = None;
-                answer_changed(app)
-            }
+            Effect::AnswerChanged => answer_changed(app),
             Effect::None => Vec::new(),
         },
         Msg::Resize { width, height } => {
@@ -120,11 +139,47 @@ fn critique(app: &mut App, msg: Msg) -> Vec<Cmd> {
     }
 }
 
+/// A digit typed on the section picker: sections 10 and up take two. A first digit that
+/// starts a section's two-digit number waits for the second (or Enter, or a moment: then it
+/// is the one-digit section); any other goes at once.
+fn section_digit(app: &mut App, d: usize) -> Vec<Cmd> {
+    let sections = app.interview.bundle.questionnaire.sections.len();
+    let goto = |app: &mut App, n: usize| {
+        app.section_digit = None;
+        update(app, Msg::GotoSection(n - 1))
+    };
+    if let Some(first) = app.section_digit.take()
+        && (1..=sections).contains(&(first * 10 + d))
+    {
+        return goto(app, first * 10 + d);
+    }
+    match d {
+        // 0 alone is the tenth, as Alt+0 is.
+        0 if sections >= 10 => goto(app, 10),
+        0 => Vec::new(),
+        d if d * 10 <= sections => {
+            app.section_digit = Some(d);
+            app.overlay = Some(Overlay::Picker { cursor: d - 1 });
+            vec![Cmd::TickIn(SECTION_DIGIT_WAIT)]
+        }
+        d if d <= sections => goto(app, d),
+        _ => Vec::new(),
+    }
+}
+
+/// How long the section picker waits for a second digit.
+pub const SECTION_DIGIT_WAIT: std::time::Duration = std::time::Duration::from_millis(900);
+
 /// Moves the focus to question `index`, keeping the answer typed so far.
 fn focus_on(app: &mut App, index: usize) -> Vec<Cmd> {
     if !app.interview.focus_on(index) {
         return Vec::new();
     }
+    app.history.focus_left();
+    // A question a condition just inserted takes no key typed before it was drawn.
+    let id = &app.interview.focused().id;
+    app.new_question = app.inserted.contains(id).then(|| (id.clone(), false));
+    app.inserted.clear();
     // A note has been read once the user moves on; an error stays until it is resolved.
     if app.banner.as_ref().is_some_and(|b| !b.is_error()) {
         app.banner = None;
@@ -288,6 +343,8 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
             });
         }
         (Some(Overlay::Picker { cursor }), _) => {
+            // A move decides: a first digit no longer waits for its second.
+            app.section_digit = None;
             let n = app.interview.bundle.questionnaire.sections.len();
             app.overlay = Some(Overlay::Picker {
                 cursor: step(cursor, n, m),
@@ -408,7 +465,12 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.followups.paste(&text, &mut app.interview.session)
         }
         _ if app.screen != Screen::Interview => Vec::new(),
-        Msg::Input(key) if is_undo(&key) && restores_cleared(app) => answer_changed(app),
+        // A key typed ahead, before the question a condition just inserted was drawn: not for
+        // it (the user had not seen it).
+        Msg::Input(_) if app.new_question.as_ref().is_some_and(|(_, drawn)| !drawn) => {
+            app.banner = Some(Banner::info(NEW_QUESTION));
+            Vec::new()
+        }
         Msg::Input(key) if typed_char(&key) && text_room(app) == Some(0) => {
             let max = app.interview.focused().max_length.unwrap_or_default();
             app.banner = Some(Banner::error(format!(
@@ -418,9 +480,19 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Input(key) => {
             let q = app.interview.focused();
+            app.new_question = None;
+            if app.showing_default {
+                // A default stands until the user types: a character replaces it, Enter
+                // keeps it, anything else makes it the text to edit.
+                match keys::field_action(q.kind, &key) {
+                    Some(keys::FieldAction::Type) => app.field = Field::new(q, None),
+                    Some(keys::FieldAction::Submit) => {}
+                    _ => app.showing_default = false,
+                }
+            }
             match app.field.handle(q, key) {
                 Outcome::Changed => {
-                    app.cleared = None;
+                    app.showing_default = false;
                     answer_changed(app)
                 }
                 Outcome::Moved => Vec::new(),
@@ -447,11 +519,11 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 )));
                 text = text.chars().take(room).collect();
             }
+            if std::mem::take(&mut app.showing_default) {
+                app.field = Field::new(app.interview.focused(), None);
+            }
             match app.field.paste(app.interview.focused(), &text) {
-                Outcome::Changed => {
-                    app.cleared = None;
-                    answer_changed(app)
-                }
+                Outcome::Changed => answer_changed(app),
                 _ => Vec::new(),
             }
         }
@@ -463,7 +535,7 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
         },
         Msg::EditorDone(Ok(text)) => {
-            app.cleared = None;
+            app.showing_default = false;
             app.field.set_editor_text(&text);
             answer_changed(app)
         }
@@ -471,44 +543,23 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.banner = Some(Banner::error(format!("Editor: {e}")));
             Vec::new()
         }
-        // Undoable: a text's clear is a step of its undo, another kind's answer is kept for ^Z.
+        // Undoable: a text's clear is a step of its undo, another kind's a change of the
+        // session's (^Z).
         Msg::Clear => {
+            app.showing_default = false;
             if !app.field.clear() {
-                let q = app.interview.focused();
-                app.cleared = app
-                    .interview
-                    .session
-                    .answers
-                    .get(&q.id)
-                    .map(|a| (q.id.clone(), a.clone()));
-                app.field = Field::new(q, None);
+                app.field = Field::new(app.interview.focused(), None);
             }
+            // A step of its own in the session's undo, not part of the typing before it.
+            app.history.focus_left();
             let cmds = answer_changed(app);
+            app.history.focus_left();
             if !cmds.is_empty() {
                 app.banner = Some(Banner::info(CLEARED));
             }
             cmds
         }
         _ => Vec::new(),
-    }
-}
-
-fn is_undo(key: &KeyEvent) -> bool {
-    key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL
-}
-
-/// ^Z after ^X on a choice, yes/no, list or table: the answer cleared comes back.
-fn restores_cleared(app: &mut App) -> bool {
-    let q = app.interview.focused();
-    match app.cleared.take() {
-        Some((id, answer)) if id == q.id => {
-            app.field = Field::new(q, Some(&answer));
-            true
-        }
-        other => {
-            app.cleared = other;
-            false
-        }
     }
 }
 
@@ -546,8 +597,16 @@ fn text_room(app: &App) -> Option<usize> {
 /// The note after ^X.
 const CLEARED: &str = "Cleared: ^Z brings it back.";
 
+/// The note when a key typed ahead met a question that had just appeared.
+const NEW_QUESTION: &str = "A new question appeared (your answer opened it): the key typed before it showed was not applied.";
+
 fn answer_changed(app: &mut App) -> Vec<Cmd> {
-    let id = app.interview.focused().id.clone();
+    let q = app.interview.focused();
+    let id = q.id.clone();
+    let typed = matches!(
+        q.kind,
+        Kind::Text | Kind::LongText | Kind::Number | Kind::List | Kind::Records
+    );
     match app.field.number_draft() {
         Some(text) => app.number_drafts.insert(id.clone(), text),
         None => app.number_drafts.remove(&id),
@@ -557,9 +616,20 @@ fn answer_changed(app: &mut App) -> Vec<Cmd> {
     if app.banner.as_ref().is_some_and(|b| b.text == CLEARED) {
         app.banner = None;
     }
-    if !app.interview.set_answer(&id, app.field.answer()) {
+    let before = app.interview.session.answers.get(&id).cloned();
+    let visible = app.interview.review.visible.clone();
+    let after = app.field.answer();
+    if !app.interview.set_answer(&id, after.clone()) {
         return Vec::new();
     }
+    app.history.record(&id, before, after, typed);
+    // The questions this answer opened: the focus arriving on one waits for it to be drawn.
+    let q = &app.interview.bundle.questionnaire;
+    app.inserted = (app.interview.review.visible.iter().zip(&visible))
+        .enumerate()
+        .filter(|(_, (now, was))| **now && !**was)
+        .map(|(i, _)| q.question(i).id.clone())
+        .collect();
     app.interview.session.cursor = Some(id);
     vec![Cmd::Save]
 }

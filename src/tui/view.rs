@@ -131,8 +131,22 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let here = app.section_steady(s);
     let req = app.required_progress();
     let (answered, total) = app.answered_of_asked();
-    // The verdict's count: waived, stale and advisory findings do not hold the plan back.
-    let blockers = app.verdict().blockers;
+    // The verdict's count: waived, stale and advisory findings do not hold the plan back;
+    // the waived ones are said to be there.
+    let verdict = app.verdict();
+    let blockers = verdict.blockers;
+    let waived = match verdict.waived {
+        0 => String::new(),
+        n => format!(" ({n} waived)"),
+    };
+    // The section's count is of the questions on screen: those a condition opened too.
+    let here_asked = here.counted + here.opened;
+    // The total is of the questions asked so far: answers may open more.
+    let so_far = if app.more_may_follow() {
+        " so far, more may follow"
+    } else {
+        " answered"
+    };
     let opened = match req.opened {
         0 => String::new(),
         n => format!(" +{n} opened"),
@@ -151,20 +165,20 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     ]: [usize; 7]| {
         // What is the same in each: the required and the blockers.
         let rest = format!(
-            "required {req_answered}/{req_counted}{opened} · {blockers} blocker{} ",
+            "required {req_answered}/{req_counted}{opened} · {blockers} blocker{}{waived} ",
             if blockers == 1 { "" } else { "s" }
         );
         let essential =
             format!("Section {n}/{sections}: {here_answered} of {here_counted} · {rest}");
         [
-            format!("{answered} of {total} answered · {essential}"),
+            format!("{answered} of {total}{so_far} · {essential}"),
             essential,
             format!("§{n}/{sections} {here_answered}/{here_counted} · {rest}"),
         ]
     };
     let now = texts([
         here.answered,
-        here.counted,
+        here_asked,
         req.answered,
         req.counted,
         blockers,
@@ -247,7 +261,7 @@ fn render_interview(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if let Some((side, collapsed)) = panes.sidebar {
         render_sections(app, theme, frame, side, collapsed);
     }
-    render_questions(app, theme, frame, panes.questions);
+    render_questions(app, theme, frame, panes.questions, panes.help.is_none());
     if let Some(help) = panes.help {
         render_help_pane(app, theme, frame, help);
     }
@@ -296,7 +310,7 @@ fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect, colla
     draw_lines(frame, inner, &lines);
 }
 
-fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect, inline: bool) {
     let q = &app.interview.bundle.questionnaire;
     let s = app.interview.section();
     let block = Block::bordered()
@@ -306,7 +320,7 @@ fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ))
         .border_style(theme.dim());
     frame.render_widget(block, area);
-    let placed = layout::questions(app, theme, area);
+    let placed = layout::questions(app, theme, area, inline);
     // (A questionnaire whose every question is hidden has nothing to focus.)
     if placed.rows.is_empty() {
         let line = Line::styled("No question of this section is asked.", theme.dim());

@@ -69,8 +69,10 @@ pub fn assert_shown(screens: &[String], text: &str) {
     }
 }
 
-/// Sends a key through the real key table, as the runtime does.
+/// Sends a key through the real key table, as the runtime does, pressed by someone who saw
+/// the screen (a frame drawn before it).
 pub fn press(app: &mut App, ev: KeyEvent) -> Vec<kickoff::tui::Cmd> {
+    update(app, Msg::Drawn);
     match kickoff::tui::map_key(app, ev) {
         Some(msg) => update(app, msg),
         None => Vec::new(),

@@ -299,7 +299,7 @@ fn the_llm_reviewers_blocker_makes_the_doc_the_brief_and_report_not_ready() {
     waive_no_variance(dir.path());
     let doc = kickoff(dir.path(), &["render", "s.toml"]);
     assert_eq!(doc.code, Some(0), "{}", doc.stderr);
-    let verdict = doc.stdout.split("## Reviewer's verdict").nth(1).unwrap();
+    let verdict = doc.stdout.split("## kickoff's review").nth(1).unwrap();
     let verdict = verdict.split("## Contents").next().unwrap();
     assert!(verdict.contains("**Not ready.**"), "{verdict}");
     assert!(

@@ -177,7 +177,7 @@ const DESIGN_SECTIONS: [&str; 13] = [
 
 /// The H2 titles the built-in doc must have, in order.
 fn expected_h2(review: &Review, critique: bool) -> Vec<String> {
-    let mut out: Vec<String> = ["Summary", "Reviewer's verdict", "Contents"]
+    let mut out: Vec<String> = ["Summary", "kickoff's review", "Contents"]
         .map(String::from)
         .to_vec();
     let mut n = 0;
@@ -343,8 +343,8 @@ fn assert_design_doc(md: &str, review: &Review) {
         );
     }
     let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no {h:?}"));
-    assert!(at("## Summary") < at("## Reviewer's verdict"));
-    assert!(at("## Reviewer's verdict") < at("## 1. Overview and motivation"));
+    assert!(at("## Summary") < at("## kickoff's review"));
+    assert!(at("## kickoff's review") < at("## 1. Overview and motivation"));
     let found: Vec<_> = callouts(md)
         .into_iter()
         .filter(|(_, _, t)| t.contains("<a id=\"f-"))
@@ -737,7 +737,7 @@ fn required_unanswered_questions_are_open_questions() {
         })
         .collect();
     assert_eq!(listed, expected);
-    let verdict = section_of(&md, "Reviewer's verdict");
+    let verdict = section_of(&md, "kickoff's review");
     assert!(
         verdict.contains(&format!(
             "{} required questions are still open",
@@ -780,7 +780,7 @@ fn nothing_open_says_so() {
         section_of(&md, "Milestones and open questions")
             .contains("Every required question is answered.")
     );
-    assert!(section_of(&md, "Reviewer's verdict").contains("every required question is answered"));
+    assert!(section_of(&md, "kickoff's review").contains("every required question is answered"));
     assert_heading_tree(&md, "Churn radar {{ 7*7 }}", &expected_h2(&review, false));
     assert_design_doc(&md, &review);
 }
@@ -919,7 +919,7 @@ fn a_questionnaire_of_its_own_gets_its_own_sections() {
     let (bundle, review, md) = render_via_library(dir.path(), &session);
     assert!(review.readiness.is_none());
     assert_eq!(review.findings.len(), 1, "{:?}", review.findings);
-    let mut expected: Vec<String> = ["Summary", "Reviewer's verdict", "Contents"]
+    let mut expected: Vec<String> = ["Summary", "kickoff's review", "Contents"]
         .map(String::from)
         .to_vec();
     for (i, s) in bundle.questionnaire.sections.iter().enumerate() {
@@ -937,7 +937,7 @@ fn a_questionnaire_of_its_own_gets_its_own_sections() {
     );
     let found: Vec<_> = callouts(&md)
         .into_iter()
-        .filter(|(_, h2, _)| h2 != "Reviewer's verdict")
+        .filter(|(_, h2, _)| h2 != "kickoff's review")
         .collect();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].0, BlockQuoteKind::Caution);
@@ -1057,7 +1057,7 @@ fn the_flawed_examples_first_blocker_is_on_the_first_screen() {
         .position(|l| l.contains(&format!("`{}`", first.rule)))
         .expect("the blocker is named");
     assert!(line < 40, "{} first named on line {}", first.rule, line + 1);
-    let verdict = section_of(&md, "Reviewer's verdict");
+    let verdict = section_of(&md, "kickoff's review");
     assert!(verdict.contains("**Not ready.**"), "{verdict}");
     for f in review
         .findings
@@ -1300,7 +1300,7 @@ fn responses_show_under_the_finding_in_the_table_and_in_the_verdict() {
         text.contains("Response: Accepted risk, owner Dev: Shadow only in v1 | no declines."),
         "{text}"
     );
-    let verdict = section_of(&md, "Reviewer's verdict");
+    let verdict = section_of(&md, "kickoff's review");
     assert!(verdict.contains("1 finding the team accepted"), "{verdict}");
     assert!(
         !verdict.contains("(#f-accuracy-on-imbalance)"),
@@ -1700,7 +1700,7 @@ fn every_example_and_a_quick_kickoff_claim_only_what_was_said() {
     let md = run.stdout;
     let front = front_matter(&md);
     assert!(front.contains("reviewers: []"), "{front}");
-    let verdict = section_of(&md, "Reviewer's verdict");
+    let verdict = section_of(&md, "kickoff's review");
     assert!(
         verdict.contains("Judged as a plan at this stage: it covers ")
             && verdict.contains(" of 28 ML Test Score tests"),

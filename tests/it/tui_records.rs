@@ -176,7 +176,7 @@ fn the_grid_keys_are_in_the_help_bar_and_the_help() {
         press(&mut app, key(KeyCode::PageDown));
     }
     assert!(seen.contains("Records (a grid"), "{seen}");
-    assert!(seen.contains("^N  add row"), "{seen}");
+    assert!(seen.contains("^N  add a row below"), "{seen}");
 }
 
 #[test]

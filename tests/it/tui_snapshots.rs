@@ -161,7 +161,7 @@ fn review_screen() {
     assert_eq!(app.review_cursor, 0, "Down stops at the last item");
     assert_shown(
         &screens,
-        "0 problems · 1 blocker · 0 open required questions",
+        "0 answers that do not fit · 1 blocker · 0 open required questions",
     );
     assert_shown(&screens, "▶ ■ blocker");
     assert_shown(

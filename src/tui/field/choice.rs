@@ -5,10 +5,11 @@ use std::cell::RefCell;
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::Outcome;
 use crate::questionnaire::Question;
+use crate::tui::keys::FieldAction;
 
 thread_local! {
     /// The matcher's scratch space, allocated once: the filter runs on every key press and
@@ -84,61 +85,80 @@ pub(super) struct ChoiceState<'a> {
 }
 
 impl ChoiceState<'_> {
-    /// `shown`: the choices the filter leaves, as indices into `q.choices`.
-    pub fn handle(&mut self, q: &Question, shown: &[usize], key: KeyEvent) -> Outcome {
+    /// `shown`: the choices the filter leaves, as indices into `q.choices`; `action`: the key
+    /// table's row for `key`.
+    pub fn handle(
+        &mut self,
+        q: &Question,
+        shown: &[usize],
+        action: FieldAction,
+        key: KeyEvent,
+    ) -> Outcome {
         let n = shown.len();
-        let plain = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Up if n > 0 => *self.cursor = (*self.cursor + n - 1) % n,
-            KeyCode::Down if n > 0 => *self.cursor = (*self.cursor + 1) % n,
-            KeyCode::Home => *self.cursor = 0,
-            KeyCode::End => *self.cursor = n.saturating_sub(1),
+        match action {
+            FieldAction::Up if n > 0 => *self.cursor = (*self.cursor + n - 1) % n,
+            FieldAction::Down if n > 0 => *self.cursor = (*self.cursor + 1) % n,
+            FieldAction::Home => *self.cursor = 0,
+            FieldAction::End => *self.cursor = n.saturating_sub(1),
             // While a filter is typed, Space is part of it ("pr auc"): picking what happens to
             // be on top would save an answer nobody chose. Enter picks.
-            KeyCode::Char(' ') if plain && !self.filter.is_empty() => {
+            FieldAction::Toggle if !self.filter.is_empty() => {
                 if !self.filter.ends_with(' ') {
                     self.filter.push(' ');
                 }
             }
-            KeyCode::Char(' ') | KeyCode::Enter if n > 0 => {
+            FieldAction::Toggle | FieldAction::Submit if n > 0 => {
                 let value = q.choices[shown[(*self.cursor).min(n - 1)]].value.clone();
+                let submit = action == FieldAction::Submit;
                 // Enter on a filtered multiple choice ticks the match, as Space does unfiltered.
-                let filtered = key.code == KeyCode::Enter && !self.filter.is_empty();
-                if filtered && self.multi {
+                if submit && !self.filter.is_empty() && self.multi {
                     let outcome = self.pick(q, value, false);
                     self.filter.clear();
                     self.keep_place(q, shown.get(*self.cursor).copied());
                     return outcome;
                 }
-                return self.pick(q, value, key.code == KeyCode::Enter);
+                return self.pick(q, value, submit);
             }
-            KeyCode::Enter => return Outcome::Submit,
+            FieldAction::Submit => return Outcome::Submit,
+            // y / n on a choice worded Yes / No, before any filter is typed: that choice, as on
+            // a yes/no question (a multiple choice ticks it). Several so worded ("Yes, and
+            // ...", "Yes, but ..."): the cursor goes to the next of them, for Enter to pick.
+            FieldAction::Yes | FieldAction::No
+                if self.filter.is_empty()
+                    && !yes_no_choices(q, action == FieldAction::Yes).is_empty() =>
+            {
+                let worded = yes_no_choices(q, action == FieldAction::Yes);
+                if let [i] = worded[..] {
+                    *self.cursor = shown.iter().position(|&s| s == i).unwrap_or(0);
+                    return self.pick(q, q.choices[i].value.clone(), !self.multi);
+                }
+                let at = shown.get(*self.cursor).copied();
+                let next = worded
+                    .iter()
+                    .find(|&&i| at.is_some_and(|a| i > a))
+                    .unwrap_or(&worded[0]);
+                *self.cursor = shown.iter().position(|s| s == next).unwrap_or(0);
+            }
             // A shorter filter keeps the choice under the cursor under it.
-            KeyCode::Backspace if !self.filter.is_empty() => {
+            FieldAction::Edit if !self.filter.is_empty() => {
                 let at = shown.get(*self.cursor).copied();
                 self.filter.pop();
                 self.keep_place(q, at);
             }
             // Esc, or ^U as in every other text typed, clears the filter.
-            KeyCode::Esc if !self.filter.is_empty() => {
-                let at = shown.get(*self.cursor).copied();
-                self.filter.clear();
-                self.keep_place(q, at);
-            }
-            KeyCode::Char('u')
-                if key.modifiers == KeyModifiers::CONTROL && !self.filter.is_empty() =>
-            {
+            FieldAction::ClearFilter if !self.filter.is_empty() => {
                 let at = shown.get(*self.cursor).copied();
                 self.filter.clear();
                 self.keep_place(q, at);
             }
             // A longer filter: its best match first.
-            KeyCode::Char(c) if plain && c != ' ' => {
-                self.filter.push(c);
-                *self.cursor = 0;
-            }
+            FieldAction::Type | FieldAction::Yes | FieldAction::No => match key.code {
+                KeyCode::Char(c) => {
+                    self.filter.push(c);
+                    *self.cursor = 0;
+                }
+                _ => return Outcome::Ignored,
+            },
             _ => return Outcome::Ignored,
         }
         Outcome::Moved
@@ -174,4 +194,22 @@ impl ChoiceState<'_> {
             Outcome::Changed
         }
     }
+}
+
+/// The choices worded Yes (or No), as indices into `q.choices`: the label's first word, or
+/// the value, is "yes" ("no").
+pub fn yes_no_choices(q: &Question, yes: bool) -> Vec<usize> {
+    let word = if yes { "yes" } else { "no" };
+    let first_word = |t: &str| {
+        t.trim_start()
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .map(str::to_lowercase)
+    };
+    (0..q.choices.len())
+        .filter(|&i| {
+            let c = &q.choices[i];
+            c.value.eq_ignore_ascii_case(word) || first_word(c.label()).as_deref() == Some(word)
+        })
+        .collect()
 }

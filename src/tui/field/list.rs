@@ -1,9 +1,10 @@
 //! The list widget's keys: edit the item under the cursor, add, move and remove items.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
 use super::{Outcome, edit_text, text_area};
+use crate::tui::keys::FieldAction;
 
 pub(super) fn commit_row(items: &mut Vec<String>, cursor: &mut usize, area: &TextArea<'static>) {
     let row = area.lines().join("").trim().to_string();
@@ -29,16 +30,14 @@ pub(super) fn handle_list(
     items: &mut Vec<String>,
     cursor: &mut usize,
     area: &mut TextArea<'static>,
+    action: FieldAction,
     key: KeyEvent,
 ) -> Outcome {
-    let moving = key
-        .modifiers
-        .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL);
     let row_empty = area.lines().join("").is_empty();
-    match key.code {
-        KeyCode::Up | KeyCode::Down if moving && *cursor < items.len() => {
+    match action {
+        FieldAction::MoveItemUp | FieldAction::MoveItemDown if *cursor < items.len() => {
             commit_row(items, cursor, area);
-            let to = if key.code == KeyCode::Up {
+            let to = if action == FieldAction::MoveItemUp {
                 cursor.checked_sub(1)
             } else {
                 Some(*cursor + 1)
@@ -53,7 +52,10 @@ pub(super) fn handle_list(
                 _ => Outcome::Moved,
             }
         }
-        KeyCode::Up => {
+        // On the new item's row there is nothing to move: as ↑↓.
+        FieldAction::MoveItemUp => handle_list(items, cursor, area, FieldAction::Up, key),
+        FieldAction::MoveItemDown => handle_list(items, cursor, area, FieldAction::Down, key),
+        FieldAction::Up => {
             if *cursor == 0 {
                 return Outcome::Ignored;
             }
@@ -62,7 +64,7 @@ pub(super) fn handle_list(
             load_row(items, *cursor, area);
             Outcome::Changed
         }
-        KeyCode::Down => {
+        FieldAction::Down => {
             if *cursor >= items.len() {
                 return Outcome::Ignored;
             }
@@ -74,7 +76,7 @@ pub(super) fn handle_list(
             load_row(items, *cursor, area);
             Outcome::Changed
         }
-        KeyCode::Enter => {
+        FieldAction::Submit => {
             if *cursor >= items.len() && row_empty {
                 return Outcome::Submit;
             }
@@ -83,17 +85,25 @@ pub(super) fn handle_list(
             load_row(items, *cursor, area);
             Outcome::Changed
         }
-        KeyCode::Delete if *cursor < items.len() && (row_empty || moving) => {
+        FieldAction::RemoveItem if *cursor < items.len() => {
             items.remove(*cursor);
             load_row(items, *cursor, area);
             Outcome::Changed
         }
-        KeyCode::Backspace if row_empty && *cursor < items.len() => {
+        FieldAction::RemoveItem => Outcome::Moved,
+        FieldAction::Edit if key.code == KeyCode::Delete && row_empty && *cursor < items.len() => {
+            items.remove(*cursor);
+            load_row(items, *cursor, area);
+            Outcome::Changed
+        }
+        FieldAction::Edit
+            if key.code == KeyCode::Backspace && row_empty && *cursor < items.len() =>
+        {
             items.remove(*cursor);
             *cursor = cursor.saturating_sub(1).min(items.len());
             load_row(items, *cursor, area);
             Outcome::Changed
         }
-        _ => edit_text(area, key),
+        _ => edit_text(area, action, key),
     }
 }

@@ -1,13 +1,14 @@
 //! The number field's part: what stands while the text typed is not a valid answer, and
 //! the keys (every key types; Enter goes on only from a valid answer).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 use super::undo::History;
 use super::{Field, Outcome, edit_grouped, text_area};
 use crate::answer::format_number;
 use crate::questionnaire::NumberSpec;
+use crate::tui::keys::FieldAction;
 
 impl Field {
     /// Why the typed text is not a valid answer yet, and what stays saved meanwhile.
@@ -66,12 +67,12 @@ pub(super) fn handle_number(
     area: &mut TextArea<'static>,
     spec: &NumberSpec,
     history: &mut History,
+    action: FieldAction,
     key: KeyEvent,
 ) -> Outcome {
-    match key.code {
-        KeyCode::Enter if spec.read(&area.lines().join("")).is_err() => Outcome::Moved,
-        KeyCode::Enter => Outcome::Submit,
-        KeyCode::Up | KeyCode::Down => Outcome::Ignored,
-        _ => edit_grouped(area, history, key),
+    match action {
+        FieldAction::Submit if spec.read(&area.lines().join("")).is_err() => Outcome::Moved,
+        FieldAction::Submit => Outcome::Submit,
+        _ => edit_grouped(area, history, action, key),
     }
 }

@@ -4,12 +4,13 @@
 //! ←→ at the ends of a cell's text and ↑↓ move between cells; ^N adds a row, ^D (or ^Del)
 //! removes one.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
 use super::{Outcome, edit_text, text_area};
 use crate::answer::{Answer, Cell, Row, read_number};
 use crate::questionnaire::{Column, ColumnKind, Question};
+use crate::tui::keys::FieldAction;
 
 #[derive(Debug)]
 pub struct Grid {
@@ -142,22 +143,33 @@ impl Grid {
         Outcome::Changed
     }
 
-    // Longer than a screen: one arm per key of the grid.
-    pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
+    /// ^Z / ^Y in a text or number cell: the cell's text a step back or forward.
+    pub fn step(&mut self, q: &Question, back: bool) -> bool {
+        if !self.is_text_cell(q) {
+            return false;
+        }
+        let done = if back {
+            self.area.undo()
+        } else {
+            self.area.redo()
+        };
+        if done {
+            self.store_text(q);
+        }
+        done
+    }
+
+    // Longer than a screen: one arm per row of the grid's key table.
+    pub fn handle(&mut self, q: &Question, action: FieldAction, key: KeyEvent) -> Outcome {
         if q.columns.is_empty() {
             return Outcome::Ignored;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let plain = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         let text_cell = self.is_text_cell(q);
         let (line, at) = (self.area.lines().join(""), self.area.cursor().1);
-        match key.code {
-            KeyCode::Char('n') if ctrl => return self.add_row(q),
-            KeyCode::Char('d') if ctrl => return self.remove_row(q),
-            KeyCode::Delete if ctrl => return self.remove_row(q),
-            KeyCode::Enter => {
+        match action {
+            FieldAction::AddRow => return self.add_row(q),
+            FieldAction::RemoveRow => return self.remove_row(q),
+            FieldAction::Submit => {
                 let last_row = self.row + 1 == self.rows.len();
                 let blank = self.rows[self.row].is_empty();
                 return match () {
@@ -167,40 +179,56 @@ impl Grid {
                     _ => self.add_row(q),
                 };
             }
-            KeyCode::Up if self.row == 0 => return Outcome::Ignored,
-            KeyCode::Up => return self.go(q, self.row - 1, self.col),
-            KeyCode::Down if self.row + 1 >= self.rows.len() => return Outcome::Ignored,
-            KeyCode::Down => return self.go(q, self.row + 1, self.col),
-            KeyCode::Left if !text_cell || (at == 0 && plain) => return self.prev_cell(q),
-            KeyCode::Right if !text_cell || (at >= line.chars().count() && plain) => {
+            FieldAction::Up if self.row == 0 => return Outcome::Ignored,
+            FieldAction::Up => return self.go(q, self.row - 1, self.col),
+            FieldAction::Down if self.row + 1 >= self.rows.len() => return Outcome::Ignored,
+            FieldAction::Down => return self.go(q, self.row + 1, self.col),
+            FieldAction::Left if !text_cell || at == 0 => return self.prev_cell(q),
+            FieldAction::Right if !text_cell || at >= line.chars().count() => {
                 return self.next_cell(q);
+            }
+            // Inside a cell's text, ←→ move the cursor.
+            FieldAction::Left | FieldAction::Right => {
+                let edit = if action == FieldAction::Left {
+                    ratatui_textarea::CursorMove::Back
+                } else {
+                    ratatui_textarea::CursorMove::Forward
+                };
+                self.area.move_cursor(edit);
+                return Outcome::Moved;
             }
             _ => {}
         }
         let Some(column) = self.column(q) else {
             return Outcome::Ignored;
         };
+        let typed = match key.code {
+            KeyCode::Char(c) if action == FieldAction::Type => Some(c),
+            _ => None,
+        };
+        let erase =
+            action == FieldAction::Edit && matches!(key.code, KeyCode::Backspace | KeyCode::Delete);
         match column.kind {
             // A number cell keeps what is typed; the check says when it is not a number yet.
-            ColumnKind::Text | ColumnKind::Number => self.edit(q, key),
+            ColumnKind::Text | ColumnKind::Number => self.edit(q, action, key),
             ColumnKind::YesNo => {
                 let now = match self.cell(q) {
                     Some(Cell::Bool(b)) => Some(*b),
                     _ => None,
                 };
-                let value = match key.code {
-                    KeyCode::Char('y' | 'Y') if plain => Some(true),
-                    KeyCode::Char('n' | 'N') if plain => Some(false),
-                    KeyCode::Char(' ') => Some(!now.unwrap_or(false)),
-                    KeyCode::Backspace | KeyCode::Delete => None,
+                let value = match (action, typed) {
+                    (_, Some('y' | 'Y')) => Some(true),
+                    (_, Some('n' | 'N')) => Some(false),
+                    (FieldAction::Toggle, _) => Some(!now.unwrap_or(false)),
+                    _ if erase => None,
                     _ => return Outcome::Ignored,
                 };
                 self.set_cell(q, value.map(Cell::Bool));
                 Outcome::Changed
             }
             ColumnKind::Choice => {
-                let value = match key.code {
-                    KeyCode::Char(' ') => {
+                let value = match (action, typed) {
+                    (FieldAction::Toggle, _) => {
                         let now = match self.cell(q) {
                             Some(Cell::Text(v)) => {
                                 column.choices.iter().position(|c| &c.value == v)
@@ -210,16 +238,15 @@ impl Grid {
                         let next = now.map_or(0, |i| (i + 1) % column.choices.len());
                         column.choices.get(next).map(|c| c.value.clone())
                     }
-                    KeyCode::Char(c) if plain => match column.parse_cell(&c.to_string()) {
+                    (_, Some(c)) => match column.parse_cell(&c.to_string()) {
                         Ok(Some(Cell::Text(v))) => Some(v),
                         // A first letter picks the next choice whose label starts with it.
                         _ => first_letter(column, c, self.cell(q)),
                     },
-                    KeyCode::Backspace | KeyCode::Delete => None,
+                    _ if erase => None,
                     _ => return Outcome::Ignored,
                 };
-                if key.code != KeyCode::Backspace && key.code != KeyCode::Delete && value.is_none()
-                {
+                if !erase && value.is_none() {
                     return Outcome::Moved;
                 }
                 self.set_cell(q, value.map(Cell::Text));
@@ -228,14 +255,13 @@ impl Grid {
         }
     }
 
-    fn edit(&mut self, q: &Question, key: KeyEvent) -> Outcome {
-        let outcome = edit_text(&mut self.area, key);
+    fn edit(&mut self, q: &Question, action: FieldAction, key: KeyEvent) -> Outcome {
+        let outcome = edit_text(&mut self.area, action, key);
         if outcome == Outcome::Changed {
             self.store_text(q);
         }
         outcome
     }
-
     /// Pasted text: tab-separated cells from the focused one rightwards, a row a line (as a
     /// spreadsheet copies them). A cell that does not fit its column is kept as text.
     pub fn paste(&mut self, q: &Question, text: &str) -> Outcome {

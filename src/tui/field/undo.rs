@@ -5,6 +5,8 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
+use crate::tui::keys::FieldAction;
+
 /// What an edit was, to tell whether it continues the step before it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 enum Run {
@@ -120,37 +122,48 @@ impl History {
         true
     }
 
-    /// A key in a text: readline's ^U (to the start of the line) and ^W (the word before the
-    /// cursor), ^A to the start, ^Z/^Y by steps, the widget's keys for the rest. True if the
-    /// text changed.
-    pub fn key(&mut self, area: &mut TextArea<'static>, key: KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char('z') if ctrl => self.undo(area),
-            KeyCode::Char('y') if ctrl => self.redo(area),
-            KeyCode::Char('u') if ctrl => {
+    /// The cursor moved: the next edit starts a step.
+    pub fn moved(&mut self) {
+        self.last = Run::None;
+    }
+
+    /// A key of the table's typing rows ([`FieldAction`]): readline's ^U (to the start of the
+    /// line) and ^W (the word before the cursor), ^A to the start, characters typed, the
+    /// widget's own keys for the rest. True if the text changed.
+    pub fn apply(
+        &mut self,
+        area: &mut TextArea<'static>,
+        action: FieldAction,
+        key: KeyEvent,
+    ) -> bool {
+        match action {
+            FieldAction::DeleteToStart => {
                 self.record(area, Run::Other, TextArea::delete_line_by_head)
             }
-            KeyCode::Char('w') if ctrl => self.record(area, Run::Other, TextArea::delete_word),
-            KeyCode::Char('a') if ctrl => {
+            FieldAction::DeleteWord => self.record(area, Run::Other, TextArea::delete_word),
+            FieldAction::LineStart => {
                 area.move_cursor(CursorMove::Head);
                 self.last = Run::None;
                 false
             }
-            KeyCode::Char(c) if !ctrl && !alt => {
-                let run = if c.is_alphanumeric() || c == '_' {
-                    Run::Word
-                } else {
-                    Run::Gap
+            FieldAction::Type => {
+                let run = match key.code {
+                    KeyCode::Char(c) if c.is_alphanumeric() || c == '_' => Run::Word,
+                    _ => Run::Gap,
                 };
                 self.record(area, run, |a| a.input(key))
             }
-            KeyCode::Backspace | KeyCode::Delete => {
-                self.record(area, Run::Delete, |a| a.input(key))
+            FieldAction::Edit => {
+                let run = match key.code {
+                    KeyCode::Backspace | KeyCode::Delete => Run::Delete,
+                    KeyCode::Char('h') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Run::Delete
+                    }
+                    _ => Run::Other,
+                };
+                self.record(area, run, |a| a.input(key))
             }
-            KeyCode::Char('h') if ctrl => self.record(area, Run::Delete, |a| a.input(key)),
-            _ => self.record(area, Run::Other, |a| a.input(key)),
+            _ => false,
         }
     }
 }
@@ -158,10 +171,25 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::questionnaire::Kind;
+    use crate::tui::keys::field_action;
+
+    /// A key pressed as the text field takes it: through the key table, ^Z/^Y as the app
+    /// passes them.
+    fn press(h: &mut History, area: &mut TextArea<'static>, key: KeyEvent) -> bool {
+        match key.code {
+            KeyCode::Char('z') if key.modifiers == KeyModifiers::CONTROL => h.undo(area),
+            KeyCode::Char('y') if key.modifiers == KeyModifiers::CONTROL => h.redo(area),
+            _ => match field_action(Kind::Text, &key) {
+                Some(action) => h.apply(area, action, key),
+                None => false,
+            },
+        }
+    }
 
     fn typed(h: &mut History, area: &mut TextArea<'static>, text: &str) {
         for c in text.chars() {
-            h.key(area, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            press(h, area, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
     }
 
@@ -173,16 +201,16 @@ mod tests {
     fn undo_takes_back_a_word_at_a_time_and_redo_puts_it_again() {
         let (mut h, mut area) = (History::default(), TextArea::default());
         typed(&mut h, &mut area, "hello big world");
-        assert!(h.key(&mut area, ctrl('z')));
+        assert!(press(&mut h, &mut area, ctrl('z')));
         assert_eq!(area.lines(), ["hello big "]);
-        h.key(&mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
         assert_eq!(area.lines(), ["hello "]);
-        h.key(&mut area, ctrl('y'));
+        press(&mut h, &mut area, ctrl('y'));
         assert_eq!(area.lines(), ["hello big "]);
-        h.key(&mut area, ctrl('z'));
-        h.key(&mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
         assert_eq!(area.lines(), [""]);
-        assert!(!h.key(&mut area, ctrl('z')), "nothing more to undo");
+        assert!(!press(&mut h, &mut area, ctrl('z')), "nothing more to undo");
     }
 
     #[test]
@@ -190,19 +218,20 @@ mod tests {
         let (mut h, mut area) = (History::default(), TextArea::default());
         typed(&mut h, &mut area, "abcdef");
         for _ in 0..3 {
-            h.key(
+            press(
+                &mut h,
                 &mut area,
                 KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
             );
         }
         assert_eq!(area.lines(), ["abc"]);
-        h.key(&mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
         assert_eq!(area.lines(), ["abcdef"]);
-        h.key(&mut area, ctrl('a'));
+        press(&mut h, &mut area, ctrl('a'));
         typed(&mut h, &mut area, "x");
         typed(&mut h, &mut area, "y");
         assert_eq!(area.lines(), ["xyabcdef"]);
-        h.key(&mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
         assert_eq!(area.lines(), ["abcdef"]);
     }
 
@@ -210,13 +239,13 @@ mod tests {
     fn readline_keys_are_steps_of_their_own() {
         let (mut h, mut area) = (History::default(), TextArea::default());
         typed(&mut h, &mut area, "one two three");
-        h.key(&mut area, ctrl('w'));
+        press(&mut h, &mut area, ctrl('w'));
         assert_eq!(area.lines(), ["one two "]);
-        h.key(&mut area, ctrl('u'));
+        press(&mut h, &mut area, ctrl('u'));
         assert_eq!(area.lines(), [""]);
-        h.key(&mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
         assert_eq!(area.lines(), ["one two "]);
-        h.key(&mut area, ctrl('z'));
+        press(&mut h, &mut area, ctrl('z'));
         assert_eq!(area.lines(), ["one two three"]);
     }
 }

@@ -20,7 +20,7 @@ pub fn render_field(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let q = app.interview.focused();
     match &app.field {
         Field::Text { area: text, .. } | Field::Number { area: text, .. } => {
-            render_text(q, text, theme, frame, area)
+            render_text(q, text, app.showing_default, theme, frame, area)
         }
         Field::YesNo { value } => render_yes_no(*value, theme, frame, area),
         Field::Choice {
@@ -49,7 +49,7 @@ pub(in crate::tui) fn render_form_field(
 ) {
     match field {
         Field::Text { area: text, .. } | Field::Number { area: text, .. } => {
-            render_text(q, text, theme, frame, area)
+            render_text(q, text, false, theme, frame, area)
         }
         Field::YesNo { value } => render_yes_no(*value, theme, frame, area),
         Field::List {
@@ -61,6 +61,9 @@ pub(in crate::tui) fn render_form_field(
         Field::Choice { .. } => {}
     }
 }
+
+/// After a default shown as such.
+pub const DEFAULT_NOTE: &str = "(default: Enter keeps it, typing replaces it)";
 
 /// A number's range and unit, for the title of its box.
 fn number_title(q: &Question) -> String {
@@ -78,7 +81,16 @@ fn number_title(q: &Question) -> String {
         .join(" ")
 }
 
-fn render_text(q: &Question, text: &TextArea, theme: Theme, frame: &mut Frame, area: Rect) {
+/// A text or number in its box; `default`: the question's default stands, dim, until typing
+/// replaces it (Enter keeps it).
+fn render_text(
+    q: &Question,
+    text: &TextArea,
+    default: bool,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let title = if q.kind == Kind::Number {
         number_title(q)
     } else {
@@ -94,6 +106,23 @@ fn render_text(q: &Question, text: &TextArea, theme: Theme, frame: &mut Frame, a
         .title(Span::styled(title, theme.dim()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if default {
+        let w = inner.width as usize;
+        let shown = text.lines().join(" ");
+        let lines: Vec<Line> = crate::text::wrap(&format!("{shown} {DEFAULT_NOTE}"), w)
+            .into_iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let cursor = if k == 0 { " " } else { "" };
+                Line::from(vec![
+                    Span::styled(cursor, Style::default().reversed()),
+                    Span::styled(l, theme.dim()),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
     // The widget cuts a placeholder at the edge; a long text's shows whole, wrapped.
     if q.kind == Kind::LongText && text.is_empty() && !text.placeholder_text().is_empty() {
         let w = inner.width.saturating_sub(1) as usize;
@@ -281,6 +310,18 @@ pub fn column_widths(wanted: &[usize], width: usize) -> Vec<usize> {
 /// the focused one in sight.
 // Longer than a screen: the header, the rows and the focused cell are drawn against one column layout, kept together so they cannot disagree on widths.
 fn render_records(q: &Question, grid: &Grid, theme: Theme, frame: &mut Frame, area: Rect) {
+    // Below the grid, the focused cell's text in full: a cell shows only what fits its column.
+    let full = layout::focused_cell_lines(q, grid, area.width);
+    let below = (full.len() as u16).min(area.height.saturating_sub(3));
+    let [area, under] = area.layout(&ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Min(0),
+        ratatui::layout::Constraint::Length(below),
+    ]));
+    let lines: Vec<Line> = full
+        .into_iter()
+        .map(|l| Line::styled(l, theme.dim()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), under);
     let title = match grid.column(q) {
         Some(c) if !c.help.is_empty() => format!(" row {} · {} ", grid.row + 1, c.help),
         _ => format!(" row {} of {} ", grid.row + 1, grid.rows.len()),
@@ -311,8 +352,13 @@ fn render_records(q: &Question, grid: &Grid, theme: Theme, frame: &mut Frame, ar
                 true => q.columns[c].placeholder.width(),
                 false => 0,
             };
+            // Not the cell being typed into: the columns hold still while it is (its full
+            // text shows below the grid).
             let widest = (0..grid.rows.len())
+                .filter(|&r| (r, c) != (grid.row, grid.col))
                 .map(|r| text(r, c).width())
+                // A choice column has room for its longest choice: it never re-flows.
+                .chain(q.columns[c].choices.iter().map(|x| x.label().width()))
                 .chain([q.columns[c].label().width(), placeholder, 3])
                 .max()
                 .unwrap_or(3);

@@ -20,15 +20,17 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [summary, list] = inner.layout(&Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Min(1),
     ]));
     render_review_summary(app, theme, frame, summary, &items);
 
     if items.is_empty() {
         frame.render_widget(
-            Paragraph::new("Nothing open, no problems, no findings. ^O exports the design doc.")
-                .style(theme.ok()),
+            Paragraph::new(
+                "Nothing open, every answer fits, no findings. ^O exports the design doc.",
+            )
+            .style(theme.ok()),
             list,
         );
         return;
@@ -50,6 +52,9 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// How the verdict is named wherever it shows: kickoff's, not the human reviewers'.
+pub const VERDICT_LABEL: &str = "kickoff's review";
+
 /// The review's first lines: the verdict's counts, what is listed but not counted, who
 /// reviewed, and the readiness (or, in a quick session, what waits for the full interview).
 // Longer than a screen: the summary drawn top to bottom: the counts, who reviewed, the readiness or the quick session's note.
@@ -65,7 +70,11 @@ fn render_review_summary(
     let plural = crate::text::plural;
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            plural(count(ItemKind::Problem), "problem", None),
+            plural(
+                count(ItemKind::Problem),
+                "answer that does not fit",
+                Some("answers that do not fit"),
+            ),
             theme.error(),
         ),
         Span::raw(" · "),
@@ -141,6 +150,18 @@ fn render_review_summary(
         ));
     }
     lines.push(reviewed);
+    // The verdict is kickoff's own (its rules, and the LLM reviewer when it counts), not the
+    // people's who review the plan.
+    lines.insert(
+        0,
+        Line::styled(
+            truncate(
+                &format!("{VERDICT_LABEL}: {}", verdict.title),
+                summary.width as usize,
+            ),
+            theme.title(),
+        ),
+    );
     frame.render_widget(Paragraph::new(lines), summary);
 }
 
@@ -155,7 +176,7 @@ fn review_item(
 ) -> ListItem<'static> {
     let q = &app.interview.bundle.questionnaire;
     let (mark, label, style) = match item.kind {
-        ItemKind::Problem => ("✗", "problem", theme.error()),
+        ItemKind::Problem => ("✗", "does not fit", theme.error()),
         ItemKind::Open => ("○", "open", Style::default()),
         ItemKind::Finding(s) => (severity_mark(s), s.name(), theme.severity(s)),
         ItemKind::Llm { severity, stale } => (
@@ -305,7 +326,8 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cur
             let text = format!(
                 "{pointer} {} {:>2}  {}",
                 section_progress(app, s).mark(),
-                (s + 1) % 10,
+                // The number typed to go there: 10 and 11 take two digits.
+                s + 1,
                 section.title
             );
             let style = if s == cursor {
@@ -352,7 +374,7 @@ pub fn render_depth(
         (
             "Quick kickoff (q)",
             format!(
-                "The essential questions only: {quick} to start, a few more if your answers \
+                "The essential questions only: {quick} so far, a few more if your answers \
                  call for them; about {}. The critique, the doc and `check` work on it, \
                  and the doc names what is still to be written.",
                 plural(minutes(quick), "minute", None)
@@ -361,7 +383,8 @@ pub fn render_depth(
         (
             "Full interview (f)",
             format!(
-                "Every question that applies: {full} to start; about {}. A quick \
+                "Every question that applies: {full} so far, more may follow from your \
+                 answers; about {}. A quick \
                  session can switch to it at any time (F4), keeping every answer.",
                 plural(minutes(full), "minute", None)
             ),
