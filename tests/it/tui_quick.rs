@@ -188,10 +188,22 @@ fn apply(app: &mut App, keys: &[Press]) {
 /// The quick path typed as a person would, with the example's answers: the questions asked,
 /// the keys pressed (the first screen's `q` included), and the app at the end.
 fn quick_path(example_name: &str) -> (Vec<String>, Vec<Press>, App) {
+    let (asked, steps, app) = quick_steps(example_name);
+    (
+        asked,
+        steps.into_iter().flat_map(|(_, keys)| keys).collect(),
+        app,
+    )
+}
+
+/// The quick path of an example, question by question: each question's prompt (as shown
+/// before its keys are typed) and its keys; the first step picks the quick path.
+fn quick_steps(example_name: &str) -> (Vec<String>, Vec<(String, Vec<Press>)>, App) {
     let plan = Session::load(&example(example_name)).unwrap();
     let mut app = new_session();
-    let mut all = vec![Press::Key(KeyCode::Char('q'))];
-    apply(&mut app, &all);
+    let first = vec![Press::Key(KeyCode::Char('q'))];
+    apply(&mut app, &first);
+    let mut all = vec![("How deep today?".to_string(), first)];
     let mut asked = Vec::new();
     loop {
         let id = focused_id(&app);
@@ -201,9 +213,10 @@ fn quick_path(example_name: &str) -> (Vec<String>, Vec<Press>, App) {
             .get(&id)
             .unwrap_or_else(|| panic!("{id}: no answer"));
         let keys = keys_for(&app, answer);
+        let prompt = app.interview.focused().prompt.clone();
         apply(&mut app, &keys);
         assert_eq!(app.interview.session.answers.get(&id), Some(answer), "{id}");
-        all.extend(keys);
+        all.push((prompt, keys));
         asked.push(id);
         if app
             .banner
@@ -259,14 +272,19 @@ fn the_quick_path_of_an_example_is_twenty_questions_typed_in_one_go() {
 #[test]
 #[ignore = "needs tmux: scripts/test.sh runs them"]
 fn e2e_the_quick_path_typed_in_a_real_terminal() {
-    let (asked, keys, expected) = quick_path("churn-done-well.toml");
+    let (asked, steps, expected) = quick_steps("churn-done-well.toml");
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(dir.path(), "new s.toml");
-    t.wait_for("How deep today?");
-    for k in &keys {
-        match k.tmux() {
-            (true, text) => t.text(&text),
-            (false, name) => t.keys(&[name.as_str()]),
+    // As a person types: each question seen before its answer (a question a condition has
+    // just opened takes no key typed before it is shown).
+    for (prompt, keys) in &steps {
+        let start: String = prompt.chars().take(24).collect();
+        t.wait_for(&start);
+        for k in keys {
+            match k.tmux() {
+                (true, text) => t.text(&text),
+                (false, name) => t.keys(&[name.as_str()]),
+            }
         }
     }
     t.wait_for("That was the quick kickoff's last question");
