@@ -141,9 +141,10 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     // The section's count is of the questions on screen: those a condition opened too.
     let here_asked = here.counted + here.opened;
-    // The total is of the questions asked so far: answers may open more.
+    // The total is of the questions asked so far: answers may open more ("so far" says so
+    // in two words, leaving the project's name its room).
     let so_far = if app.more_may_follow() {
-        " so far, more may follow"
+        " so far"
     } else {
         " answered"
     };
