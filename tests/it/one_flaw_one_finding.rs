@@ -148,7 +148,7 @@ fn a_believed_feature_named_after_the_outcome_is_one_blocker_naming_it() {
                 features(&[("final repayment status", true), ("income", true)]),
             ),
         ]),
-        "final repayment status: by its name, computed after the prediction",
+        "final repayment status: by its description, computed after the prediction",
         answers(&[
             ("features_at_serving", text("believed")),
             (

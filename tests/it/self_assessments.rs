@@ -17,14 +17,32 @@ fn message(a: &Answers, rule: &str) -> Option<String> {
 #[test]
 fn representative_counts_only_with_a_comparison_behind_it() {
     let claim = ("representative_sample", text("yes"));
-    // Said, and nothing says how: a finding.
+    // Said, and the check left unanswered: one open question, and no finding speaks for it.
+    let bare = answers(std::slice::from_ref(&claim));
+    assert_eq!(message(&bare, "unrepresentative-sample"), None);
+    let bundle = common::builtin();
+    let review = bundle.review(&bare);
     assert!(
-        message(
-            &answers(std::slice::from_ref(&claim)),
-            "unrepresentative-sample"
-        )
-        .is_some()
+        review
+            .open_required(&bundle.questionnaire)
+            .any(|q| q.id == "representative_check"),
+        "the unanswered check is an open question"
     );
+    // Said, the check left unanswered, and the decision covers places the data does not:
+    // the contradiction is a finding.
+    let a = answers(&[
+        claim.clone(),
+        (
+            "decision",
+            text("Reorder the chest X-ray worklist across our three sites."),
+        ),
+        (
+            "data_sources",
+            Answer::List(vec!["PACS images, Northvale General fixed rooms".into()]),
+        ),
+    ]);
+    let m = message(&a, "unrepresentative-sample").unwrap();
+    assert!(m.contains("Northvale General fixed rooms"), "{m}");
     // Said, with a check that compares nothing: the check is quoted.
     let vague = "It is all our customers, so yes.";
     let m = message(
