@@ -164,7 +164,7 @@ fn without_password(value: &str) -> String {
     }
 }
 
-/// [`check_proxy_env`] on the process's environment: before a critique is started, so a
+/// `check_proxy_env` on the process's environment: before a critique is started, so a
 /// proxy variable that cannot be read is an input error, not a failed request.
 pub fn proxy_env_problem(url: &str) -> Result<(), LlmError> {
     check_proxy_env(url, &|name| std::env::var(name).ok())

@@ -200,7 +200,7 @@ impl Field {
     }
 
     /// A key for the widget: what it does is the row of the key table that lists it for the
-    /// question's kind ([`field_action`]); a key no row lists is not the widget's.
+    /// question's kind (`keys::field_action`); a key no row lists is not the widget's.
     pub fn handle(&mut self, q: &Question, key: KeyEvent) -> Outcome {
         let Some(action) = field_action(q.kind, &key) else {
             return Outcome::Ignored;

@@ -196,9 +196,12 @@ fn quick_path(example_name: &str) -> (Vec<String>, Vec<Press>, App) {
     )
 }
 
+/// A question's prompt, as shown before its keys are typed, and its keys.
+type Step = (String, Vec<Press>);
+
 /// The quick path of an example, question by question: each question's prompt (as shown
 /// before its keys are typed) and its keys; the first step picks the quick path.
-fn quick_steps(example_name: &str) -> (Vec<String>, Vec<(String, Vec<Press>)>, App) {
+fn quick_steps(example_name: &str) -> (Vec<String>, Vec<Step>, App) {
     let plan = Session::load(&example(example_name)).unwrap();
     let mut app = new_session();
     let first = vec![Press::Key(KeyCode::Char('q'))];
