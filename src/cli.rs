@@ -303,10 +303,11 @@ fn render(
             p.message
         );
     }
-    workspace::add_rule_packs(&mut bundle, rules)?;
+    let config = crate::settings::load_config()?;
+    workspace::add_rule_packs(&mut bundle, &config, rules)?;
     let template_source = template.map(template_source).transpose()?;
     let review = bundle.review_of(&session);
-    let policy = crate::config::Config::load()?.review.llm;
+    let policy = config.review.llm;
     let doc = crate::render::render_doc_from(
         &bundle,
         &session,

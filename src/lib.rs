@@ -14,4 +14,5 @@ pub use kickoff_core::*;
 pub mod cli;
 pub mod llm;
 pub mod plain;
+pub mod settings;
 pub mod tui;

@@ -131,6 +131,7 @@ pub fn interview(
         new,
         ..
     } = editing::open(
+        &crate::settings::load_config()?,
         questionnaire,
         file,
         workspace::Open::Either,

@@ -59,6 +59,7 @@ pub fn interview(
     }
     let clock = crate::editing::SystemClock;
     let opened = crate::editing::open(
+        &crate::settings::load_config()?,
         questionnaire,
         file,
         mode,

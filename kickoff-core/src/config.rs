@@ -1,7 +1,8 @@
 //! The user's config file: LLM provider settings, prices, timeouts and extra rule packs.
 //!
-//! Found at `$KICKOFF_CONFIG` if set, else `<platform config dir>/kickoff/config.toml`
-//! (`~/.config/kickoff/config.toml` on Linux). A missing or empty file is an empty config.
+//! Where it is looked for is the front end's to say (the binary's `settings`: `$KICKOFF_CONFIG`
+//! if set, else `<platform config dir>/kickoff/config.toml`); the core reads the file it is
+//! given and never the environment. A missing or empty file is an empty config.
 //! Documented in `docs/config.md`, with an example in `docs/config.example.toml`. It holds no
 //! keys: `api_key_cmd` names a command that prints one.
 
@@ -11,9 +12,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::source::{FileError, Problem, parse_toml, read};
-
-/// Environment variable naming the config file (tests, several profiles).
-pub const CONFIG_ENV: &str = "KICKOFF_CONFIG";
 
 /// The longest duration a setting may hold, in seconds: a day. More is a typo, and would not
 /// fit the clock.
@@ -249,19 +247,10 @@ pub struct Price {
 }
 
 impl Config {
-    /// Where the config file is looked for.
-    pub fn default_path() -> Option<PathBuf> {
-        match std::env::var_os(CONFIG_ENV) {
-            Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-            _ => dirs::config_dir().map(|d| d.join("kickoff").join("config.toml")),
-        }
-    }
-
-    /// Loads the config file from [`Config::default_path`]. A missing file is an empty
-    /// config, except when `KICKOFF_CONFIG` names it explicitly.
-    pub fn load() -> Result<Config, FileError> {
-        let explicit = std::env::var_os(CONFIG_ENV).is_some_and(|p| !p.is_empty());
-        match Self::default_path() {
+    /// The config at `path`, where the front end looks for it (see the binary's `settings`):
+    /// a missing file is an empty config, unless the user named it (`explicit`).
+    pub fn load_at(path: Option<PathBuf>, explicit: bool) -> Result<Config, FileError> {
+        match path {
             Some(p) if explicit || p.exists() => Self::load_from(&p),
             Some(p) => Ok(Config {
                 path: Some(p),

@@ -48,9 +48,10 @@ pub struct Opened {
 
 /// Opens (or creates, as `mode` says) `file` for an interview (`what`, e.g. "the interview",
 /// names the lock's holder): takes the lock, reads the session and its questionnaire, with the
-/// question the user was on; applies `depth` (saved at once, stamped `now`); adds the config
-/// file's rule packs.
+/// question the user was on; applies `depth` (saved at once, stamped `now`); adds the rule
+/// packs of `config`.
 pub fn open(
+    config: &crate::config::Config,
     questionnaire: Option<&str>,
     file: &Path,
     mode: Open,
@@ -63,7 +64,7 @@ pub fn open(
         workspace::open_for_writing_at(questionnaire, file, mode, what, now)?;
     let depth_before = session.depth;
     set_depth(&bundle, &mut session, &mut store, depth, now)?;
-    workspace::add_rule_packs(&mut bundle, &[])?;
+    workspace::add_rule_packs(&mut bundle, config, &[])?;
     Ok(Opened {
         bundle,
         session,
@@ -271,7 +272,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("plan.toml");
         let at = "2030-01-02T03:04:05Z";
-        let mut opened = open(None, &file, Open::New, "a test", None, at).unwrap();
+        let mut opened = open(
+            &Default::default(),
+            None,
+            &file,
+            Open::New,
+            "a test",
+            None,
+            at,
+        )
+        .unwrap();
         assert_eq!(
             (
                 opened.session.created.as_str(),

@@ -327,8 +327,11 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Adds the rule packs of the config file (`rules = [...]`) and then those given on the
 /// command line, and the config file's placeholder phrases.
-pub fn add_rule_packs(bundle: &mut Bundle, extra: &[PathBuf]) -> Result<(), Error> {
-    let config = crate::config::Config::load()?;
+pub fn add_rule_packs(
+    bundle: &mut Bundle,
+    config: &crate::config::Config,
+    extra: &[PathBuf],
+) -> Result<(), Error> {
     bundle.critic.placeholders.add_phrases(&config.placeholders);
     for path in config.rules.iter().chain(extra) {
         bundle.add_rules(path)?;

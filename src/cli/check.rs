@@ -57,6 +57,9 @@ pub struct CheckArgs {
     /// What the two flags above and the config file decide (set by `run`).
     #[arg(skip)]
     pub(super) llm_policy: LlmPolicy,
+    /// The user's config file, read once by `run` (its rule packs, its review policy).
+    #[arg(skip)]
+    pub(super) config: Box<crate::config::Config>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -219,12 +222,13 @@ fn response_problems(
 }
 
 pub(super) fn run(mut args: CheckArgs) -> Result<ExitCode, Error> {
+    *args.config = crate::settings::load_config()?;
     args.llm_policy = if args.ignore_llm {
         LlmPolicy::Advisory
     } else if args.fail_on_llm {
         LlmPolicy::Count
     } else {
-        crate::config::Config::load()?.review.llm
+        args.config.review.llm
     };
     // One file named as it is: its report exactly as it always was, and its error as the
     // command's.
@@ -275,7 +279,7 @@ pub(super) fn check_file(
     // Answers that do not fit would silently switch rules off: an input error unless asked.
     let (bundle, session, mut problems) =
         bundles.open_checked(file, args.questionnaire.as_deref(), args.lenient, |b| {
-            workspace::add_rule_packs(b, &args.rules)
+            workspace::add_rule_packs(b, &args.config, &args.rules)
         })?;
     let review = bundle.review_of(&session);
     problems.extend(response_problems(bundle, &session));

@@ -70,7 +70,7 @@ fn provider_parser() -> impl TypedValueParser<Value = ProviderKind> {
 }
 
 pub(super) fn run(args: CritiqueArgs) -> Result<ExitCode, Error> {
-    let config = Config::load()?;
+    let config = crate::settings::load_config()?;
     let env = Env::from_process();
     if args.list_providers {
         crate::out!("{}", list_providers(&config, &env));
@@ -144,6 +144,7 @@ fn offline(file: &Path, args: &CritiqueArgs) -> Result<ExitCode, Error> {
         fail_on_llm: false,
         ignore_llm: false,
         llm_policy: Default::default(),
+        config: Default::default(),
     })?;
     eprintln!("kickoff: {}", LlmError::NotConfigured);
     Ok(ExitCode::from(EXIT_INPUT))
@@ -167,7 +168,7 @@ fn prepare(
             p.message
         );
     }
-    workspace::add_rule_packs(&mut bundle, &args.rules)?;
+    workspace::add_rule_packs(&mut bundle, config, &args.rules)?;
     let review = bundle.review_of(&session);
     let prompts = Prompts::load(
         args.system_template

@@ -117,7 +117,7 @@ fn read_with(
     args: &DiffArgs,
 ) -> Result<Side, Error> {
     let mut bundle = workspace::bundle_for(&session, path, args.questionnaire.as_deref())?;
-    workspace::add_rule_packs(&mut bundle, &args.rules)?;
+    workspace::add_rule_packs(&mut bundle, &crate::settings::load_config()?, &args.rules)?;
     session.upgrade(&bundle.questionnaire);
     Ok(Side {
         label,

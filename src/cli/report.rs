@@ -48,10 +48,11 @@ pub enum SortBy {
 pub(super) fn run(args: ReportArgs) -> Result<ExitCode, Error> {
     let found = crate::plans::find(&args.paths);
     let rules = args.rules.clone();
-    let policy = crate::config::Config::load()?.review.llm;
+    let config = crate::settings::load_config()?;
+    let policy = config.review.llm;
     let now = std::time::SystemTime::now();
     let (mut plans, unreadable) = crate::portfolio::survey(&found.files, now, policy, &|b| {
-        workspace::add_rule_packs(b, &rules)
+        workspace::add_rule_packs(b, &config, &rules)
     });
     crate::portfolio::sort(
         &mut plans,

@@ -65,7 +65,7 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
             n.message
         );
     }
-    workspace::add_rule_packs(&mut bundle, &args.rules)?;
+    workspace::add_rule_packs(&mut bundle, &crate::settings::load_config()?, &args.rules)?;
     let rule = args.rule.as_str();
     let status = match args.status {
         StatusArg::AcceptedRisk => Some(Status::AcceptedRisk),

@@ -28,6 +28,7 @@ pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interv
     }
     let clock = crate::editing::SystemClock;
     let opened = crate::editing::open(
+        &crate::settings::load_config()?,
         questionnaire,
         file,
         workspace::Open::Resume,

@@ -539,7 +539,7 @@ fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
 /// What the critique screen says when nothing is configured: that no key is set, where one
 /// goes (the environment, or the config file where it is looked for), and what works without.
 fn no_llm() -> String {
-    let file = crate::config::Config::default_path()
+    let file = crate::settings::config_path()
         .map(|p| crate::text::path(&p).to_string())
         .unwrap_or_else(|| "the config file".into());
     format!(
@@ -550,7 +550,7 @@ fn no_llm() -> String {
 /// Why no LLM can be asked, if none can (nothing configured, no key for the provider), as
 /// the critique screen should say it; `None` when one is configured.
 pub(super) fn llm_unavailable() -> Option<String> {
-    let config = crate::config::Config::load().ok()?;
+    let config = crate::settings::load_config().ok()?;
     match llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default()) {
         Ok(None) => Some(no_llm()),
         Err(e @ llm::LlmError::MissingKey { .. }) => {
@@ -561,7 +561,7 @@ pub(super) fn llm_unavailable() -> Option<String> {
 }
 
 fn critique_request(app: &App) -> Result<llm::CritiqueRequest, Failure> {
-    let config = crate::config::Config::load().map_err(Failure::of)?;
+    let config = crate::settings::load_config().map_err(Failure::of)?;
     let provider = llm::resolve(&config, &llm::Env::from_process(), &llm::Flags::default())
         .map_err(Failure::of)?
         .ok_or_else(|| Failure::Other(no_llm()))?;

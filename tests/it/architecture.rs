@@ -96,3 +96,41 @@ fn only_the_command_line_knows_clap_and_exit_codes() {
         }
     }
 }
+
+/// The core's code, file by file (comment lines left out).
+fn core_files() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                out.push((path.to_string_lossy().into_owned(), code));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("kickoff-core/src");
+    walk(&core, &mut out);
+    out
+}
+
+#[test]
+fn the_core_reads_no_environment() {
+    let files = core_files();
+    assert!(files.iter().any(|(n, _)| n.ends_with("/config.rs")));
+    for (name, code) in files {
+        for forbidden in ["env::var", "env::vars"] {
+            assert!(
+                !code.contains(forbidden),
+                "{name} reads the environment (`{forbidden}`): the front end reads it and passes the value in"
+            );
+        }
+    }
+}
