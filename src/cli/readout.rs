@@ -118,8 +118,10 @@ pub(super) fn text(r: &Report) -> String {
     if let Some(srm) = r.srm {
         let _ = writeln!(
             s,
-            "Sample ratio: chi-square {:.2} ({} df), p = {:.3e}",
-            srm.chi_square, srm.df, srm.p_value
+            "Sample ratio: chi-square {:.2} ({} df), p = {}",
+            srm.chi_square,
+            srm.df,
+            crate::readout::stats::p_text(srm.p_value)
         );
     }
     for f in &r.findings {

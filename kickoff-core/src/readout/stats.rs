@@ -16,6 +16,16 @@ pub struct Srm {
 /// The threshold below which a sample ratio mismatch is flagged (Fabijan et al. 2019).
 pub const SRM_ALPHA: f64 = 0.001;
 
+/// A p-value as a reader reads it: three decimals down to 0.001 (`0.552`, `0.049`), and in
+/// scientific notation below (`5.8e-22`), where decimals would all be zeros.
+pub fn p_text(p: f64) -> String {
+    if p >= 0.001 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.1e}")
+    }
+}
+
 /// χ² = Σ (observed − expected)² / expected, with k − 1 degrees of freedom; `split` is the
 /// planned share of each arm (any scale). `None` with fewer than two arms or no units.
 pub fn srm(units: &[f64], split: &[f64]) -> Option<Srm> {
@@ -131,6 +141,14 @@ pub fn welch(mc: f64, sdc: f64, nc: f64, mt: f64, sdt: f64, nt: f64) -> Option<E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p_values_read_as_decimals_down_to_a_thousandth() {
+        assert_eq!(p_text(0.5517), "0.552");
+        assert_eq!(p_text(0.049), "0.049");
+        assert_eq!(p_text(0.001), "0.001");
+        assert_eq!(p_text(5.83e-22), "5.8e-22");
+    }
 
     #[test]
     fn srm_of_50000_against_47000_in_a_50_50_test() {

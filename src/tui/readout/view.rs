@@ -278,8 +278,10 @@ pub fn check_lines(r: &Report) -> Vec<(Option<crate::critic::Severity>, String)>
         out.push((
             None,
             format!(
-                "Split: χ² = {:.2} ({} df), p = {:.2e}: {flag}",
-                s.chi_square, s.df, s.p_value
+                "Split: χ² = {:.2} ({} df), p = {}: {flag}",
+                s.chi_square,
+                s.df,
+                crate::readout::stats::p_text(s.p_value)
             ),
         ));
     }
