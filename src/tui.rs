@@ -54,19 +54,7 @@ pub fn interview(
     mode: workspace::Open,
     depth: Option<Depth>,
 ) -> Result<Ended, Error> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(Error::NoTerminal);
-    }
-    let clock = crate::editing::SystemClock;
-    let opened = crate::editing::open(
-        &crate::settings::load_config()?,
-        questionnaire,
-        file,
-        mode,
-        "the interview",
-        depth,
-        &clock.now(),
-    )?;
+    let opened = open_in_terminal(questionnaire, file, mode, "the interview", depth)?;
     let (new, before, store, notes) = (opened.new, opened.depth_before, opened.store, opened.notes);
     // A new session, with no depth given, starts by asking how deep to go.
     let ask_depth = new && depth.is_none() && opened.bundle.questionnaire.has_quick_path();
@@ -127,4 +115,28 @@ pub fn interview(
             Ok(Ended::NotSaved)
         }
     }
+}
+
+/// Opens `file` for a full-screen front end (`what` holds the lock): refused without a
+/// terminal on both ends, then opened as [`crate::editing::open`] does, with the user's config.
+fn open_in_terminal(
+    questionnaire: Option<&str>,
+    file: &Path,
+    mode: workspace::Open,
+    what: &str,
+    depth: Option<Depth>,
+) -> Result<crate::editing::Opened, Error> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Error::NoTerminal);
+    }
+    let now = crate::editing::SystemClock.now();
+    crate::editing::open(
+        &crate::settings::load_config()?,
+        questionnaire,
+        file,
+        mode,
+        what,
+        depth,
+        &now,
+    )
 }

@@ -212,6 +212,17 @@ fn real(field: &str) -> impl Fn(&str) -> Result<f64, ReadoutError> + '_ {
     }
 }
 
+/// [`real`], or nothing for a blank answer (not measured, no threshold).
+fn real_or_blank(field: &str) -> impl Fn(&str) -> Result<Option<f64>, ReadoutError> + '_ {
+    move |s| {
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            real(field)(s).map(Some)
+        }
+    }
+}
+
 fn date(field: &str) -> impl Fn(&str) -> Result<String, ReadoutError> + '_ {
     move |s| crate::readout::day_number(field, s).map(|_| s.to_string())
 }
@@ -392,13 +403,7 @@ fn ask_guardrails<R: BufRead, W: Write>(
                 cell("target")
             ),
             "",
-            |s| {
-                if s.is_empty() {
-                    Ok(None)
-                } else {
-                    real(&field)(s).map(Some)
-                }
-            },
+            real_or_blank(&field),
         )?;
         if let Some(observed) = v {
             // A limit of "no worse than today" is compared with the control arm's value.
@@ -406,13 +411,7 @@ fn ask_guardrails<R: BufRead, W: Write>(
                 a.ask(
                     &format!("  “{name}” in the control arm (blank: not measured)"),
                     "",
-                    |s| {
-                        if s.is_empty() {
-                            Ok(None)
-                        } else {
-                            real(&field)(s).map(Some)
-                        }
-                    },
+                    real_or_blank(&field),
                 )?
             } else {
                 None
@@ -442,13 +441,7 @@ fn ask_holdouts<R: BufRead, W: Write>(a: &mut Asker<'_, R, W>) -> Result<Vec<Hol
         let below = a.ask(
             "  the kill criterion stops the project below (blank: above)",
             "",
-            |s| {
-                if s.is_empty() {
-                    Ok(None)
-                } else {
-                    real("holdout.kill_below")(s).map(Some)
-                }
-            },
+            real_or_blank("holdout.kill_below"),
         )?;
         let above = match below {
             Some(_) => None,

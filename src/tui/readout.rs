@@ -13,28 +13,21 @@ mod view;
 
 use update::{Checked, ReadoutApp};
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
-use crate::editing::Clock;
 use crate::tui::Failure;
 use crate::workspace::{self, Error};
 
 /// Opens the readout form on `file` (which must exist), locked against other kickoff writers
 /// while it runs. Without a terminal it writes nothing and says what to use.
 pub fn readout(questionnaire: Option<&str>, file: &Path) -> Result<crate::interview::Ended, Error> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(Error::NoTerminal);
-    }
-    let clock = crate::editing::SystemClock;
-    let opened = crate::editing::open(
-        &crate::settings::load_config()?,
+    let opened = super::open_in_terminal(
         questionnaire,
         file,
         workspace::Open::Resume,
         "kickoff readout",
         None,
-        &clock.now(),
     )?;
     let mut app = ReadoutApp::new(opened.bundle, opened.session, file.to_path_buf());
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

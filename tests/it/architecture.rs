@@ -53,31 +53,39 @@ fn the_library_knows_no_terminal_network_or_command_line_crate() {
     }
 }
 
-/// Every source file of the `kickoff` crate but `cli/`, with its code (comment lines left out).
-fn front_end_files() -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+/// The Rust files under `dir` with their code (comment lines left out), skipping the paths
+/// `skip` names.
+fn code_files(dir: &Path, skip: &dyn Fn(&Path) -> bool) -> Vec<(String, String)> {
+    fn walk(dir: &Path, skip: &dyn Fn(&Path) -> bool, out: &mut Vec<(String, String)>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            let name = path.to_string_lossy().into_owned();
-            if path.is_dir() && !name.ends_with("/src/cli") {
-                walk(&path, out);
-            } else if name.ends_with(".rs") && !name.ends_with("/cli.rs") {
+            if skip(&path) {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, skip, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let code = text
                     .lines()
                     .filter(|l| !l.trim_start().starts_with("//"))
                     .collect::<Vec<_>>()
                     .join("\n");
-                out.push((name, code));
+                out.push((path.to_string_lossy().into_owned(), code));
             }
         }
     }
     let mut out = Vec::new();
-    walk(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
-        &mut out,
-    );
+    walk(dir, skip, &mut out);
     out
+}
+
+/// Every source file of the `kickoff` crate but `cli/`, with its code.
+fn front_end_files() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    code_files(&src, &|p| {
+        p.ends_with("src/cli") || p.ends_with("src/cli.rs")
+    })
 }
 
 #[test]
@@ -97,28 +105,10 @@ fn only_the_command_line_knows_clap_and_exit_codes() {
     }
 }
 
-/// The core's code, file by file (comment lines left out).
+/// The core's code, file by file.
 fn core_files() -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                let code = text
-                    .lines()
-                    .filter(|l| !l.trim_start().starts_with("//"))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                out.push((path.to_string_lossy().into_owned(), code));
-            }
-        }
-    }
-    let mut out = Vec::new();
     let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("kickoff-core/src");
-    walk(&core, &mut out);
-    out
+    code_files(&core, &|_| false)
 }
 
 #[test]

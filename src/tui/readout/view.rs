@@ -15,7 +15,7 @@ use super::update::{Checked, ReadoutApp};
 use crate::answer::{Answer, Cell};
 use crate::readout::{Decision, Report};
 use crate::tui::theme::{Theme, severity_mark};
-use crate::tui::view::field::render_form_field;
+use crate::tui::view::field::{options, render_form_field};
 
 pub fn view(app: &ReadoutApp, frame: &mut Frame) {
     let theme = Theme { color: app.color };
@@ -203,19 +203,13 @@ fn render_form(app: &ReadoutApp, theme: Theme, frame: &mut Frame, area: Rect) {
             height: h,
         };
         if item == Item::Kind {
-            let opt = |label: &str, on: bool| {
-                let mark = if on { "(•)" } else { "( )" };
-                let style = if on {
-                    theme.selected()
-                } else {
-                    Style::default()
-                };
-                Span::styled(format!("{mark} {label}   "), style)
-            };
-            let line = Line::from(vec![
-                opt("rate: successes / trials", app.form.rate),
-                opt("mean: mean, sd, n", !app.form.rate),
-            ]);
+            let line = options(
+                &[
+                    ("rate: successes / trials", app.form.rate),
+                    ("mean: mean, sd, n", !app.form.rate),
+                ],
+                theme,
+            );
             frame.render_widget(
                 Paragraph::new(line).block(Block::bordered().border_style(theme.focus())),
                 rect,

@@ -145,7 +145,16 @@ fn render_text(
 }
 
 fn render_yes_no(value: Option<bool>, theme: Theme, frame: &mut Frame, area: Rect) {
-    let opt = |label: &str, on: bool| {
+    let line = options(
+        &[("Yes", value == Some(true)), ("No", value == Some(false))],
+        theme,
+    );
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Options on one line, the one picked marked `(•)`: a yes/no, or a form's toggle.
+pub(in crate::tui) fn options(options: &[(&str, bool)], theme: Theme) -> Line<'static> {
+    let spans = options.iter().map(|&(label, on)| {
         let mark = if on { "(•)" } else { "( )" };
         let style = if on {
             theme.selected()
@@ -153,12 +162,8 @@ fn render_yes_no(value: Option<bool>, theme: Theme, frame: &mut Frame, area: Rec
             Style::default()
         };
         Span::styled(format!("{mark} {label}   "), style)
-    };
-    let line = Line::from(vec![
-        opt("Yes", value == Some(true)),
-        opt("No", value == Some(false)),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    });
+    Line::from(spans.collect::<Vec<_>>())
 }
 
 /// The choices, each label wrapped under itself, the characters the filter matched
