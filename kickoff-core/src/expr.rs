@@ -25,6 +25,7 @@ pub const HELPER_NAMES: &[&str] = &[
     "has_figure",
     "figure_count",
     "shared_words",
+    "amount",
     "word_count",
     "true",
     "false",
@@ -174,11 +175,21 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     // `x is mentioning('a', 'b*')`, and so `rows | selectattr('name', 'mentioning', ...)`:
     // picks the rows of a table (or items of a list) whose text mentions a word.
     env.add_test("mentioning", mentions);
+    // `rows | selectattr('name', 'sharing_words', business_metric)`: the rows whose text has a
+    // content word in common with another answer (see [`shared_words`]).
+    env.add_test("sharing_words", |v: Value, other: Value| {
+        shared_words(&text_of(&v), &text_of(&other)) > 0
+    });
     env.add_function("has_figure", |v: Value| figure_count(&text_of(&v)) > 0);
     env.add_function("figure_count", |v: Value| figure_count(&text_of(&v)));
     env.add_function("shared_words", |a: Value, b: Value| {
         shared_words(&text_of(&a), &text_of(&b))
     });
+    // `amount(x)`: the first figure of a text, or none (so `amount(x) is number and ...`).
+    let amount_of = |v: Value| amount(&text_of(&v)).map_or(Value::from(()), Value::from);
+    env.add_function("amount", amount_of);
+    // `rows | map(attribute='target') | map('amount')`: the figure of each.
+    env.add_filter("amount", amount_of);
 }
 
 /// Words that say what kind of figure a metric is, or join words, rather than what it
@@ -269,9 +280,10 @@ const GENERIC_WORDS: &[&str] = &[
 
 /// How many words two texts have in common, read as a reviewer compares two metric names: words
 /// of three letters or more ("RPM", "CTR"), compared by their first five letters ("deliveries" and "delivery",
-/// "applications" and "applies" are one word), leaving out words that only say what kind of
-/// figure it is ("rate", "share", "average", "per") and joining words. "Late deliveries per
-/// 1,000 orders" and "first-offer acceptance rate" share none.
+/// "applications" and "applies" are one word), a four-letter word also matching a longer one it
+/// starts ("read" and "reading"), leaving out words that only say what kind of figure it is
+/// ("rate", "share", "average", "per") and joining words. "Late deliveries per 1,000 orders"
+/// and "first-offer acceptance rate" share none.
 pub fn shared_words(a: &str, b: &str) -> usize {
     let stems = |text: &str| -> std::collections::BTreeSet<String> {
         text.to_lowercase()
@@ -280,7 +292,53 @@ pub fn shared_words(a: &str, b: &str) -> usize {
             .map(|w| w.chars().take(5).collect())
             .collect()
     };
-    stems(a).intersection(&stems(b)).count()
+    let (a, b) = (stems(a), stems(b));
+    let same = |x: &String, y: &String| {
+        x == y
+            || (x.chars().count().min(y.chars().count()) == 4
+                && (x.starts_with(y.as_str()) || y.starts_with(x.as_str())))
+    };
+    a.iter().filter(|x| b.iter().any(|y| same(x, y))).count()
+}
+
+/// The first figure a text gives, as a number ("under $2,000 a month" is 2000, "about 1.2k" is
+/// 1200), a percentage as a fraction ("95%" is 0.95, as a score of 0.95 is written), or none:
+/// lets a rule compare a figure written in prose with a number answered elsewhere.
+pub fn amount(text: &str) -> Option<f64> {
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let word = word.trim_start_matches(['~', '<', '>', '=', '≤', '≥', '(', '+']);
+        if !word.starts_with(|c: char| c.is_ascii_digit() || c == '$' || c == '€' || c == '£') {
+            continue;
+        }
+        let bare = word.trim_end_matches([',', '.', ';', ':', ')']);
+        let percent = bare.ends_with('%');
+        let token: String = bare
+            .trim_end_matches('%')
+            .chars()
+            .filter(|c| !matches!(c, '$' | '€' | '£'))
+            .collect();
+        // "1.2 million" is one figure written in two words.
+        let joined = match words.peek() {
+            Some(next)
+                if matches!(
+                    next.trim_end_matches([',', '.', ';', ':']),
+                    "million" | "thousand" | "billion"
+                ) =>
+            {
+                format!("{token} {}", next.trim_end_matches([',', '.', ';', ':']))
+            }
+            _ => token,
+        };
+        if let Ok(read) = crate::answer::read_number(&joined, None) {
+            return Some(if percent {
+                read.value / 100.0
+            } else {
+                read.value
+            });
+        }
+    }
+    None
 }
 
 /// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
@@ -642,6 +700,29 @@ mod tests {
         for (a, b) in different {
             assert_eq!(shared_words(a, b), 0, "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn a_four_letter_word_matches_a_longer_one_it_starts() {
+        assert_eq!(
+            shared_words("Read-through rate of the article", "Weekly reading minutes"),
+            1
+        );
+        assert_eq!(shared_words("Claims filed", "claim rate"), 1);
+        // Three letters are too few to say two words are one.
+        assert_eq!(shared_words("ETA error", "etag hits"), 0);
+        assert_eq!(shared_words("Feed CTR", "30-day retention"), 0);
+    }
+
+    #[test]
+    fn amount_reads_the_first_figure_as_people_write_it() {
+        assert_eq!(amount("under $2,000 a month"), Some(2000.0));
+        assert_eq!(amount("at least 95% of answers"), Some(0.95));
+        assert_eq!(amount("accuracy 0.97 on the March sample"), Some(0.97));
+        assert_eq!(amount("about 1.2 million requests"), Some(1_200_000.0));
+        assert_eq!(amount("≤ 40k EUR per quarter"), Some(40_000.0));
+        assert_eq!(amount("no worse than today"), None);
+        assert_eq!(amount("GPT-4 costs"), None);
     }
 
     #[test]
