@@ -281,7 +281,7 @@ const GENERIC_WORDS: &[&str] = &[
 /// How many words two texts have in common, read as a reviewer compares two metric names: words
 /// of three letters or more ("RPM", "CTR"), compared by their first five letters ("deliveries" and "delivery",
 /// "applications" and "applies" are one word), a four-letter word also matching a longer one it
-/// starts ("read" and "reading"), leaving out words that only say what kind of figure it is
+/// starts ("sale" and "sales"), leaving out words that only say what kind of figure it is
 /// ("rate", "share", "average", "per") and joining words. "Late deliveries per 1,000 orders"
 /// and "first-offer acceptance rate" share none.
 pub fn shared_words(a: &str, b: &str) -> usize {
@@ -704,10 +704,7 @@ mod tests {
 
     #[test]
     fn a_four_letter_word_matches_a_longer_one_it_starts() {
-        assert_eq!(
-            shared_words("Read-through rate of the article", "Weekly reading minutes"),
-            1
-        );
+        assert_eq!(shared_words("Sale value", "Weekly sales per store"), 1);
         assert_eq!(shared_words("Claims filed", "claim rate"), 1);
         // Three letters are too few to say two words are one.
         assert_eq!(shared_words("ETA error", "etag hits"), 0);
