@@ -162,7 +162,7 @@ pub fn interview(
         crate::text::path(file),
         progress.answered,
         progress.asked,
-        crate::text::plural(iv.review.findings.len(), "finding", None),
+        crate::text::plural(iv.review().findings.len(), "finding", None),
         crate::text::path(file)
     );
     Ok(Ended::Saved)
@@ -179,10 +179,10 @@ fn greet(
     let _ = writeln!(
         output,
         "{}{} ({} as things stand). {HOW}",
-        iv.bundle.questionnaire.title,
-        if !iv.session.depth.is_full() {
+        iv.bundle().questionnaire.title,
+        if !iv.session().depth.is_full() {
             ", quick kickoff: the essential questions (`--full` asks the rest)"
-        } else if offer_quick && iv.bundle.questionnaire.has_quick_path() {
+        } else if offer_quick && iv.bundle().questionnaire.has_quick_path() {
             ", the full interview (`--quick` asks only the essential questions)"
         } else {
             ""
@@ -206,7 +206,7 @@ fn ask_all(
 ) -> std::io::Result<bool> {
     let mut history: Vec<usize> = Vec::new();
     let mut finished = false;
-    while iv.is_asked(iv.focus) {
+    while iv.is_asked(iv.focus()) {
         ask(iv, output)?;
         let question = iv.focused().clone();
         let reply = match read_reply(&question, input, output)? {
@@ -226,9 +226,9 @@ fn ask_all(
             Step::Stay => continue,
             Step::Answered => {}
         }
-        history.push(iv.focus);
+        history.push(iv.focus());
         for f in iv
-            .review
+            .review()
             .findings
             .iter()
             .filter(|f| f.questions.contains(&question.id))
@@ -242,8 +242,8 @@ fn ask_all(
             );
         }
         // Resume at the next question asked, not at the one just answered.
-        let next = iv.step_from(iv.focus, true);
-        iv.focus_on(next.unwrap_or(iv.focus));
+        let next = iv.step_from(iv.focus(), true);
+        iv.focus_on(next.unwrap_or(iv.focus()));
         let _ = save(iv, store, clock, input, output);
         if next.is_none() {
             finished = true;
@@ -263,7 +263,7 @@ fn save(
     output: &mut dyn Write,
 ) -> Result<(), SaveError> {
     loop {
-        match editing::save(store, &mut iv.session, &clock.now()) {
+        match iv.edit_session(|s| editing::save(store, s, &clock.now())) {
             Ok(Saved::Written) => return Ok(()),
             Ok(Saved::Merged(merged)) => {
                 iv.take_merged(merged);
@@ -279,10 +279,8 @@ fn save(
                 iv.take_merged(merged);
                 for c in conflicts {
                     let keep_theirs = ask_conflict(iv, &c, input, output);
-                    iv.session
-                        .set(&c.question, if keep_theirs { c.theirs } else { c.ours });
+                    iv.set_answer(&c.question, if keep_theirs { c.theirs } else { c.ours });
                 }
-                iv.review = iv.bundle.review_of(&iv.session);
                 store.resolved(*theirs, disk);
             }
             Err(e) => {
@@ -303,7 +301,7 @@ fn ask_conflict(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> bool {
-    let q = iv.bundle.questionnaire.get(&c.question);
+    let q = iv.bundle().questionnaire.get(&c.question);
     let words = |a: &Option<Answer>| match (q, a) {
         (_, None) => "(no answer)".to_string(),
         (Some(q), Some(a)) => q.answer_text(a).replace('\n', " / "),
@@ -340,7 +338,7 @@ fn keep_a_copy(
     clock: &dyn Clock,
     output: &mut dyn Write,
 ) -> Ended {
-    let text = iv.session.to_toml(Some(&iv.bundle.questionnaire));
+    let text = iv.session().to_toml(Some(&iv.bundle().questionnaire));
     match editing::emergency_copy(file, &text, &clock.now()) {
         Ok(copy) => {
             let _ = writeln!(
@@ -410,8 +408,8 @@ fn apply(
 }
 
 fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
-    let q = &iv.bundle.questionnaire;
-    let i = iv.focus;
+    let q = &iv.bundle().questionnaire;
+    let i = iv.focus();
     let question = q.question(i);
     let s = q.section_of(i);
     let asked: Vec<usize> = q.section_range(s).filter(|&j| iv.is_asked(j)).collect();
@@ -467,7 +465,7 @@ fn ask(iv: &Interview, out: &mut dyn Write) -> std::io::Result<()> {
         )?,
         Kind::Text => {}
     }
-    if let Some(a) = iv.session.answers.get(&question.id) {
+    if let Some(a) = iv.session().answers.get(&question.id) {
         writeln!(
             out,
             "  current: {}",

@@ -63,7 +63,7 @@ pub fn interview(
         app.ask_depth();
     }
     // `resume --full` lands where F4 would: the first question not answered, with a note.
-    if !new && app.interview.session.depth != before {
+    if !new && app.interview.session().depth != before {
         app.interview.focus_first_open();
         depth::announce_depth(&mut app);
     }

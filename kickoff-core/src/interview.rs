@@ -10,13 +10,17 @@ use crate::response::Response;
 use crate::session::{Depth, Session};
 
 /// A session being answered against its questionnaire and rules, with the question in focus.
+///
+/// The fields are read through methods and changed only through the ones that keep them in
+/// step: the review is always of the session's current answers, and the focus on an asked
+/// question.
 pub struct Interview {
-    pub bundle: Bundle,
-    pub session: Session,
+    bundle: Bundle,
+    session: Session,
     /// The critic's view of the current answers: visibility, asked answers, findings, score.
-    pub review: Review,
+    review: Review,
     /// Flat index of the focused question; always an asked (visible) one if any is.
-    pub focus: usize,
+    focus: usize,
 }
 
 /// How an interview ended.
@@ -61,6 +65,48 @@ impl Interview {
             .or_else(|| (0..q.len()).find(|&i| self.is_asked(i) && !self.is_answered(i)))
             .or_else(|| (0..q.len()).find(|&i| self.is_asked(i)))
             .unwrap_or(0)
+    }
+
+    /// The questionnaire and rules.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The answers and responses, as they will be saved.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The critic's view of the current answers: visibility, asked answers, findings, score.
+    pub fn review(&self) -> &Review {
+        &self.review
+    }
+
+    /// Flat index of the focused question.
+    pub fn focus(&self) -> usize {
+        self.focus
+    }
+
+    /// Changes the session through `f` (a follow-up's answer, a save that may merge in the
+    /// file's changes), then re-runs the review, so that what the critic read is the session's
+    /// answers.
+    pub fn edit_session<R>(&mut self, f: impl FnOnce(&mut Session) -> R) -> R {
+        let out = f(&mut self.session);
+        self.review = self.bundle.review_of(&self.session);
+        self.attach_responses();
+        out
+    }
+
+    /// After a save stamped `stamp`: the responses made since carry it, and so does the
+    /// session's `updated`.
+    pub fn stamp_saved(&mut self, stamp: &str) {
+        self.session.stamp_responses(stamp);
+        self.session.updated = stamp.to_string();
+    }
+
+    /// Remembers `id` as where the user is (state kept outside the tracked file).
+    pub fn remember_cursor(&mut self, id: String) {
+        self.session.cursor = Some(id);
     }
 
     pub fn focused(&self) -> &Question {

@@ -15,7 +15,7 @@ pub(super) fn ask_followups(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> std::io::Result<bool> {
-    let open: Vec<_> = followups(&iv.session)
+    let open: Vec<_> = followups(iv.session())
         .into_iter()
         .filter(|(_, a)| a.trim().is_empty())
         .map(|(f, _)| f)
@@ -30,7 +30,7 @@ pub(super) fn ask_followups(
     )?;
     let mut stored = false;
     for (n, f) in open.iter().enumerate() {
-        let about = match iv.bundle.questionnaire.get(&f.question) {
+        let about = match iv.bundle().questionnaire.get(&f.question) {
             Some(q) if f.question != GENERAL => format!("about: {}", q.prompt),
             _ => "about the whole design".into(),
         };
@@ -56,7 +56,7 @@ pub(super) fn ask_followups(
         if answer.trim().is_empty() {
             continue;
         }
-        set_followup_answer(&mut iv.session, &f.ask, answer.trim());
+        iv.edit_session(|s| set_followup_answer(s, &f.ask, answer.trim()));
         stored = true;
     }
     Ok(stored)

@@ -150,7 +150,7 @@ impl App {
     pub(super) fn load_field(&mut self) {
         let filled = self.interview.take_default();
         let q = self.interview.focused();
-        self.field = Field::new(q, self.interview.session.answers.get(&q.id));
+        self.field = Field::new(q, self.interview.session().answers.get(&q.id));
         self.showing_default = filled && self.field.is_typed_text();
         if let Some(draft) = self.number_drafts.get(&q.id) {
             self.field.set_number_draft(draft);
@@ -171,7 +171,7 @@ impl App {
         let filled = interview.take_default();
         let field = Field::new(
             interview.focused(),
-            interview.session.answers.get(&interview.focused().id),
+            interview.session().answers.get(&interview.focused().id),
         );
         let mut export_path =
             TextArea::new(vec![default_doc_path(&path).to_string_lossy().into_owned()]);
@@ -224,7 +224,7 @@ impl App {
     /// A file a merge left with answers in conflict opens on the conflicts overlay: ours and
     /// theirs of each, to pick from (then edit, to combine).
     fn with_file_conflicts(mut self) -> App {
-        let session = &self.interview.session;
+        let session = self.interview.session().clone();
         if session.conflicts.is_empty() {
             return self;
         }
@@ -242,7 +242,7 @@ impl App {
             set: ConflictSet {
                 conflicts,
                 merged: session.clone(),
-                theirs: session.clone(),
+                theirs: session,
                 disk: Vec::new(),
             },
             cursor: 0,
@@ -288,7 +288,7 @@ impl App {
     /// and why.
     pub fn open_drafts(&self) -> Vec<(&Question, String)> {
         let iv = &self.interview;
-        let q = &iv.bundle.questionnaire;
+        let q = &iv.bundle().questionnaire;
         self.number_drafts
             .iter()
             .filter_map(|(id, text)| {
@@ -307,7 +307,7 @@ impl App {
         let retyped = self
             .open_drafts()
             .iter()
-            .filter(|(q, _)| self.interview.review.is_answered(&q.id))
+            .filter(|(q, _)| self.interview.review().is_answered(&q.id))
             .count();
         (p.answered.saturating_sub(retyped), p.asked)
     }
@@ -320,7 +320,7 @@ impl App {
     /// review lists them). A number typed that is not valid yet counts as open.
     pub fn steady_progress(&self, among: impl Iterator<Item = usize>) -> Steady {
         let iv = &self.interview;
-        let q = &iv.bundle.questionnaire;
+        let q = &iv.bundle().questionnaire;
         let mut p = Steady::default();
         for i in among.filter(|&i| iv.is_asked(i)) {
             let question = q.question(i);
@@ -341,20 +341,21 @@ impl App {
     /// now (and not waiting for the full interview).
     pub fn more_may_follow(&self) -> bool {
         let iv = &self.interview;
-        let q = &iv.bundle.questionnaire;
-        (0..q.len())
-            .any(|i| q.question(i).when.is_some() && !iv.review.visible[i] && !iv.review.pending[i])
+        let q = &iv.bundle().questionnaire;
+        (0..q.len()).any(|i| {
+            q.question(i).when.is_some() && !iv.review().visible[i] && !iv.review().pending[i]
+        })
     }
 
     /// [`Self::steady_progress`] of the required questions.
     pub fn required_progress(&self) -> Steady {
-        let q = &self.interview.bundle.questionnaire;
+        let q = &self.interview.bundle().questionnaire;
         self.steady_progress((0..q.len()).filter(|&i| q.question(i).required))
     }
 
     /// [`Self::steady_progress`] of the questions of section `s`.
     pub fn section_steady(&self, s: usize) -> Steady {
-        let q = &self.interview.bundle.questionnaire;
+        let q = &self.interview.bundle().questionnaire;
         self.steady_progress(q.section_range(s))
     }
 
@@ -364,8 +365,8 @@ impl App {
     /// pile up on the one in view.
     pub fn findings_for<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         let iv = &self.interview;
-        let here = iv.review.asked.contains_key(id) || iv.focused().id == id;
-        iv.review
+        let here = iv.review().asked.contains_key(id) || iv.focused().id == id;
+        iv.review()
             .findings
             .iter()
             .filter(move |f| here && f.question == id)
@@ -376,7 +377,7 @@ impl App {
     // Longer than a screen: the order of the review list (problems, blockers, open questions, other findings, the LLM reviewer's) reads top to bottom in one place.
     pub fn review_items(&self) -> Vec<ReviewItem> {
         let iv = &self.interview;
-        let q = &iv.bundle.questionnaire;
+        let q = &iv.bundle().questionnaire;
         let mut items = Vec::new();
         for i in (0..q.len()).filter(|&i| iv.is_asked(i)) {
             let question = q.question(i);
@@ -443,7 +444,7 @@ impl App {
             }
         };
         let (blockers, others): (Vec<&Finding>, Vec<&Finding>) = iv
-            .review
+            .review()
             .findings
             .iter()
             .partition(|f| f.severity == Severity::Blocker);
@@ -463,7 +464,7 @@ impl App {
                     stale: f.stale,
                 },
                 question: Some(f.finding.question.clone())
-                    .filter(|id| iv.bundle.questionnaire.get(id).is_some()),
+                    .filter(|id| iv.bundle().questionnaire.get(id).is_some()),
                 rule: Some(f.id.clone()),
                 text: format!(
                     "LLM reviewer{}{}: {}",
@@ -481,12 +482,12 @@ impl App {
     /// responses.
     pub fn llm_findings(&self) -> Vec<ShownFinding> {
         let iv = &self.interview;
-        let (rules, asked) = (&iv.review.findings, &iv.review.asked);
+        let (rules, asked) = (&iv.review().findings, &iv.review().asked);
         if !self.critique.running {
-            return reviewer::session_findings(&iv.session, rules, asked);
+            return reviewer::session_findings(iv.session(), rules, asked);
         }
         let mut out = reviewer::streaming_findings(rules, &self.critique.transcript.findings);
-        reviewer::attach_responses(&mut out, &iv.session.responses, asked);
+        reviewer::attach_responses(&mut out, &iv.session().responses, asked);
         out
     }
 
@@ -494,9 +495,12 @@ impl App {
     /// and the doc count): the rules' findings and the LLM reviewer's current ones.
     pub fn verdict(&self) -> Verdict {
         let iv = &self.interview;
-        let open = iv.review.open_required(&iv.bundle.questionnaire).count();
+        let open = iv
+            .review()
+            .open_required(&iv.bundle().questionnaire)
+            .count();
         let llm = self.llm_findings();
-        Verdict::of_session(&iv.session, &iv.review, open, &llm, self.llm_policy)
+        Verdict::of_session(iv.session(), iv.review(), open, &llm, self.llm_policy)
     }
 
     /// The path typed on the export screen.

@@ -29,7 +29,7 @@ pub(super) fn announce_depth(app: &mut App) {
     app.screen = Screen::Interview;
     app.load_field();
     let (quick, full) = app.interview.depth_sizes();
-    app.banner = Some(Banner::info(match app.interview.session.depth {
+    app.banner = Some(Banner::info(match app.interview.session().depth {
         Depth::Quick => format!(
             "Quick kickoff: {quick} essential questions (more if your answers call for them). \
              F4 goes on with the full interview at any time; every answer stays."

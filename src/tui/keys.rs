@@ -481,10 +481,10 @@ pub fn bar(app: &App) -> Vec<(&'static str, &'static str)> {
         _ => false,
     };
     // The reviewer's questions are offered once it asked some.
-    let asked = !crate::reviewer::followups(&app.interview.session).is_empty();
+    let asked = !crate::reviewer::followups(app.interview.session()).is_empty();
     let long_text = app.interview.focused().kind == Kind::LongText;
     // The full interview is offered to a quick session.
-    let quick = !app.interview.session.depth.is_full();
+    let quick = !app.interview.session().depth.is_full();
     // With no LLM configured the critique screen says how to set one up; asking would fail.
     let cannot_ask = app.critique.unconfigured.is_some() && app.critique.shown.is_none();
     for &scope in scopes(app.screen) {

@@ -301,7 +301,7 @@ pub fn questions<'a>(app: &'a App, theme: Theme, area: Rect, inline: bool) -> Qu
         width: area.width.saturating_sub(2),
         height: area.height.saturating_sub(2),
     };
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let s = app.interview.section();
     let section = &q.sections[s];
     let width = inner.width as usize;
@@ -322,11 +322,11 @@ pub fn questions<'a>(app: &'a App, theme: Theme, area: Rect, inline: bool) -> Qu
     }
     let blocks: Vec<(usize, Vec<Row>)> = q
         .section_range(s)
-        .filter(|&i| app.interview.review.visible[i])
+        .filter(|&i| app.interview.review().visible[i])
         .enumerate()
         .map(|(n, i)| (i, question_rows(app, theme, i, n + 1, width, inline)))
         .collect();
-    let Some(focus_pos) = blocks.iter().position(|(i, _)| *i == app.interview.focus) else {
+    let Some(focus_pos) = blocks.iter().position(|(i, _)| *i == app.interview.focus()) else {
         return out;
     };
     let height = |rows: &[Row]| rows.iter().map(Row::height).sum::<u16>();
@@ -446,8 +446,8 @@ fn question_rows<'a>(
     width: usize,
     inline: bool,
 ) -> Vec<Row<'a>> {
-    let question = app.interview.bundle.questionnaire.question(i);
-    let focused = i == app.interview.focus;
+    let question = app.interview.bundle().questionnaire.question(i);
+    let focused = i == app.interview.focus();
     let mark = if focused { "▶ " } else { "  " };
     let req = if question.required { " *" } else { "" };
     // A question the last answer just opened says so while the first key has not reached it.
@@ -519,7 +519,7 @@ fn question_rows<'a>(
         }
     } else {
         rows.push(Row::Text(
-            match app.interview.review.asked.get(&question.id) {
+            match app.interview.review().asked.get(&question.id) {
                 Some(a) => {
                     let text = question.answer_text(a).replace('\n', " ");
                     let bad = !check_answer(question, a).is_empty();

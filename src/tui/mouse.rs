@@ -67,7 +67,7 @@ fn spot(app: &App, at: Position) -> Spot {
         && side.contains(at)
     {
         let s = (at.y - side.y) as usize;
-        return match s < app.interview.bundle.questionnaire.sections.len() {
+        return match s < app.interview.bundle().questionnaire.sections.len() {
             true => Spot::Section(s),
             false => Spot::Nothing,
         };
@@ -93,8 +93,8 @@ fn spot(app: &App, at: Position) -> Spot {
 fn click(app: &mut App, at: Position) -> Effect {
     match spot(app, at) {
         Spot::Section(s) => Effect::run(Msg::GotoSection(s)),
-        Spot::Question(i) if i != app.interview.focus => {
-            let id = app.interview.bundle.questionnaire.question(i).id.clone();
+        Spot::Question(i) if i != app.interview.focus() => {
+            let id = app.interview.bundle().questionnaire.question(i).id.clone();
             Effect::run(Msg::GotoQuestion(id))
         }
         Spot::Widget(w) => click_widget(app, w, at),

@@ -90,7 +90,7 @@ fn open(app: &mut App) {
         ));
         return;
     };
-    let existing = app.interview.session.responses.get(&rule);
+    let existing = app.interview.session().responses.get(&rule);
     let status = existing
         .and_then(|r| Status::ALL.iter().position(|s| *s == r.status))
         .unwrap_or(0);
@@ -123,7 +123,7 @@ fn save(app: &mut App) -> Vec<Cmd> {
             let made = match llm {
                 Some(Some(f)) => crate::reviewer::new_response(
                     &f.finding,
-                    &iv.review.asked,
+                    &iv.review().asked,
                     status,
                     &reason,
                     &owner,
@@ -131,8 +131,8 @@ fn save(app: &mut App) -> Vec<Cmd> {
                 .map_err(|e| e.to_string()),
                 Some(None) => Err("the finding is no longer in the critique".to_string()),
                 None => iv
-                    .bundle
-                    .new_response(&iv.review, &form.rule, status, &reason, &owner)
+                    .bundle()
+                    .new_response(iv.review(), &form.rule, status, &reason, &owner)
                     .map_err(|e| e.to_string()),
             };
             match made {

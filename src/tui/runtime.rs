@@ -170,7 +170,7 @@ impl Saver {
         // Stamped by the saver with this time (`update` has no clock).
         let _ = self.tx.send(Job::Save {
             stamp: now(),
-            session: Box::new(app.interview.session.clone()),
+            session: Box::new(app.interview.session().clone()),
         });
     }
 
@@ -411,10 +411,10 @@ fn run_msg(terminal: &mut DefaultTerminal, app: &mut App, rt: &mut Runtime, msg:
         // Text typed into the focused answer is saved once typing pauses; anything else (a
         // move to another question, a choice picked and left) at once.
         let typed = matches!(msg, Msg::Input(_) | Msg::Paste(_));
-        let focus = app.interview.focus;
+        let focus = app.interview.focus();
         for cmd in update(app, msg) {
             match cmd {
-                Cmd::Save if typed && app.interview.focus == focus => rt.save_soon(),
+                Cmd::Save if typed && app.interview.focus() == focus => rt.save_soon(),
                 Cmd::Save => rt.save(app),
                 Cmd::SaveResolved { theirs, disk } => {
                     rt.saver.resolved(theirs, disk);
@@ -484,8 +484,8 @@ fn end_unattended(app: &mut App, rt: &mut Runtime) {
 
 fn copy_text(app: &App) -> String {
     app.interview
-        .session
-        .to_toml(Some(&app.interview.bundle.questionnaire))
+        .session()
+        .to_toml(Some(&app.interview.bundle().questionnaire))
 }
 
 /// A copy at the path the unsaved overlay shows (suggested, or typed by the user).
@@ -517,7 +517,7 @@ fn start_critique(app: &App, rt: &mut Runtime, fresh: bool) -> Msg {
         Ok(r) => r,
         Err(why) => return Msg::CritiqueUnavailable(why.to_string()),
     };
-    if !fresh && let Some(saved) = llm::cached(&app.interview.session, &request) {
+    if !fresh && let Some(saved) = llm::cached(app.interview.session(), &request) {
         return Msg::CritiqueCached(saved.clone());
     }
     let (tx, stream) = mpsc::channel();
@@ -572,8 +572,8 @@ fn critique_request(app: &App) -> Result<llm::CritiqueRequest, Failure> {
     )
     .map_err(Failure::of)?
     .with_tone(config.tone)
-    .with_follow_ups(&iv.session);
-    llm::build_request(&iv.bundle, &iv.review, &provider, &prompts).map_err(Failure::of)
+    .with_follow_ups(iv.session());
+    llm::build_request(iv.bundle(), iv.review(), &provider, &prompts).map_err(Failure::of)
 }
 
 /// On quit, a critique still streaming is cancelled and what arrived is kept.

@@ -75,8 +75,7 @@ pub fn numbers_changed(app: &mut App) {
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Saved(Ok(report)) => {
-            app.interview.session.stamp_responses(&report.stamp);
-            app.interview.session.updated = report.stamp;
+            app.interview.stamp_saved(&report.stamp);
             app.save_error = None;
             if let Some(merged) = report.merged {
                 adopt(app, since_sent(app, report.sent.as_deref(), merged));
@@ -138,7 +137,7 @@ fn path_area(path: &std::path::Path) -> TextArea<'static> {
 /// only what differs from the session it was given is taken in.
 fn since_sent(app: &App, sent: Option<&Session>, merged: Session) -> Session {
     match sent {
-        Some(sent) => crate::merge::merge(sent, &app.interview.session, &merged).session,
+        Some(sent) => crate::merge::merge(sent, app.interview.session(), &merged).session,
         None => merged,
     }
 }
@@ -148,7 +147,7 @@ fn since_sent(app: &App, sent: Option<&Session>, merged: Session) -> Session {
 fn adopt(app: &mut App, merged: Session) {
     if app.interview.take_merged(merged) {
         let q = app.interview.focused();
-        app.field = Field::new(q, app.interview.session.answers.get(&q.id));
+        app.field = Field::new(q, app.interview.session().answers.get(&q.id));
         if let Some(draft) = app.number_drafts.get(&q.id) {
             app.field.set_number_draft(draft);
         }
@@ -199,7 +198,7 @@ fn keep(app: &mut App, side: Side, all: bool) -> Vec<Cmd> {
     let Some(state) = app.conflicts.take() else {
         return Vec::new();
     };
-    let mut session = app.interview.session.clone();
+    let mut session = app.interview.session().clone();
     for (c, side) in state.set.conflicts.iter().zip(&state.decisions) {
         let chosen = match side {
             Some(Side::Theirs) => c.theirs.clone(),

@@ -118,7 +118,8 @@ fn critique(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::CritiqueCached(c) => {
-            app.critique.cached(c, &app.interview.bundle.questionnaire);
+            app.critique
+                .cached(c, &app.interview.bundle().questionnaire);
             Vec::new()
         }
         Msg::CritiqueStarted(request) => {
@@ -126,10 +127,10 @@ fn critique(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::CritiqueEvent { event, at } => {
-            let q = &app.interview.bundle.questionnaire;
+            let q = &app.interview.bundle().questionnaire;
             match app.critique.on_event(event, &at, q, &app.path) {
                 Some(critique) => {
-                    app.interview.session.critiques.push(critique);
+                    app.interview.edit_session(|s| s.critiques.push(critique));
                     vec![Cmd::Save]
                 }
                 None => Vec::new(),
@@ -143,7 +144,7 @@ fn critique(app: &mut App, msg: Msg) -> Vec<Cmd> {
 /// starts a section's two-digit number waits for the second (or Enter, or a moment: then it
 /// is the one-digit section); any other goes at once.
 fn section_digit(app: &mut App, d: usize) -> Vec<Cmd> {
-    let sections = app.interview.bundle.questionnaire.sections.len();
+    let sections = app.interview.bundle().questionnaire.sections.len();
     let goto = |app: &mut App, n: usize| {
         app.section_digit = None;
         update(app, Msg::GotoSection(n - 1))
@@ -196,8 +197,8 @@ fn goto_section(app: &mut App, section: usize) -> Vec<Cmd> {
         Some(i) => focus_on(app, i),
         None => {
             // A section the quick path does not ask: say why nothing happened, and how.
-            let q = &iv.bundle.questionnaire;
-            if q.section_range(section).any(|i| iv.review.pending[i]) {
+            let q = &iv.bundle().questionnaire;
+            if q.section_range(section).any(|i| iv.review().pending[i]) {
                 app.banner = Some(Banner::info(format!(
                     "\"{}\" waits for the full interview: F4 asks its questions (every answer \
                      stays).",
@@ -211,13 +212,13 @@ fn goto_section(app: &mut App, section: usize) -> Vec<Cmd> {
 
 fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
     let iv = &app.interview;
-    let sections = iv.bundle.questionnaire.sections.len();
+    let sections = iv.bundle().questionnaire.sections.len();
     let current = iv.section();
     match msg {
-        Msg::NextQuestion => match iv.step_from(iv.focus, true) {
+        Msg::NextQuestion => match iv.step_from(iv.focus(), true) {
             Some(i) => focus_on(app, i),
             None => {
-                app.banner = Some(Banner::info(if iv.session.depth.is_full() {
+                app.banner = Some(Banner::info(if iv.session().depth.is_full() {
                     "That was the last question: ^R reviews what is open, ^O exports the doc."
                 } else {
                     "That was the quick kickoff's last question: ^R reviews what is open, ^O \
@@ -226,7 +227,7 @@ fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 Vec::new()
             }
         },
-        Msg::PrevQuestion => match iv.step_from(iv.focus, false) {
+        Msg::PrevQuestion => match iv.step_from(iv.focus(), false) {
             Some(i) => focus_on(app, i),
             None => Vec::new(),
         },
@@ -235,7 +236,7 @@ fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
             None => Vec::new(),
         },
         // First to the top of this section, then to the previous one.
-        Msg::PrevSection if iv.first_in(current) != Some(iv.focus) => goto_section(app, current),
+        Msg::PrevSection if iv.first_in(current) != Some(iv.focus()) => goto_section(app, current),
         Msg::PrevSection => match (0..current).rev().find(|&s| iv.first_in(s).is_some()) {
             Some(s) => goto_section(app, s),
             None => Vec::new(),
@@ -250,7 +251,7 @@ fn navigate(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::GotoQuestion(id) => {
             app.screen = Screen::Interview;
-            let index = iv.bundle.questionnaire.index_of(&id);
+            let index = iv.bundle().questionnaire.index_of(&id);
             match index.filter(|&i| iv.is_asked(i)) {
                 Some(i) => focus_on(app, i),
                 None => Vec::new(),
@@ -276,9 +277,9 @@ pub(super) fn show(app: &mut App, screen: Screen) -> Vec<Cmd> {
         Screen::Critique => {
             let iv = &app.interview;
             app.critique
-                .open(iv.session.critiques.last(), &iv.bundle.questionnaire);
+                .open(iv.session().critiques.last(), &iv.bundle().questionnaire);
         }
-        Screen::Followups => app.followups.open(&app.interview.session),
+        Screen::Followups => app.followups.open(app.interview.session()),
         Screen::Interview => {}
     }
     Vec::new()
@@ -287,7 +288,7 @@ pub(super) fn show(app: &mut App, screen: Screen) -> Vec<Cmd> {
 /// Renders the doc into the preview; false (and the error as the preview) if it failed.
 fn refresh_preview(app: &mut App) -> bool {
     let iv = &app.interview;
-    match crate::render::render_doc(&iv.bundle, &iv.session, &iv.review, None) {
+    match crate::render::render_doc(iv.bundle(), iv.session(), iv.review(), None) {
         Ok(doc) => {
             app.export.preview = doc;
             true
@@ -345,7 +346,7 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
         (Some(Overlay::Picker { cursor }), _) => {
             // A move decides: a first digit no longer waits for its second.
             app.section_digit = None;
-            let n = app.interview.bundle.questionnaire.sections.len();
+            let n = app.interview.bundle().questionnaire.sections.len();
             app.overlay = Some(Overlay::Picker {
                 cursor: step(cursor, n, m),
             });
@@ -355,7 +356,7 @@ fn handle_motion(app: &mut App, m: Motion) -> Vec<Cmd> {
         }
         (None, Screen::Export) => app.export.scroll = scroll(app.export.scroll, m),
         (None, Screen::Critique) => app.critique.handle_motion(m),
-        (None, Screen::Followups) => app.followups.handle_motion(m, &app.interview.session),
+        (None, Screen::Followups) => app.followups.handle_motion(m, app.interview.session()),
         (None, Screen::Interview) => {}
     }
     Vec::new()
@@ -395,7 +396,7 @@ fn select(app: &mut App) -> Vec<Cmd> {
             None => Vec::new(),
         },
         // The question a follow-up is about; one about the whole design has none.
-        Screen::Followups => match app.followups.selected(&app.interview.session) {
+        Screen::Followups => match app.followups.selected(app.interview.session()) {
             Some(f) if f.question != crate::critique_findings::GENERAL => {
                 update(app, Msg::GotoQuestion(f.question))
             }
@@ -459,10 +460,12 @@ fn edit(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Input(key) if app.screen == Screen::Followups => {
-            app.followups.handle_key(key, &mut app.interview.session)
+            let followups = &mut app.followups;
+            app.interview.edit_session(|s| followups.handle_key(key, s))
         }
         Msg::Paste(text) if app.screen == Screen::Followups => {
-            app.followups.paste(&text, &mut app.interview.session)
+            let followups = &mut app.followups;
+            app.interview.edit_session(|s| followups.paste(&text, s))
         }
         _ if app.screen != Screen::Interview => Vec::new(),
         // A key typed ahead, before the question a condition just inserted was drawn: not for
@@ -616,20 +619,20 @@ fn answer_changed(app: &mut App) -> Vec<Cmd> {
     if app.banner.as_ref().is_some_and(|b| b.text == CLEARED) {
         app.banner = None;
     }
-    let before = app.interview.session.answers.get(&id).cloned();
-    let visible = app.interview.review.visible.clone();
+    let before = app.interview.session().answers.get(&id).cloned();
+    let visible = app.interview.review().visible.clone();
     let after = app.field.answer();
     if !app.interview.set_answer(&id, after.clone()) {
         return Vec::new();
     }
     app.history.record(&id, before, after, typed);
     // The questions this answer opened: the focus arriving on one waits for it to be drawn.
-    let q = &app.interview.bundle.questionnaire;
-    app.inserted = (app.interview.review.visible.iter().zip(&visible))
+    let q = &app.interview.bundle().questionnaire;
+    app.inserted = (app.interview.review().visible.iter().zip(&visible))
         .enumerate()
         .filter(|(_, (now, was))| **now && !**was)
         .map(|(i, _)| q.question(i).id.clone())
         .collect();
-    app.interview.session.cursor = Some(id);
+    app.interview.remember_cursor(id);
     vec![Cmd::Save]
 }

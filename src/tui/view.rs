@@ -47,11 +47,11 @@ impl Progress {
 }
 
 pub fn section_progress(app: &App, section: usize) -> Progress {
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let (mut answered, mut total) = (0, 0);
     for i in q
         .section_range(section)
-        .filter(|&i| app.interview.review.visible[i])
+        .filter(|&i| app.interview.review().visible[i])
     {
         total += 1;
         let question = q.question(i);
@@ -59,14 +59,14 @@ pub fn section_progress(app: &App, section: usize) -> Progress {
         if app.number_drafts.contains_key(&question.id) {
             return Progress::Errors;
         }
-        if let Some(a) = app.interview.review.asked.get(&question.id) {
+        if let Some(a) = app.interview.review().asked.get(&question.id) {
             if !check_answer(question, a).is_empty() {
                 return Progress::Errors;
             }
             answered += 1;
         }
     }
-    let review = &app.interview.review;
+    let review = app.interview.review();
     match answered {
         0 if total == 0 && q.section_range(section).any(|i| review.pending[i]) => Progress::Later,
         0 => Progress::Empty,
@@ -126,7 +126,7 @@ pub fn view(app: &App, frame: &mut Frame) {
 /// all questions answered of those asked as room allows.
 // Longer than a screen: the header's three widths are measured and chosen together.
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let s = app.interview.section();
     let here = app.section_steady(s);
     let req = app.required_progress();
@@ -192,10 +192,10 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let section = (0..sections).map(|s| q.section_range(s).len()).max();
     let section = section.unwrap_or(0);
     let required = (0..most).filter(|&i| q.question(i).required).count();
-    let rules = app.interview.bundle.critic.rules.len();
+    let rules = app.interview.bundle().critic.rules.len();
     let widest = texts([section, section, required, required, rules, most, most]);
     let name = app.interview.project().unwrap_or_else(|| q.title.clone());
-    let depth = if app.interview.session.depth.is_full() {
+    let depth = if app.interview.session().depth.is_full() {
         ""
     } else {
         " · quick"
@@ -277,7 +277,7 @@ fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect, colla
     let current = app.interview.section();
     let lines: Vec<Line> = app
         .interview
-        .bundle
+        .bundle()
         .questionnaire
         .sections
         .iter()
@@ -312,7 +312,7 @@ fn render_sections(app: &App, theme: Theme, frame: &mut Frame, area: Rect, colla
 }
 
 fn render_questions(app: &App, theme: Theme, frame: &mut Frame, area: Rect, inline: bool) {
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let s = app.interview.section();
     let block = Block::bordered()
         .title(Span::styled(

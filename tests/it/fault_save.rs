@@ -247,7 +247,7 @@ fn conflicts_in_the_interview_are_decided_one_by_one() {
         conflicts,
         theirs,
         disk,
-    } = store.save(&app.interview.session).unwrap()
+    } = store.save(app.interview.session()).unwrap()
     else {
         panic!("two conflicts");
     };
@@ -297,7 +297,7 @@ fn conflicts_in_the_interview_are_decided_one_by_one() {
         "{cmds:?}"
     );
     assert_eq!(app.overlay, None);
-    let answers = &app.interview.session.answers;
+    let answers = &app.interview.session().answers;
     assert_eq!(
         (answers["name"].to_string(), answers["notes"].to_string()),
         ("Theirs".to_string(), "mine".to_string())

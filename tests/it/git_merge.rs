@@ -239,7 +239,7 @@ fn resume_on_a_conflicted_file_opens_the_overlay_and_picking_saves_without_the_t
     let cmds = press(&mut app, key(KeyCode::Char('m')));
     assert_eq!(cmds, [Cmd::Save]);
     assert_eq!(app.overlay, None);
-    let s = &app.interview.session;
+    let s = app.interview.session();
     assert!(s.conflicts.is_empty());
     assert_eq!(s.answers["modality"], Answer::Text("text".into()));
     assert_eq!(s.answers["task"], Answer::Text("classification".into()));
@@ -250,7 +250,11 @@ fn quitting_leaves_a_merges_conflicts_in_the_file() {
     let mut app = kickoff::tui::App::new(builtin(), conflicted(), "my plan.kickoff.toml".into());
     let cmds = press(&mut app, ctrl('q'));
     assert_eq!(cmds, [Cmd::Quit]);
-    assert_eq!(app.interview.session.conflicts.len(), 2, "still to decide");
+    assert_eq!(
+        app.interview.session().conflicts.len(),
+        2,
+        "still to decide"
+    );
 }
 
 #[test]
@@ -264,7 +268,7 @@ fn a_conflict_resolved_through_the_store_leaves_no_table_and_keeps_comments() {
     let (mut store, session) = kickoff::store::Store::open(&file, None).unwrap();
     let mut app = kickoff::tui::App::new(builtin(), session, file.clone());
     press(&mut app, key(KeyCode::Char('t')));
-    store.save(&app.interview.session).unwrap();
+    store.save(app.interview.session()).unwrap();
     let saved = read(&file);
     assert!(!saved.contains("conflicts"), "{saved}");
     assert!(saved.starts_with("# kept\n"), "{saved}");

@@ -94,10 +94,10 @@ fn a_paste_with_controls_is_shown_and_saved_without_them() {
         Msg::Paste("v2\u{7}\u{1b}[31mRED\u{1b}[0m\u{0}\r".into()),
     );
     assert_eq!(
-        app.interview.session.answers.get("project_name"),
+        app.interview.session().answers.get("project_name"),
         Some(&Answer::Text("v2[31mRED[0m".into()))
     );
-    let text = app.interview.session.to_toml(None);
+    let text = app.interview.session().to_toml(None);
     assert!(controls(&text).is_empty(), "{text}");
 }
 

@@ -134,7 +134,7 @@ fn switching_a_quick_session_to_full_keeps_every_answer_and_asks_the_rest() {
     let asked_quick = iv.progress().asked;
     assert_eq!(iv.progress().required_open, 0);
     assert!(iv.set_depth(Depth::Full));
-    assert_eq!(iv.session.answers, answers, "every answer stays");
+    assert_eq!(iv.session().answers, answers, "every answer stays");
     let p = iv.progress();
     assert!(
         p.asked > asked_quick + 40,
@@ -148,7 +148,7 @@ fn switching_a_quick_session_to_full_keeps_every_answer_and_asks_the_rest() {
     );
     // The focus is on the first question the quick path left.
     let focused = iv.focused();
-    assert!(!focused.essential && !iv.session.answers.contains_key(&focused.id));
+    assert!(!focused.essential && !iv.session().answers.contains_key(&focused.id));
 }
 
 /// A quick session file of the example's essential answers, in a temporary directory.

@@ -19,8 +19,8 @@ fn started(app: &mut App) {
         .unwrap()
         .unwrap();
     let request = build_request(
-        &app.interview.bundle,
-        &app.interview.review,
+        app.interview.bundle(),
+        app.interview.review(),
         &provider,
         &Prompts::default(),
     )
@@ -90,7 +90,7 @@ fn streamed_text_is_folded_linked_and_saved_in_the_session() {
     assert!(!app.critique.running);
     let saved = app
         .interview
-        .session
+        .session()
         .critiques
         .last()
         .expect("saved in the session");
@@ -141,7 +141,7 @@ fn esc_cancels_while_streaming_and_goes_back_after() {
     );
     assert!(
         app.interview
-            .session
+            .session()
             .critiques
             .last()
             .is_some_and(|c| c.interrupted && c.text == "partial")
@@ -154,7 +154,7 @@ fn esc_cancels_while_streaming_and_goes_back_after() {
 fn a_failure_shows_a_message_and_leaves_the_answers_alone() {
     let mut app = app_with(mini());
     common::type_text(&mut app, "Kept");
-    let before = app.interview.session.clone();
+    let before = app.interview.session().clone();
     press(&mut app, ctrl('l'));
     started(&mut app);
     let failure = LlmError::Broken {
@@ -162,7 +162,7 @@ fn a_failure_shows_a_message_and_leaves_the_answers_alone() {
     };
     let cmds = send(&mut app, event(StreamEvent::Failed(failure)));
     assert!(cmds.is_empty());
-    assert_eq!(app.interview.session, before);
+    assert_eq!(app.interview.session(), &before);
     assert!(
         app.critique
             .note

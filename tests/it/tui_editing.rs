@@ -9,7 +9,7 @@ use kickoff::tui::{App, Cmd, Msg, Overlay, Screen};
 use ratatui::crossterm::event::KeyCode;
 
 fn answer(app: &App, id: &str) -> Option<Answer> {
-    app.interview.session.answers.get(id).cloned()
+    app.interview.session().answers.get(id).cloned()
 }
 
 fn text(s: &str) -> Option<Answer> {
@@ -61,9 +61,7 @@ fn clearing_a_text_is_one_step_that_undo_takes_back_and_saves() {
 fn at_positive_rate() -> App {
     let mut app = app_with(mini());
     app.interview
-        .session
-        .set("task", Some(Answer::Text("classification".into())));
-    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
+        .set_answer("task", Some(Answer::Text("classification".into())));
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));
     app
 }

@@ -43,11 +43,11 @@ fn a_space_in_a_filter_picks_nothing() {
     send(&mut app, Msg::GotoQuestion("primary_metric".into()));
     let q = app.interview.focused().clone();
     type_text(&mut app, "pr auc");
-    assert_eq!(app.interview.session.answers.get("primary_metric"), None);
+    assert_eq!(app.interview.session().answers.get("primary_metric"), None);
     assert_eq!(q.choices[app.field.filtered(&q)[0]].value, "pr_auc");
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.interview.session.answers.get("primary_metric"),
+        app.interview.session().answers.get("primary_metric"),
         Some(&Answer::Text("pr_auc".into()))
     );
     // A multiple choice: the filter's words, then Enter ticks the match and clears the filter;
@@ -55,7 +55,7 @@ fn a_space_in_a_filter_picks_nothing() {
     send(&mut app, Msg::GotoQuestion("baselines".into()));
     let q = app.interview.focused().clone();
     type_text(&mut app, "gradient boosted");
-    assert_eq!(app.interview.session.answers.get("baselines"), None);
+    assert_eq!(app.interview.session().answers.get("baselines"), None);
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
         app.interview.focused().id,
@@ -75,7 +75,7 @@ fn a_space_in_a_filter_picks_nothing() {
     press(&mut app, key(KeyCode::Up));
     press(&mut app, key(KeyCode::Char(' ')));
     assert_eq!(
-        app.interview.session.answers.get("baselines"),
+        app.interview.session().answers.get("baselines"),
         Some(&Answer::List(vec![
             "linear_or_logistic".into(),
             "gradient_boosted_trees".into()
@@ -285,7 +285,7 @@ fn a_click_on_a_choice_picks_it_or_toggles_it() {
     let at = find(&app, 100, 30, "PR-AUC");
     send(&mut app, click(at));
     assert_eq!(
-        app.interview.session.answers["primary_metric"],
+        app.interview.session().answers["primary_metric"],
         Answer::Text("pr_auc".into())
     );
     assert_eq!(focused_id(&app), "primary_metric", "picked in place");
@@ -296,11 +296,11 @@ fn a_click_on_a_choice_picks_it_or_toggles_it() {
     let at = find(&app, 100, 30, &label[..12]);
     send(&mut app, click(at));
     assert_eq!(
-        app.interview.session.answers["baselines"],
+        app.interview.session().answers["baselines"],
         Answer::List(vec![q.choices[1].value.clone()])
     );
     send(&mut app, click(at));
-    assert!(!app.interview.session.answers.contains_key("baselines"));
+    assert!(!app.interview.session().answers.contains_key("baselines"));
 }
 
 #[test]
@@ -309,7 +309,10 @@ fn a_click_answers_yes_or_no() {
     send(&mut app, Msg::GotoQuestion("ab_test".into()));
     let at = find(&app, 80, 24, "( ) Yes");
     send(&mut app, click(at));
-    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(
+        app.interview.session().answers["ab_test"],
+        Answer::Bool(true)
+    );
     assert_eq!(focused_id(&app), "ab_test");
 }
 
@@ -333,7 +336,12 @@ fn the_wheel_scrolls_what_is_under_the_pointer() {
     send(&mut app, mouse(MouseEventKind::ScrollDown, at));
     assert_ne!(under_cursor(&app), before);
     assert_eq!(focused_id(&app), "primary_metric");
-    assert!(!app.interview.session.answers.contains_key("primary_metric"));
+    assert!(
+        !app.interview
+            .session()
+            .answers
+            .contains_key("primary_metric")
+    );
     // On the review screen: its cursor.
     press(&mut app, ctrl('r'));
     send(&mut app, mouse(MouseEventKind::ScrollDown, (10, 5)));
@@ -435,7 +443,12 @@ fn snapshot_a_fuzzy_filtered_choice_list() {
     );
     assert!(shown.len() < q.choices.len(), "the filter leaves fewer");
     assert_eq!(under_cursor(&app), "precision");
-    assert!(!app.interview.session.answers.contains_key("primary_metric"));
+    assert!(
+        !app.interview
+            .session()
+            .answers
+            .contains_key("primary_metric")
+    );
     assert_shown(&screens, "filter: prec");
 }
 
@@ -454,7 +467,7 @@ fn snapshot_choices_picked_with_the_mouse() {
         insta::assert_snapshot!(format!("choices_clicked_{w}x{h}"), draw(&app, w, h));
         let both = vec![q.choices[1].value.clone(), q.choices[3].value.clone()];
         assert_eq!(
-            app.interview.session.answers.get("baselines"),
+            app.interview.session().answers.get("baselines"),
             Some(&Answer::List(both)),
             "{w}x{h}: both ticked and saved"
         );
@@ -468,7 +481,7 @@ fn a_long_texts_placeholder_shows_all_its_lines() {
     let mut app = app_with(builtin());
     let q = app
         .interview
-        .bundle
+        .bundle()
         .questionnaire
         .questions()
         .find(|q| q.kind == kickoff::Kind::LongText && q.placeholder.len() > 120)

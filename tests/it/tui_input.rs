@@ -10,7 +10,7 @@ use kickoff::{Answer, Kind};
 use ratatui::crossterm::event::KeyCode;
 
 fn answer(app: &App, id: &str) -> Option<Answer> {
-    app.interview.session.answers.get(id).cloned()
+    app.interview.session().answers.get(id).cloned()
 }
 
 fn goto(app: &mut App, id: &str) {
@@ -132,7 +132,7 @@ fn a_question_a_condition_inserts_takes_no_key_typed_before_it_showed() {
 /// A single choice of the built-in questionnaire with exactly one choice worded Yes and one
 /// worded No.
 fn yes_no_worded(app: &App) -> String {
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let worded =
         |c: &kickoff::questionnaire::Choice, w: &str| c.label().to_lowercase().starts_with(w);
     q.questions()
@@ -150,28 +150,34 @@ fn yes_no_worded(app: &App) -> String {
 fn y_and_n_pick_choices_worded_yes_and_no_unless_a_filter_is_typed() {
     let mut app = app_with(builtin());
     let id = yes_no_worded(&app);
-    app.interview.session.depth = kickoff::session::Depth::Full;
-    let i = app.interview.bundle.questionnaire.index_of(&id).unwrap();
+    app.interview.set_depth(kickoff::session::Depth::Full);
+    let i = app.interview.bundle().questionnaire.index_of(&id).unwrap();
     if !app.interview.is_asked(i) {
         // Open it: answer what its condition reads with every first choice until it shows.
         for _ in 0..3 {
             let ids: Vec<String> = app
                 .interview
-                .bundle
+                .bundle()
                 .questionnaire
                 .questions()
                 .filter(|q| q.kind == Kind::Choice)
                 .map(|q| q.id.clone())
                 .collect();
             for other in ids.iter().filter(|o| **o != id) {
-                let q = app.interview.bundle.questionnaire.get(other).unwrap();
+                let q = app.interview.bundle().questionnaire.get(other).unwrap();
                 let first = q.choices[0].value.clone();
                 app.interview.set_answer(other, Some(text(&first)));
             }
         }
     }
     goto(&mut app, &id);
-    let q = app.interview.bundle.questionnaire.get(&id).unwrap().clone();
+    let q = app
+        .interview
+        .bundle()
+        .questionnaire
+        .get(&id)
+        .unwrap()
+        .clone();
     press(&mut app, key(KeyCode::Char('n')));
     let no = q
         .choices
@@ -199,8 +205,8 @@ fn y_and_n_pick_choices_worded_yes_and_no_unless_a_filter_is_typed() {
 #[test]
 fn the_section_picker_takes_two_digits() {
     let mut app = app_with(builtin());
-    app.interview.session.depth = kickoff::session::Depth::Full;
-    let sections = app.interview.bundle.questionnaire.sections.len();
+    app.interview.set_depth(kickoff::session::Depth::Full);
+    let sections = app.interview.bundle().questionnaire.sections.len();
     assert!(sections >= 11, "the built-in questionnaire has 11 sections");
     // 1, 1: the eleventh; nothing typed into an answer.
     press(&mut app, ctrl('g'));
@@ -246,7 +252,7 @@ fn column_of(screen: &str, text: &str) -> Option<usize> {
 #[test]
 fn the_grid_gets_the_room_it_needs_holds_still_and_shows_the_cell_in_full() {
     let mut app = app_with(builtin());
-    app.interview.session.depth = kickoff::session::Depth::Full;
+    app.interview.set_depth(kickoff::session::Depth::Full);
     goto(&mut app, "guardrail_metrics");
     send(
         &mut app,
@@ -363,9 +369,9 @@ fn a_waived_finding_is_shown_as_waived_and_not_counted() {
     assert!(draw(&app, 160, 40).contains("1 blocker "));
     let iv = &app.interview;
     let response = iv
-        .bundle
+        .bundle()
         .new_response(
-            &iv.review,
+            iv.review(),
             "accuracy-on-imbalance",
             kickoff::response::Status::AcceptedRisk,
             "Shadow mode first",

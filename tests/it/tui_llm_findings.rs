@@ -130,7 +130,7 @@ fn r_answers_an_llm_finding_and_the_review_shows_the_response() {
     let cmds = press(&mut app, key(KeyCode::Enter));
     assert_eq!(cmds, vec![kickoff::tui::Cmd::Save]);
     assert_eq!(app.overlay, None);
-    let saved = &app.interview.session.responses[&id];
+    let saved = &app.interview.session().responses[&id];
     assert_eq!(saved.status, kickoff::response::Status::WontFix);
     assert_eq!(saved.reason, "finance defines churn");
     let item = app
@@ -174,7 +174,7 @@ fn the_reviewers_questions_are_answered_on_their_own_screen() {
     );
     let cmds = type_text_cmds(&mut app, "(Maya).");
     assert!(cmds.contains(&kickoff::tui::Cmd::Save));
-    let answers = kickoff::reviewer::followup_answers(&app.interview.session);
+    let answers = kickoff::reviewer::followup_answers(app.interview.session());
     assert_eq!(
         answers["Who decides whether the model launches?"],
         "The growth lead\n(Maya)."
@@ -196,7 +196,7 @@ fn the_reviewers_questions_are_answered_on_their_own_screen() {
     for _ in 0.."The growth lead\n(Maya).".len() {
         press(&mut app, key(KeyCode::Backspace));
     }
-    let answers = kickoff::reviewer::followup_answers(&app.interview.session);
+    let answers = kickoff::reviewer::followup_answers(app.interview.session());
     assert!(!answers.contains_key("Who decides whether the model launches?"));
 }
 

@@ -40,11 +40,11 @@ fn q_starts_the_quick_kickoff_and_f4_goes_on_with_the_full_interview() {
     // Letters other than q and f do nothing on the choice: nothing is typed behind it.
     press(&mut app, key(KeyCode::Char('x')));
     assert!(app.overlay.is_some());
-    assert!(!app.interview.session.answers.contains_key("project_name"));
+    assert!(!app.interview.session().answers.contains_key("project_name"));
     let cmds = press(&mut app, key(KeyCode::Char('q')));
     assert!(cmds.contains(&Cmd::Save), "the depth is saved at once");
     assert_eq!(app.overlay, None);
-    assert_eq!(app.interview.session.depth, Depth::Quick);
+    assert_eq!(app.interview.session().depth, Depth::Quick);
     assert_eq!(focused_id(&app), "project_name");
     let asked = app.interview.progress().asked;
     for (w, h) in SIZES {
@@ -61,9 +61,9 @@ fn q_starts_the_quick_kickoff_and_f4_goes_on_with_the_full_interview() {
         insta::assert_snapshot!(format!("quick_review_{w}x{h}"), screen);
     }
     press(&mut app, key(KeyCode::F(4)));
-    assert_eq!(app.interview.session.depth, Depth::Full);
+    assert_eq!(app.interview.session().depth, Depth::Full);
     assert_eq!(
-        app.interview.session.answers.get("project_name"),
+        app.interview.session().answers.get("project_name"),
         Some(&Answer::Text("Churn saver".into()))
     );
     assert!(app.interview.progress().asked > asked + 40);
@@ -79,7 +79,7 @@ fn f_or_esc_on_the_first_screen_keeps_the_full_interview() {
         let mut app = new_session();
         press(&mut app, key(k));
         assert_eq!(app.overlay, None, "{k:?}");
-        assert_eq!(app.interview.session.depth, Depth::Full);
+        assert_eq!(app.interview.session().depth, Depth::Full);
         // Not silently: how to get the quick path later is said.
         let banner = app.banner.clone().expect("a note").text;
         assert!(banner.contains("kickoff resume --quick"), "{banner}");
@@ -88,10 +88,10 @@ fn f_or_esc_on_the_first_screen_keeps_the_full_interview() {
     let mut app = new_session();
     press(&mut app, key(KeyCode::Down));
     press(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.interview.session.depth, Depth::Full);
+    assert_eq!(app.interview.session().depth, Depth::Full);
     let mut app = new_session();
     press(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.interview.session.depth, Depth::Quick);
+    assert_eq!(app.interview.session().depth, Depth::Quick);
 }
 
 /// One key a person presses: a key, or text typed.
@@ -218,7 +218,11 @@ fn quick_steps(example_name: &str) -> (Vec<String>, Vec<Step>, App) {
         let keys = keys_for(&app, answer);
         let prompt = app.interview.focused().prompt.clone();
         apply(&mut app, &keys);
-        assert_eq!(app.interview.session.answers.get(&id), Some(answer), "{id}");
+        assert_eq!(
+            app.interview.session().answers.get(&id),
+            Some(answer),
+            "{id}"
+        );
         all.push((prompt, keys));
         asked.push(id);
         if app
@@ -298,7 +302,7 @@ fn e2e_the_quick_path_typed_in_a_real_terminal() {
     for id in &asked {
         assert_eq!(
             saved.answers.get(id),
-            expected.interview.session.answers.get(id),
+            expected.interview.session().answers.get(id),
             "{id}"
         );
     }
@@ -315,7 +319,7 @@ fn e2e_the_quick_path_typed_in_a_real_terminal() {
     assert_eq!(saved.depth, Depth::Full);
     assert_eq!(
         saved.answers.len(),
-        expected.interview.session.answers.len()
+        expected.interview.session().answers.len()
     );
 }
 
@@ -323,7 +327,7 @@ fn e2e_the_quick_path_typed_in_a_real_terminal() {
 fn a_section_the_quick_path_does_not_ask_says_why_nothing_happens() {
     let mut app = new_session();
     press(&mut app, key(KeyCode::Char('q')));
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let later = (0..q.sections.len())
         .find(|&s| app.interview.first_in(s).is_none())
         .expect("a section with nothing on the quick path");

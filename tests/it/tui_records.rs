@@ -23,8 +23,13 @@ fn at_baselines() -> App {
 }
 
 fn rows(app: &App) -> Vec<String> {
-    let q = app.interview.bundle.questionnaire.get("baselines").unwrap();
-    match app.interview.session.answers.get("baselines") {
+    let q = app
+        .interview
+        .bundle()
+        .questionnaire
+        .get("baselines")
+        .unwrap();
+    match app.interview.session().answers.get("baselines") {
         Some(a) => q.answer_items(a),
         None => Vec::new(),
     }
@@ -74,9 +79,9 @@ fn cells_are_typed_toggled_and_cycled_and_every_change_is_saved() {
         app.field_errors(),
         ["row 2, score: 1.5 is out of range: 0 to 1"]
     );
-    assert_eq!(app.interview.session.cursor.as_deref(), Some("baselines"));
+    assert_eq!(app.interview.session().cursor.as_deref(), Some("baselines"));
     // The condition over the rows opens the next question.
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     assert!(app.interview.is_asked(q.index_of("why_not_same").unwrap()));
 }
 
@@ -133,7 +138,7 @@ fn rows_are_added_and_removed() {
     );
     press(&mut app, ctrl('d'));
     assert_eq!(rows(&app), Vec::<String>::new());
-    assert!(!app.interview.session.answers.contains_key("baselines"));
+    assert!(!app.interview.session().answers.contains_key("baselines"));
     // The grid keeps a blank row to type into.
     type_text(&mut app, "again");
     assert_eq!(rows(&app), ["Name: again"]);

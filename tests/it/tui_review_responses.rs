@@ -9,7 +9,7 @@ use kickoff::tui::Msg;
 use ratatui::crossterm::event::KeyCode;
 
 fn answer(app: &kickoff::tui::App, id: &str) -> Option<Answer> {
-    app.interview.session.answers.get(id).cloned()
+    app.interview.session().answers.get(id).cloned()
 }
 
 fn list(items: &[&str]) -> Option<Answer> {
@@ -48,7 +48,7 @@ fn an_exclusive_choice_clears_the_others_and_is_cleared_by_them() {
     // The no-baseline blocker follows the answer.
     let rules: Vec<&str> = app
         .interview
-        .review
+        .review()
         .findings
         .iter()
         .map(|f| f.rule.as_str())
@@ -94,7 +94,7 @@ fn r_on_a_finding_opens_the_form_and_enter_saves_an_accepted_risk() {
         "{:?}",
         form.error
     );
-    assert!(app.interview.session.responses.is_empty());
+    assert!(app.interview.session().responses.is_empty());
     press(&mut app, key(KeyCode::Tab));
     type_text(&mut app, "Shadow mode until the PR-AUC report");
     press(&mut app, key(KeyCode::Tab));
@@ -108,7 +108,7 @@ fn r_on_a_finding_opens_the_form_and_enter_saves_an_accepted_risk() {
     let cmds = press(&mut app, key(KeyCode::Enter));
     assert_eq!(cmds, [kickoff::tui::Cmd::Save]);
     assert_eq!(app.overlay, None);
-    let r = &app.interview.session.responses["accuracy-on-imbalance"];
+    let r = &app.interview.session().responses["accuracy-on-imbalance"];
     assert_eq!(r.status, kickoff::response::Status::AcceptedRisk);
     assert_eq!(
         (r.reason.as_str(), r.owner.as_str()),
@@ -132,13 +132,13 @@ fn r_on_a_finding_opens_the_form_and_enter_saves_an_accepted_risk() {
         })),
     );
     assert_eq!(
-        app.interview.session.responses["accuracy-on-imbalance"].date,
+        app.interview.session().responses["accuracy-on-imbalance"].date,
         "2026-12-01T10:00:00Z"
     );
     // Changing an answer the rule reads makes the response stale.
     app.interview
         .set_answer("positive_rate", Some(Answer::Number(0.03)));
-    let f = &app.interview.review.findings[0];
+    let f = &app.interview.review().findings[0];
     assert!(f.response.as_ref().unwrap().stale);
 }
 
@@ -152,7 +152,7 @@ fn the_form_changes_status_cancels_and_removes() {
     // Esc cancels: nothing stored.
     press(&mut app, key(KeyCode::Esc));
     assert_eq!(app.overlay, None);
-    assert!(app.interview.session.responses.is_empty());
+    assert!(app.interview.session().responses.is_empty());
     press(&mut app, key(KeyCode::Char('r')));
     press(&mut app, key(KeyCode::Right));
     press(&mut app, key(KeyCode::Down));
@@ -161,7 +161,7 @@ fn the_form_changes_status_cancels_and_removes() {
         press(&mut app, key(KeyCode::Enter)),
         [kickoff::tui::Cmd::Save]
     );
-    let r = &app.interview.session.responses["accuracy-on-imbalance"];
+    let r = &app.interview.session().responses["accuracy-on-imbalance"];
     assert_eq!(r.status, kickoff::response::Status::WontFix);
     // Reopened, the form shows it and offers to remove it (← from the first status).
     press(&mut app, key(KeyCode::Char('r')));
@@ -171,7 +171,7 @@ fn the_form_changes_status_cancels_and_removes() {
     press(&mut app, key(KeyCode::Left));
     assert_eq!(app.respond.as_ref().unwrap().chosen(), None);
     press(&mut app, key(KeyCode::Enter));
-    assert!(app.interview.session.responses.is_empty());
+    assert!(app.interview.session().responses.is_empty());
 }
 
 #[test]

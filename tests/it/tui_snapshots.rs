@@ -68,7 +68,7 @@ fn every_question_kind() {
         // The widget holds the answer stored, ready to edit.
         assert_eq!(
             app.field.answer().as_ref(),
-            app.interview.session.answers.get(id),
+            app.interview.session().answers.get(id),
             "{id}"
         );
         let screens = snapshot_both(&format!("kind_{}", q.kind.name()), &app);
@@ -95,7 +95,7 @@ fn validation_error_next_to_the_field() {
         app.field_errors()
     );
     assert_eq!(
-        app.interview.session.answers.get("positive_rate"),
+        app.interview.session().answers.get("positive_rate"),
         None,
         "cleared by ^X, and 7 is not saved"
     );
@@ -112,7 +112,7 @@ fn rejected_number_keeps_the_text_typed() {
     // And at the middle size the tests name, where the panes give way.
     insta::assert_snapshot!("number_rejected_100x30", draw(&app, 100, 30));
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.04)
     );
 }
@@ -129,7 +129,7 @@ fn choice_filter() {
         .collect();
     assert_eq!(left, ["pr_auc"], "accuracy is filtered out");
     assert_eq!(
-        app.interview.session.answers["metrics"],
+        app.interview.session().answers["metrics"],
         Answer::List(vec!["accuracy".into()]),
         "filtering picks nothing"
     );
@@ -139,9 +139,9 @@ fn choice_filter() {
 fn fresh_builtin_interview() {
     let app = app_with(builtin());
     let screens = snapshot_both("start", &app);
-    let first = app.interview.bundle.questionnaire.question(0);
+    let first = app.interview.bundle().questionnaire.question(0);
     assert_eq!(focused_id(&app), first.id, "on the first question");
-    assert!(app.interview.session.answers.is_empty());
+    assert!(app.interview.session().answers.is_empty());
     assert_eq!(app.interview.progress().answered, 0);
     assert_shown(&screens, &format!("▶ 1. {}", first.prompt));
     assert_shown(&screens, "0 blockers");
@@ -210,7 +210,7 @@ fn help_overlay() {
     press(&mut app, key(KeyCode::Char('x')));
     assert_eq!(app.overlay, None, "any other key closes the help");
     assert_eq!(
-        app.interview.session.answers["name"],
+        app.interview.session().answers["name"],
         Answer::Text("Churn 日本 v2".into()),
         "and is not typed"
     );
@@ -250,7 +250,7 @@ fn save_error_banner() {
         "Could not save: kickoff.toml: cannot write: disk full.",
     );
     assert_eq!(
-        app.interview.session.answers["name"],
+        app.interview.session().answers["name"],
         Answer::Text("Churn 日本 v2".into()),
         "the answers stay"
     );
@@ -350,15 +350,15 @@ fn styles_of_the_focused_question_and_a_blocker() {
 fn saving_overlays() {
     use kickoff::tui::{ConflictSet, SaveReport};
     let mut app = mini_at("name");
-    let mut theirs = app.interview.session.clone();
+    let mut theirs = app.interview.session().clone();
     theirs.set("name", Some(Answer::Text("Renamed on disk".into())));
     let set = ConflictSet {
         conflicts: vec![kickoff::merge::Conflict {
             question: "name".into(),
-            ours: app.interview.session.answers.get("name").cloned(),
+            ours: app.interview.session().answers.get("name").cloned(),
             theirs: theirs.answers.get("name").cloned(),
         }],
-        merged: app.interview.session.clone(),
+        merged: app.interview.session().clone(),
         theirs,
         disk: Vec::new(),
     };
@@ -379,7 +379,7 @@ fn saving_overlays() {
         (&[None][..], false)
     );
     assert_eq!(
-        app.interview.session.answers["name"],
+        app.interview.session().answers["name"],
         Answer::Text("Churn 日本 v2".into()),
         "nothing is taken before it is decided"
     );

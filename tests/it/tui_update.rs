@@ -16,10 +16,10 @@ fn starts_on_the_first_unanswered_question_and_typing_saves() {
     assert_eq!(cmds, vec![Cmd::Save]);
     type_text(&mut app, "yz");
     assert_eq!(
-        app.interview.session.answers["name"],
+        app.interview.session().answers["name"],
         Answer::Text("Xyz".into())
     );
-    assert_eq!(app.interview.session.cursor.as_deref(), Some("name"));
+    assert_eq!(app.interview.session().cursor.as_deref(), Some("name"));
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn enter_moves_on_and_conditional_questions_follow_the_answers() {
     press(&mut app, key(KeyCode::Down));
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.interview.session.answers["task"],
+        app.interview.session().answers["task"],
         Answer::Text("regression".into())
     );
     assert_eq!(
@@ -80,7 +80,7 @@ fn enter_moves_on_and_conditional_questions_follow_the_answers() {
     assert_eq!(focused_id(&app), "positive_rate");
     type_text(&mut app, "0.05");
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.05)
     );
     // Regression again: hidden, but its answer is kept.
@@ -89,16 +89,16 @@ fn enter_moves_on_and_conditional_questions_follow_the_answers() {
     press(&mut app, key(KeyCode::Char(' ')));
     let i = app
         .interview
-        .bundle
+        .bundle()
         .questionnaire
         .index_of("positive_rate")
         .unwrap();
-    assert!(!app.interview.review.visible[i]);
+    assert!(!app.interview.review().visible[i]);
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.05)
     );
-    assert!(!app.interview.review.asked.contains_key("positive_rate"));
+    assert!(!app.interview.review().asked.contains_key("positive_rate"));
 }
 
 /// The mini questionnaire with a classification task, focused on the positive rate (a
@@ -109,9 +109,8 @@ fn at_positive_rate() -> App {
         ("task", Answer::Text("classification".into())),
         ("positive_rate", Answer::Number(0.04)),
     ] {
-        app.interview.session.set(id, Some(a));
+        app.interview.set_answer(id, Some(a));
     }
-    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));
     assert_eq!(focused_id(&app), "positive_rate");
     app
@@ -131,12 +130,17 @@ fn clear_typed(app: &mut App) {
 fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     let mut app = at_positive_rate();
     clear_typed(&mut app);
-    assert!(!app.interview.session.answers.contains_key("positive_rate"));
+    assert!(
+        !app.interview
+            .session()
+            .answers
+            .contains_key("positive_rate")
+    );
     type_text(&mut app, "abc");
     assert_eq!(typed(&app), "abc", "what was typed is kept");
     // Not saved: the answer the field opened with stands, not the empty text on the way.
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.04)
     );
     let errors = app.field_errors();
@@ -150,7 +154,12 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     // ^X clears on purpose: then nothing stands.
     press(&mut app, ctrl('x'));
     type_text(&mut app, "abc");
-    assert!(!app.interview.session.answers.contains_key("positive_rate"));
+    assert!(
+        !app.interview
+            .session()
+            .answers
+            .contains_key("positive_rate")
+    );
     assert!(
         app.field_errors().iter().any(|e| e.contains("(not saved)")),
         "{:?}",
@@ -162,13 +171,18 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     clear_typed(&mut app);
     type_text(&mut app, "0.3");
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.3)
     );
     type_text(&mut app, "x");
     assert_eq!(typed(&app), "0.3x");
     // "0.3" was a valid start on the way, not an answer given: after ^X nothing stands.
-    assert!(!app.interview.session.answers.contains_key("positive_rate"));
+    assert!(
+        !app.interview
+            .session()
+            .answers
+            .contains_key("positive_rate")
+    );
     assert!(
         app.field_errors()
             .iter()
@@ -183,7 +197,7 @@ fn letters_in_a_number_stay_on_screen_with_the_reason_and_are_not_saved() {
     send(&mut app, Msg::GotoQuestion("positive_rate".into()));
     type_text(&mut app, "x");
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.3)
     );
 }
@@ -196,7 +210,7 @@ fn an_out_of_range_number_is_shown_not_saved_and_counts_as_open() {
     type_text(&mut app, "7");
     assert_eq!(typed(&app), "70.04");
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.04)
     );
     assert!(
@@ -244,7 +258,7 @@ fn a_percentage_in_a_fraction_is_read_as_hundredths_and_shown() {
     type_text(&mut app, "14%");
     assert_eq!(typed(&app), "14%");
     assert_eq!(
-        app.interview.session.answers["positive_rate"],
+        app.interview.session().answers["positive_rate"],
         Answer::Number(0.14)
     );
     assert_eq!(app.field.read_as().as_deref(), Some("0.14"));
@@ -260,14 +274,14 @@ fn counts_take_suffixes_and_thousands_separators() {
     assert_eq!(focused_id(&app), "num_runs");
     type_text(&mut app, "1.2k");
     assert_eq!(
-        app.interview.session.answers["num_runs"],
+        app.interview.session().answers["num_runs"],
         Answer::Number(1200.0)
     );
     assert_eq!(app.field.read_as().as_deref(), Some("1200"));
     clear_typed(&mut app);
     type_text(&mut app, "2,500");
     assert_eq!(
-        app.interview.session.answers["num_runs"],
+        app.interview.session().answers["num_runs"],
         Answer::Number(2500.0)
     );
     type_text(&mut app, "0");
@@ -281,7 +295,7 @@ fn counts_take_suffixes_and_thousands_separators() {
     // What stands is the answer the field opened with, not a valid start typed on the way
     // ("2,500" of "2,5000").
     // It opened with none.
-    assert!(!app.interview.session.answers.contains_key("num_runs"));
+    assert!(!app.interview.session().answers.contains_key("num_runs"));
     // Pasted, as typed.
     clear_typed(&mut app);
     send(&mut app, Msg::Paste("180k\n".into()));
@@ -293,7 +307,7 @@ fn counts_take_suffixes_and_thousands_separators() {
         "{:?}",
         app.field_errors()
     );
-    assert!(!app.interview.session.answers.contains_key("num_runs"));
+    assert!(!app.interview.session().answers.contains_key("num_runs"));
 }
 
 #[test]
@@ -327,9 +341,8 @@ fn findings_join_the_review_and_follow_the_answers() {
         ("positive_rate", Answer::Number(0.02)),
         ("metrics", Answer::List(vec!["accuracy".into()])),
     ] {
-        app.interview.session.set(id, Some(a));
+        app.interview.set_answer(id, Some(a));
     }
-    app.interview.review = app.interview.bundle.review(&app.interview.session.answers);
     let items = app.review_items();
     let blocker = items
         .iter()
@@ -357,7 +370,7 @@ fn list_items_are_added_edited_moved_and_removed() {
         press(&mut app, key(KeyCode::Enter));
     }
     assert_eq!(
-        app.interview.session.answers["tags"],
+        app.interview.session().answers["tags"],
         Answer::List(vec!["a".into(), "b".into(), "c".into()])
     );
     // Up twice: onto "b"; move it up; edit it.
@@ -365,12 +378,12 @@ fn list_items_are_added_edited_moved_and_removed() {
     press(&mut app, key(KeyCode::Up));
     press(&mut app, KeyEvent::new(KeyCode::Up, KeyModifiers::ALT));
     assert_eq!(
-        app.interview.session.answers["tags"],
+        app.interview.session().answers["tags"],
         Answer::List(vec!["b".into(), "a".into(), "c".into()])
     );
     type_text(&mut app, "2");
     assert_eq!(
-        app.interview.session.answers["tags"],
+        app.interview.session().answers["tags"],
         Answer::List(vec!["b2".into(), "a".into(), "c".into()])
     );
     // Delete the row's text, then Backspace on the empty row removes it.
@@ -378,7 +391,7 @@ fn list_items_are_added_edited_moved_and_removed() {
     press(&mut app, key(KeyCode::Backspace));
     press(&mut app, key(KeyCode::Backspace));
     assert_eq!(
-        app.interview.session.answers["tags"],
+        app.interview.session().answers["tags"],
         Answer::List(vec!["a".into(), "c".into()])
     );
     // Leave and come back: the new-item row is focused again. A fourth item is over max_items = 3.
@@ -406,24 +419,30 @@ fn yes_no_starts_from_its_default_y_and_n_answer_and_go_on() {
     let mut app = app_with(mini());
     send(&mut app, Msg::GotoQuestion("ab_test".into()));
     assert_eq!(
-        app.interview.session.answers["ab_test"],
+        app.interview.session().answers["ab_test"],
         Answer::Bool(false),
         "default applied when shown"
     );
     // Space toggles in place.
     press(&mut app, key(KeyCode::Char(' ')));
-    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(
+        app.interview.session().answers["ab_test"],
+        Answer::Bool(true)
+    );
     assert_eq!(focused_id(&app), "ab_test");
     // One key answers and moves on.
     press(&mut app, key(KeyCode::Char('n')));
     assert_eq!(
-        app.interview.session.answers["ab_test"],
+        app.interview.session().answers["ab_test"],
         Answer::Bool(false)
     );
     assert_eq!(focused_id(&app), "metrics");
     send(&mut app, Msg::GotoQuestion("ab_test".into()));
     press(&mut app, key(KeyCode::Char('y')));
-    assert_eq!(app.interview.session.answers["ab_test"], Answer::Bool(true));
+    assert_eq!(
+        app.interview.session().answers["ab_test"],
+        Answer::Bool(true)
+    );
     assert_eq!(focused_id(&app), "metrics");
 }
 
@@ -435,7 +454,7 @@ fn a_single_choice_picked_with_enter_moves_on() {
     assert_eq!(focused_id(&app), "task", "arrows move within the choices");
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.interview.session.answers["task"],
+        app.interview.session().answers["task"],
         Answer::Text("regression".into())
     );
     assert_ne!(focused_id(&app), "task");
@@ -453,13 +472,13 @@ fn long_text_enter_goes_on_alt_enter_and_ctrl_j_start_a_new_line_paste_keeps_lin
     send(&mut app, Msg::Paste("\nfour\nfive".into()));
     assert_eq!(focused_id(&app), "notes", "new lines and a paste stay");
     assert_eq!(
-        app.interview.session.answers["notes"],
+        app.interview.session().answers["notes"],
         Answer::Text("one\ntwo\nthree\nfour\nfive".into())
     );
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(focused_id(&app), "tags", "Enter goes to the next question");
     assert_eq!(
-        app.interview.session.answers["notes"],
+        app.interview.session().answers["notes"],
         Answer::Text("one\ntwo\nthree\nfour\nfive".into())
     );
     // The help bar says both.
@@ -482,10 +501,10 @@ fn multi_choice_toggles_and_filters() {
     );
     // Space while filtering is part of the filter; Enter ticks the match in place.
     press(&mut app, key(KeyCode::Char(' ')));
-    assert!(!app.interview.session.answers.contains_key("metrics"));
+    assert!(!app.interview.session().answers.contains_key("metrics"));
     press(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.interview.session.answers["metrics"],
+        app.interview.session().answers["metrics"],
         Answer::List(vec!["pr_auc".into()])
     );
     assert_eq!(
@@ -496,7 +515,7 @@ fn multi_choice_toggles_and_filters() {
     // The filter is gone and the cursor still on the choice: Space toggles it.
     press(&mut app, key(KeyCode::Char(' ')));
     assert!(
-        !app.interview.session.answers.contains_key("metrics"),
+        !app.interview.session().answers.contains_key("metrics"),
         "toggled off again"
     );
 }
@@ -506,20 +525,20 @@ fn paste_strips_newlines_in_one_line_fields_and_splits_list_items() {
     let mut app = app_with(mini());
     send(&mut app, Msg::Paste("first\nsecond".into()));
     assert_eq!(
-        app.interview.session.answers["name"],
+        app.interview.session().answers["name"],
         Answer::Text("first second".into())
     );
     assert_eq!(focused_id(&app), "name", "a pasted newline does not submit");
     send(&mut app, Msg::GotoQuestion("tags".into()));
     send(&mut app, Msg::Paste("x\ny\n".into()));
     assert_eq!(
-        app.interview.session.answers["tags"],
+        app.interview.session().answers["tags"],
         Answer::List(vec!["x".into(), "y".into()])
     );
     send(&mut app, Msg::GotoQuestion("notes".into()));
     send(&mut app, Msg::Paste("line 1\nline 2".into()));
     assert_eq!(
-        app.interview.session.answers["notes"],
+        app.interview.session().answers["notes"],
         Answer::Text("line 1\nline 2".into())
     );
 }
@@ -556,12 +575,12 @@ fn editor_round_trip_and_clear() {
         Msg::EditorDone(Ok("from the editor\nsecond line\n".into())),
     );
     assert_eq!(
-        app.interview.session.answers["notes"],
+        app.interview.session().answers["notes"],
         Answer::Text("from the editor\nsecond line".into())
     );
     send(&mut app, Msg::EditorDone(Err("vi exited with 1".into())));
     assert_eq!(
-        app.interview.session.answers["notes"],
+        app.interview.session().answers["notes"],
         Answer::Text("from the editor\nsecond line".into()),
         "a failed editor changes nothing"
     );
@@ -571,7 +590,7 @@ fn editor_round_trip_and_clear() {
             .is_some_and(|b| b.is_error() && b.text.contains("vi exited"))
     );
     press(&mut app, ctrl('x'));
-    assert!(!app.interview.session.answers.contains_key("notes"));
+    assert!(!app.interview.session().answers.contains_key("notes"));
 }
 
 #[test]
@@ -583,7 +602,7 @@ fn quit_and_resume_returns_to_the_cursor() {
         vec![Cmd::Quit],
         "saved already, when the answers changed"
     );
-    let session = app.interview.session.clone();
+    let session = app.interview.session().clone();
     let resumed = kickoff::tui::App::new(mini(), session, "kickoff.toml".into());
     assert_eq!(resumed.interview.focused().id, "tags");
 }
@@ -639,7 +658,7 @@ fn a_text_with_a_length_limit_takes_no_more_than_it_may_keep() {
     let max = app.interview.focused().max_length.expect("a limit");
     press(&mut app, ctrl('x'));
     send(&mut app, Msg::Paste("x".repeat(max + 25)));
-    let saved = app.interview.session.answers["plan_version"].to_string();
+    let saved = app.interview.session().answers["plan_version"].to_string();
     assert_eq!(saved.chars().count(), max, "what fits is kept and saved");
     let banner = app.banner.clone().expect("a banner").text;
     assert!(
@@ -648,7 +667,7 @@ fn a_text_with_a_length_limit_takes_no_more_than_it_may_keep() {
     );
     type_text(&mut app, "y");
     assert_eq!(
-        app.interview.session.answers["plan_version"].to_string(),
+        app.interview.session().answers["plan_version"].to_string(),
         saved
     );
     assert!(
@@ -662,7 +681,7 @@ fn a_text_with_a_length_limit_takes_no_more_than_it_may_keep() {
     press(&mut app, key(KeyCode::Backspace));
     type_text(&mut app, "z");
     assert!(
-        app.interview.session.answers["plan_version"]
+        app.interview.session().answers["plan_version"]
             .to_string()
             .ends_with('z')
     );

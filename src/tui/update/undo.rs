@@ -99,7 +99,7 @@ pub fn step(app: &mut App, back: bool) -> Vec<Cmd> {
         } else {
             change.after.clone()
         };
-        if app.interview.session.answers.get(&change.question) == want.as_ref() {
+        if app.interview.session().answers.get(&change.question) == want.as_ref() {
             continue;
         }
         if back {
@@ -116,20 +116,20 @@ fn restore(app: &mut App, id: &str, answer: Option<Answer>, back: bool) -> Vec<C
     app.number_drafts.remove(id);
     app.interview.set_answer(id, answer);
     let mut cmds = vec![Cmd::Save];
-    let questionnaire = &app.interview.bundle.questionnaire;
+    let questionnaire = &app.interview.bundle().questionnaire;
     let prompt = questionnaire
         .get(id)
         .map(|q| q.prompt.clone())
         .unwrap_or_else(|| id.to_string());
     match questionnaire.index_of(id) {
-        Some(i) if app.interview.focus == i => {}
+        Some(i) if app.interview.focus() == i => {}
         Some(i) if app.interview.is_asked(i) => cmds.extend(super::focus_on(app, i)),
         _ => {}
     }
     // The widget shows the answer as it now is.
     let q = app.interview.focused();
     if q.id == id {
-        app.field = Field::new(q, app.interview.session.answers.get(id));
+        app.field = Field::new(q, app.interview.session().answers.get(id));
     }
     app.showing_default = false;
     app.banner = Some(super::Banner::info(format!(

@@ -15,7 +15,7 @@ use crate::critique_findings::GENERAL;
 use crate::text::wrap;
 
 pub fn render_followups(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let session = &app.interview.session;
+    let session = app.interview.session();
     let items = FollowupsState::items(session);
     let answered = items.iter().filter(|(_, a)| !a.trim().is_empty()).count();
     let block = Block::bordered()
@@ -38,7 +38,7 @@ pub fn render_followups(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
         Constraint::Min(3),
         Constraint::Length((inner.height / 3).clamp(5, 10)),
     ]));
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let w = list.width.saturating_sub(4) as usize;
     let mut lines: Vec<Line> = Vec::new();
     let mut picked_at = 0;

@@ -34,7 +34,7 @@ pub fn render_respond(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     ]));
     let message = app
         .interview
-        .review
+        .review()
         .findings
         .iter()
         .find(|f| f.rule == form.rule)

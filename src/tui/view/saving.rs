@@ -21,7 +21,7 @@ pub fn render_conflicts(app: &App, theme: Theme, frame: &mut Frame, area: Rect) 
     let Some(state) = &app.conflicts else {
         return;
     };
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let w = 96.min(area.width).saturating_sub(4) as usize;
     let words = |question: &str, a: &Option<crate::Answer>| match (q.get(question), a) {
         (_, None) => "(no answer)".to_string(),

@@ -119,7 +119,7 @@ fn render_review_summary(
         truncate(&aside.join(" · "), summary.width as usize),
         theme.dim(),
     );
-    if let Some(r) = &app.interview.review.readiness {
+    if let Some(r) = &app.interview.review().readiness {
         let parts: Vec<String> = r
             .sections
             .iter()
@@ -135,7 +135,7 @@ fn render_review_summary(
         ));
     }
     // A quick session: what waits for the full interview, in place of the band.
-    let review = &app.interview.review;
+    let review = app.interview.review();
     let pending = review.pending.iter().filter(|&&p| p).count();
     if pending > 0 {
         let text = format!(
@@ -174,7 +174,7 @@ fn review_item(
     w: usize,
     selected: bool,
 ) -> ListItem<'static> {
-    let q = &app.interview.bundle.questionnaire;
+    let q = &app.interview.bundle().questionnaire;
     let (mark, label, style) = match item.kind {
         ItemKind::Problem => ("✗", "does not fit", theme.error()),
         ItemKind::Open => ("○", "open", Style::default()),
@@ -317,7 +317,7 @@ pub fn render_help(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
 }
 
 pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect, cursor: usize) {
-    let sections = &app.interview.bundle.questionnaire.sections;
+    let sections = &app.interview.bundle().questionnaire.sections;
     let lines: Vec<Line> = sections
         .iter()
         .enumerate()
