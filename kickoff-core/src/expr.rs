@@ -556,14 +556,18 @@ pub fn contains_word(haystack: &str, needle: &str) -> bool {
         return false;
     }
     let is_word = |c: char| c.is_alphanumeric();
+    // A needle that starts with a sign ("-latest", "@10") names a suffix: it may be glued to
+    // the word before it ("gpt-4o-latest").
+    let glued_ok = needle.chars().next().is_some_and(|c| !is_word(c));
     let mut start = 0;
     while let Some(pos) = haystack[start..].find(needle) {
         let at = start + pos;
         let end = at + needle.len();
-        let before_ok = haystack[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !is_word(c));
+        let before_ok = glued_ok
+            || haystack[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word(c));
         let after_ok = prefix || haystack[end..].chars().next().is_none_or(|c| !is_word(c));
         if before_ok && after_ok {
             return true;
@@ -733,6 +737,8 @@ mod tests {
         assert!(contains_word("final refund", "refund*"));
         assert!(!contains_word("prerefund", "refund*"));
         assert!(!contains_word("refund", "refunds"));
+        assert!(contains_word("we call gpt-4o-latest", "-latest"));
+        assert!(!contains_word("the latest data", "-latest"));
         assert!(!contains_word("anything", "*"));
     }
 
