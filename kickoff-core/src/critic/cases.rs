@@ -103,7 +103,14 @@ fn find_close(b: &[u8], from: usize, delim: &str) -> Option<usize> {
     let d = delim.as_bytes();
     let mut i = from;
     while i < b.len() {
-        if basic && b[i] == b'\\' {
+        // Straight to the next quote (or backslash): most of a string is neither.
+        let next = if basic {
+            memchr::memchr2(b'\\', d[0], &b[i..])
+        } else {
+            memchr::memchr(d[0], &b[i..])
+        };
+        i += next?;
+        if b[i] == b'\\' {
             i += 2;
             continue;
         }
