@@ -14,7 +14,6 @@ use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
 mod patch;
-pub mod state;
 mod upgrade;
 
 pub use patch::{Cleared, patch, patch_doc, patch_into};
@@ -35,7 +34,7 @@ pub struct Session {
     pub depth: Depth,
     /// The question the user is on, so a resumed interview starts there. Kept out of the
     /// file (it is not the team's plan, and would make its history noise): in the user's state
-    /// directory ([`state`]). Read from a file of an older version that still has it; the key
+    /// directory (the `kickoff` crate's `state`). Read from a file of an older version that still has it; the key
     /// goes with the next save.
     #[serde(default, skip_serializing)]
     pub cursor: Option<String>,

@@ -104,8 +104,8 @@ pub fn state_home() -> PathBuf {
 }
 
 /// Where the binary keeps the place the user is on in `session`, in these tests.
-pub fn ui_state(session: &Path) -> Option<kickoff::session::state::UiState> {
-    kickoff::session::state::load_in(&state_home().join("kickoff"), session)
+pub fn ui_state(session: &Path) -> Option<kickoff::state::UiState> {
+    kickoff::state::load_in(&state_home().join("kickoff"), session)
 }
 
 pub fn bin() -> PathBuf {

@@ -15,6 +15,8 @@ pub enum Error {
     Save(#[from] SaveError),
     #[error(transparent)]
     Lock(#[from] crate::store::LockError),
+    #[error(transparent)]
+    Newer(#[from] crate::newer::Newer),
     #[error(
         "{}: the session is for questionnaire `{id}`, which is not built in (built in: {}); pass its file with -q PATH",
         crate::text::path(session), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
@@ -434,7 +436,7 @@ pub fn open_for_writing_at(
     let lock = Lock::acquire_at(file, what, now)?;
     let (bundle, mut session) = open_or_create(questionnaire, file, mode, now)?;
     // Where the user was: kept in the state directory (a file of an older version has it).
-    if let Some(cursor) = crate::session::state::load(file).and_then(|s| s.cursor) {
+    if let Some(cursor) = crate::state::load(file).and_then(|s| s.cursor) {
         session.cursor = Some(cursor);
     }
     let bytes = std::fs::read(file).map_err(|source| FileError::Read {

@@ -123,7 +123,7 @@ pub fn save(store: &mut Store, session: &mut Session, now: &str) -> Result<Saved
 
 /// Where emergency copies go: `copies/` in kickoff's state directory.
 pub fn copies_dir() -> Option<PathBuf> {
-    crate::session::state::dir().map(|d| d.join("copies"))
+    crate::state::dir().map(|d| d.join("copies"))
 }
 
 /// Writes `text`, the session of `session_file` that could not be saved there, as a new file
@@ -160,7 +160,7 @@ pub fn copy_into(
         path: dir.to_path_buf(),
         source,
     };
-    crate::session::state::private_dir(dir).map_err(err)?;
+    crate::state::private_dir(dir).map_err(err)?;
     let stem = session_file
         .file_stem()
         .unwrap_or_default()
@@ -204,7 +204,7 @@ pub fn write_copy(path: &Path, session_file: &Path, text: &str) -> Result<(), Sa
     if let (Some(dir), Some(copies)) = (path.parent(), copies_dir())
         && dir == copies
     {
-        crate::session::state::private_dir(dir).map_err(|source| SaveError {
+        crate::state::private_dir(dir).map_err(|source| SaveError {
             path: dir.to_path_buf(),
             source,
         })?;

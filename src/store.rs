@@ -287,7 +287,7 @@ impl Store {
             doc: None,
             stamp: None,
             secrets: Vec::new(),
-            state_dir: crate::session::state::dir(),
+            state_dir: crate::state::dir(),
             cleared: Default::default(),
             clock: Box::new(crate::editing::SystemClock),
             before_rename: Hook::default(),
@@ -597,11 +597,11 @@ impl Store {
         }
         self.cursor = ours.cursor.clone();
         if let Some(dir) = &self.state_dir {
-            let state = crate::session::state::UiState {
+            let state = crate::state::UiState {
                 cursor: ours.cursor.clone(),
                 ..Default::default()
             };
-            crate::session::state::save_in(dir, &self.path, &state);
+            crate::state::save_in(dir, &self.path, &state);
         }
     }
 

@@ -37,11 +37,11 @@ pub fn files() -> Vec<(&'static str, String)> {
         ("kickoff.toml", session),
         (
             "kickoff/config.toml",
-            include_str!("../../templates/init/config.toml").into(),
+            include_str!("../templates/init/config.toml").into(),
         ),
         (
             "kickoff/team.rules.toml",
-            include_str!("../../templates/init/team.rules.toml").into(),
+            include_str!("../templates/init/team.rules.toml").into(),
         ),
         (
             "kickoff/design-doc.md.j2",
@@ -49,11 +49,11 @@ pub fn files() -> Vec<(&'static str, String)> {
         ),
         (
             ".gitattributes",
-            include_str!("../../templates/init/gitattributes").into(),
+            include_str!("../templates/init/gitattributes").into(),
         ),
         (
             ".github/workflows/kickoff.yml",
-            include_str!("../../templates/init/kickoff.yml").into(),
+            include_str!("../templates/init/kickoff.yml").into(),
         ),
     ]
 }
