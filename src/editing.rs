@@ -10,7 +10,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::bundle::Bundle;
-use crate::session::{Depth, SaveError, Session};
+use crate::files::SaveError;
+use crate::session::{Depth, Session};
 use crate::source::Problem;
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error, Open};
@@ -27,7 +28,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> String {
-        crate::session::now()
+        crate::clock::now()
     }
 }
 
@@ -237,7 +238,7 @@ pub fn copy_to(path: &Path, session_file: &Path, text: &str) -> Result<(), SaveE
 /// A copy's permissions: the session file's, or readable and writable by the user alone when
 /// they cannot be read.
 fn copy_permissions(session_file: &Path) -> std::fs::Permissions {
-    let real = crate::session::resolve_link(session_file);
+    let real = crate::files::resolve_link(session_file);
     match std::fs::metadata(real) {
         Ok(m) => m.permissions(),
         Err(_) => private_permissions(),

@@ -15,9 +15,9 @@ use crate::merge::{Conflict, merge};
 use crate::questionnaire::Questionnaire;
 use toml_edit::DocumentMut;
 
-use crate::session::{
-    SaveError, Session, Swapped, now, resolve_link, write_atomic, write_atomic_if,
-};
+use crate::clock::now;
+use crate::files::{SaveError, Swapped, resolve_link, write_atomic, write_atomic_if};
+use crate::session::Session;
 
 /// Holds the session's lock until dropped (then the lock file is removed).
 #[derive(Debug)]

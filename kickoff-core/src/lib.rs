@@ -57,6 +57,6 @@ pub use questionnaire::{
 };
 pub use render::{RenderError, render_doc, render_doc_as, render_doc_from};
 pub use score::{Readiness, Scorecard};
-pub use session::{AnswerConflict, Critique, Depth, SaveError, Session, answers_hash};
+pub use session::{AnswerConflict, Critique, Depth, Session, answers_hash};
 pub use source::{FileError, Problem};
 pub use verdict::{LlmPolicy, Verdict};

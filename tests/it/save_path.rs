@@ -3,6 +3,7 @@
 //! the user's file.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::path::PathBuf;
 
