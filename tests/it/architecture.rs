@@ -112,18 +112,37 @@ fn only_the_command_line_knows_clap_and_exit_codes() {
     }
 }
 
-/// The core's code, file by file, without its unit tests (a `#[cfg(test)]` module, at the end
-/// of a file: they may read the examples from disk).
+/// The core's code, file by file, without its unit tests: a `#[cfg(test)]` module, last in its
+/// file (they may read the examples from disk). Code after it is refused, so none goes unseen.
 fn core_files() -> Vec<(String, String)> {
     let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("kickoff-core/src");
     code_files(&core, &|_| false)
         .into_iter()
         .map(|(name, code)| {
-            let code = match code.find("#[cfg(test)]") {
-                Some(at) => code[..at].to_string(),
-                None => code,
+            let Some(at) = code.find("#[cfg(test)]") else {
+                return (name, code);
             };
-            (name, code)
+            // rustfmt ends a module at the first column: after the first one's end, only
+            // another test module may come.
+            let mut rest = code[at..].lines();
+            let mut after = None;
+            while let Some(line) = rest.next() {
+                if line.is_empty() {
+                    continue;
+                }
+                if line == "#[cfg(test)]" && rest.next().is_some_and(|l| l.starts_with("mod ")) {
+                    rest.by_ref().find(|l| *l == "}");
+                    continue;
+                }
+                after = Some(line);
+                break;
+            }
+            assert!(
+                after.is_none(),
+                "{name}: `{}` comes after the unit tests; put the tests last, in a module",
+                after.unwrap_or_default()
+            );
+            (name, code[..at].to_string())
         })
         .collect()
 }
