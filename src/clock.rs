@@ -5,3 +5,19 @@
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
+
+/// Where the time comes from: the system's for a front end, a fixed one in tests.
+pub trait Clock: std::fmt::Debug {
+    /// Now, as session files write it (RFC 3339, to the second).
+    fn now(&self) -> String;
+}
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> String {
+        now()
+    }
+}

@@ -3,8 +3,8 @@
 //! depth asked for, the config's rule packs), stamping and saving it through its store (which
 //! merges and reports conflicts), and the emergency copy when its file cannot be written.
 //!
-//! The time is given ([`Clock`], or a `now` argument), never read here, so that all of it can
-//! be tried with a fixed one.
+//! The time is given ([`Clock`](crate::clock::Clock), or a `now` argument), never read here,
+//! so that all of it can be tried with a fixed one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,22 +15,6 @@ use crate::session::{Depth, Session};
 use crate::source::Problem;
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error, Open};
-
-/// Where the time comes from: the system's for a front end, a fixed one in tests.
-pub trait Clock: std::fmt::Debug {
-    /// Now, as session files write it (RFC 3339, to the second).
-    fn now(&self) -> String;
-}
-
-/// The system's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> String {
-        crate::clock::now()
-    }
-}
 
 /// A session opened for an interview.
 pub struct Opened {

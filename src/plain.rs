@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::answer::{Answer, Row};
 use crate::answer::{NumberError, notations, read_number};
-use crate::editing::{self, Clock, Opened, SystemClock};
+use crate::clock::{Clock, SystemClock};
+use crate::editing::{self, Opened};
 use crate::files::SaveError;
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;

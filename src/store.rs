@@ -205,7 +205,7 @@ pub struct Store {
     /// Answers cleared by a save, kept as the file had them, for when they are set again.
     cleared: crate::session::Cleared,
     /// The time a copy of a file that is not a session any more is named with.
-    clock: Box<dyn crate::editing::Clock + Send>,
+    clock: Box<dyn crate::clock::Clock + Send>,
     before_rename: Hook,
     _lock: Option<Lock>,
 }
@@ -289,7 +289,7 @@ impl Store {
             secrets: Vec::new(),
             state_dir: crate::state::dir(),
             cleared: Default::default(),
-            clock: Box::new(crate::editing::SystemClock),
+            clock: Box::new(crate::clock::SystemClock),
             before_rename: Hook::default(),
             _lock: lock,
         }
@@ -306,7 +306,7 @@ impl Store {
     }
 
     /// Reads the time from `clock` (the name of a copy kept aside) instead of the system's.
-    pub fn timed_by(mut self, clock: impl crate::editing::Clock + Send + 'static) -> Store {
+    pub fn timed_by(mut self, clock: impl crate::clock::Clock + Send + 'static) -> Store {
         self.clock = Box::new(clock);
         self
     }
