@@ -2,6 +2,8 @@
 //! bundle, load the session and review it (visibility, rules, readiness score), render the
 //! doc, and the whole pipeline. Run with `cargo bench --bench render`.
 
+use kickoff::Load as _;
+use kickoff::Save as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -65,7 +67,7 @@ fn session_file(dir: &Path) -> PathBuf {
     }
     let bundle = builtin();
     let q = &bundle.questionnaire;
-    let mut session = Session::new(q);
+    let mut session = Session::new_at(q, &kickoff::clock::now());
     for i in 0..q.len() {
         if q.visibility(&session.answers)[i] {
             session.set(&q.question(i).id, Some(fitting(q.question(i))));

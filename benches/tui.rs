@@ -15,7 +15,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// A session answering every question with a valid answer of its kind.
 fn full_session(bundle: &Bundle) -> Session {
     let q = &bundle.questionnaire;
-    let mut s = Session::new(q);
+    let mut s = Session::new_at(q, &kickoff::clock::now());
     for question in q.questions() {
         let a = match question.kind {
             Kind::Text => Answer::Text("A specific, realistic answer".into()),

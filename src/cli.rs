@@ -1,6 +1,7 @@
 //! The command line: the arguments, which code each command runs, and the exit codes. The only
 //! module that knows clap and exit codes; the main function just calls [`run`].
 
+use crate::files::Load as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -360,7 +361,7 @@ fn template_source(t: &Path) -> Result<(String, String), Error> {
                 }
                 (origin.to_string(), source.to_string())
             }
-            None => (crate::text::path(t).to_string(), crate::source::read(t)?),
+            None => (crate::text::path(t).to_string(), crate::files::read(t)?),
         },
     )
 }
@@ -386,14 +387,14 @@ fn questionnaire(command: QuestionnaireCommand) -> Result<ExitCode, Error> {
         QuestionnaireCommand::Show { id } => {
             match BUILTINS.iter().find(|b| b.id == id) {
                 Some(b) => crate::out!("{}", b.questionnaire),
-                None => crate::out!("{}", crate::source::read(Path::new(&id))?),
+                None => crate::out!("{}", crate::files::read(Path::new(&id))?),
             }
             Ok(ExitCode::SUCCESS)
         }
         QuestionnaireCommand::Validate { path, rules } => {
             let mut bundle = crate::bundle::Bundle::load(&path)?;
             for r in &rules {
-                bundle.add_rules(r)?;
+                crate::files::add_rules(&mut bundle, r)?;
             }
             let failures = bundle.critic.run_cases(&bundle.questionnaire);
             for f in &failures {

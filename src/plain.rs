@@ -7,11 +7,13 @@ use std::path::Path;
 
 use crate::answer::{Answer, Row};
 use crate::answer::{NumberError, notations, read_number};
-use crate::editing::{self, Clock, Opened, SystemClock};
+use crate::clock::{Clock, SystemClock};
+use crate::editing::{self, Opened};
+use crate::files::SaveError;
 use crate::interview::{Ended, Interview};
 use crate::merge::Conflict;
 use crate::questionnaire::{CellError, Kind, Question, check_answer, parse_yes_no};
-use crate::session::{Depth, SaveError};
+use crate::session::Depth;
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error};
 

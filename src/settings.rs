@@ -2,6 +2,7 @@
 //! `<platform config dir>/kickoff/config.toml` (`~/.config/kickoff/config.toml` on Linux).
 //! The environment is read here, at the edge; the core's [`Config`] is given the file.
 
+use crate::files::Load as _;
 use std::path::PathBuf;
 
 use crate::config::Config;
@@ -22,5 +23,12 @@ pub fn config_path() -> Option<PathBuf> {
 /// it explicitly.
 pub fn load_config() -> Result<Config, FileError> {
     let explicit = std::env::var_os(CONFIG_ENV).is_some_and(|p| !p.is_empty());
-    Config::load_at(config_path(), explicit)
+    match config_path() {
+        Some(p) if explicit || p.exists() => Config::load(&p),
+        Some(p) => Ok(Config {
+            path: Some(p),
+            ..Config::default()
+        }),
+        None => Ok(Config::default()),
+    }
 }

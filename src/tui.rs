@@ -40,7 +40,7 @@ pub use view::view;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use crate::editing::Clock;
+use crate::clock::Clock;
 pub use crate::interview::Ended;
 use crate::session::Depth;
 use crate::workspace::{self, Error};
@@ -129,7 +129,7 @@ fn open_in_terminal(
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let now = crate::editing::SystemClock.now();
+    let now = crate::clock::SystemClock.now();
     crate::editing::open(
         &crate::settings::load_config()?,
         questionnaire,

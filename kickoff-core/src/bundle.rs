@@ -12,7 +12,7 @@ use crate::questionnaire::Questionnaire;
 use crate::response::{Response, Status};
 use crate::score::{Readiness, Scorecard};
 use crate::session::{Depth, Session};
-use crate::source::{Checks, FileError, read};
+use crate::source::{Checks, FileError};
 
 /// A questionnaire shipped inside the binary, with its rules and score files.
 pub struct Builtin {
@@ -113,30 +113,29 @@ impl Bundle {
         ))
     }
 
-    /// Loads `NAME.toml`, and `NAME.rules.toml` and `NAME.score.toml` beside it if they exist.
-    pub fn load(path: &Path) -> Result<Bundle, FileError> {
-        let source = read(path)?;
+    /// The rule pack and scorecard that go with the questionnaire file `path` (`NAME.toml`):
+    /// `NAME.rules.toml` and `NAME.score.toml` beside it, each read when it exists.
+    pub fn companions(path: &Path) -> [PathBuf; 2] {
         let sibling = |suffix: &str| {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy();
             path.with_file_name(format!("{stem}{suffix}.toml"))
         };
-        let rules_path = sibling(".rules");
-        let score_path = sibling(".score");
-        let rules = if rules_path.exists() {
-            Some((read(&rules_path)?, rules_path))
-        } else {
-            None
-        };
-        let score = if score_path.exists() {
-            Some((read(&score_path)?, score_path))
-        } else {
-            None
-        };
+        [sibling(".rules"), sibling(".score")]
+    }
+
+    /// A questionnaire file's bundle: its text (`source`, read from `path`) with every check,
+    /// and the texts of its [companions](Bundle::companions) that exist.
+    pub fn from_files(
+        source: &str,
+        path: &Path,
+        rules: Option<(&str, PathBuf)>,
+        score: Option<(&str, PathBuf)>,
+    ) -> Result<Bundle, FileError> {
         Self::from_sources(
-            &source,
+            source,
             path,
-            rules.as_ref().map(|(s, p)| (s.as_str(), p.clone())),
-            score.as_ref().map(|(s, p)| (s.as_str(), p.clone())),
+            rules,
+            score,
             Some(path.to_path_buf()),
             Checks::All,
         )
@@ -176,10 +175,9 @@ impl Bundle {
         })
     }
 
-    /// Adds a team's own rule pack.
-    pub fn add_rules(&mut self, path: &Path) -> Result<(), FileError> {
-        let source = read(path)?;
-        self.critic.add_pack(&source, path, &self.questionnaire)
+    /// Adds a team's own rule pack, `source` as read from `path`.
+    pub fn add_rules(&mut self, source: &str, path: &Path) -> Result<(), FileError> {
+        self.critic.add_pack(source, path, &self.questionnaire)
     }
 
     /// The review after an answer changed: the rules and score tests that do not read that
@@ -387,7 +385,9 @@ mod tests {
         let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
         let sessions = std::fs::read_dir(examples).unwrap().map(|e| {
             let path = e.unwrap().path();
-            crate::Session::load(&path).unwrap().answers
+            crate::Session::from_str(&std::fs::read_to_string(&path).unwrap(), &path)
+                .unwrap()
+                .answers
         });
         let cases = checked.critic.rules.iter().flat_map(|r| &r.def.cases);
         let mut count = 0;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::source::{FileError, Problem, parse_toml, read};
+use crate::source::{FileError, Problem, parse_toml};
 
 /// The longest duration a setting may hold, in seconds: a day. More is a typo, and would not
 /// fit the clock.
@@ -247,25 +247,13 @@ pub struct Price {
 }
 
 impl Config {
-    /// The config at `path`, where the front end looks for it (see the binary's `settings`):
-    /// a missing file is an empty config, unless the user named it (`explicit`).
-    pub fn load_at(path: Option<PathBuf>, explicit: bool) -> Result<Config, FileError> {
-        match path {
-            Some(p) if explicit || p.exists() => Self::load_from(&p),
-            Some(p) => Ok(Config {
-                path: Some(p),
-                ..Config::default()
-            }),
-            None => Ok(Config::default()),
-        }
-    }
-
-    pub fn load_from(path: &Path) -> Result<Config, FileError> {
-        let source = read(path)?;
+    /// The config file `path`, its text `source`: its paths resolved (`~/x` in `home`, a
+    /// relative one beside the file), its values checked.
+    pub fn from_file(source: &str, path: &Path, home: Option<&Path>) -> Result<Config, FileError> {
         let mut config: Config = if source.trim().is_empty() {
             Config::default()
         } else {
-            parse_toml(&source, path)?
+            parse_toml(source, path)?
         };
         let base = path.parent().unwrap_or(Path::new("."));
         for p in config
@@ -274,7 +262,7 @@ impl Config {
             .chain(config.system_template.as_mut())
             .chain(config.user_template.as_mut())
         {
-            *p = resolve_path(base, p);
+            *p = resolve_path(base, home, p);
         }
         config.path = Some(path.to_path_buf());
         let problems = config.problems();
@@ -366,9 +354,9 @@ impl Config {
 }
 
 /// `~/x` is under the home directory; a relative path is relative to the config file.
-fn resolve_path(base: &Path, p: &Path) -> PathBuf {
+fn resolve_path(base: &Path, home: Option<&Path>, p: &Path) -> PathBuf {
     if let Ok(rest) = p.strip_prefix("~")
-        && let Some(home) = dirs::home_dir()
+        && let Some(home) = home
     {
         return home.join(rest);
     }
@@ -474,15 +462,16 @@ mod tests {
 
     #[test]
     fn relative_paths_are_relative_to_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("config.toml");
-        std::fs::write(&p, "rules = [\"team.rules.toml\", \"/abs.toml\"]\n").unwrap();
-        let c = Config::load_from(&p).unwrap();
+        let dir = Path::new("/team/settings");
+        let p = dir.join("config.toml");
+        let text = "rules = [\"team.rules.toml\", \"/abs.toml\", \"~/mine.rules.toml\"]\n";
+        let c = Config::from_file(text, &p, Some(Path::new("/home/me"))).unwrap();
         assert_eq!(
             c.rules,
             vec![
-                dir.path().join("team.rules.toml"),
-                PathBuf::from("/abs.toml")
+                dir.join("team.rules.toml"),
+                PathBuf::from("/abs.toml"),
+                PathBuf::from("/home/me/mine.rules.toml")
             ]
         );
     }

@@ -542,7 +542,8 @@ mod tests {
             .map(|e| e.unwrap().path())
         {
             let name = path.file_stem().unwrap().to_string_lossy();
-            let session = crate::Session::load(&path).unwrap();
+            let session =
+                crate::Session::from_str(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
             let ctx = AnswerContext::new(&session.answers);
             q.visibility_in(&ctx);
             let ctx = Value::from_dyn_object(ctx);

@@ -5,16 +5,15 @@
 //! - The review: the offline rules (`critic`), the readiness score (`score`), both with their
 //!   questionnaire in a [`Bundle`]; the LLM reviewer's saved findings (`critique_findings`,
 //!   `reviewer`); the team's responses (`response`).
-//! - The session file: `session` (the format, saves that change only what changed), `store`
-//!   (one writer, saves that merge), `merge`, `workspace` (a session opened with its
-//!   questionnaire), `source` and `locate` (errors at their line).
+//! - The session file: `session` (the format, saves that change only what changed), `merge`,
+//!   `source` and `locate` (errors at their line).
 //! - What is made from plans: the design doc (`render`, `markdown`, `text`), two plans compared
-//!   (`diff`), a team's plans side by side (`portfolio`), the files of `kickoff init` (`init`).
-//! - The interview's logic shared by every front end: `interview`, `depth` (the quick path),
-//!   `editing` (opening, saving and copying a session as every interview does).
+//!   (`diff`), a team's plans side by side (`portfolio`).
+//! - The interview's logic shared by every front end: `interview`, `depth` (the quick path).
 //!
-//! The front ends (the TUI, the line-by-line interview, the command line) and the LLM client
-//! live in the `kickoff` crate; this one depends on none of their crates, so the compiler keeps
+//! The front ends (the TUI, the line-by-line interview, the command line), the LLM client and
+//! what reads and writes files (the lock, atomic saves, the state directory) live in the
+//! `kickoff` crate; this one depends on none of their crates, so the compiler keeps
 //! the layers.
 
 pub mod answer;
@@ -24,18 +23,14 @@ pub mod critic;
 pub mod critique_findings;
 pub mod depth;
 pub mod diff;
-pub mod editing;
 pub mod expr;
 pub mod freeze;
-pub mod init;
 pub mod interview;
 pub mod locate;
 pub mod markdown;
 pub mod merge;
 pub mod newer;
-pub mod output;
 pub mod placeholder;
-pub mod plans;
 pub mod portfolio;
 pub mod quantities;
 pub mod questionnaire;
@@ -46,10 +41,8 @@ pub mod reviewer;
 pub mod score;
 pub mod session;
 pub mod source;
-pub mod store;
 pub mod text;
 pub mod verdict;
-pub mod workspace;
 
 pub use answer::{Answer, Answers, Cell, Row};
 pub use bundle::{BUILTINS, Builtin, Bundle, Review};
@@ -64,7 +57,6 @@ pub use questionnaire::{
 };
 pub use render::{RenderError, render_doc, render_doc_as, render_doc_from};
 pub use score::{Readiness, Scorecard};
-pub use session::{AnswerConflict, Critique, Depth, SaveError, Session, answers_hash};
+pub use session::{AnswerConflict, Critique, Depth, Session, answers_hash};
 pub use source::{FileError, Problem};
 pub use verdict::{LlmPolicy, Verdict};
-pub use workspace::{Error, Open, open};

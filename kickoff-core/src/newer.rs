@@ -3,7 +3,7 @@
 //! them. It is refused, with what to do.
 
 use std::cmp::Ordering;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Compares two questionnaire versions: dotted numbers compared part by part (`"10" > "9"`,
 /// `"2.1" > "2"`), anything else as text.
@@ -23,24 +23,31 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// A session saved with a newer version of its questionnaire than the one loaded.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}: was saved with version {} of its questionnaire, newer than the version {} loaded; \
+     nothing was read or written (update kickoff, or pass the newer questionnaire with -q)",
+    crate::text::path(path),
+    crate::text::terminal_safe(session_version),
+    crate::text::terminal_safe(loaded_version)
+)]
+pub struct Newer {
+    pub path: PathBuf,
+    pub session_version: String,
+    pub loaded_version: String,
+}
+
 /// The session at `path`, of questionnaire version `session_version`, opened with version
 /// `loaded_version` of its questionnaire: an error when the session's is newer.
-pub fn refuse_newer(
-    path: &Path,
-    session_version: &str,
-    loaded_version: &str,
-) -> Result<(), crate::workspace::Error> {
+pub fn refuse_newer(path: &Path, session_version: &str, loaded_version: &str) -> Result<(), Newer> {
     if compare_versions(session_version, loaded_version) != Ordering::Greater {
         return Ok(());
     }
-    Err(crate::workspace::Error::Other {
+    Err(Newer {
         path: path.to_path_buf(),
-        message: format!(
-            "was saved with version {} of its questionnaire, newer than the version {} loaded; \
-             nothing was read or written (update kickoff, or pass the newer questionnaire with -q)",
-            crate::text::terminal_safe(session_version),
-            crate::text::terminal_safe(loaded_version),
-        ),
+        session_version: session_version.to_string(),
+        loaded_version: loaded_version.to_string(),
     })
 }
 

@@ -6,13 +6,12 @@
 //! are the answers to `doc_status` and the first of `authors` (the built-in questionnaire's
 //! "About this document" questions; a questionnaire of your own with those ids gets them too).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use serde::Serialize;
 
 use crate::verdict::LlmPolicy;
-use crate::workspace::{Bundles, Error};
 
 /// One plan of the portfolio.
 #[derive(Debug, Clone, Serialize)]
@@ -59,40 +58,17 @@ pub enum Sort {
     Critique,
 }
 
-/// Reads every file as a plan, with `prepare` adding rule packs to each questionnaire once.
-/// Answers that do not fit the questionnaire do not keep a plan out (they are the check's
-/// business); a file that cannot be read is listed apart.
-pub fn survey(
-    files: &[PathBuf],
-    now: SystemTime,
-    policy: LlmPolicy,
-    prepare: &dyn Fn(&mut crate::bundle::Bundle) -> Result<(), Error>,
-) -> (Vec<Plan>, Vec<Unreadable>) {
-    let mut bundles = Bundles::default();
-    let mut plans = Vec::new();
-    let mut unreadable = Vec::new();
-    for file in files {
-        match plan(file, now, policy, &mut bundles, prepare) {
-            Ok(p) => plans.push(p),
-            Err(e) => unreadable.push(Unreadable {
-                path: file.to_string_lossy().into_owned(),
-                message: e.to_string(),
-            }),
-        }
-    }
-    (plans, unreadable)
-}
-
-fn plan(
+/// The plan a session is, read with its questionnaire and rules (`bundle`) at `now`; `file` is
+/// where it was read from.
+pub fn plan(
     file: &Path,
+    bundle: &crate::bundle::Bundle,
+    session: &crate::session::Session,
     now: SystemTime,
     policy: LlmPolicy,
-    bundles: &mut Bundles,
-    prepare: &dyn Fn(&mut crate::bundle::Bundle) -> Result<(), Error>,
-) -> Result<Plan, Error> {
-    let (bundle, session, _problems) = bundles.open_checked(file, None, true, prepare)?;
+) -> Plan {
     let q = &bundle.questionnaire;
-    let review = bundle.review_of(&session);
+    let review = bundle.review_of(session);
     let answer = |id: &str| {
         let question = q.get(id)?;
         let a = review.asked.get(id)?;
@@ -103,11 +79,11 @@ fn plan(
         .and_then(|question| Some(question.answer_items(review.asked.get("authors")?)))
         .and_then(|items| items.into_iter().next())
         .unwrap_or_default();
-    let verdict = crate::verdict::Verdict::of_plan(bundle, &session, &review, policy);
-    let days_since_critique = crate::reviewer::latest_critique(&session)
+    let verdict = crate::verdict::Verdict::of_plan(bundle, session, &review, policy);
+    let days_since_critique = crate::reviewer::latest_critique(session)
         .and_then(|c| humantime::parse_rfc3339_weak(&c.created).ok())
         .map(|at| now.duration_since(at).map_or(0, |d| d.as_secs() / 86_400));
-    Ok(Plan {
+    Plan {
         path: file.to_string_lossy().into_owned(),
         project: q
             .title_question
@@ -124,7 +100,7 @@ fn plan(
         open_questions: verdict.open,
         updated: session.updated.clone(),
         days_since_critique,
-    })
+    }
 }
 
 /// Orders the plans by `sort`; ties keep the order of their paths.
@@ -186,24 +162,5 @@ mod tests {
         assert_eq!(paths(&plans), ["a", "b", "c"]);
         sort(&mut plans, Sort::Path);
         assert_eq!(paths(&plans), ["a", "b", "c"]);
-    }
-
-    #[test]
-    fn a_plan_reads_its_project_owner_status_and_critique_age() {
-        let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
-        let files = [
-            root.join("examples/churn-done-well.toml"),
-            root.join("README.md"),
-        ];
-        let now = humantime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
-        let (plans, unreadable) = survey(&files, now, LlmPolicy::Count, &|_| Ok(()));
-        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
-        let p = &plans[0];
-        assert_eq!(p.project, "FreshBox churn risk scoring v1");
-        assert_eq!(p.owner, "Priya Raman (ML engineer)");
-        assert_eq!(p.questionnaire, "ml-experiment");
-        assert_eq!(p.blockers, 0);
-        assert!(p.readiness.is_some());
-        assert_eq!(p.updated, "2026-11-24T16:42:00Z");
     }
 }

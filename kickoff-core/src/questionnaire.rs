@@ -323,11 +323,6 @@ impl Questionnaire {
         build(file, source, path, checks)
     }
 
-    pub fn load(path: &Path) -> Result<Questionnaire, FileError> {
-        let source = crate::source::read(path)?;
-        Self::from_str(&source, path)
-    }
-
     /// Number of questions.
     pub fn len(&self) -> usize {
         self.order.len()

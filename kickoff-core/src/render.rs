@@ -524,7 +524,8 @@ mod tests {
             .map(|e| e.unwrap().path())
         {
             let name = path.file_stem().unwrap().to_string_lossy();
-            let session = Session::load(&path).unwrap();
+            let session =
+                Session::from_str(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
             let review = bundle.review(&session.answers);
             // Under another name, so that it runs with the fuel counted.
             let counted = Some(("design-doc.md.j2", DESIGN_DOC_TEMPLATE));
@@ -550,7 +551,8 @@ mod tests {
         let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
         for path in std::fs::read_dir(examples).unwrap() {
             let path = path.unwrap().path();
-            let session = Session::load(&path).unwrap();
+            let session =
+                Session::from_str(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
             let review = bundle.review(&session.answers);
             for name in ["design-doc", "brief"] {
                 let (origin, source) = builtin_template(name).unwrap();
@@ -571,7 +573,11 @@ mod tests {
             "{}/../examples/fraud-flawed.toml",
             env!("CARGO_MANIFEST_DIR")
         );
-        let mut session = Session::load(path.as_ref()).unwrap();
+        let mut session = Session::from_str(
+            &std::fs::read_to_string(&path).unwrap(),
+            std::path::Path::new(&path),
+        )
+        .unwrap();
         let paragraph = "An answer pasted in full, [with] <markup> & | pipes. ".repeat(40) + "\n\n";
         let long = crate::Answer::Text(paragraph.repeat(DOC_LIMITS.output / paragraph.len() / 4));
         for id in ["decision", "why_ml", "error_costs"] {

@@ -452,7 +452,7 @@ mod tests {
             std::path::Path::new("mini.toml"),
         )
         .unwrap();
-        let mut session = Session::new(&q);
+        let mut session = Session::new_at(&q, "2026-12-07T10:00:00Z");
         session.critiques.push(critique);
         let r = new_response(&f, &then, Status::AcceptedRisk, " shadow only ", "Priya").unwrap();
         assert_eq!(r.reason, "shadow only");
@@ -510,7 +510,7 @@ mod tests {
             std::path::Path::new("mini.toml"),
         )
         .unwrap();
-        let mut s = Session::new(&q);
+        let mut s = Session::new_at(&q, "2026-12-07T10:00:00Z");
         set_followup_answer(&mut s, "How was \"2%\" measured?", "On 90 days.");
         set_followup_answer(&mut s, "Who owns it?", "  ");
         let text = s.to_toml(Some(&q));

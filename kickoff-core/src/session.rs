@@ -2,8 +2,7 @@
 //! the critiques received. Saved atomically; never holds a secret.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +13,6 @@ use crate::response::Response;
 use crate::source::{FileError, Problem, parse_toml};
 
 mod patch;
-pub mod state;
 mod upgrade;
 
 pub use patch::{Cleared, patch, patch_doc, patch_into};
@@ -35,7 +33,7 @@ pub struct Session {
     pub depth: Depth,
     /// The question the user is on, so a resumed interview starts there. Kept out of the
     /// file (it is not the team's plan, and would make its history noise): in the user's state
-    /// directory ([`state`]). Read from a file of an older version that still has it; the key
+    /// directory (the `kickoff` crate's `state`). Read from a file of an older version that still has it; the key
     /// goes with the next save.
     #[serde(default, skip_serializing)]
     pub cursor: Option<String>,
@@ -178,15 +176,7 @@ fn clean_value(v: &mut toml::Value) {
 /// keys this module does not read itself (`crate::reviewer` does).
 pub const FOLLOWUPS_KEY: &str = "followups";
 
-pub fn now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
-}
-
 impl Session {
-    pub fn new(q: &Questionnaire) -> Session {
-        Session::new_at(q, &now())
-    }
-
     /// A new session of `q`, created at `now`.
     pub fn new_at(q: &Questionnaire, now: &str) -> Session {
         let t = now.to_string();
@@ -301,10 +291,6 @@ impl Session {
                 }
             })
             .collect()
-    }
-
-    pub fn load(path: &Path) -> Result<Session, FileError> {
-        Self::from_str(&crate::source::read(path)?, path)
     }
 
     /// Everything in the answers that does not fit the questionnaire, each naming its question.
@@ -441,162 +427,6 @@ impl Session {
             toml::to_string_pretty(&copy).expect("a session always serialises")
         })
     }
-
-    /// Writes the session atomically: a temporary file in the same directory, flushed to
-    /// disk, then renamed over the target. A crash at any moment leaves either the old or the
-    /// new file, never a torn one.
-    pub fn save(&mut self, path: &Path, q: Option<&Questionnaire>) -> Result<(), SaveError> {
-        self.updated = now();
-        write_atomic(path, self.to_toml(q).as_bytes())
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{}: cannot write: {source}", crate::text::path(path))]
-pub struct SaveError {
-    pub path: PathBuf,
-    #[source]
-    pub source: std::io::Error,
-}
-
-/// Atomic replace of `path` with `bytes`: a new temporary file with a random name beside it
-/// (created exclusively, with the target's permissions, or the usual ones for a new file),
-/// written and flushed to disk, then renamed over the target. A failure removes the temporary
-/// file.
-/// A symlinked file is updated through the link: its target is replaced, the link stays.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    replace(path, bytes, None).map(drop)
-}
-
-/// What [`write_atomic_if`] did.
-#[derive(Debug)]
-pub enum Swapped {
-    /// The new file replaced the one expected (its metadata as written: it describes this
-    /// write even if another replaced the file right after).
-    Done(std::fs::Metadata),
-    /// The file was not as expected: nothing was replaced.
-    Moved,
-    /// The new file is in place, but what it replaced was written meanwhile, between the last
-    /// check and the swap: those bytes, for the caller to merge and write again.
-    Raced(std::fs::Metadata, Vec<u8>),
-}
-
-/// [`write_atomic`] as a compare and swap: once the new text is on disk, `expected` is asked of
-/// the file it would replace (right before the swap, and of what the swap took out, on Linux,
-/// where the two are exchanged atomically); a file nobody expected is never lost: it is left
-/// in place ([`Swapped::Moved`]) or handed back ([`Swapped::Raced`]). `expected` gets the
-/// path of the file to look at (`None`: the file is expected not to exist).
-pub fn write_atomic_if(
-    path: &Path,
-    bytes: &[u8],
-    expected: &mut dyn FnMut(&Path) -> bool,
-) -> Result<Swapped, SaveError> {
-    replace(path, bytes, Some(expected))
-}
-
-/// [`write_atomic`], and [`write_atomic_if`] when `expected` is given.
-fn replace(
-    path: &Path,
-    bytes: &[u8],
-    mut expected: Option<&mut dyn FnMut(&Path) -> bool>,
-) -> Result<Swapped, SaveError> {
-    let err = |source| SaveError {
-        path: path.to_path_buf(),
-        source,
-    };
-    let path = &resolve_link(path);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file path",
-        ))
-    })?;
-    let prefix = format!(".{}.", name.to_string_lossy());
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    if let Some(permissions) = permissions_for(path) {
-        builder.permissions(permissions);
-    }
-    let mut file = builder.tempfile_in(&dir).map_err(|e| {
-        // The temporary file's random name says nothing useful to the user.
-        let message = e.to_string();
-        let message = message.split(" at path ").next().unwrap_or(&message);
-        err(std::io::Error::new(e.kind(), message.to_string()))
-    })?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(err)?;
-    let written = file.as_file().metadata().map_err(err)?;
-    if let Some(expected) = expected.as_mut()
-        && !expected(path)
-    {
-        return Ok(Swapped::Moved);
-    }
-    let sync_dir = || {
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-    };
-    #[cfg(target_os = "linux")]
-    if let Some(expected) = expected
-        && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, file.path(), CWD, path, RenameFlags::EXCHANGE) {
-            Ok(()) => {
-                // The temporary name holds what was replaced; it goes when `file` drops.
-                sync_dir();
-                if expected(file.path()) {
-                    return Ok(Swapped::Done(written));
-                }
-                let theirs = std::fs::read(file.path()).map_err(err)?;
-                return Ok(Swapped::Raced(written, theirs));
-            }
-            // A file system that cannot exchange: a plain rename below.
-            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
-            Err(e) if e == rustix::io::Errno::OPNOTSUPP => {}
-            Err(e) => return Err(err(e.into())),
-        }
-    }
-    file.persist(path).map_err(|e| err(e.error))?;
-    sync_dir();
-    Ok(Swapped::Done(written))
-}
-
-/// Where writes to `path` go: the file a symlink points to (followed to the end), else itself.
-pub fn resolve_link(path: &Path) -> PathBuf {
-    let mut path = path.to_path_buf();
-    for _ in 0..40 {
-        match std::fs::read_link(&path) {
-            Ok(target) => {
-                path = match path.parent() {
-                    Some(dir) if target.is_relative() => dir.join(target),
-                    _ => target,
-                }
-            }
-            Err(_) => break,
-        }
-    }
-    path
-}
-
-/// The permissions a replacement of `path` gets: the file's own, or for a new file readable by
-/// all and writable by the owner (before the umask), as a plain create would give.
-fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
-    if let Ok(m) = std::fs::metadata(path) {
-        return Some(m.permissions());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        Some(std::fs::Permissions::from_mode(0o666))
-    }
-    #[cfg(not(unix))]
-    None
 }
 
 /// Puts each records answer, written as an empty string in `text`, back as an array of inline

@@ -91,30 +91,6 @@ pub enum Checks {
     Trusted,
 }
 
-pub fn read(path: &Path) -> Result<String, FileError> {
-    let err = |source| FileError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    // A FIFO would block for ever, /dev/zero fill the memory: only regular files, and not
-    // ones no plan, questionnaire or template comes near.
-    let meta = std::fs::metadata(path).map_err(err)?;
-    if !meta.is_file() {
-        return Err(err(std::io::Error::other("not a regular file")));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(err(std::io::Error::other(format!(
-            "{} MiB, larger than the {} MiB kickoff reads",
-            meta.len() / (1024 * 1024),
-            MAX_FILE / (1024 * 1024)
-        ))));
-    }
-    std::fs::read_to_string(path).map_err(err)
-}
-
-/// The largest file kickoff reads.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
-
 /// Parses TOML into `T`, turning toml's byte span into a line and column.
 pub fn parse_toml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<T, FileError> {
     if source.trim().is_empty() {

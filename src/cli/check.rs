@@ -285,7 +285,7 @@ pub(super) fn check_file(
     problems.extend(response_problems(bundle, &session));
     // Each problem at its line: read again only when there are some.
     if problems.iter().any(|p| p.line.is_none())
-        && let Ok(text) = crate::source::read(file)
+        && let Ok(text) = crate::files::read(file)
     {
         crate::locate::place(&text, &mut problems);
     }
@@ -444,7 +444,7 @@ impl Checked<'_> {
     /// The findings, open questions and problems at their lines, for SARIF, GitHub and JUnit.
     fn ci_items(&self) -> Result<Vec<ci::Item>, Error> {
         let (args, review) = (self.args, self.review);
-        let source = crate::source::read(self.file)?;
+        let source = crate::files::read(self.file)?;
         let lines = crate::locate::Lines::of(&source);
         let open_fails = !args.allow_open && args.fail_on != FailOn::Never;
         let mut items = ci::items(ci::Inputs {

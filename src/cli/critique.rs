@@ -264,7 +264,7 @@ fn save_and_report(
         eprintln!("kickoff: the model returned no text; nothing was saved");
         return Ok(ExitCode::from(EXIT_FAILED));
     }
-    let critique = to_critique(request, transcript, &crate::session::now());
+    let critique = to_critique(request, transcript, &crate::clock::now());
     save_critique(
         file,
         Some(&bundle.questionnaire),

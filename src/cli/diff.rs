@@ -1,6 +1,7 @@
 //! `kickoff diff A B`, `kickoff diff FILE --rev REV`: two versions of a plan compared by
 //! question; `kickoff diff --textconv FILE`: the answers by question, for git's diff driver.
 
+use crate::files::Load as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

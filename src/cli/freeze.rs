@@ -61,7 +61,7 @@ pub(super) fn save(
     store: &mut crate::store::Store,
     session: &mut crate::session::Session,
 ) -> Result<(), Error> {
-    session.updated = crate::session::now();
+    session.updated = crate::clock::now();
     match store.save(session)? {
         Saved::Written | Saved::Merged(_) => Ok(()),
         Saved::Conflicts { .. } => Err(Error::Other {
@@ -83,7 +83,7 @@ pub(super) fn run(args: FreezeArgs) -> Result<ExitCode, Error> {
         Open::Resume,
         "kickoff freeze",
     )?;
-    let now = crate::session::now();
+    let now = crate::clock::now();
     let done = if args.unfreeze {
         crate::freeze::unfreeze(&mut session, &now, &args.by, &args.reason)
             .map_err(|e| other(e.to_string()))?;

@@ -27,7 +27,7 @@ pub struct MergeArgs {
 }
 
 pub(super) fn run(args: MergeArgs) -> Result<ExitCode, Error> {
-    let read = |p: &Path| crate::source::read(p);
+    let read = |p: &Path| crate::files::read(p);
     let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
     let merged = crate::merge::merge_texts(
         (&base, &args.base),

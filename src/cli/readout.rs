@@ -77,7 +77,7 @@ pub(super) fn run(args: ReadoutArgs) -> Result<ExitCode, Error> {
     }
     let readout = ask_readout(&session, &mut std::io::stdin().lock(), &mut out)
         .map_err(|m| other(m.to_string()))?;
-    crate::readout::store(&mut session, readout.clone(), &crate::session::now())
+    crate::readout::store(&mut session, readout.clone(), &crate::clock::now())
         .map_err(|e| other(e.to_string()))?;
     super::freeze::save(file, &mut store, &mut session)?;
     let report = crate::readout::check(&session, &readout);

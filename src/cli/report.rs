@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::exit::EXIT_INPUT;
-use crate::portfolio::{Plan, Sort};
+use crate::portfolio::{Plan, Sort, Unreadable};
 use crate::workspace::{self, Error};
 
 /// `kickoff report`'s arguments.
@@ -51,7 +51,7 @@ pub(super) fn run(args: ReportArgs) -> Result<ExitCode, Error> {
     let config = crate::settings::load_config()?;
     let policy = config.review.llm;
     let now = std::time::SystemTime::now();
-    let (mut plans, unreadable) = crate::portfolio::survey(&found.files, now, policy, &|b| {
+    let (mut plans, unreadable) = survey(&found.files, now, policy, &|b| {
         workspace::add_rule_packs(b, &config, &rules)
     });
     crate::portfolio::sort(
@@ -105,6 +105,32 @@ const HEADERS: [&str; 10] = [
     "updated",
     "last critique",
 ];
+
+/// Reads every file as a plan, with `prepare` adding rule packs to each questionnaire once.
+/// Answers that do not fit the questionnaire do not keep a plan out (they are the check's
+/// business); a file that cannot be read is listed apart.
+fn survey(
+    files: &[PathBuf],
+    now: std::time::SystemTime,
+    policy: crate::verdict::LlmPolicy,
+    prepare: &dyn Fn(&mut crate::bundle::Bundle) -> Result<(), Error>,
+) -> (Vec<Plan>, Vec<Unreadable>) {
+    let mut bundles = workspace::Bundles::default();
+    let mut plans = Vec::new();
+    let mut unreadable = Vec::new();
+    for file in files {
+        match bundles.open_checked(file, None, true, prepare) {
+            Ok((bundle, session, _problems)) => {
+                plans.push(crate::portfolio::plan(file, bundle, &session, now, policy))
+            }
+            Err(e) => unreadable.push(Unreadable {
+                path: file.to_string_lossy().into_owned(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    (plans, unreadable)
+}
 
 fn cells(p: &Plan) -> [String; 10] {
     [
@@ -194,4 +220,29 @@ fn table(plans: &[Plan], markdown: bool) -> String {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_reads_its_project_owner_status_and_critique_age() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = [
+            root.join("examples/churn-done-well.toml"),
+            root.join("README.md"),
+        ];
+        let now = humantime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        let (plans, unreadable) =
+            survey(&files, now, crate::verdict::LlmPolicy::Count, &|_| Ok(()));
+        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
+        let p = &plans[0];
+        assert_eq!(p.project, "FreshBox churn risk scoring v1");
+        assert_eq!(p.owner, "Priya Raman (ML engineer)");
+        assert_eq!(p.questionnaire, "ml-experiment");
+        assert_eq!(p.blockers, 0);
+        assert!(p.readiness.is_some());
+        assert_eq!(p.updated, "2026-11-24T16:42:00Z");
+    }
 }

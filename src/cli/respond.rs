@@ -77,7 +77,7 @@ pub(super) fn run(args: RespondArgs) -> Result<ExitCode, Error> {
         Some(question) => on_deviation(&mut session, question, status, &args)?,
         None => on_finding(&bundle, &mut session, status, &args)?,
     };
-    session.updated = crate::session::now();
+    session.updated = crate::clock::now();
     match store.save(&session)? {
         Saved::Written | Saved::Merged(_) => {}
         Saved::Conflicts { .. } => {
@@ -109,7 +109,7 @@ fn on_deviation(
     let other = |message: String| other(&args.file, message);
     match status {
         Some(Status::AcceptedRisk) => {
-            let now = crate::session::now();
+            let now = crate::clock::now();
             crate::freeze::record_deviation(session, question, &args.reason, &args.owner, &now)
                 .map_err(|e| other(format!("`{rule}`: {e}")))?;
             Ok(format!(
@@ -173,7 +173,7 @@ fn on_finding(
         bundle.new_response(&review, rule, status, &args.reason, &args.owner)
     };
     let mut response = made.map_err(|m| other(format!("`{rule}`: {m} (--reason, --owner)")))?;
-    response.date = crate::session::now();
+    response.date = crate::clock::now();
     session.responses.insert(rule.to_string(), response);
     Ok(format!("`{rule}` marked {}", status.name()))
 }

@@ -66,13 +66,13 @@ impl Prompts {
         if let Some(path) = system {
             p.system = (
                 crate::text::path(path).to_string(),
-                crate::source::read(path)?,
+                crate::files::read(path)?,
             );
         }
         if let Some(path) = user {
             p.user = (
                 crate::text::path(path).to_string(),
-                crate::source::read(path)?,
+                crate::files::read(path)?,
             );
         }
         Ok(p)

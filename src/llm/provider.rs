@@ -223,7 +223,7 @@ pub fn resolve(
     let Some(kind) = pick_kind(config, env, flags)? else {
         return Ok(None);
     };
-    // `Config::load_from` reports these already; a config built in code is checked here.
+    // `Config::from_file` reports these already; a config built in code is checked here.
     if let Some(problem) = config.problems().first() {
         return Err(LlmError::Other(
             problem.display_in(&config_name(config)).to_string(),

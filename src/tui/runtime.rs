@@ -22,8 +22,9 @@ use super::keys::map_key;
 use super::msg::{Cmd, ConflictSet, Exit, Failure, Msg, SaveReport};
 use super::update::update;
 use super::view::view;
+use crate::clock::now;
 use crate::llm::{self, StreamEvent};
-use crate::session::{Session, now};
+use crate::session::Session;
 use crate::store::{Saved, Store};
 
 /// What wakes the loop.

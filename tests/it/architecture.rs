@@ -1,6 +1,7 @@
 //! The layers ARCHITECTURE.md draws. The compiler keeps the main one: `kickoff-core` cannot
 //! name the front ends, and these tests check it depends on none of their crates, even
-//! through another crate. Inside the `kickoff` crate, clap and exit codes stay in `cli/`.
+//! through another crate, and that its code touches no file, clock or environment (they reach
+//! it as arguments). Inside the `kickoff` crate, clap and exit codes stay in `cli/`.
 
 use std::path::Path;
 
@@ -45,6 +46,12 @@ fn the_library_knows_no_terminal_network_or_command_line_crate() {
         "clap",
         "ctrlc",
         "kickoff",
+        // What only reading and writing files needs: the binary crate's.
+        "rustix",
+        "tempfile",
+        "ignore",
+        "globset",
+        "dirs",
     ] {
         assert!(
             !deps.iter().any(|d| d == forbidden),
@@ -105,10 +112,69 @@ fn only_the_command_line_knows_clap_and_exit_codes() {
     }
 }
 
-/// The core's code, file by file.
+/// The core's code, file by file, without its unit tests: a `#[cfg(test)]` module, last in its
+/// file (they may read the examples from disk). Code after it is refused, so none goes unseen.
 fn core_files() -> Vec<(String, String)> {
     let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("kickoff-core/src");
     code_files(&core, &|_| false)
+        .into_iter()
+        .map(|(name, code)| {
+            let Some(at) = code.find("#[cfg(test)]") else {
+                return (name, code);
+            };
+            // rustfmt ends a module at the first column: after the first one's end, only
+            // another test module may come.
+            let mut rest = code[at..].lines();
+            let mut after = None;
+            while let Some(line) = rest.next() {
+                if line.is_empty() {
+                    continue;
+                }
+                if line == "#[cfg(test)]" && rest.next().is_some_and(|l| l.starts_with("mod ")) {
+                    rest.by_ref().find(|l| *l == "}");
+                    continue;
+                }
+                after = Some(line);
+                break;
+            }
+            assert!(
+                after.is_none(),
+                "{name}: `{}` comes after the unit tests; put the tests last, in a module",
+                after.unwrap_or_default()
+            );
+            (name, code[..at].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_core_touches_no_file_and_no_clock() {
+    let files = core_files();
+    assert!(files.iter().any(|(n, _)| n.ends_with("/session.rs")));
+    // The cut at the tests leaves the code before them.
+    assert!(
+        files
+            .iter()
+            .any(|(n, c)| n.ends_with("/render.rs") && c.contains("pub fn render_doc"))
+    );
+    for (name, code) in files {
+        for forbidden in [
+            "std::fs",
+            "File::",
+            "SystemTime::now",
+            "Instant::now",
+            "std::env",
+            "rustix",
+            "tempfile",
+            "dirs::",
+        ] {
+            assert!(
+                !code.contains(forbidden),
+                "{name} mentions `{forbidden}`: the file system and the clock are the kickoff \
+                 crate's; pass the text, or the time, in"
+            );
+        }
+    }
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! (file and line:column, or the question id), never panic, and leave every file as it was.
 
 use crate::common;
+use kickoff::Load as _;
+use kickoff::Save as _;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

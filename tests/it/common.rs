@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use kickoff::Load as _;
+use kickoff::Save as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -25,7 +27,7 @@ pub fn builtin() -> Bundle {
 
 /// An app on a fresh session of `bundle`.
 pub fn app_with(bundle: Bundle) -> App {
-    let session = Session::new(&bundle.questionnaire);
+    let session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     let mut app = App::new(bundle, session, PathBuf::from("kickoff.toml"));
     app.color = false;
     app
@@ -104,8 +106,8 @@ pub fn state_home() -> PathBuf {
 }
 
 /// Where the binary keeps the place the user is on in `session`, in these tests.
-pub fn ui_state(session: &Path) -> Option<kickoff::session::state::UiState> {
-    kickoff::session::state::load_in(&state_home().join("kickoff"), session)
+pub fn ui_state(session: &Path) -> Option<kickoff::state::UiState> {
+    kickoff::state::load_in(&state_home().join("kickoff"), session)
 }
 
 pub fn bin() -> PathBuf {

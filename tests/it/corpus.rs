@@ -4,6 +4,7 @@
 //! was written not to trigger, or any blocker or warning on a strong plan). Run with
 //! `cargo test --test it corpus -- --nocapture` to see the table; `tests/corpus/README.md` explains it.
 
+use kickoff::Load as _;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -33,6 +33,23 @@ fn wait_answer(file: &Path, id: &str, want: Option<&str>) {
     }
 }
 
+/// Waits until the answer `id` in the file is no longer `was`, and returns it: the screen moves
+/// on before the saver thread has written the file.
+fn wait_changed(file: &Path, id: &str, was: Option<&str>) -> Option<String> {
+    let start = Instant::now();
+    loop {
+        let now = answers(file).get(id).map(|v| v.to_string());
+        if now.as_deref() != was {
+            return now;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{id} is still {now:?} in the file"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 #[ignore = "needs tmux: scripts/test.sh runs them"]
 fn e2e_a_default_typed_over_is_replaced_and_undo_takes_back_a_choice() {
@@ -54,8 +71,8 @@ fn e2e_a_default_typed_over_is_replaced_and_undo_takes_back_a_choice() {
     let before = answers(&file).get("doc_status").map(|v| v.to_string());
     t.keys(&["Down", "Enter"]);
     t.wait_for("▶ 5. Which version");
-    let picked = answers(&file).get("doc_status").map(|v| v.to_string());
-    assert_ne!(picked, before, "the choice was saved");
+    // The choice is saved (the wait fails when it never is).
+    let picked = wait_changed(&file, "doc_status", before.as_deref());
     t.keys(&["C-z"]);
     t.wait_for("Undone");
     t.wait_for("▶ 4. Where is this document in its review?");

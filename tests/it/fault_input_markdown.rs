@@ -21,7 +21,7 @@ A reference [ref] and [full][ref].\n\
 
 fn session() -> (kickoff::Bundle, Session) {
     let bundle = common::builtin();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     let t = |s: &str| Some(Answer::Text(s.into()));
     session.set("project_name", t("P ![x](http://evil.example/title.png)"));
     session.set("decision", t(LONG));

@@ -2,6 +2,7 @@
 //! key echoed back (split over deltas), bidi overrides and invisible characters.
 
 use crate::llm_support;
+use kickoff::Load as _;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

@@ -3,6 +3,7 @@
 //! is tested directly, `update` through its messages, and the real binary in tmux.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //! `git` in temporary repositories.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::path::Path;
 use std::process::Command;

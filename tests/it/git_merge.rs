@@ -3,6 +3,7 @@
 //! `render`), and its resolution in the TUI's conflicts overlay.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,6 +3,7 @@
 //! through `check`, `diff`, git's textconv, `report` or the doc, and none is stored.
 
 use crate::common;
+use kickoff::Load as _;
 
 use common::*;
 use kickoff::Answer;

@@ -2,6 +2,7 @@
 //! team's config and rule pack check; and a second run that refuses, naming the files.
 
 use crate::common;
+use kickoff::Load as _;
 
 use common::kickoff;
 

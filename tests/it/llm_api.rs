@@ -2,6 +2,7 @@
 //! events, cancel, save. Real sockets on 127.0.0.1.
 
 use crate::llm_support;
+use kickoff::Load as _;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -176,7 +177,7 @@ fn secret_answers_are_never_in_the_prompt() {
     )
     .unwrap();
     let bundle = Bundle::load(&q).unwrap();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.set("name", Some(kickoff::Answer::Text("Visible".into())));
     session.set(
         "token",
@@ -201,7 +202,7 @@ fn secret_answers_are_never_in_the_prompt() {
 #[test]
 fn the_builtin_questionnaire_renders_both_prompts() {
     let bundle = Bundle::builtin("ml-experiment").unwrap().unwrap();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.set(
         "project_name",
         Some(kickoff::Answer::Text("Fraud v2".into())),

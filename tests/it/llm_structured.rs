@@ -4,6 +4,7 @@
 //! the schema, prompt-cache counts, the dry run, the tone and the follow-up questions.
 
 use crate::llm_support;
+use kickoff::Load as _;
 
 use kickoff::{GENERAL, Severity};
 use llm_support::*;

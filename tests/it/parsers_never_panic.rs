@@ -36,7 +36,7 @@ fn session_text() -> String {
     });
     example.unwrap_or_else(|| {
         BUNDLE.with(|b| {
-            let mut s = Session::new(&b.questionnaire);
+            let mut s = Session::new_at(&b.questionnaire, &kickoff::clock::now());
             s.set("project_name", Some(kickoff::Answer::Text("P".into())));
             s.set("task", Some(kickoff::Answer::Text("classification".into())));
             s.set("positive_rate", Some(kickoff::Answer::Number(0.1)));

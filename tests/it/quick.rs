@@ -3,6 +3,7 @@
 //! interview would take back; the commands work on a quick session and say what waits.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -127,7 +128,7 @@ fn switching_a_quick_session_to_full_keeps_every_answer_and_asks_the_rest() {
     let bundle = builtin();
     let session = Session::load(&example("churn-done-well.toml")).unwrap();
     let answers = quick_answers(&bundle, &session);
-    let mut quick = Session::new(&bundle.questionnaire);
+    let mut quick = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     quick.answers = answers.clone();
     quick.depth = Depth::Quick;
     let mut iv = kickoff::interview::Interview::new(builtin(), quick);

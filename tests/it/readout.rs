@@ -4,6 +4,7 @@
 //! bad input named by its field; the readout doc with its decision, table and chart.
 
 use crate::common::{self, kickoff, kickoff_input};
+use kickoff::Load as _;
 use kickoff::critic::Severity;
 use kickoff::readout::{self, Arm, Decision, Outcome, Readout};
 use kickoff::{Answer, Session};

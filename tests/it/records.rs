@@ -4,6 +4,7 @@
 
 use crate::common;
 use crate::records_v1 as v1;
+use kickoff::Load as _;
 
 use std::path::Path;
 
@@ -142,7 +143,7 @@ fn each_cell_is_checked_against_its_column_and_unknown_cells_are_reported() {
 #[test]
 fn rows_are_written_one_a_line_and_read_back() {
     let b = fixture();
-    let mut s = Session::new(&b.questionnaire);
+    let mut s = Session::new_at(&b.questionnaire, &kickoff::clock::now());
     s.set("name", Some(Answer::Text("P".into())));
     s.set("baselines", Some(two_rows()));
     s.set("owner", Some(Answer::Text("Ana".into())));
@@ -174,7 +175,7 @@ fn rows_are_written_one_a_line_and_read_back() {
 #[test]
 fn conditions_and_words_see_the_rows() {
     let b = fixture();
-    let mut s = Session::new(&b.questionnaire);
+    let mut s = Session::new_at(&b.questionnaire, &kickoff::clock::now());
     s.set("baselines", Some(two_rows()));
     let review = b.review(&s.answers);
     let asked = |id: &str| review.visible[b.questionnaire.index_of(id).unwrap()];
@@ -211,7 +212,7 @@ fn asked_in(b: &Bundle, s: &Session, id: &str) -> bool {
 #[test]
 fn the_doc_gets_columns_and_rows_in_words() {
     let b = fixture();
-    let mut s = Session::new(&b.questionnaire);
+    let mut s = Session::new_at(&b.questionnaire, &kickoff::clock::now());
     s.set("baselines", Some(two_rows()));
     let review = b.review(&s.answers);
     let template = "{% for s in sections %}{% for q in s.questions %}{% if q.kind == 'records' %}\
@@ -232,7 +233,7 @@ fn the_doc_gets_columns_and_rows_in_words() {
 #[test]
 fn a_merge_compares_whole_records_answers_whatever_the_order_of_cells() {
     let b = fixture();
-    let mut base = Session::new(&b.questionnaire);
+    let mut base = Session::new_at(&b.questionnaire, &kickoff::clock::now());
     base.set("baselines", Some(two_rows()));
     let mut reordered = base.clone();
     if let Some(Answer::Records(rows)) = reordered.answers.get_mut("baselines") {

@@ -5,6 +5,7 @@
 //! broken by an answer, and the footer hash tracks exactly the visible answers.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::path::{Path, PathBuf};
 
@@ -74,7 +75,7 @@ fn answers() -> Vec<(&'static str, Answer)> {
 
 fn builtin_session(answers: &[(&str, Answer)]) -> Session {
     let bundle = common::builtin();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.created = "2025-01-01T00:00:00Z".into();
     session.updated = "2025-01-01T00:00:00Z".into();
     for (id, a) in answers {
@@ -905,7 +906,7 @@ fn a_questionnaire_of_its_own_gets_its_own_sections() {
     let dir = tempfile::tempdir().unwrap();
     let mini = common::root().join("tests/fixtures/mini.toml");
     let bundle = common::mini();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.questionnaire_path = Some(mini.display().to_string());
     for (id, a) in [
         ("name", Answer::Text("Mini `churn`".into())),
@@ -1026,7 +1027,7 @@ fn secret_answers_stay_out_of_the_file_and_the_doc() {
     )
     .unwrap();
     let bundle = Bundle::load(&qpath).unwrap();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.set("token", Some(Answer::Text("hunter2-secret".into())));
     let review = bundle.review(&session.answers);
     let doc = render_doc(&bundle, &session, &review, None).unwrap();
@@ -1602,7 +1603,7 @@ fn examples_are_prose_not_forms() {
 /// as `name` in `dir`.
 fn quick_session(dir: &Path, name: &str) -> PathBuf {
     let bundle = common::builtin();
-    let mut session = Session::new(&bundle.questionnaire);
+    let mut session = Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.depth = kickoff::Depth::Quick;
     session.created = "2026-12-01T09:00:00Z".into();
     session.updated = "2026-12-01T09:30:00Z".into();

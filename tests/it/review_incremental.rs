@@ -113,7 +113,7 @@ fn incremental_review_equals_a_full_review_over_random_edits() {
 #[test]
 fn a_placeholder_answer_counts_as_open() {
     let bundle = builtin();
-    let mut session = kickoff::Session::new(&bundle.questionnaire);
+    let mut session = kickoff::Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     session.set("project_name", Some(Answer::Text("Churn".into())));
     let iv = kickoff::interview::Interview::new(bundle, session);
     let open_before = iv.progress().required_open;

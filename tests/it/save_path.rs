@@ -3,6 +3,7 @@
 //! the user's file.
 
 use crate::common;
+use kickoff::Load as _;
 
 use std::path::PathBuf;
 
@@ -47,7 +48,7 @@ fn moving_the_focus_leaves_the_file_byte_identical() {
             "nothing of the plan changed: nothing written"
         );
         assert_eq!(store.updated(), "2026-01-01T00:00:00Z");
-        let kept = kickoff::session::state::load_in(&state, &path).unwrap();
+        let kept = kickoff::state::load_in(&state, &path).unwrap();
         assert_eq!(
             kept.cursor.as_deref(),
             Some(cursor),

@@ -2,6 +2,7 @@
 //! panes that give way to the answer, and the mouse.
 
 use crate::common;
+use kickoff::Load as _;
 
 use common::*;
 use kickoff::Answer;

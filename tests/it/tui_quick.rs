@@ -3,6 +3,7 @@
 //! a person would, counted (questions and key presses) and replayed in a real terminal.
 
 use crate::common;
+use kickoff::Load as _;
 
 use common::*;
 use kickoff::tui::{App, Cmd, Field};

@@ -4,6 +4,7 @@
 
 use crate::common;
 use crate::records_v1 as v1;
+use kickoff::Load as _;
 
 use common::*;
 use kickoff::Bundle;

@@ -21,7 +21,7 @@ fn snapshot_both(name: &str, app: &App) -> Vec<String> {
 /// widget showing the answer), focused on `id`.
 fn mini_at(id: &str) -> App {
     let bundle = mini();
-    let mut session = kickoff::Session::new(&bundle.questionnaire);
+    let mut session = kickoff::Session::new_at(&bundle.questionnaire, &kickoff::clock::now());
     for (q, a) in [
         ("name", Answer::Text("Churn 日本 v2".into())),
         ("task", Answer::Text("classification".into())),
@@ -415,7 +415,7 @@ fn saving_overlays() {
 /// A file a merge left in conflict, opened with `kickoff resume`: ours and theirs of each.
 #[test]
 fn merge_conflicts_overlay() {
-    let mut session = kickoff::Session::new(&mini().questionnaire);
+    let mut session = kickoff::Session::new_at(&mini().questionnaire, &kickoff::clock::now());
     session.set("name", Some(Answer::Text("Churn v2".into())));
     session.conflicts.insert(
         "name".into(),

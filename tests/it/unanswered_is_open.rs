@@ -2,6 +2,7 @@
 //! thing: no rule of the built-in pack fires on an answer left empty (or a placeholder, or a
 //! hedge), and each rule that reads such a question fires on the answer that states the absence.
 
+use kickoff::Load as _;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -3,6 +3,7 @@
 //! now, with a note; `check` takes the file, and the next save writes the new shape.
 
 use crate::common;
+use kickoff::Load as _;
 
 use common::*;
 use kickoff::{Answer, Bundle, Questionnaire, Session};

@@ -16,8 +16,8 @@ use ratatui::crossterm::execute;
 use super::keys::map_key;
 use super::update::{Cmd, Msg, ReadoutApp, update};
 use super::view::view;
+use crate::clock::now;
 use crate::readout::READOUT_KEY;
-use crate::session::now;
 use crate::store::{Saved, Store};
 use crate::tui::Failure;
 

@@ -1,5 +1,6 @@
 //! A session to critique, a config file, and the real binary run against the test server.
 
+use kickoff::Load as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -1,9 +1,11 @@
 //! Opening a session file together with the questionnaire it belongs to.
 
+use crate::files::Load as _;
 use std::path::{Path, PathBuf};
 
 use crate::bundle::{Bundle, DEFAULT_QUESTIONNAIRE};
-use crate::session::{SaveError, Session};
+use crate::files::SaveError;
+use crate::session::Session;
 use crate::source::{FileError, Problem};
 use crate::store::{Lock, Store};
 
@@ -15,6 +17,8 @@ pub enum Error {
     Save(#[from] SaveError),
     #[error(transparent)]
     Lock(#[from] crate::store::LockError),
+    #[error(transparent)]
+    Newer(#[from] crate::newer::Newer),
     #[error(
         "{}: the session is for questionnaire `{id}`, which is not built in (built in: {}); pass its file with -q PATH",
         crate::text::path(session), crate::bundle::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
@@ -287,7 +291,7 @@ fn checked(
     if !problems.is_empty() && !lenient {
         problems.extend(version);
         // Each answer's line, read again from the file only now that it is refused.
-        if let Ok(text) = crate::source::read(path) {
+        if let Ok(text) = crate::files::read(path) {
             crate::locate::place(&text, &mut problems);
         }
         return Err(Error::InvalidAnswers {
@@ -334,7 +338,7 @@ pub fn add_rule_packs(
 ) -> Result<(), Error> {
     bundle.critic.placeholders.add_phrases(&config.placeholders);
     for path in config.rules.iter().chain(extra) {
-        bundle.add_rules(path)?;
+        crate::files::add_rules(bundle, path)?;
     }
     Ok(())
 }
@@ -406,7 +410,7 @@ pub fn open_for_writing(
     mode: Open,
     what: &str,
 ) -> Result<(Bundle, Session, Store, Vec<Problem>), Error> {
-    open_for_writing_at(questionnaire, file, mode, what, &crate::session::now())
+    open_for_writing_at(questionnaire, file, mode, what, &crate::clock::now())
 }
 
 /// [`open_for_writing`] at `now` (the lock's time, and a new session's).
@@ -434,7 +438,7 @@ pub fn open_for_writing_at(
     let lock = Lock::acquire_at(file, what, now)?;
     let (bundle, mut session) = open_or_create(questionnaire, file, mode, now)?;
     // Where the user was: kept in the state directory (a file of an older version has it).
-    if let Some(cursor) = crate::session::state::load(file).and_then(|s| s.cursor) {
+    if let Some(cursor) = crate::state::load(file).and_then(|s| s.cursor) {
         session.cursor = Some(cursor);
     }
     let bytes = std::fs::read(file).map_err(|source| FileError::Read {
@@ -500,7 +504,7 @@ pub fn open_or_create(
     if let Some(p) = &bundle.path {
         session.questionnaire_path = Some(relative_to(p, file));
     }
-    crate::session::write_atomic(
+    crate::files::write_atomic(
         file,
         session.to_toml(Some(&bundle.questionnaire)).as_bytes(),
     )?;

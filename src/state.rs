@@ -32,7 +32,7 @@ pub fn dir() -> Option<PathBuf> {
 
 /// The session file as the state's name is made from: its target if a link, made absolute.
 fn canonical(session: &Path) -> PathBuf {
-    let real = super::resolve_link(session);
+    let real = crate::files::resolve_link(session);
     std::fs::canonicalize(&real)
         .or_else(|_| std::path::absolute(&real))
         .unwrap_or(real)
@@ -60,7 +60,8 @@ pub fn save_in(dir: &Path, session: &Path, state: &UiState) -> bool {
     let Ok(text) = toml::to_string(&state) else {
         return false;
     };
-    private_dir(dir).is_ok() && super::write_atomic(&path_in(dir, session), text.as_bytes()).is_ok()
+    private_dir(dir).is_ok()
+        && crate::files::write_atomic(&path_in(dir, session), text.as_bytes()).is_ok()
 }
 
 /// `dir` and its parents created, `dir` itself readable only by its owner.

@@ -3,33 +3,18 @@
 //! depth asked for, the config's rule packs), stamping and saving it through its store (which
 //! merges and reports conflicts), and the emergency copy when its file cannot be written.
 //!
-//! The time is given ([`Clock`], or a `now` argument), never read here, so that all of it can
-//! be tried with a fixed one.
+//! The time is given ([`Clock`](crate::clock::Clock), or a `now` argument), never read here,
+//! so that all of it can be tried with a fixed one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::bundle::Bundle;
-use crate::session::{Depth, SaveError, Session};
+use crate::files::SaveError;
+use crate::session::{Depth, Session};
 use crate::source::Problem;
 use crate::store::{Saved, Store};
 use crate::workspace::{self, Error, Open};
-
-/// Where the time comes from: the system's for a front end, a fixed one in tests.
-pub trait Clock: std::fmt::Debug {
-    /// Now, as session files write it (RFC 3339, to the second).
-    fn now(&self) -> String;
-}
-
-/// The system's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> String {
-        crate::session::now()
-    }
-}
 
 /// A session opened for an interview.
 pub struct Opened {
@@ -123,7 +108,7 @@ pub fn save(store: &mut Store, session: &mut Session, now: &str) -> Result<Saved
 
 /// Where emergency copies go: `copies/` in kickoff's state directory.
 pub fn copies_dir() -> Option<PathBuf> {
-    crate::session::state::dir().map(|d| d.join("copies"))
+    crate::state::dir().map(|d| d.join("copies"))
 }
 
 /// Writes `text`, the session of `session_file` that could not be saved there, as a new file
@@ -160,7 +145,7 @@ pub fn copy_into(
         path: dir.to_path_buf(),
         source,
     };
-    crate::session::state::private_dir(dir).map_err(err)?;
+    crate::state::private_dir(dir).map_err(err)?;
     let stem = session_file
         .file_stem()
         .unwrap_or_default()
@@ -204,7 +189,7 @@ pub fn write_copy(path: &Path, session_file: &Path, text: &str) -> Result<(), Sa
     if let (Some(dir), Some(copies)) = (path.parent(), copies_dir())
         && dir == copies
     {
-        crate::session::state::private_dir(dir).map_err(|source| SaveError {
+        crate::state::private_dir(dir).map_err(|source| SaveError {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -237,7 +222,7 @@ pub fn copy_to(path: &Path, session_file: &Path, text: &str) -> Result<(), SaveE
 /// A copy's permissions: the session file's, or readable and writable by the user alone when
 /// they cannot be read.
 fn copy_permissions(session_file: &Path) -> std::fs::Permissions {
-    let real = crate::session::resolve_link(session_file);
+    let real = crate::files::resolve_link(session_file);
     match std::fs::metadata(real) {
         Ok(m) => m.permissions(),
         Err(_) => private_permissions(),

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::session::SaveError;
+use crate::files::SaveError;
 use crate::workspace::Error;
 
 /// Whether `path` is (or leads through symlinks to) something that is not a regular file nor a
@@ -17,7 +17,7 @@ pub fn is_special(path: &Path) -> bool {
 }
 
 /// Writes `bytes` to `path`: into it when it is a device or a FIFO (see [`is_special`]),
-/// otherwise atomically ([`crate::session::write_atomic`]). A read-only file is refused, as a
+/// otherwise atomically ([`crate::files::write_atomic`]). A read-only file is refused, as a
 /// redirect would refuse it: a rename would replace it all the same (and as root, whatever
 /// its mode), so `merge` onto a read-only session or `render -o` onto a read-only doc is not
 /// rewritten.
@@ -30,7 +30,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
             return Err(err(crate::store::read_only()));
         }
-        return crate::session::write_atomic(path, bytes);
+        return crate::files::write_atomic(path, bytes);
     }
     // Opened as `>` opens: a FIFO waits for its reader; truncation means nothing to a device.
     let mut file = std::fs::OpenOptions::new()

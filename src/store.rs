@@ -15,9 +15,9 @@ use crate::merge::{Conflict, merge};
 use crate::questionnaire::Questionnaire;
 use toml_edit::DocumentMut;
 
-use crate::session::{
-    SaveError, Session, Swapped, now, resolve_link, write_atomic, write_atomic_if,
-};
+use crate::clock::now;
+use crate::files::{SaveError, Swapped, resolve_link, write_atomic, write_atomic_if};
+use crate::session::Session;
 
 /// Holds the session's lock until dropped (then the lock file is removed).
 #[derive(Debug)]
@@ -205,7 +205,7 @@ pub struct Store {
     /// Answers cleared by a save, kept as the file had them, for when they are set again.
     cleared: crate::session::Cleared,
     /// The time a copy of a file that is not a session any more is named with.
-    clock: Box<dyn crate::editing::Clock + Send>,
+    clock: Box<dyn crate::clock::Clock + Send>,
     before_rename: Hook,
     _lock: Option<Lock>,
 }
@@ -287,9 +287,9 @@ impl Store {
             doc: None,
             stamp: None,
             secrets: Vec::new(),
-            state_dir: crate::session::state::dir(),
+            state_dir: crate::state::dir(),
             cleared: Default::default(),
-            clock: Box::new(crate::editing::SystemClock),
+            clock: Box::new(crate::clock::SystemClock),
             before_rename: Hook::default(),
             _lock: lock,
         }
@@ -306,7 +306,7 @@ impl Store {
     }
 
     /// Reads the time from `clock` (the name of a copy kept aside) instead of the system's.
-    pub fn timed_by(mut self, clock: impl crate::editing::Clock + Send + 'static) -> Store {
+    pub fn timed_by(mut self, clock: impl crate::clock::Clock + Send + 'static) -> Store {
         self.clock = Box::new(clock);
         self
     }
@@ -597,11 +597,11 @@ impl Store {
         }
         self.cursor = ours.cursor.clone();
         if let Some(dir) = &self.state_dir {
-            let state = crate::session::state::UiState {
+            let state = crate::state::UiState {
                 cursor: ours.cursor.clone(),
                 ..Default::default()
             };
-            crate::session::state::save_in(dir, &self.path, &state);
+            crate::state::save_in(dir, &self.path, &state);
         }
     }
 

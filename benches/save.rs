@@ -7,11 +7,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kickoff_core::answer::Answer;
-use kickoff_core::store::Store;
+use kickoff::answer::Answer;
+use kickoff::store::Store;
 
 fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/churn-done-well.toml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/churn-done-well.toml")
 }
 
 fn bench(c: &mut Criterion) {

@@ -31,17 +31,17 @@ pub fn files() -> Vec<(&'static str, String)> {
     let bundle = Bundle::builtin(DEFAULT_QUESTIONNAIRE)
         .expect("the default questionnaire is built in")
         .expect("the built-in questionnaire loads");
-    let session = Session::new(&bundle.questionnaire);
+    let session = Session::new_at(&bundle.questionnaire, &crate::clock::now());
     let session = toml::to_string(&session).expect("a session serialises");
     vec![
         ("kickoff.toml", session),
         (
             "kickoff/config.toml",
-            include_str!("../../templates/init/config.toml").into(),
+            include_str!("../templates/init/config.toml").into(),
         ),
         (
             "kickoff/team.rules.toml",
-            include_str!("../../templates/init/team.rules.toml").into(),
+            include_str!("../templates/init/team.rules.toml").into(),
         ),
         (
             "kickoff/design-doc.md.j2",
@@ -49,11 +49,11 @@ pub fn files() -> Vec<(&'static str, String)> {
         ),
         (
             ".gitattributes",
-            include_str!("../../templates/init/gitattributes").into(),
+            include_str!("../templates/init/gitattributes").into(),
         ),
         (
             ".github/workflows/kickoff.yml",
-            include_str!("../../templates/init/kickoff.yml").into(),
+            include_str!("../templates/init/kickoff.yml").into(),
         ),
     ]
 }
@@ -187,6 +187,7 @@ fn temporary_beside(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::Named
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::Load as _;
 
     #[test]
     fn the_starting_session_and_the_rule_pack_load() {
@@ -197,10 +198,8 @@ mod tests {
         let session = Session::load(&dir.join("kickoff.toml")).unwrap();
         assert_eq!(session.questionnaire, DEFAULT_QUESTIONNAIRE);
         let mut bundle = Bundle::builtin(DEFAULT_QUESTIONNAIRE).unwrap().unwrap();
-        bundle
-            .add_rules(&dir.join("kickoff/team.rules.toml"))
-            .unwrap();
-        let config = crate::config::Config::load_from(&dir.join("kickoff/config.toml")).unwrap();
+        crate::files::add_rules(&mut bundle, &dir.join("kickoff/team.rules.toml")).unwrap();
+        let config = crate::config::Config::load(&dir.join("kickoff/config.toml")).unwrap();
         assert_eq!(config.rules, vec![dir.join("kickoff/team.rules.toml")]);
     }
 
