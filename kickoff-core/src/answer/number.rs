@@ -389,7 +389,23 @@ fn ungroup(t: &str, body: &str) -> Result<(String, bool), NumberError> {
             .then(|| (body.to_string(), false))
             .ok_or_else(|| not_a_number(t));
     }
+    // Words ("two weeks", "not sure") are not a number with separators.
+    if body
+        .chars()
+        .any(|c| c.is_alphabetic() && !matches!(c, 'e' | 'E'))
+    {
+        return Err(not_a_number(t));
+    }
     if body.contains(['e', 'E']) {
+        // "1 000e3" is digits with an exponent; "see notes" is words.
+        let digits_and_exponent = body.chars().all(|c| {
+            c.is_ascii_digit()
+                || is_space(c)
+                || matches!(c, ',' | '_' | '.' | 'e' | 'E' | '+' | '-')
+        });
+        if !digits_and_exponent {
+            return Err(not_a_number(t));
+        }
         return Err(NumberError::SeparatorsAndExponent(t.into()));
     }
     let (whole, decimals) = body.split_once('.').unwrap_or((body, ""));
@@ -462,6 +478,24 @@ mod tests {
         assert_eq!(value("+3", None), 3.0);
         assert_eq!(value(".25", None), 0.25);
         assert_eq!(read_number("0.06", Some("fraction")).unwrap().read_as, None);
+    }
+
+    #[test]
+    fn words_are_not_a_number_whatever_letters_they_hold() {
+        for t in [
+            "two years of daily sales",
+            "not sure",
+            "two weeks",
+            "ten thousand",
+            "see notes",
+        ] {
+            assert!(
+                error(t, None).contains("is not a number"),
+                "{t}: {}",
+                error(t, None)
+            );
+        }
+        assert!(error("1 000e3", None).contains("exponent"));
     }
 
     #[test]
