@@ -25,7 +25,11 @@ pub struct Session {
     /// Path of a questionnaire file that is not built in, relative to the session file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaire_path: Option<String>,
+    /// When the plan was started and last answered (RFC 3339). Missing in a hand-written file,
+    /// they read as empty and [`Session::from_str`] says which to write.
+    #[serde(default)]
     pub created: String,
+    #[serde(default)]
     pub updated: String,
     /// How much of the questionnaire the interview asks: everything, or only the questions
     /// marked `essential` (`kickoff new --quick`). Written only when quick.
@@ -220,7 +224,18 @@ impl Session {
                     }),
                     subject: format!("`{field}`"),
                     question: None,
-                    message: format!("`{value}` is not a time; write it like 2026-11-20T09:00:00Z"),
+                    message: if value.is_empty() {
+                        format!(
+                            "is missing: write when the plan was {}, like 2026-11-20T09:00:00Z",
+                            if field == "created" {
+                                "started"
+                            } else {
+                                "last changed"
+                            }
+                        )
+                    } else {
+                        format!("`{value}` is not a time; write it like 2026-11-20T09:00:00Z")
+                    },
                 });
             }
         }

@@ -769,6 +769,23 @@ fn a_session_time_that_is_not_a_time_names_the_field_and_line() {
 }
 
 #[test]
+fn a_hand_written_session_without_times_is_told_which_to_write() {
+    let text = mini_session(GOOD_ANSWERS)
+        .replace("created = \"2025-01-01T00:00:00Z\"\n", "")
+        .replace("updated = \"2025-01-01T00:00:00Z\"\n", "");
+    assert!(!text.contains("created"), "{text}");
+    let run = render_fails(
+        &text,
+        &[
+            "`created`: is missing",
+            "`updated`: is missing",
+            "2026-11-20T09:00:00Z",
+        ],
+    );
+    assert!(!run.stderr.contains("missing field"), "{}", run.stderr);
+}
+
+#[test]
 fn a_rule_id_that_is_not_a_simple_name_is_refused_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "q.toml", QUESTIONNAIRE_HEAD);
