@@ -124,6 +124,16 @@ pub struct Tmux {
 }
 
 impl Tmux {
+    /// `kickoff` on a new session in `dir`, past the depth question to the full interview's
+    /// first question.
+    pub fn start_full(dir: &Path) -> Tmux {
+        let t = Tmux::start(dir, "");
+        t.wait_for("How deep today?");
+        t.keys(&["f"]);
+        t.wait_for("What is the project called?");
+        t
+    }
+
     pub fn start(dir: &Path, args: &str) -> Tmux {
         Tmux::start_env(dir, args, &[])
     }

@@ -55,10 +55,7 @@ fn wait_changed(file: &Path, id: &str, was: Option<&str>) -> Option<String> {
 fn e2e_a_default_typed_over_is_replaced_and_undo_takes_back_a_choice() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kickoff.toml");
-    let t = Tmux::start(dir.path(), "");
-    t.wait_for("How deep today?");
-    t.keys(&["f"]);
-    t.wait_for("What is the project called?");
+    let t = Tmux::start_full(dir.path());
     // To "Which version of the plan is this?" (default 0.1).
     t.keys(&["Tab", "Tab", "Tab", "Tab"]);
     t.wait_for("(default: Enter keeps it");
@@ -114,10 +111,7 @@ fn e2e_keys_typed_ahead_do_not_land_in_a_question_a_condition_inserted() {
 fn e2e_section_picker_takes_two_digits_and_y_picks_a_yes_worded_choice() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kickoff.toml");
-    let t = Tmux::start(dir.path(), "");
-    t.wait_for("How deep today?");
-    t.keys(&["f"]);
-    t.wait_for("What is the project called?");
+    let t = Tmux::start_full(dir.path());
     // ^G 1 1: the eleventh section; nothing typed into the project's name.
     t.keys(&["C-g"]);
     let screen = t.wait_for("Go to section");

@@ -140,11 +140,8 @@ fn interview_every_kind_go_back_resume_and_export() {
 #[ignore = "needs tmux: scripts/test.sh runs them"]
 fn sigkill_mid_interview_leaves_a_parseable_file() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "");
-    // A new session asks how deep to go first.
-    t.wait_for("How deep today?");
-    t.keys(&["f"]);
-    t.wait_for("What is the project called?");
+    // A new session asks how deep to go first: the full interview.
+    let t = Tmux::start_full(dir.path());
     t.text("Killed mid-sentence");
     t.wait_for("Killed mid-sentence");
     std::thread::sleep(Duration::from_millis(300));
