@@ -213,12 +213,14 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Waits until `what` is on the screen and the screen has stopped changing, so that
+    /// what a test asserts next is not read from a frame tmux caught half drawn.
     pub fn wait_for(&self, what: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if screen.contains(what) {
-                return screen;
+                return self.settled(screen);
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
@@ -226,6 +228,20 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The screen once two captures 30 ms apart agree (at most a second more).
+    fn settled(&self, mut screen: String) -> String {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(30));
+            let next = self.screen();
+            if next == screen {
+                break;
+            }
+            screen = next;
+        }
+        screen
     }
 
     pub fn is_running(&self) -> bool {
