@@ -209,6 +209,9 @@ pub fn environment() -> Environment<'static> {
     env.add_function("known", values::known);
     env.add_function("prose", prose::prose);
     env.add_function("join_words", |items: Vec<String>| prose::join_words(&items));
+    env.add_function("join_choices", |items: Vec<String>| {
+        prose::join_choices(&items)
+    });
     env.add_filter("mid", |s: String| prose::mid_sentence(&s));
     env.add_filter("truncate", |s: String, n: usize| {
         crate::text::truncate(&s, n)

@@ -30,6 +30,22 @@ pub fn join_words<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// Choice labels as one phrase: "a, b and c", unless a label holds its own comma, "and" or
+/// "or" ("Quarter-end or financial year-end", "Latency, errors, throughput"), where commas
+/// would blur where one choice ends; then "a; b; and c".
+pub fn join_choices<S: AsRef<str>>(items: &[S]) -> String {
+    let compound = |s: &str| s.contains(',') || s.contains(" and ") || s.contains(" or ");
+    match items {
+        [] | [_] => join_words(items),
+        _ if !items.iter().any(|i| compound(i.as_ref())) => join_words(items),
+        [one, two] => format!("{}; and {}", one.as_ref(), two.as_ref()),
+        [rest @ .., last] => {
+            let head: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{}; and {}", head.join("; "), last.as_ref())
+        }
+    }
+}
+
 /// A label as it reads mid-sentence: its aside dropped, its first letter in lower case unless
 /// the first word is an acronym or a name ("PR-AUC", "LightGBM", "XGBoost").
 pub fn mid_sentence(label: &str) -> String {
@@ -221,7 +237,7 @@ pub(super) fn prose(state: &State, ids: Vec<Value>, say: Option<Value>) -> Value
             let p = phrase(&say, id, None);
             para.push(format!(
                 "{anchor}{}",
-                sentence(p.as_deref(), &q.label, &join_words(&words))
+                sentence(p.as_deref(), &q.label, &join_choices(&words))
             ));
         } else if !q.items.is_empty() {
             flush(&mut para, &mut out, None);
@@ -327,6 +343,19 @@ mod tests {
         assert_eq!(join_words(&["a"]), "a");
         assert_eq!(join_words(&["a", "b"]), "a and b");
         assert_eq!(join_words(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(join_choices(&["daily", "weekly"]), "daily and weekly");
+        assert_eq!(
+            join_choices(&[
+                "quarter-end or financial year-end",
+                "yearly, or holidays",
+                "daily"
+            ]),
+            "quarter-end or financial year-end; yearly, or holidays; and daily"
+        );
+        assert_eq!(
+            join_choices(&["latency, errors, throughput", "prediction drift"]),
+            "latency, errors, throughput; and prediction drift"
+        );
     }
 
     #[test]
