@@ -26,6 +26,9 @@ pub const HELPER_NAMES: &[&str] = &[
     "figure_count",
     "shared_words",
     "amount",
+    "count_before",
+    "together",
+    "sentence_together",
     "word_count",
     "true",
     "false",
@@ -180,6 +183,19 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     env.add_test("sharing_words", |v: Value, other: Value| {
         shared_words(&text_of(&v), &text_of(&other)) > 0
     });
+    // `together(text, ['set the', 'tune*'], ['test set', 'test data'], ['validation'])`: one
+    // sentence of the text holds a word of each of the first two lists and none of the third
+    // (optional), so a claim can be read against what the plan says it does.
+    env.add_function("together", together);
+    env.add_test("together", together);
+    // `sentence_together(...)`, the same arguments: the sentence itself, for a message to quote.
+    env.add_function(
+        "sentence_together",
+        |v: Value, first: Value, second: Value, unless: Option<Value>| {
+            sentence_together(&v, &first, &second, unless.as_ref())
+                .map_or(Value::from(()), Value::from)
+        },
+    );
     env.add_function("has_figure", |v: Value| figure_count(&text_of(&v)) > 0);
     env.add_function("figure_count", |v: Value| figure_count(&text_of(&v)));
     env.add_function("shared_words", |a: Value, b: Value| {
@@ -190,6 +206,11 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     env.add_function("amount", amount_of);
     // `rows | map(attribute='target') | map('amount')`: the figure of each.
     env.add_filter("amount", amount_of);
+    // `count_before(text, 'trial*', 'fold')`: the number written just before one of the words.
+    env.add_function("count_before", |v: Value, words: Rest<Value>| {
+        let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
+        count_before(&text_of(&v), &words).map_or(Value::from(()), Value::from)
+    });
 }
 
 /// Words that say what kind of figure a metric is, or join words, rather than what it
@@ -339,6 +360,35 @@ pub fn amount(text: &str) -> Option<f64> {
         }
     }
     None
+}
+
+/// The number written just before one of `words` ("60 trials", "a 60-trial search", "5-fold",
+/// "300 runs"), read as [`amount`] reads a figure; the first such number, or none. Lets a rule
+/// multiply what the plan counts in prose with a figure answered elsewhere.
+pub fn count_before(text: &str, words: &[&str]) -> Option<f64> {
+    let lower = text.to_lowercase();
+    // "60-trial" is a number and its word; "GPT-4" stays one name.
+    let tokens: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .flat_map(|t| match t.split_once('-') {
+            Some((n, w)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',') => {
+                vec![n, w]
+            }
+            _ => vec![t],
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    tokens.windows(2).find_map(|pair| {
+        let noun = pair[1].trim_end_matches([',', '.', ';', ':']);
+        let named = words.iter().any(|w| match w.strip_suffix('*') {
+            Some(stem) => noun.starts_with(stem),
+            None => noun == *w,
+        });
+        if !named || !pair[0].starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        amount(pair[0]).filter(|n| *n >= 1.0)
+    })
 }
 
 /// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
@@ -544,6 +594,61 @@ fn mentions(v: Value, words: Rest<Value>) -> bool {
     })
 }
 
+/// Whether one sentence of the text (or one item of a list, one cell of a table) mentions a
+/// word of `first` and a word of `second`, and none of `unless`, each matched as [`mentions`]
+/// matches.
+fn together(v: Value, first: Value, second: Value, unless: Option<Value>) -> bool {
+    sentence_together(&v, &first, &second, unless.as_ref()).is_some()
+}
+
+/// The first sentence [`together`] finds, as written: lets a message quote the plan's words.
+fn sentence_together(
+    v: &Value,
+    first: &Value,
+    second: &Value,
+    unless: Option<&Value>,
+) -> Option<String> {
+    let words = |list: &Value| -> Vec<String> {
+        list.try_iter()
+            .map(|it| {
+                it.filter_map(|w| w.as_str().map(str::to_lowercase))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (first, second) = (words(first), words(second));
+    let unless = unless.map(words).unwrap_or_default();
+    let text = text_of(v);
+    sentences(&text)
+        .find(|s| {
+            let s = s.to_lowercase();
+            first.iter().any(|w| contains_word(&s, w))
+                && second.iter().any(|w| contains_word(&s, w))
+                && !unless.iter().any(|w| contains_word(&s, w))
+        })
+        .map(|s| s.trim().to_string())
+}
+
+/// The sentences of a text: split at a line break, and at '.', ';', '!' or '?' followed by a
+/// space ("0.2%" and "e.g.," stay whole).
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().flat_map(|line| {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = line.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(b, b'.' | b';' | b'!' | b'?')
+                && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
+            {
+                out.push(&line[start..i]);
+                start = i + 1;
+            }
+        }
+        out.push(&line[start..]);
+        out.into_iter()
+    })
+}
+
 /// Whole-word (or whole-phrase) containment: the match must not be glued to letters or digits
 /// on either side, so "ab" does not match "lab" but does match "a/b test" for "a/b". A needle
 /// ending in `*` is a word start: "refund*" matches "refunds" and "refunded", not "prerefund".
@@ -598,6 +703,56 @@ mod tests {
             t("missing is empty or true"),
             "a missing answer does not poison `or`"
         );
+    }
+
+    #[test]
+    fn count_before_reads_the_number_that_counts_a_word() {
+        let text = "A 60-trial search over depth and width, each trial with 5-fold CV (300 runs).";
+        assert_eq!(count_before(text, &["trial*"]), Some(60.0));
+        assert_eq!(count_before(text, &["fold"]), Some(5.0));
+        assert_eq!(count_before(text, &["runs"]), Some(300.0));
+        assert_eq!(
+            count_before("1,200 configurations", &["configurations"]),
+            Some(1200.0)
+        );
+        assert_eq!(count_before("trials: many", &["trial*"]), None);
+        assert_eq!(
+            count_before("GPT-4 runs", &["runs"]),
+            None,
+            "a name's digit counts nothing"
+        );
+    }
+
+    #[test]
+    fn together_needs_both_words_in_one_sentence() {
+        let ctx = context! {
+            notes => "Evaluate on the test set once. Set the margin at 0.2% on the test intervals; ship.",
+            split => "We tune on validation. The test set is read once.",
+            rows => vec![context! { what => "Tune thresholds" }, context! { what => "Score the test set" }],
+        };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        let both = "['set the', 'tune*'], ['test intervals', 'test set']";
+        assert!(t(&format!("together(notes, {both})")));
+        assert!(
+            !t(&format!("together(split, {both})")),
+            "tuning and the test set in two sentences"
+        );
+        assert!(
+            !t(&format!("together(rows, {both})")),
+            "nor in two rows of a table"
+        );
+        assert!(!t(&format!("together(missing, {both})")));
+        assert!(
+            !t(&format!("together(notes, {both}, ['0.2%'])")),
+            "the sentence holding both also holds a word of the third list"
+        );
+        assert!(t(
+            "rows | selectattr('what', 'together', ['score'], ['test set']) | list | length == 1"
+        ));
+        assert!(t(&format!(
+            "sentence_together(notes, {both}) == 'Set the margin at 0.2% on the test intervals'"
+        )));
+        assert!(t(&format!("sentence_together(split, {both}) is none")));
     }
 
     #[test]
