@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,7 @@ use crate::questionnaire::Questionnaire;
 use crate::response::FindingResponse;
 use crate::source::{FileError, IdSpan, Lines, Problem, parse_toml};
 use minijinja::Value;
+use minijinja::value::Object;
 
 mod cases;
 mod checks;
@@ -66,6 +67,10 @@ pub struct RuleDef {
     pub id: String,
     pub severity: Severity,
     pub questions: Vec<String>,
+    /// Values the rule computes once from the answers, by name, for its `when` and `message`
+    /// to share (a sentence found, a figure read), instead of writing the expression twice.
+    #[serde(default, rename = "let")]
+    pub lets: BTreeMap<String, String>,
     pub when: String,
     pub message: String,
     #[serde(default)]
@@ -93,22 +98,88 @@ pub struct Rule {
     /// The file the rule came from, for messages.
     pub origin: PathBuf,
     condition: LazyCondition,
-    /// Every answer the rule reads (condition and message): a rule whose answers did not
-    /// change keeps its last result. Worked out when first needed for a trusted pack.
+    /// Its `let` values' expressions, by name.
+    lets: Vec<(String, LazyCondition)>,
+    /// Every answer the rule reads (its values, condition and message): a rule whose answers
+    /// did not change keeps its last result. Worked out when first needed for a trusted pack.
     reads: OnceLock<Vec<String>>,
 }
 
 impl Rule {
+    fn new(
+        def: RuleDef,
+        origin: &Path,
+        condition: LazyCondition,
+        lets: Vec<(String, LazyCondition)>,
+    ) -> Rule {
+        Rule {
+            def,
+            origin: origin.to_path_buf(),
+            condition,
+            lets,
+            reads: OnceLock::new(),
+        }
+    }
+
     fn reads(&self) -> &[String] {
         self.reads.get_or_init(|| {
             let mut reads = self.condition.variables();
             reads.extend(message_variables(self.def.message.trim()));
+            reads.extend(self.lets.iter().flat_map(|(_, e)| e.variables()));
+            reads.retain(|v| !self.def.lets.contains_key(v));
+            reads.sort();
+            reads.dedup();
             reads
         })
     }
 
+    /// What its condition and message read: the answers, and its `let` values (an expression
+    /// that fails counts as unanswered).
+    fn context(&self, answers: &Value) -> Value {
+        if self.lets.is_empty() {
+            return answers.clone();
+        }
+        let values = self
+            .lets
+            .iter()
+            .map(|(name, e)| {
+                let value = e.get().and_then(|c| c.eval(answers.clone()).ok());
+                (name.clone(), value.unwrap_or(Value::UNDEFINED))
+            })
+            .collect();
+        Value::from_object(WithLets {
+            answers: answers.clone(),
+            values,
+        })
+    }
+
+    /// Whether its condition holds on the answers.
+    fn holds(&self, answers: &Value) -> bool {
+        self.condition.is_true(&self.context(answers))
+    }
+
     fn reads_any(&self, changed: &HashSet<String>) -> bool {
         self.reads().iter().any(|v| changed.contains(v))
+    }
+}
+
+/// The answers seen through a rule's `let` values: a value of the rule first, then the answer.
+#[derive(Debug)]
+struct WithLets {
+    answers: Value,
+    values: BTreeMap<String, Value>,
+}
+
+impl Object for WithLets {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match self.values.get(key.as_str()?) {
+            Some(v) => Some(v.clone()),
+            None => self
+                .answers
+                .get_item(key)
+                .ok()
+                .filter(|v| !v.is_undefined()),
+        }
     }
 }
 
@@ -163,21 +234,35 @@ impl Critic {
             for message in messages {
                 problem(n, &def.id, message);
             }
+            let mut lets = Vec::new();
+            for (name, source) in &def.lets {
+                match let_problems(name, source, q) {
+                    Ok(value) => lets.push((name.clone(), LazyCondition::compiled(source, value))),
+                    Err(message) => problem(n, &def.id, message),
+                }
+            }
             match expr::compile(&def.when) {
                 Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
                 Ok(condition) => {
-                    let mut reads = expr::variables(&condition);
-                    for name in reads.iter().filter(|v| q.get(v).is_none()) {
+                    let reads = expr::variables(&condition);
+                    let unknown = reads
+                        .iter()
+                        .filter(|v| q.get(v).is_none() && !def.lets.contains_key(*v));
+                    for name in unknown {
                         let message = format!("`when` names `{name}`, which is not a question");
                         problem(n, &def.id, message);
                     }
-                    reads.extend(message_reads);
-                    rules.push(Rule {
-                        condition: LazyCondition::compiled(&def.when, condition),
-                        def,
-                        origin: path.to_path_buf(),
-                        reads: OnceLock::from(reads),
-                    });
+                    // What it reads, worked out from what was compiled here (a trusted pack
+                    // works it out from the source when asked: a test holds the two equal).
+                    let mut reads: Vec<String> = reads.into_iter().chain(message_reads).collect();
+                    reads.extend(lets.iter().flat_map(|(_, e)| e.variables()));
+                    reads.retain(|v| !def.lets.contains_key(v));
+                    reads.sort();
+                    reads.dedup();
+                    let condition = LazyCondition::compiled(&def.when, condition);
+                    let rule = Rule::new(def, path, condition, lets);
+                    let _ = rule.reads.set(reads);
+                    rules.push(rule);
                 }
             }
         }
@@ -197,11 +282,13 @@ impl Critic {
         let rules = file
             .rules
             .into_iter()
-            .map(|def| Rule {
-                condition: LazyCondition::lazy(&def.when),
-                def,
-                origin: path.to_path_buf(),
-                reads: OnceLock::new(),
+            .map(|def| {
+                let lets = def
+                    .lets
+                    .iter()
+                    .map(|(name, source)| (name.clone(), LazyCondition::lazy(source)))
+                    .collect();
+                Rule::new(def.clone(), path, LazyCondition::lazy(&def.when), lets)
             })
             .collect();
         self.extend(path, Vec::new(), rules, &file.placeholders)
@@ -270,7 +357,7 @@ impl Critic {
 
     /// Whether rule `id`'s condition holds on `ctx`; `None` for an unknown rule.
     pub fn fires(&self, id: &str, ctx: &Value) -> Option<bool> {
-        self.rule(id).map(|r| r.condition.is_true(ctx))
+        self.rule(id).map(|r| r.holds(ctx))
     }
 
     /// Every question a rule reads (its `questions`, condition and message), sorted: what a
@@ -303,7 +390,10 @@ impl Critic {
                 Some((before, changed)) if !r.reads_any(changed) => {
                     before.iter().find(|f| f.rule == r.def.id).cloned()
                 }
-                _ => r.condition.is_true(ctx).then(|| self.finding(q, r, ctx)),
+                _ => {
+                    let ctx = r.context(ctx);
+                    r.condition.is_true(&ctx).then(|| self.finding(q, r, &ctx))
+                }
             };
             if let Some(f) = finding {
                 let index = q.index_of(&f.question).unwrap_or(usize::MAX);
@@ -348,7 +438,7 @@ impl Critic {
                 let (answers, _) = self.placeholders.strip(q, &case.answers);
                 let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
-                let ctx = Value::from_dyn_object(ctx);
+                let ctx = rule.context(&Value::from_dyn_object(ctx));
                 let fired = rule.condition.is_true(&ctx);
                 // A message that fails only on real answers (an unknown method, a division by
                 // zero) would show as an error in the finding: the case is where it shows first.
@@ -375,6 +465,33 @@ impl Critic {
         }
         failures
     }
+}
+
+/// A rule's `let` value checked: a name no question or helper has, an expression that
+/// compiles and reads only answers (not another value of the rule).
+fn let_problems(name: &str, source: &str, q: &Questionnaire) -> Result<expr::Condition, String> {
+    if !crate::questionnaire::is_valid_id(name) || expr::is_builtin_name(name) {
+        return Err(format!(
+            "`let` name `{name}` is not usable: {}",
+            crate::questionnaire::ID_RULE
+        ));
+    }
+    if q.get(name).is_some() {
+        return Err(format!(
+            "`let` name `{name}` is a question's id; pick another name"
+        ));
+    }
+    let value =
+        expr::compile(source).map_err(|e| format!("`let` `{name}` does not compile: {e}"))?;
+    if let Some(other) = expr::variables(&value)
+        .into_iter()
+        .find(|v| q.get(v).is_none())
+    {
+        return Err(format!(
+            "`let` `{name}` names `{other}`, which is not a question (a value reads answers only)"
+        ));
+    }
+    Ok(value)
 }
 
 /// A problem of the `n`th rule of a pack, `id`, at its line.
@@ -452,6 +569,79 @@ mod tests {
         let rules = |f: Vec<Finding>| f.into_iter().map(|f| f.rule).collect::<Vec<_>>();
         assert_eq!(rules(critic.shown(&fired(&["narrow"]))), ["narrow"]);
         assert_eq!(rules(critic.shown(&fired(&["wide", "narrow"]))), ["wide"]);
+    }
+
+    #[test]
+    fn a_rules_let_values_are_shared_by_its_condition_and_message() {
+        let q = format!(
+            "{Q}[[sections.questions]]\nid = \"notes\"\nkind = \"text\"\nprompt = \"Notes?\"\n"
+        );
+        let q = Questionnaire::from_str(&q, Path::new("q.toml")).unwrap();
+        let rule = |lets: &str, when: &str| {
+            format!(
+                "questionnaire = \"q\"\n[[rules]]\nid = \"quoted\"\nseverity = \"warning\"\n\
+                 questions = [\"x\"]\nlet = {{ {lets} }}\nwhen = \"{when}\"\n\
+                 message = \"It says '{{{{ said }}}}'.\"\n"
+            )
+        };
+        let said = "said = \"sentence_together(notes, ['set the'], ['test set'])\"";
+        let mut critic = Critic::default();
+        critic
+            .add_pack(&rule(said, "x and answered(said)"), Path::new("r.toml"), &q)
+            .unwrap();
+        let answers = |notes: &str| -> Answers {
+            [
+                ("x".to_string(), crate::Answer::Bool(true)),
+                ("notes".to_string(), crate::Answer::Text(notes.into())),
+            ]
+            .into()
+        };
+        let found = critic.run(
+            &q,
+            &answers("Tuned on validation. Set the margin on the test set."),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "It says 'Set the margin on the test set'."
+        );
+        assert!(
+            critic
+                .run(&q, &answers("The test set is read once."))
+                .is_empty()
+        );
+        // The answers behind a value count as the rule's: a change to them runs it again.
+        assert_eq!(critic.inputs("quoted"), ["notes", "x"]);
+        // A trusted pack computes the same values when first asked.
+        let mut trusted = Critic::default();
+        trusted
+            .add_trusted_pack(&rule(said, "x and answered(said)"), Path::new("r.toml"))
+            .unwrap();
+        assert_eq!(trusted.inputs("quoted"), ["notes", "x"]);
+        let found = trusted.run(&q, &answers("Set the margin on the test set."));
+        assert_eq!(
+            found[0].message,
+            "It says 'Set the margin on the test set'."
+        );
+
+        let refused = |lets: &str, when: &str| {
+            Critic::default()
+                .add_pack(&rule(lets, when), Path::new("r.toml"), &q)
+                .unwrap_err()
+                .to_string()
+        };
+        let err = refused("x = \"notes\"", "x");
+        assert!(err.contains("`let` name `x` is a question's id"), "{err}");
+        let err = refused(&format!("{said}, more = \"said\""), "answered(more)");
+        assert!(
+            err.contains("`let` `more` names `said`, which is not a question"),
+            "{err}"
+        );
+        let err = refused(said, "answered(other)");
+        assert!(
+            err.contains("`when` names `other`, which is not a question"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -550,6 +740,7 @@ mod tests {
             let (mut message_fuel, mut condition_fuel, mut bytes) = (0, 0, 0);
             for r in &bundle.critic.rules {
                 let env = expr::environment();
+                let ctx = r.context(&ctx);
                 // A condition that fails to evaluate counts as false; it is not measured.
                 let run = |source: &str| {
                     let t = env.template_from_str(source).unwrap();

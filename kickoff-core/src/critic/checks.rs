@@ -155,7 +155,10 @@ pub(super) fn rule_problems(
             Err(e) => problems.push(format!("`message` {e}")),
         }
     }
-    for name in message_reads.iter().filter(|v| q.get(v).is_none()) {
+    for name in message_reads
+        .iter()
+        .filter(|v| q.get(v).is_none() && !def.lets.contains_key(*v))
+    {
         problems.push(format!("`message` names `{name}`, which is not a question"));
     }
     for (c, case) in def.cases.iter().enumerate() {
