@@ -100,6 +100,8 @@ pub struct Rule {
     condition: LazyCondition,
     /// Its `let` values' expressions, by name.
     lets: Vec<(String, LazyCondition)>,
+    /// The order to compute them in: a value that reads another comes after it.
+    order: OnceLock<Vec<usize>>,
     /// Every answer the rule reads (its values, condition and message): a rule whose answers
     /// did not change keeps its last result. Worked out when first needed for a trusted pack.
     reads: OnceLock<Vec<String>>,
@@ -117,8 +119,17 @@ impl Rule {
             origin: origin.to_path_buf(),
             condition,
             lets,
+            order: OnceLock::new(),
             reads: OnceLock::new(),
         }
+    }
+
+    /// [`let_order`], or the written order for values that read each other in a cycle (which
+    /// a checked pack refuses, and the tests hold the built-in pack to).
+    fn order(&self) -> &[usize] {
+        self.order.get_or_init(|| {
+            let_order(&self.lets).unwrap_or_else(|_| (0..self.lets.len()).collect())
+        })
     }
 
     fn reads(&self) -> &[String] {
@@ -139,14 +150,16 @@ impl Rule {
         if self.lets.is_empty() {
             return answers.clone();
         }
-        let values = self
-            .lets
-            .iter()
-            .map(|(name, e)| {
-                let value = e.get().and_then(|c| c.eval(answers.clone()).ok());
-                (name.clone(), value.unwrap_or(Value::UNDEFINED))
-            })
-            .collect();
+        let mut values = BTreeMap::new();
+        for &i in self.order() {
+            let (name, e) = &self.lets[i];
+            let ctx = Value::from_object(WithLets {
+                answers: answers.clone(),
+                values: values.clone(),
+            });
+            let value = e.get().and_then(|c| c.eval(ctx).ok());
+            values.insert(name.clone(), value.unwrap_or(Value::UNDEFINED));
+        }
         Value::from_object(WithLets {
             answers: answers.clone(),
             values,
@@ -161,6 +174,38 @@ impl Rule {
     fn reads_any(&self, changed: &HashSet<String>) -> bool {
         self.reads().iter().any(|v| changed.contains(v))
     }
+}
+
+/// The order in which a rule's values can be computed, each after the values it reads; the
+/// names of values that read each other in a cycle otherwise.
+fn let_order(lets: &[(String, LazyCondition)]) -> Result<Vec<usize>, Vec<String>> {
+    let names: HashSet<&str> = lets.iter().map(|(n, _)| n.as_str()).collect();
+    let needs: Vec<Vec<String>> = lets
+        .iter()
+        .map(|(_, e)| {
+            e.variables()
+                .into_iter()
+                .filter(|v| names.contains(v.as_str()))
+                .collect()
+        })
+        .collect();
+    let mut order = Vec::with_capacity(lets.len());
+    let mut done: HashSet<&str> = HashSet::new();
+    while order.len() < lets.len() {
+        let ready = (0..lets.len()).find(|&i| {
+            !done.contains(lets[i].0.as_str()) && needs[i].iter().all(|n| done.contains(n.as_str()))
+        });
+        let Some(i) = ready else {
+            return Err(lets
+                .iter()
+                .filter(|(n, _)| !done.contains(n.as_str()))
+                .map(|(n, _)| n.clone())
+                .collect());
+        };
+        done.insert(lets[i].0.as_str());
+        order.push(i);
+    }
+    Ok(order)
 }
 
 /// The answers seen through a rule's `let` values: a value of the rule first, then the answer.
@@ -236,10 +281,15 @@ impl Critic {
             }
             let mut lets = Vec::new();
             for (name, source) in &def.lets {
-                match let_problems(name, source, q) {
+                match let_problems(name, source, q, &def.lets) {
                     Ok(value) => lets.push((name.clone(), LazyCondition::compiled(source, value))),
                     Err(message) => problem(n, &def.id, message),
                 }
+            }
+            if let Err(names) = let_order(&lets) {
+                let names = names.join("`, `");
+                let message = format!("`let` values `{names}` read each other in a cycle");
+                problem(n, &def.id, message);
             }
             match expr::compile(&def.when) {
                 Err(e) => problem(n, &def.id, format!("`when` does not compile: {e}")),
@@ -468,8 +518,13 @@ impl Critic {
 }
 
 /// A rule's `let` value checked: a name no question or helper has, an expression that
-/// compiles and reads only answers (not another value of the rule).
-fn let_problems(name: &str, source: &str, q: &Questionnaire) -> Result<expr::Condition, String> {
+/// compiles and reads only answers and the rule's other values.
+fn let_problems(
+    name: &str,
+    source: &str,
+    q: &Questionnaire,
+    lets: &BTreeMap<String, String>,
+) -> Result<expr::Condition, String> {
     if !crate::questionnaire::is_valid_id(name) || expr::is_builtin_name(name) {
         return Err(format!(
             "`let` name `{name}` is not usable: {}",
@@ -483,12 +538,12 @@ fn let_problems(name: &str, source: &str, q: &Questionnaire) -> Result<expr::Con
     }
     let value =
         expr::compile(source).map_err(|e| format!("`let` `{name}` does not compile: {e}"))?;
-    if let Some(other) = expr::variables(&value)
+    let unknown = expr::variables(&value)
         .into_iter()
-        .find(|v| q.get(v).is_none())
-    {
+        .find(|v| q.get(v).is_none() && !lets.contains_key(v));
+    if let Some(other) = unknown {
         return Err(format!(
-            "`let` `{name}` names `{other}`, which is not a question (a value reads answers only)"
+            "`let` `{name}` names `{other}`, which is not a question nor a value of the rule"
         ));
     }
     Ok(value)
@@ -623,6 +678,15 @@ mod tests {
             found[0].message,
             "It says 'Set the margin on the test set'."
         );
+        // A value may read another, whichever is written first.
+        let mut chained = Critic::default();
+        let lets = format!("long = \"said | length > 20\", {said}");
+        chained
+            .add_pack(&rule(&lets, "x and long"), Path::new("r.toml"), &q)
+            .unwrap();
+        let long = chained.run(&q, &answers("Set the margin on the test set."));
+        assert_eq!(long.len(), 1);
+        assert!(chained.run(&q, &answers("Set the test set.")).is_empty());
 
         let refused = |lets: &str, when: &str| {
             Critic::default()
@@ -632,9 +696,14 @@ mod tests {
         };
         let err = refused("x = \"notes\"", "x");
         assert!(err.contains("`let` name `x` is a question's id"), "{err}");
-        let err = refused(&format!("{said}, more = \"said\""), "answered(more)");
+        let err = refused("a = \"b\", b = \"a\"", "answered(a)");
         assert!(
-            err.contains("`let` `more` names `said`, which is not a question"),
+            err.contains("`let` values `a`, `b` read each other in a cycle"),
+            "{err}"
+        );
+        let err = refused(&format!("{said}, more = \"other\""), "answered(more)");
+        assert!(
+            err.contains("`let` `more` names `other`, which is not a question nor a value"),
             "{err}"
         );
         let err = refused(said, "answered(other)");

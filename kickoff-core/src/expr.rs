@@ -363,7 +363,7 @@ pub fn amount(text: &str) -> Option<f64> {
 }
 
 /// The number written just before one of `words` ("60 trials", "a 60-trial search", "5-fold",
-/// "300 runs"), read as [`amount`] reads a figure; the first such number, or none. Lets a rule
+/// "300 runs", "six months"), read as [`amount`] reads a figure; the first such number, or none. Lets a rule
 /// multiply what the plan counts in prose with a figure answered elsewhere.
 pub fn count_before(text: &str, words: &[&str]) -> Option<f64> {
     let lower = text.to_lowercase();
@@ -384,11 +384,45 @@ pub fn count_before(text: &str, words: &[&str]) -> Option<f64> {
             Some(stem) => noun.starts_with(stem),
             None => noun == *w,
         });
-        if !named || !pair[0].starts_with(|c: char| c.is_ascii_digit()) {
+        if !named {
+            return None;
+        }
+        if let Some(n) = number_word(pair[0]) {
+            return Some(n);
+        }
+        if !pair[0].starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
         amount(pair[0]).filter(|n| *n >= 1.0)
     })
+}
+
+/// A count written as a word ("six months", "twelve weeks").
+fn number_word(word: &str) -> Option<f64> {
+    const WORDS: &[&str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let at = WORDS.iter().position(|w| *w == word)?;
+    Some((at + 1) as f64)
 }
 
 /// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
@@ -716,6 +750,10 @@ mod tests {
             Some(1200.0)
         );
         assert_eq!(count_before("trials: many", &["trial*"]), None);
+        assert_eq!(
+            count_before("deleted six months after", &["month*"]),
+            Some(6.0)
+        );
         assert_eq!(
             count_before("GPT-4 runs", &["runs"]),
             None,
