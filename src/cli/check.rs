@@ -420,6 +420,12 @@ impl Checked<'_> {
     }
 
     fn text(&self) -> String {
+        // With `--fail-on never` nothing fails: say so, rather than "passed" beside blockers.
+        let status = match (self.failed, self.args.fail_on) {
+            (true, _) => "FAILED",
+            (false, FailOn::Never) => "not gated (--fail-on never)",
+            (false, _) => "passed",
+        };
         let mut printed = text::text_report(
             self.file,
             self.bundle,
@@ -427,7 +433,7 @@ impl Checked<'_> {
             &self.verdict,
             &self.open,
             self.problems,
-            self.failed,
+            status,
         );
         printed.push_str(&frozen::text_block(
             &crate::freeze::deviations_or_broken(self.session),

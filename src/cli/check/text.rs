@@ -14,10 +14,10 @@ pub(super) fn text_report(
     verdict: &crate::verdict::Verdict,
     open: &[OpenQuestion],
     problems: &[crate::source::Problem],
-    failed: bool,
+    status: &str,
 ) -> String {
     let mut out = String::new();
-    summary(&mut out, file, verdict, open.len(), failed);
+    summary(&mut out, file, verdict, open.len(), status);
     notes(&mut out, file, review, open, problems);
     findings(&mut out, bundle, review);
     out
@@ -29,7 +29,7 @@ fn summary(
     file: &Path,
     verdict: &crate::verdict::Verdict,
     open: usize,
-    failed: bool,
+    status: &str,
 ) {
     use std::fmt::Write;
     let count = |k: usize, word: &str| crate::text::plural(k, word, None);
@@ -73,7 +73,7 @@ fn summary(
         count(verdict.warnings, "warning"),
         count(verdict.infos, "note"),
         count(open, "open question"),
-        if failed { "FAILED" } else { "passed" }
+        status
     );
     let _ = writeln!(out, "Reviewed by {}.", verdict.reviewed_by());
 }
