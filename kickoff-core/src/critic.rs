@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -98,10 +98,8 @@ pub struct Rule {
     /// The file the rule came from, for messages.
     pub origin: PathBuf,
     condition: LazyCondition,
-    /// Its `let` values' expressions, by name.
-    lets: Vec<(String, LazyCondition)>,
-    /// The order to compute them in: a value that reads another comes after it.
-    order: OnceLock<Vec<usize>>,
+    /// Its `let` values' expressions, by name (shared with each context that reads them).
+    lets: Arc<[(String, LazyCondition)]>,
     /// Every answer the rule reads (its values, condition and message): a rule whose answers
     /// did not change keeps its last result. Worked out when first needed for a trusted pack.
     reads: OnceLock<Vec<String>>,
@@ -118,18 +116,9 @@ impl Rule {
             def,
             origin: origin.to_path_buf(),
             condition,
-            lets,
-            order: OnceLock::new(),
+            lets: lets.into(),
             reads: OnceLock::new(),
         }
-    }
-
-    /// [`let_order`], or the written order for values that read each other in a cycle (which
-    /// a checked pack refuses, and the tests hold the built-in pack to).
-    fn order(&self) -> &[usize] {
-        self.order.get_or_init(|| {
-            let_order(&self.lets).unwrap_or_else(|_| (0..self.lets.len()).collect())
-        })
     }
 
     fn reads(&self) -> &[String] {
@@ -144,25 +133,17 @@ impl Rule {
         })
     }
 
-    /// What its condition and message read: the answers, and its `let` values (an expression
-    /// that fails counts as unanswered).
+    /// What its condition and message read: the answers, and its `let` values, each computed
+    /// when first read (a condition that is false before it reads a value never computes it;
+    /// an expression that fails leaves the value unanswered).
     fn context(&self, answers: &Value) -> Value {
         if self.lets.is_empty() {
             return answers.clone();
         }
-        let mut values = BTreeMap::new();
-        for &i in self.order() {
-            let (name, e) = &self.lets[i];
-            let ctx = Value::from_object(WithLets {
-                answers: answers.clone(),
-                values: values.clone(),
-            });
-            let value = e.get().and_then(|c| c.eval(ctx).ok());
-            values.insert(name.clone(), value.unwrap_or(Value::UNDEFINED));
-        }
         Value::from_object(WithLets {
             answers: answers.clone(),
-            values,
+            lets: Arc::clone(&self.lets),
+            values: Mutex::new(vec![Slot::Empty; self.lets.len()]),
         })
     }
 
@@ -177,7 +158,7 @@ impl Rule {
 }
 
 /// The order in which a rule's values can be computed, each after the values it reads; the
-/// names of values that read each other in a cycle otherwise.
+/// names of values that read each other in a cycle otherwise (a checked pack is refused then).
 fn let_order(lets: &[(String, LazyCondition)]) -> Result<Vec<usize>, Vec<String>> {
     let names: HashSet<&str> = lets.iter().map(|(n, _)| n.as_str()).collect();
     let needs: Vec<Vec<String>> = lets
@@ -212,19 +193,44 @@ fn let_order(lets: &[(String, LazyCondition)]) -> Result<Vec<usize>, Vec<String>
 #[derive(Debug)]
 struct WithLets {
     answers: Value,
-    values: BTreeMap<String, Value>,
+    lets: Arc<[(String, LazyCondition)]>,
+    values: Mutex<Vec<Slot>>,
+}
+
+/// A value of the rule: not computed yet, being computed, or known.
+#[derive(Debug, Clone)]
+enum Slot {
+    Empty,
+    Busy,
+    Done(Value),
 }
 
 impl Object for WithLets {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        match self.values.get(key.as_str()?) {
-            Some(v) => Some(v.clone()),
-            None => self
+        let name = key.as_str()?;
+        let Some(i) = self.lets.iter().position(|(n, _)| n == name) else {
+            return self
                 .answers
                 .get_item(key)
                 .ok()
-                .filter(|v| !v.is_undefined()),
+                .filter(|v| !v.is_undefined());
+        };
+        {
+            let mut slots = self.values.lock().ok()?;
+            match &slots[i] {
+                Slot::Done(v) => return Some(v.clone()).filter(|v| !v.is_undefined()),
+                // A value that reads itself (a cycle a checked pack refuses) is unanswered.
+                Slot::Busy => return None,
+                Slot::Empty => slots[i] = Slot::Busy,
+            }
         }
+        let ctx = Value::from_dyn_object(Arc::clone(self));
+        let value = self.lets[i].1.get().and_then(|c| c.eval(ctx).ok());
+        let value = value.unwrap_or(Value::UNDEFINED);
+        if let Ok(mut slots) = self.values.lock() {
+            slots[i] = Slot::Done(value.clone());
+        }
+        Some(value).filter(|v| !v.is_undefined())
     }
 }
 
