@@ -147,6 +147,21 @@ impl Rule {
         })
     }
 
+    /// The values that fail to compute on these answers, with why: a value that fails counts
+    /// as unanswered in a run, so a rule's cases are where a mistake in one shows.
+    fn value_errors(&self, answers: &Value) -> Vec<(String, String)> {
+        let ctx = self.context(answers);
+        self.lets
+            .iter()
+            .filter_map(|(name, e)| {
+                let c = e.get()?;
+                c.eval(ctx.clone())
+                    .err()
+                    .map(|err| (name.clone(), expr::describe_error(&err)))
+            })
+            .collect()
+    }
+
     /// Whether its condition holds on the answers.
     fn holds(&self, answers: &Value) -> bool {
         self.condition.is_true(&self.context(answers))
@@ -190,6 +205,8 @@ fn let_order(lets: &[(String, LazyCondition)]) -> Result<Vec<usize>, Vec<String>
 }
 
 /// The answers seen through a rule's `let` values: a value of the rule first, then the answer.
+/// One context serves one evaluation on one thread (a rule builds a new one for each run): a
+/// value being computed reads as unanswered, which is what a value reading itself should see.
 #[derive(Debug)]
 struct WithLets {
     answers: Value,
@@ -344,7 +361,8 @@ impl Critic {
                     .iter()
                     .map(|(name, source)| (name.clone(), LazyCondition::lazy(source)))
                     .collect();
-                Rule::new(def.clone(), path, LazyCondition::lazy(&def.when), lets)
+                let condition = LazyCondition::lazy(&def.when);
+                Rule::new(def, path, condition, lets)
             })
             .collect();
         self.extend(path, Vec::new(), rules, &file.placeholders)
@@ -416,7 +434,7 @@ impl Critic {
         self.rule(id).map(|r| r.holds(ctx))
     }
 
-    /// Every question a rule reads (its `questions`, condition and message), sorted: what a
+    /// Every question a rule reads (its `questions`, condition, message and values), sorted: what a
     /// response to its finding is about.
     pub fn inputs(&self, id: &str) -> Vec<String> {
         let mut out: Vec<String> = self
@@ -494,7 +512,16 @@ impl Critic {
                 let (answers, _) = self.placeholders.strip(q, &case.answers);
                 let ctx = AnswerContext::new(&answers);
                 q.visibility_in(&ctx);
-                let ctx = rule.context(&Value::from_dyn_object(ctx));
+                let answers = Value::from_dyn_object(ctx);
+                for (name, why) in rule.value_errors(&answers) {
+                    failures.push(format!(
+                        "{}: rule `{}` case {}: the value `{name}` cannot be computed: {why}",
+                        crate::text::path(&rule.origin),
+                        rule.def.id,
+                        n + 1,
+                    ));
+                }
+                let ctx = rule.context(&answers);
                 let fired = rule.condition.is_true(&ctx);
                 // A message that fails only on real answers (an unknown method, a division by
                 // zero) would show as an error in the finding: the case is where it shows first.
@@ -693,6 +720,18 @@ mod tests {
         let long = chained.run(&q, &answers("Set the margin on the test set."));
         assert_eq!(long.len(), 1);
         assert!(chained.run(&q, &answers("Set the test set.")).is_empty());
+
+        // A value that fails on a case's answers is named by the cases, not left quiet.
+        let mut failing = Critic::default();
+        let pack = rule("said = \"notes + 1\"", "x and answered(said)")
+            + "\n[[rules.cases]]\nfires = false\nanswers = { x = true, notes = \"a\" }\n";
+        failing.add_pack(&pack, Path::new("r.toml"), &q).unwrap();
+        let failures = failing.run_cases(&q);
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(
+            failures[0].contains("case 1: the value `said` cannot be computed"),
+            "{failures:?}"
+        );
 
         let refused = |lets: &str, when: &str| {
             Critic::default()

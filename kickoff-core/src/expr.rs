@@ -136,10 +136,56 @@ static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"[0-9.]\s*(<=|<|>=|>)\s*([a-z][a-z0-9_]*)\b").expect("valid")
 });
 
+static CALL_ORDER: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\b(amount|count_before)\(").expect("valid"));
+
+/// `amount(...) < 3` or `3 > count_before(...)`: a helper that gives none when the text holds
+/// no figure, compared with a number without `is number` or `or 0` around it.
+fn unguarded_call_order(source: &str) -> Option<String> {
+    for m in CALL_ORDER.find_iter(source) {
+        let open = m.end() - 1;
+        let mut depth = 0;
+        let close = source[open..].char_indices().find_map(|(k, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(open + k)
+        })?;
+        let call = &source[m.start()..=close];
+        if source.contains(&format!("{call} is number")) {
+            continue;
+        }
+        let after = source[close + 1..].trim_start();
+        let before = source[..m.start()].trim_end();
+        let ordered = |s: &str| ["<", ">"].iter().any(|op| s.starts_with(op));
+        let number_after = |s: &str| {
+            let s = s.trim_start_matches(['<', '>', '=']).trim_start();
+            s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.')
+        };
+        let number_before = before.ends_with(['<', '>', '='])
+            && before
+                .trim_end_matches(['<', '>', '='])
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_digit());
+        if (ordered(after) && number_after(after)) || number_before {
+            let name = m.as_str().trim_end_matches('(');
+            return Some(format!(
+                "`{name}(...)` is compared with a number but gives none when the text holds no figure (none counts as lower than any number); write `{name}(...) is number and ...` or `({name}(...) or 0)`"
+            ));
+        }
+    }
+    None
+}
+
 /// An ordering comparison with a variable that may be unanswered must be guarded, because an
 /// undefined value sorts below every number (`x < 0.1` would be true for an unanswered `x`).
 /// The result of a filter (`rows | length > 2`) is no answer, and needs no guard.
 fn unguarded_order(source: &str) -> Option<String> {
+    if let Some(problem) = unguarded_call_order(source) {
+        return Some(problem);
+    }
     let is_filter = |at: usize| source[..at].trim_end().ends_with('|');
     let vars = ORDER_LEFT
         .captures_iter(source)
@@ -208,7 +254,8 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     env.add_filter("amount", amount_of);
     // `count_before(text, 'trial*', 'fold')`: the number written just before one of the words.
     env.add_function("count_before", |v: Value, words: Rest<Value>| {
-        let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
+        let words: Vec<String> = words.iter().flat_map(word_list).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         count_before(&text_of(&v), &words).map_or(Value::from(()), Value::from)
     });
 }
@@ -367,11 +414,17 @@ pub fn amount(text: &str) -> Option<f64> {
 /// multiply what the plan counts in prose with a figure answered elsewhere.
 pub fn count_before(text: &str, words: &[&str]) -> Option<f64> {
     let lower = text.to_lowercase();
-    // "60-trial" is a number and its word; "GPT-4" stays one name.
+    // "60-trial" and "six-month" are a number and its word; "GPT-4" stays one name, and
+    // "twenty-four" one number.
     let tokens: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .flat_map(|t| match t.split_once('-') {
-            Some((n, w)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',') => {
+        .flat_map(|t| match t.rsplit_once('-') {
+            Some((n, w))
+                if !n.is_empty()
+                    && number_word(w).is_none()
+                    && (n.chars().all(|c| c.is_ascii_digit() || c == ',')
+                        || number_word(n).is_some()) =>
+            {
                 vec![n, w]
             }
             _ => vec![t],
@@ -397,9 +450,9 @@ pub fn count_before(text: &str, words: &[&str]) -> Option<f64> {
     })
 }
 
-/// A count written as a word ("six months", "twelve weeks").
+/// A count written in words: "six", "twelve", "thirty", "twenty-four".
 fn number_word(word: &str) -> Option<f64> {
-    const WORDS: &[&str] = &[
+    const UNITS: &[&str] = &[
         "one",
         "two",
         "three",
@@ -419,10 +472,20 @@ fn number_word(word: &str) -> Option<f64> {
         "seventeen",
         "eighteen",
         "nineteen",
-        "twenty",
     ];
-    let at = WORDS.iter().position(|w| *w == word)?;
-    Some((at + 1) as f64)
+    const TENS: &[&str] = &[
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let unit = |w: &str| UNITS.iter().position(|u| *u == w).map(|at| (at + 1) as f64);
+    let tens = |w: &str| {
+        TENS.iter()
+            .position(|t| *t == w)
+            .map(|at| (at as f64 + 2.0) * 10.0)
+    };
+    match word.split_once('-') {
+        Some((t, u)) => Some(tens(t)? + unit(u).filter(|u| *u < 10.0)?),
+        None => unit(word).or_else(|| tens(word)),
+    }
 }
 
 /// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
@@ -642,16 +705,8 @@ fn sentence_together(
     second: &Value,
     unless: Option<&Value>,
 ) -> Option<String> {
-    let words = |list: &Value| -> Vec<String> {
-        list.try_iter()
-            .map(|it| {
-                it.filter_map(|w| w.as_str().map(str::to_lowercase))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (first, second) = (words(first), words(second));
-    let unless = unless.map(words).unwrap_or_default();
+    let (first, second) = (word_list(first), word_list(second));
+    let unless = unless.map(word_list).unwrap_or_default();
     let text = text_of(v);
     // Most texts hold no word of one list or the other: then no sentence needs reading.
     let lower = text.to_lowercase();
@@ -670,20 +725,53 @@ fn sentence_together(
         .map(|s| s.trim().to_string())
 }
 
+/// The words a helper is given, in lower case: a string is one word (not its letters), a list
+/// its items, and lists inside the list are read too.
+fn word_list(v: &Value) -> Vec<String> {
+    if let Some(word) = v.as_str() {
+        return vec![word.to_lowercase()];
+    }
+    v.try_iter()
+        .map(|items| items.flat_map(|w| word_list(&w)).collect())
+        .unwrap_or_default()
+}
+
 /// The sentences of a text: split at a line break, and at '.', ';', '!' or '?' followed by a
-/// space ("0.2%" and "e.g.," stay whole).
+/// space, closing marks allowed between ("(done.) Then" splits, "0.2%" does not). A stop that
+/// ends a common abbreviation ("e.g. ", "vs. ") does not end the sentence.
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    const ABBREVIATIONS: &[&str] = &[
+        "e.g", "i.e", "vs", "etc", "fig", "no", "approx", "incl", "cf",
+    ];
     text.lines().flat_map(|line| {
         let mut out = Vec::new();
         let mut start = 0;
         let bytes = line.as_bytes();
         for (i, b) in bytes.iter().enumerate() {
-            if matches!(b, b'.' | b';' | b'!' | b'?')
-                && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
-            {
-                out.push(&line[start..i]);
-                start = i + 1;
+            if !matches!(b, b'.' | b';' | b'!' | b'?') || i < start {
+                continue;
             }
+            let closing = bytes[i + 1..]
+                .iter()
+                .take_while(|c| matches!(c, b')' | b']' | b'"' | b'\''))
+                .count();
+            let end = i + 1 + closing;
+            if !bytes.get(end).is_none_or(|n| n.is_ascii_whitespace()) {
+                continue;
+            }
+            if *b == b'.' {
+                let before = &line[start..i];
+                let word = before
+                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                if ABBREVIATIONS.contains(&word.as_str()) {
+                    continue;
+                }
+            }
+            out.push(&line[start..i]);
+            start = end;
         }
         out.push(&line[start..]);
         out.into_iter()
@@ -738,6 +826,20 @@ mod tests {
         assert!(!t("mentions(notes, 'ab')"));
         assert!(t("has_number(notes)"));
         assert!(t("word_count(notes) == 9"));
+        // A helper that may give none is compared with a number only once guarded.
+        for unguarded in ["amount(notes) < 3", "3 > count_before(notes, 'test')"] {
+            let err = compile(unguarded).unwrap_err().to_string();
+            assert!(
+                err.contains("gives none when the text holds no figure"),
+                "{err}"
+            );
+        }
+        for guarded in [
+            "amount(notes) is number and amount(notes) < 3",
+            "(count_before(notes, 'test') or 0) > 3",
+        ] {
+            assert!(compile(guarded).is_ok(), "{guarded}");
+        }
         assert!(t(
             "answered(list) and not answered(empty) and missing is empty"
         ));
@@ -762,6 +864,12 @@ mod tests {
         assert_eq!(
             count_before("deleted six months after", &["month*"]),
             Some(6.0)
+        );
+        assert_eq!(count_before("a six-month retention", &["month"]), Some(6.0));
+        assert_eq!(count_before("kept thirty days", &["days"]), Some(30.0));
+        assert_eq!(
+            count_before("after twenty-four months", &["months"]),
+            Some(24.0)
         );
         assert_eq!(
             count_before("GPT-4 runs", &["runs"]),
@@ -800,6 +908,17 @@ mod tests {
             "sentence_together(notes, {both}) == 'Set the margin at 0.2% on the test intervals'"
         )));
         assert!(t(&format!("sentence_together(split, {both}) is none")));
+        // A string is one word, not its letters.
+        assert!(!t("together(split, 'a', 'test set')"));
+        assert!(t("together(split, 'the', 'test set')"));
+        // A stop before a closing bracket ends the sentence; one after "e.g." does not.
+        let ctx = context! {
+            paren => "(We tune on validation.) The test set is read once.",
+            abbrev => "We set the cut-off, e.g. on the test set from 2025.",
+        };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(!t(&format!("together(paren, {both})")));
+        assert!(t(&format!("together(abbrev, {both})")));
     }
 
     #[test]
