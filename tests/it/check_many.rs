@@ -69,6 +69,15 @@ fn a_directory_is_searched_for_plans_only_and_the_worst_file_decides() {
         "{}",
         run.stdout
     );
+    // Reported only: no count of passed files that reads as a verdict.
+    let run = kickoff(dir.path(), &["check", "plans", "--fail-on", "never"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("kickoff check: checked 3 files: not gated (--fail-on never)\n"),
+        "{}",
+        run.stdout
+    );
     // All passing: 0.
     let run = kickoff(
         dir.path(),

@@ -218,9 +218,13 @@ impl Tmux {
     pub fn wait_for(&self, what: &str) -> String {
         let start = Instant::now();
         loop {
-            let screen = self.screen();
+            let mut screen = self.screen();
             if screen.contains(what) {
-                return self.settled(screen);
+                screen = self.settled(screen);
+                if screen.contains(what) {
+                    return screen;
+                }
+                // It changed away from `what` while settling: wait for it again.
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
@@ -230,7 +234,8 @@ impl Tmux {
         }
     }
 
-    /// The screen once two captures 30 ms apart agree (at most a second more).
+    /// The screen once two captures 30 ms apart agree (at most a second more); the caller
+    /// checks it still shows what it waited for.
     fn settled(&self, mut screen: String) -> String {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(1) {
