@@ -295,12 +295,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     }
 
-    #[test]
-    fn a_copy_is_new_private_and_has_the_sessions_mode() {
+    /// A temporary folder holding `plan.toml`, readable by its owner only.
+    fn private_session() -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let session = dir.path().join("plan.toml");
         std::fs::write(&session, "x").unwrap();
         std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+        (dir, session)
+    }
+
+    #[test]
+    fn a_copy_is_new_private_and_has_the_sessions_mode() {
+        let (dir, session) = private_session();
         let copies = dir.path().join("state/copies");
         let now = "2026-12-07T10:00:00Z";
         let a = copy_into(&copies, &session, "answers", now).unwrap();
@@ -321,10 +327,7 @@ mod tests {
 
     #[test]
     fn a_planted_link_is_not_followed() {
-        let dir = tempfile::tempdir().unwrap();
-        let session = dir.path().join("plan.toml");
-        std::fs::write(&session, "x").unwrap();
-        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let (dir, session) = private_session();
         let victim = dir.path().join("victim");
         std::fs::write(&victim, "untouched").unwrap();
         // Where the user asked for the copy, a link planted by someone else.

@@ -125,12 +125,18 @@ impl Rule {
         self.reads.get_or_init(|| {
             let mut reads = self.condition.variables();
             reads.extend(message_variables(self.def.message.trim()));
-            reads.extend(self.lets.iter().flat_map(|(_, e)| e.variables()));
-            reads.retain(|v| !self.def.lets.contains_key(v));
-            reads.sort();
-            reads.dedup();
-            reads
+            self.with_values_read(reads)
         })
+    }
+
+    /// `reads` (its condition's and message's names) with what its values read, its values'
+    /// own names left out, sorted: the answers the rule depends on.
+    fn with_values_read(&self, mut reads: Vec<String>) -> Vec<String> {
+        reads.extend(self.lets.iter().flat_map(|(_, e)| e.variables()));
+        reads.retain(|v| !self.def.lets.contains_key(v));
+        reads.sort();
+        reads.dedup();
+        reads
     }
 
     /// What its condition and message read: the answers, and its `let` values, each computed
@@ -172,9 +178,9 @@ impl Rule {
     }
 }
 
-/// The order in which a rule's values can be computed, each after the values it reads; the
-/// names of values that read each other in a cycle otherwise (a checked pack is refused then).
-fn let_order(lets: &[(String, LazyCondition)]) -> Result<Vec<usize>, Vec<String>> {
+/// The names of a rule's values that read each other in a cycle (a checked pack is refused
+/// then): those left once every value whose values are settled is settled, in turn.
+fn values_in_a_cycle(lets: &[(String, LazyCondition)]) -> Vec<String> {
     let names: HashSet<&str> = lets.iter().map(|(n, _)| n.as_str()).collect();
     let needs: Vec<Vec<String>> = lets
         .iter()
@@ -185,23 +191,16 @@ fn let_order(lets: &[(String, LazyCondition)]) -> Result<Vec<usize>, Vec<String>
                 .collect()
         })
         .collect();
-    let mut order = Vec::with_capacity(lets.len());
     let mut done: HashSet<&str> = HashSet::new();
-    while order.len() < lets.len() {
-        let ready = (0..lets.len()).find(|&i| {
-            !done.contains(lets[i].0.as_str()) && needs[i].iter().all(|n| done.contains(n.as_str()))
-        });
-        let Some(i) = ready else {
-            return Err(lets
-                .iter()
-                .filter(|(n, _)| !done.contains(n.as_str()))
-                .map(|(n, _)| n.clone())
-                .collect());
-        };
+    while let Some(i) = (0..lets.len()).find(|&i| {
+        !done.contains(lets[i].0.as_str()) && needs[i].iter().all(|n| done.contains(n.as_str()))
+    }) {
         done.insert(lets[i].0.as_str());
-        order.push(i);
     }
-    Ok(order)
+    lets.iter()
+        .filter(|(n, _)| !done.contains(n.as_str()))
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 /// The answers seen through a rule's `let` values: a value of the rule first, then the answer.
@@ -309,8 +308,9 @@ impl Critic {
                     Err(message) => problem(n, &def.id, message),
                 }
             }
-            if let Err(names) = let_order(&lets) {
-                let names = names.join("`, `");
+            let cycle = values_in_a_cycle(&lets);
+            if !cycle.is_empty() {
+                let names = cycle.join("`, `");
                 let message = format!("`let` values `{names}` read each other in a cycle");
                 problem(n, &def.id, message);
             }
@@ -327,13 +327,10 @@ impl Critic {
                     }
                     // What it reads, worked out from what was compiled here (a trusted pack
                     // works it out from the source when asked: a test holds the two equal).
-                    let mut reads: Vec<String> = reads.into_iter().chain(message_reads).collect();
-                    reads.extend(lets.iter().flat_map(|(_, e)| e.variables()));
-                    reads.retain(|v| !def.lets.contains_key(v));
-                    reads.sort();
-                    reads.dedup();
                     let condition = LazyCondition::compiled(&def.when, condition);
                     let rule = Rule::new(def, path, condition, lets);
+                    let reads =
+                        rule.with_values_read(reads.into_iter().chain(message_reads).collect());
                     let _ = rule.reads.set(reads);
                     rules.push(rule);
                 }
