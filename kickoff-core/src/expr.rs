@@ -27,8 +27,13 @@ pub const HELPER_NAMES: &[&str] = &[
     "shared_words",
     "amount",
     "count_before",
+    "sum_before",
+    "per_day",
+    "every_days",
+    "share",
     "together",
     "sentence_together",
+    "sentences_together",
     "word_count",
     "true",
     "false",
@@ -96,8 +101,10 @@ impl LazyCondition {
     }
 }
 
+mod figures;
 mod limits;
 mod names;
+pub use figures::{amount, count_before, every_days, figure_count, per_day, share, sum_before};
 pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_limited};
 pub use names::{MAX_OPERATORS, unknown_in_condition, unknown_in_template};
 
@@ -136,8 +143,10 @@ static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"[0-9.]\s*(<=|<|>=|>)\s*([a-z][a-z0-9_]*)\b").expect("valid")
 });
 
-static CALL_ORDER: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"\b(amount|count_before)\(").expect("valid"));
+static CALL_ORDER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b(amount|count_before|sum_before|per_day|every_days|share)\(")
+        .expect("valid")
+});
 
 /// `amount(...) < 3` or `3 > count_before(...)`: a helper that gives none when the text holds
 /// no figure, compared with a number without `is number` or `or 0` around it.
@@ -242,6 +251,24 @@ pub fn register_helpers(env: &mut Environment<'_>) {
                 .map_or(Value::from(()), Value::from)
         },
     );
+    // `sentences_together(...)`, the same arguments: every such sentence, in order, so a rule
+    // can pick the one that says what it needs (`| select('holding_a_share') | first`).
+    env.add_function(
+        "sentences_together",
+        |v: Value, first: Value, second: Value, unless: Option<Value>| {
+            Value::from(sentences_together(
+                &v,
+                &first,
+                &second,
+                unless.as_ref(),
+                usize::MAX,
+            ))
+        },
+    );
+    env.add_test("holding_a_share", |v: Value| share(&text_of(&v)).is_some());
+    env.add_test("holding_a_cadence", |v: Value| {
+        every_days(&text_of(&v)).is_some()
+    });
     env.add_function("has_figure", |v: Value| figure_count(&text_of(&v)) > 0);
     env.add_function("figure_count", |v: Value| figure_count(&text_of(&v)));
     env.add_function("shared_words", |a: Value, b: Value| {
@@ -258,6 +285,25 @@ pub fn register_helpers(env: &mut Environment<'_>) {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         count_before(&text_of(&v), &words).map_or(Value::from(()), Value::from)
     });
+    // `sum_before(throughput, 'call*')`: the numbers before each of the words, added up.
+    env.add_function("sum_before", |v: Value, words: Rest<Value>| {
+        let words: Vec<String> = words.iter().flat_map(word_list).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        sum_before(&text_of(&v), &words).map_or(Value::from(()), Value::from)
+    });
+    // `per_day(throughput, 'call*')`: the rate a text states, a day (not a rate of calls); `every_days(x)`: how often a thing
+    // happens, in days; `share(x)`: the first percentage, as a fraction. Each gives none when
+    // the text states none.
+    let none_or = |n: Option<f64>| n.map_or(Value::from(()), Value::from);
+    env.add_function("per_day", move |v: Value, unless: Rest<Value>| {
+        let unless: Vec<String> = unless.iter().flat_map(word_list).collect();
+        let unless: Vec<&str> = unless.iter().map(String::as_str).collect();
+        none_or(per_day(&text_of(&v), &unless))
+    });
+    env.add_function("every_days", move |v: Value| {
+        none_or(every_days(&text_of(&v)))
+    });
+    env.add_function("share", move |v: Value| none_or(share(&text_of(&v))));
 }
 
 /// Words that say what kind of figure a metric is, or join words, rather than what it
@@ -367,153 +413,6 @@ pub fn shared_words(a: &str, b: &str) -> usize {
                 && (x.starts_with(y.as_str()) || y.starts_with(x.as_str())))
     };
     a.iter().filter(|x| b.iter().any(|y| same(x, y))).count()
-}
-
-/// The first figure a text gives, as a number ("under $2,000 a month" is 2000, "about 1.2k" is
-/// 1200), a percentage as a fraction ("95%" is 0.95, as a score of 0.95 is written), or none:
-/// lets a rule compare a figure written in prose with a number answered elsewhere.
-pub fn amount(text: &str) -> Option<f64> {
-    let mut words = text.split_whitespace().peekable();
-    while let Some(word) = words.next() {
-        let word = word.trim_start_matches(['~', '<', '>', '=', '≤', '≥', '(', '+']);
-        if !word.starts_with(|c: char| c.is_ascii_digit() || c == '$' || c == '€' || c == '£') {
-            continue;
-        }
-        let bare = word.trim_end_matches([',', '.', ';', ':', ')']);
-        let percent = bare.ends_with('%');
-        let token: String = bare
-            .trim_end_matches('%')
-            .chars()
-            .filter(|c| !matches!(c, '$' | '€' | '£'))
-            .collect();
-        // "1.2 million" is one figure written in two words.
-        let joined = match words.peek() {
-            Some(next)
-                if matches!(
-                    next.trim_end_matches([',', '.', ';', ':']),
-                    "million" | "thousand" | "billion"
-                ) =>
-            {
-                format!("{token} {}", next.trim_end_matches([',', '.', ';', ':']))
-            }
-            _ => token,
-        };
-        if let Ok(read) = crate::answer::read_number(&joined, None) {
-            return Some(if percent {
-                read.value / 100.0
-            } else {
-                read.value
-            });
-        }
-    }
-    None
-}
-
-/// The number written just before one of `words` ("60 trials", "a 60-trial search", "5-fold",
-/// "300 runs", "six months"), read as [`amount`] reads a figure; the first such number, or none. Lets a rule
-/// multiply what the plan counts in prose with a figure answered elsewhere.
-pub fn count_before(text: &str, words: &[&str]) -> Option<f64> {
-    let lower = text.to_lowercase();
-    // "60-trial" and "six-month" are a number and its word; "GPT-4" stays one name, and
-    // "twenty-four" one number.
-    let tokens: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .flat_map(|t| match t.rsplit_once('-') {
-            Some((n, w))
-                if !n.is_empty()
-                    && number_word(w).is_none()
-                    && (n.chars().all(|c| c.is_ascii_digit() || c == ',')
-                        || number_word(n).is_some()) =>
-            {
-                vec![n, w]
-            }
-            _ => vec![t],
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
-    tokens.windows(2).find_map(|pair| {
-        let noun = pair[1].trim_end_matches([',', '.', ';', ':']);
-        let named = words.iter().any(|w| match w.strip_suffix('*') {
-            Some(stem) => noun.starts_with(stem),
-            None => noun == *w,
-        });
-        if !named {
-            return None;
-        }
-        if let Some(n) = number_word(pair[0]) {
-            return Some(n);
-        }
-        if !pair[0].starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        amount(pair[0]).filter(|n| *n >= 1.0)
-    })
-}
-
-/// A count written in words: "six", "twelve", "thirty", "twenty-four".
-fn number_word(word: &str) -> Option<f64> {
-    const UNITS: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: &[&str] = &[
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    let unit = |w: &str| UNITS.iter().position(|u| *u == w).map(|at| (at + 1) as f64);
-    let tens = |w: &str| {
-        TENS.iter()
-            .position(|t| *t == w)
-            .map(|at| (at as f64 + 2.0) * 10.0)
-    };
-    match word.split_once('-') {
-        Some((t, u)) => Some(tens(t)? + unit(u).filter(|u| *u < 10.0)?),
-        None => unit(word).or_else(|| tens(word)),
-    }
-}
-
-/// How many figures a text holds: numbers that stand on their own ("42", "+4%", "$40k",
-/// "0.25" counts once, "2024"), not digits that are part of a name ("F1", "NDCG@10", "top-5",
-/// "GPT-4"). A claim backed by evidence usually relates two of them ("+5% NDCG came with +4%
-/// applies"); one alone is often a budget or a capacity.
-pub fn figure_count(text: &str) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    let glued = |i: usize| {
-        i > 0 && {
-            let before = chars[i - 1];
-            before.is_alphabetic()
-                || before == '@'
-                || (before == '-' && i > 1 && chars[i - 2].is_alphabetic())
-        }
-    };
-    // A number's parts ("0.25", "150,000") are one figure: a digit run continues one that
-    // ends in '.' or ',' right before it.
-    let continues =
-        |i: usize| i > 1 && matches!(chars[i - 1], '.' | ',') && chars[i - 2].is_ascii_digit();
-    (0..chars.len())
-        .filter(|&i| {
-            chars[i].is_ascii_digit()
-                && (i == 0 || !chars[i - 1].is_ascii_digit())
-                && !glued(i)
-                && !continues(i)
-        })
-        .count()
 }
 
 /// Why a condition (or a tag of a template) is refused. Each reads after "does not compile: ".
@@ -705,6 +604,18 @@ fn sentence_together(
     second: &Value,
     unless: Option<&Value>,
 ) -> Option<String> {
+    sentences_together(v, first, second, unless, 1).pop()
+}
+
+/// The sentences [`together`] finds, in order, as written, at most `limit` of them (a
+/// condition that needs one stops reading at the first).
+fn sentences_together(
+    v: &Value,
+    first: &Value,
+    second: &Value,
+    unless: Option<&Value>,
+    limit: usize,
+) -> Vec<String> {
     let (first, second) = (word_list(first), word_list(second));
     let unless = unless.map(word_list).unwrap_or_default();
     let text = text_of(v);
@@ -713,16 +624,18 @@ fn sentence_together(
     if !first.iter().any(|w| contains_word(&lower, w))
         || !second.iter().any(|w| contains_word(&lower, w))
     {
-        return None;
+        return Vec::new();
     }
     sentences(&text)
-        .find(|s| {
+        .filter(|s| {
             let s = s.to_lowercase();
             first.iter().any(|w| contains_word(&s, w))
                 && second.iter().any(|w| contains_word(&s, w))
                 && !unless.iter().any(|w| contains_word(&s, w))
         })
+        .take(limit)
         .map(|s| s.trim().to_string())
+        .collect()
 }
 
 /// The words a helper is given, in lower case: a string is one word (not its letters), a list
@@ -876,6 +789,28 @@ mod tests {
             None,
             "a name's digit counts nothing"
         );
+    }
+
+    #[test]
+    fn sentences_together_lets_a_rule_pick_the_sentence_that_states_a_figure() {
+        let ctx = context! {
+            notes => "Unclear questions are routed to an agent. In the pilot, 41% of questions were routed to an agent. The index is rebuilt every quarter.",
+        };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        let routed = "notes, ['routed'], ['to an agent']";
+        assert!(t(&format!("sentences_together({routed}) | length == 2")));
+        assert!(t(&format!(
+            "sentence_together({routed}) == 'Unclear questions are routed to an agent'"
+        )));
+        assert!(t(&format!(
+            "share(sentences_together({routed}) | select('holding_a_share') | first) == 0.41"
+        )));
+        assert!(t(
+            "sentences_together(notes, ['index'], ['rebuilt']) | select('holding_a_cadence') | list | length == 1"
+        ));
+        assert!(t(&format!(
+            "sentences_together({routed}, ['pilot']) | select('holding_a_share') | first is undefined"
+        )));
     }
 
     #[test]
