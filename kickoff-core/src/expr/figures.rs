@@ -148,26 +148,42 @@ pub fn figure_count(text: &str) -> usize {
         .count()
 }
 
-/// Days in one period a rate or a cadence is written in ("a week", "/month", "quarterly").
-fn unit_days(word: &str) -> Option<f64> {
+/// The period a word names, as one name ("secs" and "/s" are "second", "wk" is "week").
+fn unit_name(word: &str) -> Option<&'static str> {
     let word = word.trim_end_matches([',', '.', ';', ':', ')', ']']);
     let singular = word
         .strip_suffix('s')
         .filter(|w| w.len() > 1)
         .unwrap_or(word);
     Some(match singular {
-        "second" | "sec" => 1.0 / 86_400.0,
-        "minute" | "min" => 1.0 / 1_440.0,
-        "hour" | "hr" | "h" => 1.0 / 24.0,
-        "day" | "d" | "night" => 1.0,
-        // Five working days a week: "500 a weekday" is about 357 a calendar day.
-        "weekday" | "workday" | "working-day" | "business-day" => 1.4,
-        "week" | "wk" => 7.0,
-        "fortnight" => 14.0,
-        "month" | "mo" => 365.0 / 12.0,
-        "quarter" => 365.0 / 4.0,
-        "year" | "yr" => 365.0,
+        "second" | "sec" | "s" => "second",
+        "minute" | "min" => "minute",
+        "hour" | "hr" | "h" => "hour",
+        "day" | "d" | "night" => "day",
+        "weekday" | "workday" | "working-day" | "business-day" => "weekday",
+        "week" | "wk" => "week",
+        "fortnight" => "fortnight",
+        "month" | "mo" => "month",
+        "quarter" => "quarter",
+        "year" | "yr" => "year",
         _ => return None,
+    })
+}
+
+/// Days in one period a rate or a cadence is written in ("a week", "/month").
+fn unit_days(word: &str) -> Option<f64> {
+    Some(match unit_name(word)? {
+        "second" => 1.0 / 86_400.0,
+        "minute" => 1.0 / 1_440.0,
+        "hour" => 1.0 / 24.0,
+        // Five working days a week: "500 a weekday" is about 357 a calendar day.
+        "weekday" => 1.4,
+        "week" => 7.0,
+        "fortnight" => 14.0,
+        "month" => 365.0 / 12.0,
+        "quarter" => 365.0 / 4.0,
+        "year" => 365.0,
+        _ => 1.0,
     })
 }
 
@@ -301,7 +317,8 @@ fn figure_before(words: &[String], at: usize, reach: usize, unless: &[&str]) -> 
 /// a week" about 1,286, "620k scores/day" 620,000, "about 12,000 datasheets a month" about
 /// 395, "40 new chats a second" 3,456,000. A rate a day is preferred to one a week, a month or
 /// a year, and those to one an hour or a second (often a peak); the first of its kind; or none.
-/// A rate of one of `unless` ("calls", "tokens") is passed over.
+/// A rate of one of `unless` ("calls", "tokens"), or in one of its periods ("second": a peak
+/// rate), is passed over.
 pub fn per_day(text: &str, unless: &[&str]) -> Option<f64> {
     let words = words(text);
     // (rank, rate): the lowest rank wins, then the first.
@@ -310,7 +327,9 @@ pub fn per_day(text: &str, unless: &[&str]) -> Option<f64> {
         let found = if let Some((head, unit)) = word.rsplit_once('/') {
             // "620k/day", "scores/day", "400 requests/s".
             unit_days(unit)
-                .filter(|_| !named(head, unless))
+                .filter(|_| {
+                    !named(head, unless) && !unit_name(unit).is_some_and(|u| named(u, unless))
+                })
                 .and_then(|days| {
                     figure(head)
                         .filter(|_| !head.is_empty())
@@ -330,6 +349,7 @@ pub fn per_day(text: &str, unless: &[&str]) -> Option<f64> {
             // "400 cases a day", "1.2 million card transactions per day".
             unit_days(word)
                 .filter(|_| !word.trim_end_matches([',', '.', ';', ':']).ends_with('s'))
+                .filter(|_| !unit_name(word).is_some_and(|u| named(u, unless)))
                 .and_then(|days| figure_before(&words, i - 1, 4, unless).map(|n| (n, days)))
         } else {
             None
@@ -366,7 +386,7 @@ pub fn every_days(text: &str) -> Option<f64> {
                 "times" => i
                     .checked_sub(1)
                     .and_then(|j| match words[j].as_str() {
-                        "several" | "a few" | "few" => Some(3.0),
+                        "several" | "few" => Some(3.0),
                         "many" => Some(5.0),
                         w => figure(w),
                     })
