@@ -30,6 +30,7 @@ pub const HELPER_NAMES: &[&str] = &[
     "sum_before",
     "per_day",
     "every_days",
+    "last_year",
     "share",
     "together",
     "sentence_together",
@@ -104,7 +105,9 @@ impl LazyCondition {
 mod figures;
 mod limits;
 mod names;
-pub use figures::{amount, count_before, every_days, figure_count, per_day, share, sum_before};
+pub use figures::{
+    amount, count_before, every_days, figure_count, last_year, per_day, share, sum_before,
+};
 pub use limits::{DOC_LIMITS, MESSAGE_LIMITS, RenderFailure, render_limited};
 pub use names::{MAX_OPERATORS, unknown_in_condition, unknown_in_template};
 
@@ -144,7 +147,7 @@ static ORDER_RIGHT: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 
 static CALL_ORDER: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"\b(amount|count_before|sum_before|per_day|every_days|share)\(")
+    regex::Regex::new(r"\b(amount|count_before|sum_before|per_day|every_days|last_year|share)\(")
         .expect("valid")
 });
 
@@ -234,9 +237,31 @@ pub fn register_helpers(env: &mut Environment<'_>) {
     // picks the rows of a table (or items of a list) whose text mentions a word.
     env.add_test("mentioning", mentions);
     // `rows | selectattr('name', 'sharing_words', business_metric)`: the rows whose text has a
-    // content word in common with another answer (see [`shared_words`]).
-    env.add_test("sharing_words", |v: Value, other: Value| {
-        shared_words(&text_of(&v), &text_of(&other)) > 0
+    // content word in common with another answer (see [`shared_words`]). With a third text,
+    // a word that text also holds does not count: `late | selectattr('what', 'sharing_words',
+    // kill_criteria, early_text)` is a late milestone the criterion names and no early one does.
+    env.add_test(
+        "sharing_words",
+        |v: Value, other: Value, except: Option<Value>| {
+            let except = except.as_ref().map(text_of).unwrap_or_default();
+            shared_words_except(&text_of(&v), &text_of(&other), &except) > 0
+        },
+    );
+    // `features | selectattr('name', 'reaching_year', 2026)`: the text names that year or a
+    // later one (see [`last_year`]).
+    env.add_test("reaching_year", |v: Value, year: f64| {
+        last_year(&text_of(&v)).is_some_and(|y| y >= year)
+    });
+    // `features | selectattr('source', 'named_in', data_sources | join('; '))`: every content
+    // word of the value is in the other text ("REE settlement files" in "... from the REE
+    // settlement files (published D+1)"), so a feature can be tied to the source it names.
+    env.add_test("named_in", |v: Value, other: Value| {
+        named_in(&text_of(&v), &text_of(&other))
+    });
+    // `data_sources | select('naming', feature.source)`: the other way round, the entries that
+    // name a source.
+    env.add_test("naming", |v: Value, name: Value| {
+        named_in(&text_of(&name), &text_of(&v))
     });
     // `together(text, ['set the', 'tune*'], ['test set', 'test data'], ['validation'])`: one
     // sentence of the text holds a word of each of the first two lists and none of the third
@@ -304,6 +329,10 @@ pub fn register_helpers(env: &mut Environment<'_>) {
         none_or(every_days(&text_of(&v)))
     });
     env.add_function("share", move |v: Value| none_or(share(&text_of(&v))));
+    // `last_year(x)`: the latest year the text names ("2021-2026" is 2026), or none.
+    env.add_function("last_year", move |v: Value| {
+        none_or(last_year(&text_of(&v)))
+    });
 }
 
 /// Words that say what kind of figure a metric is, or join words, rather than what it
@@ -399,6 +428,17 @@ const GENERIC_WORDS: &[&str] = &[
 /// ("rate", "share", "average", "per") and joining words. "Late deliveries per 1,000 orders"
 /// and "first-offer acceptance rate" share none.
 pub fn shared_words(a: &str, b: &str) -> usize {
+    shared_words_except(a, b, "")
+}
+
+/// Every content word of `name` (in [`shared_words`]' sense) is in `text`, and it has one.
+pub fn named_in(name: &str, text: &str) -> bool {
+    let own = shared_words(name, name);
+    own > 0 && shared_words(name, text) == own
+}
+
+/// [`shared_words`], leaving out the words a third text also holds.
+pub fn shared_words_except(a: &str, b: &str, except: &str) -> usize {
     let stems = |text: &str| -> std::collections::BTreeSet<String> {
         text.to_lowercase()
             .split(|c: char| !c.is_alphabetic())
@@ -406,13 +446,15 @@ pub fn shared_words(a: &str, b: &str) -> usize {
             .map(|w| w.chars().take(5).collect())
             .collect()
     };
-    let (a, b) = (stems(a), stems(b));
+    let (a, b, except) = (stems(a), stems(b), stems(except));
     let same = |x: &String, y: &String| {
         x == y
             || (x.chars().count().min(y.chars().count()) == 4
                 && (x.starts_with(y.as_str()) || y.starts_with(x.as_str())))
     };
-    a.iter().filter(|x| b.iter().any(|y| same(x, y))).count()
+    a.iter()
+        .filter(|x| b.iter().any(|y| same(x, y)) && !except.iter().any(|y| same(x, y)))
+        .count()
 }
 
 /// Why a condition (or a tag of a template) is refused. Each reads after "does not compile: ".
@@ -550,6 +592,8 @@ fn is_answered(v: &Value) -> bool {
         ValueKind::Undefined | ValueKind::None => false,
         ValueKind::String => !v.as_str().unwrap_or("").trim().is_empty(),
         ValueKind::Seq | ValueKind::Map => v.len().unwrap_or(0) > 0,
+        // Two lists joined with `+` are an iterable of unknown length: empty when it yields none.
+        ValueKind::Iterable => v.try_iter().is_ok_and(|mut items| items.next().is_some()),
         _ => true,
     }
 }
@@ -739,6 +783,7 @@ mod tests {
         assert!(!t("mentions(notes, 'ab')"));
         assert!(t("has_number(notes)"));
         assert!(t("word_count(notes) == 9"));
+        assert!(t("(list + []) is not empty") && t("([] + []) is empty"));
         // A helper that may give none is compared with a number only once guarded.
         for unguarded in ["amount(notes) < 3", "3 > count_before(notes, 'test')"] {
             let err = compile(unguarded).unwrap_err().to_string();
@@ -811,6 +856,40 @@ mod tests {
         assert!(t(&format!(
             "sentences_together({routed}, ['pilot']) | select('holding_a_share') | first is undefined"
         )));
+    }
+
+    #[test]
+    fn sharing_words_can_leave_out_the_words_of_a_third_text() {
+        let ctx = context! {
+            criterion => "Stop if the MAE on the 2026 test year is not 5 minutes better, or if surgeons in the pilot reject the lists.",
+            late => vec!["A/B test on both sites", "Pilot on two theatre lists"],
+            early => "Model scored on the 2026 test year",
+        };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(t(
+            "late | select('sharing_words', criterion) | list | length == 2"
+        ));
+        // 'test' is shared by the early milestone too, so only the pilot is named by the late ones.
+        assert!(t(
+            "late | select('sharing_words', criterion, early) | list == ['Pilot on two theatre lists']"
+        ));
+        assert_eq!(
+            shared_words_except("A/B test on both sites", "test year", "test"),
+            0
+        );
+    }
+
+    #[test]
+    fn named_in_needs_every_word_of_the_name() {
+        let ctx = context! {
+            sources => "Curtailment per park from the REE settlement files (published D+1); SCADA power, 5-minute",
+        };
+        let t = |s: &str| is_true(&compile(s).unwrap(), &ctx);
+        assert!(t("'REE settlement files' is named_in(sources)"));
+        assert!(t("'SCADA' is named_in(sources)"));
+        assert!(!t("'Park weather station' is named_in(sources)"));
+        assert!(!t("'' is named_in(sources)"));
+        assert!(t("sources is naming('REE settlement files')"));
     }
 
     #[test]

@@ -502,9 +502,31 @@ pub fn sum_before(text: &str, words_: &[&str]) -> Option<f64> {
     (!counts.is_empty()).then(|| counts.iter().sum())
 }
 
+/// The latest year a text names, a four-digit number from 1900 to 2199 standing as a word
+/// ("2021-2026" gives 2026, "Jan 2024 - Dec 2026" 2026, "FY2025" nothing), or none.
+pub fn last_year(text: &str) -> Option<f64> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|w| w.parse::<u16>().ok())
+        .filter(|y| (1900..2200).contains(y))
+        .max()
+        .map(f64::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_year_reads_the_end_of_a_span() {
+        assert_eq!(
+            last_year("Surgeon x procedure mean (2021-2026, all cases)"),
+            Some(2026.0)
+        );
+        assert_eq!(last_year("computed over Jan 2024 - Dec 2026"), Some(2026.0));
+        assert_eq!(last_year("2,300 cases a year; 12345 rows"), None);
+        assert_eq!(last_year("FY2025 budget"), None);
+    }
 
     fn per_day_(text: &str) -> Option<f64> {
         per_day(text, &[])
