@@ -13,7 +13,7 @@ fn every_held_out_plan_reads_and_reviews() {
         .map(|e| e.unwrap().path())
         .collect();
     plans.sort();
-    assert_eq!(plans.len(), 52, "{plans:?}");
+    assert_eq!(plans.len(), 58, "{plans:?}");
     let dir = tempfile::tempdir().unwrap();
     for plan in plans {
         let name = plan.file_stem().unwrap().to_string_lossy().into_owned();
